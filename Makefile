@@ -1,0 +1,28 @@
+# Two commands a new user needs: `make demo` and `make test`. Both build .venv first.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: demo test serve check clean
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=python3 …'"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+demo: $(VENV)/.installed
+	$(PY) -m bot demo
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+serve: $(VENV)/.installed
+	$(PY) -m bot serve
+
+check: $(VENV)/.installed
+	$(PY) -m bot check
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,0 +1,106 @@
+"""The composition root: one `ShopfloorBot` wires settings, store, clients, Slack and routes.
+
+Nothing is global: `python -m bot serve`, the demo and the tests each build their own bot, the
+latter two pointed at loopback fakes through the base-URL settings.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import httpx
+from aiohttp import web
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.health import health_route
+from bot.katana_events import EventProcessor
+from bot.settings import Settings
+from bot.slack_app import register_floor_commands
+from bot.webhooks import katana_webhook_route
+from commands import flow
+from commands.context import Floor
+from commands.orders import OpenOrders
+from commands.recording import Recorder
+from integrations.katana import build_katana
+from models.store import Store, open_store
+
+log = logging.getLogger(__name__)
+
+WORKER_INTERVAL = 10  # seconds between sweeps for waiting actions and failed events
+DRAIN_TIMEOUT = 20.0  # seconds to let in-flight floor actions finish on SIGTERM
+
+
+class ShopfloorBot:
+    def __init__(self, settings: Settings, *, store: Store | None = None,
+                 http: httpx.AsyncClient | None = None) -> None:
+        self.settings = settings
+        self.store = store or open_store(
+            settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None, settings.mongodb_db)
+        self.http = http or httpx.AsyncClient(timeout=30.0)
+        self.katana = build_katana(self.http, base_url=settings.katana_url,
+                                   api_key=secret(settings.katana_api_key),
+                                   per_minute=settings.katana_rate_limit_per_minute)
+        self.slack = AsyncWebClient(token=secret(settings.slack_bot_token), base_url=settings.slack_url,
+                                    retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)])
+        self.floor = Floor(settings=settings, store=self.store, katana=self.katana, slack=self.slack)
+        self.floor.orders = OpenOrders(self.katana)
+        self.recorder = Recorder(self.floor, announce=lambda outcome: flow.announce(self.floor, outcome))
+        self.events = EventProcessor(self.floor)
+        self.bolt = self._bolt()
+        self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.web = self._web_app()
+
+    def _bolt(self) -> AsyncApp:
+        app = AsyncApp(
+            client=self.slack,
+            signing_secret=secret(self.settings.slack_signing_secret) or "unused-in-socket-mode",
+            # Socket Mode has no HTTP signature to check; HTTP mode always verifies.
+            request_verification_enabled=not self.settings.socket_mode,
+            # The bot's own token is known; skip Bolt's auth.test round-trip on every cold start.
+            token_verification_enabled=False,
+        )
+        register_floor_commands(app, self.floor, self.recorder)
+        return app
+
+    def _web_app(self) -> web.Application:
+        # HTTP mode: Bolt's own aiohttp app serves /slack/events; Socket Mode: no Slack route at all.
+        app = web.Application() if self.settings.socket_mode else self.bolt.web_app(path="/slack/events")
+        token = secret(self.settings.katana_webhook_token)
+        app.router.add_post("/webhooks/katana", katana_webhook_route(token, self.store.events, self.events.process_soon))
+        app.router.add_get("/healthz", health_route(self))
+        app.on_startup.append(self._on_startup)
+        app.on_shutdown.append(self._on_shutdown)
+        return app
+
+    async def _on_startup(self, _: web.Application) -> None:
+        await self.start()
+
+    async def _on_shutdown(self, _: web.Application) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        await self.store.ensure_indexes()
+        self.scheduler.add_job(self.recorder.resume_due, "interval", seconds=WORKER_INTERVAL,
+                               id="resume_floor_actions", max_instances=1, coalesce=True)
+        self.scheduler.add_job(self.events.retry_due, "interval", seconds=WORKER_INTERVAL,
+                               id="retry_katana_events", max_instances=1, coalesce=True)
+        self.scheduler.start()
+        # Start-up recovery: whatever a crash or a stop left unfinished resumes now, not in 10 s.
+        resumed = await self.recorder.resume_due() + await self.events.retry_due()
+        if resumed:
+            log.info("resuming %d unfinished floor actions / webhook events", resumed)
+
+    async def stop(self) -> None:
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        left = await self.floor.jobs.drain(DRAIN_TIMEOUT)
+        if left:
+            log.warning("%d jobs still running at shutdown; they resume at next start", left)
+        await self.http.aclose()
+
+
+def secret(value: Any) -> str:
+    return value.get_secret_value() if value is not None else ""

@@ -1,0 +1,56 @@
+"""`GET /healthz` and `python -m bot check`: what is configured, what is missing, what answers."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Awaitable, Callable
+
+from aiohttp import web
+
+from bot.settings import Settings
+
+
+@dataclass
+class IntegrationStatus:
+    name: str
+    configured: bool
+    missing: list[str] = field(default_factory=list)
+    reachable: bool | None = None  # None: not checked
+    detail: str = ""
+    required_for_serve: bool = True
+
+
+def configuration(settings: Settings) -> list[IntegrationStatus]:
+    """Per integration, which variables are missing. No network."""
+    slack_needed = ["SLACK_BOT_TOKEN"] + ([] if settings.socket_mode else ["SLACK_SIGNING_SECRET"])
+    slack_missing = [n for n in slack_needed if not getattr(settings, n.lower())]
+    mode = "Socket Mode" if settings.socket_mode else "HTTP (/slack/events)"
+    statuses = [
+        IntegrationStatus("slack", not slack_missing, slack_missing, detail=mode),
+        IntegrationStatus("katana", bool(settings.katana_api_key), [] if settings.katana_api_key else ["KATANA_API_KEY"],
+                          detail=settings.katana_url),
+        IntegrationStatus("katana_webhooks", bool(settings.katana_webhook_token),
+                          [] if settings.katana_webhook_token else ["KATANA_WEBHOOK_TOKEN"], required_for_serve=False,
+                          detail="run `python -m bot webhooks register --url https://…` to get the token"),
+        IntegrationStatus("floor_channel", bool(settings.floor_channel),
+                          [] if settings.floor_channel else ["FLOOR_CHANNEL"], required_for_serve=False,
+                          detail="tasks are posted here"),
+        IntegrationStatus("store", True, [], required_for_serve=False,
+                          detail="MongoDB" if settings.mongodb_uri else "in-memory: NOTHING PERSISTS (set MONGODB_URI)"),
+    ]
+    return statuses
+
+
+def health_route(bot: Any) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def healthz(_: web.Request) -> web.Response:
+        store_ok = await bot.store.ping()
+        integrations = {s.name: asdict(s) for s in configuration(bot.settings)}
+        jobs = [{"id": j.id, "next_run": j.next_run_time.isoformat() if j.next_run_time else None}
+                for j in bot.scheduler.get_jobs()] if bot.scheduler.running else []
+        healthy = store_ok and bot.scheduler.running
+        body = {"status": "ok" if healthy else "degraded",
+                "store": {"kind": bot.store.kind, "ok": store_ok},
+                "scheduler": {"running": bot.scheduler.running, "jobs": jobs},
+                "integrations": integrations,
+                "in_flight_jobs": bot.floor.jobs.running}
+        return web.json_response(body, status=200 if healthy else 503)
+    return healthz

@@ -1,0 +1,151 @@
+"""What a Katana event means for the floor.
+
+Payloads are thin references and can arrive twice, late or out of order, so every handler
+re-reads the resource from Katana and acts on its *current* state; the chain's one-task-per-stage
+rule makes a repeated or reordered event converge to the same tasks.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any, Awaitable, Callable
+
+from commands.chain import open_task, order_done, order_facts, stage_finished
+from commands.context import Floor
+from commands.steps import pick_operation
+from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaUnavailable, KatanaRateLimited
+from models.base import utcnow
+from models.events import KatanaEvent
+
+log = logging.getLogger(__name__)
+
+RETRY_DELAYS = (30, 120, 600, 1800)  # then give up; the event keeps its error for the audit
+STALE_READ_DELAYS = (0.5, 1.0, 2.0)  # reads right after a webhook can lag Katana's own write
+
+Handler = Callable[[Floor, KatanaEvent], Awaitable[str]]
+
+
+async def fresh_read(read: Callable[[], Awaitable[Any]], ready: Callable[[Any], bool] = lambda _: True) -> Any:
+    """Read until Katana shows the state the webhook announced (bounded: ~3.5 s)."""
+    for delay in (*STALE_READ_DELAYS, None):
+        try:
+            found = await read()
+            if ready(found) or delay is None:
+                return found
+        except KatanaNotFound:
+            if delay is None:
+                raise
+        await asyncio.sleep(delay)  # type: ignore[arg-type]
+
+
+async def sku_of(floor: Floor, variant_id: int) -> str | None:
+    try:
+        return (await floor.katana.inventory.get_variant(variant_id)).sku
+    except KatanaError:
+        return None  # a task without SKU is still a task
+
+
+async def mo_created(floor: Floor, event: KatanaEvent) -> str:
+    mo = await fresh_read(lambda: floor.katana.manufacturing.get_order(int(event.object_id)))
+    floor.orders.invalidate()
+    if mo.status == "DONE":
+        return f"{mo.order_no} is already done: no cook task"
+    task, created = await open_task(floor, order_facts(mo, await sku_of(floor, mo.variant_id)), "cook", source="webhook")
+    return f"cook task {task.id} {'created' if created else 'already existed'}"
+
+
+async def operation_completed(floor: Floor, event: KatanaEvent) -> str:
+    row = await fresh_read(lambda: floor.katana.manufacturing.get_operation_row(int(event.object_id)),
+                           lambda r: r.status == "COMPLETED")
+    if row.status != "COMPLETED":
+        return f"operation row {row.id} is {row.status} now: nothing to advance"
+    mo = await floor.katana.manufacturing.get_order(row.manufacturing_order_id)
+    rows = await floor.katana.manufacturing.operation_rows(mo.id)
+    stage = next((s for s in ("cook", "label", "pack") if (r := pick_operation(rows, s)) and r.id == row.id), None)
+    if stage is None:
+        return f"operation {row.operation_name!r} is not a floor stage"
+    people = [o.get("name") or o.get("operator_name") for o in (row.completed_by_operators or []) if isinstance(o, dict)]
+    opened = await stage_finished(floor, order_facts(mo, await sku_of(floor, mo.variant_id)), stage,
+                                  by=", ".join(p for p in people if p) or "Katana", source="webhook")
+    return f"{stage} finished for {mo.order_no}; next task {opened.id if opened else 'none'}"
+
+
+async def mo_done(floor: Floor, event: KatanaEvent) -> str:
+    mo = await fresh_read(lambda: floor.katana.manufacturing.get_order(int(event.object_id)),
+                          lambda m: m.status == "DONE")
+    floor.orders.invalidate()
+    if mo.status != "DONE":
+        return f"{mo.order_no} is {mo.status} now: tasks left open"
+    closed = await order_done(floor, order_facts(mo, await sku_of(floor, mo.variant_id)))
+    return f"{mo.order_no} done; closed {len(closed)} task(s)"
+
+
+async def mo_changed(floor: Floor, event: KatanaEvent) -> str:
+    floor.orders.invalidate()  # the open-orders list in the modals may have changed
+    return "open orders refreshed"
+
+
+HANDLERS: dict[str, Handler] = {
+    "manufacturing_order.created": mo_created,
+    "manufacturing_order_operation_row.completed": operation_completed,
+    "manufacturing_order.done": mo_done,
+    "manufacturing_order.updated": mo_changed,
+    "manufacturing_order.deleted": mo_changed,
+}
+
+
+class EventProcessor:
+    def __init__(self, floor: Floor, *, concurrency: int = 4) -> None:
+        self.floor = floor
+        self.limit = asyncio.Semaphore(concurrency)
+
+    def process_soon(self, key: str) -> None:
+        self.floor.jobs.spawn(self.process(key), name=f"katana event {key[:12]}")
+
+    async def process(self, key: str) -> str | None:
+        async with self.limit:
+            event = await self.floor.store.events.claim(key)
+            if event is None:
+                return None  # processed already, or another worker has it
+            handler = HANDLERS.get(event.event)
+            if handler is None:
+                await self.floor.store.events.finish(key, f"{event.event} needs nothing from the floor", ignored=True)
+                return "ignored"
+            return await self._run(handler, event)
+
+    async def _run(self, handler: Handler, event: KatanaEvent) -> str:
+        try:
+            outcome = await handler(self.floor, event)
+        except (KatanaUnavailable, KatanaRateLimited, KatanaError) as exc:
+            return await self._failed(event, exc.user_message)
+        except Exception as exc:  # noqa: BLE001 — recorded on the event, retried, never lost silently
+            log.exception("processing %s failed", event.event)
+            return await self._failed(event, f"internal error: {type(exc).__name__}")
+        await self.floor.store.events.finish(event.id, outcome)
+        await self.floor.store.audit.write("webhook", event.event, outcome, object_id=event.object_id,
+                                           mo_id=self._mo_id(event))
+        return outcome
+
+    async def _failed(self, event: KatanaEvent, error: str) -> str:
+        retry = RETRY_DELAYS[event.attempts - 1] if event.attempts <= len(RETRY_DELAYS) else None
+        await self.floor.store.events.fail(event.id, error, utcnow() + timedelta(seconds=retry) if retry else None)
+        await self.floor.store.audit.write("webhook", event.event, "failed", object_id=event.object_id,
+                                           error=error, will_retry=retry is not None, mo_id=self._mo_id(event))
+        log.warning("Katana event %s for %s failed (attempt %d): %s", event.event, event.object_id, event.attempts, error)
+        return f"failed: {error}"
+
+    @staticmethod
+    def _mo_id(event: KatanaEvent) -> int | None:
+        if event.resource_type == "manufacturing_order" and event.object_id.isdigit():
+            return int(event.object_id)
+        return None
+
+    async def retry_due(self) -> int:
+        """The worker's job: failed events whose time came, and pending ones a crash left behind."""
+        now = utcnow()
+        due = await self.floor.store.events.due(now)
+        for key in due:
+            await self.floor.store.events.reset_stuck(key)
+            self.process_soon(key)
+        return len(due)

@@ -1,0 +1,102 @@
+"""A whole shop floor on loopback: fake Katana, fake Slack, and the real bot between them.
+
+Used by `make demo` and by the scenario tests, so the demo shows exactly what is tested. The bot
+is the production `ShopfloorBot`, served by aiohttp on 127.0.0.1 and configured only through
+its base-URL settings; Slack requests reach it signed, Katana webhooks reach it signed.
+"""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+from aiohttp import web
+
+from bot.app import ShopfloorBot
+from bot.cli import FLOOR_EVENTS
+from bot.sandbox.katana import FakeKatana
+from bot.sandbox.openapi_check import SpecValidator, find_reference_dir
+from bot.sandbox.slack import FakeSlack
+from bot.sandbox.slack_user import SlackWorkspace
+from bot.settings import Settings
+
+SIGNING_SECRET = "sandbox-signing-secret"
+WEBHOOK_TOKEN = "sandbox-webhook-token"
+FLOOR = "C0FLOOR"
+
+
+def spec_validator(required: bool) -> SpecValidator | None:
+    """Katana's published spec, when it is beside the repo (always in tests; optional in the demo)."""
+    try:
+        return SpecValidator.from_file(find_reference_dir() / "katana" / "live-gateway.yaml")
+    except FileNotFoundError:
+        if required:
+            raise
+        return None
+
+
+def sandbox_settings(slack: FakeSlack, katana: FakeKatana, **overrides: Any) -> Settings:
+    values: dict[str, Any] = dict(
+        slack_bot_token=slack.bot_token, slack_signing_secret=SIGNING_SECRET, slack_app_token=None,
+        slack_api_url=slack.api_url, floor_channel=FLOOR, katana_api_key=katana.api_key,
+        katana_base_url=katana.base_url, katana_webhook_token=WEBHOOK_TOKEN, mongodb_uri=None,
+        host="127.0.0.1", port=0, log_level="WARNING")
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg] — never a developer's real .env
+
+
+class Sandbox:
+    def __init__(self, *, katana: FakeKatana, slack: FakeSlack, bot: ShopfloorBot, url: str,
+                 workspace: SlackWorkspace, runner: web.AppRunner) -> None:
+        self.katana, self.slack, self.bot, self.url = katana, slack, bot, url
+        self.workspace, self.runner = workspace, runner
+
+    @property
+    def store(self) -> Any:
+        return self.bot.store
+
+    async def settle(self) -> None:
+        """Wait until webhooks are delivered and the bot's background work is done."""
+        for _ in range(20):
+            await self.katana.flush_webhooks()
+            if await self.bot.floor.jobs.drain(timeout=10.0) == 0 and not self.katana_in_flight():
+                await self.katana.flush_webhooks()
+                if self.bot.floor.jobs.running == 0:
+                    return
+
+    def katana_in_flight(self) -> bool:
+        return bool(getattr(self.katana, "_webhook_tasks", None))
+
+
+async def start_bot(settings: Settings) -> tuple[ShopfloorBot, web.AppRunner, str]:
+    bot = ShopfloorBot(settings)
+    runner = web.AppRunner(bot.web, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    return bot, runner, f"http://127.0.0.1:{port}"
+
+
+@asynccontextmanager
+async def shop_floor(*, spec_required: bool = True, katana_kwargs: dict[str, Any] | None = None,
+                     **setting_overrides: Any) -> AsyncIterator[Sandbox]:
+    katana = FakeKatana(validator=spec_validator(spec_required), **(katana_kwargs or {}))
+    slack = FakeSlack()
+    await katana.start()
+    await slack.start()
+    bot, runner, url = await start_bot(sandbox_settings(slack, katana, **setting_overrides))
+    katana.subscribe(f"{url}/webhooks/katana", FLOOR_EVENTS, token=WEBHOOK_TOKEN)
+    workspace = SlackWorkspace(events_url=f"{url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack)
+    sandbox = Sandbox(katana=katana, slack=slack, bot=bot, url=url, workspace=workspace, runner=runner)
+    try:
+        yield sandbox
+    finally:
+        await workspace.close()
+        await runner.cleanup()
+        await slack.stop()
+        await katana.stop()
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[2]

@@ -1,0 +1,324 @@
+"""A stateful fake of Katana MRP's REST API on loopback, for `make demo` and the tests.
+
+Every request passes, in order: outage switch (503), rate limit (429), bearer auth (401), the published
+spec (422, also recorded in `violations`), injected faults, then the handler. Behaviour and shapes follow
+reference/katana/*.yaml and shared/docs/INTEGRATIONS.md; see katana_floor.py for the production rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import re
+import time
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from aiohttp import web
+
+from . import katana_floor as floor
+from .katana_http import VALIDATION_MESSAGE, ApiAnswer, KatanaError, dumps, qty
+from .katana_reads import READ_ROUTES, ApiCall, Handler
+from .katana_state import RESOURCE_PATHS, KatanaBooks
+from .katana_webhooks import WebhookSender, payload
+from .katana_writes import WRITE_ROUTES, create_batch, register_webhook
+from .openapi_check import SpecValidator
+
+log = logging.getLogger(__name__)
+API_ROOT = "/v1"
+REAL_API_ROOT = "https://api.katanamrp.com/v1"
+RATE_WINDOW_S = 60.0
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str  # relative to /v1, e.g. "/manufacturing_orders/5"
+    query: list[tuple[str, str]]
+    body: Any
+    status: int  # 0 while the request is still being answered
+    at: float
+
+
+@dataclass
+class _Fault:
+    remaining: int
+    status: int
+    method: str | None
+    path_prefix: str
+    apply_first: bool
+    hang: float
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method is None or self.method.upper() == method) and path.startswith(self.path_prefix)
+
+
+class _Router:
+    def __init__(self, routes: list[tuple[str, str, Handler]]) -> None:
+        self._routes = []
+        for method, template, handler in routes:
+            parts = template.strip("/").split("/")
+            pattern = "/" + "/".join("(?P<id>[^/]+)" if part == "{id}" else re.escape(part) for part in parts)
+            self._routes.append((method, re.compile(pattern), handler))
+
+    def find(self, method: str, path: str) -> tuple[Handler, dict[str, str]] | None:
+        for route_method, pattern, handler in self._routes:
+            found = pattern.fullmatch(path)
+            if route_method == method and found:
+                return handler, found.groupdict()
+        return None
+
+
+ROUTER = _Router([*READ_ROUTES, *WRITE_ROUTES])
+
+
+class FakeKatana(KatanaBooks):
+    def __init__(self, *, api_key: str = "katana-sandbox-key", validator: SpecValidator | None = None,
+                 rate_limit_per_minute: int | None = None, latency: float = 0.0,
+                 clock: Callable[[], float] = time.time, seed: bool = True) -> None:
+        super().__init__(clock)
+        self.api_key = api_key
+        self.validator = validator
+        self.rate_limit_per_minute = rate_limit_per_minute
+        self.latency = latency
+        self.base_url = ""
+        self.requests: list[RecordedRequest] = []
+        self.violations: list[str] = []
+        # sandbox gaps (unmodelled endpoints) and handler crashes: not the client's fault, but visible
+        self.server_errors: list[str] = []
+        self._window: deque[float] = deque()
+        self._faults: list[_Fault] = []
+        self._down = False
+        self._stopping = asyncio.Event()
+        self._sender = WebhookSender()
+        self._runner: web.AppRunner | None = None
+        if seed:
+            from .katana_seed import seed_kitchen  # late import: the seed builds on this module
+            seed_kitchen(self)
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        app = web.Application()
+        app.router.add_route("*", API_ROOT + "/{tail:.*}", self._serve)
+        self._stopping = asyncio.Event()
+        self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        bound_port = self._runner.addresses[0][1]
+        self.base_url = f"http://{host}:{bound_port}{API_ROOT}"
+        return self.base_url
+
+    async def stop(self) -> None:
+        self._stopping.set()  # wakes handlers parked by fail_next(hang=...)
+        await self._sender.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # --- inspection ----------------------------------------------------------------------------
+
+    def writes(self, path_prefix: str = "") -> list[RecordedRequest]:
+        return [r for r in self.requests if r.method != "GET" and r.path.startswith(path_prefix)]
+
+    @property
+    def deliveries(self) -> list[dict]:
+        return self._sender.deliveries
+
+    # --- fault injection -----------------------------------------------------------------------
+
+    def fail_next(self, n: int = 1, *, status: int = 500, method: str | None = None,
+                  path_prefix: str = "", apply_first: bool = False, hang: float = 0.0) -> None:
+        """The next n matching requests fail with `status`; with hang>0 the answer is delayed instead
+        (and then given normally); apply_first books the write before answering with the error."""
+        self._faults.append(_Fault(n, status, method, path_prefix, apply_first, hang))
+
+    def go_down(self) -> None:
+        self._down = True
+
+    def come_up(self) -> None:
+        self._down = False
+
+    # --- request pipeline ----------------------------------------------------------------------
+
+    async def _serve(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"].strip("/")
+        raw = await request.read()
+        body, parse_error = _parse_json(raw)
+        record = RecordedRequest(request.method, path, list(request.query.items()), body, 0, self.clock())
+        self.requests.append(record)
+        if parse_error is not None:
+            self.violations.append(f"{request.method} {path}: body is not valid JSON")
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        answer = await self._answer(request, record, parse_error)
+        answer.headers.update(self._rate_headers())
+        record.status = answer.status
+        text = None if answer.body is None and answer.status == 204 else dumps(answer.body)
+        return web.Response(status=answer.status, text=text, headers=answer.headers,
+                            content_type="application/json" if text is not None else None)
+
+    async def _answer(self, request: web.Request, record: RecordedRequest,
+                      parse_error: ApiAnswer | None) -> ApiAnswer:
+        if self._down:
+            return _error(KatanaError(503))
+        refusal = self._count_against_limit()
+        if refusal is not None:
+            return refusal
+        if request.headers.get("Authorization") != f"Bearer {self.api_key}":
+            return _error(KatanaError(401))
+        problem = parse_error or self._spec_problem(record)
+        if problem is not None:
+            return problem
+        fault = self._take_fault(record)
+        if fault is not None and fault.hang > 0:
+            await self._park(fault.hang)
+            fault = None
+        if fault is not None and not fault.apply_first:
+            return _fault_error(fault.status)
+        answer = self._dispatch(record)
+        return _fault_error(fault.status) if fault is not None else answer
+
+    def _spec_problem(self, record: RecordedRequest) -> ApiAnswer | None:
+        if self.validator is None:
+            return None
+        found = self.validator.check(record.method, record.path, record.query, record.body)
+        if not found:
+            return None
+        prefix = f"{record.method} {record.path}"
+        self.violations.extend(f"{prefix}: {violation}" for violation in found)
+        details = [{"path": v.path or v.where, "code": v.code, "message": v.message} for v in found]
+        return _error(KatanaError(422, VALIDATION_MESSAGE, code="VALIDATION_FAILED", details=details))
+
+    def _dispatch(self, record: RecordedRequest) -> ApiAnswer:
+        route = ROUTER.find(record.method, record.path)
+        if route is None:
+            message = f"the Katana sandbox does not model {record.method} {record.path}"
+            self.server_errors.append(message)  # a gap in the sandbox, not the client's fault
+            return _error(KatanaError(404, message))
+        handler, params = route
+        call = ApiCall(record.method, record.path, params, record.query, record.body)
+        try:
+            return handler(self, call)
+        except KatanaError as refusal:
+            return _error(refusal)
+        except Exception as exc:  # a sandbox bug: answer like Katana's 500 and keep it visible
+            log.exception("sandbox handler crashed on %s %s", record.method, record.path)
+            self.server_errors.append(f"{record.method} {record.path}: {type(exc).__name__}: {exc}")
+            return _error(KatanaError(500))
+
+    def _take_fault(self, record: RecordedRequest) -> _Fault | None:
+        for fault in self._faults:
+            if fault.remaining > 0 and fault.matches(record.method, record.path):
+                fault.remaining -= 1
+                return fault
+        return None
+
+    async def _park(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+        except asyncio.TimeoutError:
+            pass
+
+    # --- rate limit (sliding 60 s window; every request that is let through counts) --------------
+
+    def _count_against_limit(self) -> ApiAnswer | None:
+        if self.rate_limit_per_minute is None:
+            return None
+        now = self.clock()
+        while self._window and self._window[0] <= now - RATE_WINDOW_S:
+            self._window.popleft()
+        if len(self._window) >= self.rate_limit_per_minute:
+            wait = max(1, math.ceil(self._window[0] + RATE_WINDOW_S - now))
+            answer = _error(KatanaError(429))
+            answer.headers["Retry-After"] = str(wait)
+            return answer
+        self._window.append(now)
+        return None
+
+    def _rate_headers(self) -> dict[str, str]:
+        if self.rate_limit_per_minute is None:
+            return {}
+        now = self.clock()
+        live = [t for t in self._window if t > now - RATE_WINDOW_S]
+        reset_at = (live[0] if live else now) + RATE_WINDOW_S
+        return {"X-Ratelimit-Limit": str(self.rate_limit_per_minute),
+                "X-Ratelimit-Remaining": str(max(0, self.rate_limit_per_minute - len(live))),
+                "X-Ratelimit-Reset": str(int(reset_at * 1000))}
+
+    # --- webhooks ------------------------------------------------------------------------------
+
+    def emit(self, event: str, record: dict, status: str | None = None) -> None:
+        resource = event.rsplit(".", 1)[0]
+        root = self.base_url or REAL_API_ROOT
+        href = f"{root}/{RESOURCE_PATHS[resource]}/{record['id']}" if resource in RESOURCE_PATHS else None
+        for hook in list(self.webhooks.values()):
+            if hook["enabled"] and event in hook["subscribed_events"]:
+                body = payload(event, hook["id"], record["id"], status or record.get("status"), href)
+                self._sender.send(hook, event, body)
+
+    def subscribe(self, url: str, events: list[str], token: str = "sandbox-webhook-token") -> dict:
+        """Register a webhook like POST /webhooks would (without Katana's https-only rule)."""
+        return self.snapshot(register_webhook(self, url, events, token))
+
+    async def flush_webhooks(self) -> None:
+        await self._sender.flush()
+
+    async def redeliver_last(self, n: int = 1) -> None:
+        await self._sender.redeliver(n, self.webhooks)
+
+    # --- acting as a person in Katana's own web app ------------------------------------------------
+
+    def create_manufacturing_order(self, *, variant_id: int, planned_quantity: Any,
+                                   order_no: str | None = None, sales_order_id: int | None = None) -> dict:
+        row_id = None
+        if sales_order_id is not None:
+            row_id = next((r["id"] for r in self.sales_order_rows.values()
+                           if r["sales_order_id"] == sales_order_id and r["variant_id"] == variant_id), None)
+        mo = floor.open_manufacturing_order(self, variant_id=variant_id, planned_quantity=planned_quantity,
+                                            order_no=order_no, sales_order_id=sales_order_id,
+                                            sales_order_row_id=row_id)
+        if row_id is not None:
+            self.sales_order_rows[row_id]["linked_manufacturing_order_id"] = mo["id"]
+        return self.snapshot(mo)
+
+    def complete_operation_in_app(self, row_id: int) -> dict:
+        row = self.require(self.operation_rows, row_id)
+        floor.change_row_status(self, row, "COMPLETED")
+        self.touch(row)
+        return self.snapshot(row)
+
+    def finish_order_in_app(self, mo_id: int, actual_quantity: Any) -> dict:
+        mo = self.require(self.manufacturing_orders, mo_id)
+        if self.item_of_variant(mo["variant_id"]).get("batch_tracked") and not mo["batch_transactions"]:
+            # The person in the app picks a batch when Katana asks for one; give the order its own.
+            batch = create_batch(self, mo["variant_id"], f"B-{mo['order_no']}")
+            mo["batch_transactions"] = [{"batch_id": batch["id"], "quantity": qty(actual_quantity)}]
+        floor.finish_order(self, mo, actual_quantity, None)
+        self.touch(mo)
+        self.emit("manufacturing_order.updated", mo)
+        return self.snapshot(mo)
+
+
+def _parse_json(raw: bytes) -> tuple[Any, ApiAnswer | None]:
+    if not raw.strip():
+        return None, None
+    try:
+        return json.loads(raw), None
+    except ValueError as exc:
+        return None, _error(KatanaError(400, f"Unexpected token in JSON: {exc}"))
+
+
+def _error(refusal: KatanaError) -> ApiAnswer:
+    return ApiAnswer(refusal.status, refusal.body())
+
+
+def _fault_error(status: int) -> ApiAnswer:
+    answer = _error(KatanaError(status))
+    if status == 429:
+        answer.headers["Retry-After"] = "1"
+    return answer

@@ -1,0 +1,112 @@
+"""Configuration from the environment (and an optional `.env`).
+
+The variable names are a contract with operators' deployments: keep them.
+Invalid values fail at start-up with a message naming the variable
+(`load_settings` turns pydantic's error into `SettingsError`).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class SettingsError(Exception):
+    """A configuration value is missing or invalid; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    # Slack
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None  # set → Socket Mode
+    slack_api_url: AnyHttpUrl = AnyHttpUrl("https://slack.com/api/")
+    floor_channel: str | None = None
+
+    # Katana
+    katana_api_key: SecretStr | None = None
+    katana_base_url: AnyHttpUrl = AnyHttpUrl("https://api.katanamrp.com/v1")
+    katana_webhook_token: SecretStr | None = None
+    katana_rate_limit_per_minute: int = Field(60, ge=1, le=10_000)
+    katana_app_url: AnyHttpUrl = AnyHttpUrl("https://factory.katanamrp.com")  # for "open in Katana" links
+
+    # Floor actions: how long the worker keeps retrying one while Katana is down
+    action_give_up_after_hours: float = Field(24, gt=0, le=24 * 14)
+
+    # Storage
+    mongodb_uri: SecretStr | None = None  # unset → in-memory store, nothing persists
+    mongodb_db: str = Field("shopfloor", min_length=1, max_length=63)
+
+    # Server
+    port: int = Field(3000, ge=1, le=65535)
+    host: str = "0.0.0.0"
+    log_level: LogLevel = "INFO"
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token_shape(cls, v: SecretStr | None) -> SecretStr | None:
+        if v is not None and v.get_secret_value() and not v.get_secret_value().startswith("xapp-"):
+            raise ValueError("must be an app-level token starting with 'xapp-'")
+        return v
+
+    @field_validator("floor_channel")
+    @classmethod
+    def _channel_id_shape(cls, v: str | None) -> str | None:
+        if v and not v[:1] in ("C", "G", "D"):
+            raise ValueError("must be a channel id like C0123ABCD (not a #name)")
+        return v or None
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, v: object) -> object:
+        return v.upper() if isinstance(v, str) else v
+
+    # Derived facts, so callers never compare strings themselves.
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token and self.slack_app_token.get_secret_value())
+
+    @property
+    def katana_url(self) -> str:
+        return str(self.katana_base_url).rstrip("/")
+
+    @property
+    def slack_url(self) -> str:
+        url = str(self.slack_api_url)
+        return url if url.endswith("/") else url + "/"
+
+    def secrets(self) -> list[str]:
+        """Every secret value, so logs and user messages can be scrubbed of them."""
+        fields = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
+                  self.katana_api_key, self.katana_webhook_token, self.mongodb_uri)
+        return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning validation errors into one message per variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = str(err["loc"][0]).upper() if err["loc"] else "?"
+            problems.append(f"{name}: {err['msg']}")
+        raise SettingsError("Invalid configuration:\n  " + "\n  ".join(problems)) from None
+
+
+def configure_logging(settings: Settings) -> None:
+    from bot.logging import install_secret_filter
+
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    install_secret_filter(settings.secrets())

@@ -1,0 +1,91 @@
+"""`POST /webhooks/katana`: verify, store, answer — then process in the background.
+
+Katana wants a 2xx within 10 s and retries otherwise, so the request does only cheap checks and
+one insert: size (413), signature (401), shape (400), dedup. Processing re-fetches the resource
+from Katana (payloads are thin references) and happens after the response.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from typing import Any, Awaitable, Callable
+
+from aiohttp import web
+
+from models.base import utcnow
+from models.events import EventRepository, KatanaEvent, dedup_key
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1024 * 1024
+SIGNATURE_HEADER = "x-sha2-signature"
+
+
+def signature_ok(body: bytes, header: str | None, token: str) -> bool:
+    """Hex HMAC-SHA256 of the raw body keyed by the webhook token; a `sha256=` prefix is tolerated
+    (unverified whether Katana ever sends one)."""
+    if not header:
+        return False
+    received = header.strip()
+    if received.lower().startswith("sha256="):
+        received = received[7:]
+    expected = hmac.new(token.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, received.lower())
+
+
+def parse_event(body: bytes) -> dict[str, Any] | None:
+    """The thin Katana payload, or None when the body is not a Katana event."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(payload, dict):
+        return None
+    obj = payload.get("object")
+    ok = (isinstance(payload.get("resource_type"), str) and isinstance(payload.get("action"), str)
+          and isinstance(obj, dict) and isinstance(obj.get("id"), (int, str)) and not isinstance(obj.get("id"), bool)
+          and 0 < len(payload["resource_type"]) <= 100 and 0 < len(payload["action"]) <= 100)
+    return payload if ok else None
+
+
+def retry_number(request: web.Request) -> int | None:
+    value = request.headers.get("X-Katana-Retry-Num", "")
+    return int(value) if value.isdigit() else None
+
+
+async def read_limited(request: web.Request) -> bytes | None:
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        return None
+    body = await request.content.read(MAX_BODY + 1)
+    return None if len(body) > MAX_BODY else body
+
+
+def katana_webhook_route(token: str | None, events: EventRepository,
+                         process: Callable[[str], Awaitable[Any]]) -> Callable[[web.Request], Awaitable[web.Response]]:
+    async def receive(request: web.Request) -> web.Response:
+        if not token:
+            log.error("Katana webhook refused: KATANA_WEBHOOK_TOKEN is not set")
+            return web.json_response({"error": "webhook token not configured"}, status=503)
+        body = await read_limited(request)
+        if body is None:
+            return web.json_response({"error": "body too large"}, status=413)
+        if not signature_ok(body, request.headers.get(SIGNATURE_HEADER), token):
+            log.warning("Katana webhook with a missing or wrong signature from %s", request.remote)
+            return web.json_response({"error": "bad signature"}, status=401)
+        payload = parse_event(body)
+        if payload is None:
+            return web.json_response({"error": "not a Katana event"}, status=400)
+        event, fresh = await events.record(new_event(payload), retry_number(request))
+        if fresh:
+            process(event.id)
+        return web.json_response({"ok": True, "duplicate": not fresh})
+    return receive
+
+
+def new_event(payload: dict[str, Any]) -> KatanaEvent:
+    now = utcnow()
+    return KatanaEvent(_id=dedup_key(payload), resource_type=payload["resource_type"], action=payload["action"],
+                       object_id=str(payload["object"]["id"]), payload=payload, received_at=now,
+                       last_received_at=now)

@@ -1,0 +1,105 @@
+"""The production chain: cook → label → pack → ship.
+
+Both the floor commands and Katana's webhooks move an MO along the chain through these two
+functions, so a stage finished in Slack and the same stage finished in Katana's own app end in
+the same state: one task per MO and stage, announced once.
+"""
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from commands import cards
+from commands.context import Floor
+from models.base import utcnow
+from models.tasks import NEXT_STAGE, ProductionTask, task_id
+
+log = logging.getLogger(__name__)
+
+
+def order_facts(mo: Any, sku: str | None = None) -> dict[str, Any]:
+    """What the chain needs to know about an MO, from a Katana ManufacturingOrder."""
+    return {"mo_id": mo.id, "order_no": mo.order_no, "planned_quantity": str(mo.planned_quantity),
+            "sku": sku, "sales_order_id": mo.sales_order_id,
+            "linked_to_sales_order": bool(mo.is_linked_to_sales_order or mo.sales_order_id)}
+
+
+def next_stage(stage: str, facts: dict[str, Any]) -> str | None:
+    following = NEXT_STAGE.get(stage)
+    if following == "ship" and not facts.get("linked_to_sales_order"):
+        return None  # made for stock, not for an order: nothing to ship from the floor
+    return following
+
+
+async def open_task(floor: Floor, facts: dict[str, Any], kind: str, *, source: str,
+                    details: dict[str, Any] | None = None) -> tuple[ProductionTask, bool]:
+    """Create the task for (MO, stage) once and post it; a second caller only adds its details."""
+    now = utcnow()
+    details = {k: v for k, v in (details or {}).items() if v is not None}
+    planned = facts.get("planned_quantity")
+    task = ProductionTask(
+        _id=task_id(kind, int(facts["mo_id"])), kind=kind, mo_id=int(facts["mo_id"]),  # type: ignore[arg-type]
+        mo_order_no=str(facts["order_no"]), sku=facts.get("sku"),
+        planned_quantity=Decimal(str(planned)) if planned is not None else None,
+        sales_order_id=facts.get("sales_order_id"), source=source,  # type: ignore[arg-type]
+        created_at=now, updated_at=now, **details)
+    task, created = await floor.store.tasks.open_task(task)
+    if created:
+        await post_task(floor, task)
+    elif details and task.is_open:
+        task = await floor.store.tasks.add_details(task.id, **details) or task
+        await refresh_task_message(floor, task, cards.task_message)
+    return task, created
+
+
+async def stage_finished(floor: Floor, facts: dict[str, Any], stage: str, *, by: str | None,
+                         details: dict[str, Any] | None = None, source: str = "floor_action") -> ProductionTask | None:
+    """A stage is done for an MO: close its task (if open) and open the next stage's task."""
+    finished = await floor.store.tasks.finish(task_id(stage, int(facts["mo_id"])), by=by)
+    if finished is not None:
+        await refresh_task_message(floor, finished, cards.task_done_message)
+    following = next_stage(stage, facts)
+    if following is None:
+        return None
+    task, _ = await open_task(floor, facts, following, source=source, details=details)
+    return task
+
+
+async def order_done(floor: Floor, facts: dict[str, Any], *, by: str | None = None) -> list[ProductionTask]:
+    """The MO is DONE in Katana: no production stage is left to do; shipping may be."""
+    closed = []
+    for task in await floor.store.tasks.open_for_order(int(facts["mo_id"])):
+        if task.kind == "ship":
+            continue
+        finished = await floor.store.tasks.finish(task.id, by=by, reason="MO done in Katana", status="closed")
+        if finished is not None:
+            closed.append(finished)
+            await refresh_task_message(floor, finished, cards.task_done_message)
+    if next_stage("pack", facts) == "ship":
+        await open_task(floor, facts, "ship", source="webhook")
+    return closed
+
+
+async def post_task(floor: Floor, task: ProductionTask) -> None:
+    channel = floor.settings.floor_channel
+    if not channel:
+        log.warning("FLOOR_CHANNEL is not set: task %s was created but not posted", task.id)
+        return
+    try:
+        reply = await floor.slack.chat_postMessage(channel=channel, **cards.task_message(task, floor.katana_link(task.mo_id)))
+        await floor.store.tasks.attach_message(task.id, reply["channel"], reply["ts"])
+    except SlackApiError as exc:
+        log.error("could not post task %s to %s: %s", task.id, channel, exc.response.get("error"))
+
+
+async def refresh_task_message(floor: Floor, task: ProductionTask, render: Any) -> None:
+    if not (task.channel and task.message_ts):
+        return
+    try:
+        await floor.slack.chat_update(channel=task.channel, ts=task.message_ts,
+                                      **render(task, floor.katana_link(task.mo_id)))
+    except SlackApiError as exc:
+        log.warning("could not update task message %s: %s", task.id, exc.response.get("error"))

@@ -1,0 +1,171 @@
+"""The one flow every floor command follows.
+
+open:   ack → views.open at once (trigger ids die in 3 s) → form, or "Loading…" then the form.
+submit: read the form → field errors back to Slack, nothing written
+        → else save the FloorAction → ack with "Recording…" → run the plan in the background
+        → the modal shows the outcome; a confirmation goes to the channel.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+from typing import Any, Awaitable, Callable
+
+from slack_sdk.errors import SlackApiError
+
+from commands import cards
+from commands.context import Floor
+from commands.fields import Form
+from commands.forms import FloorCommand, Prefill
+from commands.orders import OrderChoice
+from commands.recording import Outcome, Recorder
+from commands.registry import COMMANDS
+from integrations.katana.errors import KatanaError
+from models.actions import ActionStep, FloorAction
+from models.base import utcnow
+from models.tasks import ProductionTask
+
+log = logging.getLogger(__name__)
+Ack = Callable[..., Awaitable[None]]
+
+
+def task_choice(task: ProductionTask) -> OrderChoice:
+    return OrderChoice(task.mo_id, task.mo_order_no, task.sku, task.planned_quantity or 0, "task")  # type: ignore[arg-type]
+
+
+def form_view(command: FloorCommand, prefill: Prefill, channel_id: str | None) -> dict[str, Any]:
+    metadata = {"ch": channel_id, "task": prefill.task.id if prefill.task else None,
+                "mos": [c.mo_id for c in prefill.choices]}
+    return cards.modal(command.title, command.blocks(prefill), callback_id=command.callback_id,
+                       submit="Record", close="Cancel", metadata=metadata)
+
+
+def elapsed_minutes(task: ProductionTask | None) -> int | None:
+    if task is None or task.started_at is None:
+        return None
+    return max(int((utcnow() - task.started_at) / timedelta(minutes=1)), 0)
+
+
+async def open_form(floor: Floor, command: FloorCommand, *, trigger_id: str, channel_id: str | None,
+                    task: ProductionTask | None = None) -> None:
+    """Open the modal within the trigger's 3 s; go through "Loading…" only when Katana must be asked."""
+    cached = floor.orders.peek()
+    if task is not None or cached is not None:
+        choices = merge_choices(task, cached or [])
+        prefill = Prefill(choices, task, elapsed_minutes(task))
+        await floor.slack.views_open(trigger_id=trigger_id, view=form_view(command, prefill, channel_id))
+        return
+    opened = await floor.slack.views_open(trigger_id=trigger_id, view=cards.message_view(
+        command.title, ":hourglass_flowing_sand: Loading open manufacturing orders from Katana…"))
+    view = await form_or_apology(floor, command, channel_id)
+    await floor.slack.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"], view=view)
+
+
+def merge_choices(task: ProductionTask | None, choices: list[OrderChoice]) -> list[OrderChoice]:
+    if task is None or any(c.mo_id == task.mo_id for c in choices):
+        return choices
+    return [task_choice(task), *choices][:100]
+
+
+async def form_or_apology(floor: Floor, command: FloorCommand, channel_id: str | None) -> dict[str, Any]:
+    try:
+        choices = await floor.orders.list()
+    except KatanaError as exc:
+        return cards.message_view(command.title, f":warning: Can't load the open orders: {exc.user_message}",
+                                  footer="Nothing was recorded. Try the command again in a minute.")
+    if not choices:
+        return cards.message_view(command.title, "There are no open manufacturing orders in Katana right now.")
+    return form_view(command, Prefill(choices), channel_id)
+
+
+def submission_key(view: dict[str, Any]) -> str:
+    """Slack re-sends the same view id and hash for a double click or a retry: one action."""
+    return f"{view['id']}:{view.get('hash') or ''}"
+
+
+async def submit(floor: Floor, recorder: Recorder, command: FloorCommand, ack: Ack,
+                 body: dict[str, Any]) -> None:
+    view = body["view"]
+    metadata = read_metadata(view)
+    offered = {str(m) for m in metadata.get("mos") or []}
+    form = Form((view.get("state") or {}).get("values") or {})
+    data = command.read(form, offered)
+    if form.errors:
+        await ack(response_action="errors", errors=form.errors.errors)
+        return
+    action, created = await floor.store.actions.create(new_action(command, body, data, metadata))
+    await ack(response_action="update", view=cards.message_view(
+        command.title, f":hourglass_flowing_sand: Recording in Katana…",
+        footer="You can close this; you'll get a confirmation in the channel."))
+    if created:
+        floor.jobs.spawn(recorder.record(action.id), name=f"record {action.id}")
+
+
+def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        return metadata if isinstance(metadata, dict) else {}
+    except ValueError:
+        return {}
+
+
+def new_action(command: FloorCommand, body: dict[str, Any], data: dict[str, Any],
+               metadata: dict[str, Any]) -> FloorAction:
+    user = body.get("user") or {}
+    now = utcnow()
+    return FloorAction(
+        _id=submission_key(body["view"]), command=command.name, user_id=user.get("id", "?"),
+        user_name=user.get("name") or user.get("username") or user.get("id", "?"),
+        channel_id=metadata.get("ch"), view_id=body["view"]["id"], task_id=metadata.get("task"),
+        mo_id=data.get("mo_id"), input=data, steps=[ActionStep(_id=name) for name in command.plan],
+        created_at=now, updated_at=now)
+
+
+async def announce(floor: Floor, outcome: Outcome) -> None:
+    """Tell the operator: in the modal (if still open) and in the channel the command came from."""
+    action, command = outcome.action, COMMANDS[outcome.action.command]
+    if outcome.status == "waiting" and action.attempts > 1:
+        return  # they were told once that it is saved; the next word is the final outcome
+    facts = {**action.input, **action.results()}
+    view, message = outcome_texts(floor, command, outcome, facts)
+    if action.view_id and action.attempts <= 1:
+        try:
+            await floor.slack.views_update(view_id=action.view_id, view=view)
+        except SlackApiError:
+            pass  # the person closed the modal; the channel message below still reaches them
+    await post_where_they_work(floor, action, message)
+
+
+def outcome_texts(floor: Floor, command: FloorCommand, outcome: Outcome,
+                  facts: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    order_no = str(facts.get("order_no") or f"MO {facts.get('mo_id')}")
+    link = floor.katana_link(int(facts["mo_id"]))
+    if outcome.status == "recorded":
+        headline, extra = command.headline(facts)
+        return (cards.message_view(command.title, ":white_check_mark: Recorded in Katana.\n" + headline),
+                cards.confirmation_message(headline, extra, link, order_no))
+    if outcome.status == "waiting":
+        text = (f":floppy_disk: Saved — Katana isn't answering ({outcome.problem}). Your /{command.name} for "
+                f"*{order_no}* will be recorded as soon as Katana answers; you'll get a message here.")
+    else:
+        done = ", ".join(outcome.recorded) or "nothing"
+        missing = ", ".join(outcome.not_recorded) or "nothing"
+        text = (f":x: /{command.name} for *{order_no}* was not fully recorded: {outcome.problem}\n"
+                f"Recorded in Katana: {done}. Not recorded: {missing}.")
+    return cards.message_view(command.title, text), cards.confirmation_message(text, [], link, order_no)
+
+
+async def post_where_they_work(floor: Floor, action: FloorAction, message: dict[str, Any]) -> None:
+    """The channel the command came from; FLOOR_CHANNEL when the bot can't post there (e.g. a DM)."""
+    for channel in dict.fromkeys(c for c in (action.channel_id, floor.settings.floor_channel) if c):
+        try:
+            await floor.slack.chat_postMessage(channel=channel, **message)
+            return
+        except SlackApiError as exc:
+            log.warning("could not post to %s: %s", channel, exc.response.get("error"))
+    if action.user_id:
+        try:  # last resort: a DM, so the operator always learns the outcome
+            await floor.slack.chat_postMessage(channel=action.user_id, **message)
+        except SlackApiError as exc:
+            log.error("could not tell %s about action %s: %s", action.user_id, action.id, exc.response.get("error"))

@@ -1,0 +1,88 @@
+"""The shape every floor command shares, and the input blocks they are built from.
+
+A command is declared, not coded: its form, how a submission is read, the plan of Katana steps,
+the note it leaves on the MO and what it hands over to the next stage (see cook.py, label.py,
+pack.py). The flow that runs them lives once, in flow.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+from slack_sdk.models.blocks import (DatePickerElement, InputBlock, NumberInputElement, Option,
+                                     PlainTextInputElement, StaticSelectElement)
+
+from commands.fields import Form
+from commands.orders import OrderChoice
+from models.actions import FloorAction
+from models.tasks import ProductionTask
+
+
+@dataclass
+class Prefill:
+    """What the modal can be opened with: the open MOs, and the task it was opened from."""
+
+    choices: list[OrderChoice]
+    task: ProductionTask | None = None
+    minutes: int | None = None  # elapsed since the task was started, when known
+
+    @property
+    def mo_id(self) -> int | None:
+        return self.task.mo_id if self.task else None
+
+
+@dataclass(frozen=True)
+class FloorCommand:
+    name: str  # the slash command without "/"
+    title: str  # modal title, ≤ 24 characters
+    stage: str  # the task kind this command completes
+    blocks: Callable[[Prefill], list[InputBlock]]
+    read: Callable[[Form, set[str] | None], dict[str, Any]]  # (form, MO ids the modal offered)
+    plan: tuple[str, ...]
+    note: Callable[[dict[str, Any], FloorAction], str | None]
+    handover: Callable[[dict[str, Any]], dict[str, Any]]
+    headline: Callable[[dict[str, Any]], tuple[str, list[str]]]
+    help: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def callback_id(self) -> str:
+        return f"{self.name}_form"
+
+
+def order_select(prefill: Prefill) -> InputBlock:
+    options = [Option(value=str(c.mo_id), text=c.label) for c in prefill.choices]
+    initial = next((o for o in options if o.value == str(prefill.mo_id)), None)
+    return InputBlock(block_id="mo", label="Manufacturing order", element=StaticSelectElement(
+        action_id="mo", placeholder="Choose the MO", options=options, initial_option=initial))
+
+
+def quantity_input(block_id: str, label: str, initial: Decimal | None = None, hint: str | None = None) -> InputBlock:
+    return InputBlock(block_id=block_id, label=label, hint=hint, element=NumberInputElement(
+        action_id=block_id, is_decimal_allowed=True, min_value="0",
+        initial_value=f"{initial:f}" if initial is not None else None))
+
+
+def code_input(block_id: str, label: str, *, initial: str | None = None, optional: bool = False,
+               placeholder: str | None = None, max_length: int = 40) -> InputBlock:
+    return InputBlock(block_id=block_id, label=label, optional=optional, element=PlainTextInputElement(
+        action_id=block_id, initial_value=initial or None, placeholder=placeholder, max_length=max_length))
+
+
+def minutes_input(initial: int | None) -> InputBlock:
+    return InputBlock(block_id="minutes", label="Time spent (minutes)", optional=True,
+                      hint="Leave empty if you did not time it.", element=NumberInputElement(
+                          action_id="minutes", is_decimal_allowed=False, min_value="0", max_value="1440",
+                          initial_value=str(initial) if initial is not None else None))
+
+
+def date_input(block_id: str, label: str) -> InputBlock:
+    return InputBlock(block_id=block_id, label=label, optional=True,
+                      element=DatePickerElement(action_id=block_id))
+
+
+def read_order(form: Form, offered: set[str] | None) -> int | None:
+    """The MO must be one the modal offered: a crafted or stale id is refused at the field."""
+    value = form.choice("mo", "manufacturing order", offered)
+    return int(value) if value is not None and value.isdigit() else None

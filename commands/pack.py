@@ -1,0 +1,53 @@
+"""/pack: the MO's final quantity is packed; the MO is finished.
+
+Records in Katana: the packing operation row COMPLETED, then the MO DONE with its actual
+quantity (finished goods into stock, materials consumed at actuals). Yield = actual / planned is
+kept with the action and shown. Hands over to shipping when the MO was made for a sales order.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from commands.fields import Form
+from commands.forms import FloorCommand, Prefill, minutes_input, order_select, quantity_input, read_order
+from models.actions import FloorAction
+
+
+def blocks(prefill: Prefill) -> list[Any]:
+    task = prefill.task
+    return [
+        order_select(prefill),
+        quantity_input("quantity", "Final quantity packed", initial=task.quantity if task else None,
+                       hint="This finishes the MO in Katana: goods go into stock."),
+        minutes_input(prefill.minutes),
+    ]
+
+
+def read(form: Form, offered: set[str] | None) -> dict[str, Any]:
+    return {"mo_id": read_order(form, offered), "quantity": form.quantity("quantity", "final quantity"),
+            "minutes": form.minutes("minutes")}
+
+
+def note(facts: dict[str, Any], action: FloorAction) -> None:
+    return None  # the MO itself records the final quantity
+
+
+def handover(facts: dict[str, Any]) -> dict[str, Any]:
+    return {"quantity": facts["quantity"]}
+
+
+def headline(facts: dict[str, Any]) -> tuple[str, list[str]]:
+    line = f":package: *{facts.get('person')}* packed *{facts['quantity']}* of *{facts['order_no']}* — MO done"
+    extra = []
+    if facts.get("yield_percent"):
+        extra.append(f"yield {facts['yield_percent']} % of {facts['planned_quantity']} planned")
+    extra.append("next: ship" if facts.get("linked_to_sales_order") else "into stock")
+    return line, extra
+
+
+COMMAND = FloorCommand(
+    name="pack", title="Record packing", stage="pack", blocks=blocks, read=read,
+    plan=("load_order", "identify_operator", "complete_pack_operation", "finish_order", "advance_chain"),
+    note=note, handover=handover, headline=headline,
+    help="Completes the packing step and sets the MO to DONE with the final quantity (stock in, "
+         "materials used). Opens the ship task when the MO is for a sales order.")

@@ -1,0 +1,206 @@
+"""Running a floor action's plan against Katana, one saved step at a time.
+
+Rules this module keeps:
+- the action is in Mongo before the first Katana call (the submit flow writes it);
+- each step's result (Katana ids) is saved the moment the step completes, so a restart resumes
+  after the last completed step instead of repeating it;
+- a step whose outcome is unknown (the request may have reached Katana) is not repeated until its
+  `check` has looked at Katana's state and found it did not happen;
+- Katana being down is not a failure: the action waits and the worker retries with backoff,
+  until `ACTION_GIVE_UP_AFTER_HOURS`;
+- a refusal (422, unknown resource, a rule of the floor) fails the action and says plainly which
+  steps were recorded and which were not.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Awaitable, Callable
+
+from commands.context import Floor
+from integrations.katana.errors import (KatanaError, KatanaOutcomeUnknown, KatanaRateLimited,
+                                        KatanaUnavailable)
+from models.actions import ActionStep, FloorAction
+from models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+RETRY_FIRST = 5.0  # seconds; doubles per attempt
+RETRY_CAP = 300.0
+
+
+class StepRefused(Exception):
+    """A step found that the floor's input cannot be recorded (e.g. the MO is already done).
+
+    The message is for floor staff: it names what is wrong in their words.
+    """
+
+
+@dataclass
+class StepContext:
+    floor: Floor
+    action: FloorAction
+    step: ActionStep
+
+    @property
+    def katana(self) -> Any:
+        return self.floor.katana
+
+    @property
+    def input(self) -> dict[str, Any]:
+        return self.action.input
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """Input plus what earlier steps learned."""
+        return {**self.action.input, **self.action.results()}
+
+
+StepFn = Callable[[StepContext], Awaitable[dict[str, Any]]]
+CheckFn = Callable[[StepContext], Awaitable[dict[str, Any] | None]]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    done_text: str  # what it recorded, in the floor's words: "production recorded"
+    run: StepFn
+    check: CheckFn | None = None  # required for non-idempotent writes (POSTs)
+    in_katana: bool = True  # False for bot-side steps (tasks, messages)
+
+
+STEPS: dict[str, Step] = {}
+
+
+def step(name: str, done_text: str, *, check: CheckFn | None = None,
+         in_katana: bool = True) -> Callable[[StepFn], StepFn]:
+    """Register a step under the name stored in FloorAction plans (keep names stable)."""
+    def register(fn: StepFn) -> StepFn:
+        STEPS[name] = Step(name, done_text, fn, check, in_katana)
+        return fn
+    return register
+
+
+@dataclass
+class Outcome:
+    action: FloorAction
+    status: str
+    recorded: list[str] = field(default_factory=list)
+    not_recorded: list[str] = field(default_factory=list)
+    problem: str | None = None
+
+
+class Recorder:
+    def __init__(self, floor: Floor, *, announce: Callable[[Outcome], Awaitable[None]]) -> None:
+        self.floor = floor
+        self.announce = announce
+
+    async def record(self, action_id: str) -> Outcome | None:
+        """Run (or resume) an action; returns None if someone else holds it or it is finished."""
+        repo = self.floor.store.actions
+        action = await repo.lease(action_id, utcnow() + LEASE)
+        if action is None:
+            return None
+        for index, current in enumerate(action.steps):
+            if current.state == "done":
+                continue
+            stopped = await self._run_step(action, index, current)
+            if stopped is not None:
+                return await self._conclude(stopped)
+        await repo.settle(action.id, "recorded", outcome="recorded")
+        action.status = "recorded"
+        return await self._conclude(self._outcome(action, "recorded"))
+
+    async def _run_step(self, action: FloorAction, index: int, current: ActionStep) -> Outcome | None:
+        spec = STEPS[current.id]
+        ctx = StepContext(self.floor, action, current)
+        repo = self.floor.store.actions
+        try:
+            if current.state in ("unknown", "running") and spec.check is not None:
+                found = await spec.check(ctx)  # did the lost request happen after all?
+                if found is not None:
+                    return await self._save_done(action, index, current, found)
+            current.state, current.started_at = "running", current.started_at or utcnow()
+            await repo.save_step(action.id, index, current)
+            return await self._save_done(action, index, current, await spec.run(ctx))
+        except KatanaOutcomeUnknown as exc:
+            return await self._wait(action, index, current, "unknown", exc)
+        except (KatanaUnavailable, KatanaRateLimited) as exc:
+            return await self._wait(action, index, current, "pending", exc)
+        except (KatanaError, StepRefused) as exc:
+            return await self._fail(action, index, current, exc)
+
+    async def _save_done(self, action: FloorAction, index: int, current: ActionStep,
+                         result: dict[str, Any]) -> None:
+        current.state, current.result, current.error = "done", result, None
+        current.finished_at = utcnow()
+        await self.floor.store.actions.save_step(action.id, index, current)
+        return None
+
+    async def _wait(self, action: FloorAction, index: int, current: ActionStep, state: str,
+                    exc: KatanaError) -> Outcome:
+        current.state, current.error = state, user_text(exc)  # type: ignore[assignment]
+        await self.floor.store.actions.save_step(action.id, index, current)
+        if utcnow() - action.created_at > timedelta(hours=self.floor.settings.action_give_up_after_hours):
+            return await self._fail(action, index, current, exc, gave_up=True)
+        delay = min(RETRY_FIRST * 2 ** max(action.attempts - 1, 0), RETRY_CAP)
+        await self.floor.store.actions.settle(action.id, "waiting", error=user_text(exc),
+                                              next_attempt_at=utcnow() + timedelta(seconds=delay))
+        log.warning("floor action %s waiting for Katana (%s); retry in %.0fs", action.id, exc, delay)
+        action.status = "waiting"
+        return self._outcome(action, "waiting", problem=user_text(exc))
+
+    async def _fail(self, action: FloorAction, index: int, current: ActionStep, exc: Exception,
+                    gave_up: bool = False) -> Outcome:
+        message = user_text(exc)
+        if gave_up:
+            message = f"Katana did not answer for {self.floor.settings.action_give_up_after_hours:g} h: {message}"
+        current.state, current.error = "failed", message
+        await self.floor.store.actions.save_step(action.id, index, current)
+        await self.floor.store.actions.settle(action.id, "failed", outcome="failed", error=message)
+        action.status = "failed"
+        return self._outcome(action, "failed", problem=message)
+
+    def _outcome(self, action: FloorAction, status: str, problem: str | None = None) -> Outcome:
+        katana_steps = [s for s in action.steps if STEPS[s.id].in_katana]
+        recorded = [STEPS[s.id].done_text for s in katana_steps if s.state == "done" and s.result.get("wrote")]
+        missing = [STEPS[s.id].done_text for s in katana_steps if s.state != "done" and STEPS[s.id].done_text]
+        return Outcome(action, status, recorded, missing, problem)
+
+    async def _conclude(self, outcome: Outcome) -> Outcome:
+        await self._audit(outcome)
+        try:
+            await self.announce(outcome)
+        except Exception:  # noqa: BLE001 — telling people must never undo or block what was recorded
+            log.exception("could not announce floor action %s", outcome.action.id)
+        return outcome
+
+    async def _audit(self, outcome: Outcome) -> None:
+        action = outcome.action
+        ids = {s.id: s.result for s in action.steps if s.result}
+        await self.floor.store.audit.write(
+            "floor_action", f"/{action.command}", outcome.status, mo_id=action.mo_id,
+            actor=action.user_name, action_id=action.id, katana=ids, problem=outcome.problem)
+
+    async def resume_due(self) -> int:
+        """The worker's job: pick up actions that wait for Katana or lost their worker (crash)."""
+        due = await self.floor.store.actions.due(utcnow())
+        for action_id in due:
+            self.floor.jobs.spawn(self.record(action_id), name=f"resume {action_id}")
+        return len(due)
+
+
+def user_text(exc: Exception) -> str:
+    """A message safe for floor staff: never a token, a stack trace or a raw API body."""
+    if isinstance(exc, KatanaError):
+        return exc.user_message
+    if isinstance(exc, StepRefused):
+        return str(exc)
+    return "Something went wrong on our side; the details are in the bot's log."
+
+
+def since(moment: datetime | None, slack: timedelta = timedelta(seconds=5)) -> datetime:
+    """The start of the window in which a lost request could have been applied."""
+    return (moment or utcnow()) - slack

@@ -1,0 +1,171 @@
+"""The Katana steps the floor commands are made of.
+
+Each step returns what it learned (Katana ids) for the steps after it; `wrote: True` marks a
+step that changed something in Katana, so outcome messages can say exactly what was recorded.
+Reads come first in every plan, so a refusal (MO already done, no such operation) happens
+before anything is written.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from commands.chain import stage_finished
+from commands.recording import StepContext, StepRefused, since, step
+from integrations.katana.models import OperatorRef, OperationRow
+
+STAGE_WORDS = {"cook": ("cook",), "label": ("label",), "pack": ("pack",)}
+STAGE_ORDER = ("cook", "label", "pack")
+
+
+def qty(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+@step("load_order", "")
+async def load_order(ctx: StepContext) -> dict[str, Any]:
+    mo = await ctx.katana.manufacturing.get_order(int(ctx.input["mo_id"]))
+    if mo.status == "DONE":
+        raise StepRefused(f"{mo.order_no} is already done in Katana, so nothing was recorded.")
+    return {"order_no": mo.order_no, "variant_id": mo.variant_id, "location_id": mo.location_id,
+            "planned_quantity": str(mo.planned_quantity), "sales_order_id": mo.sales_order_id,
+            "linked_to_sales_order": bool(mo.is_linked_to_sales_order or mo.sales_order_id)}
+
+
+@step("identify_operator", "")
+async def identify_operator(ctx: StepContext) -> dict[str, Any]:
+    """Katana credits work to an operator; match the Slack person by name, else send the name."""
+    person = await ctx.floor.people.name(ctx.action.user_id, ctx.action.user_name)  # type: ignore[union-attr]
+    wanted = " ".join(person.lower().split())
+    for operator in await ctx.katana.manufacturing.operators():
+        if " ".join(operator.operator_name.lower().split()) == wanted:
+            return {"person": person, "operator_id": operator.id}
+    return {"person": person, "operator_id": None}
+
+
+def operator_refs(facts: dict[str, Any]) -> list[OperatorRef]:
+    if facts.get("operator_id"):
+        return [OperatorRef(operator_id=int(facts["operator_id"]))]
+    return [OperatorRef(name=str(facts["person"])[:100])]
+
+
+def pick_operation(rows: list[OperationRow], stage: str) -> OperationRow | None:
+    """The MO's operation row for a stage: by name ("Cooking", "Label jars"), else by position."""
+    for row in rows:
+        if any(word in (row.operation_name or "").lower() for word in STAGE_WORDS[stage]):
+            return row
+    position = STAGE_ORDER.index(stage)
+    return rows[position] if len(rows) == len(STAGE_ORDER) else None
+
+
+async def complete_stage_operation(ctx: StepContext, stage: str) -> dict[str, Any]:
+    facts = ctx.facts
+    rows = await ctx.katana.manufacturing.operation_rows(int(facts["mo_id"]))
+    row = pick_operation(rows, stage)
+    if row is None:
+        raise StepRefused(f"{facts['order_no']} has no {stage} operation in Katana, so nothing was recorded.")
+    if row.status == "COMPLETED":
+        return {f"{stage}_row_id": row.id, "wrote": False}  # already done (e.g. in Katana's app)
+    seconds = int(facts["minutes"]) * 60 if facts.get("minutes") is not None else None
+    await ctx.katana.manufacturing.complete_operation(row.id, seconds=seconds, operators=operator_refs(facts))
+    return {f"{stage}_row_id": row.id, "wrote": True}
+
+
+@step("complete_cook_operation", "cooking operation completed")
+async def complete_cook(ctx: StepContext) -> dict[str, Any]:
+    return await complete_stage_operation(ctx, "cook")
+
+
+@step("complete_label_operation", "labelling operation completed")
+async def complete_label(ctx: StepContext) -> dict[str, Any]:
+    return await complete_stage_operation(ctx, "label")
+
+
+@step("complete_pack_operation", "packing operation completed")
+async def complete_pack(ctx: StepContext) -> dict[str, Any]:
+    return await complete_stage_operation(ctx, "pack")
+
+
+@step("ensure_batch", "batch created")
+async def ensure_batch(ctx: StepContext) -> dict[str, Any]:
+    """Find the batch by number for this product, else create it (so a retry never doubles it)."""
+    facts = ctx.facts
+    found = await ctx.katana.inventory.find_batch(facts["batch"], int(facts["variant_id"]))
+    if found is not None:
+        return {"batch_id": found.id, "wrote": False}
+    batch = await ctx.katana.inventory.ensure_batch(facts["batch"], int(facts["variant_id"]))
+    return {"batch_id": batch.id, "wrote": True}
+
+
+@step("find_batch", "")
+async def find_batch(ctx: StepContext) -> dict[str, Any]:
+    facts = ctx.facts
+    batch = await ctx.katana.inventory.find_batch(facts["batch"], int(facts["variant_id"]))
+    if batch is None:
+        raise StepRefused(f"Batch {facts['batch']} does not exist in Katana for {facts['order_no']}; "
+                          "check the number on the crate. Nothing was recorded.")
+    return {"batch_id": batch.id}
+
+
+async def production_already_recorded(ctx: StepContext) -> dict[str, Any] | None:
+    facts = ctx.facts
+    found = await ctx.katana.manufacturing.find_production(
+        int(facts["mo_id"]), qty(facts["quantity"]), since=since(ctx.step.started_at),
+        batch_id=facts.get("batch_id"))
+    return None if found is None else {"production_id": found.id, "wrote": True}
+
+
+@step("record_production", "production recorded", check=production_already_recorded)
+async def record_production(ctx: StepContext) -> dict[str, Any]:
+    facts = ctx.facts
+    production = await ctx.katana.manufacturing.record_production(
+        int(facts["mo_id"]), qty(facts["quantity"]), completed_date=ctx.action.created_at,
+        batch_id=facts.get("batch_id"))
+    return {"production_id": production.id, "wrote": True}
+
+
+@step("update_batch", "batch expiry/barcode set")
+async def update_batch(ctx: StepContext) -> dict[str, Any]:
+    facts = ctx.facts
+    if not facts.get("expiry") and not facts.get("barcode"):
+        return {"wrote": False}
+    expiry = date.fromisoformat(facts["expiry"]) if facts.get("expiry") else None
+    await ctx.katana.inventory.update_batch(int(facts["batch_id"]), expiration_date=expiry,
+                                            barcode=facts.get("barcode"))
+    return {"wrote": True}
+
+
+@step("note_on_order", "note added to the MO")
+async def note_on_order(ctx: StepContext) -> dict[str, Any]:
+    """Crates live in the MO's additional_info; the service echoes what is there (PATCH wipes it otherwise)."""
+    from commands.registry import COMMANDS  # the note's wording belongs to each command
+
+    line = COMMANDS[ctx.action.command].note(ctx.facts, ctx.action)
+    if not line:
+        return {"wrote": False}
+    await ctx.katana.manufacturing.add_note(int(ctx.facts["mo_id"]), line)
+    return {"wrote": True}
+
+
+@step("finish_order", "MO set to done with the actual quantity")
+async def finish_order(ctx: StepContext) -> dict[str, Any]:
+    facts = ctx.facts
+    actual = qty(facts["quantity"])
+    mo = await ctx.katana.manufacturing.finish_order(int(facts["mo_id"]), actual, done_date=ctx.action.created_at)
+    planned = qty(facts["planned_quantity"])
+    yield_pct = (actual / planned * 100).quantize(Decimal("0.1")) if planned else None
+    return {"actual_quantity": str(mo.actual_quantity if mo.actual_quantity is not None else actual),
+            "yield_percent": str(yield_pct) if yield_pct is not None else None, "wrote": True}
+
+
+@step("advance_chain", "", in_katana=False)
+async def advance_chain(ctx: StepContext) -> dict[str, Any]:
+    """Close this stage's task and open the next one (idempotent: one task per MO and stage)."""
+    from commands.registry import COMMANDS
+
+    facts = ctx.facts
+    command = COMMANDS[ctx.action.command]
+    opened = await stage_finished(ctx.floor, facts, command.stage, by=str(facts.get("person") or ctx.action.user_name),
+                                  details=command.handover(facts))
+    return {"next_task": opened.id if opened else None}

@@ -1,0 +1,209 @@
+"""Manufacturing orders, their operation rows and productions — what /cook and /pack record.
+
+Katana facts this module leans on (docs/INTEGRATIONS.md):
+- unknown query filters are silently ignored, so every filtered list is re-checked here;
+- a PATCH of a manufacturing order that omits `additional_info` wipes it, so writes echo the current
+  text (read first) and are serialised per order inside this process;
+- operation times are seconds; date-times go out as ISO 8601 with an explicit offset.
+"""
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from .client import KatanaClient, iso
+from .models import (
+    MO_STATUSES,
+    OPERATION_STATUSES,
+    ManufacturingOrder,
+    OperationRow,
+    Operator,
+    OperatorRef,
+    Production,
+)
+
+OPEN_MO_STATUSES = tuple(s for s in MO_STATUSES if s != "DONE")
+OPERATORS_CACHE_SECONDS = 600.0
+
+
+class ManufacturingService:
+    def __init__(self, client: KatanaClient, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self._client = client
+        self._clock = clock
+        self._operators: tuple[float, list[Operator]] | None = None
+        self._order_locks: dict[int, asyncio.Lock] = {}
+
+    # --- reading orders -----------------------------------------------------------------------------
+
+    async def open_orders(self, limit: int = 100) -> list[ManufacturingOrder]:
+        """Orders not DONE, soonest deadline first (no deadline last), then by order number.
+
+        One query per open status: Katana filters on a single status, and asking without a filter
+        would page through every DONE order ever made.
+        """
+        found: dict[int, ManufacturingOrder] = {}
+        for status in OPEN_MO_STATUSES:
+            for raw in await self._client.get_all("/manufacturing_orders", {"status": status},
+                                                  max_pages=10):
+                order = ManufacturingOrder.model_validate(raw)
+                if order.status in OPEN_MO_STATUSES and order.deleted_at is None:
+                    found[order.id] = order
+        return sorted(found.values(), key=_deadline_then_number)[:limit]
+
+    async def get_order(self, mo_id: int) -> ManufacturingOrder:
+        """The order; KatanaNotFound if Katana has none with that id."""
+        return ManufacturingOrder.model_validate(await self._client.get(f"/manufacturing_orders/{mo_id}"))
+
+    async def find_order_by_number(self, order_no: str) -> ManufacturingOrder | None:
+        """The order with exactly this number (ignoring surrounding spaces and letter case)."""
+        wanted = order_no.strip()
+        if not wanted:
+            return None
+        rows = await self._client.get_all("/manufacturing_orders", {"order_no": wanted}, max_pages=4)
+        orders = [ManufacturingOrder.model_validate(r) for r in rows]
+        orders = [o for o in orders if o.deleted_at is None]
+        exact = [o for o in orders if o.order_no.strip() == wanted]
+        loose = [o for o in orders if o.order_no.strip().casefold() == wanted.casefold()]
+        matches = exact or loose
+        return matches[0] if matches else None
+
+    async def operation_rows(self, mo_id: int) -> list[OperationRow]:
+        rows = await self._client.get_all("/manufacturing_order_operation_rows",
+                                          {"manufacturing_order_id": mo_id})
+        mine = [OperationRow.model_validate(r) for r in rows]
+        mine = [r for r in mine if r.manufacturing_order_id == mo_id and r.deleted_at is None]
+        return sorted(mine, key=lambda r: (r.rank is None, r.rank or Decimal(0), r.id))
+
+    async def get_operation_row(self, row_id: int) -> OperationRow:
+        return OperationRow.model_validate(
+            await self._client.get(f"/manufacturing_order_operation_rows/{row_id}"))
+
+    # --- productions --------------------------------------------------------------------------------
+
+    async def record_production(self, mo_id: int, quantity: Decimal, *, completed_date: datetime,
+                                batch_id: int | None = None) -> Production:
+        """Record a (partial) completion. Not retried once sent: on KatanaOutcomeUnknown, call
+        find_production before trying again."""
+        if quantity <= 0:
+            raise ValueError("a production quantity must be positive")
+        body: dict[str, Any] = {
+            "manufacturing_order_id": mo_id,
+            "completed_quantity": Decimal(quantity),
+            "completed_date": iso(completed_date),
+        }
+        if batch_id is not None:
+            body["batch_transaction"] = {"batch_id": batch_id}
+        return Production.model_validate(await self._client.post("/manufacturing_order_productions", body))
+
+    async def find_production(self, mo_id: int, quantity: Decimal, *, since: datetime,
+                              batch_id: int | None = None) -> Production | None:
+        """The earliest production of this MO with this quantity created at/after `since`.
+
+        `since` is compared with Katana's clock: callers should take it a little before they sent.
+        A batch id only rules a production out if Katana's record names other batches.
+        """
+        query = {"manufacturing_order_ids": [mo_id], "created_at_min": iso(since)}
+        rows = await self._client.get_all("/manufacturing_order_productions", query)
+        matches = []
+        for raw in rows:
+            production = Production.model_validate(raw)
+            created = production.created_at or production.production_date
+            if (production.manufacturing_order_id != mo_id or production.deleted_at is not None
+                    or production.quantity != quantity or created is None or created < since):
+                continue
+            batches = production.batch_ids()
+            if batch_id is not None and batches and batch_id not in batches:
+                continue
+            matches.append((created, production.id, production))
+        return min(matches)[2] if matches else None
+
+    # --- operation rows -----------------------------------------------------------------------------
+
+    async def complete_operation(self, row_id: int, *, seconds: int | None,
+                                 operators: list[OperatorRef]) -> OperationRow:
+        body: dict[str, Any] = {"status": "COMPLETED"}
+        if seconds is not None:
+            if seconds < 0:
+                raise ValueError("operation time cannot be negative")
+            body["total_actual_time"] = int(seconds)
+        if operators:
+            body["completed_by_operators"] = [op.to_dto() for op in operators]
+        return await self._patch_row(row_id, body)
+
+    async def set_operation_status(self, row_id: int, status: str) -> OperationRow:
+        if status not in OPERATION_STATUSES:
+            raise ValueError(f"operation rows take {', '.join(OPERATION_STATUSES)}, not {status!r}")
+        return await self._patch_row(row_id, {"status": status})
+
+    async def _patch_row(self, row_id: int, body: dict[str, Any]) -> OperationRow:
+        raw = await self._client.patch(f"/manufacturing_order_operation_rows/{row_id}", body)
+        return OperationRow.model_validate(raw)
+
+    # --- order updates (always echo additional_info) ------------------------------------------------
+
+    async def finish_order(self, mo_id: int, actual_quantity: Decimal, *,
+                           done_date: datetime) -> ManufacturingOrder:
+        """Mark the order DONE with the actual quantity. Already DONE with that quantity: no write."""
+        if actual_quantity < 0:
+            raise ValueError("actual quantity cannot be negative")
+        async with self._lock_for(mo_id):
+            order = await self.get_order(mo_id)
+            if order.is_done and order.actual_quantity == actual_quantity:
+                return order
+            body: dict[str, Any] = {
+                "status": "DONE",
+                "actual_quantity": Decimal(actual_quantity),
+                "done_date": iso(done_date),
+            }
+            return await self._patch_order(order, body)
+
+    async def add_note(self, mo_id: int, line: str) -> ManufacturingOrder:
+        """Append a line to the order's additional info; a line already there is not added again."""
+        line = " ".join(line.split())
+        if not line:
+            raise ValueError("a note needs some text")
+        async with self._lock_for(mo_id):
+            order = await self.get_order(mo_id)
+            current = order.additional_info or ""
+            if line in (existing.strip() for existing in current.splitlines()):
+                return order
+            text = f"{current.rstrip()}\n{line}" if current.strip() else line
+            return await self._patch_order(order, {"additional_info": text})
+
+    async def _patch_order(self, order: ManufacturingOrder, body: dict[str, Any]) -> ManufacturingOrder:
+        # Omitting additional_info wipes it; the DTO forbids "" (minLength 1), so echo only real text.
+        if "additional_info" not in body and order.additional_info:
+            body["additional_info"] = order.additional_info
+        raw = await self._client.patch(f"/manufacturing_orders/{order.id}", body)
+        return ManufacturingOrder.model_validate(raw)
+
+    def _lock_for(self, mo_id: int) -> asyncio.Lock:
+        return self._order_locks.setdefault(mo_id, asyncio.Lock())
+
+    # --- operators ----------------------------------------------------------------------------------
+
+    async def operators(self) -> list[Operator]:
+        """Katana's operators, cached for 10 minutes (they change rarely; the modals ask often)."""
+        now = self._clock()
+        if self._operators is not None and now - self._operators[0] < OPERATORS_CACHE_SECONDS:
+            return list(self._operators[1])
+        rows = await self._client.get_all("/operators")
+        operators = [Operator.model_validate(r) for r in rows if isinstance(r, dict)]
+        self._operators = (now, operators)
+        return list(operators)
+
+
+def _deadline_then_number(order: ManufacturingOrder) -> tuple[Any, ...]:
+    deadline = order.production_deadline_date
+    return (deadline is None, deadline.timestamp() if deadline else 0.0, _natural(order.order_no))
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """'MO-9' before 'MO-10': compare digit runs as numbers."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+                 for part in re.split(r"(\d+)", text) if part)

@@ -1,0 +1,122 @@
+"""One request budget for the whole process: Katana allows `per_minute` requests per 60 s per API key.
+
+Every attempt (retries included) must call `acquire()` right before it is sent. The limiter:
+- keeps a sliding 60 s window of start times and lets a request start only while fewer than
+  `per_minute` started in the last 60 s (a sliding window is never looser than a server's fixed window);
+- holds everyone when Katana says the quota is spent (`X-Ratelimit-Remaining: 0` until
+  `X-Ratelimit-Reset`) or answered 429 (`pause_for(Retry-After)`);
+- is fair: waiters are served first-come first-served. Only the head of the queue sleeps on the clock
+  (for exactly as long as it must); the others wait on a FIFO lock, so nothing polls.
+
+Safety margin: a slot frees `margin` seconds (default 0.25 s) after the 60 s window strictly allows it.
+Katana counts requests when they *arrive*, we count them when they *start*; if a later request reaches
+Katana faster than the one it replaces in the window, the server would see < 60 s between them. A quarter
+of a second covers that jitter and costs < 0.5 % of the budget.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Mapping
+
+WINDOW_SECONDS = 60.0
+_MAX_HOLD_SECONDS = 120.0  # a garbled or skewed Reset header must not stall the floor for long
+
+
+class RateLimiter:
+    def __init__(
+        self,
+        per_minute: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        wall_clock: Callable[[], float] = time.time,
+        margin: float = 0.25,
+    ) -> None:
+        if per_minute < 1:
+            raise ValueError("per_minute must be at least 1")
+        self.per_minute = per_minute
+        self._clock = clock
+        self._sleep = sleep
+        self._wall_clock = wall_clock  # X-Ratelimit-Reset is an epoch time; convert via the wall clock
+        self._margin = margin
+        self._starts: deque[float] = deque()
+        self._hold_until = float("-inf")
+        self._queue = asyncio.Lock()  # asyncio.Lock hands over in FIFO order: that is our fairness
+
+    async def acquire(self) -> None:
+        """Wait until one more request may start, then count it as started."""
+        async with self._queue:
+            while (wait := self._wait_needed(self._clock())) > 0:
+                # Re-check after waking: pause_for/observe may have extended the hold meanwhile.
+                await self._sleep(wait)
+            self._starts.append(self._clock())
+
+    def pause_for(self, seconds: float) -> None:
+        """Hold every caller for `seconds` from now (used for 429 Retry-After)."""
+        if seconds > 0:
+            self._hold(min(seconds, _MAX_HOLD_SECONDS))
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Learn from Katana's X-Ratelimit-* response headers."""
+        lowered = {k.lower(): v for k, v in headers.items()}
+        limit = _number(lowered.get("x-ratelimit-limit"))
+        if limit is not None and 1 <= limit < self.per_minute:
+            self.per_minute = int(limit)  # the server knows our plan better than our config does
+        remaining = _number(lowered.get("x-ratelimit-remaining"))
+        if remaining is None or remaining > 0:
+            return
+        seconds = self._seconds_until_reset(_number(lowered.get("x-ratelimit-reset")))
+        # Remaining=0 without a usable Reset: our own window already stops the next start.
+        if seconds is not None and seconds > 0:
+            self.pause_for(seconds)
+
+    @property
+    def in_window(self) -> int:
+        """Requests started in the last 60 s (for metrics and tests)."""
+        self._forget_old(self._clock())
+        return len(self._starts)
+
+    # --- internals ---------------------------------------------------------------------------------
+
+    def _wait_needed(self, now: float) -> float:
+        self._forget_old(now)
+        wait = self._hold_until - now
+        if len(self._starts) >= self.per_minute:
+            # The oldest start that must leave the window before one more may begin.
+            blocking = self._starts[len(self._starts) - self.per_minute]
+            wait = max(wait, blocking + WINDOW_SECONDS + self._margin - now)
+        return wait
+
+    def _forget_old(self, now: float) -> None:
+        horizon = now - WINDOW_SECONDS - self._margin
+        while self._starts and self._starts[0] <= horizon:
+            self._starts.popleft()
+
+    def _hold(self, seconds: float) -> None:
+        self._hold_until = max(self._hold_until, self._clock() + seconds)
+
+    def _seconds_until_reset(self, reset: float | None) -> float | None:
+        """Reset is documented as ms since epoch but shown in seconds: values > 1e11 are ms.
+
+        Small values (< 1e9, i.e. before 2001 as an epoch) are read as "seconds from now", which some
+        gateways send; anything else is an epoch time in seconds.
+        """
+        if reset is None or reset <= 0:
+            return None
+        if reset > 1e11:
+            return reset / 1000.0 - self._wall_clock()
+        if reset > 1e9:
+            return reset - self._wall_clock()
+        return reset
+
+
+def _number(raw: str | None) -> float | None:
+    if raw is None:
+        return None
+    try:
+        value = float(str(raw).strip())
+    except ValueError:
+        return None
+    return value if value == value and value not in (float("inf"), float("-inf")) else None

@@ -1,0 +1,118 @@
+"""Floor actions: one document per submitted modal, written before the first Katana call.
+
+The document is the plan (named steps) plus each step's state and Katana ids, so a worker can
+resume an action after a crash or an outage, and nobody has to guess what was recorded.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from models.base import Document, plain, utcnow
+
+StepState = Literal["pending", "running", "done", "unknown", "failed"]
+ActionStatus = Literal["pending", "running", "waiting", "recorded", "failed"]
+FINISHED: tuple[ActionStatus, ...] = ("recorded", "failed")
+
+
+class ActionStep(Document):
+    """One Katana write (or read it depends on). `id` is the step's name, e.g. `record_production`."""
+
+    state: StepState = "pending"
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    result: dict[str, Any] = {}
+    error: str | None = None
+
+
+class FloorAction(Document):
+    command: str
+    user_id: str
+    user_name: str
+    channel_id: str | None = None
+    view_id: str | None = None
+    task_id: str | None = None
+    mo_id: int | None = None
+    input: dict[str, Any]
+    steps: list[ActionStep]
+    status: ActionStatus = "pending"
+    attempts: int = 0
+    outcome: str | None = None
+    error: str | None = None
+    next_attempt_at: datetime | None = None
+    lease_until: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+
+    def step(self, name: str) -> ActionStep:
+        return next(s for s in self.steps if s.id == name)
+
+    def results(self) -> dict[str, Any]:
+        """Everything earlier steps learned (ids, names), merged in plan order."""
+        merged: dict[str, Any] = {}
+        for s in self.steps:
+            merged.update(s.result)
+        return merged
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED
+
+
+class ActionRepository:
+    def __init__(self, db: Any) -> None:
+        self.col = db["floor_actions"]
+
+    async def ensure_indexes(self) -> None:
+        await self.col.create_index([("status", 1), ("next_attempt_at", 1)], name="unfinished")
+        await self.col.create_index([("mo_id", 1), ("created_at", 1)], name="by_order")
+
+    async def create(self, action: FloorAction) -> tuple[FloorAction, bool]:
+        """Insert unless this submission was seen before (the `_id` is the submission key)."""
+        try:
+            await self.col.insert_one(action.to_mongo())
+            return action, True
+        except DuplicateKeyError:
+            return await self.get(action.id), False  # type: ignore[return-value]
+
+    async def get(self, action_id: str) -> FloorAction | None:
+        return FloorAction.from_mongo(await self.col.find_one({"_id": action_id}))
+
+    async def lease(self, action_id: str, until: datetime) -> FloorAction | None:
+        """Take the action to work on it; a second worker (or a double click) gets None."""
+        now = utcnow()
+        doc = await self.col.find_one_and_update(
+            {"_id": action_id, "status": {"$nin": list(FINISHED)},
+             "$or": [{"lease_until": None}, {"lease_until": {"$lt": now}}]},
+            {"$set": {"lease_until": until, "status": "running", "updated_at": now},
+             "$inc": {"attempts": 1}},
+            return_document=ReturnDocument.AFTER)
+        return FloorAction.from_mongo(doc)
+
+    async def save_step(self, action_id: str, index: int, step: ActionStep) -> None:
+        await self.col.update_one({"_id": action_id}, {"$set": {
+            f"steps.{index}": step.to_mongo(), "updated_at": utcnow()}})
+
+    async def settle(self, action_id: str, status: ActionStatus, *, outcome: str | None = None,
+                     error: str | None = None, next_attempt_at: datetime | None = None) -> None:
+        """Release the lease with the action's new status."""
+        await self.col.update_one({"_id": action_id}, {"$set": plain({
+            "status": status, "outcome": outcome, "error": error, "next_attempt_at": next_attempt_at,
+            "lease_until": None, "updated_at": utcnow()})})
+
+    async def due(self, now: datetime) -> list[str]:
+        """Unfinished actions whose retry time came or whose worker vanished (lease expired)."""
+        query = {"status": {"$nin": list(FINISHED)}, "$and": [
+            {"$or": [{"next_attempt_at": None}, {"next_attempt_at": {"$lte": now}}]},
+            {"$or": [{"lease_until": None}, {"lease_until": {"$lt": now}}]}]}
+        return [d["_id"] async for d in self.col.find(query, {"_id": 1}).limit(200)]
+
+    async def for_order(self, mo_id: int) -> list[FloorAction]:
+        cursor = self.col.find({"mo_id": mo_id}).sort("created_at", 1)
+        return [FloorAction.model_validate(d) async for d in cursor]
+
+    async def all(self) -> list[FloorAction]:
+        return [FloorAction.model_validate(d) async for d in self.col.find({})]

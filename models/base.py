@@ -1,0 +1,61 @@
+"""Shared plumbing for Mongo documents.
+
+Mongo (and mongomock) cannot store `Decimal`, and both hand back naive UTC datetimes,
+so every document goes through `to_mongo` / `from_mongo` here and nowhere else.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _bson_safe(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)  # exact; Decimal128 is not supported by mongomock
+    if isinstance(value, dict):
+        return {k: _bson_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_bson_safe(v) for v in value]
+    return value
+
+
+def _aware(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    if isinstance(value, dict):
+        return {k: _aware(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_aware(v) for v in value]
+    return value
+
+
+class Document(BaseModel):
+    """A pydantic model stored as one Mongo document; `id` is Mongo's `_id`."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    id: str = Field(alias="_id")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _utc(cls, value: Any) -> Any:
+        return _aware(value)
+
+    def to_mongo(self) -> dict[str, Any]:
+        return _bson_safe(self.model_dump(by_alias=True, mode="python"))
+
+    @classmethod
+    def from_mongo(cls, doc: dict[str, Any] | None) -> Self | None:
+        return None if doc is None else cls.model_validate(doc)
+
+
+def plain(value: Any) -> Any:
+    """Values as they go into a `$set` (Decimals as exact strings)."""
+    return _bson_safe(value)

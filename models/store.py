@@ -1,0 +1,63 @@
+"""Opening the store: real MongoDB when `MONGODB_URI` is set, otherwise an in-memory one.
+
+Both backends get the same repositories and indexes; only single-document atomic operations
+are used, because mongomock has no multi-document transactions (and we do not need them).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from models.actions import ActionRepository
+from models.audit import AuditRepository, InventoryRepository
+from models.events import EventRepository
+from models.tasks import TaskRepository
+
+log = logging.getLogger(__name__)
+
+MEMORY_WARNING = (
+    "MONGODB_URI is not set: using an IN-MEMORY store. NOTHING PERSISTS — tasks, floor actions "
+    "and webhook history are lost when the bot stops. Set MONGODB_URI for real use.")
+
+
+@dataclass
+class Store:
+    kind: Literal["mongodb", "memory"]
+    client: Any
+    db: Any
+    tasks: TaskRepository
+    events: EventRepository
+    actions: ActionRepository
+    audit: AuditRepository
+    inventory: InventoryRepository
+
+    async def ensure_indexes(self) -> None:
+        for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory):
+            await repo.ensure_indexes()
+
+    async def ping(self) -> bool:
+        try:
+            await self.db.command("ping")
+            return True
+        except Exception:  # noqa: BLE001 — health check: any failure means "not reachable"
+            return False
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def open_store(mongodb_uri: str | None, db_name: str) -> Store:
+    if mongodb_uri:
+        from motor.motor_asyncio import AsyncIOMotorClient
+
+        client: Any = AsyncIOMotorClient(mongodb_uri, serverSelectionTimeoutMS=5000, tz_aware=True)
+        kind: Literal["mongodb", "memory"] = "mongodb"
+    else:
+        from mongomock_motor import AsyncMongoMockClient
+
+        log.warning(MEMORY_WARNING)
+        client, kind = AsyncMongoMockClient(), "memory"
+    db = client[db_name]
+    return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db),
+                 actions=ActionRepository(db), audit=AuditRepository(db), inventory=InventoryRepository(db))

@@ -1,0 +1,104 @@
+"""Production tasks: the work the floor still has to do for a manufacturing order.
+
+One task per (MO, stage): the `_id` is `"<kind>:<mo_id>"`, so a task created by a webhook and
+the same task created by a floor action are one document, whichever arrives first.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pymongo import ReturnDocument
+from pymongo.errors import DuplicateKeyError
+
+from models.base import Document, plain, utcnow
+
+TaskKind = Literal["cook", "label", "pack", "ship"]
+TaskStatus = Literal["open", "in_progress", "done", "closed"]
+KatanaSync = Literal["pending", "synced", "failed"]
+
+# The production chain: what the floor does next once a stage is finished.
+NEXT_STAGE: dict[str, str | None] = {"cook": "label", "label": "pack", "pack": "ship", "ship": None}
+PRODUCTION_STAGES = ("cook", "label", "pack")
+
+
+def task_id(kind: str, mo_id: int) -> str:
+    return f"{kind}:{mo_id}"
+
+
+class ProductionTask(Document):
+    kind: TaskKind
+    mo_id: int
+    mo_order_no: str
+    sku: str | None = None
+    planned_quantity: Decimal | None = None
+    quantity: Decimal | None = None  # what the previous stage produced: the suggestion for this one
+    batch_number: str | None = None
+    crate: str | None = None
+    sales_order_id: int | None = None
+    status: TaskStatus = "open"
+    assignee: str | None = None
+    source: Literal["webhook", "floor_action"] = "webhook"
+    katana_sync: KatanaSync = "synced"
+    channel: str | None = None
+    message_ts: str | None = None
+    done_by: str | None = None
+    close_reason: str | None = None
+    created_at: datetime
+    started_at: datetime | None = None
+    done_at: datetime | None = None
+    updated_at: datetime
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in ("open", "in_progress")
+
+
+class TaskRepository:
+    def __init__(self, db: Any) -> None:
+        self.col = db["production_tasks"]
+
+    async def ensure_indexes(self) -> None:
+        await self.col.create_index([("mo_id", 1), ("kind", 1)], unique=True, name="one_task_per_stage")
+        await self.col.create_index([("status", 1), ("created_at", 1)], name="open_tasks")
+
+    async def open_task(self, task: ProductionTask) -> tuple[ProductionTask, bool]:
+        """Create the task unless it exists; returns (task, created). Safe under concurrent callers."""
+        try:
+            await self.col.insert_one(task.to_mongo())
+            return task, True
+        except DuplicateKeyError:
+            return await self.get(task.id), False  # type: ignore[return-value]
+
+    async def get(self, tid: str) -> ProductionTask | None:
+        return ProductionTask.from_mongo(await self.col.find_one({"_id": tid}))
+
+    async def add_details(self, tid: str, **details: Any) -> ProductionTask | None:
+        """Fill in what a later source knows (batch, crate, quantity) without touching status."""
+        fields = {k: v for k, v in details.items() if v is not None}
+        fields["updated_at"] = utcnow()
+        doc = await self.col.find_one_and_update(
+            {"_id": tid}, {"$set": plain(fields)}, return_document=ReturnDocument.AFTER)
+        return ProductionTask.from_mongo(doc)
+
+    async def attach_message(self, tid: str, channel: str, ts: str) -> None:
+        await self.col.update_one({"_id": tid}, {"$set": {"channel": channel, "message_ts": ts}})
+
+    async def finish(self, tid: str, *, by: str | None, reason: str | None = None,
+                     status: TaskStatus = "done") -> ProductionTask | None:
+        """Mark an open task done/closed; returns it only if this call changed it (so one caller announces it)."""
+        now = utcnow()
+        doc = await self.col.find_one_and_update(
+            {"_id": tid, "status": {"$in": ["open", "in_progress"]}},
+            {"$set": {"status": status, "done_by": by, "close_reason": reason, "done_at": now,
+                      "updated_at": now}},
+            return_document=ReturnDocument.AFTER)
+        return ProductionTask.from_mongo(doc)
+
+    async def open_for_order(self, mo_id: int) -> list[ProductionTask]:
+        cursor = self.col.find({"mo_id": mo_id, "status": {"$in": ["open", "in_progress"]}})
+        return [ProductionTask.model_validate(d) async for d in cursor]
+
+    async def for_order(self, mo_id: int) -> list[ProductionTask]:
+        return [ProductionTask.model_validate(d) async for d in self.col.find({"mo_id": mo_id})]
