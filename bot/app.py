@@ -59,8 +59,6 @@ class ShopfloorBot:
             signing_secret=secret(self.settings.slack_signing_secret) or "unused-in-socket-mode",
             # Socket Mode has no HTTP signature to check; HTTP mode always verifies.
             request_verification_enabled=not self.settings.socket_mode,
-            # The bot's own token is known; skip Bolt's auth.test round-trip on every cold start.
-            token_verification_enabled=False,
         )
         register_floor_commands(app, self.floor, self.recorder)
         return app

@@ -47,18 +47,22 @@ async def open_task(floor: Floor, facts: dict[str, Any], kind: str, *, source: s
         sales_order_id=facts.get("sales_order_id"), source=source,  # type: ignore[arg-type]
         created_at=now, updated_at=now, **details)
     task, created = await floor.store.tasks.open_task(task)
-    if created:
-        await post_task(floor, task)
-    elif details and task.is_open:
+    if details and not created and task.is_open:
         task = await floor.store.tasks.add_details(task.id, **details) or task
         await refresh_task_message(floor, task, cards.task_message)
+    if task.is_open and task.message_ts is None and await floor.store.tasks.claim_posting(task.id):
+        await post_task(floor, task)  # also retries a post that failed on an earlier delivery
     return task, created
 
 
 async def stage_finished(floor: Floor, facts: dict[str, Any], stage: str, *, by: str | None,
                          details: dict[str, Any] | None = None, source: str = "floor_action") -> ProductionTask | None:
     """A stage is done for an MO: close its task (if open) and open the next stage's task."""
-    finished = await floor.store.tasks.finish(task_id(stage, int(facts["mo_id"])), by=by)
+    stage_task = task_id(stage, int(facts["mo_id"]))
+    if not facts.get("sku"):  # the floor action does not look the SKU up; the stage's task knows it
+        known = await floor.store.tasks.get(stage_task)
+        facts = {**facts, "sku": known.sku if known else None}
+    finished = await floor.store.tasks.finish(stage_task, by=by)
     if finished is not None:
         await refresh_task_message(floor, finished, cards.task_done_message)
     following = next_stage(stage, facts)
@@ -85,12 +89,16 @@ async def order_done(floor: Floor, facts: dict[str, Any], *, by: str | None = No
 
 async def post_task(floor: Floor, task: ProductionTask) -> None:
     channel = floor.settings.floor_channel
-    if not channel:
+    if not channel:  # (the claim stays, so the post is retried once the claim goes stale)
         log.warning("FLOOR_CHANNEL is not set: task %s was created but not posted", task.id)
         return
+    task = await floor.store.tasks.get(task.id) or task  # details another source added meanwhile
     try:
         reply = await floor.slack.chat_postMessage(channel=channel, **cards.task_message(task, floor.katana_link(task.mo_id)))
         await floor.store.tasks.attach_message(task.id, reply["channel"], reply["ts"])
+        latest = await floor.store.tasks.get(task.id)
+        if latest is not None and latest.updated_at != task.updated_at:  # details arrived while posting
+            await refresh_task_message(floor, latest, cards.task_message if latest.is_open else cards.task_done_message)
     except SlackApiError as exc:
         log.error("could not post task %s to %s: %s", task.id, channel, exc.response.get("error"))
 

@@ -86,4 +86,4 @@ class Floor:
 
     def katana_link(self, mo_id: int) -> str:
         # Katana's web app URL scheme is not in the API spec; it is configurable for that reason.
-        return f"{self.settings.katana_app_url.rstrip('/')}/manufacturingorder/{mo_id}"
+        return f"{str(self.settings.katana_app_url).rstrip('/')}/manufacturingorder/{mo_id}"

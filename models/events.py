@@ -45,7 +45,9 @@ class KatanaEvent(Document):
 
     @property
     def event(self) -> str:
-        return f"{self.resource_type}.{self.action}"
+        # Katana's documented example carries the full name ("sales_order.delivered") in `action`;
+        # accept a bare verb too, in case a delivery ever sends one.
+        return self.action if "." in self.action else f"{self.resource_type}.{self.action}"
 
 
 class EventRepository:

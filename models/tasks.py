@@ -5,7 +5,7 @@ the same task created by a floor action are one document, whichever arrives firs
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -43,6 +43,7 @@ class ProductionTask(Document):
     katana_sync: KatanaSync = "synced"
     channel: str | None = None
     message_ts: str | None = None
+    posting_since: datetime | None = None
     done_by: str | None = None
     close_reason: str | None = None
     created_at: datetime
@@ -81,6 +82,15 @@ class TaskRepository:
         doc = await self.col.find_one_and_update(
             {"_id": tid}, {"$set": plain(fields)}, return_document=ReturnDocument.AFTER)
         return ProductionTask.from_mongo(doc)
+
+    async def claim_posting(self, tid: str, *, stale_after: timedelta = timedelta(minutes=1)) -> bool:
+        """One caller wins the right to post the task's message; a failed post can be retried later."""
+        now = utcnow()
+        won = await self.col.find_one_and_update(
+            {"_id": tid, "message_ts": None,
+             "$or": [{"posting_since": None}, {"posting_since": {"$lt": now - stale_after}}]},
+            {"$set": {"posting_since": now}})
+        return won is not None
 
     async def attach_message(self, tid: str, channel: str, ts: str) -> None:
         await self.col.update_one({"_id": tid}, {"$set": {"channel": channel, "message_ts": ts}})

@@ -40,7 +40,7 @@ def sandbox_settings(slack: FakeSlack, katana: FakeKatana, **overrides: Any) -> 
         slack_bot_token=slack.bot_token, slack_signing_secret=SIGNING_SECRET, slack_app_token=None,
         slack_api_url=slack.api_url, floor_channel=FLOOR, katana_api_key=katana.api_key,
         katana_base_url=katana.base_url, katana_webhook_token=WEBHOOK_TOKEN, mongodb_uri=None,
-        host="127.0.0.1", port=0, log_level="WARNING")
+        host="127.0.0.1", log_level="WARNING")  # the harness binds an ephemeral port itself
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg] — never a developer's real .env
 

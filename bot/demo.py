@@ -1,0 +1,156 @@
+"""`make demo`: one shift on a loopback shop floor, printed as the people there would see it.
+
+Katana and Slack are the sandboxes from bot/sandbox; the bot is the real one, reached only
+through its HTTP endpoints with signed requests, exactly as in production.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+import time
+from typing import Any
+
+from bot.sandbox.harness import FLOOR, Sandbox, shop_floor
+from bot.sandbox.katana_seed import SO7_ID, SOUP_VARIANT_ID
+from bot.sandbox.transcript import render_message, render_view
+
+ANA, BEN = "U0ANA", "U0BEN"
+NAMES = {ANA: "Ana Lopez", BEN: "Ben Carter", FLOOR: "floor"}
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def scene(title: str) -> None:
+    say(f"\n━━ {title} " + "━" * max(0, 70 - len(title)))
+
+
+def show(who: str, body: str) -> None:
+    say(f"  ┌─ {who}")
+    for line in body.splitlines():
+        say(f"  │ {line}")
+    say("  └─")
+
+
+def latest_message(sandbox: Sandbox, contains: str) -> dict[str, Any]:
+    found = [m for m in sandbox.slack.messages if contains in str(m.get("text", ""))]
+    if not found:
+        raise RuntimeError(f"no Slack message containing {contains!r}")
+    return found[-1]
+
+
+def newest_view(sandbox: Sandbox, user_id: str) -> dict[str, Any]:
+    opened = sandbox.slack.calls_to("views.open")
+    view_id = opened[-1].args.get("_view_id") if opened else None
+    views = [v for v in sandbox.slack.views.values() if v.get("type") == "modal"]
+    return sandbox.slack.views.get(view_id) if view_id else views[-1]  # type: ignore[return-value]
+
+
+async def modal_for(sandbox: Sandbox, before: int) -> dict[str, Any]:
+    """The modal the bot opened (and perhaps updated from "Loading…") after call number `before`."""
+    for _ in range(200):
+        opened = [c for c in sandbox.slack.calls[before:] if c.method == "views.open" and c.ok]
+        if opened:
+            view = list(sandbox.slack.views.values())[-1]
+            if view.get("callback_id"):
+                return view
+        await asyncio.sleep(0.02)
+    raise RuntimeError("the bot opened no form")
+
+
+async def task_posted(sandbox: Sandbox, text: str) -> dict[str, Any]:
+    await sandbox.settle()
+    return latest_message(sandbox, text)
+
+
+async def record_from_task(sandbox: Sandbox, user: str, task_text: str, values: dict[str, Any],
+                           *, mistakes: dict[str, Any] | None = None) -> None:
+    task = await task_posted(sandbox, task_text)
+    before = len(sandbox.slack.calls)
+    started = time.monotonic()
+    clicked = await sandbox.workspace.click_button(user, task, "task_record", channel_id=FLOOR)
+    view = await modal_for(sandbox, before)
+    say(f"  {NAMES[user]} taps [Record] → Slack got its ack in {clicked.elapsed * 1000:.0f} ms, "
+        f"the form was open {1000 * (time.monotonic() - started):.0f} ms later")
+    show(f"{NAMES[user]}'s phone: modal", render_view(view))
+    if mistakes:
+        reply = await sandbox.workspace.submit_view(user, view, {**values, **mistakes})
+        errors = (reply.json or {}).get("errors", {})
+        show(f"{NAMES[user]} submits {mistakes} by mistake → the form says", render_view(view, errors))
+    await submit(sandbox, user, view, values)
+
+
+async def submit(sandbox: Sandbox, user: str, view: dict[str, Any], values: dict[str, Any]) -> None:
+    shown = {k: v for k, v in values.items()}
+    posted_before = len(sandbox.slack.messages)
+    reply = await sandbox.workspace.submit_view(user, view, values)
+    say(f"  {NAMES[user]} submits {shown} → ack in {reply.elapsed * 1000:.0f} ms, the modal says “Recording…”")
+    await sandbox.settle()
+    final = sandbox.slack.views.get(view["id"]) or sandbox.slack.closed_views.get(view["id"], view)
+    show(f"{NAMES[user]}'s phone: modal", render_view(final))
+    for message in sandbox.slack.messages[posted_before:]:
+        show(f"#{NAMES.get(message['channel'], message['channel'])} sees", render_message(message, NAMES))
+
+
+def katana_record(sandbox: Sandbox, mo_id: int) -> None:
+    k = sandbox.katana
+    mo = k.manufacturing_orders[mo_id]
+    say(f"  {mo['order_no']}: status {mo['status']}, planned {mo['planned_quantity']}, "
+        f"actual {mo.get('actual_quantity')}")
+    for row in sorted((r for r in k.operation_rows.values() if r["manufacturing_order_id"] == mo_id),
+                      key=lambda r: r["rank"]):
+        people = ", ".join(o.get("name") or o.get("operator_name", "?") for o in row.get("completed_by_operators", []))
+        say(f"  operation {row['operation_name']:<6} {row['status']:<11} time {row.get('total_actual_time')} s  by {people}")
+    for p in (p for p in k.productions.values() if p["manufacturing_order_id"] == mo_id):
+        say(f"  production #{p['id']}: {p['quantity']} on {p['production_date'][:16]}")
+    for b in (b for b in k.batches.values() if b.get("variant_id") == mo["variant_id"]):
+        say(f"  batch {b['batch_number']}: expiry {b.get('expiration_date')}, barcode {b.get('batch_barcode')}")
+    say("  additional info:")
+    for line in (mo.get("additional_info") or "").splitlines():
+        say(f"    {line}")
+    say(f"  requests the bot sent to Katana: {len(k.requests)} ({len(k.writes())} writes); "
+        f"requests the published spec does not allow: {len(k.violations)}")
+
+
+async def shift() -> int:
+    logging.getLogger().setLevel(logging.WARNING)  # the transcript is the output; only problems are logged
+    async with shop_floor(spec_required=False) as sandbox:
+        say(f"Bot serving on {sandbox.url} · Katana sandbox {sandbox.katana.base_url} · Slack sandbox {sandbox.slack.api_url}")
+        say(f"Katana requests checked against the published spec: {'yes' if sandbox.katana.validator else 'no (spec not found)'}")
+
+        scene("06:00 Katana — the planner creates an MO for sales order SO-7")
+        mo = sandbox.katana.create_manufacturing_order(variant_id=SOUP_VARIANT_ID, planned_quantity=120,
+                                                       order_no="MO-103", sales_order_id=SO7_ID)
+        say(f"  Katana sends manufacturing_order.created for {mo['order_no']} (signed webhook to /webhooks/katana)")
+        show("#floor sees", render_message(await task_posted(sandbox, "Cook task"), NAMES))
+
+        scene("07:30 Ana cooks the batch")
+        await record_from_task(sandbox, ANA, "Cook task: MO-103",
+                               {"quantity": "118", "crate": "C-12", "minutes": "95"},
+                               mistakes={"quantity": "1180000"})
+
+        scene("09:10 Ben labels it")
+        await record_from_task(sandbox, BEN, "Label task: MO-103",
+                               {"to_crate": "C-20", "minutes": "40", "expiry": "2027-02-24"})
+
+        scene("10:00 Ana packs it and the MO is finished")
+        await record_from_task(sandbox, ANA, "Pack task: MO-103", {"quantity": "116", "minutes": "30"})
+
+        scene("What Katana now holds for MO-103")
+        katana_record(sandbox, mo["id"])
+        problems = sandbox.katana.violations + getattr(sandbox.katana, "server_errors", [])
+        if problems:
+            say(f"\nProblems: {problems}")
+            return 1
+        say("\nShift replayed: every step went through the real HTTP endpoints.")
+        return 0
+
+
+async def run() -> int:
+    try:
+        return await asyncio.wait_for(shift(), timeout=55)
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"demo failed: {exc}", file=sys.stderr)
+        return 1
