@@ -34,44 +34,13 @@ def show(who: str, body: str) -> None:
     say("  └─")
 
 
-def latest_message(sandbox: Sandbox, contains: str) -> dict[str, Any]:
-    found = [m for m in sandbox.slack.messages if contains in str(m.get("text", ""))]
-    if not found:
-        raise RuntimeError(f"no Slack message containing {contains!r}")
-    return found[-1]
-
-
-def newest_view(sandbox: Sandbox, user_id: str) -> dict[str, Any]:
-    opened = sandbox.slack.calls_to("views.open")
-    view_id = opened[-1].args.get("_view_id") if opened else None
-    views = [v for v in sandbox.slack.views.values() if v.get("type") == "modal"]
-    return sandbox.slack.views.get(view_id) if view_id else views[-1]  # type: ignore[return-value]
-
-
-async def modal_for(sandbox: Sandbox, before: int) -> dict[str, Any]:
-    """The modal the bot opened (and perhaps updated from "Loading…") after call number `before`."""
-    for _ in range(200):
-        opened = [c for c in sandbox.slack.calls[before:] if c.method == "views.open" and c.ok]
-        if opened:
-            view = list(sandbox.slack.views.values())[-1]
-            if view.get("callback_id"):
-                return view
-        await asyncio.sleep(0.02)
-    raise RuntimeError("the bot opened no form")
-
-
-async def task_posted(sandbox: Sandbox, text: str) -> dict[str, Any]:
-    await sandbox.settle()
-    return latest_message(sandbox, text)
-
-
 async def record_from_task(sandbox: Sandbox, user: str, task_text: str, values: dict[str, Any],
                            *, mistakes: dict[str, Any] | None = None) -> None:
-    task = await task_posted(sandbox, task_text)
+    task = await sandbox.message_with(task_text)
     before = len(sandbox.slack.calls)
     started = time.monotonic()
     clicked = await sandbox.workspace.click_button(user, task, "task_record", channel_id=FLOOR)
-    view = await modal_for(sandbox, before)
+    view = await sandbox.opened_form(before)
     say(f"  {NAMES[user]} taps [Record] → Slack got its ack in {clicked.elapsed * 1000:.0f} ms, "
         f"the form was open {1000 * (time.monotonic() - started):.0f} ms later")
     show(f"{NAMES[user]}'s phone: modal", render_view(view))
@@ -124,7 +93,7 @@ async def shift() -> int:
         mo = sandbox.katana.create_manufacturing_order(variant_id=SOUP_VARIANT_ID, planned_quantity=120,
                                                        order_no="MO-103", sales_order_id=SO7_ID)
         say(f"  Katana sends manufacturing_order.created for {mo['order_no']} (signed webhook to /webhooks/katana)")
-        show("#floor sees", render_message(await task_posted(sandbox, "Cook task"), NAMES))
+        show("#floor sees", render_message(await sandbox.message_with("Cook task"), NAMES))
 
         scene("07:30 Ana cooks the batch")
         await record_from_task(sandbox, ANA, "Cook task: MO-103",

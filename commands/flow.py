@@ -7,6 +7,7 @@ submit: read the form → field errors back to Slack, nothing written
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import timedelta
@@ -28,6 +29,7 @@ from models.tasks import ProductionTask
 
 log = logging.getLogger(__name__)
 Ack = Callable[..., Awaitable[None]]
+ACK_LANDING_SECONDS = 0.5
 
 
 def task_choice(task: ProductionTask) -> OrderChoice:
@@ -130,11 +132,20 @@ async def announce(floor: Floor, outcome: Outcome) -> None:
     facts = {**action.input, **action.results()}
     view, message = outcome_texts(floor, command, outcome, facts)
     if action.view_id and action.attempts <= 1:
+        await let_the_ack_land(action)
         try:
             await floor.slack.views_update(view_id=action.view_id, view=view)
         except SlackApiError:
             pass  # the person closed the modal; the channel message below still reaches them
     await post_where_they_work(floor, action, message)
+
+
+async def let_the_ack_land(action: FloorAction) -> None:
+    """Slack applies our ack's "Recording…" view when it reads the HTTP response; an outcome sent
+    sooner through views.update would be overwritten by it. Quick outcomes wait that moment out."""
+    elapsed = (utcnow() - action.created_at).total_seconds()
+    if elapsed < ACK_LANDING_SECONDS:
+        await asyncio.sleep(ACK_LANDING_SECONDS - elapsed)
 
 
 def outcome_texts(floor: Floor, command: FloorCommand, outcome: Outcome,

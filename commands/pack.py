@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from commands.fields import Form
-from commands.forms import FloorCommand, Prefill, minutes_input, order_select, quantity_input, read_order
+from commands.forms import (FloorCommand, Prefill, code_input, minutes_input, order_select, quantity_input,
+                            read_order)
 from models.actions import FloorAction
 
 
@@ -19,13 +20,15 @@ def blocks(prefill: Prefill) -> list[Any]:
         order_select(prefill),
         quantity_input("quantity", "Final quantity packed", initial=task.quantity if task else None,
                        hint="This finishes the MO in Katana: goods go into stock."),
+        code_input("batch", "Batch number", initial=task.batch_number if task else None, optional=True,
+                   placeholder="Batch the packed goods belong to"),
         minutes_input(prefill.minutes),
     ]
 
 
 def read(form: Form, offered: set[str] | None) -> dict[str, Any]:
     return {"mo_id": read_order(form, offered), "quantity": form.quantity("quantity", "final quantity"),
-            "minutes": form.minutes("minutes")}
+            "batch": form.code("batch", "batch number", required=False), "minutes": form.minutes("minutes")}
 
 
 def note(facts: dict[str, Any], action: FloorAction) -> None:
@@ -47,7 +50,8 @@ def headline(facts: dict[str, Any]) -> tuple[str, list[str]]:
 
 COMMAND = FloorCommand(
     name="pack", title="Record packing", stage="pack", blocks=blocks, read=read,
-    plan=("load_order", "identify_operator", "complete_pack_operation", "finish_order", "advance_chain"),
+    plan=("load_order", "identify_operator", "find_batch", "complete_pack_operation", "finish_order",
+          "advance_chain"),
     note=note, handover=handover, headline=headline,
     help="Completes the packing step and sets the MO to DONE with the final quantity (stock in, "
          "materials used). Opens the ship task when the MO is for a sales order.")

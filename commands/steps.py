@@ -101,6 +101,8 @@ async def ensure_batch(ctx: StepContext) -> dict[str, Any]:
 @step("find_batch", "")
 async def find_batch(ctx: StepContext) -> dict[str, Any]:
     facts = ctx.facts
+    if not facts.get("batch"):
+        return {}  # optional on /pack: an MO whose batch Katana already has needs none
     batch = await ctx.katana.inventory.find_batch(facts["batch"], int(facts["variant_id"]))
     if batch is None:
         raise StepRefused(f"Batch {facts['batch']} does not exist in Katana for {facts['order_no']}; "
@@ -152,7 +154,8 @@ async def note_on_order(ctx: StepContext) -> dict[str, Any]:
 async def finish_order(ctx: StepContext) -> dict[str, Any]:
     facts = ctx.facts
     actual = qty(facts["quantity"])
-    mo = await ctx.katana.manufacturing.finish_order(int(facts["mo_id"]), actual, done_date=ctx.action.created_at)
+    mo = await ctx.katana.manufacturing.finish_order(int(facts["mo_id"]), actual, done_date=ctx.action.created_at,
+                                                     batch_id=facts.get("batch_id"))
     planned = qty(facts["planned_quantity"])
     yield_pct = (actual / planned * 100).quantize(Decimal("0.1")) if planned else None
     return {"actual_quantity": str(mo.actual_quantity if mo.actual_quantity is not None else actual),

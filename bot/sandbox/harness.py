@@ -6,6 +6,7 @@ its base-URL settings; Slack requests reach it signed, Katana webhooks reach it 
 """
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -66,6 +67,41 @@ class Sandbox:
 
     def katana_in_flight(self) -> bool:
         return bool(getattr(self.katana, "_webhook_tasks", None))
+
+    def messages_with(self, text: str) -> list[dict[str, Any]]:
+        return [m for m in self.slack.messages if text in str(m.get("text", ""))]
+
+    async def message_with(self, text: str) -> dict[str, Any]:
+        """The newest channel message whose fallback text contains `text`, once work has settled."""
+        await self.settle()
+        found = self.messages_with(text)
+        if not found:
+            seen = [m.get("text") for m in self.slack.messages]
+            raise RuntimeError(f"no Slack message containing {text!r}; messages: {seen}")
+        return found[-1]
+
+    async def opened_form(self, after_call: int, timeout: float = 5.0) -> dict[str, Any]:
+        """The form the bot opened after Slack call number `after_call` (past any "Loading…" view)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            opened = [c for c in self.slack.calls[after_call:] if c.method == "views.open" and c.ok]
+            forms = [v for v in self.slack.views.values() if v.get("callback_id")]
+            if opened and forms:
+                return forms[-1]
+            await asyncio.sleep(0.01)
+        raise RuntimeError(f"the bot opened no form; calls: {[c.method for c in self.slack.calls[after_call:]]}")
+
+    async def form_from_task(self, user_id: str, task_text: str) -> dict[str, Any]:
+        task = await self.message_with(task_text)
+        before = len(self.slack.calls)
+        await self.workspace.click_button(user_id, task, "task_record", channel_id=FLOOR)
+        return await self.opened_form(before)
+
+    async def form_from_command(self, user_id: str, command: str, channel_id: str = FLOOR) -> dict[str, Any]:
+        before = len(self.slack.calls)
+        await self.workspace.slash_command(user_id, command, channel_id=channel_id)
+        return await self.opened_form(before)
 
 
 async def start_bot(settings: Settings) -> tuple[ShopfloorBot, web.AppRunner, str]:

@@ -84,6 +84,16 @@ class SlackWorkspace:
         self._apply_submission_ack(view["id"], response)
         return response
 
+    async def submit_crafted(self, user_id: str, view: dict, state_values: dict[str, dict]) -> Response:
+        """A submission whose state is exactly `state_values`, skipping the checks Slack's client
+        makes: what a modified client or a replayed request could send. The bot must cope."""
+        submitted = {**view, "state": {"values": state_values}}
+        payload = {"type": "view_submission", "team": self._team(), "user": self._user_ref(user_id),
+                   "api_app_id": self.slack.app_id, "token": VERIFICATION_TOKEN,
+                   "trigger_id": self.slack.issue_trigger_id(user_id=user_id, view_id=view["id"]),
+                   "view": submitted, "response_urls": [], "is_enterprise_install": False, "enterprise": None}
+        return await self._deliver_payload(payload)
+
     async def post_raw(self, body: bytes, headers: dict[str, str]) -> Response:
         session = self._session()
         started = time.perf_counter()

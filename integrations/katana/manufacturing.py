@@ -146,9 +146,12 @@ class ManufacturingService:
 
     # --- order updates (always echo additional_info) ------------------------------------------------
 
-    async def finish_order(self, mo_id: int, actual_quantity: Decimal, *,
-                           done_date: datetime) -> ManufacturingOrder:
-        """Mark the order DONE with the actual quantity. Already DONE with that quantity: no write."""
+    async def finish_order(self, mo_id: int, actual_quantity: Decimal, *, done_date: datetime,
+                           batch_id: int | None = None) -> ManufacturingOrder:
+        """Mark the order DONE with the actual quantity. Already DONE with that quantity: no write.
+
+        A batch-tracked order needs its output batch assigned before it can be DONE; `batch_id`
+        assigns it when the order has none yet (an assigned batch is left as Katana has it)."""
         if actual_quantity < 0:
             raise ValueError("actual quantity cannot be negative")
         async with self._lock_for(mo_id):
@@ -160,6 +163,8 @@ class ManufacturingService:
                 "actual_quantity": Decimal(actual_quantity),
                 "done_date": iso(done_date),
             }
+            if batch_id is not None and not (getattr(order, "batch_transactions", None) or []):
+                body["batch_transactions"] = [{"batch_id": batch_id, "quantity": Decimal(actual_quantity)}]
             return await self._patch_order(order, body)
 
     async def add_note(self, mo_id: int, line: str) -> ManufacturingOrder:

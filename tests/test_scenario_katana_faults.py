@@ -1,0 +1,83 @@
+"""Katana failing mid-action: the operator is told the truth and nothing is lost or doubled."""
+from __future__ import annotations
+
+from bot.sandbox.harness import Sandbox
+from bot.sandbox.katana_seed import MO101_ID
+
+ANA = "U0ANA"
+COOK = {"mo": str(MO101_ID), "quantity": "30", "batch": "B-30", "crate": "C-30"}
+
+
+def productions(shop: Sandbox) -> list[dict]:
+    return [p for p in shop.katana.productions.values() if p["manufacturing_order_id"] == MO101_ID]
+
+
+async def resume_now(shop: Sandbox) -> None:
+    """Run the worker's sweep as if its retry time had come."""
+    await shop.store.db["floor_actions"].update_many({}, {"$set": {"next_attempt_at": None}})
+    await shop.bot.recorder.resume_due()
+    await shop.settle()
+
+
+async def test_katana_down_saves_action_and_records_it_when_katana_answers(shop: Sandbox) -> None:
+    form = await shop.form_from_command(ANA, "/cook")
+    shop.katana.go_down()
+    await shop.workspace.submit_view(ANA, form, COOK)
+    await shop.settle()
+
+    said = str(shop.slack.views[form["id"]]["blocks"])
+    assert "Saved" in said and "will be recorded as soon as Katana answers" in said
+    [action] = [a async for a in shop.store.db["floor_actions"].find({})]
+    assert action["status"] == "waiting" and productions(shop) == []
+
+    shop.katana.come_up()
+    await resume_now(shop)
+    assert len(productions(shop)) == 1
+    assert (await shop.store.db["floor_actions"].find_one({}))["status"] == "recorded"
+    assert len(await shop.message_with("cooked 30")) > 0  # the operator hears the final outcome
+    await resume_now(shop)
+    assert len(productions(shop)) == 1, "a finished action is never run again"
+
+
+async def test_lost_answer_to_production_post_is_checked_not_repeated(shop: Sandbox) -> None:
+    form = await shop.form_from_command(ANA, "/cook")
+    # Katana applies the production, but the bot gets a 500: outcome unknown.
+    shop.katana.fail_next(1, status=500, method="POST", path_prefix="/manufacturing_order_productions",
+                          apply_first=True)
+    await shop.workspace.submit_view(ANA, form, COOK)
+    await shop.settle()
+    assert len(productions(shop)) == 1
+    action = await shop.store.db["floor_actions"].find_one({})
+    step = next(s for s in action["steps"] if s["_id"] == "record_production")
+    assert step["state"] == "unknown"
+
+    await resume_now(shop)
+    assert len(productions(shop)) == 1, "the worker found the production instead of posting it again"
+    action = await shop.store.db["floor_actions"].find_one({})
+    assert action["status"] == "recorded"
+    assert next(s for s in action["steps"] if s["_id"] == "record_production")["result"]["production_id"]
+
+
+async def test_lost_request_that_never_applied_is_repeated_once(shop: Sandbox) -> None:
+    form = await shop.form_from_command(ANA, "/cook")
+    shop.katana.fail_next(1, status=500, method="POST", path_prefix="/manufacturing_order_productions")
+    await shop.workspace.submit_view(ANA, form, COOK)
+    await shop.settle()
+    assert productions(shop) == []
+    await resume_now(shop)
+    assert len(productions(shop)) == 1
+
+
+async def test_katana_refusal_says_what_was_and_was_not_recorded(shop: Sandbox) -> None:
+    form = await shop.form_from_command(ANA, "/cook")
+    shop.katana.fail_next(1, status=422, method="PATCH", path_prefix="/manufacturing_order_operation_rows")
+    await shop.workspace.submit_view(ANA, form, COOK)
+    await shop.settle()
+    said = str(shop.slack.views[form["id"]]["blocks"])
+    assert "not fully recorded" in said
+    assert "Recorded in Katana: batch created, production recorded" in said
+    assert "Not recorded: cooking operation completed, note added to the MO" in said
+    assert "katana-sandbox-key" not in said and "Traceback" not in said
+    assert (await shop.store.db["floor_actions"].find_one({}))["status"] == "failed"
+    audit = [a async for a in shop.store.db["sync_log"].find({"kind": "floor_action"})]
+    assert audit and audit[-1]["outcome"] == "failed" and audit[-1]["actor"]

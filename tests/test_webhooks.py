@@ -1,0 +1,99 @@
+"""POST /webhooks/katana: signature, size, shape, dedup — before any work is done."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+import aiohttp
+
+from bot.sandbox.harness import WEBHOOK_TOKEN, Sandbox
+from bot.sandbox.katana_seed import MO102_ID
+from bot.webhooks import signature_ok
+
+EVENT = {"resource_type": "manufacturing_order", "action": "manufacturing_order.created", "webhook_id": 1,
+         "object": {"id": MO102_ID, "status": "NOT_STARTED", "href": "https://api.katanamrp.com/v1/manufacturing_orders/5102"}}
+
+
+def sign(body: bytes, token: str = WEBHOOK_TOKEN) -> str:
+    return hmac.new(token.encode(), body, hashlib.sha256).hexdigest()
+
+
+async def post(shop: Sandbox, body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{shop.url}/webhooks/katana", data=body,
+                             headers={"Content-Type": "application/json", **headers}) as reply:
+            return reply.status, await reply.json()
+
+
+async def events_stored(shop: Sandbox) -> int:
+    return await shop.store.db["katana_events"].count_documents({})
+
+
+def test_signature_check() -> None:
+    body = b'{"a":1}'
+    assert signature_ok(body, sign(body), "tok-123456")is False  # other key
+    assert signature_ok(body, sign(body, "tok-123456"), "tok-123456")
+    assert signature_ok(body, "sha256=" + sign(body, "tok-123456"), "tok-123456")
+    assert signature_ok(body, sign(body, "tok-123456").upper(), "tok-123456")
+    assert not signature_ok(body, None, "tok-123456")
+    assert not signature_ok(body + b" ", sign(body, "tok-123456"), "tok-123456")
+
+
+async def test_wrong_or_missing_signature_is_401_and_stores_nothing(shop: Sandbox) -> None:
+    body = json.dumps(EVENT).encode()
+    assert (await post(shop, body, {"x-sha2-signature": sign(body, "not-the-token")}))[0] == 401
+    assert (await post(shop, body, {}))[0] == 401
+    await shop.settle()
+    assert await events_stored(shop) == 0
+    assert shop.messages_with("Cook task") == []
+
+
+async def test_oversized_body_is_413(shop: Sandbox) -> None:
+    body = b'{"pad":"' + b"x" * (1024 * 1024 + 10) + b'"}'
+    assert (await post(shop, body, {"x-sha2-signature": sign(body)}))[0] == 413
+    assert await events_stored(shop) == 0
+
+
+async def test_signed_body_that_is_not_a_katana_event_is_400(shop: Sandbox) -> None:
+    for body in (b"not json", b"[]", json.dumps({"resource_type": "x"}).encode(),
+                 json.dumps({**EVENT, "object": {"id": True}}).encode()):
+        assert (await post(shop, body, {"x-sha2-signature": sign(body)}))[0] == 400, body
+    assert await events_stored(shop) == 0
+
+
+async def test_same_webhook_twice_creates_one_task(shop: Sandbox) -> None:
+    body = json.dumps(EVENT).encode()
+    first = await post(shop, body, {"x-sha2-signature": sign(body)})
+    second = await post(shop, body, {"x-sha2-signature": "sha256=" + sign(body), "X-Katana-Retry-Num": "1"})
+    await shop.settle()
+    assert first == (200, {"ok": True, "duplicate": False})
+    assert second == (200, {"ok": True, "duplicate": True})
+    assert len(shop.messages_with("Cook task: MO-102")) == 1
+    [event] = [e async for e in shop.store.db["katana_events"].find({})]
+    assert event["status"] == "processed" and event["deliveries"] == 2
+
+
+async def test_events_the_floor_does_not_need_are_stored_and_ignored(shop: Sandbox) -> None:
+    payload = {**EVENT, "resource_type": "product", "action": "product.updated"}
+    body = json.dumps(payload).encode()
+    assert (await post(shop, body, {"x-sha2-signature": sign(body)}))[0] == 200
+    await shop.settle()
+    [event] = [e async for e in shop.store.db["katana_events"].find({})]
+    assert event["status"] == "ignored"
+
+
+async def test_failed_processing_is_recorded_and_retried(shop: Sandbox) -> None:
+    shop.katana.go_down()
+    body = json.dumps(EVENT).encode()
+    assert (await post(shop, body, {"x-sha2-signature": sign(body)}))[0] == 200  # answered before any work
+    await shop.settle()
+    [event] = [e async for e in shop.store.db["katana_events"].find({})]
+    assert event["status"] == "failed" and event["error"] and event["next_attempt_at"] is not None
+    assert "katana-sandbox-key" not in event["error"]
+
+    shop.katana.come_up()
+    await shop.store.db["katana_events"].update_one({}, {"$set": {"next_attempt_at": event["received_at"]}})
+    assert await shop.bot.events.retry_due() == 1  # the worker's sweep
+    await shop.settle()
+    assert len(shop.messages_with("Cook task: MO-102")) == 1
