@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from commands.fields import Form
-from commands.forms import FloorCommand, Prefill, code_input, minutes_input, quantity_input, read_order
+from commands.forms import (FloorCommand, Prefill, code_input, minutes_input, quantity_input, read_order,
+                            time_spent)
 from models.actions import FloorAction
 
 
@@ -22,7 +23,7 @@ def suggested_batch(prefill: Prefill) -> str | None:
 
 
 def blocks(prefill: Prefill) -> list[Any]:
-    from commands.forms import order_select
+    from commands.forms import time_spent, order_select
 
     planned = prefill.task.planned_quantity if prefill.task else None
     return [
@@ -52,7 +53,7 @@ def handover(facts: dict[str, Any]) -> dict[str, Any]:
 def headline(facts: dict[str, Any]) -> tuple[str, list[str]]:
     line = (f":stew: *{facts.get('person')}* cooked *{facts['quantity']}* for *{facts['order_no']}* "
             f"— batch {facts['batch']}, crate {facts['crate']}")
-    extra = [f"{facts['minutes']} min"] if facts.get("minutes") is not None else []
+    extra = time_spent(facts)
     return line, extra + ["next: label"]
 
 

@@ -86,3 +86,8 @@ def read_order(form: Form, offered: set[str] | None) -> int | None:
     """The MO must be one the modal offered: a crafted or stale id is refused at the field."""
     value = form.choice("mo", "manufacturing order", offered)
     return int(value) if value is not None and value.isdigit() else None
+
+
+def time_spent(facts: dict[str, Any]) -> list[str]:
+    """The minutes fact for a confirmation, when the operator gave one."""
+    return [f"{facts['minutes']} min"] if facts.get("minutes") is not None else []

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from commands.fields import Form
-from commands.forms import (FloorCommand, Prefill, code_input, date_input, minutes_input, order_select,
+from commands.forms import (FloorCommand, Prefill, code_input, date_input, minutes_input, order_select, time_spent,
                             quantity_input, read_order)
 from models.actions import FloorAction
 
@@ -50,7 +50,7 @@ def handover(facts: dict[str, Any]) -> dict[str, Any]:
 def headline(facts: dict[str, Any]) -> tuple[str, list[str]]:
     line = (f":label: *{facts.get('person')}* labelled *{facts['quantity']}* of *{facts['order_no']}* "
             f"— batch {facts['batch']}, crate {facts['from_crate']} → {facts['to_crate']}")
-    extra = [f"{facts['minutes']} min"] if facts.get("minutes") is not None else []
+    extra = time_spent(facts)
     if facts.get("expiry"):
         extra.append(f"best before {facts['expiry']}")
     return line, extra + ["next: pack"]

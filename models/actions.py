@@ -9,9 +9,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
 
-from models.base import Document, plain, utcnow
+from models.base import Document, insert_once, plain, utcnow
 
 StepState = Literal["pending", "running", "done", "unknown", "failed"]
 ActionStatus = Literal["pending", "running", "waiting", "recorded", "failed"]
@@ -72,11 +71,7 @@ class ActionRepository:
 
     async def create(self, action: FloorAction) -> tuple[FloorAction, bool]:
         """Insert unless this submission was seen before (the `_id` is the submission key)."""
-        try:
-            await self.col.insert_one(action.to_mongo())
-            return action, True
-        except DuplicateKeyError:
-            return await self.get(action.id), False  # type: ignore[return-value]
+        return await insert_once(self.col, action)
 
     async def get(self, action_id: str) -> FloorAction | None:
         return FloorAction.from_mongo(await self.col.find_one({"_id": action_id}))

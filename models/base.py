@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pymongo.errors import DuplicateKeyError
 
 
 def utcnow() -> datetime:
@@ -54,6 +55,16 @@ class Document(BaseModel):
     @classmethod
     def from_mongo(cls, doc: dict[str, Any] | None) -> Self | None:
         return None if doc is None else cls.model_validate(doc)
+
+
+async def insert_once(col: Any, document: "Document") -> tuple[Any, bool]:
+    """Insert unless a document with that `_id` exists: (stored document, created). The unique `_id`
+    makes this safe for concurrent callers — the dedup rule of tasks and floor actions."""
+    try:
+        await col.insert_one(document.to_mongo())
+        return document, True
+    except DuplicateKeyError:
+        return type(document).from_mongo(await col.find_one({"_id": document.id})), False
 
 
 def plain(value: Any) -> Any:

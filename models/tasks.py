@@ -10,9 +10,8 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
 
-from models.base import Document, plain, utcnow
+from models.base import Document, insert_once, plain, utcnow
 
 TaskKind = Literal["cook", "label", "pack", "ship"]
 TaskStatus = Literal["open", "in_progress", "done", "closed"]
@@ -66,11 +65,7 @@ class TaskRepository:
 
     async def open_task(self, task: ProductionTask) -> tuple[ProductionTask, bool]:
         """Create the task unless it exists; returns (task, created). Safe under concurrent callers."""
-        try:
-            await self.col.insert_one(task.to_mongo())
-            return task, True
-        except DuplicateKeyError:
-            return await self.get(task.id), False  # type: ignore[return-value]
+        return await insert_once(self.col, task)
 
     async def get(self, tid: str) -> ProductionTask | None:
         return ProductionTask.from_mongo(await self.col.find_one({"_id": tid}))

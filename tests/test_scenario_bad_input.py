@@ -88,3 +88,10 @@ async def test_stale_slack_timestamp_is_refused(shop: Sandbox) -> None:
                "Content-Type": "application/x-www-form-urlencoded"}
     reply = await shop.workspace.post_raw(body, headers)
     assert reply.status == 401
+
+
+async def test_help_answers_privately_and_opens_nothing(shop: Sandbox) -> None:
+    reply = await shop.workspace.slash_command(ANA, "/cook", "help")
+    # A plain-text ack body is shown only to the person who typed the command.
+    assert reply.status == 200 and "Records a production" in reply.body
+    assert shop.slack.calls_to("views.open") == []

@@ -1,0 +1,116 @@
+"""Fast tests of pure logic: field rules, dedup keys, operation matching, log scrubbing, wiring."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from bot.logging import REDACTED, SecretFilter
+from bot.settings import Settings, SettingsError, load_settings
+from commands.fields import Form, read_quantity
+from commands.steps import pick_operation
+from integrations.katana.models import OperationRow
+from models.base import utcnow
+from models.events import EventRepository, KatanaEvent, dedup_key
+from models.store import open_store
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    ("12", Decimal("12")), ("12.5", Decimal("12.5")), ("12,5", Decimal("12.5")), (" 7 ", Decimal("7")),
+    ("0.00001", Decimal("0.00001")), ("1000000", Decimal("1000000")), ("120.50", Decimal("120.5")),
+])
+def test_quantities_people_type(raw: str, value: Decimal) -> None:
+    assert read_quantity(raw) == (None, value)
+
+
+@pytest.mark.parametrize("raw", ["abc", "1e5", "nan", "inf", "1.000.000", "12.5.3", "0", "-1", "1000000.1",
+                                 "0.000001", "--1", ""])
+def test_quantities_refused(raw: str) -> None:
+    problem, value = read_quantity(raw)
+    assert problem is not None and value is None
+
+
+def test_form_reads_each_element_type() -> None:
+    form = Form({"mo": {"mo": {"type": "static_select", "selected_option": {"value": "7"}}},
+                 "q": {"q": {"type": "number_input", "value": "3"}},
+                 "d": {"d": {"type": "datepicker", "selected_date": "2027-01-02"}},
+                 "t": {"t": {"type": "plain_text_input", "value": None}}})
+    assert form.choice("mo", "MO", {"7"}) == "7"
+    assert form.quantity("q") == Decimal(3)
+    assert form.raw("d") == "2027-01-02"
+    assert form.text("t", "note", required=False) is None
+    assert not form.errors
+    assert form.choice("mo", "MO", {"8"}) is None and "mo" in form.errors.errors
+
+
+def row(id_: int, name: str, rank: int) -> OperationRow:
+    return OperationRow.model_validate({"id": id_, "manufacturing_order_id": 1, "operation_name": name,
+                                        "status": "NOT_STARTED", "rank": rank})
+
+
+def test_operation_for_a_stage_by_name_then_position() -> None:
+    named = [row(1, "Cooking", 1), row(2, "Labelling jars", 2), row(3, "Packing", 3)]
+    assert pick_operation(named, "label").id == 2
+    unnamed = [row(1, "Step A", 1), row(2, "Step B", 2), row(3, "Step C", 3)]
+    assert pick_operation(unnamed, "pack").id == 3
+    assert pick_operation([row(1, "Step A", 1)], "label") is None  # no guessing with a different routing
+
+
+def test_dedup_key_ignores_key_order_but_not_content() -> None:
+    a = {"resource_type": "manufacturing_order", "action": "x", "object": {"id": 1, "status": "DONE"}}
+    b = {"object": {"status": "DONE", "id": 1}, "action": "x", "resource_type": "manufacturing_order"}
+    assert dedup_key(a) == dedup_key(b)
+    assert dedup_key(a) != dedup_key({**a, "object": {"id": 2, "status": "DONE"}})
+
+
+async def test_identical_payload_after_the_repeat_window_is_processed_again() -> None:
+    store = open_store(None, "units")
+    events = EventRepository(store.db, repeat_window=timedelta(hours=1))
+    payload = {"resource_type": "manufacturing_order", "action": "manufacturing_order.blocked", "object": {"id": 5}}
+    long_ago = utcnow() - timedelta(hours=2)
+    event = KatanaEvent(_id=dedup_key(payload), resource_type="manufacturing_order", action="manufacturing_order.blocked",
+                        object_id="5", payload=payload, received_at=long_ago, last_received_at=long_ago)
+    assert (await events.record(event, None))[1] is True
+    assert (await events.record(event, 1))[1] is False  # still pending: a retry
+    await events.finish(event.id, "done")
+    await store.db["katana_events"].update_one({}, {"$set": {"last_received_at": long_ago}})
+    again, fresh = await events.record(event, None)
+    assert fresh and again.status == "pending" and again.deliveries == 3
+
+
+def test_secret_filter_scrubs_messages_args_and_tracebacks() -> None:
+    secret = "xoxb-very-secret-token"
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "token %s in %s", (secret, "url"), None)
+    try:
+        raise RuntimeError(f"Authorization: Bearer {secret}")
+    except RuntimeError:
+        import sys
+
+        record.exc_info = sys.exc_info()
+    SecretFilter([secret]).filter(record)
+    assert secret not in record.getMessage() and REDACTED in record.getMessage()
+    assert secret not in (record.exc_text or "") and REDACTED in (record.exc_text or "")
+
+
+def test_settings_defaults_and_errors() -> None:
+    s = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (s.katana_url, s.slack_url, s.port, s.mongodb_db) == (
+        "https://api.katanamrp.com/v1", "https://slack.com/api/", 3000, "shopfloor")
+    assert s.katana_rate_limit_per_minute == 60 and not s.socket_mode
+    with pytest.raises(SettingsError, match="SLACK_APP_TOKEN"):
+        load_settings(_env_file=None, slack_app_token="xoxb-wrong-kind")
+
+
+def test_socket_mode_serves_health_and_webhooks_but_no_slack_route() -> None:
+    from bot.app import ShopfloorBot
+
+    settings = Settings(_env_file=None, slack_bot_token="xoxb-1", slack_app_token="xapp-1-abc",  # type: ignore[call-arg]
+                        katana_api_key="k")
+    bot = ShopfloorBot(settings)
+    paths = {r.resource.canonical for r in bot.web.router.routes() if r.resource is not None}
+    assert "/healthz" in paths and "/webhooks/katana" in paths and "/slack/events" not in paths
+    http_bot = ShopfloorBot(Settings(_env_file=None, slack_bot_token="xoxb-1", slack_signing_secret="s",  # type: ignore[call-arg]
+                                     katana_api_key="k"))
+    assert "/slack/events" in {r.resource.canonical for r in http_bot.web.router.routes() if r.resource}
