@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import jsonschema
@@ -12,21 +11,17 @@ import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
+from bot.sandbox.openapi_check import find_reference_dir
+
 REPO = Path(__file__).resolve().parents[1]
 FLOOR_COMMANDS = {"/cook", "/label", "/pack", "/ship", "/receive"}
 # The top-level schema points at these published copies; the reference dir holds the same files.
 SCHEMA_URL = "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/manifest.schema.{}.json"
 
 
-def _reference_dir() -> Path:
-    # Local stand-in for bot.sandbox.openapi_check.find_reference_dir (being written elsewhere).
-    configured = os.environ.get("SHOPFLOOR_REFERENCE_DIR")
-    return Path(configured) if configured else REPO.parent / "shared" / "reference"
-
-
 @pytest.fixture(scope="module")
 def schema_dir() -> Path:
-    directory = _reference_dir() / "slack" / "manifest-schema"
+    directory = find_reference_dir() / "slack" / "manifest-schema"
     if not (directory / "manifest.schema.json").is_file():
         pytest.fail(f"Slack manifest schema not found in {directory}; set SHOPFLOOR_REFERENCE_DIR")
     return directory

@@ -22,22 +22,15 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from aiohttp import web
-from slack_sdk.errors import SlackObjectFormationError
-from slack_sdk.models.blocks import Block
 
-TRIGGER_LIFETIME_S = 3.0
-VIEW_TEXT_LIMIT = 24  # title, submit and close of a modal
-VIEW_BLOCK_LIMIT = 100
-MESSAGE_BLOCK_LIMIT = 50
-MESSAGE_TEXT_LIMIT = 40_000
-PRIVATE_METADATA_LIMIT = 3000
-CALLBACK_ID_LIMIT = 255
-VIEW_SIZE_LIMIT = 250_000
+from bot.sandbox.slack_rules import (  # noqa: F401 - limits and SlackError stay importable from here
+    CALLBACK_ID_LIMIT, MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_LIMIT, POST_BURST, POSTS_PER_SECOND,
+    PRIVATE_METADATA_LIMIT, RESPONSE_URL_LIFETIME_S, RESPONSE_URL_USES, TRIGGER_LIFETIME_S, VIEW_BLOCK_LIMIT,
+    VIEW_SIZE_LIMIT, VIEW_TEXT_LIMIT, ResponseUrl, SlackError, Trigger, check_message_content, check_token,
+    check_view, full_user, read_args, response_url_refusal, spend_post_token, use_trigger,
+)
+
 VIEW_STACK_LIMIT = 3
-RESPONSE_URL_USES = 5
-RESPONSE_URL_LIFETIME_S = 30 * 60
-POSTS_PER_SECOND = 1.0
-POST_BURST = 3.0
 BOT_SCOPES = "commands,chat:write,chat:write.public,users:read,files:read"
 
 DEFAULT_USERS: dict[str, dict] = {
@@ -57,37 +50,6 @@ class ApiCall:
     at: float
 
 
-class SlackError(Exception):
-    """An `{"ok": false}` answer; `messages` become response_metadata.messages as Slack sends them."""
-
-    def __init__(self, error: str, *messages: str, status: int = 200, headers: dict | None = None) -> None:
-        super().__init__(error, *messages)
-        self.error, self.messages, self.status, self.headers = error, list(messages), status, headers or {}
-
-    def body(self) -> dict:
-        body: dict[str, Any] = {"ok": False, "error": self.error}
-        if self.messages:
-            body["response_metadata"] = {"messages": self.messages}
-        return body
-
-
-@dataclass
-class _Trigger:
-    issued_at: float
-    user_id: str | None
-    view_id: str | None  # set when the person acted inside a modal: views.push stacks onto it
-    used: bool = False
-
-
-@dataclass
-class _ResponseUrl:
-    channel_id: str | None
-    user_id: str | None
-    message_ts: str | None
-    issued_at: float
-    uses: int = 0
-
-
 class FakeSlack:
     bot_user_id = "U0SHOPBOT"
     bot_id = "B0SHOPBOT"
@@ -98,7 +60,7 @@ class FakeSlack:
                  enforce_rate_limit: bool = False, clock: Callable[[], float] = time.time) -> None:
         self.bot_token, self.team_id, self.clock = bot_token, team_id, clock
         self.enforce_rate_limit = enforce_rate_limit
-        self.users = {uid: _full_user(uid, team_id, u) for uid, u in (users or DEFAULT_USERS).items()}
+        self.users = {uid: full_user(uid, team_id, u) for uid, u in (users or DEFAULT_USERS).items()}
         self.channels = dict(channels or DEFAULT_CHANNELS)
         self.calls: list[ApiCall] = []
         self.views: dict[str, dict] = {}
@@ -109,8 +71,8 @@ class FakeSlack:
         self.ephemerals: list[dict] = []
         self.home_views: dict[str, dict] = {}
         self.api_url = self.base_url = ""
-        self._triggers: dict[str, _Trigger] = {}
-        self._response_urls: dict[str, _ResponseUrl] = {}
+        self._triggers: dict[str, Trigger] = {}
+        self._response_urls: dict[str, ResponseUrl] = {}
         self._waiters: list[tuple[Callable[[ApiCall], bool], asyncio.Future]] = []
         self._buckets: dict[str, tuple[float, float]] = {}
         self._seq = itertools.count(1)
@@ -150,13 +112,13 @@ class FakeSlack:
 
     def issue_trigger_id(self, *, user_id: str | None = None, view_id: str | None = None) -> str:
         trigger_id = f"{int(self.clock())}.{next(self._seq)}.{secrets.token_hex(8)}"
-        self._triggers[trigger_id] = _Trigger(self.clock(), user_id, view_id)
+        self._triggers[trigger_id] = Trigger(self.clock(), user_id, view_id)
         return trigger_id
 
     def new_response_url(self, kind: str, *, channel_id: str | None, user_id: str | None,
                          message_ts: str | None = None) -> str:
         token = secrets.token_urlsafe(12)
-        self._response_urls[token] = _ResponseUrl(channel_id, user_id, message_ts, self.clock())
+        self._response_urls[token] = ResponseUrl(channel_id, user_id, message_ts, self.clock())
         return f"{self.base_url}hooks/{kind}/{token}"
 
     async def wait_for(self, predicate: Callable[[ApiCall], bool], *, timeout: float = 5.0) -> ApiCall:
@@ -180,12 +142,12 @@ class FakeSlack:
     # Submission acks (response_action) change views on Slack's side without a Web API call.
     def replace_view(self, view_id: str, view: dict) -> dict:
         current = self._view_by_id(view_id)
-        _check_view(view)
+        check_view(view)
         return self._store_view(view, view_id=view_id, root=current["root_view_id"],
                                 previous=current.get("previous_view_id"), external_id=current["external_id"])
 
     def push_view(self, onto_view_id: str, view: dict) -> dict:
-        _check_view(view)
+        check_view(view)
         return self._stack_view(view, self._view_by_id(onto_view_id))
 
     def close_view(self, view_id: str, *, whole_stack: bool = False) -> None:
@@ -198,8 +160,8 @@ class FakeSlack:
     async def _serve_api(self, request: web.Request) -> web.Response:
         method, args = request.match_info["method"], {}
         try:
-            args = await _read_args(request)
-            self._check_token(request, args)
+            args = await read_args(request)
+            check_token(request.headers.get("Authorization", ""), args, self.bot_token)
             handler = self._handlers.get(method)
             if handler is None:
                 raise SlackError("unknown_method")
@@ -218,7 +180,7 @@ class FakeSlack:
             payload = await request.json()
         except ValueError:
             payload = None
-        error = self._response_url_error(hook, payload)
+        error = response_url_refusal(hook, payload, self.clock())
         if error is None and hook is not None:
             hook.uses += 1
             self._deliver_response(hook, payload)
@@ -226,18 +188,7 @@ class FakeSlack:
                              error, self.clock()))
         return web.Response(status=200 if error is None else 404, text=error or "ok")
 
-    def _response_url_error(self, hook: _ResponseUrl | None, payload: Any) -> str | None:
-        if hook is None:
-            return "no_service"
-        if not isinstance(payload, dict):
-            return "invalid_payload"
-        if hook.uses >= RESPONSE_URL_USES:
-            return "used_url"
-        if self.clock() - hook.issued_at > RESPONSE_URL_LIFETIME_S:
-            return "expired_url"
-        return None
-
-    def _deliver_response(self, hook: _ResponseUrl, payload: dict) -> None:
+    def _deliver_response(self, hook: ResponseUrl, payload: dict) -> None:
         original = self.find_message(hook.channel_id or "", hook.message_ts or "") if hook.message_ts else None
         if original is not None and payload.get("delete_original"):
             for pile in (self.messages, self.ephemerals):
@@ -253,25 +204,13 @@ class FakeSlack:
             else:
                 self.ephemerals.append({**record, "user": hook.user_id})
 
-    def _check_token(self, request: web.Request, args: dict) -> None:
-        header = request.headers.get("Authorization", "")
-        token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else args.pop("token", "")
-        args.pop("token", None)  # never keep a token in the recorded calls
-        if not token:
-            raise SlackError("not_authed")
-        if token != self.bot_token:
-            raise SlackError("invalid_auth")
-
     def _throttle(self, method: str, args: dict) -> None:
         if not self.enforce_rate_limit or method != "chat.postMessage":
             return
-        channel, now = str(args.get("channel")), self.clock()
-        tokens, last = self._buckets.get(channel, (POST_BURST, now))
-        tokens = min(POST_BURST, tokens + (now - last) * POSTS_PER_SECOND)
-        if tokens < 1:
-            self._buckets[channel] = (tokens, now)
+        channel = str(args.get("channel"))
+        self._buckets[channel], allowed = spend_post_token(self._buckets.get(channel), self.clock())
+        if not allowed:
             raise SlackError("ratelimited", status=429, headers={"Retry-After": "1"})
-        self._buckets[channel] = (tokens - 1, now)
 
     def _record(self, call: ApiCall) -> None:
         self.calls.append(call)
@@ -297,7 +236,7 @@ class FakeSlack:
 
     def _post_message(self, args: dict) -> dict:
         channel, dm_user = self._resolve_channel(args.get("channel"))
-        _check_message_content(args)
+        check_message_content(args)
         message = {"channel": channel, "ts": self._next_ts(), "text": args.get("text", ""),
                    "blocks": args.get("blocks") or [], "thread_ts": args.get("thread_ts")}
         if dm_user:
@@ -310,7 +249,7 @@ class FakeSlack:
         message = next((m for m in self.messages if m["channel"] == channel and m["ts"] == args.get("ts")), None)
         if message is None:
             raise SlackError("message_not_found")
-        _check_message_content(args)
+        check_message_content(args)
         message.update({key: args[key] for key in ("text", "blocks") if key in args})
         return {"channel": channel, "ts": message["ts"], "text": message["text"],
                 "message": self._as_slack_message(message)}
@@ -319,7 +258,7 @@ class FakeSlack:
         channel, _ = self._resolve_channel(args.get("channel"))
         if args.get("user") not in self.users:
             raise SlackError("user_not_in_channel")
-        _check_message_content(args)
+        check_message_content(args)
         ephemeral = {"channel": channel, "user": args["user"], "ts": self._next_ts(),
                      "text": args.get("text", ""), "blocks": args.get("blocks") or [],
                      "thread_ts": args.get("thread_ts")}
@@ -327,7 +266,7 @@ class FakeSlack:
         return {"message_ts": ephemeral["ts"]}
 
     def _open_view(self, args: dict) -> dict:
-        view = _check_view(args.get("view"))
+        view = check_view(args.get("view"))
         self._use_trigger(args.get("trigger_id"))
         external_id = view.get("external_id") or ""
         if external_id and any(v["external_id"] == external_id for v in self.views.values()):
@@ -335,7 +274,7 @@ class FakeSlack:
         return {"view": self._store_view(view, view_id=None, root=None, previous=None, external_id=external_id)}
 
     def _push_view(self, args: dict) -> dict:
-        view = _check_view(args.get("view"))
+        view = check_view(args.get("view"))
         trigger = self._use_trigger(args.get("trigger_id"))
         under = self.views.get(trigger.view_id or "")
         if under is None:  # not pushed from inside a modal: it starts a stack of its own
@@ -346,7 +285,7 @@ class FakeSlack:
         current = self._find_view_to_update(args)
         if args.get("hash") and args["hash"] != current["hash"]:
             raise SlackError("hash_conflict")
-        view = _check_view(args.get("view"))
+        view = check_view(args.get("view"))
         return {"view": self._store_view(view, view_id=current["id"], root=current["root_view_id"],
                                          previous=current.get("previous_view_id"),
                                          external_id=current["external_id"])}
@@ -355,7 +294,7 @@ class FakeSlack:
         user_id = args.get("user_id")
         if user_id not in self.users:
             raise SlackError("invalid_arguments", "invalid `user_id`")
-        view = _check_view(args.get("view"))
+        view = check_view(args.get("view"))
         if view.get("type") != "home":
             raise SlackError("invalid_arguments", "views.publish only takes type home [json-pointer:/view/type]")
         current = self.home_views.get(user_id)
@@ -395,14 +334,8 @@ class FakeSlack:
             return f"D{person[1:]}", person
         raise SlackError("channel_not_found")
 
-    def _use_trigger(self, trigger_id: Any) -> _Trigger:
-        trigger = self._triggers.get(str(trigger_id or ""))
-        if trigger is None:
-            raise SlackError("invalid_trigger_id")
-        if trigger.used or self.clock() - trigger.issued_at > TRIGGER_LIFETIME_S:
-            raise SlackError("expired_trigger_id")
-        trigger.used = True
-        return trigger
+    def _use_trigger(self, trigger_id: Any) -> Trigger:
+        return use_trigger(self._triggers.get(str(trigger_id or "")), self.clock())
 
     def _find_view_to_update(self, args: dict) -> dict:
         if not args.get("view_id") and not args.get("external_id"):
@@ -452,105 +385,3 @@ class FakeSlack:
 
     def _next_ts(self) -> str:
         return f"{int(self.clock())}.{next(self._seq):06d}"
-
-
-# ---- request parsing and Slack's checks ------------------------------------------------------------------
-async def _read_args(request: web.Request) -> dict:
-    args: dict[str, Any] = dict(request.query)
-    if request.method == "POST" and request.body_exists:
-        if request.content_type == "application/json":
-            try:
-                body = await request.json()
-            except ValueError:
-                raise SlackError("invalid_json") from None
-            if not isinstance(body, dict):
-                raise SlackError("json_not_object")
-            args.update(body)
-        elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            args.update({key: str(value) for key, value in (await request.post()).items()})
-        else:
-            raise SlackError("invalid_post_type")
-    for key in ("blocks", "view", "attachments"):  # form bodies carry these as JSON text
-        if isinstance(args.get(key), str):
-            try:
-                args[key] = json.loads(args[key])
-            except ValueError:
-                raise SlackError("invalid_arguments", f"`{key}` is not valid JSON") from None
-    return args
-
-
-def _check_message_content(args: dict) -> None:
-    if not (args.get("text") or args.get("blocks") or args.get("attachments")):
-        raise SlackError("no_text")
-    if len(str(args.get("text") or "")) > MESSAGE_TEXT_LIMIT:
-        raise SlackError("msg_too_long")
-    blocks = args.get("blocks") or []
-    problems = [f"must be less than {MESSAGE_BLOCK_LIMIT + 1} items [json-pointer:/blocks]"] \
-        if len(blocks) > MESSAGE_BLOCK_LIMIT else []
-    problems += _block_problems(blocks, "/blocks")
-    if problems:
-        raise SlackError("invalid_blocks", *problems)
-
-
-def _check_view(view: Any) -> dict:
-    if not isinstance(view, dict):
-        raise SlackError("invalid_arguments", "missing required field: view")
-    if len(json.dumps(view)) > VIEW_SIZE_LIMIT:
-        raise SlackError("view_too_large")
-    problems = _view_problems(view) + _block_problems(view.get("blocks") or [], "/view/blocks")
-    if problems:
-        raise SlackError("invalid_arguments", *problems)
-    return view
-
-
-def _view_problems(view: dict) -> list[str]:
-    problems = []
-    if view.get("type") not in ("modal", "home"):
-        problems.append("must be one of modal, home [json-pointer:/view/type]")
-    if view.get("type") == "modal" and not view.get("title"):
-        problems.append("missing required field: title [json-pointer:/view]")
-    for key in ("title", "submit", "close"):
-        text = (view.get(key) or {}).get("text", "")
-        if len(text) > VIEW_TEXT_LIMIT:
-            problems.append(f"must be less than {VIEW_TEXT_LIMIT + 1} characters [json-pointer:/view/{key}/text]")
-    blocks = view.get("blocks") or []
-    if view.get("type") == "modal" and not view.get("submit") and any(b.get("type") == "input" for b in blocks):
-        problems.append("submit is required when blocks contain input [json-pointer:/view/submit]")
-    if len(blocks) > VIEW_BLOCK_LIMIT:
-        problems.append(f"must be less than {VIEW_BLOCK_LIMIT + 1} items [json-pointer:/view/blocks]")
-    for key, limit in (("private_metadata", PRIVATE_METADATA_LIMIT), ("callback_id", CALLBACK_ID_LIMIT),
-                       ("external_id", CALLBACK_ID_LIMIT)):
-        if len(str(view.get(key) or "")) > limit:
-            problems.append(f"must be less than {limit + 1} characters [json-pointer:/view/{key}]")
-    return problems
-
-
-def _block_problems(blocks: list, pointer: str) -> list[str]:
-    problems, seen_ids = [], set()
-    for index, block in enumerate(blocks):
-        where = f"[json-pointer:{pointer}/{index}]"
-        block_id = block.get("block_id") if isinstance(block, dict) else None
-        if block_id and block_id in seen_ids:
-            problems.append(f"duplicate block_id {block_id!r} {where}")
-        seen_ids.add(block_id)
-        try:  # slack_sdk's models carry Slack's per-element limits (text lengths, option counts, …)
-            parsed = Block.parse(block) if isinstance(block, dict) else None
-            if parsed is None:
-                problems.append(f"unsupported block {str(block)[:80]} {where}")
-            else:
-                parsed.to_dict()
-        except (SlackObjectFormationError, KeyError, TypeError, ValueError) as error:
-            problems.append(f"{error} {where}")
-    return problems
-
-
-def _full_user(user_id: str, team_id: str, user: dict) -> dict:
-    real_name = user.get("real_name", user_id)
-    name = user.get("name", real_name.split()[0].lower())
-    profile = {"real_name": real_name, "real_name_normalized": real_name, "display_name": user.get("display_name", ""),
-               "display_name_normalized": user.get("display_name", ""), "email": f"{name}@floor.example",
-               "team": team_id, **user.get("profile", {})}
-    return {"id": user_id, "team_id": team_id, "name": name, "real_name": real_name, "deleted": False,
-            "is_bot": False, "is_app_user": False, "is_admin": False, "tz": "Europe/London",
-            "tz_label": "Greenwich Mean Time", "tz_offset": 0, "updated": 1_700_000_000,
-            **{k: v for k, v in user.items() if k not in ("profile", "real_name", "name")}, "profile": profile}
