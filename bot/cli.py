@@ -123,10 +123,10 @@ async def answers(http: httpx.AsyncClient, method: str, url: str, token: object,
     """True when the service accepts our credentials; never prints the token or the body."""
     try:
         reply = await http.request(method, url, headers={"Authorization": f"Bearer {token.get_secret_value()}"})  # type: ignore[attr-defined]
-    except httpx.HTTPError:
+        if slack:
+            return reply.status_code == 200 and bool(reply.json().get("ok"))
+    except (httpx.HTTPError, ValueError, AttributeError):  # no answer, or not Slack's JSON
         return False
-    if slack:
-        return reply.status_code == 200 and bool(reply.json().get("ok"))
     return reply.status_code == 200
 
 

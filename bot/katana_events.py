@@ -65,10 +65,16 @@ async def operation_completed(floor: Floor, event: KatanaEvent) -> str:
     stage = next((s for s in ("cook", "label", "pack") if (r := pick_operation(rows, s)) and r.id == row.id), None)
     if stage is None:
         return f"operation {row.operation_name!r} is not a floor stage"
-    people = [o.get("name") or o.get("operator_name") for o in (row.completed_by_operators or []) if isinstance(o, dict)]
+    people = [operator_name(o) for o in (row.completed_by_operators or [])]
     opened = await stage_finished(floor, order_facts(mo, await sku_of(floor, mo.variant_id)), stage,
                                   by=", ".join(p for p in people if p) or "Katana", source="webhook")
     return f"{stage} finished for {mo.order_no}; next task {opened.id if opened else 'none'}"
+
+
+def operator_name(operator: Any) -> str | None:
+    if isinstance(operator, dict):
+        return operator.get("name") or operator.get("operator_name")
+    return getattr(operator, "name", None) or getattr(operator, "operator_name", None)
 
 
 async def mo_done(floor: Floor, event: KatanaEvent) -> str:
@@ -146,6 +152,6 @@ class EventProcessor:
         now = utcnow()
         due = await self.floor.store.events.due(now)
         for key in due:
-            await self.floor.store.events.reset_stuck(key)
+            await self.floor.store.events.reset_stuck(key, now)
             self.process_soon(key)
         return len(due)

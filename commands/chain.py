@@ -62,7 +62,9 @@ async def stage_finished(floor: Floor, facts: dict[str, Any], stage: str, *, by:
     if not facts.get("sku"):  # the floor action does not look the SKU up; the stage's task knows it
         known = await floor.store.tasks.get(stage_task)
         facts = {**facts, "sku": known.sku if known else None}
-    finished = await floor.store.tasks.finish(stage_task, by=by)
+    finished = await floor.store.tasks.finish(stage_task, by=by, source=source)
+    if finished is None and source == "floor_action" and by:
+        finished = await floor.store.tasks.credit(stage_task, by=by)  # the webhook got there first
     if finished is not None:
         await refresh_task_message(floor, finished, cards.task_done_message)
     following = next_stage(stage, facts)
@@ -78,7 +80,8 @@ async def order_done(floor: Floor, facts: dict[str, Any], *, by: str | None = No
     for task in await floor.store.tasks.open_for_order(int(facts["mo_id"])):
         if task.kind == "ship":
             continue
-        finished = await floor.store.tasks.finish(task.id, by=by, reason="MO done in Katana", status="closed")
+        finished = await floor.store.tasks.finish(task.id, by=by, reason="MO done in Katana", status="closed",
+                                                  source="webhook")
         if finished is not None:
             closed.append(finished)
             await refresh_task_message(floor, finished, cards.task_done_message)

@@ -59,8 +59,8 @@ def headline(facts: dict[str, Any]) -> tuple[str, list[str]]:
 
 COMMAND = FloorCommand(
     name="cook", title="Record cooking", stage="cook", blocks=blocks, read=read,
-    plan=("load_order", "identify_operator", "ensure_batch", "record_production",
-          "complete_cook_operation", "note_on_order", "advance_chain"),
+    plan=("load_order", "find_operation", "identify_operator", "ensure_batch", "record_production",
+          "complete_operation", "note_on_order", "advance_chain"),
     note=note, handover=handover, headline=headline,
     help="Records a production of the cooked quantity into a batch, completes the cooking step "
          "and notes the crate on the MO. Opens the label task.")

@@ -53,7 +53,7 @@ async def open_form(floor: Floor, command: FloorCommand, *, trigger_id: str, cha
                     task: ProductionTask | None = None) -> None:
     """Open the modal within the trigger's 3 s; go through "Loading…" only when Katana must be asked."""
     cached = floor.orders.peek()
-    if task is not None or cached is not None:
+    if task is not None or cached:  # an empty cached list is asked again: maybe an MO was just created
         choices = merge_choices(task, cached or [])
         prefill = Prefill(choices, task, elapsed_minutes(task))
         await floor.slack.views_open(trigger_id=trigger_id, view=form_view(command, prefill, channel_id))
@@ -157,13 +157,16 @@ def outcome_texts(floor: Floor, command: FloorCommand, outcome: Outcome,
         return (cards.message_view(command.title, ":white_check_mark: Recorded in Katana.\n" + headline),
                 cards.confirmation_message(headline, extra, link, order_no))
     if outcome.status == "waiting":
-        text = (f":floppy_disk: Saved — Katana isn't answering ({outcome.problem}). Your /{command.name} for "
-                f"*{order_no}* will be recorded as soon as Katana answers; you'll get a message here.")
+        text = (f":floppy_disk: Saved — Katana isn't answering right now. Don't enter this /{command.name} for "
+                f"*{order_no}* again: the bot records it as soon as Katana answers, checking first that "
+                "nothing is doubled. You'll get a message here.")
     else:
         done = ", ".join(outcome.recorded) or "nothing"
         missing = ", ".join(outcome.not_recorded) or "nothing"
         text = (f":x: /{command.name} for *{order_no}* was not fully recorded: {outcome.problem}\n"
                 f"Recorded in Katana: {done}. Not recorded: {missing}.")
+        if outcome.uncertain:
+            text += f" May have been recorded (check in Katana before entering it again): {', '.join(outcome.uncertain)}."
     return cards.message_view(command.title, text), cards.confirmation_message(text, [], link, order_no)
 
 

@@ -58,8 +58,8 @@ def headline(facts: dict[str, Any]) -> tuple[str, list[str]]:
 
 COMMAND = FloorCommand(
     name="label", title="Record labelling", stage="label", blocks=blocks, read=read,
-    plan=("load_order", "identify_operator", "find_batch", "complete_label_operation", "update_batch",
-          "note_on_order", "advance_chain"),
+    plan=("load_order", "find_operation", "identify_operator", "find_batch", "complete_operation",
+          "update_batch", "note_on_order", "advance_chain"),
     note=note, handover=handover, headline=headline,
     help="Completes the labelling step, sets the batch's best-before and barcode, and notes the "
          "crate move on the MO. Opens the pack task.")

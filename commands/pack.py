@@ -40,7 +40,8 @@ def handover(facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def headline(facts: dict[str, Any]) -> tuple[str, list[str]]:
-    line = f":package: *{facts.get('person')}* packed *{facts['quantity']}* of *{facts['order_no']}* — MO done"
+    batch = f", batch {facts['batch']}" if facts.get("batch") else ""
+    line = f":package: *{facts.get('person')}* packed *{facts['quantity']}* of *{facts['order_no']}*{batch} — MO done"
     extra = []
     if facts.get("yield_percent"):
         extra.append(f"yield {facts['yield_percent']} % of {facts['planned_quantity']} planned")
@@ -50,8 +51,8 @@ def headline(facts: dict[str, Any]) -> tuple[str, list[str]]:
 
 COMMAND = FloorCommand(
     name="pack", title="Record packing", stage="pack", blocks=blocks, read=read,
-    plan=("load_order", "identify_operator", "find_batch", "complete_pack_operation", "finish_order",
-          "advance_chain"),
+    plan=("load_order", "find_operation", "identify_operator", "find_batch", "complete_operation",
+          "finish_order", "advance_chain"),
     note=note, handover=handover, headline=headline,
     help="Completes the packing step and sets the MO to DONE with the final quantity (stock in, "
          "materials used). Opens the ship task when the MO is for a sales order.")

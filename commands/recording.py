@@ -13,6 +13,7 @@ Rules this module keeps:
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -90,84 +91,118 @@ class Outcome:
     recorded: list[str] = field(default_factory=list)
     not_recorded: list[str] = field(default_factory=list)
     problem: str | None = None
+    uncertain: list[str] = field(default_factory=list)  # sent, answer lost: may have been recorded
+
+
+class LeaseLost(Exception):
+    """Another worker took the action over (this one stalled); stop without writing anything."""
 
 
 class Recorder:
-    def __init__(self, floor: Floor, *, announce: Callable[[Outcome], Awaitable[None]]) -> None:
+    def __init__(self, floor: Floor, *, announce: Callable[[Outcome], Awaitable[None]],
+                 lease: timedelta = LEASE) -> None:
         self.floor = floor
         self.announce = announce
+        self.lease = lease
 
     async def record(self, action_id: str) -> Outcome | None:
         """Run (or resume) an action; returns None if someone else holds it or it is finished."""
-        repo = self.floor.store.actions
-        action = await repo.lease(action_id, utcnow() + LEASE)
+        action = await self.floor.store.actions.lease(action_id, utcnow() + self.lease)
         if action is None:
             return None
+        # A step can wait minutes in the rate limiter's queue at shift change; the heartbeat keeps
+        # the lease while this worker lives, and lets it expire quickly if the process dies.
+        heartbeat = asyncio.create_task(self._keep_lease(action))
+        try:
+            return await self._run_plan(action)
+        except LeaseLost:
+            log.warning("floor action %s was taken over by another worker", action.id)
+            return None
+        finally:
+            heartbeat.cancel()
+
+    async def _keep_lease(self, action: FloorAction) -> None:
+        while await self.floor.store.actions.renew(action, utcnow() + self.lease):
+            await asyncio.sleep(self.lease.total_seconds() / 4)
+
+    async def _run_plan(self, action: FloorAction) -> Outcome:
         for index, current in enumerate(action.steps):
             if current.state == "done":
                 continue
             stopped = await self._run_step(action, index, current)
             if stopped is not None:
                 return await self._conclude(stopped)
-        await repo.settle(action.id, "recorded", outcome="recorded")
-        action.status = "recorded"
+        await self._settle(action, "recorded", outcome="recorded")
         return await self._conclude(self._outcome(action, "recorded"))
 
     async def _run_step(self, action: FloorAction, index: int, current: ActionStep) -> Outcome | None:
         spec = STEPS[current.id]
         ctx = StepContext(self.floor, action, current)
-        repo = self.floor.store.actions
         try:
             if current.state in ("unknown", "running") and spec.check is not None:
                 found = await spec.check(ctx)  # did the lost request happen after all?
                 if found is not None:
                     return await self._save_done(action, index, current, found)
             current.state, current.started_at = "running", current.started_at or utcnow()
-            await repo.save_step(action.id, index, current)
+            await self._save(action, index, current)
             return await self._save_done(action, index, current, await spec.run(ctx))
+        except LeaseLost:
+            raise
         except KatanaOutcomeUnknown as exc:
-            return await self._wait(action, index, current, "unknown", exc)
+            return await self._wait(action, index, current, "unknown", user_text(exc))
         except (KatanaUnavailable, KatanaRateLimited) as exc:
-            return await self._wait(action, index, current, "pending", exc)
+            return await self._wait(action, index, current, "pending", user_text(exc))
         except (KatanaError, StepRefused) as exc:
-            return await self._fail(action, index, current, exc)
+            return await self._fail(action, index, current, user_text(exc))
+        except Exception:  # noqa: BLE001 — an odd answer or our bug: keep the action, retry, tell once
+            log.exception("floor action %s: step %s failed unexpectedly", action.id, current.id)
+            state = "unknown" if spec.check is not None else "pending"  # a POST may have gone out
+            return await self._wait(action, index, current, state, user_text(Exception()))
+
+    async def _save(self, action: FloorAction, index: int, current: ActionStep) -> None:
+        if not await self.floor.store.actions.save_step(action, index, current):
+            raise LeaseLost(action.id)
+
+    async def _settle(self, action: FloorAction, status: str, **fields: Any) -> None:
+        if not await self.floor.store.actions.settle(action, status, **fields):  # type: ignore[arg-type]
+            raise LeaseLost(action.id)
+        action.status = status  # type: ignore[assignment]
 
     async def _save_done(self, action: FloorAction, index: int, current: ActionStep,
                          result: dict[str, Any]) -> None:
         current.state, current.result, current.error = "done", result, None
         current.finished_at = utcnow()
-        await self.floor.store.actions.save_step(action.id, index, current)
+        await self._save(action, index, current)
         return None
 
     async def _wait(self, action: FloorAction, index: int, current: ActionStep, state: str,
-                    exc: KatanaError) -> Outcome:
-        current.state, current.error = state, user_text(exc)  # type: ignore[assignment]
-        await self.floor.store.actions.save_step(action.id, index, current)
-        if utcnow() - action.created_at > timedelta(hours=self.floor.settings.action_give_up_after_hours):
-            return await self._fail(action, index, current, exc, gave_up=True)
+                    problem: str) -> Outcome:
+        current.state, current.error = state, problem  # type: ignore[assignment]
+        await self._save(action, index, current)
+        limit = timedelta(hours=self.floor.settings.action_give_up_after_hours)
+        if utcnow() - action.created_at > limit:
+            gave_up = f"Katana did not answer for {self.floor.settings.action_give_up_after_hours:g} h ({problem})"
+            return await self._fail(action, index, current, gave_up, keep_state=True)
         delay = min(RETRY_FIRST * 2 ** max(action.attempts - 1, 0), RETRY_CAP)
-        await self.floor.store.actions.settle(action.id, "waiting", error=user_text(exc),
-                                              next_attempt_at=utcnow() + timedelta(seconds=delay))
-        log.warning("floor action %s waiting for Katana (%s); retry in %.0fs", action.id, exc, delay)
-        action.status = "waiting"
-        return self._outcome(action, "waiting", problem=user_text(exc))
+        await self._settle(action, "waiting", error=problem, next_attempt_at=utcnow() + timedelta(seconds=delay))
+        log.warning("floor action %s waiting (%s); retry in %.0fs", action.id, problem, delay)
+        return self._outcome(action, "waiting", problem=problem)
 
-    async def _fail(self, action: FloorAction, index: int, current: ActionStep, exc: Exception,
-                    gave_up: bool = False) -> Outcome:
-        message = user_text(exc)
-        if gave_up:
-            message = f"Katana did not answer for {self.floor.settings.action_give_up_after_hours:g} h: {message}"
-        current.state, current.error = "failed", message
-        await self.floor.store.actions.save_step(action.id, index, current)
-        await self.floor.store.actions.settle(action.id, "failed", outcome="failed", error=message)
-        action.status = "failed"
-        return self._outcome(action, "failed", problem=message)
+    async def _fail(self, action: FloorAction, index: int, current: ActionStep, problem: str,
+                    keep_state: bool = False) -> Outcome:
+        if not keep_state:  # an "unknown" step stays unknown: it may have been recorded
+            current.state = "failed"
+        current.error = problem
+        await self._save(action, index, current)
+        await self._settle(action, "failed", outcome="failed", error=problem)
+        return self._outcome(action, "failed", problem=problem)
 
     def _outcome(self, action: FloorAction, status: str, problem: str | None = None) -> Outcome:
-        katana_steps = [s for s in action.steps if STEPS[s.id].in_katana]
+        katana_steps = [s for s in action.steps if STEPS[s.id].in_katana and STEPS[s.id].done_text]
         recorded = [STEPS[s.id].done_text for s in katana_steps if s.state == "done" and s.result.get("wrote")]
-        missing = [STEPS[s.id].done_text for s in katana_steps if s.state != "done" and STEPS[s.id].done_text]
-        return Outcome(action, status, recorded, missing, problem)
+        uncertain = [STEPS[s.id].done_text for s in katana_steps if s.state == "unknown"]
+        missing = [STEPS[s.id].done_text for s in katana_steps if s.state not in ("done", "unknown")]
+        return Outcome(action, status, recorded, missing, problem, uncertain)
 
     async def _conclude(self, outcome: Outcome) -> Outcome:
         await self._audit(outcome)
@@ -201,6 +236,7 @@ def user_text(exc: Exception) -> str:
     return "Something went wrong on our side; the details are in the bot's log."
 
 
-def since(moment: datetime | None, slack: timedelta = timedelta(seconds=5)) -> datetime:
-    """The start of the window in which a lost request could have been applied."""
+def since(moment: datetime | None, slack: timedelta = timedelta(minutes=2)) -> datetime:
+    """The start of the window in which a lost request could have been applied; generous, because
+    Katana's clock and ours may disagree (quantity and batch must match as well)."""
     return (moment or utcnow()) - slack

@@ -13,6 +13,7 @@ from typing import Any
 
 from commands.chain import stage_finished
 from commands.recording import StepContext, StepRefused, since, step
+from integrations.katana.errors import KatanaRejected
 from integrations.katana.models import OperatorRef, OperationRow
 
 STAGE_WORDS = {"cook": ("cook",), "label": ("label",), "pack": ("pack",)}
@@ -27,7 +28,7 @@ def qty(value: Any) -> Decimal:
 async def load_order(ctx: StepContext) -> dict[str, Any]:
     mo = await ctx.katana.manufacturing.get_order(int(ctx.input["mo_id"]))
     if mo.status == "DONE":
-        raise StepRefused(f"{mo.order_no} is already done in Katana, so nothing was recorded.")
+        raise StepRefused(f"{mo.order_no} is already done in Katana.")
     return {"order_no": mo.order_no, "variant_id": mo.variant_id, "location_id": mo.location_id,
             "planned_quantity": str(mo.planned_quantity), "sales_order_id": mo.sales_order_id,
             "linked_to_sales_order": bool(mo.is_linked_to_sales_order or mo.sales_order_id)}
@@ -59,32 +60,27 @@ def pick_operation(rows: list[OperationRow], stage: str) -> OperationRow | None:
     return rows[position] if len(rows) == len(STAGE_ORDER) else None
 
 
-async def complete_stage_operation(ctx: StepContext, stage: str) -> dict[str, Any]:
-    facts = ctx.facts
-    rows = await ctx.katana.manufacturing.operation_rows(int(facts["mo_id"]))
-    row = pick_operation(rows, stage)
+@step("find_operation", "")
+async def find_operation(ctx: StepContext) -> dict[str, Any]:
+    """Find the stage's operation row before anything is written, so a missing one refuses cleanly."""
+    from commands.registry import COMMANDS
+
+    stage, facts = COMMANDS[ctx.action.command].stage, ctx.facts
+    row = pick_operation(await ctx.katana.manufacturing.operation_rows(int(facts["mo_id"])), stage)
     if row is None:
-        raise StepRefused(f"{facts['order_no']} has no {stage} operation in Katana, so nothing was recorded.")
-    if row.status == "COMPLETED":
-        return {f"{stage}_row_id": row.id, "wrote": False}  # already done (e.g. in Katana's app)
+        raise StepRefused(f"{facts['order_no']} has no {stage} operation in Katana.")
+    return {"operation_row_id": row.id, "operation_done_before": row.status == "COMPLETED"}
+
+
+@step("complete_operation", "operation completed")
+async def complete_operation(ctx: StepContext) -> dict[str, Any]:
+    facts = ctx.facts
+    if facts.get("operation_done_before"):
+        return {"wrote": False}  # already completed (e.g. in Katana's own app): keep what is there
     seconds = int(facts["minutes"]) * 60 if facts.get("minutes") is not None else None
-    await ctx.katana.manufacturing.complete_operation(row.id, seconds=seconds, operators=operator_refs(facts))
-    return {f"{stage}_row_id": row.id, "wrote": True}
-
-
-@step("complete_cook_operation", "cooking operation completed")
-async def complete_cook(ctx: StepContext) -> dict[str, Any]:
-    return await complete_stage_operation(ctx, "cook")
-
-
-@step("complete_label_operation", "labelling operation completed")
-async def complete_label(ctx: StepContext) -> dict[str, Any]:
-    return await complete_stage_operation(ctx, "label")
-
-
-@step("complete_pack_operation", "packing operation completed")
-async def complete_pack(ctx: StepContext) -> dict[str, Any]:
-    return await complete_stage_operation(ctx, "pack")
+    await ctx.katana.manufacturing.complete_operation(int(facts["operation_row_id"]), seconds=seconds,
+                                                      operators=operator_refs(facts))
+    return {"wrote": True}
 
 
 @step("ensure_batch", "batch created")
@@ -106,7 +102,7 @@ async def find_batch(ctx: StepContext) -> dict[str, Any]:
     batch = await ctx.katana.inventory.find_batch(facts["batch"], int(facts["variant_id"]))
     if batch is None:
         raise StepRefused(f"Batch {facts['batch']} does not exist in Katana for {facts['order_no']}; "
-                          "check the number on the crate. Nothing was recorded.")
+                          "check the number on the crate.")
     return {"batch_id": batch.id}
 
 
@@ -154,8 +150,14 @@ async def note_on_order(ctx: StepContext) -> dict[str, Any]:
 async def finish_order(ctx: StepContext) -> dict[str, Any]:
     facts = ctx.facts
     actual = qty(facts["quantity"])
-    mo = await ctx.katana.manufacturing.finish_order(int(facts["mo_id"]), actual, done_date=ctx.action.created_at,
-                                                     batch_id=facts.get("batch_id"))
+    try:
+        mo = await ctx.katana.manufacturing.finish_order(int(facts["mo_id"]), actual, done_date=ctx.action.created_at,
+                                                         batch_id=facts.get("batch_id"))
+    except KatanaRejected:
+        # A retried PATCH can be refused because its first attempt already finished the MO.
+        mo = await ctx.katana.manufacturing.get_order(int(facts["mo_id"]))
+        if not (mo.status == "DONE" and mo.actual_quantity == actual):
+            raise
     planned = qty(facts["planned_quantity"])
     yield_pct = (actual / planned * 100).quantize(Decimal("0.1")) if planned else None
     return {"actual_quantity": str(mo.actual_quantity if mo.actual_quantity is not None else actual),

@@ -5,6 +5,7 @@ resume an action after a crash or an outage, and nobody has to guess what was re
 """
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any, Literal
 
@@ -43,6 +44,7 @@ class FloorAction(Document):
     error: str | None = None
     next_attempt_at: datetime | None = None
     lease_until: datetime | None = None
+    lease_token: str | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -77,26 +79,36 @@ class ActionRepository:
         return FloorAction.from_mongo(await self.col.find_one({"_id": action_id}))
 
     async def lease(self, action_id: str, until: datetime) -> FloorAction | None:
-        """Take the action to work on it; a second worker (or a double click) gets None."""
+        """Take the action to work on it; a second worker (or a double click) gets None.
+
+        The lease carries a token: only its holder can save steps or settle the action, so a
+        worker that lost its lease (it stalled and another took over) cannot overwrite anything."""
         now = utcnow()
         doc = await self.col.find_one_and_update(
             {"_id": action_id, "status": {"$nin": list(FINISHED)},
              "$or": [{"lease_until": None}, {"lease_until": {"$lt": now}}]},
-            {"$set": {"lease_until": until, "status": "running", "updated_at": now},
-             "$inc": {"attempts": 1}},
+            {"$set": {"lease_until": until, "lease_token": uuid.uuid4().hex, "status": "running",
+                      "updated_at": now}, "$inc": {"attempts": 1}},
             return_document=ReturnDocument.AFTER)
         return FloorAction.from_mongo(doc)
 
-    async def save_step(self, action_id: str, index: int, step: ActionStep) -> None:
-        await self.col.update_one({"_id": action_id}, {"$set": {
-            f"steps.{index}": step.to_mongo(), "updated_at": utcnow()}})
+    async def renew(self, action: FloorAction, until: datetime) -> bool:
+        result = await self.col.update_one({"_id": action.id, "lease_token": action.lease_token},
+                                           {"$set": {"lease_until": until}})
+        return result.matched_count == 1
 
-    async def settle(self, action_id: str, status: ActionStatus, *, outcome: str | None = None,
-                     error: str | None = None, next_attempt_at: datetime | None = None) -> None:
-        """Release the lease with the action's new status."""
-        await self.col.update_one({"_id": action_id}, {"$set": plain({
+    async def save_step(self, action: FloorAction, index: int, step: ActionStep) -> bool:
+        result = await self.col.update_one({"_id": action.id, "lease_token": action.lease_token}, {"$set": {
+            f"steps.{index}": step.to_mongo(), "updated_at": utcnow()}})
+        return result.matched_count == 1
+
+    async def settle(self, action: FloorAction, status: ActionStatus, *, outcome: str | None = None,
+                     error: str | None = None, next_attempt_at: datetime | None = None) -> bool:
+        """Release the lease with the action's new status (only the lease holder can)."""
+        result = await self.col.update_one({"_id": action.id, "lease_token": action.lease_token}, {"$set": plain({
             "status": status, "outcome": outcome, "error": error, "next_attempt_at": next_attempt_at,
-            "lease_until": None, "updated_at": utcnow()})})
+            "lease_until": None, "lease_token": None, "updated_at": utcnow()})})
+        return result.matched_count == 1
 
     async def due(self, now: datetime) -> list[str]:
         """Unfinished actions whose retry time came or whose worker vanished (lease expired)."""

@@ -44,6 +44,7 @@ class ProductionTask(Document):
     message_ts: str | None = None
     posting_since: datetime | None = None
     done_by: str | None = None
+    done_source: str | None = None
     close_reason: str | None = None
     created_at: datetime
     started_at: datetime | None = None
@@ -91,13 +92,22 @@ class TaskRepository:
         await self.col.update_one({"_id": tid}, {"$set": {"channel": channel, "message_ts": ts}})
 
     async def finish(self, tid: str, *, by: str | None, reason: str | None = None,
-                     status: TaskStatus = "done") -> ProductionTask | None:
+                     status: TaskStatus = "done", source: str = "floor_action") -> ProductionTask | None:
         """Mark an open task done/closed; returns it only if this call changed it (so one caller announces it)."""
         now = utcnow()
         doc = await self.col.find_one_and_update(
             {"_id": tid, "status": {"$in": ["open", "in_progress"]}},
             {"$set": {"status": status, "done_by": by, "close_reason": reason, "done_at": now,
-                      "updated_at": now}},
+                      "done_source": source, "updated_at": now}},
+            return_document=ReturnDocument.AFTER)
+        return ProductionTask.from_mongo(doc)
+
+    async def credit(self, tid: str, *, by: str) -> ProductionTask | None:
+        """The person who recorded the stage replaces a webhook's "done in Katana" on the task."""
+        doc = await self.col.find_one_and_update(
+            {"_id": tid, "done_source": "webhook"},
+            {"$set": {"status": "done", "done_by": by, "close_reason": None, "done_source": "floor_action",
+                      "updated_at": utcnow()}},
             return_document=ReturnDocument.AFTER)
         return ProductionTask.from_mongo(doc)
 

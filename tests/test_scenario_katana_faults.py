@@ -26,7 +26,7 @@ async def test_katana_down_saves_action_and_records_it_when_katana_answers(shop:
     await shop.settle()
 
     said = str(shop.slack.views[form["id"]]["blocks"])
-    assert "Saved" in said and "will be recorded as soon as Katana answers" in said
+    assert "Saved" in said and "records it as soon as Katana answers" in said and "enter this /cook" in said
     [action] = [a async for a in shop.store.db["floor_actions"].find({})]
     assert action["status"] == "waiting" and productions(shop) == []
 
@@ -76,8 +76,38 @@ async def test_katana_refusal_says_what_was_and_was_not_recorded(shop: Sandbox) 
     said = str(shop.slack.views[form["id"]]["blocks"])
     assert "not fully recorded" in said
     assert "Recorded in Katana: batch created, production recorded" in said
-    assert "Not recorded: cooking operation completed, note added to the MO" in said
+    assert "Not recorded: operation completed, note added to the MO" in said
     assert "katana-sandbox-key" not in said and "Traceback" not in said
     assert (await shop.store.db["floor_actions"].find_one({}))["status"] == "failed"
     audit = [a async for a in shop.store.db["sync_log"].find({"kind": "floor_action"})]
     assert audit and audit[-1]["outcome"] == "failed" and audit[-1]["actor"]
+
+
+async def test_stalled_worker_keeps_its_lease_so_no_second_worker_doubles_the_post(shop: Sandbox) -> None:
+    import asyncio
+    from datetime import timedelta
+
+    shop.bot.recorder.lease = timedelta(seconds=0.4)  # a short lease, kept alive by the heartbeat
+    form = await shop.form_from_command(ANA, "/cook")
+    # Katana takes 1.5 s to answer the production POST (then applies it), far past the lease.
+    shop.katana.fail_next(1, method="POST", path_prefix="/manufacturing_order_productions", hang=1.5)
+    await shop.workspace.submit_view(ANA, form, COOK)
+    for _ in range(20):  # the worker sweeps meanwhile, as it does every 10 s in production
+        await shop.bot.recorder.resume_due()
+        await asyncio.sleep(0.1)
+    await shop.settle()
+    assert len(productions(shop)) == 1
+    assert len(shop.messages_with("cooked 30")) == 1
+
+
+async def test_missing_operation_is_refused_before_anything_is_written(shop: Sandbox) -> None:
+    rows = [r for r in shop.katana.operation_rows.values() if r["manufacturing_order_id"] == MO101_ID]
+    for r in rows:
+        r["operation_name"] = "Mixing"
+    del shop.katana.operation_rows[rows[-1]["id"]]  # two unnamed steps: no way to tell which is cooking
+    form = await shop.form_from_command(ANA, "/cook")
+    await shop.workspace.submit_view(ANA, form, COOK)
+    await shop.settle()
+    assert shop.katana.writes() == []
+    said = str(shop.slack.views[form["id"]]["blocks"])
+    assert "has no cook operation" in said and "Recorded in Katana: nothing" in said

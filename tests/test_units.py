@@ -114,3 +114,34 @@ def test_socket_mode_serves_health_and_webhooks_but_no_slack_route() -> None:
     http_bot = ShopfloorBot(Settings(_env_file=None, slack_bot_token="xoxb-1", slack_signing_secret="s",  # type: ignore[call-arg]
                                      katana_api_key="k"))
     assert "/slack/events" in {r.resource.canonical for r in http_bot.web.router.routes() if r.resource}
+
+
+async def test_only_the_lease_holder_can_save_or_settle() -> None:
+    from models.actions import ActionStep, FloorAction
+
+    store = open_store(None, "lease")
+    now = utcnow()
+    action = FloorAction(_id="V1:h", command="cook", user_id="U", user_name="Ana", input={},
+                         steps=[ActionStep(_id="load_order")], created_at=now, updated_at=now)
+    await store.actions.create(action)
+    first = await store.actions.lease(action.id, now - timedelta(seconds=1))  # already expired
+    second = await store.actions.lease(action.id, now + timedelta(minutes=1))
+    assert first is not None and second is not None and first.lease_token != second.lease_token
+    assert await store.actions.save_step(first, 0, ActionStep(_id="load_order", state="done")) is False
+    assert await store.actions.settle(first, "recorded") is False
+    assert await store.actions.save_step(second, 0, ActionStep(_id="load_order", state="done")) is True
+    assert await store.actions.lease(action.id, now + timedelta(minutes=1)) is None  # held
+
+
+async def test_sweep_leaves_a_fresh_claim_alone_and_frees_a_stale_one() -> None:
+    store = open_store(None, "stuck")
+    payload = {"resource_type": "manufacturing_order", "action": "manufacturing_order.created", "object": {"id": 1}}
+    now = utcnow()
+    event = KatanaEvent(_id=dedup_key(payload), resource_type="manufacturing_order", action="manufacturing_order.created",
+                        object_id="1", payload=payload, received_at=now, last_received_at=now)
+    await store.events.record(event, None)
+    assert await store.events.claim(event.id) is not None
+    await store.events.reset_stuck(event.id, utcnow())
+    assert (await store.events.get(event.id)).status == "processing"
+    await store.events.reset_stuck(event.id, utcnow() + timedelta(minutes=6))
+    assert (await store.events.get(event.id)).status == "pending"

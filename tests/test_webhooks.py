@@ -97,3 +97,24 @@ async def test_failed_processing_is_recorded_and_retried(shop: Sandbox) -> None:
     assert await shop.bot.events.retry_due() == 1  # the worker's sweep
     await shop.settle()
     assert len(shop.messages_with("Cook task: MO-102")) == 1
+
+
+async def test_chunked_body_is_read_whole(shop: Sandbox) -> None:
+    body = json.dumps({**EVENT, "pad": "x" * 3000}).encode()
+
+    async def pieces():
+        for i in range(0, len(body), 500):
+            yield body[i:i + 500]
+
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{shop.url}/webhooks/katana", data=pieces(),
+                             headers={"Content-Type": "application/json", "x-sha2-signature": sign(body)}) as reply:
+            assert reply.status == 200
+
+
+async def test_non_ascii_signature_is_401_not_500(shop: Sandbox) -> None:
+    body = json.dumps(EVENT).encode()
+    async with aiohttp.ClientSession() as http:
+        async with http.post(f"{shop.url}/webhooks/katana", data=body,
+                             headers={"x-sha2-signature": "é" * 64}) as reply:
+            assert reply.status == 401
