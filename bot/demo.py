@@ -107,6 +107,10 @@ async def shift() -> int:
         scene("10:00 Ana packs it and the MO is finished")
         await record_from_task(sandbox, ANA, "Pack task: MO-103", {"quantity": "116", "minutes": "30"})
 
+        scene("What a supervisor scrolling #floor sees at the end of the shift")
+        for message in sandbox.slack.messages:  # task messages were updated in place as stages finished
+            say("  " + render_message(message, NAMES).splitlines()[1].strip())
+
         scene("What Katana now holds for MO-103")
         katana_record(sandbox, mo["id"])
         problems = sandbox.katana.violations + getattr(sandbox.katana, "server_errors", [])
