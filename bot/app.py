@@ -17,6 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.health import health_route
 from bot.katana_events import EventProcessor
+from bot.permissions import Permissions
 from bot.settings import Settings
 from bot.slack_app import register_floor_commands
 from bot.webhooks import katana_webhook_route
@@ -47,6 +48,7 @@ class ShopfloorBot:
                                     retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)])
         self.floor = Floor(settings=settings, store=self.store, katana=self.katana, slack=self.slack)
         self.floor.orders = OpenOrders(self.katana)
+        self.floor.permissions = Permissions(settings, self.slack)
         self.recorder = Recorder(self.floor, announce=lambda outcome: flow.announce(self.floor, outcome))
         self.events = EventProcessor(self.floor)
         self.bolt = self._bolt()

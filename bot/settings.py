@@ -41,6 +41,15 @@ class Settings(BaseSettings):
     # Floor actions: how long the worker keeps retrying one while Katana is down
     action_give_up_after_hours: float = Field(24, gt=0, le=24 * 14)
 
+    # Who may do what: comma-separated Slack user ids (U…) and user groups (@handle or S… id).
+    # Unset = everyone in the workspace.
+    cook_allowed: str | None = None
+    label_allowed: str | None = None
+    pack_allowed: str | None = None
+    ship_allowed: str | None = None
+    receive_allowed: str | None = None
+    supervisors: str | None = None  # /floor, and acting on escalated alerts and given-up actions
+
     # Storage
     mongodb_uri: SecretStr | None = None  # unset → in-memory store, nothing persists
     mongodb_db: str = Field("shopfloor", min_length=1, max_length=63)
@@ -82,6 +91,12 @@ class Settings(BaseSettings):
     def slack_url(self) -> str:
         url = str(self.slack_api_url)
         return url if url.endswith("/") else url + "/"
+
+    def allow_list(self, command: str) -> str | None:
+        """The raw allow list for a slash command (without "/"); /floor is the supervisors'."""
+        if command == "floor":
+            return self.supervisors
+        return getattr(self, f"{command}_allowed", None)
 
     def secrets(self) -> list[str]:
         """Every secret value, so logs and user messages can be scrubbed of them."""

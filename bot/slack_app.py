@@ -31,6 +31,9 @@ def slash_handler(floor: Floor, command: Any) -> Any:
         if (body.get("text") or "").strip().lower() == "help":
             await ack(text=f"*/{command.name}* — {command.help}")  # ephemeral, in the HTTP response
             return
+        if not await floor.permissions.allows(body.get("user_id", ""), command.name):
+            await ack(text=floor.permissions.refusal(command.name))  # only they see it
+            return
         await ack()
         await flow.open_form(floor, command, trigger_id=body["trigger_id"], channel_id=body.get("channel_id"))
     return on_slash
@@ -38,6 +41,10 @@ def slash_handler(floor: Floor, command: Any) -> Any:
 
 def submit_handler(floor: Floor, recorder: Recorder, command: Any) -> Any:
     async def on_submit(ack: Any, body: dict[str, Any]) -> None:
+        # Checked again here: a submission can be replayed or crafted without the slash command.
+        if not await floor.permissions.allows((body.get("user") or {}).get("id", ""), command.name):
+            await ack(response_action="errors", errors={"mo": floor.permissions.refusal(command.name)})
+            return
         await flow.submit(floor, recorder, command, ack, body)
     return on_submit
 
@@ -51,6 +58,9 @@ def task_button_handler(floor: Floor) -> Any:
         if task is None or task.kind not in PRODUCTION_STAGES or not task.is_open:
             state = "no longer exists" if task is None else f"for {task.mo_order_no} is already {task.status}"
             await tell_privately(floor, channel, user, f"That task {state}.")
+            return
+        if not await floor.permissions.allows(user or "", task.kind):
+            await tell_privately(floor, channel, user, floor.permissions.refusal(task.kind))
             return
         await flow.open_form(floor, COMMANDS[task.kind], trigger_id=body["trigger_id"], channel_id=channel, task=task)
     return on_record_task

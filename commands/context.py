@@ -78,6 +78,7 @@ class Floor:
     jobs: Jobs = field(default_factory=Jobs)
     people: People | None = None
     orders: Any = None  # commands.orders.OpenOrders, set by the composition root
+    permissions: Any = None  # bot.permissions.Permissions, set by the composition root
     on_recorded: list[Callable[[Any], Awaitable[None]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:

@@ -31,7 +31,7 @@ from bot.sandbox.slack_rules import (  # noqa: F401 - limits and SlackError stay
 )
 
 VIEW_STACK_LIMIT = 3
-BOT_SCOPES = "commands,chat:write,chat:write.public,users:read,files:read"
+BOT_SCOPES = "commands,chat:write,chat:write.public,users:read,files:read,usergroups:read"
 
 DEFAULT_USERS: dict[str, dict] = {
     "U0ANA": {"real_name": "Ana Lopez", "name": "ana"},
@@ -39,6 +39,10 @@ DEFAULT_USERS: dict[str, dict] = {
     "U0SUP": {"real_name": "Sam Supervisor", "name": "sam"},
 }
 DEFAULT_CHANNELS: dict[str, str] = {"C0FLOOR": "floor", "C0SUPER": "supervisors", "C0KITCH": "kitchen"}
+DEFAULT_USERGROUPS: dict[str, dict] = {
+    "S0KITCH": {"handle": "kitchen-team", "name": "Kitchen team", "users": ["U0ANA", "U0BEN"]},
+    "S0SUPER": {"handle": "supervisors", "name": "Supervisors", "users": ["U0SUP"]},
+}
 
 
 @dataclass
@@ -82,8 +86,11 @@ class FakeSlack:
             "chat.update": self._update_message, "chat.postEphemeral": self._post_ephemeral,
             "views.open": self._open_view, "views.update": self._update_view, "views.push": self._push_view,
             "views.publish": self._publish_home, "users.info": self._user_info,
-            "conversations.info": self._conversation_info,
+            "conversations.info": self._conversation_info, "usergroups.list": self._usergroups,
+            "usergroups.users.list": self._usergroup_users,
         }
+        # User groups (@handles) people can be allowed by: {id: {"handle", "name", "users"}}.
+        self.usergroups: dict[str, dict] = copy.deepcopy(DEFAULT_USERGROUPS)
 
     # ---- lifecycle -------------------------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
@@ -310,6 +317,19 @@ class FakeSlack:
         if user is None:
             raise SlackError("user_not_found")
         return {"user": copy.deepcopy(user)}
+
+    def _usergroups(self, args: dict) -> dict:
+        with_users = str(args.get("include_users", "")).lower() in ("1", "true")
+        groups = [{"id": gid, "handle": g["handle"], "name": g["name"], "is_usergroup": True,
+                   "team_id": self.team_id, "user_count": str(len(g["users"])),
+                   **({"users": list(g["users"])} if with_users else {})} for gid, g in self.usergroups.items()]
+        return {"usergroups": groups}
+
+    def _usergroup_users(self, args: dict) -> dict:
+        group = self.usergroups.get(args.get("usergroup", ""))
+        if group is None:
+            raise SlackError("no_such_subteam")
+        return {"users": list(group["users"])}
 
     def _conversation_info(self, args: dict) -> dict:
         channel, _ = self._resolve_channel(args.get("channel"))
