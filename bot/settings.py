@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None  # set → Socket Mode
     slack_api_url: AnyHttpUrl = AnyHttpUrl("https://slack.com/api/")
     floor_channel: str | None = None
+    supervisor_channel: str | None = None  # floor actions that need a decision (gave up, partly recorded)
 
     # Katana
     katana_api_key: SecretStr | None = None
@@ -66,7 +67,7 @@ class Settings(BaseSettings):
             raise ValueError("must be an app-level token starting with 'xapp-'")
         return v
 
-    @field_validator("floor_channel")
+    @field_validator("floor_channel", "supervisor_channel")
     @classmethod
     def _channel_id_shape(cls, v: str | None) -> str | None:
         if v and not v[:1] in ("C", "G", "D"):

@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from commands import flow
+from commands import cards, flow, supervision
 from commands.cards import RECORD_TASK_ACTION
 from commands.context import Floor
 from commands.recording import Recorder
@@ -24,6 +24,7 @@ def register_floor_commands(app: AsyncApp, floor: Floor, recorder: Recorder) -> 
         app.command(f"/{command.name}")(slash_handler(floor, command))
         app.view(command.callback_id)(submit_handler(floor, recorder, command))
     app.action(RECORD_TASK_ACTION)(task_button_handler(floor))
+    register_decisions(app, floor, recorder)
 
 
 def slash_handler(floor: Floor, command: Any) -> Any:
@@ -73,3 +74,74 @@ async def tell_privately(floor: Floor, channel: str | None, user: str | None, te
         await floor.slack.chat_postEphemeral(channel=channel, user=user, text=text)
     except Exception as exc:  # noqa: BLE001 — a hint that can't be shown is not worth failing for
         log.info("could not post ephemeral to %s: %s", user, exc)
+
+
+def register_decisions(app: AsyncApp, floor: Floor, recorder: Recorder) -> None:
+    """Supervisors' Retry / Cancel → Undo or Keep on floor actions that need a decision."""
+    async def decide(ack: Any, body: dict[str, Any], choice: str) -> None:
+        await ack()
+        user = (body.get("user") or {}).get("id", "")
+        channel, ts = message_ref(body)
+        if not await floor.permissions.allows(user, "floor"):
+            await tell_privately(floor, channel, user, floor.permissions.refusal("floor").replace("/floor", "supervisor buttons"))
+            return
+        name = await floor.people.name(user)  # type: ignore[union-attr]
+        action_id = str(body["actions"][0].get("value"))
+        update = await DECISIONS[choice](floor, recorder, action_id, name)
+        if update is None:
+            await tell_privately(floor, channel, user, "That action was already handled.")
+        elif channel and ts:
+            await floor.slack.chat_update(channel=channel, ts=ts, **update)
+
+    def listener(choice: str) -> Any:
+        async def on_decision(ack: Any, body: dict[str, Any]) -> None:
+            await decide(ack, body, choice)
+        return on_decision
+
+    for choice in DECISIONS:
+        app.action(choice)(listener(choice))
+
+
+def message_ref(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    return channel, container.get("message_ts") or (body.get("message") or {}).get("ts")
+
+
+async def retry(floor: Floor, recorder: Recorder, action_id: str, by: str) -> dict[str, Any] | None:
+    action = await floor.store.actions.retry(action_id, by)
+    if action is None:
+        return None
+    floor.jobs.spawn(recorder.record(action_id), name=f"retry {action_id}")
+    text = f":repeat: Retrying /{action.command} by {supervision.who(action)} — asked by {by}."
+    return {"text": text, "blocks": [cards.text(text).to_dict()]}
+
+
+async def cancel(floor: Floor, recorder: Recorder, action_id: str, by: str) -> dict[str, Any] | None:
+    action = await floor.store.actions.get(action_id)
+    return supervision.cancel_preview(action) if action is not None and action.status == "failed" else None
+
+
+async def undo(floor: Floor, recorder: Recorder, action_id: str, by: str) -> dict[str, Any] | None:
+    return await close_cancelled(floor, action_id, by, automatic=True)
+
+
+async def keep(floor: Floor, recorder: Recorder, action_id: str, by: str) -> dict[str, Any] | None:
+    return await close_cancelled(floor, action_id, by, automatic=False)
+
+
+async def close_cancelled(floor: Floor, action_id: str, by: str, *, automatic: bool) -> dict[str, Any] | None:
+    outcome = "cancelled, recorded steps undone" if automatic else "cancelled, recorded steps kept"
+    action = await floor.store.actions.cancel(action_id, by, outcome)
+    if action is None:
+        return None
+    report = await supervision.apply_undo(floor, action, automatic=automatic)
+    await floor.store.audit.write("floor_action", f"/{action.command}", outcome, mo_id=action.mo_id,
+                                  actor=by, action_id=action.id, report=report)
+    text = f"/{action.command} by {supervision.who(action)} was cancelled by {by}.\n" + "\n".join(report)
+    message = {"text": text.splitlines()[0], "blocks": [cards.text(text).to_dict()]}
+    await flow.post_where_they_work(floor, action, message)  # the operator learns the final word
+    return message
+
+
+DECISIONS = {supervision.RETRY: retry, supervision.CANCEL: cancel, supervision.UNDO: undo, supervision.KEEP: keep}

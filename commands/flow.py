@@ -15,7 +15,7 @@ from typing import Any, Awaitable, Callable
 
 from slack_sdk.errors import SlackApiError
 
-from commands import cards
+from commands import cards, supervision
 from commands.context import Floor
 from commands.fields import Form
 from commands.forms import FloorCommand, Prefill
@@ -138,6 +138,8 @@ async def announce(floor: Floor, outcome: Outcome) -> None:
         except SlackApiError:
             pass  # the person closed the modal; the channel message below still reaches them
     await post_where_they_work(floor, action, message)
+    if supervision.needs_supervisor(outcome):
+        await supervision.ask_supervisors(floor, outcome)
 
 
 async def let_the_ack_land(action: FloorAction) -> None:

@@ -180,7 +180,7 @@ class Recorder:
         current.state, current.error = state, problem  # type: ignore[assignment]
         await self._save(action, index, current)
         limit = timedelta(hours=self.floor.settings.action_give_up_after_hours)
-        if utcnow() - action.created_at > limit:
+        if utcnow() - (action.retried_at or action.created_at) > limit:
             gave_up = f"Katana did not answer for {self.floor.settings.action_give_up_after_hours:g} h ({problem})"
             return await self._fail(action, index, current, gave_up, keep_state=True)
         delay = min(RETRY_FIRST * 2 ** max(action.attempts - 1, 0), RETRY_CAP)

@@ -143,7 +143,7 @@ async def note_on_order(ctx: StepContext) -> dict[str, Any]:
     if not line:
         return {"wrote": False}
     await ctx.katana.manufacturing.add_note(int(ctx.facts["mo_id"]), line)
-    return {"wrote": True}
+    return {"wrote": True, "note": line}
 
 
 @step("finish_order", "MO set to done with the actual quantity")

@@ -14,8 +14,8 @@ from pymongo import ReturnDocument
 from models.base import Document, insert_once, plain, utcnow
 
 StepState = Literal["pending", "running", "done", "unknown", "failed"]
-ActionStatus = Literal["pending", "running", "waiting", "recorded", "failed"]
-FINISHED: tuple[ActionStatus, ...] = ("recorded", "failed")
+ActionStatus = Literal["pending", "running", "waiting", "recorded", "failed", "cancelled"]
+FINISHED: tuple[ActionStatus, ...] = ("recorded", "failed", "cancelled")
 
 
 class ActionStep(Document):
@@ -45,6 +45,8 @@ class FloorAction(Document):
     next_attempt_at: datetime | None = None
     lease_until: datetime | None = None
     lease_token: str | None = None
+    retried_at: datetime | None = None  # a supervisor's Retry restarts the give-up clock
+    decided_by: str | None = None  # the supervisor who retried or cancelled it
     created_at: datetime
     updated_at: datetime
 
@@ -109,6 +111,27 @@ class ActionRepository:
             "status": status, "outcome": outcome, "error": error, "next_attempt_at": next_attempt_at,
             "lease_until": None, "lease_token": None, "updated_at": utcnow()})})
         return result.matched_count == 1
+
+    async def retry(self, action_id: str, by: str) -> FloorAction | None:
+        """A supervisor's Retry: a failed action waits again; failed steps run again (unknown stay unknown)."""
+        action = await self.get(action_id)
+        if action is None or action.status != "failed":
+            return None
+        steps = [s.model_copy(update={"state": "pending"}) if s.state == "failed" else s for s in action.steps]
+        now = utcnow()
+        doc = await self.col.find_one_and_update(
+            {"_id": action_id, "status": "failed"},
+            {"$set": {"status": "waiting", "next_attempt_at": None, "retried_at": now, "decided_by": by,
+                      "steps": [s.to_mongo() for s in steps], "updated_at": now}},
+            return_document=ReturnDocument.AFTER)
+        return FloorAction.from_mongo(doc)
+
+    async def cancel(self, action_id: str, by: str, outcome: str) -> FloorAction | None:
+        doc = await self.col.find_one_and_update(
+            {"_id": action_id, "status": "failed"},
+            {"$set": {"status": "cancelled", "decided_by": by, "outcome": outcome, "updated_at": utcnow()}},
+            return_document=ReturnDocument.AFTER)
+        return FloorAction.from_mongo(doc)
 
     async def due(self, now: datetime) -> list[str]:
         """Unfinished actions whose retry time came or whose worker vanished (lease expired)."""

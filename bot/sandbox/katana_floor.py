@@ -287,6 +287,29 @@ def _production_record(books: KatanaBooks, mo: dict, quantity: Decimal, producti
             "serial_numbers": [], "created_at": now, "updated_at": now, "deleted_at": None}
 
 
+def delete_production(books: KatanaBooks, production_id: int) -> dict:
+    """Undo a partial completion: the output leaves stock (and its batch), ingredients come back."""
+    production = books.require(books.productions, production_id)
+    if production["deleted_at"]:
+        raise not_found()
+    mo = books.manufacturing_orders[production["manufacturing_order_id"]]
+    if mo["status"] == "DONE":
+        raise unprocessable(".id", "the manufacturing order is DONE: reopen it before deleting a production")
+    books.add_stock(mo["variant_id"], mo["location_id"], -production["quantity"])
+    if production.get("_batch_id") is not None:
+        books.add_batch_stock(production["_batch_id"], mo["location_id"], -production["quantity"])
+    for ingredient in production["ingredients"]:
+        books.add_stock(ingredient["variant_id"], mo["location_id"], ingredient["quantity"])
+        row = books.recipe_rows.get(ingredient["manufacturing_order_recipe_row_id"])
+        if row is not None:
+            row["total_actual_quantity"] -= ingredient["quantity"]
+    production["deleted_at"] = production["updated_at"] = books.now()
+    if produced_so_far(books, mo["id"]) == 0 and mo["status"] == "PARTIALLY_COMPLETED":
+        set_mo_status(books, mo, "IN_PROGRESS")
+    books.emit("manufacturing_order.updated", mo)
+    return production
+
+
 # --- PATCH /manufacturing_order_operation_rows/{id} -------------------------------------------------
 
 

@@ -24,6 +24,10 @@ def post_production(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
     return ApiAnswer(200, floor.record_production(books, call.body))
 
 
+def delete_production(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
+    return ApiAnswer(200, floor.delete_production(books, call.id()))
+
+
 def post_batch(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
     body = call.body
     variant_id = int(body["variant_id"])
@@ -105,6 +109,7 @@ WRITE_ROUTES: list[tuple[str, str, Handler]] = [
     ("PATCH", "/manufacturing_orders/{id}", patch_manufacturing_order),
     ("PATCH", "/manufacturing_order_operation_rows/{id}", patch_operation_row),
     ("POST", "/manufacturing_order_productions", post_production),
+    ("DELETE", "/manufacturing_order_productions/{id}", delete_production),
     ("POST", "/batches", post_batch),
     ("PATCH", "/batch_stocks/{id}", patch_batch_stock),
     ("POST", "/webhooks", post_webhook),

@@ -124,6 +124,10 @@ class ManufacturingService:
 
     # --- operation rows -----------------------------------------------------------------------------
 
+    async def delete_production(self, production_id: int) -> None:
+        """The compensating record for a production: its output leaves stock, ingredients return."""
+        await self._client.delete(f"/manufacturing_order_productions/{int(production_id)}")
+
     async def complete_operation(self, row_id: int, *, seconds: int | None,
                                  operators: list[OperatorRef]) -> OperationRow:
         body: dict[str, Any] = {"status": "COMPLETED"}
