@@ -40,6 +40,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="show what is configured, missing and reachable").set_defaults(run=check)
     demo = sub.add_parser("demo", help="replay a shift against local sandboxes and print what people see")
     demo.set_defaults(run=run_demo)
+    audit = sub.add_parser("audit", help="print an MO's full history (floor actions, webhooks, tasks)")
+    audit.add_argument("--mo", required=True, metavar="ORDER_NO", help="the MO's order number, e.g. MO-101")
+    audit.set_defaults(run=print_audit)
     hooks = sub.add_parser("webhooks", help="manage the Katana webhook subscription")
     hooks_sub = hooks.add_subparsers(required=True, metavar="action")
     register = hooks_sub.add_parser("register", help="subscribe this bot's URL to Katana's events")
@@ -148,6 +151,17 @@ async def register_webhook(settings: Settings, args: argparse.Namespace) -> int:
     print("Store this as KATANA_WEBHOOK_TOKEN (it signs every delivery):")
     print(record.get("token"))
     return 0
+
+
+async def print_audit(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.audit import print_history
+    from models.store import open_store
+
+    store = open_store(settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None, settings.mongodb_db)
+    try:
+        return await print_history(store, args.mo, sys.stdout)
+    finally:
+        store.close()
 
 
 async def run_demo(settings: Settings, _: argparse.Namespace) -> int:

@@ -145,3 +145,23 @@ async def test_recording_on_a_done_mo_is_refused_and_writes_nothing(shop: Sandbo
     outcome = str(shop.slack.views[form["id"]]["blocks"])
     assert "already done in Katana" in outcome and "Recorded in Katana: nothing" in outcome
     assert MO101_ROW_IDS[0] not in [r["id"] for r in shop.katana.operation_rows.values() if r["status"] == "COMPLETED"]
+
+
+async def test_audit_prints_an_mos_whole_history(shop: Sandbox) -> None:
+    import io
+
+    from bot.audit import print_history
+
+    mo = new_mo(shop)
+    form = await shop.form_from_task(ANA, f"Cook task: {mo['order_no']}")
+    await shop.workspace.submit_view(ANA, form, {"quantity": "50", "batch": "B-50", "crate": "C-5"})
+    await shop.settle()
+    out = io.StringIO()
+    assert await print_history(shop.store, mo["order_no"], out) == 0
+    history = " ".join(out.getvalue().split())
+    assert "manufacturing_order.created → cook task" in history
+    assert "/cook → recorded by Ana Lopez" in history
+    production_id = next(p["id"] for p in shop.katana.productions.values() if p["manufacturing_order_id"] == mo["id"])
+    assert f"'production_id': {production_id}" in history
+    assert "label open" in history and "cook done by Ana Lopez" in history
+    assert await print_history(shop.store, "MO-404", io.StringIO()) == 1
