@@ -19,6 +19,7 @@ from bot.health import health_route
 from bot.katana_events import EventProcessor
 from bot.permissions import Permissions
 from bot.settings import Settings
+from bot.slack_events import register_events
 from bot.slack_app import register_floor_commands
 from bot.webhooks import katana_webhook_route
 from commands import flow
@@ -62,6 +63,7 @@ class ShopfloorBot:
             # Socket Mode has no HTTP signature to check; HTTP mode always verifies.
             request_verification_enabled=not self.settings.socket_mode,
         )
+        register_events(app, self.floor)
         register_floor_commands(app, self.floor, self.recorder)
         return app
 

@@ -35,6 +35,8 @@ class Store:
     async def ensure_indexes(self) -> None:
         for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory):
             await repo.ensure_indexes()
+        # Slack event ids seen (dedup of Events API retries); Slack retries within minutes, keep a day.
+        await self.db["slack_events"].create_index("received_at", expireAfterSeconds=86400, name="forget_after_a_day")
 
     async def ping(self) -> bool:
         try:

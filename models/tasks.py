@@ -115,5 +115,9 @@ class TaskRepository:
         cursor = self.col.find({"mo_id": mo_id, "status": {"$in": ["open", "in_progress"]}})
         return [ProductionTask.model_validate(d) async for d in cursor]
 
+    async def open_tasks(self, limit: int = 20) -> list[ProductionTask]:
+        cursor = self.col.find({"status": {"$in": ["open", "in_progress"]}}).sort("created_at", 1).limit(limit)
+        return [ProductionTask.model_validate(d) async for d in cursor]
+
     async def for_order(self, mo_id: int) -> list[ProductionTask]:
         return [ProductionTask.model_validate(d) async for d in self.col.find({"mo_id": mo_id})]
