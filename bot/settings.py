@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None  # set → Socket Mode
     slack_api_url: AnyHttpUrl = AnyHttpUrl("https://slack.com/api/")
     floor_channel: str | None = None
+    slack_files_url: AnyHttpUrl | None = None  # an extra trusted file host (tests); files.slack.com always is
     supervisor_channel: str | None = None  # floor actions that need a decision (gave up, partly recorded)
 
     # Katana

@@ -74,6 +74,7 @@ class FakeSlack:
         self.messages: list[dict] = []
         self.ephemerals: list[dict] = []
         self.home_views: dict[str, dict] = {}
+        self.files: dict[str, dict] = {}
         self.api_url = self.base_url = ""
         self._triggers: dict[str, Trigger] = {}
         self._response_urls: dict[str, ResponseUrl] = {}
@@ -92,11 +93,32 @@ class FakeSlack:
         # User groups (@handles) people can be allowed by: {id: {"handle", "name", "users"}}.
         self.usergroups: dict[str, dict] = copy.deepcopy(DEFAULT_USERGROUPS)
 
+    # ---- files (what a file_input submission points at) ----------------------------------------------
+    def add_file(self, name: str, content: bytes, mimetype: str, *, served_as: str | None = None) -> dict:
+        """Store a file as Slack would after an upload; returns the file object a submission carries.
+        `served_as` overrides the Content-Type the download answers with (to model odd hosts)."""
+        file_id = f"F{next(self._seq):08d}"
+        self.files[file_id] = {"content": content, "content_type": served_as or mimetype}
+        url = f"{self.base_url}files-pri/{self.team_id}-{file_id}/download/{name}"
+        return {"id": file_id, "name": name, "title": name, "mimetype": mimetype,
+                "filetype": name.rsplit(".", 1)[-1], "size": len(content), "url_private": url,
+                "url_private_download": url, "is_external": False}
+
+    async def _serve_file(self, request: web.Request) -> web.StreamResponse:
+        # Like Slack: without the bot token, an HTML login page (status 200), not an error.
+        if request.headers.get("Authorization") != f"Bearer {self.bot_token}":
+            return web.Response(text="<html><body>Sign in to Slack</body></html>", content_type="text/html")
+        stored = self.files.get(request.match_info["file_id"])
+        if stored is None:
+            return web.Response(status=404, text="not found")
+        return web.Response(body=stored["content"], headers={"Content-Type": stored["content_type"]})
+
     # ---- lifecycle -------------------------------------------------------------------------------------
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._serve_api)
         app.router.add_post("/hooks/{kind}/{token}", self._serve_response_url)
+        app.router.add_get("/files-pri/{team}-{file_id}/download/{name}", self._serve_file)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
