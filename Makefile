@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test serve check clean
+.PHONY: demo test faults serve check clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=python3 …'"; exit 1; }
@@ -17,6 +17,10 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
+
+# Fault scenarios at full size (Katana down 5 min during 100 actions, 10,000 webhooks, …): ~10 min.
+faults: $(VENV)/.installed
+	$(PY) -m bot faults
 
 serve: $(VENV)/.installed
 	$(PY) -m bot serve

@@ -15,6 +15,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.alerts import build_alerts
+from bot.floor_app import register_supervisor_commands
 from bot.health import health_route
 from bot.katana_events import EventProcessor
 from bot.permissions import Permissions
@@ -31,7 +33,6 @@ from models.store import Store, open_store
 
 log = logging.getLogger(__name__)
 
-WORKER_INTERVAL = 10  # seconds between sweeps for waiting actions and failed events
 DRAIN_TIMEOUT = 20.0  # seconds to let in-flight floor actions finish on SIGTERM
 
 
@@ -52,6 +53,7 @@ class ShopfloorBot:
         self.floor.permissions = Permissions(settings, self.slack)
         self.recorder = Recorder(self.floor, announce=lambda outcome: flow.announce(self.floor, outcome))
         self.events = EventProcessor(self.floor)
+        self.alerts = build_alerts(settings, self.store, self.http, self.slack, self.katana, self.floor.katana_link)
         self.bolt = self._bolt()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.web = self._web_app()
@@ -65,6 +67,7 @@ class ShopfloorBot:
         )
         register_events(app, self.floor)
         register_floor_commands(app, self.floor, self.recorder)
+        register_supervisor_commands(app, self.floor, self.alerts)
         return app
 
     def _web_app(self) -> web.Application:
@@ -85,10 +88,12 @@ class ShopfloorBot:
 
     async def start(self) -> None:
         await self.store.ensure_indexes()
-        self.scheduler.add_job(self.recorder.resume_due, "interval", seconds=WORKER_INTERVAL,
+        every = self.settings.worker_interval_seconds
+        self.scheduler.add_job(self.recorder.resume_due, "interval", seconds=every,
                                id="resume_floor_actions", max_instances=1, coalesce=True)
-        self.scheduler.add_job(self.events.retry_due, "interval", seconds=WORKER_INTERVAL,
+        self.scheduler.add_job(self.events.retry_due, "interval", seconds=every,
                                id="retry_katana_events", max_instances=1, coalesce=True)
+        await self.alerts.start(self.scheduler)  # only configured sources get a sync job
         self.scheduler.start()
         # Start-up recovery: whatever a crash or a stop left unfinished resumes now, not in 10 s.
         resumed = await self.recorder.resume_due() + await self.events.retry_due()

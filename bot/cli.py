@@ -40,6 +40,9 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="show what is configured, missing and reachable").set_defaults(run=check)
     demo = sub.add_parser("demo", help="replay a shift against local sandboxes and print what people see")
     demo.set_defaults(run=run_demo)
+    faults = sub.add_parser("faults", help="run the fault scenarios on loopback and print lost/duplicated counts")
+    faults.add_argument("--quick", action="store_true", help="smaller scenarios (what the test suite runs)")
+    faults.set_defaults(run=run_faults)
     audit = sub.add_parser("audit", help="print an MO's full history (floor actions, webhooks, tasks)")
     audit.add_argument("--mo", required=True, metavar="ORDER_NO", help="the MO's order number, e.g. MO-101")
     audit.set_defaults(run=print_audit)
@@ -162,6 +165,13 @@ async def print_audit(settings: Settings, args: argparse.Namespace) -> int:
         return await print_history(store, args.mo, sys.stdout)
     finally:
         store.close()
+
+
+async def run_faults(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.faults import run
+
+    logging.getLogger().setLevel(logging.ERROR)  # the table is the output
+    return await run(quick=args.quick)
 
 
 async def run_demo(settings: Settings, _: argparse.Namespace) -> int:

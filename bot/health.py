@@ -37,6 +37,9 @@ def configuration(settings: Settings) -> list[IntegrationStatus]:
         IntegrationStatus("store", True, [], required_for_serve=False,
                           detail="MongoDB" if settings.mongodb_uri else "in-memory: NOTHING PERSISTS (set MONGODB_URI)"),
     ]
+    from bot.alerts.config import alert_statuses  # late: bot.alerts builds on this module
+
+    statuses.extend(alert_statuses(settings))
     return statuses
 
 

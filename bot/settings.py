@@ -42,6 +42,9 @@ class Settings(BaseSettings):
 
     # Floor actions: how long the worker keeps retrying one while Katana is down
     action_give_up_after_hours: float = Field(24, gt=0, le=24 * 14)
+    action_retry_first_seconds: float = Field(5, gt=0, le=3600)  # doubles per attempt…
+    action_retry_max_seconds: float = Field(300, gt=0, le=6 * 3600)  # …up to this
+    worker_interval_seconds: float = Field(10, gt=0, le=3600)  # sweep for waiting actions and failed events
 
     # Who may do what: comma-separated Slack user ids (U…) and user groups (@handle or S… id).
     # Unset = everyone in the workspace.
@@ -51,6 +54,29 @@ class Settings(BaseSettings):
     ship_allowed: str | None = None
     receive_allowed: str | None = None
     supervisors: str | None = None  # /floor, and acting on escalated alerts and given-up actions
+
+    # Stock and quality alerts (issue 4). An integration without its credentials is not synced.
+    unleashed_api_id: str | None = None
+    unleashed_api_key: SecretStr | None = None
+    unleashed_base_url: AnyHttpUrl = AnyHttpUrl("https://api.unleashedsoftware.com")
+    unleashed_client_type: str = Field("shopfloor/shopfloorbot", min_length=1, max_length=100)
+    unleashed_monthly_call_limit: int | None = Field(None, ge=1)  # the plan's quota: warn at 80 % and 95 %
+    unleashed_sync_minutes: float = Field(15, ge=1, le=24 * 60)
+    amazon_lwa_client_id: str | None = None
+    amazon_lwa_client_secret: SecretStr | None = None
+    amazon_refresh_token: SecretStr | None = None
+    amazon_marketplace_id: str | None = None
+    amazon_sp_api_url: AnyHttpUrl = AnyHttpUrl("https://sellingpartnerapi-na.amazon.com")
+    amazon_lwa_url: AnyHttpUrl = AnyHttpUrl("https://api.amazon.com/auth/o2/token")
+    amazon_sync_minutes: float = Field(15, ge=1, le=24 * 60)
+    amazon_low_stock_units: int = Field(10, ge=0)
+    amazon_min_days_cover: float = Field(14, ge=0, le=365)
+    amazon_sales_window_days: int = Field(30, ge=1, le=365)  # recent daily sales = units sold in it / its days
+    quality_sync_minutes: float = Field(15, ge=1, le=24 * 60)
+    alerts_inventory_channel: str | None = None
+    alerts_quality_channel: str | None = None
+    alerts_escalation_channel: str | None = None
+    alert_escalate_after_minutes: float = Field(60, gt=0, le=7 * 24 * 60)
 
     # Storage
     mongodb_uri: SecretStr | None = None  # unset → in-memory store, nothing persists
@@ -68,7 +94,8 @@ class Settings(BaseSettings):
             raise ValueError("must be an app-level token starting with 'xapp-'")
         return v
 
-    @field_validator("floor_channel", "supervisor_channel")
+    @field_validator("floor_channel", "supervisor_channel", "alerts_inventory_channel", "alerts_quality_channel",
+                     "alerts_escalation_channel")
     @classmethod
     def _channel_id_shape(cls, v: str | None) -> str | None:
         if v and not v[:1] in ("C", "G", "D"):
@@ -103,7 +130,8 @@ class Settings(BaseSettings):
     def secrets(self) -> list[str]:
         """Every secret value, so logs and user messages can be scrubbed of them."""
         fields = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
-                  self.katana_api_key, self.katana_webhook_token, self.mongodb_uri)
+                  self.katana_api_key, self.katana_webhook_token, self.mongodb_uri,
+                  self.unleashed_api_key, self.amazon_lwa_client_secret, self.amazon_refresh_token)
         return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
 
 

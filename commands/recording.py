@@ -27,9 +27,8 @@ from models.base import utcnow
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=2)
-RETRY_FIRST = 5.0  # seconds; doubles per attempt
-RETRY_CAP = 300.0
+# A live worker renews its lease every LEASE/4; a killed one frees its actions within LEASE.
+LEASE = timedelta(seconds=30)
 
 
 class StepRefused(Exception):
@@ -183,7 +182,9 @@ class Recorder:
         if utcnow() - (action.retried_at or action.created_at) > limit:
             gave_up = f"Katana did not answer for {self.floor.settings.action_give_up_after_hours:g} h ({problem})"
             return await self._fail(action, index, current, gave_up, keep_state=True)
-        delay = min(RETRY_FIRST * 2 ** max(action.attempts - 1, 0), RETRY_CAP)
+        settings = self.floor.settings
+        delay = min(settings.action_retry_first_seconds * 2 ** max(action.attempts - 1, 0),
+                    settings.action_retry_max_seconds)
         await self._settle(action, "waiting", error=problem, next_attempt_at=utcnow() + timedelta(seconds=delay))
         log.warning("floor action %s waiting (%s); retry in %.0fs", action.id, problem, delay)
         return self._outcome(action, "waiting", problem=problem)

@@ -54,6 +54,15 @@ class AuditRepository:
         cursor = self.col.find({"mo_id": mo_id}).sort("at", 1)
         return [SyncLog.model_validate(d) async for d in cursor]
 
+    async def latest(self, kind: LogKind, subject: str) -> SyncLog | None:
+        """The newest entry of one kind and subject (e.g. the last "sync" of "unleashed")."""
+        cursor = self.col.find({"kind": kind, "subject": subject}).sort("at", -1).limit(1)
+        return next(iter([SyncLog.model_validate(d) async for d in cursor]), None)
+
+    async def since(self, kind: LogKind, subject: str, at: datetime) -> list[SyncLog]:
+        cursor = self.col.find({"kind": kind, "subject": subject, "at": {"$gte": at}}).sort("at", 1)
+        return [SyncLog.model_validate(d) async for d in cursor]
+
 
 class InventoryRepository:
     def __init__(self, db: Any) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from models.actions import ActionRepository
+from models.alerts import AlertRepository
 from models.audit import AuditRepository, InventoryRepository
 from models.events import EventRepository
 from models.tasks import TaskRepository
@@ -31,9 +32,10 @@ class Store:
     actions: ActionRepository
     audit: AuditRepository
     inventory: InventoryRepository
+    alerts: AlertRepository
 
     async def ensure_indexes(self) -> None:
-        for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory):
+        for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory, self.alerts):
             await repo.ensure_indexes()
         # Slack event ids seen (dedup of Events API retries); Slack retries within minutes, keep a day.
         await self.db["slack_events"].create_index("received_at", expireAfterSeconds=86400, name="forget_after_a_day")
@@ -62,4 +64,5 @@ def open_store(mongodb_uri: str | None, db_name: str) -> Store:
         client, kind = AsyncMongoMockClient(), "memory"
     db = client[db_name]
     return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db),
-                 actions=ActionRepository(db), audit=AuditRepository(db), inventory=InventoryRepository(db))
+                 actions=ActionRepository(db), audit=AuditRepository(db), inventory=InventoryRepository(db),
+                 alerts=AlertRepository(db))

@@ -4,16 +4,15 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 import time
 from typing import AsyncIterator
 
-import aiohttp
 import pytest
 
 from bot.sandbox.harness import SIGNING_SECRET, WEBHOOK_TOKEN, spec_validator
 from bot.sandbox.katana import FakeKatana
+from bot.sandbox.process import BotProcess, bot_env
 from bot.sandbox.slack import FakeSlack
 from bot.sandbox.slack_user import SlackWorkspace
 
@@ -29,21 +28,6 @@ async def fakes() -> AsyncIterator[tuple[FakeKatana, FakeSlack]]:
     assert katana.violations == []
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def bot_env(katana: FakeKatana, slack: FakeSlack, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "KATANA_", "MONGODB_"))}
-    env.update(SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url,
-               KATANA_API_KEY=katana.api_key, KATANA_BASE_URL=katana.base_url, KATANA_WEBHOOK_TOKEN=WEBHOOK_TOKEN,
-               FLOOR_CHANNEL="C0FLOOR", HOST="127.0.0.1", LOG_LEVEL="INFO")
-    env.update(extra)
-    return env
-
-
 async def run_bot(*args: str, env: dict[str, str], cwd: str = "/") -> tuple[int, str]:
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", *args, env=env, cwd=cwd,
                                                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
@@ -51,32 +35,16 @@ async def run_bot(*args: str, env: dict[str, str], cwd: str = "/") -> tuple[int,
     return proc.returncode or 0, out.decode()
 
 
-async def wait_healthy(url: str, timeout: float = 20.0) -> dict:
-    deadline = time.monotonic() + timeout
-    async with aiohttp.ClientSession() as http:
-        while time.monotonic() < deadline:
-            try:
-                async with http.get(f"{url}/healthz") as reply:
-                    return await reply.json()
-            except aiohttp.ClientError:
-                await asyncio.sleep(0.1)
-    raise TimeoutError("the bot never answered /healthz")
-
-
 async def test_serve_opens_cook_modal_within_3s_and_stops_cleanly(fakes, tmp_path) -> None:
     katana, slack = fakes
-    port = free_port()
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", env=bot_env(katana, slack, PORT=str(port)), cwd=str(tmp_path),
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    bot = BotProcess(bot_env(katana, slack), cwd=str(tmp_path))
     try:
-        health = await wait_healthy(f"http://127.0.0.1:{port}")
+        health = await bot.start()
         assert health["status"] == "ok" and health["store"] == {"kind": "memory", "ok": True}
         assert {j["id"] for j in health["scheduler"]["jobs"]} == {"resume_floor_actions", "retry_katana_events"}
         assert health["integrations"]["katana"]["configured"] is True
 
-        user = SlackWorkspace(events_url=f"http://127.0.0.1:{port}/slack/events", signing_secret=SIGNING_SECRET,
-                              slack=slack)
+        user = SlackWorkspace(events_url=f"{bot.url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack)
         started = time.monotonic()
         reply = await user.slash_command("U0ANA", "/cook")
         opened = await slack.wait_for(lambda c: c.method == "views.open", timeout=3.0)
@@ -84,13 +52,11 @@ async def test_serve_opens_cook_modal_within_3s_and_stops_cleanly(fakes, tmp_pat
         assert time.monotonic() - started < 3.0
         await user.close()
     finally:
-        proc.send_signal(signal.SIGTERM)
-        out, _ = await asyncio.wait_for(proc.communicate(), timeout=30)
-    log = out.decode()
-    assert proc.returncode == 0, log
-    assert "IN-MEMORY store" in log  # the loud warning
+        code = await bot.stop(signal.SIGTERM)
+    assert code == 0, bot.log
+    assert "IN-MEMORY store" in bot.log  # the loud warning
     for secret in (slack.bot_token, SIGNING_SECRET, katana.api_key, WEBHOOK_TOKEN):
-        assert secret not in log
+        assert secret not in bot.log
 
 
 async def test_serve_refuses_to_start_without_what_it_needs(tmp_path) -> None:

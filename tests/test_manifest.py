@@ -14,7 +14,7 @@ from referencing.jsonschema import DRAFT7
 from bot.sandbox.openapi_check import find_reference_dir
 
 REPO = Path(__file__).resolve().parents[1]
-FLOOR_COMMANDS = {"/cook", "/label", "/pack", "/ship", "/receive"}
+FLOOR_COMMANDS = {"/cook", "/label", "/pack", "/ship", "/receive", "/floor"}
 # The top-level schema points at these published copies; the reference dir holds the same files.
 SCHEMA_URL = "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/manifest.schema.{}.json"
 

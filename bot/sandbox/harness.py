@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.app import ShopfloorBot
 from bot.cli import FLOOR_EVENTS
+from bot.sandbox.alert_fakes import start_alert_fakes, stop_alert_fakes, wants_alerts
 from bot.sandbox.katana import FakeKatana
 from bot.sandbox.openapi_check import SpecValidator, find_reference_dir
 from bot.sandbox.slack import FakeSlack
@@ -47,6 +48,9 @@ def sandbox_settings(slack: FakeSlack, katana: FakeKatana, **overrides: Any) -> 
 
 
 class Sandbox:
+    unleashed: Any = None  # FakeUnleashed, when the test asked for one
+    amazon: Any = None  # FakeAmazon, when the test asked for one
+
     def __init__(self, *, katana: FakeKatana, slack: FakeSlack, bot: ShopfloorBot, url: str,
                  workspace: SlackWorkspace, runner: web.AppRunner) -> None:
         self.katana, self.slack, self.bot, self.url = katana, slack, bot, url
@@ -67,6 +71,19 @@ class Sandbox:
 
     def katana_in_flight(self) -> bool:
         return bool(getattr(self.katana, "_webhook_tasks", None))
+
+    async def crash_and_restart(self) -> None:
+        """kill -9 of the bot while its database survives (MongoDB in production): in-flight work is
+        abandoned mid-request and nothing drains; a new bot starts on the same store and recovers."""
+        old = self.bot
+        for job in list(old.floor.jobs._tasks):  # noqa: SLF001 — the harness plays the kernel here
+            job.cancel()
+        await asyncio.sleep(0)
+        await self.runner.cleanup()
+        self.bot, self.runner, self.url = await start_bot(old.settings, store=old.store)
+        self.workspace.events_url = f"{self.url}/slack/events"
+        self.katana.webhooks.clear()
+        self.katana.subscribe(f"{self.url}/webhooks/katana", FLOOR_EVENTS, token=WEBHOOK_TOKEN)
 
     def messages_with(self, text: str) -> list[dict[str, Any]]:
         return [m for m in self.slack.messages if text in str(m.get("text", ""))]
@@ -104,8 +121,8 @@ class Sandbox:
         return await self.opened_form(before)
 
 
-async def start_bot(settings: Settings) -> tuple[ShopfloorBot, web.AppRunner, str]:
-    bot = ShopfloorBot(settings)
+async def start_bot(settings: Settings, store: Any = None) -> tuple[ShopfloorBot, web.AppRunner, str]:
+    bot = ShopfloorBot(settings, store=store)
     runner = web.AppRunner(bot.web, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -116,15 +133,20 @@ async def start_bot(settings: Settings) -> tuple[ShopfloorBot, web.AppRunner, st
 
 @asynccontextmanager
 async def shop_floor(*, spec_required: bool = True, katana_kwargs: dict[str, Any] | None = None,
+                     unleashed: Any = None, amazon: Any = None,
                      **setting_overrides: Any) -> AsyncIterator[Sandbox]:
+    """`unleashed`/`amazon`: unstarted FakeUnleashed/FakeAmazon to run beside Katana (alerts, issue 4)."""
     katana = FakeKatana(validator=spec_validator(spec_required), **(katana_kwargs or {}))
     slack = FakeSlack()
     await katana.start()
     await slack.start()
+    if wants_alerts(unleashed, amazon, setting_overrides):
+        setting_overrides = {**await start_alert_fakes(slack, unleashed, amazon), **setting_overrides}
     bot, runner, url = await start_bot(sandbox_settings(slack, katana, **setting_overrides))
     katana.subscribe(f"{url}/webhooks/katana", FLOOR_EVENTS, token=WEBHOOK_TOKEN)
     workspace = SlackWorkspace(events_url=f"{url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack)
     sandbox = Sandbox(katana=katana, slack=slack, bot=bot, url=url, workspace=workspace, runner=runner)
+    sandbox.unleashed, sandbox.amazon = unleashed, amazon
     try:
         yield sandbox
     finally:
@@ -132,6 +154,7 @@ async def shop_floor(*, spec_required: bool = True, katana_kwargs: dict[str, Any
         await runner.cleanup()
         await slack.stop()
         await katana.stop()
+        await stop_alert_fakes(unleashed, amazon)
 
 
 def repo_root() -> Path:

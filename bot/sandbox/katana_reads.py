@@ -112,7 +112,21 @@ def batch_stock_rows(books: KatanaBooks, call: ApiCall) -> list[dict]:
             "expiration_date": batch.get("expiration_date"), "location_id": stock["location_id"],
             "variant_id": batch["variant_id"], "quantity_in_stock": fixed(stock["quantity_in_stock"]),
         })
+    if include_empty:
+        rows += never_stocked_batches(books)
     return rows
+
+
+def never_stocked_batches(books: KatanaBooks) -> list[dict]:
+    """ASSUMPTION (not in Katana's docs): a batch created but never stocked is listed as empty at the
+    primary location when `include_empty=true`. The bot relies on it only to find a batch whose
+    POST answer was lost; the README lists it under "not verified live"."""
+    stocked = {r["batch_id"] for r in books.batch_stocks.values()}
+    primary = next((loc["id"] for loc in books.locations.values() if loc.get("is_primary")), None)
+    return [{"batch_id": b["id"], "batch_number": b["batch_number"], "batch_barcode": b.get("batch_barcode"),
+             "batch_created_date": b["batch_created_date"], "expiration_date": b.get("expiration_date"),
+             "location_id": primary, "variant_id": b["variant_id"], "quantity_in_stock": fixed(0)}
+            for b in sorted(books.batches.values(), key=lambda b: b["id"]) if b["id"] not in stocked]
 
 
 # --- handlers that are more than a table lookup -----------------------------------------------------

@@ -1,0 +1,123 @@
+"""Sync runs: read a source, reconcile its alerts, post, and write the SyncLog and inventory cache.
+
+One lock per job: a scheduled run and a `/floor sync` never overlap (APScheduler's max_instances only
+covers the scheduler's own runs). A run that fails still writes its SyncLog, with the error people can
+act on (which variable to check), never a secret or a response body.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.alerts.desk import AlertDesk
+from bot.alerts.ledger import reconcile
+from bot.alerts.policy import Reading
+from integrations.amazon import AmazonError
+from integrations.katana import KatanaError
+from integrations.unleashed import UnleashedError
+from models.base import utcnow
+from models.store import Store
+
+log = logging.getLogger(__name__)
+SERVICE_ERRORS = (UnleashedError, AmazonError, KatanaError)
+JOB_TITLES = {"unleashed": "Unleashed stock", "amazon": "Amazon FBA stock", "quality": "Katana yield"}
+
+
+@dataclass
+class SyncJob:
+    name: str  # "unleashed" | "amazon" | "quality"
+    read: Callable[[], Awaitable[Reading]]
+    channel: str | None
+    minutes: float
+    calls: Callable[[], int] = lambda: 0  # API calls spent so far (quota watching)
+
+
+@dataclass
+class SyncResult:
+    job: str
+    started_at: datetime
+    finished_at: datetime | None = None
+    outcome: str = "ok"  # ok | partial | failed | busy
+    items_read: int = 0
+    raised: int = 0
+    worsened: int = 0
+    resolved: int = 0
+    posted: int = 0
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        title = JOB_TITLES.get(self.job, self.job)
+        if self.outcome == "busy":
+            return f"{title}: a sync is already running — its result will show in `/floor status`."
+        if self.outcome == "failed":
+            return f":x: {title} sync failed: {'; '.join(self.errors)}"
+        line = (f"{title}: read {self.items_read} items · {self.raised} new alerts · {self.worsened} worse · "
+                f"{self.resolved} resolved")
+        extra = self.errors + self.notes
+        return f":white_check_mark: {line}" + (f" ({'; '.join(extra)})" if extra else "")
+
+
+class SyncJobs:
+    def __init__(self, store: Store, desk: AlertDesk, jobs: list[SyncJob]) -> None:
+        self.store, self.desk = store, desk
+        self.jobs = {job.name: job for job in jobs}
+        self._locks = {job.name: asyncio.Lock() for job in jobs}
+
+    async def run(self, name: str) -> SyncResult:
+        job, lock = self.jobs[name], self._locks[name]
+        if lock.locked():
+            return SyncResult(name, utcnow(), outcome="busy")
+        async with lock:
+            result = await self._run(job)
+        await self.desk.escalate_due()
+        return result
+
+    async def _run(self, job: SyncJob) -> SyncResult:
+        result = SyncResult(job.name, utcnow())
+        calls_before = job.calls()
+        try:
+            reading = await job.read()
+            await self._apply(job, reading, result)
+        except SERVICE_ERRORS as exc:
+            result.outcome, result.errors = "failed", [str(exc)]
+            log.warning("%s sync failed: %s", job.name, exc)
+        except Exception as exc:  # noqa: BLE001 — a job must log and report, never kill the scheduler
+            result.outcome, result.errors = "failed", [f"unexpected error ({type(exc).__name__}); see the bot's log"]
+            log.exception("%s sync failed unexpectedly", job.name)
+        result.finished_at = utcnow()
+        await self.store.audit.write(
+            "sync", job.name, result.outcome, started_at=result.started_at, finished_at=result.finished_at,
+            items_read=result.items_read, alerts_raised=result.raised, alerts_worsened=result.worsened,
+            alerts_resolved=result.resolved, messages_posted=result.posted, errors=result.errors,
+            notes=result.notes, calls=job.calls() - calls_before)
+        return result
+
+    async def _apply(self, job: SyncJob, reading: Reading, result: SyncResult) -> None:
+        result.items_read, result.notes = reading.items_read, list(reading.notes)
+        for sku, location, quantity in reading.stock:
+            await self.store.inventory.upsert(reading.source, sku, quantity, location)
+        changes = await reconcile(self.store.alerts, reading)
+        result.raised, result.worsened, result.resolved = (len(changes.raised), len(changes.worsened),
+                                                           len(changes.resolved))
+        result.posted = await self.desk.publish(changes, job.channel)
+        if reading.partial:
+            result.outcome = "partial"
+
+    def schedule(self, scheduler: object, *, first_run_delay: float = 30.0) -> list[str]:
+        """Add one interval job per configured source (+ escalation); returns the job ids."""
+        ids = []
+        for name, job in self.jobs.items():
+            jitter = int(min(60.0, job.minutes * 6))  # ≤ 10 % of the interval, at most a minute
+            scheduler.add_job(self.run, "interval", args=[name], minutes=job.minutes, jitter=jitter,  # type: ignore[attr-defined]
+                              id=f"sync_{name}", max_instances=1, coalesce=True,
+                              next_run_time=utcnow() + timedelta(seconds=first_run_delay))
+            ids.append(f"sync_{name}")
+        if self.jobs and self.desk.escalation_channel:
+            scheduler.add_job(self.desk.escalate_due, "interval", seconds=60, id="escalate_alerts",  # type: ignore[attr-defined]
+                              max_instances=1, coalesce=True)
+            ids.append("escalate_alerts")
+        return ids

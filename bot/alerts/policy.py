@@ -1,0 +1,193 @@
+"""The alert policy: what counts as low stock or poor yield, and how bad it is. Pure functions, no I/O.
+
+Severity ladder (worst last): medium < high < critical.
+- Unleashed low stock: on hand below the product's `MinStockAlertLevel` → medium; below half of it → high;
+  nothing on hand → critical. Products without a level (null or 0) are never alerted on.
+- Amazon low stock: fulfillable below `AMAZON_LOW_STOCK_UNITS` → medium, below half → high; days of cover
+  ((fulfillable + inbound) ÷ recent daily sales) below `AMAZON_MIN_DAYS_COVER` → medium, below half → high;
+  nothing fulfillable → critical. The worse of the two checks counts. Without sales, cover is not computed.
+- Yield of a finished manufacturing order (actual ÷ planned): below 95 % → medium, below 90 % → high.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from integrations.amazon import FbaSummary, UnitsSold
+from integrations.katana import ManufacturingOrder
+from integrations.unleashed import Product, StockOnHand
+from models.alerts import rank
+
+YIELD_MEDIUM = Decimal("0.95")
+YIELD_HIGH = Decimal("0.90")
+
+
+@dataclass(frozen=True)
+class Finding:
+    source: str
+    kind: str
+    item: str
+    title: str
+    severity: str
+    summary: str
+    facts: dict[str, str]
+    observed: str = ""
+    link: str | None = None
+
+
+@dataclass
+class Reading:
+    """What one sync read: findings, which items were looked at (only those can resolve), cache rows."""
+
+    source: str
+    kind: str
+    items_read: int = 0
+    seen: set[str] = field(default_factory=set)
+    findings: list[Finding] = field(default_factory=list)
+    stock: list[tuple[str, str, Decimal]] = field(default_factory=list)  # (sku, location, quantity)
+    notes: list[str] = field(default_factory=list)
+    partial: bool = False  # something was left out (e.g. no order history): the run says so
+
+
+def below(value: Decimal, threshold: Decimal) -> str | None:
+    """medium below the threshold, high below half of it, None otherwise."""
+    if value < threshold / 2:
+        return "high"
+    if value < threshold:
+        return "medium"
+    return None
+
+
+def worst(*severities: str | None) -> str | None:
+    present = [s for s in severities if s]
+    return max(present, key=rank) if present else None
+
+
+def number(value: Decimal) -> str:
+    """12, 12.5 — never 12.000 or 1.2E+1."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+# --- Unleashed ------------------------------------------------------------------------------------
+
+
+def unleashed_low_stock(stock: Iterable[StockOnHand], products: Iterable[Product]) -> Reading:
+    reading = Reading("unleashed", "low_stock")
+    on_hand: dict[str, Decimal] = {}
+    for row in stock:
+        reading.items_read += 1
+        on_hand[row.ProductGuid] = on_hand.get(row.ProductGuid, Decimal(0)) + row.QtyOnHand
+        reading.stock.append((row.ProductCode, row.WarehouseCode or "", row.QtyOnHand))
+    unread = 0
+    for product in products:
+        level = product.min_level
+        if level is None or product.Obsolete:
+            continue
+        if product.Guid not in on_hand:
+            unread += 1  # no stock row: unknown, not zero — nothing is invented
+            continue
+        reading.seen.add(product.ProductCode)
+        finding = _unleashed_finding(product, level, on_hand[product.Guid])
+        if finding:
+            reading.findings.append(finding)
+    if unread:
+        reading.notes.append(f"{unread} products with a minimum level had no stock-on-hand row (not checked)")
+    return reading
+
+
+def _unleashed_finding(product: Product, level: Decimal, quantity: Decimal) -> Finding | None:
+    severity = "critical" if quantity <= 0 else below(quantity, level)
+    if severity is None:
+        return None
+    title = f"{product.ProductDescription} ({product.ProductCode})" if product.ProductDescription else product.ProductCode
+    return Finding("unleashed", "low_stock", product.ProductCode, title, severity,
+                   f"{number(quantity)} on hand, minimum {number(level)}",
+                   {"on hand": number(quantity), "minimum": number(level)})
+
+
+# --- Amazon ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AmazonThresholds:
+    low_units: Decimal
+    min_days_cover: Decimal
+    window_days: int
+
+
+def amazon_low_stock(summaries: Iterable[FbaSummary], sold: UnitsSold | None, limits: AmazonThresholds,
+                     now: datetime, marketplace: str) -> Reading:
+    reading = Reading("amazon", "low_stock")
+    for summary in summaries:
+        reading.items_read += 1
+        reading.seen.add(summary.seller_sku)
+        reading.stock.append((summary.seller_sku, marketplace, summary.fulfillable))
+        finding = _amazon_finding(summary, sold, limits, now)
+        if finding:
+            reading.findings.append(finding)
+    if sold is None:
+        reading.partial = True
+        reading.notes.append("order history unavailable: days of cover not checked this run")
+    elif not sold.complete:
+        reading.partial = True
+        reading.notes.append("order history capped: sales understated, days of cover overstated")
+    return reading
+
+
+def _amazon_finding(summary: FbaSummary, sold: UnitsSold | None, limits: AmazonThresholds,
+                    now: datetime) -> Finding | None:
+    fulfillable, facts = summary.fulfillable, {"fulfillable": number(summary.fulfillable),
+                                                "inbound": number(summary.inbound)}
+    reasons = [f"{number(fulfillable)} fulfillable"]
+    by_units = "critical" if fulfillable <= 0 else below(fulfillable, limits.low_units)
+    if by_units and fulfillable > 0:
+        reasons[0] += f" (below {number(limits.low_units)})"
+    by_cover = None
+    if sold is not None:
+        per_day = sold.per_day(summary.seller_sku, now)
+        facts[f"sold per day ({limits.window_days} d)"] = number(per_day.quantize(Decimal("0.01")))
+        if per_day > 0:
+            cover = ((fulfillable + summary.inbound) / per_day).quantize(Decimal("0.1"))
+            facts["days of cover"] = number(cover)
+            by_cover = below(cover, limits.min_days_cover)
+            if by_cover:
+                reasons.append(f"{number(cover)} days of cover (below {number(limits.min_days_cover)})")
+    severity = worst(by_units, by_cover)
+    if severity is None:
+        return None
+    title = f"{summary.product_name} ({summary.seller_sku})" if summary.product_name else summary.seller_sku
+    return Finding("amazon", "low_stock", summary.seller_sku, title, severity, "; ".join(reasons), facts)
+
+
+# --- quality --------------------------------------------------------------------------------------
+
+
+def katana_yields(orders: Iterable[ManufacturingOrder], link: Callable[[int], str]) -> Reading:
+    reading = Reading("katana", "yield")
+    for order in orders:
+        if order.status != "DONE" or order.deleted_at is not None:
+            continue
+        reading.items_read += 1
+        if order.actual_quantity is None or order.planned_quantity <= 0:
+            continue
+        reading.seen.add(str(order.id))
+        finding = yield_finding(order, link(order.id))
+        if finding:
+            reading.findings.append(finding)
+    return reading
+
+
+def yield_finding(order: ManufacturingOrder, link: str | None) -> Finding | None:
+    actual, planned = order.actual_quantity or Decimal(0), order.planned_quantity
+    ratio = actual / planned
+    severity = "high" if ratio < YIELD_HIGH else "medium" if ratio < YIELD_MEDIUM else None
+    if severity is None:
+        return None
+    percent = (ratio * 100).quantize(Decimal("0.1"))
+    return Finding("katana", "yield", str(order.id), order.order_no or f"MO {order.id}", severity,
+                   f"yield {number(percent)} % ({number(actual)} made of {number(planned)} planned)",
+                   {"planned": number(planned), "actual": number(actual), "yield": f"{number(percent)} %"},
+                   observed=f"{number(actual)}/{number(planned)}", link=link)

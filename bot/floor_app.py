@@ -1,0 +1,82 @@
+"""Bolt listeners for supervisors: the `/floor` command and the alert buttons (Acknowledge, Snooze).
+
+Every listener acks first. `/floor` and the buttons are for the people in SUPERVISORS (everyone when unset);
+the buttons are checked again on each tap, because a message can be forwarded to anyone.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.alerts import Alerts
+from bot.alerts.messages import ACK_ACTION, SNOOZE_ACTIONS, alerts_list
+from commands import floor as floor_command
+from commands.context import Floor
+from models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+
+def register_supervisor_commands(app: AsyncApp, floor: Floor, alerts: Alerts) -> None:
+    app.command("/floor")(floor_handler(floor, alerts))
+    app.action(ACK_ACTION)(alert_button(floor, alerts, hours=None))
+    for action, hours in SNOOZE_ACTIONS.items():
+        app.action(action)(alert_button(floor, alerts, hours=hours))
+
+
+def floor_handler(floor: Floor, alerts: Alerts) -> Any:
+    async def on_floor(ack: Any, body: dict[str, Any], respond: Any) -> None:
+        verb, argument = floor_command.parse(body.get("text", ""))
+        if verb == "help":
+            await ack(text=floor_command.HELP)
+            return
+        if not await floor.permissions.allows(body.get("user_id", ""), "floor"):
+            await ack(text=floor.permissions.refusal("floor"))
+            return
+        if verb == "sync":
+            await ack(text=f"Syncing {argument or '…'} now — I'll say here what it found.")
+            floor.jobs.spawn(_sync_and_report(alerts, argument, respond), name=f"floor sync {argument}")
+            return
+        await ack()
+        if verb == "status":
+            await respond(**await floor_command.status_message(floor.settings, floor.store, alerts))
+        elif verb == "alerts":
+            await respond(**await floor_command.alerts_message(floor.store, utcnow()))
+        else:
+            await respond(text=f"I don't know `/floor {verb}`. {floor_command.HELP}")
+    return on_floor
+
+
+async def _sync_and_report(alerts: Alerts, job: str | None, respond: Any) -> None:
+    await respond(text=await floor_command.sync_now(alerts, job))
+
+
+def alert_button(floor: Floor, alerts: Alerts, *, hours: int | None) -> Any:
+    async def on_click(ack: Any, body: dict[str, Any], respond: Any) -> None:
+        await ack()
+        user = (body.get("user") or {}).get("id", "")
+        alert_id = str(body["actions"][0].get("value"))
+        if not await floor.permissions.allows(user, "floor"):
+            await respond(text=floor.permissions.refusal("floor").replace("/floor", "the alert buttons"),
+                          replace_original=False)
+            return
+        if hours is None:
+            changed = await alerts.desk.acknowledge(alert_id, user)
+        else:
+            changed = await alerts.desk.snooze(alert_id, user, hours)
+        if changed is None:
+            await respond(text=await _why_not(alerts, alert_id), replace_original=False)
+        elif (body.get("container") or {}).get("is_ephemeral"):  # clicked in the /floor alerts list
+            await respond(replace_original=True, **alerts_list(await floor.store.alerts.all_open(), utcnow()))
+    return on_click
+
+
+async def _why_not(alerts: Alerts, alert_id: str) -> str:
+    alert = await alerts.store.alerts.get(alert_id)
+    if alert is None:
+        return "That alert no longer exists."
+    if not alert.is_open:
+        return f"That alert is already resolved ({alert.facts.get('resolution', 'back to normal')})."
+    return f"<@{alert.acknowledged_by}> already acknowledged it."

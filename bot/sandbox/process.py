@@ -1,0 +1,71 @@
+"""The real `python -m bot serve` process, configured only by environment, pointed at the sandboxes."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+import time
+from typing import Any
+
+import aiohttp
+
+from bot.sandbox.harness import SIGNING_SECRET, WEBHOOK_TOKEN
+from bot.sandbox.katana import FakeKatana
+from bot.sandbox.slack import FakeSlack
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bot_env(katana: FakeKatana, slack: FakeSlack, **extra: str) -> dict[str, str]:
+    """The environment a deployment would set, with nothing inherited from the developer's own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "KATANA_", "MONGODB_", "ACTION_"))}
+    env.update(SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url,
+               KATANA_API_KEY=katana.api_key, KATANA_BASE_URL=katana.base_url, KATANA_WEBHOOK_TOKEN=WEBHOOK_TOKEN,
+               FLOOR_CHANNEL="C0FLOOR", HOST="127.0.0.1", LOG_LEVEL="INFO")
+    env.update(extra)
+    return env
+
+
+class BotProcess:
+    def __init__(self, env: dict[str, str], *, cwd: str | None = None) -> None:
+        self.env, self.cwd = env, cwd
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: asyncio.subprocess.Process | None = None
+        self.output = b""
+
+    async def start(self, timeout: float = 20.0) -> dict[str, Any]:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "serve", env={**self.env, "PORT": str(self.port)}, cwd=self.cwd,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        return await self.healthy(timeout)
+
+    async def healthy(self, timeout: float) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        async with aiohttp.ClientSession() as http:
+            while time.monotonic() < deadline:
+                try:
+                    async with http.get(f"{self.url}/healthz") as reply:
+                        return await reply.json()
+                except aiohttp.ClientError:
+                    await asyncio.sleep(0.1)
+        raise TimeoutError("the bot never answered /healthz")
+
+    async def stop(self, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
+        """SIGTERM (clean stop) or SIGKILL (kill -9); returns the exit code and keeps the log."""
+        assert self.proc is not None
+        if self.proc.returncode is None:
+            self.proc.send_signal(sig)
+        out, _ = await asyncio.wait_for(self.proc.communicate(), timeout=timeout)
+        self.output += out or b""
+        return self.proc.returncode or 0
+
+    @property
+    def log(self) -> str:
+        return self.output.decode(errors="replace")

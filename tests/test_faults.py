@@ -1,0 +1,36 @@
+"""The fault scenarios of `make faults`, smaller: 0 lost and 0 duplicated in every one."""
+from __future__ import annotations
+
+from bot import faults
+
+
+def no_loss(row: faults.Row, expected: int) -> None:
+    assert (row.lost, row.duplicated) == (0, 0), faults.table([row])
+    assert row.recorded == expected, faults.table([row])
+
+
+async def test_katana_outage_during_actions() -> None:
+    no_loss(await faults.katana_outage(actions=12, outage=2.0), 12)
+
+
+async def test_kill_inside_and_after_every_cook_step() -> None:
+    no_loss(await faults.crash_at_each_step(), len(faults.CRASH_POINTS))
+
+
+async def test_webhook_storm_with_duplicates_and_shuffled_order() -> None:
+    row = await faults.webhook_storm(600)
+    assert row.submitted == 600
+    assert (row.lost, row.duplicated) == (0, 0), faults.table([row])
+    assert row.recorded > 100  # the open MOs each got their one cook task
+
+
+async def test_fuzzed_submissions() -> None:
+    row = await faults.fuzzed_submissions(60)
+    assert (row.lost, row.duplicated) == (0, 0), faults.table([row])
+    assert 0 < row.recorded < 60
+
+
+def test_table_lines_up() -> None:
+    text = faults.table([faults.Row("a", 1, 1, 0, 0, 0.5), faults.Row("longer name", 10, 9, 1, 0, None)])
+    lines = text.splitlines()
+    assert len({len(line) for line in lines}) == 1 and "0.5 s" in text and "| -" in text
