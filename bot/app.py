@@ -22,6 +22,7 @@ from bot.katana_events import EventProcessor
 from bot.permissions import Permissions
 from bot.settings import Settings
 from bot.slack_events import register_events
+from bot.slack_guard import slack_guard
 from bot.slack_app import register_floor_commands
 from bot.webhooks import katana_webhook_route
 from commands import flow
@@ -73,6 +74,8 @@ class ShopfloorBot:
     def _web_app(self) -> web.Application:
         # HTTP mode: Bolt's own aiohttp app serves /slack/events; Socket Mode: no Slack route at all.
         app = web.Application() if self.settings.socket_mode else self.bolt.web_app(path="/slack/events")
+        if not self.settings.socket_mode:
+            app.middlewares.append(slack_guard(secret(self.settings.slack_signing_secret)))
         token = secret(self.settings.katana_webhook_token)
         app.router.add_post("/webhooks/katana", katana_webhook_route(token, self.store.events, self.events.process_soon))
         app.router.add_get("/healthz", health_route(self))

@@ -95,3 +95,17 @@ async def test_help_answers_privately_and_opens_nothing(shop: Sandbox) -> None:
     # A plain-text ack body is shown only to the person who typed the command.
     assert reply.status == 200 and "Records a production" in reply.body
     assert shop.slack.calls_to("views.open") == []
+
+
+async def test_oversized_slack_body_is_refused_before_parsing(shop: Sandbox) -> None:
+    body = b"payload=" + b"x" * (1024 * 1024 + 1)
+    reply = await shop.workspace.post_raw(body, {**shop.workspace.sign(body),
+                                                 "Content-Type": "application/x-www-form-urlencoded"})
+    assert reply.status == 413
+
+
+async def test_forged_body_never_reaches_the_parser(shop: Sandbox) -> None:
+    body = b'payload={"type": "view_submission", BROKEN'  # would make a parser choke; refused first
+    headers = {**shop.workspace.sign(b"something else"), "Content-Type": "application/x-www-form-urlencoded"}
+    reply = await shop.workspace.post_raw(body, headers)
+    assert reply.status == 401 and "invalid signature" in reply.body
