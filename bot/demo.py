@@ -12,11 +12,14 @@ import time
 from typing import Any
 
 from bot.sandbox.harness import FLOOR, Sandbox, shop_floor
+from bot.sandbox.alert_fakes import ALERT_CHANNELS, STOCK_CHANNEL
 from bot.sandbox.katana_seed import SO7_ID, SOUP_VARIANT_ID
 from bot.sandbox.transcript import render_message, render_view
+from bot.sandbox.unleashed import FakeUnleashed
 
-ANA, BEN = "U0ANA", "U0BEN"
-NAMES = {ANA: "Ana Lopez", BEN: "Ben Carter", FLOOR: "floor"}
+ANA, BEN, SUE = "U0ANA", "U0BEN", "U0SUP"
+SUPERVISOR_DM = "D0SUE"
+NAMES = {ANA: "Ana Lopez", BEN: "Ben Carter", SUE: "Sue Park", FLOOR: "floor", **ALERT_CHANNELS}
 
 
 def say(text: str = "") -> None:
@@ -83,9 +86,53 @@ def katana_record(sandbox: Sandbox, mo_id: int) -> None:
         f"requests the published spec does not allow: {len(k.violations)}")
 
 
+def warehouse_stock() -> FakeUnleashed:
+    """What the Unleashed sandbox holds: two items short, one out, the rest fine."""
+    unleashed = FakeUnleashed()
+    unleashed.add_product("JAR-500", "Glass jar 500 ml", on_hand=140, min_level=400)
+    unleashed.add_product("LID-70", "Lid 70 mm", on_hand=0, min_level=300)
+    unleashed.add_product("TOM-PASTE", "Tomato paste, kg", on_hand=35, min_level=40)
+    unleashed.add_product("SALT", "Sea salt, kg", on_hand=80, min_level=10)
+    return unleashed
+
+
+async def supervisor_reply(sandbox: Sandbox, text: str) -> dict[str, Any]:
+    before = len(sandbox.slack.calls)
+    await sandbox.workspace.slash_command(SUE, "/floor", text, channel_id=SUPERVISOR_DM)
+    await sandbox.slack.wait_for(lambda c: c.method == "response_url" and sandbox.slack.calls.index(c) >= before)
+    await sandbox.settle()
+    return [e for e in sandbox.slack.ephemerals if e.get("user") == SUE][-1]
+
+
+async def stock_alerts(sandbox: Sandbox) -> None:
+    scene("11:00 The Unleashed stock sync runs (every 15 min in production)")
+    result = await sandbox.bot.alerts.jobs.run("unleashed")
+    say(f"  read {result.items_read} items · {result.raised} new alerts")
+    alerts = [m for m in sandbox.slack.messages if m["channel"] == STOCK_CHANNEL]
+    for message in alerts:
+        show(f"#{NAMES[STOCK_CHANNEL]} sees", render_message(message, NAMES))
+    again = await sandbox.bot.alerts.jobs.run("unleashed")
+    say(f"  the next run finds the same shortages: {again.raised} new posts (one open alert per item)")
+
+    scene("11:05 Sue, the supervisor, acknowledges the lids alert")
+    lids = next(m for m in alerts if "Lid 70 mm" in m["text"])
+    await sandbox.workspace.click_button(SUE, lids, "alert_ack", channel_id=STOCK_CHANNEL)
+    await sandbox.slack.wait_for(lambda c: "Acknowledged" in str(sandbox.slack.find_message(STOCK_CHANNEL, lids["ts"])))
+    show(f"#{NAMES[STOCK_CHANNEL]} sees the same message, updated",
+         render_message(sandbox.slack.find_message(STOCK_CHANNEL, lids["ts"]), NAMES))
+
+    scene("14:00 Jars arrive; the next sync resolves that alert")
+    sandbox.unleashed.set_stock("JAR-500", 900)
+    resolved = await sandbox.bot.alerts.jobs.run("unleashed")
+    jars = next(m for m in alerts if "Glass jar" in m["text"])
+    say(f"  {resolved.resolved} resolved; the jar alert now reads:")
+    show(f"#{NAMES[STOCK_CHANNEL]}", render_message(sandbox.slack.find_message(STOCK_CHANNEL, jars["ts"]), NAMES))
+    show("Sue types /floor status and sees", render_message(await supervisor_reply(sandbox, "status"), NAMES))
+
+
 async def shift() -> int:
     logging.getLogger().setLevel(logging.WARNING)  # the transcript is the output; only problems are logged
-    async with shop_floor(spec_required=False) as sandbox:
+    async with shop_floor(spec_required=False, unleashed=warehouse_stock(), supervisors=SUE) as sandbox:
         say(f"Bot serving on {sandbox.url} · Katana sandbox {sandbox.katana.base_url} · Slack sandbox {sandbox.slack.api_url}")
         say(f"Katana requests checked against the published spec: {'yes' if sandbox.katana.validator else 'no (spec not found)'}")
 
@@ -107,8 +154,10 @@ async def shift() -> int:
         scene("10:00 Ana packs it and the MO is finished")
         await record_from_task(sandbox, ANA, "Pack task: MO-103", {"quantity": "116", "minutes": "30"})
 
+        await stock_alerts(sandbox)
+
         scene("What a supervisor scrolling #floor sees at the end of the shift")
-        for message in sandbox.slack.messages:  # task messages were updated in place as stages finished
+        for message in (m for m in sandbox.slack.messages if m["channel"] == FLOOR):  # updated in place
             say("  " + render_message(message, NAMES).splitlines()[1].strip())
 
         scene("What Katana now holds for MO-103")

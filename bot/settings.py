@@ -102,6 +102,11 @@ class Settings(BaseSettings):
             raise ValueError("must be a channel id like C0123ABCD (not a #name)")
         return v or None
 
+    @field_validator("unleashed_monthly_call_limit", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, v: object) -> object:
+        return None if isinstance(v, str) and not v.strip() else v  # `UNLEASHED_MONTHLY_CALL_LIMIT=` in .env
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, v: object) -> object:

@@ -69,7 +69,7 @@ def resolved_message(alert: Alert) -> dict[str, Any]:
     reason = alert.facts.get("resolution", "back to normal")
     line = f":white_check_mark: ~{KIND_NAME.get(alert.kind, alert.kind)}: {alert.title}~ — resolved: {reason}"
     when_resolved = when(alert.resolved_at) if alert.resolved_at else ""
-    return _message(f"Resolved: {alert.title} — {reason}", [text(line), note(f"{alert.summary} · {when_resolved}")])
+    return _message(f"Resolved: {alert.title} — {reason}", [text(line), note(f"when raised: {alert.summary} · resolved {when_resolved}")])
 
 
 def superseded_message(alert: Alert) -> dict[str, Any]:

@@ -59,6 +59,8 @@ def render_message(message: dict, names: dict[str, str] | None = None) -> str:
     if message.get("thread_ts"):
         head += f" in thread {message['thread_ts']}"
     body = render_blocks(message.get("blocks") or []) or [mrkdwn_to_text(message.get("text") or "")]
+    # Slack shows a mention as the person's name; so does the transcript when it knows the name.
+    body = [re.sub(r"@(U\w+)", lambda m: "@" + names.get(m.group(1), m.group(1)), line) for line in body]
     return "\n".join([head] + ["  " + line for line in body])
 
 
