@@ -113,10 +113,11 @@ class EventRepository:
         ]}
         return [d["_id"] async for d in self.col.find(query, {"_id": 1}).limit(500)]
 
-    async def reset_stuck(self, key: str, now: datetime, *, stuck_after: timedelta = timedelta(minutes=5)) -> None:
-        """Free an event whose worker died; a fresh claim (work in progress) is left alone."""
-        await self.col.update_one({"_id": key, "status": "processing", "claimed_at": {"$lt": now - stuck_after}},
-                                  {"$set": {"status": "pending"}})
+    async def reset_stuck(self, now: datetime, *, stuck_after: timedelta = timedelta(minutes=5)) -> int:
+        """Free events whose worker died; a fresh claim (work in progress) is left alone."""
+        freed = await self.col.update_many({"status": "processing", "claimed_at": {"$lt": now - stuck_after}},
+                                           {"$set": {"status": "pending"}})
+        return freed.modified_count
 
     async def get(self, key: str) -> KatanaEvent | None:
         return KatanaEvent.from_mongo(await self.col.find_one({"_id": key}))

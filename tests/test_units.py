@@ -141,7 +141,7 @@ async def test_sweep_leaves_a_fresh_claim_alone_and_frees_a_stale_one() -> None:
                         object_id="1", payload=payload, received_at=now, last_received_at=now)
     await store.events.record(event, None)
     assert await store.events.claim(event.id) is not None
-    await store.events.reset_stuck(event.id, utcnow())
+    await store.events.reset_stuck(utcnow())
     assert (await store.events.get(event.id)).status == "processing"
-    await store.events.reset_stuck(event.id, utcnow() + timedelta(minutes=6))
+    await store.events.reset_stuck(utcnow() + timedelta(minutes=6))
     assert (await store.events.get(event.id)).status == "pending"

@@ -39,12 +39,19 @@ class BotProcess:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: asyncio.subprocess.Process | None = None
         self.output = b""
+        self._reader: asyncio.Task[None] | None = None
 
     async def start(self, timeout: float = 20.0) -> dict[str, Any]:
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "serve", env={**self.env, "PORT": str(self.port)}, cwd=self.cwd,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        # Read the log as it comes: a full pipe would block the bot's next log write, and with it the bot.
+        self._reader = asyncio.create_task(self._keep_log(self.proc.stdout))
         return await self.healthy(timeout)
+
+    async def _keep_log(self, stream: asyncio.StreamReader | None) -> None:
+        while stream is not None and (chunk := await stream.read(65536)):
+            self.output += chunk
 
     async def healthy(self, timeout: float) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -62,8 +69,9 @@ class BotProcess:
         assert self.proc is not None
         if self.proc.returncode is None:
             self.proc.send_signal(sig)
-        out, _ = await asyncio.wait_for(self.proc.communicate(), timeout=timeout)
-        self.output += out or b""
+        await asyncio.wait_for(self.proc.wait(), timeout=timeout)
+        if self._reader is not None:
+            await asyncio.wait_for(self._reader, timeout=5)
         return self.proc.returncode or 0
 
     @property
