@@ -1,4 +1,4 @@
-"""`python -m bot serve | check | demo | webhooks register --url https://…`"""
+"""`python -m bot serve | check | demo | slips accuracy | webhooks register --url https://…`"""
 from __future__ import annotations
 
 import argparse
@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import sys
+from pathlib import Path
 
 import httpx
 from aiohttp import web
@@ -46,6 +47,14 @@ def parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="print an MO's full history (floor actions, webhooks, tasks)")
     audit.add_argument("--mo", required=True, metavar="ORDER_NO", help="the MO's order number, e.g. MO-101")
     audit.set_defaults(run=print_audit)
+    slips = sub.add_parser("slips", help="packing-slip reading: measure the offline reader")
+    slips_sub = slips.add_subparsers(required=True, metavar="action")
+    accuracy = slips_sub.add_parser("accuracy", help="read the generated slip corpus offline and print accuracy")
+    accuracy.add_argument("--count", type=int, default=40, help="slips to generate, half clean half degraded")
+    accuracy.add_argument("--out", type=Path, default=None, help="also write the images and ground truth here")
+    accuracy.add_argument("--seed", type=int, default=7, help="corpus seed (same seed, same slips)")
+    accuracy.add_argument("--verbose", action="store_true", help="list every field read wrongly")
+    accuracy.set_defaults(run=slips_accuracy)
     hooks = sub.add_parser("webhooks", help="manage the Katana webhook subscription")
     hooks_sub = hooks.add_subparsers(required=True, metavar="action")
     register = hooks_sub.add_parser("register", help="subscribe this bot's URL to Katana's events")
@@ -172,6 +181,23 @@ async def run_faults(settings: Settings, args: argparse.Namespace) -> int:
 
     logging.getLogger().setLevel(logging.ERROR)  # the table is the output
     return await run(quick=args.quick)
+
+
+async def slips_accuracy(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.slips.accuracy import run
+
+    if args.count < 2:
+        print("--count must be at least 2 (one clean, one degraded slip)", file=sys.stderr)
+        return 2
+    from integrations.slips import OfflineOcrUnavailable
+
+    logging.getLogger().setLevel(logging.ERROR)  # the table is the output
+    try:
+        await asyncio.to_thread(run, args.count, args.out, verbose=args.verbose, seed=args.seed)
+    except OfflineOcrUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
 
 
 async def run_demo(settings: Settings, _: argparse.Namespace) -> int:

@@ -36,6 +36,11 @@ def configuration(settings: Settings) -> list[IntegrationStatus]:
                           detail="tasks are posted here"),
         IntegrationStatus("store", True, [], required_for_serve=False,
                           detail="MongoDB" if settings.mongodb_uri else "in-memory: NOTHING PERSISTS (set MONGODB_URI)"),
+        IntegrationStatus("packing_slips", True, [] if settings.anthropic_api_key else ["ANTHROPIC_API_KEY"],
+                          required_for_serve=False,
+                          detail=(f"/receive reads photos with {settings.anthropic_model}, offline OCR if it is busy"
+                                  if settings.anthropic_api_key else
+                                  "/receive reads photos with offline OCR (set ANTHROPIC_API_KEY for the vision model)")),
     ]
     from bot.alerts.config import alert_statuses  # late: bot.alerts builds on this module
 

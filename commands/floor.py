@@ -19,7 +19,7 @@ from models.store import Store
 
 HELP = ("*/floor* — `status` (integrations, last syncs, open alerts) · `sync unleashed|amazon|quality` "
         "(sync now) · `alerts` (open alerts with Acknowledge/Snooze)")
-SHOWN_INTEGRATIONS = ("slack", "katana", "unleashed", "amazon", "quality_alerts", "alert_escalation", "store")
+SHOWN_INTEGRATIONS = ("slack", "katana", "unleashed", "amazon", "quality_alerts", "alert_escalation", "packing_slips", "store")
 
 
 def parse(command_text: str) -> tuple[str, str | None]:

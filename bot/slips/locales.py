@@ -1,0 +1,154 @@
+"""How suppliers in different countries print a packing slip: words, number and date formats.
+
+The corpus draws from these so the offline reader is measured on the variety it meets at the goods-in
+door, not on one template. Spellings of units and labels are deliberately mixed within a locale.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+@dataclass(frozen=True)
+class Locale:
+    code: str
+    decimal: str  # "." or ","
+    thousands: str  # "," "." or "" (none)
+    date_styles: tuple[str, ...]  # "mdy/", "dmy/", "dmy.", "iso", "mon d, y", "d mon y"
+    titles: tuple[str, ...]
+    po_labels: tuple[str, ...]
+    date_labels: tuple[str, ...]
+    note_labels: tuple[str, ...]  # the slip's own number: a distractor for the PO
+    ship_to: tuple[str, ...]
+    columns: dict[str, tuple[str, ...]]  # sku, description, quantity, unit, lot, expiry, pos
+    list_labels: dict[str, tuple[str, ...]]  # quantity, lot, expiry
+    units: dict[str, tuple[str, ...]]  # canonical → how this locale prints it
+    footers: tuple[str, ...]
+    suppliers: tuple[str, ...]
+    customers: tuple[str, ...]
+    language: str
+
+    def number(self, value: Decimal, rng: random.Random) -> str:
+        text = f"{value:f}"
+        whole, _, frac = text.partition(".")
+        if frac and rng.random() < 0.5 and len(frac) == 1:
+            frac += "0"  # "10,50" as often as "10,5"
+        grouped = whole
+        if self.thousands and len(whole) > 3 and rng.random() < 0.85:
+            groups = []
+            while len(whole) > 3:
+                groups.insert(0, whole[-3:])
+                whole = whole[:-3]
+            grouped = self.thousands.join([whole, *groups])
+        return grouped + (self.decimal + frac if frac else "")
+
+    def date(self, value: date, rng: random.Random) -> str:
+        style = rng.choice(self.date_styles)
+        d, m, y = value.day, value.month, value.year
+        return {
+            "mdy/": f"{m:02d}/{d:02d}/{y}", "dmy/": f"{d:02d}/{m:02d}/{y}", "dmy.": f"{d:02d}.{m:02d}.{y}",
+            "dmy-": f"{d:02d}-{m:02d}-{y}", "iso": value.isoformat(), "mon d, y": f"{MONTH_ABBR[m - 1]} {d}, {y}",
+            "d mon y": f"{d} {MONTH_ABBR[m - 1]} {y}",
+        }[style]
+
+
+EN_UNITS = {"pcs": ("pcs", "ea", "pc", "pieces"), "kg": ("kg", "KG", "kgs"), "g": ("g",), "l": ("L", "ltr", "l"),
+            "m": ("m", "mtr"), "cases": ("cs", "cases", "ctn", "CTN")}
+
+LOCALES: dict[str, Locale] = {
+    "us": Locale(
+        "us", ".", ",", ("mdy/", "mon d, y", "iso"), ("PACKING SLIP", "Packing List"),
+        ("PO #", "P.O. No.", "Purchase Order", "PO Number"), ("Date", "Ship Date"), ("Slip No.", "Shipment #"),
+        ("Ship To", "Deliver To"),
+        {"sku": ("SKU", "Item #", "Item No."), "description": ("Description", "Product"),
+         "quantity": ("Qty", "Qty Shipped", "Quantity"), "unit": ("Unit", "UOM"), "lot": ("Lot", "Lot No.", "Batch"),
+         "expiry": ("Exp.", "Expiry", "Best Before", "Use By"), "pos": ("#", "Line")},
+        {"quantity": ("Qty:", "Quantity:"), "lot": ("Lot:", "Lot No.", "Batch:"), "expiry": ("Exp:", "Best before", "Use by")},
+        EN_UNITS, ("Total packages: {n}", "Total cases: {n}", "Received by: ________"),
+        ("Green Valley Farms Inc.", "Pacific Spice Co.", "Northstar Packaging LLC", "Golden Mill Corp."),
+        ("Riverside Kitchen LLC", "Blue Door Bakery Inc."), "en"),
+    "uk": Locale(
+        "uk", ".", ",", ("d mon y", "iso"), ("DELIVERY NOTE", "Despatch Note"),
+        ("Your Order No.", "PO Number", "Order No."), ("Date", "Delivery Date"), ("Delivery Note No.", "Note No."),
+        ("Deliver To", "Delivery Address"),
+        {"sku": ("Product Code", "Code", "SKU"), "description": ("Description",), "quantity": ("Quantity", "Qty"),
+         "unit": ("Unit", "UOM"), "lot": ("Batch", "Batch No.", "Lot"), "expiry": ("BBE", "Best Before", "Use By"),
+         "pos": ("Line",)},
+        {"quantity": ("Qty:", "Quantity:"), "lot": ("Batch:", "Batch No.", "Lot:"), "expiry": ("BBE:", "Best before", "Use by")},
+        {**EN_UNITS, "pcs": ("each", "pcs", "units")}, ("Total packages: {n}", "Signature: ________"),
+        ("Brightwater Dairy Ltd", "Hollins & Sons Ltd", "Thames Valley Oils plc"), ("Kitchen Works Ltd",), "en"),
+    "de": Locale(
+        "de", ",", ".", ("dmy.",), ("Lieferschein", "LIEFERSCHEIN"),
+        ("Bestellnr.", "Ihre Bestellung", "Bestellnummer"), ("Datum", "Lieferdatum"), ("Lieferschein-Nr.", "Beleg-Nr."),
+        ("Lieferanschrift", "Empfänger"),
+        {"sku": ("Art.-Nr.", "Artikel", "Artikelnr."), "description": ("Bezeichnung", "Artikelbezeichnung"),
+         "quantity": ("Menge", "Anzahl"), "unit": ("Einheit", "ME"), "lot": ("Charge", "Chargen-Nr.", "LOT-Nr."),
+         "expiry": ("MHD", "Verfall"), "pos": ("Pos.",)},
+        {"quantity": ("Menge:",), "lot": ("Charge:", "LOT-Nr.", "Ch.-B."), "expiry": ("MHD:", "MHD", "Verfall:")},
+        {"pcs": ("Stk", "Stk.", "Stück"), "kg": ("kg",), "g": ("g",), "l": ("l", "Ltr"), "m": ("m",),
+         "cases": ("Krt", "Karton", "Kartons")},
+        ("Summe Packstücke: {n}", "Gesamtgewicht: {w} kg", "Vielen Dank für Ihren Auftrag"),
+        ("Acme Foods GmbH", "Müller Verpackung GmbH", "Bergmühle Schneider KG", "Gewürzhaus Berger GmbH"),
+        ("Feinkost Lehmann GmbH",), "de"),
+    "es": Locale(
+        "es", ",", ".", ("dmy/", "dmy-"), ("Albarán", "ALBARÁN DE ENTREGA"),
+        ("Pedido n°", "Su pedido", "Pedido"), ("Fecha", "Fecha de entrega"), ("Albarán n°",), ("Cliente", "Destinatario"),
+        {"sku": ("Ref.", "Referencia", "Código"), "description": ("Descripción", "Producto"),
+         "quantity": ("Cantidad", "Cant."), "unit": ("Ud.", "Unidad"), "lot": ("Lote",),
+         "expiry": ("Vence", "Caducidad"), "pos": ("N°",)},
+        {"quantity": ("Cantidad:",), "lot": ("Lote:", "Lote"), "expiry": ("Vence:", "Caducidad:", "Cad.")},
+        {"pcs": ("uds", "ud", "unidades"), "kg": ("kg",), "g": ("g", "gr"), "l": ("l", "litros"), "m": ("m",),
+         "cases": ("cajas", "cj")},
+        ("Total bultos: {n}", "Peso bruto: {w} kg", "Gracias"),
+        ("Harinas del Sur S.L.", "Aceites Olivar S.A.", "Conservas Marinas S.L."), ("Cocina Central S.L.",), "es"),
+    "it": Locale(
+        "it", ",", ".", ("dmy/", "dmy."), ("Documento di trasporto", "DDT"),
+        ("Ordine n.", "Vs. ordine", "Ordine"), ("Data", "Data consegna"), ("DDT n.",), ("Destinatario", "Cliente"),
+        {"sku": ("Codice", "Cod."), "description": ("Descrizione", "Prodotto"), "quantity": ("Q.tà", "Quantità"),
+         "unit": ("U.M.", "UM"), "lot": ("Lotto",), "expiry": ("Scad.", "Scadenza"), "pos": ("Riga",)},
+        {"quantity": ("Q.tà:", "Quantità:"), "lot": ("Lotto:", "Lotto n."), "expiry": ("Scad.", "Scadenza:")},
+        {"pcs": ("pz", "pezzi"), "kg": ("kg",), "g": ("g", "gr"), "l": ("l", "lt"), "m": ("m", "mt"),
+         "cases": ("ct", "cartoni")},
+        ("Totale colli: {n}", "Peso lordo: {w} kg", "Firma: ________"),
+        ("Molino Rossi S.r.l.", "Caseificio Bianchi S.p.A.", "Pastificio Verdi S.r.l."), ("Cucina Italia S.r.l.",), "it"),
+    "fr": Locale(
+        "fr", ",", "", ("dmy/",), ("Bon de livraison", "BON DE LIVRAISON"),
+        ("Commande n°", "Bon de commande", "Votre commande"), ("Date", "Date de livraison"), ("BL n°",),
+        ("Destinataire", "Livrer à"),
+        {"sku": ("Réf.", "Code"), "description": ("Désignation", "Produit"), "quantity": ("Qté", "Quantité"),
+         "unit": ("Unité",), "lot": ("Lot", "N° lot"), "expiry": ("DLUO", "DDM", "DLC"), "pos": ("N°",)},
+        {"quantity": ("Qté:", "Quantité:"), "lot": ("Lot:", "Lot n°"), "expiry": ("DLUO:", "DDM:", "DLC")},
+        {"pcs": ("pce", "pièces"), "kg": ("kg",), "g": ("g",), "l": ("l", "L"), "m": ("m",), "cases": ("colis", "cartons")},
+        ("Total colis: {n}", "Poids brut: {w} kg", "Merci"),
+        ("Fromagerie Dubois SARL", "Moulins de Provence SAS", "Épices Lambert SARL"), ("Cuisine Centrale SAS",), "fr"),
+}
+
+# (sku prefix, canonical unit, names by language). Some names carry a pack size on purpose: a number and a
+# unit inside the description must not be taken for the delivered quantity.
+PRODUCTS: tuple[tuple[str, str, dict[str, str]], ...] = (
+    ("FLR", "kg", {"en": "Wheat flour T550", "de": "Weizenmehl Type 550", "es": "Harina de trigo", "it": "Farina 00", "fr": "Farine de blé T55"}),
+    ("SUG", "kg", {"en": "Cane sugar fine", "de": "Rohrzucker fein", "es": "Azúcar de caña", "it": "Zucchero di canna", "fr": "Sucre de canne"}),
+    ("OIL", "l", {"en": "Olive oil extra virgin", "de": "Olivenöl nativ extra", "es": "Aceite de oliva virgen", "it": "Olio extravergine", "fr": "Huile d'olive vierge"}),
+    ("BTR", "kg", {"en": "Butter unsalted 82%", "de": "Süßrahmbutter 82%", "es": "Mantequilla sin sal", "it": "Burro 82%", "fr": "Beurre doux 82%"}),
+    ("EGG", "pcs", {"en": "Free range eggs M", "de": "Eier Freiland M", "es": "Huevos camperos M", "it": "Uova fresche M", "fr": "Oeufs plein air M"}),
+    ("JAR", "pcs", {"en": "Glass jar 370 ml", "de": "Schraubglas 370 ml", "es": "Tarro de cristal 370 ml", "it": "Vasetto vetro 370 ml", "fr": "Bocal verre 370 ml"}),
+    ("LID", "pcs", {"en": "Twist lid 82 mm gold", "de": "Deckel TO 82 gold", "es": "Tapa twist 82 mm", "it": "Capsula 82 mm oro", "fr": "Couvercle 82 mm or"}),
+    ("BOX", "cases", {"en": "Shipping carton 40x30", "de": "Versandkarton 40x30", "es": "Caja de envío 40x30", "it": "Scatola 40x30", "fr": "Carton d'expédition"}),
+    ("SLT", "kg", {"en": "Sea salt coarse", "de": "Meersalz grob", "es": "Sal marina gruesa", "it": "Sale marino grosso", "fr": "Sel de mer gros"}),
+    ("PEP", "g", {"en": "Black pepper ground", "de": "Pfeffer schwarz gemahlen", "es": "Pimienta negra molida", "it": "Pepe nero macinato", "fr": "Poivre noir moulu"}),
+    ("VAN", "g", {"en": "Vanilla pods Bourbon", "de": "Vanilleschoten Bourbon", "es": "Vainas de vainilla", "it": "Bacche di vaniglia", "fr": "Gousses de vanille"}),
+    ("MLK", "l", {"en": "Whole milk 3.5%", "de": "Vollmilch 3,5%", "es": "Leche entera", "it": "Latte intero", "fr": "Lait entier"}),
+    ("CRM", "l", {"en": "Double cream", "de": "Schlagsahne 30%", "es": "Nata para montar", "it": "Panna fresca", "fr": "Crème entière"}),
+    ("LBL", "pcs", {"en": "Labels 60x40 white", "de": "Etiketten 60x40 weiß", "es": "Etiquetas 60x40", "it": "Etichette 60x40", "fr": "Étiquettes 60x40"}),
+    ("TPE", "m", {"en": "Packing tape clear", "de": "Packband transparent", "es": "Cinta de embalar", "it": "Nastro adesivo", "fr": "Ruban adhésif"}),
+    ("CHC", "kg", {"en": "Dark chocolate 70%", "de": "Zartbitter Kuvertüre 70%", "es": "Chocolate negro 70%", "it": "Cioccolato fondente", "fr": "Chocolat noir 70%"}),
+    ("ALM", "kg", {"en": "Almonds blanched", "de": "Mandeln blanchiert", "es": "Almendras peladas", "it": "Mandorle pelate", "fr": "Amandes blanchies"}),
+    ("YST", "g", {"en": "Dry yeast", "de": "Trockenhefe", "es": "Levadura seca", "it": "Lievito secco", "fr": "Levure sèche"}),
+    ("HNY", "cases", {"en": "Honey jars 12x250 g", "de": "Honig 12x250 g", "es": "Miel 12x250 g", "it": "Miele 12x250 g", "fr": "Miel 12x250 g"}),
+    ("BAG", "pcs", {"en": "Paper bags kraft", "de": "Papiertüten Kraft", "es": "Bolsas de papel", "it": "Sacchetti carta", "fr": "Sachets kraft"}),
+)
+PERISHABLE = frozenset({"FLR", "SUG", "OIL", "BTR", "EGG", "SLT", "PEP", "VAN", "MLK", "CRM", "CHC", "ALM", "YST", "HNY"})

@@ -1,0 +1,110 @@
+"""The slip's letterhead: who sent it, which purchase order it answers, and its date.
+
+The PO is only taken after a PO label (the slip's own number, a customer number and phone numbers look
+just like one). The supplier is the labelled one, or else the most prominent company name at the top
+that is not in the ship-to block — which names *us*, the customer.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from integrations.slips import vocab
+from integrations.slips.items import CODE, code_certainty, read, tidy_code
+from integrations.slips.layout import Row
+from integrations.slips.values import Convention, find_date
+from models.packing_slip import Read
+
+HEADER_LABELS = (vocab.PO_LABEL, vocab.DATE_LABEL, vocab.SUPPLIER_LABEL, vocab.SHIP_TO_LABEL)
+
+
+@dataclass
+class Letterhead:
+    supplier: Read
+    po_number: Read
+    slip_date: Read
+
+
+def is_header_row(row: Row) -> bool:
+    text = row.text
+    return any(label.search(text) for label in HEADER_LABELS) and not vocab.EXP_LABEL.search(text)
+
+
+def read_letterhead(rows: list[Row], convention: Convention) -> Letterhead:
+    return Letterhead(_supplier(rows), _po_number(rows), _slip_date(rows, convention))
+
+
+def _po_number(rows: list[Row]) -> Read:
+    for row in rows:
+        text = row.text
+        for m in vocab.PO_LABEL.finditer(text):
+            rest = text[m.end():m.end() + 30].lstrip(" :#°º.")
+            code = CODE.match(rest)
+            if code and any(c.isdigit() for c in code.group()) and find_date(code.group()) is None:
+                return read(tidy_code(code.group()), row.score, code_certainty(code.group()))
+    return Read()
+
+
+def _slip_date(rows: list[Row], convention: Convention) -> Read:
+    fallback: Read = Read()
+    for row in rows:
+        text = row.text
+        if vocab.EXP_LABEL.search(text) and not vocab.DATE_LABEL.search(text):
+            continue
+        for m in vocab.DATE_LABEL.finditer(text):
+            if vocab.ORDER_DATE_LABEL.search(text[max(0, m.start() - 12):m.end()]):
+                continue
+            found = find_date(text[m.end():m.end() + 24], convention)
+            if found and found.start <= 3:
+                return read(found.value, row.score, found.certainty)
+        found = find_date(text, convention)
+        if found and fallback.value is None and not vocab.EXP_LABEL.search(text):
+            fallback = read(found.value, row.score, found.certainty * 0.6)  # an unlabelled date: ask
+    return fallback
+
+
+def _supplier(rows: list[Row]) -> Read:
+    for row in rows:
+        m = vocab.SUPPLIER_LABEL.search(row.text)
+        if m and not vocab.SHIP_TO_LABEL.search(row.text[:m.start() + 1]):
+            name = _tidy_company(_name_after(row.text[m.end():]) or "")
+            if name:
+                return read(name, row.score, 0.9)
+    best: tuple[float, str, float] | None = None
+    for rank, row in enumerate(rows[:8]):
+        if vocab.SHIP_TO_LABEL.search(row.text):
+            continue
+        for cell, score in _cells(row):
+            name = _tidy_company(cell.strip(" :|"))
+            if vocab.TITLE_WORDS.search(name) or not _plausible_company(name):
+                continue
+            suffix = bool(vocab.COMPANY_SUFFIX.search(name))
+            weight = row.height * (1.5 if suffix else 1.0) - rank * 2
+            if best is None or weight > best[0]:
+                best = (weight, name, score * (0.85 if suffix else 0.55))
+    return read(best[1], best[2]) if best else Read()
+
+
+def _cells(row: Row) -> list[tuple[str, float]]:
+    cells: dict[int, list[tuple[str, float]]] = {}
+    for word in row.words:
+        cells.setdefault(word.cell, []).append((word.text, word.score))
+    return [(" ".join(w for w, _ in words), min(s for _, s in words)) for _, words in sorted(cells.items())]
+
+
+def _plausible_company(name: str) -> bool:
+    letters = sum(c.isalpha() for c in name)
+    digits = sum(c.isdigit() for c in name)
+    if letters < 3 or digits > 2 or any(label.search(name) for label in HEADER_LABELS):
+        return False
+    return not re.match(r"(?i)tel|fax|phone|www\.|https?:|e-?mail", name)
+
+
+def _name_after(text: str) -> str | None:
+    name = re.split(r"\s{2,}|,", text.strip(" :"), maxsplit=1)[0].strip()
+    return name if _plausible_company(name) else None
+
+
+def _tidy_company(name: str) -> str:
+    """OCR reads the l of the Italian 'S.r.l.' as a capital I; no legal form is spelled that way."""
+    return re.sub(r"(?<![A-Za-z])S\.\s?r\.\s?[I1|]\.", "S.r.l.", name)

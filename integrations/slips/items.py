@@ -1,0 +1,175 @@
+"""Reading one goods line from its text: code, description, quantity with unit, lot, expiry.
+
+Used for slips that list items as text ("FLR-1001 Wheat flour — 12 kg — Lot L2403A — MHD 31.12.2025", or a
+numbered item with a details line) and for cells of a table. A number inside a description ("Honey
+12x250 g", "Milk 3.5%") is not a quantity: a quantity stands alone before its unit, and a labelled one
+("Qty: 12 kg") wins over any other.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from integrations.slips import vocab
+from integrations.slips.values import Convention, find_date, parse_number
+from models.packing_slip import Read
+
+QUANTITY = re.compile(
+    r"(?<![\w.,/×+#-])(\d{1,3}(?:[.,']\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d%×])(?![.,]\d)(?!x\d)"
+    r"(?:\s*([A-Za-zÀ-ÿ]{1,10}\.?)(?![\wÀ-ÿ]))?")
+QTY_LABEL = re.compile(r"(?<![A-Za-zÀ-ÿ])(?:qty|quantity|menge|anzahl|cantidad|cant|q\.?\s?t[àa]|quantit[àaée]|qt[ée])"
+                       r"\.?\s*[:.]?\s*", re.I)
+CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.]*[A-Za-z0-9]")
+SEPARATORS = " \t|—–·-:;,"
+
+
+def looks_like_code(token: str) -> bool:
+    """'FLR-1001', 'AB12', '4006381333931': what SKUs and lots look like (not words, not prices, not dates)."""
+    token = token.strip(SEPARATORS)
+    if re.fullmatch(r"[A-Z][A-Z0-9]*(?:[-_/][A-Z0-9]+)+", token) and len(token) >= 5:
+        return True  # "MAT-TOMATO", "FF-OIL-5L": capitals joined by dashes are codes even without digits
+    if len(token) < 3 or not CODE.fullmatch(token) or not any(c.isdigit() for c in token):
+        return False
+    if re.fullmatch(r"[\d.,']+", token):  # a plain number is a code only when long, like an EAN
+        return token.isdigit() and len(token) >= 6
+    return find_date(token) is None
+
+
+def tidy_code(code: str) -> str:
+    """'sUG-1529', 'Po-11942': codes are printed in capitals, a lone small letter is OCR's."""
+    letters = [c for c in code if c.isalpha()]
+    if len(letters) >= 2 and sum(c.isupper() for c in letters) >= len(letters) - 1:
+        return code.upper()
+    return code
+
+
+def code_certainty(code: str) -> float:
+    """'P02025-…' may be 'PO2025-…': letters then a zero is where OCR confuses O and 0, so ask."""
+    return 0.5 if re.match(r"[A-Za-z]{1,3}0\d", code) else 0.95
+
+
+def read(value: object, score: float, certainty: float = 1.0) -> Read:
+    return Read(value=value, confidence=round(max(0.0, min(1.0, score * certainty)), 3))
+
+
+@dataclass(frozen=True)
+class Quantity:
+    start: int
+    end: int
+    value: Decimal
+    certainty: float
+    unit: str | None
+
+
+def quantities(text: str, convention: Convention) -> list[Quantity]:
+    found = []
+    for m in QUANTITY.finditer(text):
+        number = parse_number(m.group(1), convention)
+        if number is None:
+            continue
+        word = m.group(2)
+        unit = vocab.normalise_unit(word) if word else None
+        end = m.end() if unit else m.end(1)
+        found.append(Quantity(m.start(), end, number[0], number[1], unit))
+    return found
+
+
+def labelled(text: str, label: re.Pattern[str]) -> tuple[int, int, str] | None:
+    """The code after a label ('Lot: L2403A' → L2403A) with the span of label and value."""
+    for m in label.finditer(text):
+        code = CODE.match(text, m.end())
+        if code and any(c.isdigit() for c in code.group()):
+            return m.start(), code.end(), tidy_code(code.group())
+    return None
+
+
+def labelled_date(text: str, convention: Convention) -> tuple[int, int, date, float] | None:
+    for m in vocab.EXP_LABEL.finditer(text):
+        found = find_date(text[m.end():m.end() + 24], convention)
+        if found and found.start <= 2:
+            return m.start(), m.end() + found.end, found.value, found.certainty
+    return None
+
+
+def read_item(text: str, score: float, convention: Convention) -> "ItemRead | None":
+    """One item's text (its rows joined) → the fields it states; None without a quantity."""
+    spans: list[tuple[int, int]] = []
+    lot = labelled(text, vocab.LOT_LABEL)
+    expiry = labelled_date(text, convention)
+    for hit in (lot, expiry):
+        if hit:
+            spans.append((hit[0], hit[1]))
+    quantity = _the_quantity(text, convention, spans)
+    if quantity is None:
+        return None
+    head = text[:min([quantity.start, *(s for s, _ in spans)])]
+    head = QTY_LABEL.sub(" ", head) if QTY_LABEL.search(head[-12:] or "") else head
+    sku, description = split_code(head)
+    return ItemRead(
+        sku=read(sku, score, code_certainty(sku)) if sku else Read(),
+        description=read(description, score, 0.9) if description else Read(),
+        quantity=read(quantity.value, score, quantity.certainty),
+        unit=read(quantity.unit, score, 0.95) if quantity.unit else Read(),
+        lot=read(lot[2], score, code_certainty(lot[2])) if lot else Read(),
+        expiry=read(expiry[2], score, expiry[3]) if expiry else Read())
+
+
+def _the_quantity(text: str, convention: Convention, taken: list[tuple[int, int]]) -> Quantity | None:
+    free = [q for q in quantities(text, convention) if not any(s <= q.start < e for s, e in taken)]
+    for m in QTY_LABEL.finditer(text):  # "Menge: 1.952,7 kg" beats every other number
+        after = [q for q in free if m.end() <= q.start <= m.end() + 2]
+        if after:
+            return after[0] if after[0].unit else _litres(text, after[:1], convention) or after[0]
+    with_unit = [q for q in free if q.unit]
+    return with_unit[-1] if with_unit else _litres(text, free, convention)
+
+
+def _litres(text: str, candidates: list[Quantity], convention: Convention) -> Quantity | None:
+    """No unit anywhere: OCR's usual way of losing one is reading the l of litres as 1, | or I."""
+    bar = "|" if text.count("|") == 1 else ""  # where "|" separates fields it is no l
+    for q in reversed(candidates):  # "6,31 1 Lot: …", "17,15| Lote"
+        if re.match(rf"\s+1(?![\w.,])|\s*[{bar}I](?![\w.,])", text[q.end:]):
+            return Quantity(q.start, q.end + 2, q.value, min(q.certainty, 0.6), "l")
+    glued = [g for q in candidates if (g := glued_litre(text[q.start:q.end], q.start, convention))]
+    return glued[-1] if glued else None
+
+
+def glued_litre(number: str, start: int, convention: Convention) -> Quantity | None:
+    """'1,746.141' where the slip says '1,746.14 l': OCR joined the unit and read its l as 1.
+
+    Only tried when nothing else on the line has a unit, and always marked for a person to check.
+    """
+    if not number.endswith("1") or len(number) < 3 or not number[-2].isdigit():
+        return None
+    parsed = parse_number(number[:-1], convention)
+    if parsed is None:
+        return None
+    return Quantity(start, start + len(number), parsed[0], min(parsed[1], 0.45), "l")
+
+
+def split_code(head: str) -> tuple[str | None, str | None]:
+    """'3. FLR-1001  Wheat flour T550 |' → ('FLR-1001', 'Wheat flour T550')."""
+    words = head.split()
+    if words and re.fullmatch(r"\d{1,2}[.)]?\S{0,2}", words[0]) and len(words) > 1 and looks_like_code(words[1]):
+        words = words[1:]  # the item's position number ("3." that OCR may read as "3.1")
+    elif words and re.fullmatch(r"\d{1,2}[.)]?", words[0]):
+        words = words[1:]
+    sku = None
+    if words and looks_like_code(words[0]):
+        sku = tidy_code(words[0].strip(SEPARATORS))
+        words = words[1:]
+    description = " ".join(words).strip(SEPARATORS).strip()
+    description = re.sub(r"\s*[|—–·]\s*$", "", description)
+    return sku, description or None
+
+
+@dataclass(frozen=True)
+class ItemRead:
+    sku: Read
+    description: Read
+    quantity: Read
+    unit: Read
+    lot: Read
+    expiry: Read

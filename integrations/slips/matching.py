@@ -1,0 +1,19 @@
+"""Comparing a code read off a slip with one in Katana, forgiving the OCR's usual confusions.
+
+OCR reads O as 0, l and I as 1, S as 5 and drops or adds separators; a PO printed "PO2025-0117" may come
+back "P02025-0117". Matching a PO or SKU by `same_code` keeps such a read usable, while the operator
+still sees (and confirms) what was read.
+"""
+from __future__ import annotations
+
+_FOLD = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "i": "1", "|": "1", "S": "5", "s": "5",
+                       "B": "8", "Z": "2", "z": "2"})
+
+
+def code_key(code: str) -> str:
+    """'P0-2025/117' and 'po 2025-117' → the same key: case, separators and look-alike characters folded."""
+    return "".join(c for c in code.translate(_FOLD).upper() if c.isalnum())
+
+
+def same_code(read: str | None, known: str | None) -> bool:
+    return bool(read) and bool(known) and code_key(read or "") == code_key(known or "")

@@ -1,0 +1,69 @@
+"""Offline OCR with RapidOCR on onnxruntime, using only the models inside the installed wheel.
+
+RapidOCR downloads any model it does not find next to itself; on the floor's network (or CI's) that
+means hanging or failing on the first slip. So the model files are passed explicitly and checked
+before the engine is built: a missing one is a clear "offline reading is not installed", never a
+download. The engine is built once per process (≈1 s) and is not re-entrant, hence the lock.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from integrations.slips.layout import OcrBox
+
+MODEL_FILES = {  # what rapidocr 3.x ships in its wheel (rapidocr/models/)
+    "Det.model_path": "PP-OCRv6_det_small.onnx",
+    "Rec.model_path": "PP-OCRv6_rec_small.onnx",
+    "Cls.model_path": "ch_ppocr_mobile_v2.0_cls_mobile.onnx",
+}
+
+
+class OfflineOcrUnavailable(Exception):
+    """rapidocr/onnxruntime or their bundled models are not installed; `str()` says what to install."""
+
+
+_engine: Any = None
+_lock = threading.Lock()
+
+
+def engine() -> Any:
+    global _engine
+    with _lock:
+        if _engine is None:
+            _engine = _build()
+        return _engine
+
+
+def _build() -> Any:
+    try:
+        import rapidocr
+        from rapidocr import RapidOCR
+    except ImportError as exc:
+        raise OfflineOcrUnavailable("Offline slip reading needs `pip install rapidocr onnxruntime`.") from exc
+    models = Path(rapidocr.__file__).parent / "models"
+    params: dict[str, Any] = {"Global.log_level": "error", "Global.use_cls": False}
+    for key, name in MODEL_FILES.items():
+        path = models / name
+        if not path.is_file():
+            raise OfflineOcrUnavailable(f"The OCR model {name} is missing from the rapidocr install "
+                                        "(reinstall rapidocr; models are never downloaded at run time).")
+        params[key] = str(path)
+    return RapidOCR(params=params)
+
+
+def recognise(image: Image.Image) -> list[OcrBox]:
+    """Every text box on the picture with its confidence; CPU-bound, call it from a worker thread."""
+    import numpy as np
+
+    pixels = np.asarray(image.convert("RGB"))[:, :, ::-1].copy()  # RapidOCR expects OpenCV's BGR order
+    ocr = engine()
+    with _lock:
+        result = ocr(pixels)
+    if result.boxes is None or result.txts is None:
+        return []
+    return [OcrBox(str(text), float(score), tuple((float(x), float(y)) for x, y in box))
+            for box, text, score in zip(result.boxes, result.txts, result.scores)]

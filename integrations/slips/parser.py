@@ -1,0 +1,83 @@
+"""OCR boxes of a packing-slip photo → PackingSlip, for the offline reader.
+
+Pure (no OCR, no I/O), so every layout rule is testable with hand-written boxes. The text on the slip is
+only ever data here: it can fill the fields of lines shown for confirmation, nothing else.
+"""
+from __future__ import annotations
+
+import re
+
+from integrations.slips import vocab
+from integrations.slips.header import is_header_row, read_letterhead
+from integrations.slips.items import looks_like_code, read_item
+from integrations.slips.layout import OcrBox, Row, rows_of
+from integrations.slips.table import find_heading, read_table
+from integrations.slips.values import Convention, learn_convention
+from models.packing_slip import PackingSlip, SlipLine
+
+
+def parse_slip(boxes: list[OcrBox]) -> PackingSlip:
+    rows = rows_of(boxes)
+    convention = learn_convention([row.text for row in rows])
+    heading = find_heading(rows)
+    if heading is not None:
+        index, columns = heading
+        lines = read_table(rows[index], rows[index + 1:], columns, convention)
+        top = rows[:index]
+    else:
+        lines, top = read_listed(rows, convention)
+    head = read_letterhead(top or rows, convention)
+    notes = [] if lines else ["no goods lines found on the slip"]
+    return PackingSlip(supplier=head.supplier, po_number=head.po_number, slip_date=head.slip_date,
+                       lines=lines, reader="offline", notes=notes)
+
+
+def parse_text(text: str) -> PackingSlip:
+    """A slip typed as text, one printed line per line (tests, and OCR engines that return plain text)."""
+    boxes = []
+    for y, line in enumerate(text.splitlines()):
+        for cell in re.finditer(r"\S+(?: {1,2}\S+)*", line):  # 3+ spaces separate boxes, like a column gap
+            x0, x1, top = 12.0 * cell.start(), 12.0 * cell.end(), 40.0 * y
+            boxes.append(OcrBox(cell.group(), 1.0, ((x0, top), (x1, top), (x1, top + 24), (x0, top + 24))))
+    return parse_slip(boxes)
+
+
+def read_listed(rows: list[Row], convention: Convention) -> tuple[list[SlipLine], list[Row]]:
+    """Items printed as text: each starts with a position number or a code, details may follow below."""
+    start = _body_start(rows)
+    blocks: list[list[Row]] = []
+    for row in rows[start:]:
+        if vocab.FOOTER_WORDS.search(row.text):
+            break
+        if _starts_item(row):
+            blocks.append([row])
+        elif blocks and row.y - blocks[-1][-1].y < 2.6 * row.height:
+            blocks[-1].append(row)
+    lines = []
+    for block in blocks:
+        item = read_item("  ".join(r.text for r in block), min(r.score for r in block), convention)
+        if item is not None:
+            lines.append(SlipLine(sku=item.sku, description=item.description, quantity=item.quantity,
+                                  unit=item.unit, lot=item.lot, expiry=item.expiry))
+    return lines, rows[:start]
+
+
+def _body_start(rows: list[Row]) -> int:
+    """Goods come after the letterhead: after the last row with a PO, date, supplier or ship-to label."""
+    last = -1
+    for i, row in enumerate(rows[: max(1, len(rows) * 2 // 3)]):
+        if is_header_row(row):
+            last = i
+    return last + 1
+
+
+def _starts_item(row: Row) -> bool:
+    words = [w.text for w in row.words]
+    if words and re.fullmatch(r"\d{1,2}[.)]", words[0]) and len(words) > 1:
+        return True
+    if words and re.fullmatch(r"\d{1,2}[.)]?\S{0,2}", words[0]):  # "3." that OCR read as "3.1"
+        words = words[1:]
+    if not words:
+        return False
+    return looks_like_code(words[0]) and not vocab.LOT_LABEL.match(row.text) and any(
+        c.isalpha() for w in words[1:3] for c in w)

@@ -1,0 +1,153 @@
+"""Slips that print their goods as a table under a row of column headings.
+
+The headings say which column is which, in whatever order the supplier chose. Where one column ends and
+the next begins is taken from the data, not the headings: right-aligned numbers start left of their
+heading, long descriptions run past theirs. The boundary between two neighbouring columns is the
+widest vertical strip that no word of the table crosses.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from integrations.slips import vocab
+from integrations.slips.items import (CODE, code_certainty, glued_litre, labelled, labelled_date, looks_like_code,
+                                      quantities, read, tidy_code)
+from integrations.slips.layout import Row, Word
+from integrations.slips.values import Convention, find_date
+from models.packing_slip import Read, SlipLine
+
+
+@dataclass(frozen=True)
+class Column:
+    kind: str  # a key of vocab.COLUMN_WORDS
+    x0: float
+    x1: float
+
+
+def find_heading(rows: list[Row]) -> tuple[int, list[Column]] | None:
+    """The first row that reads like column headings (quantity and at least two other kinds, no digits)."""
+    for index, row in enumerate(rows):
+        text, xs = row.char_positions()
+        if any(c.isdigit() for c in text):
+            continue
+        matches = sorted(((m.start(), m.end(), kind) for kind, pattern in vocab.COLUMN_WORDS.items()
+                          for m in pattern.finditer(text)), key=lambda m: m[0] - m[1])
+        chosen: list[tuple[int, int, str]] = []
+        for m in matches:  # the longest reading wins: "Lot No." is a lot heading, not "No." for position
+            if all(m[1] <= c[0] or m[0] >= c[1] for c in chosen) and m[2] not in {c[2] for c in chosen}:
+                chosen.append(m)
+        kinds = {c[2] for c in chosen}
+        if "quantity" in kinds and len(kinds - {"pos"}) >= 3:
+            columns = [Column(kind, xs[start], xs[end - 1]) for start, end, kind in chosen]
+            return index, sorted(columns, key=lambda c: c.x0)
+    return None
+
+
+def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
+    """For each pair of neighbouring columns, the x that separates them."""
+    words = [w for row in rows for w in row.words]
+    cuts = []
+    for left, right in zip(columns, columns[1:]):
+        lo, hi = int(left.x0) + 4, int(right.x1) - 4
+        if hi <= lo:
+            cuts.append((left.x1 + right.x0) / 2)
+            continue
+        cost = [sum(1 for w in words if w.x0 - 2 < x < w.x1 + 2) for x in range(lo, hi)]
+        least = min(cost)
+        runs, start = [], None
+        for i, c in enumerate(cost + [least + 1]):
+            if c == least and start is None:
+                start = i
+            elif c != least and start is not None:
+                runs.append((start, i))
+                start = None
+        middle = (left.x1 + right.x0) / 2
+        a, b = max(runs, key=lambda r: (r[1] - r[0], -abs(lo + (r[0] + r[1]) / 2 - middle)))
+        cuts.append(lo + (a + b) / 2)
+    return cuts
+
+
+def read_table(heading: Row, rows: list[Row], columns: list[Column], convention: Convention) -> list[SlipLine]:
+    body = []
+    for row in rows:
+        if vocab.FOOTER_WORDS.search(row.text):
+            break
+        body.append(row)
+    cuts = boundaries(columns, [heading, *body])  # headings count too: no boundary cuts through "Quantity"
+    lines: list[SlipLine] = []
+    for row in body:
+        cells: dict[str, list[Word]] = {}
+        for word in row.words:
+            kind = columns[sum(1 for cut in cuts if word.x > cut)].kind
+            cells.setdefault(kind, []).append(word)
+        line = _line(cells, convention)
+        if line is not None:
+            lines.append(line)
+        elif lines:
+            _continue(lines[-1], row, convention)
+    return lines
+
+
+def _text(words: list[Word] | None) -> tuple[str, float]:
+    if not words:
+        return "", 0.0
+    return " ".join(w.text for w in words), min(w.score for w in words)
+
+
+def _line(cells: dict[str, list[Word]], convention: Convention) -> SlipLine | None:
+    qty_text, qty_score = _text(cells.get("quantity"))
+    found = quantities(qty_text, convention)
+    if not found:
+        return None
+    quantity = found[0]
+    unit_text, unit_score = _text(cells.get("unit"))
+    unit, unit_certainty = quantity.unit, 0.95
+    if unit is None and "unit" in cells:
+        unit, unit_certainty = _unit_cell(unit_text)
+    elif unit is None and (glued := glued_litre(qty_text.split(" ")[0], 0, convention)):  # "62,661" = "62,66 l"
+        quantity, unit, unit_certainty = glued, "l", 0.45
+    sku_text, sku_score = _text(cells.get("sku"))
+    desc_text, desc_score = _text(cells.get("description"))
+    lot_text, lot_score = _text(cells.get("lot"))
+    exp_text, exp_score = _text(cells.get("expiry"))
+    sku = _code(sku_text)
+    lot = _code(vocab.LOT_LABEL.sub("", lot_text))
+    expiry = find_date(exp_text, convention) if exp_text else None
+    return SlipLine(
+        sku=read(sku, sku_score, code_certainty(sku)) if sku else Read(),
+        description=read(desc_text.strip(" |:"), desc_score, 0.9) if desc_text.strip(" |:") else Read(),
+        quantity=read(quantity.value, qty_score, quantity.certainty),
+        unit=read(unit, unit_score if "unit" in cells else qty_score, unit_certainty) if unit else Read(),
+        lot=read(lot, lot_score, code_certainty(lot)) if lot else Read(),
+        expiry=read(expiry.value, exp_score, expiry.certainty) if expiry else Read())
+
+
+def _unit_cell(text: str) -> tuple[str | None, float]:
+    """The unit column: a lone "1", "|" or "i" there is an l the OCR misread (no unit is called 1)."""
+    word = text.split(" ")[0] if text else ""
+    unit = vocab.normalise_unit(word)
+    if unit is None and word in ("1", "|", "i", "I", "l1"):
+        return "l", 0.7
+    return unit, 0.95
+
+
+def _code(text: str) -> str | None:
+    text = text.strip()
+    joined = text.replace(" ", "")
+    if looks_like_code(joined) or (joined and CODE.fullmatch(joined) and len(joined) >= 3 and " " not in text):
+        return tidy_code(joined)
+    for token in text.split():
+        if looks_like_code(token):
+            return tidy_code(token)
+    return None
+
+
+def _continue(line: SlipLine, row: Row, convention: Convention) -> None:
+    """A row without a quantity under an item: its lot or expiry may be printed on a line of their own."""
+    text = row.text
+    lot = labelled(text, vocab.LOT_LABEL)
+    expiry = labelled_date(text, convention)
+    if lot and line.lot.value is None:
+        line.lot = read(lot[2], row.score, code_certainty(lot[2]) * 0.95)
+    if expiry and line.expiry.value is None:
+        line.expiry = read(expiry[2], row.score, expiry[3] * 0.9)

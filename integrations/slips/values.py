@@ -1,0 +1,202 @@
+"""Numbers and dates as suppliers print them, read without guessing more than the slip allows.
+
+`1.000,50` and `1,000.50` are both a thousand and a half; `1.720` on a German slip is 1720, on a US slip it
+would be 1.72. A single separator followed by exactly three digits is the only truly ambiguous case: it is
+settled by the slip's own convention (what its unambiguous numbers use) and, failing that, read as
+thousands — with a lower certainty so the confirmation view asks a person.
+Dates: `05/06/2025` is May or June depending on the country, settled the same way.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+DecimalMark = Literal[",", "."]
+DateOrder = Literal["DMY", "MDY"]
+
+NUMBER = re.compile(r"^[+]?\d{1,3}(?:[.,' ]\d{3})*(?:[.,]\d+)?$|^[+]?\d+(?:[.,]\d+)?$")
+_O_AS_ZERO = str.maketrans({"O": "0", "o": "0"})
+
+
+@dataclass(frozen=True)
+class Convention:
+    """How this slip writes numbers and dates, learned from its unambiguous ones."""
+
+    decimal: DecimalMark | None = None
+    date_order: DateOrder | None = None
+
+
+def parse_number(text: str, convention: Convention = Convention()) -> tuple[Decimal, float] | None:
+    """'1.000,50' → (Decimal('1000.50'), certainty); None when the text is not a number."""
+    raw = text.strip().rstrip(".,")
+    if raw and sum(c.isdigit() for c in raw) >= len(raw) - 1:  # "1O0" → "100": OCR's O for 0 inside digits
+        raw = raw.translate(_O_AS_ZERO)
+    if not NUMBER.match(raw):
+        return None
+    seps = [c for c in raw if c in ".,' "]
+    if not seps:
+        return _decimal(raw), 1.0
+    if len(set(seps)) > 1:  # "1.000,50": the last separator is the decimal mark
+        mark = seps[-1]
+        if raw.count(mark) > 1:
+            return None
+        whole, frac = raw.rsplit(mark, 1)
+        return _grouped(whole, frac, certainty=1.0)
+    sep = seps[0]
+    if len(seps) > 1 or sep in "' ":  # "1.000.000" or "1'000": grouping only
+        return _grouped(raw, "", certainty=1.0)
+    whole, frac = raw.split(sep)
+    if len(frac) != 3 or whole == "0" or len(whole) > 3:
+        return _decimal(f"{whole}.{frac}"), 0.95  # "10,5", "2.25", "0.500": only a decimal mark fits
+    if convention.decimal == sep:
+        return _decimal(f"{whole}.{frac}"), 0.8
+    return _decimal(whole + frac), 0.85 if convention.decimal else 0.7
+
+
+def _grouped(whole: str, frac: str, *, certainty: float) -> tuple[Decimal, float] | None:
+    groups = re.split(r"[.,' ]", whole)
+    if any(len(g) != 3 for g in groups[1:]) or not groups[0]:
+        return None
+    return _decimal("".join(groups) + (f".{frac}" if frac else "")), certainty
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        return Decimal(text.lstrip("+"))
+    except InvalidOperation:  # pragma: no cover - NUMBER already rules this out
+        raise ValueError(text) from None
+
+
+MONTHS = {
+    **{m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                   "dec"], 1)},
+    "sept": 9, "mär": 3, "mrz": 3, "mai": 5, "okt": 10, "dez": 12,  # German
+    "ene": 1, "abr": 4, "ago": 8, "dic": 12,  # Spanish (feb, mar, may… coincide)
+    "gen": 1, "mag": 5, "giu": 6, "lug": 7, "set": 9, "ott": 10,  # Italian
+    "janv": 1, "févr": 2, "fév": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "aoû": 8, "août": 8, "déc": 12,
+}
+_SEP = r"\s*[./\-]\s*"
+NUMERIC_DATE = re.compile(rf"(?<!\d)(\d{{1,4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{2,4}})(?!\d)")
+MONTH_YEAR = re.compile(r"(?<![\d.,/])(\d{1,2})\s*[./\-]\s*(\d{4})(?![\d.,/])")
+WORD_DATE = re.compile(
+    r"(?:(\d{1,2})[.\s\-]*(?:de\s+)?([A-Za-zÀ-ÿ]{3,9})[.,\s\-]*(?:de\s+)?(\d{2,4})(?!\d))"  # 12 Mar 2025, 12-ene-26
+    r"|(?:([A-Za-zÀ-ÿ]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4}))")  # Mar 12, 2025
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    value: date
+    certainty: float
+    start: int
+    end: int
+
+
+def find_date(text: str, convention: Convention = Convention()) -> FoundDate | None:
+    """The first date written in `text`, in any of the usual ways."""
+    found = [d for d in (_numeric(text, convention), _worded(text), _month_year(text)) if d is not None]
+    return min(found, key=lambda d: d.start) if found else None
+
+
+def _numeric(text: str, convention: Convention) -> FoundDate | None:
+    for m in NUMERIC_DATE.finditer(text):
+        a, b, c = m.group(1), m.group(2), m.group(3)
+        sep = text[m.end(1):m.start(2)].strip()
+        if len(a) == 4:  # 2025-12-31
+            parts, certainty = (int(a), int(b), int(c)), 1.0
+        elif len(c) in (2, 4):
+            parts, certainty = _day_month(int(a), int(b), _year(c), sep, convention)
+        else:
+            continue
+        value = _date(*parts)
+        if value is not None:
+            return FoundDate(value, certainty, m.start(), m.end())
+    return None
+
+
+def _day_month(a: int, b: int, year: int, sep: str, convention: Convention) -> tuple[tuple[int, int, int], float]:
+    if sep == "." or a > 12:  # dots are European; a 13+ first is a day
+        return (year, b, a), 1.0
+    if b > 12:
+        return (year, a, b), 1.0
+    if a == b:
+        return (year, a, a), 1.0
+    if convention.date_order == "MDY":
+        return (year, a, b), 0.85
+    return (year, b, a), 0.85 if convention.date_order == "DMY" else 0.5
+
+
+def _worded(text: str) -> FoundDate | None:
+    for m in WORD_DATE.finditer(text):
+        day, month, year = (m.group(1), m.group(2), m.group(3)) if m.group(1) else (m.group(5), m.group(4), m.group(6))
+        number = _month(month)
+        value = _date(_year(year), number, int(day)) if number else None
+        if value is not None:
+            return FoundDate(value, 1.0, m.start(), m.end())
+    return None
+
+
+def _month_year(text: str) -> FoundDate | None:
+    """'12/2026' on an expiry: good until the end of that month."""
+    m = MONTH_YEAR.search(text)
+    if not m or not 1 <= int(m.group(1)) <= 12:
+        return None
+    year, month = int(m.group(2)), int(m.group(1))
+    return FoundDate(date(year, month, calendar.monthrange(year, month)[1]), 0.8, m.start(), m.end())
+
+
+def _month(word: str) -> int | None:
+    word = word.lower()
+    for length in (5, 4, 3):
+        if word[:length] in MONTHS:
+            return MONTHS[word[:length]]
+    return None
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return 2000 + year if year < 100 else year
+
+
+def _date(year: int, month: int, day: int) -> date | None:
+    if not 2000 <= year <= 2099:
+        return None
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# Words of languages that write decimal commas, and English ones: a weak vote when numbers don't tell.
+_COMMA_LANGUAGE = re.compile(
+    r"(?i)(?<!\w)(menge|charge|datum|lieferschein|bestell\w*|cantidad|lote|fecha|pedido|albar[aá]n|quantit[àé]|"
+    r"lotto|scad\w*|ordine|qt[ée]|désignation|commande|livraison|dluo|ddm|mhd|stk|stück|uds|pz|pezzi|cajas|colis)(?!\w)")
+_POINT_LANGUAGE = re.compile(r"(?i)(?<!\w)(qty|quantity|ship\s*date|purchase\s*order|delivery\s*note|each|pcs|"
+                             r"best\s*before|use\s*by|batch)(?!\w)")
+
+
+def learn_convention(texts: list[str]) -> Convention:
+    """Vote over the whole slip: unambiguous numbers and dates tell how the ambiguous ones are meant,
+    the slip's language breaks a tie (at most as much as two unambiguous numbers)."""
+    joined = "\n".join(texts)
+    comma = min(2.0, 0.5 * len(_COMMA_LANGUAGE.findall(joined)))
+    point = min(2.0, 0.5 * len(_POINT_LANGUAGE.findall(joined)))
+    dmy = mdy = 0
+    for text in texts:
+        stripped = NUMERIC_DATE.sub(" ", text)
+        comma += len(re.findall(r"(?<![\d.,])\d+(?:\.\d{3})*,\d{1,2}(?![\d.,])|\d\.\d{3},\d", stripped))
+        point += len(re.findall(r"(?<![\d.,])\d+(?:,\d{3})*\.\d{1,2}(?![\d.,])|\d,\d{3}\.\d", stripped))
+        for m in NUMERIC_DATE.finditer(text):
+            a, b, sep = int(m.group(1)), int(m.group(2)), text[m.end(1):m.start(2)].strip()
+            if len(m.group(1)) == 4:
+                continue
+            dmy += sep == "." or (a > 12 >= b)
+            mdy += b > 12 >= a and sep != "."
+    decimal: DecimalMark | None = "," if comma > point else "." if point > comma else None
+    order: DateOrder | None = "DMY" if dmy > mdy else "MDY" if mdy > dmy else None
+    if order is None and decimal is not None:  # decimal commas go with day-first dates; points mostly US
+        order = "DMY" if decimal == "," else "MDY"
+    return Convention(decimal, order)

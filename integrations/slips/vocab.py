@@ -1,0 +1,137 @@
+"""The words packing slips use, in the languages our suppliers print them in.
+
+Labels are matched case-insensitively on OCR text, so they tolerate a missing colon or dot
+("Lot-Nr", "LOT NR.", "Lot No:") but not arbitrary spelling; the parser never needs a label
+to find a line, labels only say which value is which.
+"""
+from __future__ import annotations
+
+import re
+
+# Canonical units are the ones the model and Katana rows use: pcs, kg, g, l, m, cases.
+UNIT_SYNONYMS: dict[str, str] = {
+    **dict.fromkeys(["pcs", "pc", "pce", "pces", "piece", "pieces", "ea", "each", "stk", "stck", "stück", "stuck",
+                     "st", "unit", "units", "u", "ud", "uds", "unid", "unidad", "unidades", "pz", "pezzi", "pzi",
+                     "nr", "pièce", "pièces", "x"], "pcs"),
+    **dict.fromkeys(["kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramm", "kilogramos"], "kg"),
+    **dict.fromkeys(["g", "gr", "grs", "gram", "grams", "gramm", "gramos", "grammi"], "g"),
+    **dict.fromkeys(["l", "lt", "ltr", "ltrs", "litre", "litres", "liter", "liters", "litro", "litri", "litros"], "l"),
+    **dict.fromkeys(["m", "mtr", "mtrs", "meter", "meters", "metre", "metres", "metro", "metri", "metros"], "m"),
+    **dict.fromkeys(["cases", "case", "cs", "cse", "ctn", "ctns", "carton", "cartons", "krt", "karton", "kartons",
+                     "box", "boxes", "caja", "cajas", "cj", "ct", "cartone", "cartoni", "colis", "kolli"], "cases"),
+}
+# "u", "x", "st", "nr" and "m" are also ordinary letters/words: only trusted as units right after a number.
+WEAK_UNITS = frozenset({"u", "x", "st", "nr", "m", "g", "l", "ct"})
+
+
+def normalise_unit(word: str) -> str | None:
+    """'Stk.' → 'pcs', 'CTN' → 'cases', 'Ltr' → 'l'; None when the word is not a unit."""
+    if word.strip().rstrip(".") == "I":  # a capital i alone is no word on a slip: OCR's reading of "l"
+        return "l"
+    key = word.strip().strip(".:,;()[]").lower()
+    if key not in UNIT_SYNONYMS and key[:1] in ("i", "|", "1") and len(key) > 1:
+        key = "l" + key[1:]  # OCR reads a lone "l" as I, | or 1: "Itr" is "ltr"
+    return UNIT_SYNONYMS.get(key)
+
+
+def _label(*alternatives: str) -> str:
+    # Not inside a word, and not glued to a code: "LOT589510" is a lot number, "Lot 589510" a label and one.
+    return r"(?<![A-Za-zÀ-ÿ])(?:" + "|".join(alternatives) + r")(?![A-Za-zÀ-ÿ0-9])"
+
+
+_NUM = r"(?:\s*(?:no|nr|n°|nº|n\.?o|n(?=\.)|num|number|nummer|#)\.?)?"  # "Lot No.", "Charge Nr", "Lotto n°"
+LOT_LABEL = re.compile(
+    _label(r"lot[\s\-]*nr\.?", r"lot[\s\-]*no\.?", r"lot" + _NUM, r"batch" + _NUM, r"charge" + _NUM,
+           r"chargen[\s\-]*(?:nr|nummer)\.?", r"ch\.?[\s\-]*b\.?", r"lote" + _NUM, r"lotto" + _NUM,
+           r"partie" + _NUM) + r"\s*[:#.]?\s*", re.I)
+EXP_LABEL = re.compile(
+    _label(r"exp(?:iry|iration|ires)?\.?(?:\s*date)?", r"best\s*before(?:\s*end)?", r"bbd", r"bbe", r"b\.?b\.?",
+           r"use\s*by", r"mhd", r"mindestens\s*haltbar\s*bis", r"haltbar\s*bis", r"verfall(?:sdatum)?",
+           r"vence", r"venc\.?", r"caducidad", r"cad\.?", r"consumir\s*antes\s*de", r"scad\.?(?:enza)?",
+           r"da\s*consumarsi\s*entro", r"dluo", r"ddm", r"dlc", r"à\s*consommer\s*avant") + r"\s*[:.]?\s*", re.I)
+PO_LABEL = re.compile(
+    _label(r"p\.?\s?o\.?" + _NUM, r"purchase\s*order" + _NUM, r"your\s*order" + _NUM, r"customer\s*order" + _NUM,
+           r"order" + _NUM, r"bestell(?:ung|nummer|nr\.?)" + _NUM, r"ihre\s*bestellung" + _NUM,
+           r"pedido" + _NUM, r"su\s*pedido" + _NUM, r"ordine" + _NUM, r"vs\.?\s*ordine" + _NUM,
+           r"commande" + _NUM, r"bon\s*de\s*commande" + _NUM) + r"\s*[:#.]?\s*", re.I)
+DATE_LABEL = re.compile(
+    _label(r"(?:delivery|ship(?:ping|ment)?|dispatch|slip)?\s*date", r"datum", r"liefer\s*datum", r"lieferdatum",
+           r"versanddatum", r"fecha(?:\s*de\s*entrega)?", r"data(?:\s*(?:di\s*)?consegna)?",
+           r"date\s*de\s*livraison", r"dated") + r"\s*[:.]?\s*", re.I)
+ORDER_DATE_LABEL = re.compile(_label(r"order\s*date", r"bestelldatum", r"fecha\s*(?:de\s*)?pedido",
+                                     r"data\s*ordine", r"date\s*de\s*commande"), re.I)
+SUPPLIER_LABEL = re.compile(
+    _label(r"supplier", r"vendor", r"shipper", r"ship\s*from", r"from", r"sold\s*by", r"lieferant", r"absender",
+           r"proveedor", r"remitente", r"fornitore", r"mittente", r"fournisseur", r"expéditeur") + r"\s*[:.]?\s*",
+    re.I)
+# A block addressed to us: the company printed there is the customer, never the supplier.
+SHIP_TO_LABEL = re.compile(
+    _label(r"ship\s*to", r"deliver\s*to", r"delivery\s*address", r"bill\s*to", r"sold\s*to", r"consignee",
+           r"customer", r"lieferadresse", r"lieferanschrift", r"empfänger", r"kunde", r"destinatario",
+           r"dirección\s*de\s*entrega", r"cliente", r"destinataire", r"livrer\s*à", r"client"), re.I)
+TITLE_WORDS = re.compile(
+    _label(r"packing\s*(?:slip|list)", r"delivery\s*(?:note|slip)", r"dispatch\s*note", r"lieferschein",
+           r"albar[aá]n", r"nota\s*de\s*entrega", r"documento\s*di\s*trasporto", r"d\.?d\.?t\.?",
+           r"bolla\s*di\s*consegna", r"bon\s*de\s*livraison", r"bordereau\s*de\s*livraison", r"page"), re.I)
+# Rows from here on are the slip's footer, not goods.
+FOOTER_WORDS = re.compile(
+    _label(r"total", r"totals", r"summe", r"gesamt", r"gesamtgewicht", r"totale", r"totale\s*colli", r"signature",
+           r"received\s*by", r"unterschrift", r"firma", r"signé", r"gross\s*weight", r"net\s*weight",
+           r"bruttogewicht", r"peso", r"poids", r"packages", r"colli", r"bultos", r"thank\s*you",
+           r"vielen\s*dank", r"gracias", r"grazie", r"merci"), re.I)
+COMPANY_SUFFIX = re.compile(
+    r"(?<![A-Za-z])(?:gmbh|ag|kg|ltd|limited|inc|llc|plc|co|corp|s\.?\s?l\.?|s\.?\s?a\.?|s\.?\s?r\.?\s?l\.?|"
+    r"s\.?p\.?a\.?|sarl|sas|bv|nv|oy|ab)\.?(?![A-Za-z])", re.I)
+
+# Column headings of the goods table, by what the column holds.
+COLUMN_WORDS: dict[str, re.Pattern[str]] = {
+    "pos": re.compile(_label(r"pos\.?", r"#", r"line", r"no\.", r"nr\.", r"n°", r"riga"), re.I),
+    "sku": re.compile(_label(r"sku", r"item(?:\s*(?:no\.?|code|#))?", r"art(?:ikel)?\.?[\s\-]*nr\.?", r"artikel",
+                             r"article", r"code", r"codice", r"c[oó]digo", r"cod\.", r"ref\.?", r"réf\.?", r"referencia",
+                             r"part\s*(?:no\.?|number)", r"product\s*code", r"material"), re.I),
+    "description": re.compile(_label(r"description", r"desc\.?", r"bezeichnung", r"artikelbezeichnung",
+                                     r"descripci[oó]n", r"descrizione", r"d[ée]signation", r"product", r"produkt",
+                                     r"producto", r"prodotto", r"produit", r"goods", r"ware"), re.I),
+    "quantity": re.compile(_label(r"qty\.?(?:\s*shipped)?", r"quantity", r"shipped", r"menge", r"anzahl",
+                                  r"cantidad", r"cant\.?", r"q\.?\s?t[àa]\.?", r"quantit[àa]", r"qt[ée]\.?",
+                                  r"quantit[ée]"), re.I),
+    "unit": re.compile(_label(r"unit", r"uom", r"u/m", r"u\.m\.", r"einheit", r"me", r"ud\.?", r"unidad",
+                              r"um", r"unit[ée]"), re.I),
+    "lot": re.compile(_label(r"lot(?:[\s\-]*(?:no|nr)\.?)?", r"n[°º]\s*lot", r"batch(?:\s*no\.?)?", r"charge(?:n[\s\-]*nr\.?)?",
+                             r"lote", r"lotto"), re.I),
+    "expiry": re.compile(_label(r"exp(?:iry|\.)?(?:\s*date)?", r"best\s*before", r"bbd", r"bbe", r"mhd",
+                                r"use\s*by", r"vence", r"caducidad", r"scad(?:enza|\.)?", r"dluo", r"ddm", r"dlc",
+                                r"verfall(?:sdatum)?"), re.I),
+}
+
+
+DOC_NUMBER_LABEL = re.compile(
+    _label(r"(?:delivery\s*)?note" + _NUM, r"slip" + _NUM, r"shipment" + _NUM, r"beleg[\s\-]*nr\.?",
+           r"lieferschein[\s\-]*nr\.?", r"albar[aá]n" + _NUM, r"ddt" + _NUM, r"bl\s*n[°º.]"), re.I)
+_LABELS_GLUED = (LOT_LABEL, EXP_LABEL, PO_LABEL, DATE_LABEL, SHIP_TO_LABEL, SUPPLIER_LABEL, DOC_NUMBER_LABEL,
+                 TITLE_WORDS)
+_CONFUSIONS = (
+    (re.compile(r"(?<![0-9])0(?=[a-zà-ÿ]{2,})"), "O"),  # "0rder", "0livar": a zero never starts a word
+    (re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])"), "O"),  # "L0T581205", "B0X-3086"
+    (re.compile(r"(?<![0-9A-Za-z])0(?=[A-Z]+(?:[-\s]|$))"), "O"),  # "0IL-8556"
+    (re.compile(r"(?<![0-9A-Za-z][A-Za-z])(?<=[A-Z])0(?=[-:\s]|$)"), "O"),  # "P0-73087", not "AB0-1"
+    (re.compile("："), ":"),
+)
+
+
+def unglue(text: str) -> str:
+    """Undo what OCR does to slips: dropped spaces across wide gaps ('CHC-6152Zartbitter',
+    '1.952,7 kgCharge: L1') and O read as 0 inside words ('L0T', 'B0X', '0rder').
+
+    A digit followed by a capitalised word, or any letter followed by a capitalised label, is a seam.
+    """
+    for pattern, replacement in _CONFUSIONS:
+        text = pattern.sub(replacement, text)
+    text = re.sub(r"(?<=\d)(?=[A-ZÀ-Ý][a-zà-ÿ]{2,})|(?<=[a-zà-ÿ]{2})(?=\d)", " ", text)
+    out, last = [], 0
+    for m in re.finditer(r"(?<=[A-Za-zà-ÿ0-9.%])(?=[A-ZÀ-Ý])", text):
+        if any((hit := label.match(text[m.start():])) and len(hit.group().strip()) >= 3 for label in _LABELS_GLUED):
+            out.append(text[last:m.start()])
+            last = m.start()
+    out.append(text[last:])
+    return " ".join(part for part in out)

@@ -1,0 +1,83 @@
+"""The offline reader end to end: generated slips through real OCR (rapidocr + onnxruntime), no network.
+
+OCR costs a few CPU seconds per slip, so this file reads three slips in all (≈10–15 s on two cores).
+"""
+from __future__ import annotations
+
+import asyncio
+import io
+import socket
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("rapidocr", reason="offline OCR not installed (pip install rapidocr onnxruntime)")
+
+from bot.slips.accuracy import run  # noqa: E402
+from bot.slips.corpus import make_corpus, make_truth  # noqa: E402
+from bot.slips.render import render  # noqa: E402
+from integrations.slips import ocr  # noqa: E402
+from integrations.slips.offline import OfflineSlipReader  # noqa: E402
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Any attempt to reach another host (a model download) fails the test; loopback stays usable."""
+    attempts: list[object] = []
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and (host.startswith("127.") or host in ("::1", "localhost")):
+            return real_connect(self, address)
+        attempts.append(address)
+        raise OSError("network is off in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    return attempts
+
+
+async def test_a_photographed_slip_is_read_offline_while_the_loop_keeps_serving(no_network: list[object]) -> None:
+    ocr._engine = None  # build the engine under the network guard: its models must come from the wheel
+    truth = make_truth(5, degraded=True)  # German list slip, turned, blurred, noisy, JPEG
+    image, media_type = render(truth)
+    assert media_type == "image/jpeg"
+    ticks = 0
+
+    async def heartbeat() -> None:  # stands in for Slack requests the bot must keep acknowledging
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.05)
+            ticks += 1
+
+    beating = asyncio.create_task(heartbeat())
+    try:
+        slip = await OfflineSlipReader().read(image)
+    finally:
+        beating.cancel()
+    assert ticks >= 10, "OCR blocked the event loop"
+    assert no_network == []
+    assert slip.reader == "offline" and slip.po_number.value == truth.po_number
+    read = [(l.sku.value, l.quantity.value, l.unit.value, l.lot.value, l.expiry.value) for l in slip.lines]
+    assert read == [(t.sku, t.quantity, t.unit, t.lot, t.expiry) for t in truth.lines]
+
+
+def test_the_accuracy_command_prints_its_table(tmp_path: Path) -> None:
+    out = io.StringIO()
+    tallies = run(2, tmp_path, stream=out)  # a clean and a degraded US table slip
+    table = out.getvalue()
+    for row in ("lines fully correct", "  quantity", "  lot", "po_number", "seconds per image"):
+        assert row in table
+    assert "clean" in table.splitlines()[0] and "degraded" in table.splitlines()[0]
+    assert len(list(tmp_path.glob("*.json"))) == 2 and len(list(tmp_path.glob("slip-*g"))) == 2
+    clean, degraded = tallies["clean"], tallies["degraded"]
+    assert clean.slips == degraded.slips == 1
+    assert clean.lines_correct / clean.lines >= 0.9 and degraded.lines_correct / degraded.lines >= 0.8
+
+
+def test_the_corpus_is_deterministic_and_balanced() -> None:
+    first, again = make_truth(3, degraded=True), make_truth(3, degraded=True)
+    assert first == again
+    samples = make_corpus(2)
+    assert [s.truth.degraded for s in samples] == [False, True]
+    assert {make_truth(i, degraded=False).layout for i in range(0, 16, 2)} == {"table", "twocol", "list", "inline"}
