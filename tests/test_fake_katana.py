@@ -113,9 +113,9 @@ async def test_operators_can_be_served_wrapped(katana: httpx.AsyncClient, fake: 
 
 
 async def test_unmodelled_endpoint_is_reported(katana: httpx.AsyncClient, fake: FakeKatana) -> None:
-    answer = await katana.get("/purchase_orders")
+    answer = await katana.get("/stock_adjustments")
     assert answer.status_code == 404
-    assert fake.server_errors == ["the Katana sandbox does not model GET /purchase_orders"]
+    assert fake.server_errors == ["the Katana sandbox does not model GET /stock_adjustments"]
     fake.server_errors.clear()
 
 

@@ -40,7 +40,7 @@ def spec_validator(required: bool) -> SpecValidator | None:
 def sandbox_settings(slack: FakeSlack, katana: FakeKatana, **overrides: Any) -> Settings:
     values: dict[str, Any] = dict(
         slack_bot_token=slack.bot_token, slack_signing_secret=SIGNING_SECRET, slack_app_token=None,
-        slack_api_url=slack.api_url, floor_channel=FLOOR, katana_api_key=katana.api_key,
+        slack_api_url=slack.api_url, slack_files_url=slack.base_url, floor_channel=FLOOR, katana_api_key=katana.api_key,
         katana_base_url=katana.base_url, katana_webhook_token=WEBHOOK_TOKEN, mongodb_uri=None,
         host="127.0.0.1", log_level="WARNING")  # the harness binds an ephemeral port itself
     values.update(overrides)

@@ -23,6 +23,7 @@ from . import katana_floor as floor
 from .katana_http import VALIDATION_MESSAGE, ApiAnswer, KatanaError, dumps, qty
 from .katana_reads import READ_ROUTES, ApiCall, Handler
 from .katana_state import RESOURCE_PATHS, KatanaBooks
+from .katana_trade import TRADE_ROUTES
 from .katana_webhooks import WebhookSender, payload
 from .katana_writes import WRITE_ROUTES, create_batch, register_webhook
 from .openapi_check import SpecValidator
@@ -72,7 +73,7 @@ class _Router:
         return None
 
 
-ROUTER = _Router([*READ_ROUTES, *WRITE_ROUTES])
+ROUTER = _Router([*READ_ROUTES, *WRITE_ROUTES, *TRADE_ROUTES])
 
 
 class FakeKatana(KatanaBooks):

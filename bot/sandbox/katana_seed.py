@@ -11,6 +11,7 @@ from typing import Any
 
 from . import katana_floor as floor
 from .katana_state import KatanaBooks
+from .katana_trade import seed_trade
 
 CENTRAL_KITCHEN_ID = 11
 FBA_LOCATION_ID = 12
@@ -82,6 +83,9 @@ def seed_kitchen(books: KatanaBooks) -> None:
     _materials(books)
     _stock(books)
     _sales_order(books)
+    seed_trade(books, kitchen_id=CENTRAL_KITCHEN_ID, soup_variant_id=SOUP_VARIANT_ID,  # suppliers, POs, SO-8
+               chili_variant_id=CHILI_VARIANT_ID, customer_id=CUSTOMER_ID,
+               materials={sku: variant_id for _, variant_id, _, _, sku, _ in MATERIALS})
     floor.open_manufacturing_order(
         books, mo_id=MO101_ID, order_no="MO-101", variant_id=SOUP_VARIANT_ID, planned_quantity=120,
         location_id=CENTRAL_KITCHEN_ID, sales_order_id=SO7_ID, sales_order_row_id=SO7_ROW_ID,

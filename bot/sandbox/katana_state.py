@@ -50,6 +50,12 @@ class KatanaBooks:
         self.product_operation_rows: dict[int, dict] = {}
         self.bom_rows: dict[int, dict] = {}
         self.inventory: dict[tuple[int, int], Decimal] = {}
+        # buying and shipping (katana_trade.py): suppliers, purchase orders, fulfilments, transfers
+        self.suppliers: dict[int, dict] = {}
+        self.purchase_orders: dict[int, dict] = {}
+        self.purchase_order_rows: dict[int, dict] = {}
+        self.fulfillments: dict[int, dict] = {}
+        self.stock_transfers: dict[int, dict] = {}
 
     # --- plumbing ------------------------------------------------------------------------------
 

@@ -1,0 +1,186 @@
+"""/receive, stage by stage.
+
+open:    "Loading…" → the photo modal (an optional PO and one file)
+photo:   ack with "Reading the packing slip…" → download (Slack file hosts only, images only, ≤ 10 MB)
+         → read → match to an open PO → the confirmation view (a refused file says why; nothing changes)
+confirm: field errors, or the view again (another PO chosen, an over-receipt that needs a choice),
+         or a durable floor action: batches, the PO receipt, the receipt kept for audit.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable
+
+from slack_sdk.errors import SlackApiError
+
+from commands import cards
+from commands.context import Floor
+from commands.fields import Form
+from commands.forms import FloorCommand
+from commands.receiving.confirm import read_confirmation
+from commands.receiving.matching import PoChoice, PoRow, rank_orders, suggested_order
+from commands.receiving.service import READ_PATIENCE_SECONDS, Receiving
+from commands.receiving.state import PhotoRef, ReceiveState, entries_for
+from commands.receiving.views import TITLE, confirm_view, photo_view, reading_view, refused_view
+from commands.recording import Recorder
+from commands.trade_outcome import AckClock
+from integrations.katana.errors import KatanaError
+from integrations.katana.purchasing import PurchasingService, open_rows, supplier_name
+from integrations.katana.stock import StockService
+from integrations.slack_files import FileRefused
+from integrations.slips import SlipImageError
+from models.base import utcnow
+from models.receipts import DraftRepository, ModalDraft
+from models.tasks import ProductionTask
+
+log = logging.getLogger(__name__)
+Ack = Callable[..., Awaitable[None]]
+RECEIVE_PLAN = ("load_purchase_order", "ensure_receipt_batches", "receive_purchase_order", "keep_receipt")
+
+
+def shared_flow() -> Any:
+    # commands.flow imports the registry, which imports this module: take it at call time.
+    from commands import flow
+
+    return flow
+
+
+def drafts(floor: Floor) -> DraftRepository:
+    return DraftRepository(floor.store.db)
+
+
+async def open_receive(floor: Floor, command: FloorCommand, *, trigger_id: str, channel_id: str | None,
+                       task: ProductionTask | None = None) -> None:
+    opened = await floor.slack.views_open(trigger_id=trigger_id, view=cards.message_view(
+        TITLE, ":hourglass_flowing_sand: Loading open purchase orders from Katana…"))
+    try:
+        orders = await PurchasingService(floor.katana.client).open_purchase_orders()
+        view = photo_view(orders, {o.id: supplier_name(o) for o in orders}, channel_id=channel_id)
+    except KatanaError as exc:
+        view = cards.message_view(TITLE, f":warning: Can't load the open purchase orders: {exc.user_message}",
+                                  footer="Nothing was received. Try again in a minute.")
+    await floor.slack.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"], view=view)
+
+
+async def on_photo(floor: Floor, receiving: Receiving, ack: Ack, body: dict[str, Any]) -> None:
+    view, user = body["view"], (body.get("user") or {}).get("id", "")
+    if not await floor.permissions.allows(user, "receive"):
+        await ack(response_action="errors", errors={"photo": floor.permissions.refusal("receive")})
+        return
+    metadata = shared_flow().read_metadata(view)
+    values = (view.get("state") or {}).get("values") or {}
+    files = ((values.get("photo") or {}).get("photo") or {}).get("files") or []
+    po = Form(values).raw("po")
+    if len(files) != 1 or not isinstance(files[0], dict):
+        await ack(response_action="errors", errors={"photo": "Attach one photo of the packing slip."})
+        return
+    if po is not None and str(po) not in {str(p) for p in metadata.get("pos") or []}:
+        await ack(response_action="errors", errors={"po": "That purchase order is not open any more."})
+        return
+    draft, created = await drafts(floor).create(ModalDraft(
+        _id=shared_flow().submission_key(view), kind="receive", user_id=user, channel_id=metadata.get("ch"),
+        view_id=view["id"], status="reading", data={"po_hint": int(po) if po else None},
+        created_at=utcnow(), updated_at=utcnow()))
+    await ack(response_action="update", view=reading_view())
+    if created:  # a re-sent submission reads the slip once
+        floor.jobs.spawn(read_slip(floor, receiving, draft, files[0], AckClock()), name=f"read slip {draft.id}")
+
+
+async def read_slip(floor: Floor, receiving: Receiving, draft: ModalDraft, file: dict[str, Any], clock: AckClock) -> None:
+    try:
+        view = await confirmation_for(floor, receiving, draft, file)
+    except FileRefused as refusal:
+        await drafts(floor).save(draft.id, status="refused", problem=str(refusal))
+        view = refused_view(str(refusal))
+    await clock.landed()
+    try:
+        await floor.slack.views_update(view_id=str(draft.view_id), view=view)
+    except SlackApiError as exc:
+        log.info("the /receive confirmation could not be shown (closed?): %s", exc.response.get("error"))
+
+
+async def confirmation_for(floor: Floor, receiving: Receiving, draft: ModalDraft, file: dict[str, Any]) -> dict[str, Any]:
+    if receiving.reader is None:
+        raise FileRefused("This bot cannot read packing slips yet (no slip reader is installed).")
+    photo = await receiving.files.download_photo(file)
+    try:
+        slip = await receiving.reader.read(photo.content, patience=READ_PATIENCE_SECONDS)
+    except SlipImageError as exc:  # not a usable photo after all; its message is for floor staff
+        raise FileRefused(str(exc)) from None
+    except Exception:  # noqa: BLE001 — any reader failure: say so plainly, change nothing
+        log.exception("reading packing slip %s failed", file.get("id"))
+        raise FileRefused("The photo could not be read. Take it again, flat and in good light.") from None
+    if not slip.lines:
+        raise FileRefused("No item lines could be read on that photo. Take it again, flat and in good light.")
+    try:
+        orders = await open_orders(floor)
+    except KatanaError as exc:
+        raise FileRefused(f"Can't load the open purchase orders: {exc.user_message}") from None
+    state = ReceiveState(photo=PhotoRef(file_id=str(file.get("id") or ""), name=str(file.get("name") or "")[:100]),
+                         slip=slip, orders=orders, ranking=rank_orders(slip, orders))
+    choose_order(state, draft.data.get("po_hint"))
+    await drafts(floor).save(draft.id, status="ready", state=state.dump(),
+                             suggested_rows=[e.row_id for e in state.entries])
+    return confirm_view(state, draft_id=draft.id, channel_id=draft.channel_id)
+
+
+def choose_order(state: ReceiveState, po_hint: int | None) -> None:
+    """The operator's PO if they chose one, else the slip's printed number or a clear best match."""
+    best = suggested_order(state.ranking)
+    if po_hint and any(o.po_id == po_hint for o in state.orders):
+        state.po_id, state.note = po_hint, "You chose this PO."
+    elif best is not None:
+        state.po_id = best.po_id
+        state.note = f"Matched by {best.reason}." if best.printed else f"Best match ({best.reason}): check it."
+    else:
+        state.note = "No open PO clearly matches this slip: choose it."
+    state.entries = entries_for(state.lines, state.order)
+
+
+async def open_orders(floor: Floor) -> list[PoChoice]:
+    orders = await PurchasingService(floor.katana.client).open_purchase_orders()
+    rows = [(o, r) for o in orders for r in open_rows(o) if r.variant_id]
+    items = await StockService(floor.katana.client).items({r.variant_id for _, r in rows if r.variant_id})
+    choices = []
+    for order in orders:
+        po_rows = [PoRow(row_id=r.id, variant_id=int(r.variant_id), sku=items[r.variant_id].sku or "",
+                         name=items[r.variant_id].name, codes=items[r.variant_id].supplier_item_codes,
+                         remaining=r.quantity, uom=items[r.variant_id].uom, tracked=items[r.variant_id].batch_tracked)
+                   for o, r in rows if o.id == order.id and r.variant_id in items]
+        choices.append(PoChoice(po_id=order.id, order_no=order.order_no, supplier=supplier_name(order),
+                                location_id=order.location_id, rows=po_rows))
+    return choices
+
+
+async def submit_receive(floor: Floor, recorder: Recorder, command: FloorCommand, ack: Ack, body: dict[str, Any]) -> None:
+    view, user = body["view"], (body.get("user") or {}).get("id", "")
+    metadata = shared_flow().read_metadata(view)
+    draft = await drafts(floor).get(str(metadata.get("draft") or ""))
+    if draft is None or draft.kind != "receive" or draft.user_id != user or "state" not in draft.data:
+        await ack(response_action="update", view=refused_view("This confirmation has expired: start /receive again."))
+        return
+    action_id = shared_flow().submission_key(view)
+    if draft.action_id not in (None, action_id):
+        await ack(response_action="update", view=cards.message_view(TITLE, "This packing slip was already received."))
+        return
+    state = ReceiveState.model_validate(draft.data["state"])
+    form = Form((view.get("state") or {}).get("values") or {})
+    inputs = {b.get("block_id") for b in view.get("blocks") or [] if b.get("type") == "input"}
+    outcome = read_confirmation(form, state, inputs, draft.data.get("suggested_rows") or [])
+    if form.errors:
+        await ack(response_action="errors", errors=form.errors.errors)
+        return
+    if outcome is None:  # shown again: another PO, or an over-receipt that needs a choice
+        await drafts(floor).save(draft.id, state=state.dump())
+        await ack(response_action="update", view=confirm_view(state, draft_id=draft.id, channel_id=draft.channel_id))
+        return
+    action = shared_flow().new_action(command, body, {**outcome, "draft": draft.id}, metadata)
+    if not await drafts(floor).claim(draft.id, action.id):
+        await ack(response_action="update", view=cards.message_view(TITLE, "This packing slip was already received."))
+        return
+    action, created = await floor.store.actions.create(action)
+    await ack(response_action="update", view=cards.message_view(
+        TITLE, ":hourglass_flowing_sand: Receiving in Katana…",
+        footer="You can close this; you'll get a confirmation in the channel."))
+    if created:
+        floor.jobs.spawn(recorder.record(action.id), name=f"record {action.id}")

@@ -1,0 +1,145 @@
+"""The /receive modals: the photo, "Reading the packing slip…", and the confirmation of what was read.
+
+Everything read off a slip is shown in plain_text (labels, hints, option texts) or escaped mrkdwn, so a
+slip cannot mention people, post links or format the modal: text in a photo is data.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from slack_sdk.models.blocks import (Block, CheckboxesElement, DatePickerElement, InputBlock, Option,
+                                     RadioButtonsElement, StaticSelectElement)
+from slack_sdk.models.blocks.block_elements import FileInputElement
+
+from commands import cards
+from commands.forms import code_input, quantity_input
+from commands.receiving.matching import PoChoice
+from commands.receiving.state import MAX_LINES, ReceiveState, doubtful_fields, room_left
+from integrations.katana.models import PurchaseOrder
+from models.packing_slip import Read, SlipLine
+
+TITLE = "Receive goods"
+PHOTO_CALLBACK = "receive_photo"
+CONFIRM_CALLBACK = "receive_form"
+PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic"]
+SKIP = "skip"
+UNSURE = " ⚠ check"
+
+
+def escape(text: Any) -> str:
+    """Slack mrkdwn control characters out of text read off a slip."""
+    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def amount(value: Decimal | None) -> str:
+    return "?" if value is None else f"{value.normalize():f}"
+
+
+def photo_view(orders: list[PurchaseOrder], supplier_names: dict[int, str], *, channel_id: str | None) -> dict[str, Any]:
+    options = [Option(value=str(o.id), text=" · ".join(p for p in (o.order_no, supplier_names.get(o.id)) if p)[:75])
+               for o in orders[:100]]
+    blocks: list[Block] = []
+    if options:
+        blocks.append(InputBlock(block_id="po", label="Purchase order", optional=True,
+                                 hint="Leave empty: the PO number and supplier are read from the slip.",
+                                 element=StaticSelectElement(action_id="po", options=options, placeholder="Any open PO")))
+    blocks.append(InputBlock(block_id="photo", label="Photo of the packing slip",
+                             hint="One photo, flat and in good light (JPG, PNG, WEBP or HEIC, up to 10 MB).",
+                             element=FileInputElement(action_id="photo", filetypes=PHOTO_TYPES, max_files=1)))
+    metadata = {"ch": channel_id, "pos": [o.id for o in orders[:100]]}
+    return cards.modal(TITLE, blocks, callback_id=PHOTO_CALLBACK, submit="Read slip", close="Cancel", metadata=metadata)
+
+
+def reading_view() -> dict[str, Any]:
+    return cards.message_view(TITLE, ":hourglass_flowing_sand: Reading the packing slip…",
+                              footer="This takes a few seconds. Nothing is received until you confirm.")
+
+
+def refused_view(reason: str) -> dict[str, Any]:
+    return cards.message_view(TITLE, f":warning: {escape(reason)}",
+                              footer="Nothing was received. Try /receive again with a photo of the slip.")
+
+
+def slip_summary(state: ReceiveState) -> Block:
+    slip = state.slip
+    parts = [f"*Packing slip* from *{escape(slip.supplier.value) or 'an unknown supplier'}*{mark(slip.supplier)}"]
+    if slip.po_number.value:
+        parts.append(f"PO number on the slip: {escape(slip.po_number.value)}{mark(slip.po_number)}")
+    if slip.slip_date.value:
+        parts.append(f"dated {slip.slip_date.value}{mark(slip.slip_date)}")
+    reader = "read by the vision model" if slip.reader == "anthropic" else "read offline"
+    return cards.text(" · ".join(parts) + f"\n_{reader}; fields marked ⚠ were hard to read: check them._")
+
+
+def mark(read: Read[Any]) -> str:
+    return UNSURE if read.doubtful else ""
+
+
+def po_select(state: ReceiveState) -> InputBlock:
+    ranked = [r.po_id for r in state.ranking]
+    ordered = sorted(state.orders, key=lambda o: (ranked.index(o.po_id) if o.po_id in ranked else len(ranked), -o.po_id))
+    options = [Option(value=str(o.po_id), text=o.label) for o in ordered[:100]]
+    initial = next((o for o in options if o.value == str(state.po_id)), None)
+    return InputBlock(block_id="po", label="Purchase order", hint=state.note[:150] or None, element=StaticSelectElement(
+        action_id="po", options=options, initial_option=initial, placeholder="Choose the PO"))
+
+
+def line_label(index: int, line: SlipLine) -> str:
+    what = " ".join(str(p) for p in (line.sku.value, line.description.value) if p) or "(unreadable item)"
+    unit = f" {line.unit.value}" if line.unit.value else ""
+    return f"Line {index}: {what} — {amount(line.quantity.value)}{unit} on the slip"[:150]
+
+
+def row_select(index: int, line: SlipLine, order: PoChoice | None, row_id: int | None) -> InputBlock:
+    options = [Option(value=str(r.row_id), text=r.label[:75]) for r in (order.rows if order else [])][:99]
+    options.append(Option(value=SKIP, text="Not on this PO — don't receive it"))
+    initial = next((o for o in options if o.value == str(row_id)), options[-1])
+    return InputBlock(block_id=f"row_{index}", label=line_label(index, line), element=StaticSelectElement(
+        action_id=f"row_{index}", options=options, initial_option=initial))
+
+
+def line_blocks(state: ReceiveState, index: int, room: Decimal | None) -> list[Block]:
+    line, entry = state.lines[index - 1], state.entries[index - 1]
+    order = state.order
+    row = order.row(entry.row_id) if order else None
+    blocks: list[Block] = [row_select(index, line, order, entry.row_id)]
+    quantity = quantity_input(f"qty_{index}", f"Quantity received{mark(line.quantity)}"[:150], initial=entry.quantity,
+                              hint=f"{amount(room)} {row.uom or ''} left on {order.order_no}".strip() if row and order else None)
+    quantity.optional = True  # a line that is not received needs none
+    lot = code_input(f"lot_{index}", f"Lot / batch{mark(line.lot)}", initial=entry.lot, optional=True, max_length=40)
+    expiry = InputBlock(block_id=f"exp_{index}", label=f"Best before{mark(line.expiry)}", optional=True,
+                        element=DatePickerElement(action_id=f"exp_{index}",
+                                                  initial_date=entry.expiry.isoformat() if entry.expiry else None))
+    blocks += [quantity, lot, expiry]
+    unsure = doubtful_fields(line)
+    if unsure:
+        checked = Option(value="checked", text=f"I checked the {', '.join(unsure)} against the slip"[:75])
+        blocks.append(InputBlock(block_id=f"ok_{index}", label=f"Line {index}: hard to read", optional=True,
+                                 element=CheckboxesElement(action_id=f"ok_{index}", options=[checked],
+                                                           initial_options=[checked] if entry.checked else None)))
+    if row and order and room is not None and entry.quantity is not None and entry.quantity > room:
+        blocks.append(over_choice(index, entry.quantity, room, order.order_no, entry.over))
+    return blocks
+
+
+def over_choice(index: int, quantity: Decimal, room: Decimal, order_no: str, chosen: str | None) -> InputBlock:
+    options = [Option(value="left", text=f"Only the {amount(room)} still on {order_no}"[:75]),
+               Option(value="all", text=f"All {amount(quantity)}: more than ordered"[:75])]
+    initial = next((o for o in options if o.value == chosen), None)
+    return InputBlock(block_id=f"over_{index}", label=f"Line {index} is more than {order_no} has left",
+                      element=RadioButtonsElement(action_id=f"over_{index}", options=options, initial_option=initial))
+
+
+def confirm_view(state: ReceiveState, *, draft_id: str, channel_id: str | None) -> dict[str, Any]:
+    blocks: list[Block] = [slip_summary(state)]
+    if state.banner:
+        blocks.append(cards.text(f":warning: {state.banner}"))
+    blocks.append(po_select(state))
+    if len(state.slip.lines) > MAX_LINES:
+        blocks.append(cards.note(f"The slip has {len(state.slip.lines)} lines; the first {MAX_LINES} are shown. "
+                                 "Receive the others in Katana."))
+    for index, room in enumerate(room_left(state), start=1):
+        blocks += line_blocks(state, index, room)
+    metadata = {"ch": channel_id, "draft": draft_id, "po": state.po_id}
+    return cards.modal(TITLE, blocks, callback_id=CONFIRM_CALLBACK, submit="Receive", close="Cancel", metadata=metadata)
