@@ -13,6 +13,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.alerts import Alerts
 from bot.alerts.messages import ACK_ACTION, SNOOZE_ACTIONS, alerts_list
 from commands import floor as floor_command
+from commands import flow
 from commands.context import Floor
 from models.base import utcnow
 
@@ -30,7 +31,7 @@ def floor_handler(floor: Floor, alerts: Alerts) -> Any:
     async def on_floor(ack: Any, body: dict[str, Any], respond: Any) -> None:
         verb, argument = floor_command.parse(body.get("text", ""))
         if verb == "help":
-            await ack(text=floor_command.HELP)
+            await ack(**flow.floor_help(floor_command.HELP))  # every command, two lines each
             return
         if not await floor.permissions.allows(body.get("user_id", ""), "floor"):
             await ack(text=floor.permissions.refusal("floor"))

@@ -9,12 +9,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from commands import cards, flow, supervision
+from commands import cards, flow, supervision, timers
+from commands import undo as author_undo  # `undo` below is the supervisors' decision
 from commands.cards import RECORD_TASK_ACTION
 from commands.context import Floor
 from commands.recording import Recorder
 from commands.registry import COMMANDS
-from models.tasks import PRODUCTION_STAGES
 
 log = logging.getLogger(__name__)
 
@@ -24,19 +24,22 @@ def register_floor_commands(app: AsyncApp, floor: Floor, recorder: Recorder) -> 
         app.command(f"/{command.name}")(slash_handler(floor, command))
         app.view(command.callback_id)(submit_handler(floor, recorder, command))
     app.action(RECORD_TASK_ACTION)(task_button_handler(floor))
+    timers.register(app, floor)  # Start / Pause / Block on task messages and in App Home
+    author_undo.register(app, floor)  # the author's Undo on confirmations
     register_decisions(app, floor, recorder)
 
 
 def slash_handler(floor: Floor, command: Any) -> Any:
     async def on_slash(ack: Any, body: dict[str, Any]) -> None:
         if (body.get("text") or "").strip().lower() == "help":
-            await ack(text=f"*/{command.name}* — {command.help}")  # ephemeral, in the HTTP response
+            await ack(**flow.help_message(command.name))  # ephemeral, in the HTTP response
             return
         if not await floor.permissions.allows(body.get("user_id", ""), command.name):
             await ack(text=floor.permissions.refusal(command.name))  # only they see it
             return
         await ack()
-        await flow.open_form(floor, command, trigger_id=body["trigger_id"], channel_id=body.get("channel_id"))
+        opener = command.extra.get("open", flow.open_form)  # /ship, /receive open their own first stage
+        await opener(floor, command, trigger_id=body["trigger_id"], channel_id=body.get("channel_id"))
     return on_slash
 
 
@@ -44,9 +47,10 @@ def submit_handler(floor: Floor, recorder: Recorder, command: Any) -> Any:
     async def on_submit(ack: Any, body: dict[str, Any]) -> None:
         # Checked again here: a submission can be replayed or crafted without the slash command.
         if not await floor.permissions.allows((body.get("user") or {}).get("id", ""), command.name):
-            await ack(response_action="errors", errors={"mo": floor.permissions.refusal(command.name)})
+            first = next((b.get("block_id") for b in body["view"].get("blocks") or [] if b.get("type") == "input"), "mo")
+            await ack(response_action="errors", errors={first: floor.permissions.refusal(command.name)})
             return
-        await flow.submit(floor, recorder, command, ack, body)
+        await command.extra.get("submit", flow.submit)(floor, recorder, command, ack, body)
     return on_submit
 
 
@@ -56,14 +60,16 @@ def task_button_handler(floor: Floor) -> Any:
         task = await floor.store.tasks.get(str(body["actions"][0].get("value")))
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         user = (body.get("user") or {}).get("id")
-        if task is None or task.kind not in PRODUCTION_STAGES or not task.is_open:
+        if task is None or task.kind not in COMMANDS or not task.is_open:  # SHIP tasks open /ship
             state = "no longer exists" if task is None else f"for {task.mo_order_no} is already {task.status}"
             await tell_privately(floor, channel, user, f"That task {state}.")
             return
         if not await floor.permissions.allows(user or "", task.kind):
             await tell_privately(floor, channel, user, floor.permissions.refusal(task.kind))
             return
-        await flow.open_form(floor, COMMANDS[task.kind], trigger_id=body["trigger_id"], channel_id=channel, task=task)
+        command = COMMANDS[task.kind]
+        opener = command.extra.get("open", flow.open_form)
+        await opener(floor, command, trigger_id=body["trigger_id"], channel_id=channel, task=task)
     return on_record_task
 
 
@@ -78,8 +84,7 @@ async def tell_privately(floor: Floor, channel: str | None, user: str | None, te
 
 def register_decisions(app: AsyncApp, floor: Floor, recorder: Recorder) -> None:
     """Supervisors' Retry / Cancel → Undo or Keep on floor actions that need a decision."""
-    async def decide(ack: Any, body: dict[str, Any], choice: str) -> None:
-        await ack()
+    async def decide(body: dict[str, Any], choice: str) -> None:
         user = (body.get("user") or {}).get("id", "")
         channel, ts = message_ref(body)
         if not await floor.permissions.allows(user, "floor"):
@@ -95,7 +100,9 @@ def register_decisions(app: AsyncApp, floor: Floor, recorder: Recorder) -> None:
 
     def listener(choice: str) -> Any:
         async def on_decision(ack: Any, body: dict[str, Any]) -> None:
-            await decide(ack, body, choice)
+            # A tracked job: shutdown (and the scenario tests' settle) waits for the decision's Katana work.
+            floor.jobs.spawn(decide(body, choice), name=f"decision {choice}")
+            await ack()
         return on_decision
 
     for choice in DECISIONS:

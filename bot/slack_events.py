@@ -1,4 +1,4 @@
-"""Slack Events API: retries deduplicated, and the App Home tab.
+"""Slack Events API: retries deduplicated, and the App Home tab (bot/home.py).
 
 Slack re-sends an event (with `X-Slack-Retry-Num`) when our answer was slow or lost, and Bolt
 does not deduplicate; the event id is stored with a unique key so each event is handled once.
@@ -11,20 +11,18 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
-from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
-from commands import cards
-from commands.cards import RECORD_TASK_ACTION
+from bot import home
 from commands.context import Floor
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
-HOME_TASKS = 20  # a phone screen's worth; the channel has the rest
 
 
 def register_events(app: AsyncApp, floor: Floor) -> None:
     app.middleware(dedupe_event_retries(floor))
-    app.event("app_home_opened")(home_handler(floor))
+    app.event("app_home_opened")(home.home_handler(floor))
+    floor.on_recorded.append(home.refresh_after_recording(floor))
 
 
 def dedupe_event_retries(floor: Floor) -> Any:
@@ -39,24 +37,3 @@ def dedupe_event_retries(floor: Floor) -> Any:
         await next()
         return None
     return once_per_event
-
-
-def home_handler(floor: Floor) -> Any:
-    async def on_home_opened(event: dict[str, Any]) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        tasks = await floor.store.tasks.open_tasks(limit=HOME_TASKS)
-        await floor.slack.views_publish(user_id=event["user"], view=home_view(tasks, floor))
-    return on_home_opened
-
-
-def home_view(tasks: list[Any], floor: Floor) -> dict[str, Any]:
-    blocks: list[Any] = [cards.text("*Open tasks on the floor* — oldest first")]
-    for task in tasks:
-        blocks.append(cards.text(f"{cards.STAGE_EMOJI[task.kind]} {cards.STAGE_VERB[task.kind]} — {cards.task_summary(task)}"))
-        if task.kind in ("cook", "label", "pack"):
-            blocks.append(ActionsBlock(elements=[ButtonElement(text=f"Record {task.kind}", action_id=RECORD_TASK_ACTION,
-                                                               value=task.id)]))
-    if not tasks:
-        blocks.append(cards.note("Nothing open. New tasks appear here and in the floor channel."))
-    return {"type": "home", "blocks": [b.to_dict() for b in blocks[:100]]}

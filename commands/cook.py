@@ -1,16 +1,20 @@
 """/cook: a batch came out of the kettle.
 
 Records in Katana: the batch (created if new), a production for the cooked quantity into that
-batch, the cooking operation row COMPLETED with time and operator, and the crate on the MO.
-Hands over to labelling: a LABEL task with batch, crate and quantity.
+batch, the cooking operation row COMPLETED with time and operator, and the crate (and any scrap,
+with its reason) on the MO. Hands over to labelling: a LABEL task with batch, crate and quantity.
+
+From a task the form needs at most two inputs: the quantity (suggested: the planned quantity) and
+the crate; the MO, a batch number and the timed minutes are filled in.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from commands.cards import scrap_fact
 from commands.fields import Form
-from commands.forms import (FloorCommand, Prefill, code_input, minutes_input, quantity_input, read_order,
-                            time_spent)
+from commands.forms import (FloorCommand, Prefill, code_input, minutes_input, order_select, quantity_input,
+                            read_order, time_spent)
 from models.actions import FloorAction
 
 
@@ -23,12 +27,11 @@ def suggested_batch(prefill: Prefill) -> str | None:
 
 
 def blocks(prefill: Prefill) -> list[Any]:
-    from commands.forms import time_spent, order_select
-
     planned = prefill.task.planned_quantity if prefill.task else None
     return [
         order_select(prefill),
-        quantity_input("quantity", "Quantity cooked", hint=f"Planned: {planned:f}" if planned else None),
+        quantity_input("quantity", "Quantity cooked", initial=planned,  # a suggestion: most batches come out as planned
+                       hint=f"Planned: {planned:f} — change it to what came out" if planned else None),
         code_input("batch", "Batch number", initial=suggested_batch(prefill), placeholder="e.g. B-2611"),
         code_input("crate", "Crate", placeholder="Crate the batch went into, e.g. C-12"),
         minutes_input(prefill.minutes),
@@ -42,8 +45,9 @@ def read(form: Form, offered: set[str] | None) -> dict[str, Any]:
 
 
 def note(facts: dict[str, Any], action: FloorAction) -> str:
+    scrap = scrap_fact(facts)
     return (f"{action.created_at:%Y-%m-%d %H:%M} UTC cook: batch {facts['batch']}, {facts['quantity']} "
-            f"in crate {facts['crate']} ({facts.get('person') or action.user_name})")
+            f"in crate {facts['crate']}{', ' + scrap if scrap else ''} ({facts.get('person') or action.user_name})")
 
 
 def handover(facts: dict[str, Any]) -> dict[str, Any]:
@@ -53,7 +57,7 @@ def handover(facts: dict[str, Any]) -> dict[str, Any]:
 def headline(facts: dict[str, Any]) -> tuple[str, list[str]]:
     line = (f":stew: *{facts.get('person')}* cooked *{facts['quantity']}* for *{facts['order_no']}* "
             f"— batch {facts['batch']}, crate {facts['crate']}")
-    extra = time_spent(facts)
+    extra = time_spent(facts) + [f for f in (scrap_fact(facts),) if f]
     return line, extra + ["next: label"]
 
 
@@ -62,5 +66,7 @@ COMMAND = FloorCommand(
     plan=("load_order", "find_operation", "identify_operator", "ensure_batch", "record_production",
           "complete_operation", "note_on_order", "advance_chain"),
     note=note, handover=handover, headline=headline,
-    help="Records a production of the cooked quantity into a batch, completes the cooking step "
-         "and notes the crate on the MO. Opens the label task.")
+    help="Records a production of the cooked quantity into its batch (created if new), completes the cooking "
+         "step with time and operator, and notes crate and scrap on the MO.\n"
+         "Then opens the label task. From a task: type the crate, check the quantity.",
+    extra={"scrap": True})

@@ -3,19 +3,23 @@
 open:   ack → views.open at once (trigger ids die in 3 s) → form, or "Loading…" then the form.
 submit: read the form → field errors back to Slack, nothing written
         → else save the FloorAction → ack with "Recording…" → run the plan in the background
-        → the modal shows the outcome; a confirmation goes to the channel.
+        → the modal shows the outcome; a confirmation goes to the channel, with an Undo that
+          only its author can use for UNDO_WINDOW_MINUTES (commands/undo.py).
+
+Commands that declare `extra={"scrap": True}` get the scrap quantity and reason inputs, read here
+against SCRAP_REASONS, so each command's own module only words the facts.
 """
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from datetime import timedelta
-from typing import Any, Awaitable, Callable
+from decimal import Decimal
+from typing import Any, Awaitable, Callable, Sequence
 
 from slack_sdk.errors import SlackApiError
 
-from commands import cards, supervision
+from commands import cards, supervision, undo
 from commands.context import Floor
 from commands.fields import Form
 from commands.forms import FloorCommand, Prefill
@@ -36,17 +40,15 @@ def task_choice(task: ProductionTask) -> OrderChoice:
     return OrderChoice(task.mo_id, task.mo_order_no, task.sku, task.planned_quantity or 0, "task")  # type: ignore[arg-type]
 
 
-def form_view(command: FloorCommand, prefill: Prefill, channel_id: str | None) -> dict[str, Any]:
+def form_view(command: FloorCommand, prefill: Prefill, channel_id: str | None,
+              scrap_reasons: Sequence[str] = ()) -> dict[str, Any]:
     metadata = {"ch": channel_id, "task": prefill.task.id if prefill.task else None,
                 "mos": [c.mo_id for c in prefill.choices]}
-    return cards.modal(command.title, command.blocks(prefill), callback_id=command.callback_id,
+    blocks = command.blocks(prefill)
+    if command.extra.get("scrap") and scrap_reasons:
+        blocks = [*blocks, *cards.scrap_blocks(scrap_reasons)]
+    return cards.modal(command.title, blocks, callback_id=command.callback_id,
                        submit="Record", close="Cancel", metadata=metadata)
-
-
-def elapsed_minutes(task: ProductionTask | None) -> int | None:
-    if task is None or task.started_at is None:
-        return None
-    return max(int((utcnow() - task.started_at) / timedelta(minutes=1)), 0)
 
 
 async def open_form(floor: Floor, command: FloorCommand, *, trigger_id: str, channel_id: str | None,
@@ -55,8 +57,9 @@ async def open_form(floor: Floor, command: FloorCommand, *, trigger_id: str, cha
     cached = floor.orders.peek()
     if task is not None or cached:  # an empty cached list is asked again: maybe an MO was just created
         choices = merge_choices(task, cached or [])
-        prefill = Prefill(choices, task, elapsed_minutes(task))
-        await floor.slack.views_open(trigger_id=trigger_id, view=form_view(command, prefill, channel_id))
+        prefill = Prefill(choices, task, task.elapsed_minutes() if task else None)
+        view = form_view(command, prefill, channel_id, floor.settings.scrap_reason_codes)
+        await floor.slack.views_open(trigger_id=trigger_id, view=view)
         return
     opened = await floor.slack.views_open(trigger_id=trigger_id, view=cards.message_view(
         command.title, ":hourglass_flowing_sand: Loading open manufacturing orders from Katana…"))
@@ -78,7 +81,7 @@ async def form_or_apology(floor: Floor, command: FloorCommand, channel_id: str |
                                   footer="Nothing was recorded. Try the command again in a minute.")
     if not choices:
         return cards.message_view(command.title, "There are no open manufacturing orders in Katana right now.")
-    return form_view(command, Prefill(choices), channel_id)
+    return form_view(command, Prefill(choices), channel_id, floor.settings.scrap_reason_codes)
 
 
 def submission_key(view: dict[str, Any]) -> str:
@@ -93,6 +96,8 @@ async def submit(floor: Floor, recorder: Recorder, command: FloorCommand, ack: A
     offered = {str(m) for m in metadata.get("mos") or []}
     form = Form((view.get("state") or {}).get("values") or {})
     data = command.read(form, offered)
+    if command.extra.get("scrap"):
+        data.update(read_scrap(form, floor.settings.scrap_reason_codes))
     if form.errors:
         await ack(response_action="errors", errors=form.errors.errors)
         return
@@ -102,6 +107,22 @@ async def submit(floor: Floor, recorder: Recorder, command: FloorCommand, ack: A
         footer="You can close this; you'll get a confirmation in the channel."))
     if created:
         floor.jobs.spawn(recorder.record(action.id), name=f"record {action.id}")
+
+
+def read_scrap(form: Form, reasons: Sequence[str]) -> dict[str, Any]:
+    """Optional scrap: a quantity needs a reason from SCRAP_REASONS, a reason needs a quantity."""
+    amount = form.quantity("scrap", "scrap quantity", required=False, allow_zero=True)
+    reason = form.raw("scrap_reason") or None
+    if reason is not None and reason not in reasons:
+        form.errors.add("scrap_reason", "Choose a reason from the list.")  # stale or crafted
+        reason = None
+    if amount is not None and amount > 0 and reason is None and "scrap_reason" not in form.errors.errors:
+        form.errors.add("scrap_reason", "Choose why it was scrapped.")
+    if reason is not None and not (amount and amount > 0):
+        form.errors.add("scrap", "Enter how much was scrapped, or clear the reason.")
+    if not amount or amount <= Decimal(0):
+        return {}
+    return {"scrap": amount, "scrap_reason": reason}
 
 
 def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -137,9 +158,16 @@ async def announce(floor: Floor, outcome: Outcome) -> None:
             await floor.slack.views_update(view_id=action.view_id, view=view)
         except SlackApiError:
             pass  # the person closed the modal; the channel message below still reaches them
-    await post_where_they_work(floor, action, message)
+    posted = await post_where_they_work(floor, action, message)
+    if outcome.status == "recorded" and posted is not None:
+        await undo.offer(floor, action, posted, cards.without_undo(message))
     if supervision.needs_supervisor(outcome):
         await supervision.ask_supervisors(floor, outcome)
+    for hook in floor.on_recorded:  # e.g. the author's App Home shows the new outcome
+        try:
+            await hook(outcome)
+        except Exception:  # noqa: BLE001 — an extra view must never break the announcement
+            log.exception("on_recorded hook failed for %s", action.id)
 
 
 async def let_the_ack_land(action: FloorAction) -> None:
@@ -156,8 +184,10 @@ def outcome_texts(floor: Floor, command: FloorCommand, outcome: Outcome,
     link = floor.katana_link(int(facts["mo_id"]))
     if outcome.status == "recorded":
         headline, extra = command.headline(facts)
+        author = str(facts.get("person") or outcome.action.user_name)
         return (cards.message_view(command.title, ":white_check_mark: Recorded in Katana.\n" + headline),
-                cards.confirmation_message(headline, extra, link, order_no))
+                cards.confirmation_message(headline, extra, link, order_no,
+                                           undo=(outcome.action.id, author, floor.settings.undo_window_minutes)))
     if outcome.status == "waiting":
         text = (f":floppy_disk: Saved — Katana isn't answering right now. Don't enter this /{command.name} for "
                 f"*{order_no}* again: the bot records it as soon as Katana answers, checking first that "
@@ -172,16 +202,45 @@ def outcome_texts(floor: Floor, command: FloorCommand, outcome: Outcome,
     return cards.message_view(command.title, text), cards.confirmation_message(text, [], link, order_no)
 
 
-async def post_where_they_work(floor: Floor, action: FloorAction, message: dict[str, Any]) -> None:
-    """The channel the command came from; FLOOR_CHANNEL when the bot can't post there (e.g. a DM)."""
+async def post_where_they_work(floor: Floor, action: FloorAction,
+                               message: dict[str, Any]) -> tuple[str, str] | None:
+    """The channel the command came from; FLOOR_CHANNEL when the bot can't post there (e.g. a DM).
+    Returns (channel, ts) of the message, or None when it could not be posted anywhere."""
     for channel in dict.fromkeys(c for c in (action.channel_id, floor.settings.floor_channel) if c):
         try:
-            await floor.slack.chat_postMessage(channel=channel, **message)
-            return
+            reply = await floor.slack.chat_postMessage(channel=channel, **message)
+            return str(reply["channel"]), str(reply["ts"])
         except SlackApiError as exc:
             log.warning("could not post to %s: %s", channel, exc.response.get("error"))
     if action.user_id:
         try:  # last resort: a DM, so the operator always learns the outcome
-            await floor.slack.chat_postMessage(channel=action.user_id, **message)
+            reply = await floor.slack.chat_postMessage(channel=action.user_id, **message)
+            return str(reply["channel"]), str(reply["ts"])
         except SlackApiError as exc:
             log.error("could not tell %s about action %s: %s", action.user_id, action.id, exc.response.get("error"))
+    return None
+
+
+# ---- help: what each command records in Katana, two lines each ------------------------------------
+
+BUTTONS_HELP = ("*Task buttons* — Start claims a task and times it; Pause or Block (with a reason) set its Katana "
+                "step to Paused or Blocked with the time so far; Resume starts it again.\n"
+                "Record opens the form filled in from the task; Undo on your own confirmation takes it back "
+                "in Katana for a few minutes.")
+
+
+def command_help(name: str) -> str:
+    command = COMMANDS[name]
+    first, _, second = (command.help or "").partition("\n")
+    return f"*/{name}* — {first}" + (f"\n{second}" if second else "")
+
+
+def help_message(name: str) -> dict[str, Any]:
+    """`/cook help` and the like: privately, in the slash command's HTTP answer."""
+    return {"text": command_help(name)}
+
+
+def floor_help(supervisor_verbs: str) -> dict[str, Any]:
+    """`/floor help`: every floor command, the task buttons, then what /floor itself does."""
+    parts = [command_help(name) for name in COMMANDS] + [BUTTONS_HELP, supervisor_verbs]
+    return {"text": "\n\n".join(parts)}

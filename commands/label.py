@@ -61,5 +61,6 @@ COMMAND = FloorCommand(
     plan=("load_order", "find_operation", "identify_operator", "find_batch", "complete_operation",
           "update_batch", "note_on_order", "advance_chain"),
     note=note, handover=handover, headline=headline,
-    help="Completes the labelling step, sets the batch's best-before and barcode, and notes the "
-         "crate move on the MO. Opens the pack task.")
+    help="Completes the labelling step with time and operator, sets the batch's best-before and barcode, "
+         "and notes the crate move on the MO.\n"
+         "Then opens the pack task.")

@@ -1,13 +1,15 @@
 """/pack: the MO's final quantity is packed; the MO is finished.
 
-Records in Katana: the packing operation row COMPLETED, then the MO DONE with its actual
-quantity (finished goods into stock, materials consumed at actuals). Yield = actual / planned is
-kept with the action and shown. Hands over to shipping when the MO was made for a sales order.
+Records in Katana: the packing operation row COMPLETED, any scrap (with its reason) noted on the
+MO, then the MO DONE with its actual quantity (finished goods into stock, materials consumed at
+actuals). Yield = actual / planned is kept with the action and shown. Hands over to shipping when
+the MO was made for a sales order.
 """
 from __future__ import annotations
 
 from typing import Any
 
+from commands.cards import scrap_fact
 from commands.fields import Form
 from commands.forms import (FloorCommand, Prefill, code_input, minutes_input, order_select, quantity_input,
                             read_order)
@@ -31,8 +33,12 @@ def read(form: Form, offered: set[str] | None) -> dict[str, Any]:
             "batch": form.code("batch", "batch number", required=False), "minutes": form.minutes("minutes")}
 
 
-def note(facts: dict[str, Any], action: FloorAction) -> None:
-    return None  # the MO itself records the final quantity
+def note(facts: dict[str, Any], action: FloorAction) -> str | None:
+    """Only scrap needs a note: the MO itself records the final quantity."""
+    scrap = scrap_fact(facts)
+    if scrap is None:
+        return None
+    return f"{action.created_at:%Y-%m-%d %H:%M} UTC pack: {scrap} ({facts.get('person') or action.user_name})"
 
 
 def handover(facts: dict[str, Any]) -> dict[str, Any]:
@@ -45,6 +51,9 @@ def headline(facts: dict[str, Any]) -> tuple[str, list[str]]:
     extra = []
     if facts.get("yield_percent"):
         extra.append(f"yield {facts['yield_percent']} % of {facts['planned_quantity']} planned")
+    scrap = scrap_fact(facts)
+    if scrap:
+        extra.append(scrap)
     extra.append("next: ship" if facts.get("linked_to_sales_order") else "into stock")
     return line, extra
 
@@ -52,7 +61,9 @@ def headline(facts: dict[str, Any]) -> tuple[str, list[str]]:
 COMMAND = FloorCommand(
     name="pack", title="Record packing", stage="pack", blocks=blocks, read=read,
     plan=("load_order", "find_operation", "identify_operator", "find_batch", "complete_operation",
-          "finish_order", "advance_chain"),
+          "note_on_order", "finish_order", "advance_chain"),
     note=note, handover=handover, headline=headline,
-    help="Completes the packing step and sets the MO to DONE with the final quantity (stock in, "
-         "materials used). Opens the ship task when the MO is for a sales order.")
+    help="Completes the packing step and sets the MO to DONE with the final quantity (stock in, materials "
+         "used at actuals); scrap is noted on the MO.\n"
+         "Then opens the ship task when the MO is for a sales order.",
+    extra={"scrap": True})

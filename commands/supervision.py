@@ -2,14 +2,16 @@
 
 The supervisors' channel gets what was and was not recorded, with Retry and Cancel. Cancelling
 an action whose earlier steps were applied offers, step by step, the compensating record where
-Katana has one (delete the production, reopen the operation row) and an exact instruction where
-it has none (stock adjustments and transfers are immutable; notes must be edited by hand).
+Katana has one (delete the production, reopen the operation row, take the bot's note line back out)
+and an exact instruction where it has none (stock adjustments and transfers are immutable; a DONE
+MO, a created batch and batch dates are put right by hand). The author's own Undo (commands/undo.py)
+uses the same plan.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Collection
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
@@ -25,12 +27,17 @@ log = logging.getLogger(__name__)
 RETRY, CANCEL, UNDO, KEEP = "action_retry", "action_cancel", "action_undo", "action_keep"
 
 
+class NeedsHand(Exception):
+    """An automatic undo found it cannot be done safely; the message says what to do by hand."""
+
+
 @dataclass(frozen=True)
 class Undo:
-    """How to take back one recorded step: automatically (`run`) or by hand (`manual`)."""
+    """How to take back one recorded step: automatically (`run`, given the Katana facade; it may
+    return a remark, or raise NeedsHand) or by hand (`manual`)."""
 
     describe: str
-    run: Callable[[Any], Awaitable[None]] | None = None
+    run: Callable[[Any], Awaitable[str | None]] | None = None
     manual: str | None = None
 
 
@@ -41,28 +48,36 @@ def who(action: FloorAction) -> str:
 def undo_plan(action: FloorAction) -> list[Undo]:
     facts = {**action.input, **action.results()}
     order = facts.get("order_no") or f"MO {action.mo_id}"
+    written = {s.id for s in action.steps if s.state == "done" and s.result.get("wrote")}
     plan = []
     for step in reversed(action.steps):  # last written first, like unwinding a stack
         if step.state == "unknown":
             plan.append(Undo(f"{STEPS[step.id].done_text} (may have happened)",
                              manual=f"Check {order} in Katana for it and remove it by hand if it is there."))
-        elif step.state == "done" and step.result.get("wrote"):
-            plan.append(undo_for(step.id, step.result, facts, str(order)))
+        elif step.id in written:
+            plan.append(undo_for(step.id, step.result, facts, str(order), written))
     return plan
 
 
-def undo_for(step: str, result: dict[str, Any], facts: dict[str, Any], order: str) -> Undo:
+def undo_for(step: str, result: dict[str, Any], facts: dict[str, Any], order: str,
+             written: Collection[str] = ()) -> Undo:
     if step == "record_production":
         pid = int(result["production_id"])
         return Undo(f"production #{pid} of {facts.get('quantity')} on {order}",
                     run=lambda katana: katana.manufacturing.delete_production(pid))
     if step == "complete_operation":
         row = int(facts["operation_row_id"])
+        if "finish_order" in written:  # Katana only takes times and operators on a DONE order's rows
+            return Undo(f"the operation completed on {order}", manual=f"After reopening {order}, set its "
+                                                                       "step back to In progress.")
         return Undo(f"the operation completed on {order}",
                     run=lambda katana: katana.manufacturing.set_operation_status(row, "IN_PROGRESS"))
     if step == "note_on_order":
-        return Undo(f"the note on {order}", manual=f"In Katana, open {order} → Additional info and delete "
-                                                    f"the line “{result.get('note')}”.")
+        return Undo(f"the note on {order}", run=remove_note(int(facts["mo_id"]), str(result.get("note")), order))
+    if step == "update_batch":
+        given = ", ".join(f"{k} {facts[k]}" for k in ("expiry", "barcode") if facts.get(k))
+        return Undo(f"batch {facts.get('batch')} details", manual=f"In Katana, open batch {facts.get('batch')} and "
+                                                                 f"put back what it had before ({given} was set).")
     if step == "ensure_batch":
         return Undo(f"batch {facts.get('batch')}", manual=f"Batch {facts.get('batch')} was created in Katana; "
                                                           "delete it there if nothing else uses it.")
@@ -70,6 +85,18 @@ def undo_for(step: str, result: dict[str, Any], facts: dict[str, Any], order: st
         return Undo(f"{order} set to DONE", manual=f"In Katana, reopen {order} (status In progress) only if "
                                                    "it should not be finished; stock moves back with it.")
     return Undo(STEPS[step].done_text or step, manual=f"Check {order} in Katana and correct it by hand.")
+
+
+def remove_note(mo_id: int, line: str, order: str) -> Callable[[Any], Awaitable[str | None]]:
+    by_hand = f"In Katana, open {order} → Additional info and delete the line “{line}”."
+
+    async def run(katana: Any) -> str | None:
+        try:
+            removed = await katana.manufacturing.remove_note(mo_id, line)
+        except ValueError:  # it is the only text, and Katana refuses an empty one
+            raise NeedsHand(by_hand) from None
+        return None if removed else "it was not there any more"
+    return run
 
 
 def needs_supervisor(outcome: Outcome) -> bool:
@@ -121,8 +148,11 @@ async def apply_undo(floor: Floor, action: FloorAction, *, automatic: bool) -> l
     for undo in undo_plan(action):
         if undo.run is not None and automatic:
             try:
-                await undo.run(floor.katana)
-                report.append(f":white_check_mark: undone: {undo.describe}")
+                remark = await undo.run(floor.katana)  # a Katana record back, or a remark for the floor
+                said = f" ({remark})" if isinstance(remark, str) else ""
+                report.append(f":white_check_mark: undone: {undo.describe}{said}")
+            except NeedsHand as exc:
+                report.append(f":point_right: by hand: {exc}")
             except KatanaError as exc:
                 report.append(f":x: could not undo {undo.describe}: {user_text(exc)} — fix it in Katana by hand")
         elif undo.manual:

@@ -2,6 +2,10 @@
 
 One task per (MO, stage): the `_id` is `"<kind>:<mo_id>"`, so a task created by a webhook and
 the same task created by a floor action are one document, whichever arrives first.
+
+A task carries its own timer (Start / Pause / Block / Resume). The timer lives in the task document
+and every change is a compare-and-set on `timer_version`, a single-document atomic update: two
+Starts (a double tap, two people, a restarted bot) can never make two running timers.
 """
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ from models.base import Document, insert_once, plain, utcnow
 TaskKind = Literal["cook", "label", "pack", "ship"]
 TaskStatus = Literal["open", "in_progress", "done", "closed"]
 KatanaSync = Literal["pending", "synced", "failed"]
+TimerState = Literal["idle", "running", "paused", "blocked", "stopped"]
+OPEN_STATUSES = ["open", "in_progress"]
 
 # The production chain: what the floor does next once a stage is finished.
 NEXT_STAGE: dict[str, str | None] = {"cook": "label", "label": "pack", "pack": "ship", "ship": None}
@@ -50,10 +56,33 @@ class ProductionTask(Document):
     started_at: datetime | None = None
     done_at: datetime | None = None
     updated_at: datetime
+    # The timer: finished intervals add up in timer_seconds; a running one started at timer_running_since.
+    assignee_name: str | None = None
+    timer_state: TimerState = "idle"
+    timer_running_since: datetime | None = None
+    timer_seconds: int = 0
+    timer_version: int = 0
+    timer_reason: str | None = None  # why it is paused or blocked
+    timer_by: str | None = None  # who made the last timer change
+    intervals: list[dict[str, Any]] = []  # finished intervals: {from, to, by, seconds, ended}
+    operation_row_id: int | None = None  # this stage's Katana operation row, once looked up
 
     @property
     def is_open(self) -> bool:
         return self.status in ("open", "in_progress")
+
+    def elapsed_seconds(self, now: datetime | None = None) -> int:
+        """Time on the task so far: finished intervals plus the running one."""
+        running = 0
+        if self.timer_state == "running" and self.timer_running_since is not None:
+            running = max(int(((now or utcnow()) - self.timer_running_since).total_seconds()), 0)
+        return self.timer_seconds + running
+
+    def elapsed_minutes(self, now: datetime | None = None) -> int | None:
+        """Whole minutes for the Record form; None when the task was never timed."""
+        if self.timer_state == "idle" and not self.timer_seconds:
+            return None
+        return self.elapsed_seconds(now) // 60
 
 
 class TaskRepository:
@@ -63,6 +92,7 @@ class TaskRepository:
     async def ensure_indexes(self) -> None:
         await self.col.create_index([("mo_id", 1), ("kind", 1)], unique=True, name="one_task_per_stage")
         await self.col.create_index([("status", 1), ("created_at", 1)], name="open_tasks")
+        await self.col.create_index([("timer_state", 1), ("timer_running_since", 1)], name="running_timers")
 
     async def open_task(self, task: ProductionTask) -> tuple[ProductionTask, bool]:
         """Create the task unless it exists; returns (task, created). Safe under concurrent callers."""
@@ -98,9 +128,60 @@ class TaskRepository:
         doc = await self.col.find_one_and_update(
             {"_id": tid, "status": {"$in": ["open", "in_progress"]}},
             {"$set": {"status": status, "done_by": by, "close_reason": reason, "done_at": now,
-                      "done_source": source, "updated_at": now}},
+                      "done_source": source, "updated_at": now, "timer_state": "stopped",
+                      "timer_running_since": None}, "$inc": {"timer_version": 1}},
             return_document=ReturnDocument.AFTER)
         return ProductionTask.from_mongo(doc)
+
+    async def reopen(self, tid: str, *, by: str) -> ProductionTask | None:
+        """A recorded stage was undone by its author: the task is open again (its timer kept)."""
+        doc = await self.col.find_one_and_update(
+            {"_id": tid, "status": "done"},
+            {"$set": {"status": "open", "done_by": None, "done_at": None, "done_source": None, "close_reason": None,
+                      "timer_state": "idle", "timer_by": by, "updated_at": utcnow()},
+             "$inc": {"timer_version": 1}},
+            return_document=ReturnDocument.AFTER)
+        return ProductionTask.from_mongo(doc)
+
+    async def withdraw(self, tid: str) -> ProductionTask | None:
+        """Remove a task nobody took up (its previous stage was undone): a later recording opens it afresh."""
+        doc = await self.col.find_one_and_delete({"_id": tid, "status": "open", "timer_state": "idle",
+                                                  "assignee": None})
+        return ProductionTask.from_mongo(doc)
+
+    async def change_timer(self, task: ProductionTask, changes: dict[str, Any], *,
+                           interval: dict[str, Any] | None = None, add_seconds: int = 0) -> ProductionTask | None:
+        """Apply a timer change only if nobody changed the timer since `task` was read (compare-and-set
+        on timer_version); returns the new task, or None when someone else got there first."""
+        update: dict[str, Any] = {"$set": plain({**changes, "updated_at": utcnow()}),
+                                  "$inc": {"timer_version": 1, "timer_seconds": add_seconds}}
+        if interval is not None:
+            update["$push"] = {"intervals": plain(interval)}
+        doc = await self.col.find_one_and_update(
+            {"_id": task.id, "timer_version": task.timer_version, "status": {"$in": OPEN_STATUSES}},
+            update, return_document=ReturnDocument.AFTER)
+        return ProductionTask.from_mongo(doc)
+
+    async def mark_synced(self, tid: str, version: int, state: KatanaSync) -> bool:
+        """Katana's operation row matches timer version `version` (a later change keeps it pending)."""
+        result = await self.col.update_one({"_id": tid, "timer_version": version}, {"$set": {"katana_sync": state}})
+        return result.matched_count == 1
+
+    async def remember_row(self, tid: str, row_id: int) -> None:
+        await self.col.update_one({"_id": tid}, {"$set": {"operation_row_id": row_id}})
+
+    async def running_since_before(self, moment: datetime, limit: int = 100) -> list[ProductionTask]:
+        cursor = self.col.find({"timer_state": "running", "timer_running_since": {"$lt": moment},
+                                "status": {"$in": OPEN_STATUSES}}).limit(limit)
+        return [ProductionTask.model_validate(d) async for d in cursor]
+
+    async def unsynced(self, limit: int = 50) -> list[ProductionTask]:
+        cursor = self.col.find({"katana_sync": "pending", "status": {"$in": OPEN_STATUSES}})
+        return [ProductionTask.model_validate(d) async for d in cursor.limit(limit)]
+
+    async def open_for_kinds(self, kinds: list[str], limit: int = 60) -> list[ProductionTask]:
+        cursor = self.col.find({"kind": {"$in": kinds}, "status": {"$in": OPEN_STATUSES}}).sort("created_at", 1)
+        return [ProductionTask.model_validate(d) async for d in cursor.limit(limit)]
 
     async def credit(self, tid: str, *, by: str) -> ProductionTask | None:
         """The person who recorded the stage replaces a webhook's "done in Katana" on the task."""

@@ -7,9 +7,13 @@ Severity ladder (worst last): medium < high < critical.
   ((fulfillable + inbound) ÷ recent daily sales) below `AMAZON_MIN_DAYS_COVER` → medium, below half → high;
   nothing fulfillable → critical. The worse of the two checks counts. Without sales, cover is not computed.
 - Yield of a finished manufacturing order (actual ÷ planned): below 95 % → medium, below 90 % → high.
+  Scrap the floor recorded on the MO ("scrap 4 (burnt)" lines in additional_info, see /cook and /pack)
+  is counted too: its total and reasons go into the alert, and scrap of 5 % or more of the planned
+  quantity raises at least a medium alert even when the yield looks fine (more was cooked than planned).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -180,14 +184,33 @@ def katana_yields(orders: Iterable[ManufacturingOrder], link: Callable[[int], st
     return reading
 
 
+SCRAP_LINE = re.compile(r"\bscrap (\d+(?:\.\d+)?) \(([^)]+)\)")
+
+
+def scrap_on(order: ManufacturingOrder) -> dict[str, Decimal]:
+    """Scrap per reason, from the lines the floor commands add to the MO's additional_info."""
+    found: dict[str, Decimal] = {}
+    for amount, reason in SCRAP_LINE.findall(order.additional_info or ""):
+        found[reason] = found.get(reason, Decimal(0)) + Decimal(amount)
+    return found
+
+
 def yield_finding(order: ManufacturingOrder, link: str | None) -> Finding | None:
     actual, planned = order.actual_quantity or Decimal(0), order.planned_quantity
     ratio = actual / planned
     severity = "high" if ratio < YIELD_HIGH else "medium" if ratio < YIELD_MEDIUM else None
+    scrap = scrap_on(order)
+    scrapped = sum(scrap.values(), Decimal(0))
+    if severity is None and scrapped / planned >= 1 - YIELD_MEDIUM:
+        severity = "medium"
     if severity is None:
         return None
     percent = (ratio * 100).quantize(Decimal("0.1"))
-    return Finding("katana", "yield", str(order.id), order.order_no or f"MO {order.id}", severity,
-                   f"yield {number(percent)} % ({number(actual)} made of {number(planned)} planned)",
-                   {"planned": number(planned), "actual": number(actual), "yield": f"{number(percent)} %"},
-                   observed=f"{number(actual)}/{number(planned)}", link=link)
+    summary = f"yield {number(percent)} % ({number(actual)} made of {number(planned)} planned)"
+    facts = {"planned": number(planned), "actual": number(actual), "yield": f"{number(percent)} %"}
+    if scrapped:
+        facts["scrap"] = f"{number(scrapped)} (" + ", ".join(f"{r} {number(q)}" for r, q in scrap.items()) + ")"
+        summary += f"; scrap {facts['scrap']}"
+    return Finding("katana", "yield", str(order.id), order.order_no or f"MO {order.id}", severity, summary, facts,
+                   observed=f"{number(actual)}/{number(planned)}" + (f"/{number(scrapped)}" if scrapped else ""),
+                   link=link)

@@ -1,0 +1,349 @@
+"""Task timers: Start, Pause and Block (each with a reason), Resume — and Katana's operation row in step.
+
+The timer lives in the task document (models/tasks.py); every change is a compare-and-set on the
+task's `timer_version`, so a double tap, two people tapping Start, or a restarted bot never make two
+running timers: one change wins, the other is told who is on the task.
+
+Katana follows the task, not the other way round: after each change the stage's operation row is set
+to IN_PROGRESS, PAUSED or BLOCKED, with `total_actual_time` = the seconds timed so far when the timer
+stops. That PATCH is a state sync (the same body twice is harmless), so a failed one is simply sent
+again by the worker's sweep, which also pauses timers left running past TIMER_AUTO_PAUSE_HOURS.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, RadioButtonsElement
+
+from commands import cards
+from commands.chain import refresh_task_message
+from commands.context import Floor
+from integrations.katana.errors import KatanaError, KatanaOutcomeUnknown, KatanaRateLimited, KatanaUnavailable
+from models.base import utcnow
+from models.tasks import ProductionTask
+
+log = logging.getLogger(__name__)
+
+ROW_STATUS = {"running": "IN_PROGRESS", "paused": "PAUSED", "blocked": "BLOCKED"}
+REASONS = {
+    "paused": ("Break", "Waiting for ingredients", "Waiting for equipment", "Shift change", "Other"),
+    "blocked": ("Missing ingredients", "Equipment broken", "Quality hold", "No crates or packaging", "Other"),
+}
+FORMS = {"paused": "task_pause_form", "blocked": "task_block_form"}
+BOT_NAME = "the bot"
+_row_locks: dict[str, asyncio.Lock] = {}  # per task, in this process: its Katana PATCHes go out in order
+
+
+@dataclass
+class Change:
+    task: ProductionTask | None
+    refusal: str | None = None
+
+
+def now_ms() -> datetime:
+    """MongoDB keeps milliseconds: store what it will give back."""
+    now = utcnow()
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+# ---- the timer's states ----------------------------------------------------------------------------
+
+def cannot_start(task: ProductionTask | None, user_id: str) -> str | None:
+    if task is None:
+        return "That task no longer exists."
+    if not task.is_open:
+        return f"The {task.kind} task for {task.mo_order_no} is already {task.status}."
+    if task.timer_state == "running":
+        if task.assignee == user_id:
+            return f"Your timer on {task.mo_order_no} is already running (since {cards.clock(task.timer_running_since)})."
+        return (f"{task.assignee_name} started {task.mo_order_no} {cards.clock(task.timer_running_since)}. "
+                "Ask them to pause it if you are taking over.")
+    return None
+
+
+async def start(floor: Floor, tid: str, user_id: str, name: str) -> Change:
+    """Start (or resume) the task's timer and claim the task for `user_id`."""
+    for _ in range(3):  # lost a race: read again, and say why if it can't start any more
+        task = await floor.store.tasks.get(tid)
+        refusal = cannot_start(task, user_id)
+        if refusal or task is None:
+            return Change(task, refusal)
+        now = now_ms()
+        changed = await floor.store.tasks.change_timer(task, {
+            "timer_state": "running", "timer_running_since": now, "status": "in_progress", "assignee": user_id,
+            "assignee_name": name, "timer_reason": None, "timer_by": name, "started_at": task.started_at or now,
+            "katana_sync": "pending"})
+        if changed is not None:
+            return Change(changed)
+    return Change(None, "Someone changed this task at the same moment; look at it again.")
+
+
+def cannot_stop(task: ProductionTask | None, state: str) -> str | None:
+    if task is None:
+        return "That task no longer exists."
+    if not task.is_open:
+        return f"The {task.kind} task for {task.mo_order_no} is already {task.status}."
+    if state == "paused" and task.timer_state != "running":
+        return f"The timer on {task.mo_order_no} isn't running."
+    if state == "blocked" and task.timer_state == "blocked":
+        return f"{task.mo_order_no} is already blocked: {task.timer_reason}."
+    return None
+
+
+async def stop(floor: Floor, tid: str, name: str, state: str, reason: str, *,
+               cap: timedelta | None = None) -> Change:
+    """Pause or block: a running timer's interval is added to the task's time (at most `cap` of it)."""
+    for _ in range(3):
+        task = await floor.store.tasks.get(tid)
+        refusal = cannot_stop(task, state)
+        if refusal or task is None:
+            return Change(task, refusal)
+        changes = {"timer_state": state, "timer_running_since": None, "timer_reason": reason, "timer_by": name,
+                   "katana_sync": "pending"}
+        seconds, interval = 0, None
+        if task.timer_state == "running" and task.timer_running_since is not None:
+            began = task.timer_running_since
+            ended = min(now_ms(), began + cap) if cap else now_ms()
+            seconds = max(int((ended - began).total_seconds()), 0)
+            interval = {"from": began, "to": ended, "by": task.assignee_name, "seconds": seconds,
+                        "ended": f"{state}: {reason}"}
+        changed = await floor.store.tasks.change_timer(task, changes, interval=interval, add_seconds=seconds)
+        if changed is not None:
+            return Change(changed)
+    return Change(None, "Someone changed this task at the same moment; look at it again.")
+
+
+async def after_change(floor: Floor, task: ProductionTask, name: str) -> None:
+    """Everyone sees the change; the audit keeps it; Katana's row follows in the background."""
+    await floor.store.audit.write("floor_action", "task timer", task.timer_state, mo_id=task.mo_id, actor=name,
+                                  task=task.id, reason=task.timer_reason, seconds=task.timer_seconds)
+    await refresh_task_message(floor, task, cards.task_message)
+    floor.jobs.spawn(sync_row(floor, task.id), name=f"sync row of {task.id}")
+
+
+# ---- Katana's operation row --------------------------------------------------------------------------
+
+async def sync_row(floor: Floor, tid: str) -> None:
+    """Make the stage's operation row show the task's timer (latest state wins; a failure is retried)."""
+    async with _row_locks.setdefault(tid, asyncio.Lock()):
+        for _ in range(3):
+            task = await floor.store.tasks.get(tid)
+            if task is None or task.katana_sync != "pending" or not task.is_open:
+                return
+            try:
+                synced = await push_row(floor, task)
+            except (KatanaUnavailable, KatanaRateLimited, KatanaOutcomeUnknown) as exc:
+                log.info("operation row of %s not updated yet (%s); the worker retries", tid, exc.user_message)
+                return
+            except KatanaError as exc:
+                log.warning("Katana refused the operation row update of %s: %s", tid, exc.user_message)
+                await floor.store.tasks.mark_synced(tid, task.timer_version, "failed")
+                return
+            if await floor.store.tasks.mark_synced(tid, task.timer_version, synced):
+                return  # else the timer changed meanwhile: send the newer state
+
+
+async def push_row(floor: Floor, task: ProductionTask) -> str:
+    status = ROW_STATUS.get(task.timer_state)
+    row_id = task.operation_row_id or await find_row(floor, task)
+    if status is None or row_id is None:
+        return "synced"  # nothing to show, or the step is done in Katana already: leave it as it is
+    seconds = task.timer_seconds if task.timer_state != "running" else None  # Katana keeps its time on a start
+    await floor.katana.manufacturing.set_operation_progress(row_id, status, seconds=seconds)
+    return "synced"
+
+
+async def find_row(floor: Floor, task: ProductionTask) -> int | None:
+    from commands.steps import pick_operation  # the same rule the recording steps use
+
+    row = pick_operation(await floor.katana.manufacturing.operation_rows(task.mo_id), task.kind)
+    if row is None or row.status == "COMPLETED":
+        return None
+    await floor.store.tasks.remember_row(task.id, row.id)
+    return row.id
+
+
+# ---- the worker's sweep ------------------------------------------------------------------------------
+
+async def sweep(floor: Floor) -> int:
+    """Pause forgotten timers, resend operation rows Katana did not take, take expired Undo buttons off."""
+    from commands import undo
+
+    paused = await auto_pause_due(floor)
+    for task in await floor.store.tasks.unsynced():
+        floor.jobs.spawn(sync_row(floor, task.id), name=f"resync row of {task.id}")
+    await undo.expire_due(floor)
+    return paused
+
+
+async def auto_pause_due(floor: Floor) -> int:
+    hours = floor.settings.timer_auto_pause_hours
+    cap = timedelta(hours=hours)
+    paused = 0
+    for task in await floor.store.tasks.running_since_before(utcnow() - cap):
+        change = await stop(floor, task.id, BOT_NAME, "paused", f"still running after {hours:g} h", cap=cap)
+        if change.task is None or change.refusal:
+            continue
+        paused += 1
+        await after_change(floor, change.task, BOT_NAME)
+        await tell_operator(floor, change.task, hours)
+    return paused
+
+
+async def tell_operator(floor: Floor, task: ProductionTask, hours: float) -> None:
+    """In the task message's thread, mentioning them (the app has no Messages tab for DMs to land in)."""
+    if not task.assignee:
+        return
+    text = (f":double_vertical_bar: <@{task.assignee}> your timer on {task.mo_order_no} ran over {hours:g} h, so "
+            f"I paused it (counted {cards.minutes_text(task.timer_seconds)}). Tap Resume if you are still on it; "
+            "correct the minutes when you record.")
+    where_to = {"channel": task.channel, "thread_ts": task.message_ts} if task.channel else {"channel": task.assignee}
+    try:
+        await floor.slack.chat_postMessage(text=text, **where_to)
+    except SlackApiError as exc:
+        log.warning("could not tell %s about the paused timer: %s", task.assignee, exc.response.get("error"))
+
+
+# ---- Slack: the buttons and the reason forms ------------------------------------------------------------
+
+def reason_form(state: str, task: ProductionTask, metadata: dict[str, Any]) -> dict[str, Any]:
+    verb = "Pause" if state == "paused" else "Block"
+    options = [Option(value=r, text=r) for r in REASONS[state]]
+    blocks = [cards.text(cards.task_headline(task)),
+              InputBlock(block_id="reason", label=f"Why {verb.lower()}?", element=RadioButtonsElement(
+                  action_id="reason", options=options)),
+              InputBlock(block_id="detail", label="Anything to add", optional=True, element=PlainTextInputElement(
+                  action_id="detail", max_length=100, placeholder="e.g. waiting for jars from the store"))]
+    return cards.modal(f"{verb} task", blocks, callback_id=FORMS[state], submit=verb, close="Cancel",
+                       metadata={**metadata, "task": task.id})
+
+
+def read_reason(state: str, values: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(reason, error): one of the offered reasons, with the optional detail after it."""
+    chosen = ((values.get("reason") or {}).get("reason") or {}).get("selected_option") or {}
+    reason = chosen.get("value")
+    if reason not in REASONS[state]:
+        return None, "Choose a reason."
+    detail = " ".join(str((values.get("detail") or {}).get("detail", {}).get("value") or "").split())[:100]
+    return (f"{reason} — {detail}" if detail else reason), None
+
+
+def where(body: dict[str, Any]) -> dict[str, Any]:
+    container = body.get("container") or {}
+    return {"ch": container.get("channel_id") or (body.get("channel") or {}).get("id"),
+            "home": container.get("type") == "view" and (body.get("view") or {}).get("type") == "home"}
+
+
+async def allowed(floor: Floor, place: dict[str, Any], task: ProductionTask | None, user: str) -> bool:
+    if task is not None and not await floor.permissions.allows(user, task.kind):
+        await tell(floor, place, user, floor.permissions.refusal(task.kind))
+        return False
+    return True
+
+
+def tapped(body: dict[str, Any]) -> tuple[str, str]:
+    """(who tapped, the task id on the button)."""
+    return (body.get("user") or {}).get("id", ""), str(body["actions"][0].get("value"))
+
+
+async def start_from_button(floor: Floor, body: dict[str, Any]) -> None:
+    user, tid = tapped(body)
+    if not await allowed(floor, where(body), await floor.store.tasks.get(tid), user):
+        return
+    name = await floor.people.name(user)  # type: ignore[union-attr]
+    await settle_change(floor, where(body), user, name, await start(floor, tid, user, name))
+
+
+async def open_reason_form(floor: Floor, body: dict[str, Any], state: str) -> None:
+    user, tid = tapped(body)
+    task = await floor.store.tasks.get(tid)
+    if not await allowed(floor, where(body), task, user):
+        return
+    refusal = cannot_stop(task, state)
+    if refusal or task is None:
+        await tell(floor, where(body), user, refusal or "That task no longer exists.")
+        return
+    await floor.slack.views_open(trigger_id=body["trigger_id"], view=reason_form(state, task, where(body)))
+
+
+async def stop_from_form(floor: Floor, body: dict[str, Any], state: str, reason: str) -> None:
+    user, place = (body.get("user") or {}).get("id", ""), read_metadata(body["view"])
+    tid = str(place.get("task"))
+    if not await allowed(floor, place, await floor.store.tasks.get(tid), user):
+        return
+    name = await floor.people.name(user)  # type: ignore[union-attr]
+    await settle_change(floor, place, user, name, await stop(floor, tid, name, state, reason))
+
+
+def register(app: Any, floor: Floor) -> None:
+    """Bolt listeners: Start/Resume, Pause, Block (buttons) and the two reason forms."""
+    async def on_start(ack: Any, body: dict[str, Any]) -> None:
+        await in_background(floor, ack, start_from_button(floor, body), "task start")
+
+    def ask_reason(state: str) -> Any:
+        async def on_button(ack: Any, body: dict[str, Any]) -> None:
+            await in_background(floor, ack, open_reason_form(floor, body, state), f"ask why {state}")
+        return on_button
+
+    def submit_reason(state: str) -> Any:
+        async def on_submit(ack: Any, body: dict[str, Any]) -> None:
+            reason, error = read_reason(state, (body["view"].get("state") or {}).get("values") or {})
+            if error:
+                await ack(response_action="errors", errors={"reason": error})
+                return
+            await in_background(floor, ack, stop_from_form(floor, body, state, str(reason)), f"task {state}")
+        return on_submit
+
+    app.action(cards.START_TASK_ACTION)(on_start)
+    app.action(cards.PAUSE_TASK_ACTION)(ask_reason("paused"))
+    app.action(cards.BLOCK_TASK_ACTION)(ask_reason("blocked"))
+    for state, callback in FORMS.items():
+        app.view(callback)(submit_reason(state))
+
+
+async def in_background(floor: Floor, ack: Any, work: Any, name: str) -> None:
+    """Start the work as a tracked job, then ack: Slack gets its 200 at once, and a shutdown (or a
+    test's settle) waits for the work instead of cutting it off."""
+    floor.jobs.spawn(work, name=name)
+    await ack()
+
+
+async def settle_change(floor: Floor, place: dict[str, Any], user: str, name: str, change: Change) -> None:
+    if change.refusal or change.task is None:
+        await tell(floor, place, user, change.refusal or "That task no longer exists.")
+        return
+    await after_change(floor, change.task, name)
+    if place.get("home"):
+        from bot import home
+
+        await home.publish(floor, user)
+
+
+def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        return metadata if isinstance(metadata, dict) else {}
+    except ValueError:
+        return {}
+
+
+async def tell(floor: Floor, place: dict[str, Any], user: str, text: str) -> None:
+    """Privately: at the top of their App Home when they tapped there, else an ephemeral in the channel."""
+    if place.get("home"):
+        from bot import home
+
+        await home.publish(floor, user, notice=text)
+        return
+    try:
+        if place.get("ch"):
+            await floor.slack.chat_postEphemeral(channel=place["ch"], user=user, text=text)
+        else:
+            await floor.slack.chat_postMessage(channel=user, text=text)
+    except SlackApiError as exc:
+        log.info("could not tell %s: %s", user, exc.response.get("error"))
