@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: demo test faults serve check clean
+.PHONY: demo test faults bench serve check clean
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=python3 …'"; exit 1; }
@@ -21,6 +21,11 @@ test: $(VENV)/.installed
 # Fault scenarios at full size (Katana down 5 min during 100 actions, 10,000 webhooks, …): ~10 min.
 faults: $(VENV)/.installed
 	$(PY) -m bot faults
+
+# Speed against baselines measured in the same run (ack vs bare Bolt, webhooks, Katana budget, sync,
+# slip reading): prints one table and writes bench/results.md. ~5–10 min on 2 cores.
+bench: $(VENV)/.installed
+	$(PY) -m bench
 
 serve: $(VENV)/.installed
 	$(PY) -m bot serve

@@ -9,7 +9,10 @@ Rules this module keeps:
 - Katana being down is not a failure: the action waits and the worker retries with backoff,
   until `ACTION_GIVE_UP_AFTER_HOURS`;
 - a refusal (422, unknown resource, a rule of the floor) fails the action and says plainly which
-  steps were recorded and which were not.
+  steps were recorded and which were not;
+- a plan runs in phases: a step marked `joins` runs alongside the step before it (reads that need
+  nothing from each other; writes that only describe what the previous write recorded), so the floor
+  waits for Katana's critical path, not for the sum of its calls. Each step is still saved on its own.
 """
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ class StepContext:
     floor: Floor
     action: FloorAction
     step: ActionStep
+    first_try: bool = True  # never started before: no earlier request of this step can have reached Katana
 
     @property
     def katana(self) -> Any:
@@ -69,18 +73,39 @@ class Step:
     run: StepFn
     check: CheckFn | None = None  # required for non-idempotent writes (POSTs)
     in_katana: bool = True  # False for bot-side steps (tasks, messages)
+    joins: bool = False  # runs alongside the step before it in a plan (needs nothing from it)
 
 
 STEPS: dict[str, Step] = {}
 
 
-def step(name: str, done_text: str, *, check: CheckFn | None = None,
-         in_katana: bool = True) -> Callable[[StepFn], StepFn]:
+def step(name: str, done_text: str, *, check: CheckFn | None = None, in_katana: bool = True,
+         joins: bool = False) -> Callable[[StepFn], StepFn]:
     """Register a step under the name stored in FloorAction plans (keep names stable)."""
     def register(fn: StepFn) -> StepFn:
-        STEPS[name] = Step(name, done_text, fn, check, in_katana)
+        STEPS[name] = Step(name, done_text, fn, check, in_katana, joins)
         return fn
     return register
+
+
+def phases(plan: list[str]) -> list[list[int]]:
+    """The plan's step indexes in phases that run one after another; a phase's steps run together."""
+    grouped: list[list[int]] = []
+    for index, name in enumerate(plan):
+        if grouped and STEPS[name].joins:
+            grouped[-1].append(index)
+        else:
+            grouped.append([index])
+    return grouped
+
+
+@dataclass
+class Stop:
+    """Why a phase stopped the plan: a refusal ("fail") or Katana not answering ("wait")."""
+    index: int
+    step: ActionStep
+    kind: str
+    problem: str
 
 
 @dataclass
@@ -125,18 +150,33 @@ class Recorder:
             await asyncio.sleep(self.lease.total_seconds() / 4)
 
     async def _run_plan(self, action: FloorAction) -> Outcome:
-        for index, current in enumerate(action.steps):
-            if current.state == "done":
+        for phase in phases([s.id for s in action.steps]):
+            todo = [i for i in phase if action.steps[i].state != "done"]
+            if not todo:
                 continue
-            stopped = await self._run_step(action, index, current)
-            if stopped is not None:
-                return await self._conclude(stopped)
+            stops = await self._run_phase(action, todo)
+            if stops:
+                # A refusal outranks a wait: the action cannot finish without someone deciding.
+                stop = min(stops, key=lambda s: (s.kind != "fail", s.index))
+                return await self._conclude(await self._stop(action, stop))
         await self._settle(action, "recorded", outcome="recorded")
         return await self._conclude(self._outcome(action, "recorded"))
 
-    async def _run_step(self, action: FloorAction, index: int, current: ActionStep) -> Outcome | None:
+    async def _run_phase(self, action: FloorAction, todo: list[int]) -> list[Stop]:
+        if len(todo) == 1:
+            stop = await self._run_step(action, todo[0], action.steps[todo[0]])
+            return [stop] if stop else []
+        # Every step of the phase finishes (and saves its state) before the plan stops or goes on.
+        done = await asyncio.gather(*(self._run_step(action, i, action.steps[i]) for i in todo),
+                                    return_exceptions=True)
+        for result in done:
+            if isinstance(result, BaseException):
+                raise result
+        return [r for r in done if isinstance(r, Stop)]
+
+    async def _run_step(self, action: FloorAction, index: int, current: ActionStep) -> Stop | None:
         spec = STEPS[current.id]
-        ctx = StepContext(self.floor, action, current)
+        ctx = StepContext(self.floor, action, current, first_try=current.started_at is None)
         try:
             if current.state in ("unknown", "running") and spec.check is not None:
                 found = await spec.check(ctx)  # did the lost request happen after all?
@@ -148,15 +188,15 @@ class Recorder:
         except LeaseLost:
             raise
         except KatanaOutcomeUnknown as exc:
-            return await self._wait(action, index, current, "unknown", user_text(exc))
+            return await self._hold(action, index, current, "unknown", user_text(exc))
         except (KatanaUnavailable, KatanaRateLimited) as exc:
-            return await self._wait(action, index, current, "pending", user_text(exc))
+            return await self._hold(action, index, current, "pending", user_text(exc))
         except (KatanaError, StepRefused) as exc:
-            return await self._fail(action, index, current, user_text(exc))
+            return await self._hold(action, index, current, "failed", user_text(exc))
         except Exception:  # noqa: BLE001 — an odd answer or our bug: keep the action, retry, tell once
             log.exception("floor action %s: step %s failed unexpectedly", action.id, current.id)
             state = "unknown" if spec.check is not None else "pending"  # a POST may have gone out
-            return await self._wait(action, index, current, state, user_text(Exception()))
+            return await self._hold(action, index, current, state, user_text(Exception()))
 
     async def _save(self, action: FloorAction, index: int, current: ActionStep) -> None:
         if not await self.floor.store.actions.save_step(action, index, current):
@@ -174,29 +214,31 @@ class Recorder:
         await self._save(action, index, current)
         return None
 
-    async def _wait(self, action: FloorAction, index: int, current: ActionStep, state: str,
-                    problem: str) -> Outcome:
+    async def _hold(self, action: FloorAction, index: int, current: ActionStep, state: str,
+                    problem: str) -> Stop:
+        """Save the step as it was left; the plan stops after the phase."""
         current.state, current.error = state, problem  # type: ignore[assignment]
         await self._save(action, index, current)
-        limit = timedelta(hours=self.floor.settings.action_give_up_after_hours)
-        if utcnow() - (action.retried_at or action.created_at) > limit:
-            gave_up = f"Katana did not answer for {self.floor.settings.action_give_up_after_hours:g} h ({problem})"
-            return await self._fail(action, index, current, gave_up, keep_state=True)
+        return Stop(index, current, "fail" if state == "failed" else "wait", problem)
+
+    async def _stop(self, action: FloorAction, stop: Stop) -> Outcome:
+        if stop.kind == "fail":
+            await self._settle(action, "failed", outcome="failed", error=stop.problem)
+            return self._outcome(action, "failed", problem=stop.problem)
         settings = self.floor.settings
+        limit = timedelta(hours=settings.action_give_up_after_hours)
+        if utcnow() - (action.retried_at or action.created_at) > limit:
+            # The step stays as it was (an "unknown" step may have been recorded).
+            gave_up = f"Katana did not answer for {settings.action_give_up_after_hours:g} h ({stop.problem})"
+            stop.step.error = gave_up
+            await self._save(action, stop.index, stop.step)
+            await self._settle(action, "failed", outcome="failed", error=gave_up)
+            return self._outcome(action, "failed", problem=gave_up)
         delay = min(settings.action_retry_first_seconds * 2 ** max(action.attempts - 1, 0),
                     settings.action_retry_max_seconds)
-        await self._settle(action, "waiting", error=problem, next_attempt_at=utcnow() + timedelta(seconds=delay))
-        log.warning("floor action %s waiting (%s); retry in %.0fs", action.id, problem, delay)
-        return self._outcome(action, "waiting", problem=problem)
-
-    async def _fail(self, action: FloorAction, index: int, current: ActionStep, problem: str,
-                    keep_state: bool = False) -> Outcome:
-        if not keep_state:  # an "unknown" step stays unknown: it may have been recorded
-            current.state = "failed"
-        current.error = problem
-        await self._save(action, index, current)
-        await self._settle(action, "failed", outcome="failed", error=problem)
-        return self._outcome(action, "failed", problem=problem)
+        await self._settle(action, "waiting", error=stop.problem, next_attempt_at=utcnow() + timedelta(seconds=delay))
+        log.warning("floor action %s waiting (%s); retry in %.0fs", action.id, stop.problem, delay)
+        return self._outcome(action, "waiting", problem=stop.problem)
 
     def _outcome(self, action: FloorAction, status: str, problem: str | None = None) -> Outcome:
         katana_steps = [s for s in action.steps if STEPS[s.id].in_katana and STEPS[s.id].done_text]

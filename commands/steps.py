@@ -3,7 +3,8 @@
 Each step returns what it learned (Katana ids) for the steps after it; `wrote: True` marks a
 step that changed something in Katana, so outcome messages can say exactly what was recorded.
 Reads come first in every plan, so a refusal (MO already done, no such operation) happens
-before anything is written.
+before anything is written. The reads that need nothing from each other are marked `joins` and run
+together (see commands.recording); writes stay one after another, so a refused write stops the rest.
 """
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ async def load_order(ctx: StepContext) -> dict[str, Any]:
             "linked_to_sales_order": bool(mo.is_linked_to_sales_order or mo.sales_order_id)}
 
 
-@step("identify_operator", "")
+@step("identify_operator", "", joins=True)
 async def identify_operator(ctx: StepContext) -> dict[str, Any]:
     """Katana credits work to an operator; match the Slack person by name, else send the name."""
     person = await ctx.floor.people.name(ctx.action.user_id, ctx.action.user_name)  # type: ignore[union-attr]
@@ -60,15 +61,16 @@ def pick_operation(rows: list[OperationRow], stage: str) -> OperationRow | None:
     return rows[position] if len(rows) == len(STAGE_ORDER) else None
 
 
-@step("find_operation", "")
+@step("find_operation", "", joins=True)
 async def find_operation(ctx: StepContext) -> dict[str, Any]:
     """Find the stage's operation row before anything is written, so a missing one refuses cleanly."""
     from commands.registry import COMMANDS
 
     stage, facts = COMMANDS[ctx.action.command].stage, ctx.facts
     row = pick_operation(await ctx.katana.manufacturing.operation_rows(int(facts["mo_id"])), stage)
-    if row is None:
-        raise StepRefused(f"{facts['order_no']} has no {stage} operation in Katana.")
+    if row is None:  # (load_order runs alongside: the order number may not be known yet)
+        order = facts.get("order_no") or f"MO {facts['mo_id']}"
+        raise StepRefused(f"{order} has no {stage} operation in Katana.")
     return {"operation_row_id": row.id, "operation_done_before": row.status == "COMPLETED"}
 
 
@@ -85,13 +87,19 @@ async def complete_operation(ctx: StepContext) -> dict[str, Any]:
 
 @step("ensure_batch", "batch created")
 async def ensure_batch(ctx: StepContext) -> dict[str, Any]:
-    """Find the batch by number for this product, else create it (so a retry never doubles it)."""
+    """The batch by number for this product, created if new.
+
+    A first try creates straight away (a cooked batch is nearly always new, and Katana refuses a
+    number it already has, which is then looked up); a retry looks first, so it never doubles one.
+    """
     facts = ctx.facts
-    found = await ctx.katana.inventory.find_batch(facts["batch"], int(facts["variant_id"]))
-    if found is not None:
-        return {"batch_id": found.id, "wrote": False}
-    batch = await ctx.katana.inventory.ensure_batch(facts["batch"], int(facts["variant_id"]))
-    return {"batch_id": batch.id, "wrote": True}
+    number, variant_id = facts["batch"], int(facts["variant_id"])
+    if not ctx.first_try:
+        found = await ctx.katana.inventory.find_batch(number, variant_id)
+        if found is not None:
+            return {"batch_id": found.id, "wrote": False}
+    batch, created = await ctx.katana.manufacturing.create_output_batch(number, variant_id)
+    return {"batch_id": batch.id, "wrote": created}
 
 
 @step("find_batch", "")

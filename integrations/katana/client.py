@@ -112,15 +112,19 @@ class KatanaClient:
         query = encode_params(params)
         for attempt in range(1, self._max_attempts + 1):
             last = attempt == self._max_attempts
-            await self.limiter.acquire()
+            slot = await self.limiter.acquire()
             try:
                 response = await self._http.request(
                     method, url, params=query, content=content, headers=self._headers(content),
                     timeout=self._timeout,
                 )
             except httpx.TransportError as exc:
+                self.limiter.answered(slot)
                 await self._after_transport_error(method, path, exc, attempt, last)
                 continue
+            finally:
+                if slot.in_flight:  # (bench, issue 6) counted from its answer: see ratelimit.py
+                    self.limiter.answered(slot)
             self.limiter.observe(response.headers)
             if response.is_success:
                 return response

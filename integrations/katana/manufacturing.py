@@ -17,9 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 from .client import KatanaClient, iso
+from .errors import KatanaOutcomeUnknown, KatanaRejected
 from .models import (
     MO_STATUSES,
     OPERATION_STATUSES,
+    Batch,
     ManufacturingOrder,
     OperationRow,
     Operator,
@@ -36,6 +38,7 @@ class ManufacturingService:
         self._client = client
         self._clock = clock
         self._operators: tuple[float, list[Operator]] | None = None
+        self._operators_lock = asyncio.Lock()  # one fetch when a whole shift submits at once
         self._order_locks: dict[int, asyncio.Lock] = {}
 
     # --- reading orders -----------------------------------------------------------------------------
@@ -122,6 +125,30 @@ class ManufacturingService:
             matches.append((created, production.id, production))
         return min(matches)[2] if matches else None
 
+    async def create_output_batch(self, batch_number: str, variant_id: int) -> tuple[Batch, bool]:
+        """The batch a production goes into, created with one POST: (batch, created).
+
+        Katana refuses a batch number the product already has (422); then, and when the POST's
+        answer was lost, the batch is looked up instead. Callers retrying a step look first.
+        """
+        try:
+            raw = await self._client.post("/batches", {"batch_number": batch_number, "variant_id": variant_id})
+            return Batch.model_validate(raw), True
+        except (KatanaOutcomeUnknown, KatanaRejected) as exc:
+            found = await self._find_batch(batch_number, variant_id)
+            if found is None:
+                raise
+            # A lost answer whose batch now exists was, as far as anyone can tell, this POST.
+            return found, isinstance(exc, KatanaOutcomeUnknown)
+
+    async def _find_batch(self, batch_number: str, variant_id: int) -> Batch | None:
+        query = {"batch_number": batch_number, "variant_id": variant_id, "include_empty": True}
+        for raw in await self._client.get_all("/batch_stocks", query, max_pages=4):
+            batch = Batch.model_validate(raw)  # Katana ignores unknown filters: check both here
+            if batch.batch_number == batch_number and batch.variant_id == variant_id:
+                return batch
+        return None
+
     # --- operation rows -----------------------------------------------------------------------------
 
     async def delete_production(self, production_id: int) -> None:
@@ -143,6 +170,16 @@ class ManufacturingService:
         if status not in OPERATION_STATUSES:
             raise ValueError(f"operation rows take {', '.join(OPERATION_STATUSES)}, not {status!r}")
         return await self._patch_row(row_id, {"status": status})
+
+    # issue 7 (task timers; added by the timers/undo helper): Start/Pause/Block/Resume of a floor task.
+    async def set_operation_progress(self, row_id: int, status: str, *, seconds: int | None = None) -> OperationRow:
+        """The row IN_PROGRESS, PAUSED or BLOCKED, with the time spent so far (seconds) when given."""
+        if status not in OPERATION_STATUSES:
+            raise ValueError(f"operation rows take {', '.join(OPERATION_STATUSES)}, not {status!r}")
+        body: dict[str, Any] = {"status": status}
+        if seconds is not None:
+            body["total_actual_time"] = max(int(seconds), 0)
+        return await self._patch_row(row_id, body)
 
     async def _patch_row(self, row_id: int, body: dict[str, Any]) -> OperationRow:
         raw = await self._client.patch(f"/manufacturing_order_operation_rows/{row_id}", body)
@@ -184,6 +221,23 @@ class ManufacturingService:
             text = f"{current.rstrip()}\n{line}" if current.strip() else line
             return await self._patch_order(order, {"additional_info": text})
 
+    # issue 7 (the author's Undo; added by the timers/undo helper): take a bot-written line back out.
+    async def remove_note(self, mo_id: int, line: str) -> bool:
+        """Remove a line added by `add_note`; False when it is not there (already removed by hand).
+        ValueError when it is the order's only text: Katana refuses an empty additional_info."""
+        line = " ".join(line.split())
+        async with self._lock_for(mo_id):
+            order = await self.get_order(mo_id)
+            lines = (order.additional_info or "").splitlines()
+            kept = [existing for existing in lines if " ".join(existing.split()) != line]
+            if len(kept) == len(lines):
+                return False
+            text = "\n".join(kept).strip()
+            if not text:
+                raise ValueError("the note is the order's only additional info")
+            await self._patch_order(order, {"additional_info": text})
+            return True
+
     async def _patch_order(self, order: ManufacturingOrder, body: dict[str, Any]) -> ManufacturingOrder:
         # Omitting additional_info wipes it; the DTO forbids "" (minLength 1), so echo only real text.
         if "additional_info" not in body and order.additional_info:
@@ -197,14 +251,18 @@ class ManufacturingService:
     # --- operators ----------------------------------------------------------------------------------
 
     async def operators(self) -> list[Operator]:
-        """Katana's operators, cached for 10 minutes (they change rarely; the modals ask often)."""
-        now = self._clock()
-        if self._operators is not None and now - self._operators[0] < OPERATORS_CACHE_SECONDS:
-            return list(self._operators[1])
-        rows = await self._client.get_all("/operators")
-        operators = [Operator.model_validate(r) for r in rows if isinstance(r, dict)]
-        self._operators = (now, operators)
-        return list(operators)
+        """Katana's operators, cached for 10 minutes (they change rarely; the modals ask often).
+
+        Callers arriving while the list is being fetched wait for that fetch instead of each
+        spending a call of the budget on the same list."""
+        async with self._operators_lock:
+            now = self._clock()
+            if self._operators is not None and now - self._operators[0] < OPERATORS_CACHE_SECONDS:
+                return list(self._operators[1])
+            rows = await self._client.get_all("/operators")
+            operators = [Operator.model_validate(r) for r in rows if isinstance(r, dict)]
+            self._operators = (now, operators)
+            return list(operators)
 
 
 def _deadline_then_number(order: ManufacturingOrder) -> tuple[Any, ...]:

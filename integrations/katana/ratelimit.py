@@ -12,6 +12,11 @@ Safety margin: a slot frees `margin` seconds (default 0.25 s) after the 60 s win
 Katana counts requests when they *arrive*, we count them when they *start*; if a later request reaches
 Katana faster than the one it replaces in the window, the server would see < 60 s between them. A quarter
 of a second covers that jitter and costs < 0.5 % of the budget.
+
+(bench, issue 6) Jitter is not the only gap: when 60 slots free at once, this process sends the 60
+requests one after another, and the last reaches Katana a few hundred ms after it "started" — `make
+bench` got 8 × 429 in 1,409 calls that way. So a request's place in the window moves to the moment its
+answer came back (`answered(slot)`, which the client calls): no later than Katana counted it.
 """
 from __future__ import annotations
 
@@ -41,17 +46,24 @@ class RateLimiter:
         self._sleep = sleep
         self._wall_clock = wall_clock  # X-Ratelimit-Reset is an epoch time; convert via the wall clock
         self._margin = margin
-        self._starts: deque[float] = deque()
+        self._starts: deque[Slot] = deque()
         self._hold_until = float("-inf")
         self._queue = asyncio.Lock()  # asyncio.Lock hands over in FIFO order: that is our fairness
 
-    async def acquire(self) -> None:
-        """Wait until one more request may start, then count it as started."""
+    async def acquire(self) -> "Slot":
+        """Wait until one more request may start, then count it as started; pass the slot to
+        `answered` when its answer (or its failure) is back."""
         async with self._queue:
             while (wait := self._wait_needed(self._clock())) > 0:
                 # Re-check after waking: pause_for/observe may have extended the hold meanwhile.
                 await self._sleep(wait)
-            self._starts.append(self._clock())
+            slot = Slot(self._clock())
+            self._starts.append(slot)
+            return slot
+
+    def answered(self, slot: "Slot") -> None:
+        """The request is over: Katana counted it when it arrived, which was no later than now."""
+        slot.at, slot.in_flight = max(slot.at, self._clock()), False
 
     def pause_for(self, seconds: float) -> None:
         """Hold every caller for `seconds` from now (used for 429 Retry-After)."""
@@ -84,15 +96,17 @@ class RateLimiter:
         self._forget_old(now)
         wait = self._hold_until - now
         if len(self._starts) >= self.per_minute:
-            # The oldest start that must leave the window before one more may begin.
-            blocking = self._starts[len(self._starts) - self.per_minute]
+            # The slot that must leave the window before one more may begin (answers move slots later,
+            # so the window is ordered here rather than kept in order).
+            times = sorted(slot.at for slot in self._starts)
+            blocking = times[len(times) - self.per_minute]
             wait = max(wait, blocking + WINDOW_SECONDS + self._margin - now)
         return wait
 
     def _forget_old(self, now: float) -> None:
         horizon = now - WINDOW_SECONDS - self._margin
-        while self._starts and self._starts[0] <= horizon:
-            self._starts.popleft()
+        if any(slot.at <= horizon for slot in self._starts):  # (a request outlives no window: 30 s timeout)
+            self._starts = deque(slot for slot in self._starts if slot.at > horizon)
 
     def _hold(self, seconds: float) -> None:
         self._hold_until = max(self._hold_until, self._clock() + seconds)
@@ -110,6 +124,15 @@ class RateLimiter:
         if reset > 1e9:
             return reset - self._wall_clock()
         return reset
+
+
+class Slot:
+    """One request's place in the window: when it started, then when its answer came back."""
+
+    __slots__ = ("at", "in_flight")
+
+    def __init__(self, at: float) -> None:
+        self.at, self.in_flight = at, True
 
 
 def _number(raw: str | None) -> float | None:

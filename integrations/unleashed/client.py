@@ -52,7 +52,8 @@ class UnleashedClient:
         return _decode(await self._request(path, auth.query_string(params)))
 
     async def get_pages(self, resource: str, params: Mapping[str, Any] | None = None, *,
-                        page_size: int = 200, max_pages: int = 50) -> list[dict[str, Any]]:
+                        page_size: int = 200, max_pages: int = 1000) -> list[dict[str, Any]]:
+        # (bench, issue 6) was 50 pages: a 50,000-product account was read only to 10,000, silently.
         """Every item of a list resource: page N is `/{resource}/{N}`, `pageSize` in the query."""
         size = max(1, min(MAX_PAGE_SIZE, page_size))
         items: list[dict[str, Any]] = []

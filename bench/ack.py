@@ -1,0 +1,87 @@
+"""Row 1: how fast Slack gets its 200 for /cook, against a bare Bolt app doing only ack + views.open.
+
+Both run as real server processes (`python -m bot serve` and `python -m bench.bare_bolt`) against
+the same fake Slack and Katana; the load is signed like Slack signs it. Rounds alternate between the
+two so machine noise hits both alike; each side's median round (by throughput) is reported.
+"""
+from __future__ import annotations
+
+import statistics
+
+import aiohttp
+
+from bench.measure import Latencies, cpu_seconds, load, until
+from bench.report import Row
+from bench.servers import SIGNING_SECRET, bare_bolt_process, bot_process, fakes, running
+from bot.sandbox.process import BotProcess
+from bot.sandbox.slack import FakeSlack
+from bot.sandbox.slack_user import SlackWorkspace
+
+ANA = "U0ANA"
+WARM_UP = 50  # first requests of a process: imports, Bolt's auth.test, the open-orders cache
+
+
+async def hammer(slack: FakeSlack, process: BotProcess, requests: int, concurrency: int) -> tuple[Latencies, int, float]:
+    """`requests` signed /cook at `concurrency`: latencies, modals opened, server CPU ms per request."""
+    url, pid = process.url, process.proc.pid  # type: ignore[union-attr]
+    cpu_before = cpu_seconds(pid)
+    opened_before = len([c for c in slack.calls_to("views.open") if c.ok])
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as http:
+        user = SlackWorkspace(events_url=f"{url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack, http=http)
+
+        async def send(_: int) -> tuple[float, bool]:
+            reply = await user.slash_command(ANA, "/cook")
+            return reply.elapsed, reply.status == 200
+
+        result = await load(send, requests, concurrency)
+    opened = lambda: len([c for c in slack.calls_to("views.open") if c.ok]) - opened_before  # noqa: E731
+    await until(lambda: opened() >= requests, timeout=30)  # the bot opens the modal after its ack
+    return result, opened(), (cpu_seconds(pid) - cpu_before) / requests * 1000
+
+
+def median_round(rounds: list[Latencies]) -> Latencies:
+    by_rate = sorted(rounds, key=lambda r: r.per_second)
+    return by_rate[len(by_rate) // 2]
+
+
+async def run(requests: int = 2000, concurrency: int = 50, rounds: int = 3) -> Row:
+    async with fakes() as (katana, slack):
+        async with running(bot_process(katana, slack)) as bot, running(bare_bolt_process(katana, slack)) as bare:
+            targets: dict[str, BotProcess] = {"bot": bot, "bare Bolt": bare}
+            katana_before = len(katana.requests)
+            for process in targets.values():
+                await hammer(slack, process, WARM_UP, min(concurrency, WARM_UP))
+            measured: dict[str, list[Latencies]] = {name: [] for name in targets}
+            opened: dict[str, list[int]] = {name: [] for name in targets}
+            cpu: dict[str, list[float]] = {name: [] for name in targets}
+            for _ in range(rounds):
+                for name, process in targets.items():
+                    result, modals, cpu_ms = await hammer(slack, process, requests, concurrency)
+                    measured[name].append(result)
+                    opened[name].append(modals)
+                    cpu[name].append(cpu_ms)
+            katana_calls = len(katana.requests) - katana_before
+    return row(median_round(measured["bot"]), median_round(measured["bare Bolt"]), requests, concurrency,
+               min(opened["bot"]), katana_calls, [r.per_second for r in measured["bot"]],
+               statistics.median(cpu["bot"]), statistics.median(cpu["bare Bolt"]))
+
+
+def row(bot: Latencies, bare: Latencies, requests: int, concurrency: int, bot_modals: int,
+        katana_calls: int, bot_rates: list[float], bot_cpu: float, bare_cpu: float) -> Row:
+    throughput = bot.per_second / bare.per_second
+    p99 = bot.p99_ms / bare.p99_ms
+    measured = (f"bot p50 {bot.p50_ms:.1f} / p99 {bot.p99_ms:.1f} ms, {bot.per_second:.0f} req/s; "
+                f"bare Bolt p50 {bare.p50_ms:.1f} / p99 {bare.p99_ms:.1f} ms, {bare.per_second:.0f} req/s → "
+                f"throughput {throughput:.2f}×, p99 {p99:.2f}×; {bot.failures + bare.failures} failed, "
+                f"modals opened {bot_modals}/{requests}; server CPU per request {bot_cpu:.2f} vs {bare_cpu:.2f} ms "
+                f"({bot_cpu / bare_cpu:.2f}×)")
+    ok = throughput >= 0.8 and p99 <= 1.25 and bot.failures == 0 and bot_modals == requests
+    spread = max(bot_rates) / min(bot_rates) if min(bot_rates) else 0.0
+    return Row(1, f"/cook ack, {requests} signed requests at concurrency {concurrency}", measured,
+               "throughput ≥ 0.8×, p99 ≤ 1.25× bare Bolt", ok, notes=[
+                   "Both servers are real processes (`python -m bot serve`, `python -m bench.bare_bolt`) against "
+                   "the same fake Slack; latency is the signed HTTP request until Slack's 200. Rounds alternate "
+                   f"bot/bare; the median round of each is shown (bot's rounds spread {spread:.2f}×, "
+                   f"median {statistics.median(bot_rates):.0f} req/s). Server CPU per request is read from /proc, "
+                   f"so it holds when neighbours load the machine. Katana calls by the bot over all "
+                   f"{WARM_UP + len(bot_rates) * requests} /cook: {katana_calls} (one open-orders list, shared)."])
