@@ -25,9 +25,11 @@ from bot.slack_events import register_events
 from bot.slack_guard import slack_guard
 from bot.slack_app import register_floor_commands
 from bot.webhooks import katana_webhook_route
-from commands import flow
+from commands import registry
+from commands import timers
 from commands.context import Floor
 from commands.orders import OpenOrders
+from commands.receiving.service import build_receiving
 from commands.recording import Recorder
 from integrations.katana import build_katana
 from models.store import Store, open_store
@@ -52,7 +54,9 @@ class ShopfloorBot:
         self.floor = Floor(settings=settings, store=self.store, katana=self.katana, slack=self.slack)
         self.floor.orders = OpenOrders(self.katana)
         self.floor.permissions = Permissions(settings, self.slack)
-        self.recorder = Recorder(self.floor, announce=lambda outcome: flow.announce(self.floor, outcome))
+        # /ship and /receive announce their own outcomes; registry.announce hands the others to flow.announce
+        self.recorder = Recorder(self.floor, announce=lambda outcome: registry.announce(self.floor, outcome))
+        self.receiving = build_receiving(settings, self.http)  # /receive: slip reader + Slack file downloads
         self.events = EventProcessor(self.floor)
         self.alerts = build_alerts(settings, self.store, self.http, self.slack, self.katana, self.floor.katana_link)
         self.bolt = self._bolt()
@@ -68,6 +72,7 @@ class ShopfloorBot:
         )
         register_events(app, self.floor)
         register_floor_commands(app, self.floor, self.recorder)
+        registry.register_trade_listeners(app, self.floor, self.receiving)
         register_supervisor_commands(app, self.floor, self.alerts)
         return app
 
@@ -96,6 +101,8 @@ class ShopfloorBot:
                                id="resume_floor_actions", max_instances=1, coalesce=True)
         self.scheduler.add_job(self.events.retry_due, "interval", seconds=every,
                                id="retry_katana_events", max_instances=1, coalesce=True)
+        self.scheduler.add_job(timers.sweep, "interval", args=[self.floor], seconds=every,
+                               id="task_timers", max_instances=1, coalesce=True)  # auto-pause, row resync, Undo expiry
         await self.alerts.start(self.scheduler)  # only configured sources get a sync job
         self.scheduler.start()
         # Start-up recovery: whatever a crash or a stop left unfinished resumes now, not in 10 s.
@@ -106,6 +113,7 @@ class ShopfloorBot:
     async def stop(self) -> None:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        self.events.stop()
         left = await self.floor.jobs.drain(DRAIN_TIMEOUT)
         if left:
             log.warning("%d jobs still running at shutdown; they resume at next start", left)

@@ -116,9 +116,15 @@ class EventProcessor:
         self.waiting: deque[str] = deque()
         self.queued: set[str] = set()  # waiting or being processed
         self.runners = 0
+        self.stopping = False
+
+    def stop(self) -> None:
+        """Shutting down: finish what is in hand, start nothing new (the rest is stored; the next start resumes it)."""
+        self.stopping = True
+        self.waiting.clear()
 
     def process_soon(self, key: str) -> None:
-        if key in self.queued:
+        if key in self.queued or self.stopping:
             return
         self.queued.add(key)
         self.waiting.append(key)
@@ -128,7 +134,7 @@ class EventProcessor:
 
     async def _work_through(self) -> None:
         try:
-            while self.waiting:
+            while self.waiting and not self.stopping:
                 key = self.waiting.popleft()
                 try:
                     await self.process(key)

@@ -39,12 +39,18 @@ class Settings(BaseSettings):
     katana_webhook_token: SecretStr | None = None
     katana_rate_limit_per_minute: int = Field(60, ge=1, le=10_000)
     katana_app_url: AnyHttpUrl = AnyHttpUrl("https://factory.katanamrp.com")  # for "open in Katana" links
+    # /ship to Amazon FBA: the Katana location (its name or id) stock is transferred to; unset → FBA ships refused
+    fba_location: str | None = Field(None, max_length=100)
 
     # Floor actions: how long the worker keeps retrying one while Katana is down
     action_give_up_after_hours: float = Field(24, gt=0, le=24 * 14)
     action_retry_first_seconds: float = Field(5, gt=0, le=3600)  # doubles per attempt…
     action_retry_max_seconds: float = Field(300, gt=0, le=6 * 3600)  # …up to this
     worker_interval_seconds: float = Field(10, gt=0, le=3600)  # sweep for waiting actions and failed events
+    # Task timers, the author's Undo, scrap reasons (issue 7)
+    timer_auto_pause_hours: float = Field(4, gt=0, le=72)  # a timer running longer is paused, the operator told
+    undo_window_minutes: float = Field(15, gt=0, le=24 * 60)  # how long a confirmation's Undo works
+    scrap_reasons: str = Field("burnt,spilled,underweight,damaged,contaminated,other", min_length=1, max_length=2000)
 
     # Who may do what: comma-separated Slack user ids (U…) and user groups (@handle or S… id).
     # Unset = everyone in the workspace.
@@ -78,6 +84,11 @@ class Settings(BaseSettings):
     alerts_escalation_channel: str | None = None
     alert_escalate_after_minutes: float = Field(60, gt=0, le=7 * 24 * 60)
 
+    # Packing-slip photos for /receive: read by the vision model when a key is set, offline OCR otherwise
+    anthropic_api_key: SecretStr | None = None
+    anthropic_model: str = Field("claude-haiku-5-5", min_length=1, max_length=100)
+    anthropic_base_url: AnyHttpUrl | None = None  # tests point it at bot/sandbox/anthropic.py
+
     # Storage
     mongodb_uri: SecretStr | None = None  # unset → in-memory store, nothing persists
     mongodb_db: str = Field("shopfloor", min_length=1, max_length=63)
@@ -101,6 +112,14 @@ class Settings(BaseSettings):
         if v and not v[:1] in ("C", "G", "D"):
             raise ValueError("must be a channel id like C0123ABCD (not a #name)")
         return v or None
+
+    @field_validator("scrap_reasons")
+    @classmethod
+    def _scrap_reason_codes(cls, v: str) -> str:
+        codes = [c.strip() for c in v.split(",") if c.strip()]
+        if not codes or any(len(c) > 30 or "(" in c or ")" in c for c in codes):
+            raise ValueError("must be comma-separated reason codes, each at most 30 characters, no parentheses")
+        return v
 
     @field_validator("unleashed_monthly_call_limit", mode="before")
     @classmethod
@@ -126,6 +145,11 @@ class Settings(BaseSettings):
         url = str(self.slack_api_url)
         return url if url.endswith("/") else url + "/"
 
+    @property
+    def scrap_reason_codes(self) -> list[str]:
+        """SCRAP_REASONS as a list, in the order given, without repeats."""
+        return list(dict.fromkeys(c.strip() for c in self.scrap_reasons.split(",") if c.strip()))[:100]
+
     def allow_list(self, command: str) -> str | None:
         """The raw allow list for a slash command (without "/"); /floor is the supervisors'."""
         if command == "floor":
@@ -136,7 +160,8 @@ class Settings(BaseSettings):
         """Every secret value, so logs and user messages can be scrubbed of them."""
         fields = (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
                   self.katana_api_key, self.katana_webhook_token, self.mongodb_uri,
-                  self.unleashed_api_key, self.amazon_lwa_client_secret, self.amazon_refresh_token)
+                  self.unleashed_api_key, self.amazon_lwa_client_secret, self.amazon_refresh_token,
+                  self.anthropic_api_key)
         return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
 
 

@@ -43,10 +43,18 @@ class Jobs:
         return len(self._tasks)
 
     async def drain(self, timeout: float) -> int:
-        """Wait for in-flight work; returns how many were still running (left for the resume worker)."""
+        """Wait for in-flight work; returns how many were still running (left for the resume worker).
+
+        What is still running then is cancelled, as a crash would end it: its state is stored and the next
+        start resumes it (checking Katana first where the outcome of a request is unknown)."""
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=timeout)
-        return len(self._tasks)
+        left = set(self._tasks)
+        for task in left:
+            task.cancel()
+        if left:
+            await asyncio.wait(left, timeout=5)
+        return len(left)
 
 
 class People:
