@@ -19,6 +19,7 @@ from bot.alerts import build_alerts
 from bot.floor_app import register_supervisor_commands
 from bot.health import health_route
 from bot.katana_events import EventProcessor
+from commands import chain
 from bot.permissions import Permissions
 from bot.settings import Settings
 from bot.slack_events import register_events
@@ -103,6 +104,8 @@ class ShopfloorBot:
                                id="retry_katana_events", max_instances=1, coalesce=True)
         self.scheduler.add_job(timers.sweep, "interval", args=[self.floor], seconds=every,
                                id="task_timers", max_instances=1, coalesce=True)  # auto-pause, row resync, Undo expiry
+        self.scheduler.add_job(chain.post_unposted, "interval", args=[self.floor], seconds=every,
+                               id="post_unposted_tasks", max_instances=1, coalesce=True)  # a crash cut a post short
         await self.alerts.start(self.scheduler)  # only configured sources get a sync job
         self.scheduler.start()
         # Start-up recovery: whatever a crash or a stop left unfinished resumes now, not in 10 s.

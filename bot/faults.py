@@ -154,8 +154,11 @@ CRASH_POINTS: list[tuple[str, str | None, str]] = [  # (step, method, path hung 
 async def crash_once(step: str, method: str | None, path: str) -> tuple[Row, float | None]:
     from datetime import timedelta
 
+    from commands.chain import post_unposted
+
     async with shop_floor(spec_required=False) as shop:
         shop.bot.recorder.lease = timedelta(seconds=0.5)
+        shop.store.tasks.posting_stale = timedelta(seconds=0.5)  # 30 s by default
         mo = shop.katana.create_manufacturing_order(variant_id=SOUP_VARIANT_ID, planned_quantity=50, sales_order_id=SO7_ID)
         form = await shop.form_from_task(ANA, f"Cook task: {mo['order_no']}")
         if method:  # Katana takes 0.3 s over this request, so the kill lands while it is in flight
@@ -165,7 +168,8 @@ async def crash_once(step: str, method: str | None, path: str) -> tuple[Row, flo
         await shop.crash_and_restart()
         started = time.monotonic()
         await asyncio.sleep(0.6)  # the dead worker's lease (0.5 s here, 30 s by default) runs out
-        await shop.bot.recorder.resume_due()  # the new process's worker sweep
+        await shop.bot.recorder.resume_due()  # the new process's worker sweeps
+        await post_unposted(shop.bot.floor)
         await shop.settle()
         productions = count_by_batch(shop.katana, [f"KILL-{step}"])
         labels = len(shop.messages_with(f"Label task: {mo['order_no']}"))

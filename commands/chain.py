@@ -50,9 +50,45 @@ async def open_task(floor: Floor, facts: dict[str, Any], kind: str, *, source: s
     if details and not created and task.is_open:
         task = await floor.store.tasks.add_details(task.id, **details) or task
         await refresh_task_message(floor, task, cards.task_message)
-    if task.is_open and task.message_ts is None and await floor.store.tasks.claim_posting(task.id):
-        await post_task(floor, task)  # also retries a post that failed on an earlier delivery
+    if task.is_open and task.message_ts is None:
+        await post_once(floor, task.id)  # also retries a post that failed on an earlier delivery
     return task, created
+
+
+async def post_once(floor: Floor, tid: str) -> None:
+    before = await floor.store.tasks.claim_posting(tid)
+    if before is None:
+        return  # posted already, or someone is posting it now
+    if before.posting_since is not None and await attach_earlier_post(floor, before):
+        return  # the earlier attempt reached Slack before it was cut short: never post it twice
+    await post_task(floor, before)
+
+
+async def post_unposted(floor: Floor) -> int:
+    """The worker's sweep: tasks whose message a crash or a Slack outage left unposted."""
+    tids = await floor.store.tasks.unposted()
+    for tid in tids:
+        await post_once(floor, tid)
+    return len(tids)
+
+
+async def attach_earlier_post(floor: Floor, task: ProductionTask) -> bool:
+    """Look in the channel for the message an interrupted post may have left (it carries the task id)."""
+    channel = floor.settings.floor_channel
+    if not channel or task.posting_since is None:
+        return False
+    try:
+        history = await floor.slack.conversations_history(
+            channel=channel, oldest=f"{task.posting_since.timestamp() - 5:.6f}", include_all_metadata=True, limit=200)
+    except SlackApiError as exc:  # cannot tell: posting again risks a double, not posting risks a lost task
+        log.warning("could not check %s for task %s: %s; posting it", channel, task.id, exc.response.get("error"))
+        return False
+    for message in history.get("messages", []):
+        payload = (message.get("metadata") or {}).get("event_payload") or {}
+        if payload.get("task_id") == task.id:
+            await floor.store.tasks.attach_message(task.id, channel, message["ts"])
+            return True
+    return False
 
 
 async def stage_finished(floor: Floor, facts: dict[str, Any], stage: str, *, by: str | None,
@@ -90,6 +126,9 @@ async def order_done(floor: Floor, facts: dict[str, Any], *, by: str | None = No
     return closed
 
 
+TASK_POSTED = "floor_task_posted"  # message metadata: lets a restarted bot find a post it never saw answered
+
+
 async def post_task(floor: Floor, task: ProductionTask) -> None:
     channel = floor.settings.floor_channel
     if not channel:  # (the claim stays, so the post is retried once the claim goes stale)
@@ -97,7 +136,8 @@ async def post_task(floor: Floor, task: ProductionTask) -> None:
         return
     task = await floor.store.tasks.get(task.id) or task  # details another source added meanwhile
     try:
-        reply = await floor.slack.chat_postMessage(channel=channel, **cards.task_message(task, floor.katana_link(task.mo_id)))
+        reply = await floor.slack.chat_postMessage(channel=channel, **cards.task_message(task, floor.katana_link(task.mo_id)),
+                                                   metadata={"event_type": TASK_POSTED, "event_payload": {"task_id": task.id}})
         await floor.store.tasks.attach_message(task.id, reply["channel"], reply["ts"])
         latest = await floor.store.tasks.get(task.id)
         if latest is not None and latest.updated_at != task.updated_at:  # details arrived while posting

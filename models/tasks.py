@@ -109,14 +109,24 @@ class TaskRepository:
             {"_id": tid}, {"$set": plain(fields)}, return_document=ReturnDocument.AFTER)
         return ProductionTask.from_mongo(doc)
 
-    async def claim_posting(self, tid: str, *, stale_after: timedelta = timedelta(minutes=1)) -> bool:
-        """One caller wins the right to post the task's message; a failed post can be retried later."""
+    posting_stale = timedelta(seconds=30)  # a post not attached by then was cut short (crash, Slack down)
+
+    async def claim_posting(self, tid: str) -> ProductionTask | None:
+        """One caller wins the right to post the task's message; returns the task as it was before the claim,
+        so the winner can tell a first post from taking over an earlier one that never finished."""
         now = utcnow()
-        won = await self.col.find_one_and_update(
+        before = await self.col.find_one_and_update(
             {"_id": tid, "message_ts": None,
-             "$or": [{"posting_since": None}, {"posting_since": {"$lt": now - stale_after}}]},
+             "$or": [{"posting_since": None}, {"posting_since": {"$lt": now - self.posting_stale}}]},
             {"$set": {"posting_since": now}})
-        return won is not None
+        return ProductionTask.from_mongo(before)
+
+    async def unposted(self, limit: int = 50) -> list[str]:
+        """Open tasks whose message was never attached and whose last posting attempt is stale."""
+        stale = utcnow() - self.posting_stale
+        query = {"status": {"$in": ["open", "in_progress"]}, "message_ts": None,
+                 "$or": [{"posting_since": None}, {"posting_since": {"$lt": stale}}]}
+        return [d["_id"] async for d in self.col.find(query, {"_id": 1}).limit(limit)]
 
     async def attach_message(self, tid: str, channel: str, ts: str) -> None:
         await self.col.update_one({"_id": tid}, {"$set": {"channel": channel, "message_ts": ts}})

@@ -88,7 +88,7 @@ class FakeSlack:
             "views.open": self._open_view, "views.update": self._update_view, "views.push": self._push_view,
             "views.publish": self._publish_home, "users.info": self._user_info,
             "conversations.info": self._conversation_info, "usergroups.list": self._usergroups,
-            "usergroups.users.list": self._usergroup_users,
+            "usergroups.users.list": self._usergroup_users, "conversations.history": self._history,
         }
         # User groups (@handles) people can be allowed by: {id: {"handle", "name", "users"}}.
         self.usergroups: dict[str, dict] = copy.deepcopy(DEFAULT_USERGROUPS)
@@ -268,6 +268,9 @@ class FakeSlack:
         check_message_content(args)
         message = {"channel": channel, "ts": self._next_ts(), "text": args.get("text", ""),
                    "blocks": args.get("blocks") or [], "thread_ts": args.get("thread_ts")}
+        metadata = args.get("metadata")
+        if metadata:  # form posts carry it as a JSON string, JSON posts as an object
+            message["metadata"] = json.loads(metadata) if isinstance(metadata, str) else metadata
         if dm_user:
             message["user"] = dm_user  # the person whose DM this landed in
         self.messages.append(message)
@@ -352,6 +355,17 @@ class FakeSlack:
         if group is None:
             raise SlackError("no_such_subteam")
         return {"users": list(group["users"])}
+
+    def _history(self, args: dict) -> dict:
+        """Newest first, after `oldest`; metadata only with include_all_metadata (as Slack does)."""
+        channel, _ = self._resolve_channel(args.get("channel"))
+        oldest = float(args.get("oldest") or 0)
+        with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
+        found = [m for m in reversed(self.messages) if m["channel"] == channel and float(m["ts"]) > oldest
+                 and not m.get("thread_ts")][: int(args.get("limit") or 100)]
+        messages = [{**self._as_slack_message(m), **({"metadata": m["metadata"]} if with_metadata and m.get("metadata") else {})}
+                    for m in found]
+        return {"messages": messages, "has_more": False, "pin_count": 0, "response_metadata": {"next_cursor": ""}}
 
     def _conversation_info(self, args: dict) -> dict:
         channel, _ = self._resolve_channel(args.get("channel"))
