@@ -17,7 +17,7 @@ from commands.receiving.flow import RECEIVE_PLAN, on_photo, open_receive, submit
 from commands.receiving.service import Receiving
 from commands.receiving.views import PHOTO_CALLBACK, TITLE
 from commands.recording import Outcome
-from commands.trade_outcome import order_link, outcome_texts
+from commands.trade_outcome import no_note, order_link, outcome_texts
 
 
 def received_lines(facts: dict[str, Any]) -> str:
@@ -55,10 +55,6 @@ def listeners(app: Any, floor: Floor, receiving: Receiving) -> None:
     async def on_photo_submit(ack: Any, body: dict[str, Any]) -> None:
         await on_photo(floor, receiving, ack, body)
     app.view(PHOTO_CALLBACK)(on_photo_submit)
-
-
-def no_note(facts: dict[str, Any], action: Any) -> None:
-    return None
 
 
 COMMAND = FloorCommand(

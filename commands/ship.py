@@ -16,7 +16,7 @@ from commands.recording import Outcome
 from commands.shipping import steps  # noqa: F401 — registers the plan's step names
 from commands.shipping.flow import CARRIER_PLAN, on_pick, open_ship, submit_ship
 from commands.shipping.views import PICK_CALLBACK, TITLE
-from commands.trade_outcome import order_link, outcome_texts
+from commands.trade_outcome import no_note, order_link, outcome_texts
 
 
 def shipped_lines(facts: dict[str, Any]) -> str:
@@ -52,10 +52,6 @@ def listeners(app: Any, floor: Floor) -> None:
     async def on_pick_submit(ack: Any, body: dict[str, Any]) -> None:
         await on_pick(floor, ack, body)
     app.view(PICK_CALLBACK)(on_pick_submit)
-
-
-def no_note(facts: dict[str, Any], action: Any) -> None:
-    return None
 
 
 COMMAND = FloorCommand(

@@ -8,7 +8,9 @@ from typing import Any, Callable
 
 from commands import cards
 from commands.context import Floor
-from commands.recording import Outcome
+from commands.recording import Outcome, Recorder
+from models.actions import FloorAction
+from models.receipts import DraftRepository
 
 ACK_LANDING_SECONDS = 0.5  # see flow.let_the_ack_land: a views.update sent sooner is overwritten by the ack
 
@@ -50,3 +52,23 @@ class AckClock:
         wait = ACK_LANDING_SECONDS - (time.monotonic() - self.acked_at)
         if wait > 0:
             await asyncio.sleep(wait)
+
+
+def no_note(facts: dict[str, Any], action: Any) -> None:
+    """/ship and /receive write nothing on an MO: their order keeps its own record."""
+    return None
+
+
+async def record_once(floor: Floor, recorder: Recorder, ack: Any, *, draft_id: str, action: FloorAction,
+                      title: str, already: str, working: str) -> None:
+    """One confirmed form → one action, however often it is submitted: the draft is claimed for the action
+    first, and only the submission that claimed it starts recording."""
+    if not await DraftRepository(floor.store.db).claim(draft_id, action.id):
+        await ack(response_action="update", view=cards.message_view(title, already))
+        return
+    action, created = await floor.store.actions.create(action)
+    await ack(response_action="update", view=cards.message_view(
+        title, f":hourglass_flowing_sand: {working}",
+        footer="You can close this; you'll get a confirmation in the channel."))
+    if created:
+        floor.jobs.spawn(recorder.record(action.id), name=f"record {action.id}")

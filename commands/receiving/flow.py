@@ -23,7 +23,7 @@ from commands.receiving.service import READ_PATIENCE_SECONDS, Receiving
 from commands.receiving.state import PhotoRef, ReceiveState, entries_for
 from commands.receiving.views import TITLE, confirm_view, photo_view, reading_view, refused_view
 from commands.recording import Recorder
-from commands.trade_outcome import AckClock
+from commands.trade_outcome import AckClock, record_once
 from integrations.katana.errors import KatanaError
 from integrations.katana.purchasing import PurchasingService, open_rows, supplier_name
 from integrations.katana.stock import StockService
@@ -175,12 +175,5 @@ async def submit_receive(floor: Floor, recorder: Recorder, command: FloorCommand
         await ack(response_action="update", view=confirm_view(state, draft_id=draft.id, channel_id=draft.channel_id))
         return
     action = shared_flow().new_action(command, body, {**outcome, "draft": draft.id}, metadata)
-    if not await drafts(floor).claim(draft.id, action.id):
-        await ack(response_action="update", view=cards.message_view(TITLE, "This packing slip was already received."))
-        return
-    action, created = await floor.store.actions.create(action)
-    await ack(response_action="update", view=cards.message_view(
-        TITLE, ":hourglass_flowing_sand: Receiving in Katana…",
-        footer="You can close this; you'll get a confirmation in the channel."))
-    if created:
-        floor.jobs.spawn(recorder.record(action.id), name=f"record {action.id}")
+    await record_once(floor, recorder, ack, draft_id=draft.id, action=action, title=TITLE,
+                      already="This packing slip was already received.", working="Receiving in Katana…")

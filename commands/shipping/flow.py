@@ -18,7 +18,7 @@ from commands.forms import FloorCommand
 from commands.recording import Recorder
 from commands.shipping.offer import ShipOffer, build_offer, over_problems
 from commands.shipping.views import TITLE, form_view, pick_view
-from commands.trade_outcome import AckClock
+from commands.trade_outcome import AckClock, record_once
 from integrations.katana.errors import KatanaError
 from integrations.katana.sales import SalesService
 from integrations.katana.stock import StockService
@@ -124,15 +124,8 @@ async def submit_ship(floor: Floor, recorder: Recorder, command: FloorCommand, a
     action = shared_flow().new_action(command, body, {**data, "mo_id": task_mo(metadata.get("task"))}, metadata)
     plan = FBA_PLAN if offer.method == "fba" else CARRIER_PLAN
     action = action.model_copy(update={"steps": [ActionStep(_id=name) for name in plan]})
-    if not await drafts(floor).claim(draft.id, action.id):
-        await ack(response_action="update", view=cards.message_view(TITLE, "This shipment was already recorded."))
-        return
-    action, created = await floor.store.actions.create(action)
-    await ack(response_action="update", view=cards.message_view(
-        TITLE, ":hourglass_flowing_sand: Recording in Katana…",
-        footer="You can close this; you'll get a confirmation in the channel."))
-    if created:
-        floor.jobs.spawn(recorder.record(action.id), name=f"record {action.id}")
+    await record_once(floor, recorder, ack, draft_id=draft.id, action=action, title=TITLE,
+                      already="This shipment was already recorded.", working="Recording in Katana…")
 
 
 def task_mo(task_id: Any) -> int | None:
