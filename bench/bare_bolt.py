@@ -5,7 +5,9 @@ SLACK_SIGNING_SECRET, SLACK_API_URL and PORT, so both are measured the same way.
 """
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -18,13 +20,14 @@ MODAL = {"type": "modal", "callback_id": "cook_form", "title": {"type": "plain_t
                      "element": {"type": "plain_text_input", "action_id": "quantity"}}]}
 
 
-def build(token: str, signing_secret: str, api_url: str) -> web.Application:
+def build(token: str, signing_secret: str, api_url: str, modal: dict[str, Any] | None = None) -> web.Application:
     app = AsyncApp(client=AsyncWebClient(token=token, base_url=api_url), signing_secret=signing_secret)
+    view = modal or MODAL
 
     @app.command("/cook")
     async def cook(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
         await ack()
-        await client.views_open(trigger_id=body["trigger_id"], view=MODAL)
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
 
     web_app = app.web_app(path="/slack/events")
 
@@ -37,7 +40,8 @@ def build(token: str, signing_secret: str, api_url: str) -> web.Application:
 
 def main() -> None:
     env = os.environ
-    web.run_app(build(env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"], env["SLACK_API_URL"]),
+    modal = json.loads(Path(env["BARE_MODAL_FILE"]).read_text()) if env.get("BARE_MODAL_FILE") else None
+    web.run_app(build(env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"], env["SLACK_API_URL"], modal),
                 host="127.0.0.1", port=int(env["PORT"]), access_log=None, print=None, handle_signals=True)
 
 

@@ -21,6 +21,7 @@ class BareBoltProcess(BotProcess):
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bench.bare_bolt", env={**self.env, "PORT": str(self.port)}, cwd=self.cwd,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        self._reader = asyncio.create_task(self._keep_log(self.proc.stdout))
         return await self.healthy(timeout)
 
 
@@ -51,8 +52,9 @@ def bot_process(katana: FakeKatana, slack: FakeSlack, **env: str) -> BotProcess:
     return BotProcess(bot_env(katana, slack, **{**QUIET, **env}))
 
 
-def bare_bolt_process(katana: FakeKatana, slack: FakeSlack) -> BareBoltProcess:
-    return BareBoltProcess(bot_env(katana, slack, **QUIET))
+def bare_bolt_process(katana: FakeKatana, slack: FakeSlack, modal_file: str | None = None) -> BareBoltProcess:
+    """`modal_file`: the JSON of the modal it opens (the bot's own /cook form, so both send the same bytes)."""
+    return BareBoltProcess(bot_env(katana, slack, **QUIET, **({"BARE_MODAL_FILE": modal_file} if modal_file else {})))
 
 
 __all__ = ["SIGNING_SECRET", "BareBoltProcess", "bare_bolt_process", "bot_process", "fakes", "running"]

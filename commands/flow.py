@@ -51,13 +51,45 @@ def form_view(command: FloorCommand, prefill: Prefill, channel_id: str | None,
                        submit="Record", close="Cancel", metadata=metadata)
 
 
+# (bench row 1, issue 6) Rebuilding the same modal through slack_sdk's models cost about half the
+# bot's CPU per /cook. A form opened without a task depends only on the command, the open-orders
+# list and the scrap reasons, so it is built (and validated) once per list: OpenOrders hands out the
+# same list object until it reloads, and each entry keeps its list alive so an id is never reused.
+FORM_CACHE_SIZE = 32
+CachedForm = tuple[FloorCommand, list[OrderChoice], dict[str, Any], str]  # command, list, view, MO ids as JSON
+_forms: dict[tuple[int, int, tuple[str, ...]], CachedForm] = {}
+
+
+def list_form(command: FloorCommand, choices: list[OrderChoice], channel_id: str | None,
+              scrap_reasons: Sequence[str] = ()) -> dict[str, Any]:
+    """`form_view` for a form opened without a task, built once per open-orders list.
+
+    Returns a fresh top-level dict (its own private_metadata); the blocks are shared, read-only."""
+    reasons = tuple(scrap_reasons)
+    key = (id(command), id(choices), reasons)
+    entry = _forms.get(key)
+    if entry is None or entry[0] is not command or entry[1] is not choices:
+        if len(_forms) >= FORM_CACHE_SIZE:
+            _forms.clear()
+        view = form_view(command, Prefill(choices), None, reasons)
+        mos = json.dumps([c.mo_id for c in choices], separators=(",", ":"))
+        entry = _forms[key] = (command, choices, view, mos)
+    _, _, view, mos = entry
+    # Byte for byte what form_view's json.dumps(metadata) gives, without re-encoding the MO ids.
+    return {**view, "private_metadata": f'{{"ch":{json.dumps(channel_id)},"task":null,"mos":{mos}}}'}
+
+
 async def open_form(floor: Floor, command: FloorCommand, *, trigger_id: str, channel_id: str | None,
                     task: ProductionTask | None = None) -> None:
     """Open the modal within the trigger's 3 s; go through "Loading…" only when Katana must be asked."""
     cached = floor.orders.peek()
-    if task is not None or cached:  # an empty cached list is asked again: maybe an MO was just created
+    if task is None and cached:  # an empty cached list is asked again: maybe an MO was just created
+        view = list_form(command, cached, channel_id, floor.settings.scrap_reason_codes)
+        await floor.slack.views_open(trigger_id=trigger_id, view=view)
+        return
+    if task is not None:
         choices = merge_choices(task, cached or [])
-        prefill = Prefill(choices, task, task.elapsed_minutes() if task else None)
+        prefill = Prefill(choices, task, task.elapsed_minutes())
         view = form_view(command, prefill, channel_id, floor.settings.scrap_reason_codes)
         await floor.slack.views_open(trigger_id=trigger_id, view=view)
         return
@@ -81,7 +113,7 @@ async def form_or_apology(floor: Floor, command: FloorCommand, channel_id: str |
                                   footer="Nothing was recorded. Try the command again in a minute.")
     if not choices:
         return cards.message_view(command.title, "There are no open manufacturing orders in Katana right now.")
-    return form_view(command, Prefill(choices), channel_id, floor.settings.scrap_reason_codes)
+    return list_form(command, choices, channel_id, floor.settings.scrap_reason_codes)
 
 
 def submission_key(view: dict[str, Any]) -> str:
