@@ -30,6 +30,15 @@ AUTHOR_UNDO_ACTION = "action_author_undo"
 TIMED_STAGES = ("cook", "label", "pack")
 
 
+def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """What modal() put in private_metadata; {} for anything else (a crafted view can hold anything)."""
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+        return metadata if isinstance(metadata, dict) else {}
+    except ValueError:
+        return {}
+
+
 def modal(title: str, blocks: Sequence[Block], *, callback_id: str | None = None, submit: str | None = None,
           close: str = "Close", metadata: dict[str, Any] | None = None) -> dict[str, Any]:
     view = View(type="modal", title=title, blocks=list(blocks), callback_id=callback_id, submit=submit,

@@ -124,7 +124,7 @@ def submission_key(view: dict[str, Any]) -> str:
 async def submit(floor: Floor, recorder: Recorder, command: FloorCommand, ack: Ack,
                  body: dict[str, Any]) -> None:
     view = body["view"]
-    metadata = read_metadata(view)
+    metadata = cards.read_metadata(view)
     offered = {str(m) for m in metadata.get("mos") or []}
     form = Form((view.get("state") or {}).get("values") or {})
     data = command.read(form, offered)
@@ -155,14 +155,6 @@ def read_scrap(form: Form, reasons: Sequence[str]) -> dict[str, Any]:
     if not amount or amount <= Decimal(0):
         return {}
     return {"scrap": amount, "scrap_reason": reason}
-
-
-def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-        return metadata if isinstance(metadata, dict) else {}
-    except ValueError:
-        return {}
 
 
 def new_action(command: FloorCommand, body: dict[str, Any], data: dict[str, Any],

@@ -12,7 +12,6 @@ again by the worker's sweep, which also pauses timers left running past TIMER_AU
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -273,7 +272,7 @@ async def open_reason_form(floor: Floor, body: dict[str, Any], state: str) -> No
 
 
 async def stop_from_form(floor: Floor, body: dict[str, Any], state: str, reason: str) -> None:
-    user, place = (body.get("user") or {}).get("id", ""), read_metadata(body["view"])
+    user, place = (body.get("user") or {}).get("id", ""), cards.read_metadata(body["view"])
     tid = str(place.get("task"))
     if not await allowed(floor, place, await floor.store.tasks.get(tid), user):
         return
@@ -323,14 +322,6 @@ async def settle_change(floor: Floor, place: dict[str, Any], user: str, name: st
         from bot import home
 
         await home.publish(floor, user)
-
-
-def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-        return metadata if isinstance(metadata, dict) else {}
-    except ValueError:
-        return {}
 
 
 async def tell(floor: Floor, place: dict[str, Any], user: str, text: str) -> None:

@@ -67,7 +67,7 @@ async def on_photo(floor: Floor, receiving: Receiving, ack: Ack, body: dict[str,
     if not await floor.permissions.allows(user, "receive"):
         await ack(response_action="errors", errors={"photo": floor.permissions.refusal("receive")})
         return
-    metadata = shared_flow().read_metadata(view)
+    metadata = cards.read_metadata(view)
     values = (view.get("state") or {}).get("values") or {}
     files = ((values.get("photo") or {}).get("photo") or {}).get("files") or []
     po = Form(values).raw("po")
@@ -154,7 +154,7 @@ async def open_orders(floor: Floor) -> list[PoChoice]:
 
 async def submit_receive(floor: Floor, recorder: Recorder, command: FloorCommand, ack: Ack, body: dict[str, Any]) -> None:
     view, user = body["view"], (body.get("user") or {}).get("id", "")
-    metadata = shared_flow().read_metadata(view)
+    metadata = cards.read_metadata(view)
     draft = await drafts(floor).get(str(metadata.get("draft") or ""))
     if draft is None or draft.kind != "receive" or draft.user_id != user or "state" not in draft.data:
         await ack(response_action="update", view=refused_view("This confirmation has expired: start /receive again."))

@@ -62,7 +62,7 @@ async def on_pick(floor: Floor, ack: Ack, body: dict[str, Any]) -> None:
     if not await floor.permissions.allows(user, "ship"):
         await ack(response_action="errors", errors={"so": floor.permissions.refusal("ship")})
         return
-    metadata = shared_flow().read_metadata(view)
+    metadata = cards.read_metadata(view)
     form = Form((view.get("state") or {}).get("values") or {})
     so_id = form.choice("so", "sales order", {str(s) for s in metadata.get("sos") or []})
     method = form.choice("method", "way it ships", {"carrier", "fba"})
@@ -110,7 +110,7 @@ def drafts(floor: Floor) -> DraftRepository:
 
 async def submit_ship(floor: Floor, recorder: Recorder, command: FloorCommand, ack: Ack, body: dict[str, Any]) -> None:
     view, user = body["view"], (body.get("user") or {}).get("id", "")
-    metadata = shared_flow().read_metadata(view)
+    metadata = cards.read_metadata(view)
     draft = await drafts(floor).get(str(metadata.get("draft") or ""))
     if draft is None or draft.kind != "ship" or draft.user_id != user:
         await ack(response_action="update", view=cards.message_view(TITLE, "This form has expired: start /ship again."))
