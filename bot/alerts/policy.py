@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from integrations.amazon import FbaSummary, UnitsSold
 from integrations.katana import ManufacturingOrder
-from integrations.unleashed import Product, StockOnHand
+from integrations.unleashed import ProductLevel, StockLine
 from models.alerts import rank
 
 YIELD_MEDIUM = Decimal("0.95")
@@ -78,36 +78,62 @@ def number(value: Decimal) -> str:
 # --- Unleashed ------------------------------------------------------------------------------------
 
 
-def unleashed_low_stock(stock: Iterable[StockOnHand], products: Iterable[Product]) -> Reading:
-    reading = Reading("unleashed", "low_stock")
-    on_hand: dict[str, Decimal] = {}
-    for row in stock:
-        reading.items_read += 1
-        on_hand[row.ProductGuid] = on_hand.get(row.ProductGuid, Decimal(0)) + row.QtyOnHand
-        reading.stock.append((row.ProductCode, row.WarehouseCode or "", row.QtyOnHand))
-    unread = 0
-    for product in products:
-        level = product.min_level
-        if level is None or product.Obsolete:
-            continue
-        if product.Guid not in on_hand:
-            unread += 1  # no stock row: unknown, not zero — nothing is invented
-            continue
-        reading.seen.add(product.ProductCode)
-        finding = _unleashed_finding(product, level, on_hand[product.Guid])
-        if finding:
-            reading.findings.append(finding)
-    if unread:
-        reading.notes.append(f"{unread} products with a minimum level had no stock-on-hand row (not checked)")
-    return reading
+class UnleashedTally:
+    """Unleashed low stock, reduced page by page as the pages arrive (stock and products in any order).
+
+    Kept per product: quantity on hand summed over its stock rows, and — for products with a level —
+    code, description, guid and level. The raw pages are never held, so a 50,000-product account fits
+    in a few megabytes. `finish` applies the policy once every page of both has been counted.
+    """
+
+    def __init__(self) -> None:
+        self.reading = Reading("unleashed", "low_stock")
+        self.on_hand: dict[str, Decimal] = {}
+        self.watched: list[tuple[str, str, str, Decimal]] = []  # (guid, code, description, level)
+
+    def count_stock(self, rows: Iterable[StockLine]) -> None:
+        on_hand, cache = self.on_hand, self.reading.stock
+        for row in rows:
+            self.reading.items_read += 1
+            before = on_hand.get(row.ProductGuid)  # the first row's own Decimal is kept: no copy per product
+            on_hand[row.ProductGuid] = row.QtyOnHand if before is None else before + row.QtyOnHand
+            cache.append((row.ProductCode, row.WarehouseCode or "", row.QtyOnHand))
+
+    def note_products(self, products: Iterable[ProductLevel]) -> None:
+        for product in products:
+            level = product.min_level
+            if level is not None and not product.Obsolete:
+                self.watched.append((product.Guid, product.ProductCode, product.ProductDescription, level))
+
+    def finish(self) -> Reading:
+        reading, unread = self.reading, 0
+        for guid, code, description, level in self.watched:
+            quantity = self.on_hand.get(guid)
+            if quantity is None:
+                unread += 1  # no stock row: unknown, not zero — nothing is invented
+                continue
+            reading.seen.add(code)
+            finding = _unleashed_finding(code, description, level, quantity)
+            if finding:
+                reading.findings.append(finding)
+        if unread:
+            reading.notes.append(f"{unread} products with a minimum level had no stock-on-hand row (not checked)")
+        return reading
 
 
-def _unleashed_finding(product: Product, level: Decimal, quantity: Decimal) -> Finding | None:
+def unleashed_low_stock(stock: Iterable[StockLine], products: Iterable[ProductLevel]) -> Reading:
+    tally = UnleashedTally()
+    tally.count_stock(stock)
+    tally.note_products(products)
+    return tally.finish()
+
+
+def _unleashed_finding(code: str, description: str, level: Decimal, quantity: Decimal) -> Finding | None:
     severity = "critical" if quantity <= 0 else below(quantity, level)
     if severity is None:
         return None
-    title = f"{product.ProductDescription} ({product.ProductCode})" if product.ProductDescription else product.ProductCode
-    return Finding("unleashed", "low_stock", product.ProductCode, title, severity,
+    title = f"{description} ({code})" if description else code
+    return Finding("unleashed", "low_stock", code, title, severity,
                    f"{number(quantity)} on hand, minimum {number(level)}",
                    {"on hand": number(quantity), "minimum": number(level)})
 

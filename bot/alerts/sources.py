@@ -1,12 +1,15 @@
 """Reading each source for one sync run: the calls, in order, and what they become (a `Reading`)."""
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
+from contextlib import aclosing
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from bot.alerts.policy import AmazonThresholds, Reading, amazon_low_stock, katana_yields, unleashed_low_stock
+from bot.alerts.policy import AmazonThresholds, Reading, UnleashedTally, amazon_low_stock, katana_yields
 from integrations.amazon import Amazon, AmazonError, UnitsSold
 from integrations.katana import Katana, ManufacturingOrder
 from integrations.unleashed import Unleashed
@@ -18,9 +21,37 @@ QUALITY_OVERLAP = timedelta(hours=1)  # later runs re-read a little before the l
 
 
 async def read_unleashed(unleashed: Unleashed) -> Reading:
-    stock = await unleashed.stock_on_hand()
-    products = await unleashed.products()
-    return unleashed_low_stock(stock, products)
+    """Stock and products are read side by side (half the wall time of one after the other) and reduced
+    page by page into an `UnleashedTally`; the policy runs once both are complete."""
+    tally = UnleashedTally()
+
+    async def stock() -> None:
+        async with aclosing(unleashed.stock_lines()) as pages:
+            async for rows in pages:
+                tally.count_stock(rows)
+
+    async def products() -> None:
+        async with aclosing(unleashed.product_levels()) as pages:
+            async for rows in pages:
+                tally.note_products(rows)
+
+    await together(stock(), products())
+    return tally.finish()
+
+
+async def together(*steps: Coroutine[Any, Any, None]) -> None:
+    """Run the steps concurrently; the first to fail stops the others and its error is raised as itself
+    (not an ExceptionGroup), so a job still sees the `UnleashedError` it reports."""
+    tasks = [asyncio.ensure_future(step) for step in steps]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for task in tasks:
+        if not task.cancelled() and task.exception() is not None:
+            raise task.exception()  # type: ignore[misc]
 
 
 class AmazonReader:

@@ -4,12 +4,15 @@ Build one per process with `build_unleashed`; its `CallCounter` watches the mont
 """
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+
 import httpx
 
 from .client import UnleashedClient
 from .errors import (UnleashedAuthError, UnleashedError, UnleashedRateLimited, UnleashedRejected,
                      UnleashedUnavailable)
-from .models import Assembly, Product, StockOnHand, format_date, parse_date
+from .models import (PRODUCT_LEVELS, STOCK_LINES, Assembly, Product, ProductLevel, StockLine, StockOnHand,
+                     format_date, parse_date)
 from .quota import CallCounter
 
 
@@ -30,6 +33,15 @@ class Unleashed:
     async def products(self) -> list[Product]:
         return [Product.model_validate(r) for r in await self.client.get_pages("Products")]
 
+    # A sync reads the whole account: these yield page by page, only the fields the alerts use, so a
+    # 50,000-product account is never held whole (bench row 5).
+
+    def stock_lines(self) -> AsyncIterator[list[StockLine]]:
+        return self.client.iter_pages("StockOnHand", read=STOCK_LINES.validate_python)
+
+    def product_levels(self) -> AsyncIterator[list[ProductLevel]]:
+        return self.client.iter_pages("Products", read=PRODUCT_LEVELS.validate_python)
+
     async def assemblies(self, status: str | None = None) -> list[Assembly]:
         """Assemblies, optionally of one status (`Parked`, `Completed`, or a custom one); filtered here too,
         because the query filter's name is not confirmed against a live account."""
@@ -45,6 +57,6 @@ def build_unleashed(http: httpx.AsyncClient, *, base_url: str, api_id: str, api_
     return Unleashed(client)
 
 
-__all__ = ["Assembly", "CallCounter", "Product", "StockOnHand", "Unleashed", "UnleashedAuthError",
-           "UnleashedClient", "UnleashedError", "UnleashedRateLimited", "UnleashedRejected",
+__all__ = ["Assembly", "CallCounter", "Product", "ProductLevel", "StockLine", "StockOnHand", "Unleashed",
+           "UnleashedAuthError", "UnleashedClient", "UnleashedError", "UnleashedRateLimited", "UnleashedRejected",
            "UnleashedUnavailable", "build_unleashed", "format_date", "parse_date"]

@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +32,7 @@ from .quota import CallCounter
 
 log = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 1000  # documented range 1–1000
+PageReader = Callable[[list[dict[str, Any]]], list[Any]] | None
 
 
 class UnleashedClient:
@@ -53,18 +54,27 @@ class UnleashedClient:
 
     async def get_pages(self, resource: str, params: Mapping[str, Any] | None = None, *,
                         page_size: int = 200, max_pages: int = 1000) -> list[dict[str, Any]]:
-        # (bench, issue 6) was 50 pages: a 50,000-product account was read only to 10,000, silently.
-        """Every item of a list resource: page N is `/{resource}/{N}`, `pageSize` in the query."""
-        size = max(1, min(MAX_PAGE_SIZE, page_size))
+        """Every item of a list resource, as dicts (small resources; large ones: `iter_pages`)."""
         items: list[dict[str, Any]] = []
+        async for batch in self.iter_pages(resource, params, page_size=page_size, max_pages=max_pages):
+            items.extend(batch)
+        return items
+
+    async def iter_pages(self, resource: str, params: Mapping[str, Any] | None = None, *,
+                         page_size: int = 200, max_pages: int = 1000,
+                         read: PageReader = None) -> AsyncIterator[list[Any]]:
+        # (bench, issue 6) was 50 pages: a 50,000-product account was read only to 10,000, silently.
+        # Pages are yielded as they arrive, so a caller can reduce them without holding the whole list.
+        """Each page's items in turn: page N is `/{resource}/{N}`, `pageSize` in the query. `read` turns a
+        page's decoded body into items (default: the raw dicts)."""
+        size = max(1, min(MAX_PAGE_SIZE, page_size))
         for page in range(1, max_pages + 1):
             body = await self.get(f"/{resource.strip('/')}/{page}", {**(params or {}), "pageSize": size})
-            batch = list((body or {}).get("Items") or [])
-            items.extend(batch)
-            if _is_last(body, page, len(batch), size):
-                return items
+            raw = list((body or {}).get("Items") or [])
+            yield read(raw) if read is not None else raw
+            if _is_last(body, page, len(raw), size):
+                return
         log.warning("Unleashed %s: stopped after %d pages; results may be incomplete", resource, max_pages)
-        return items
 
     # --- the retry loop -----------------------------------------------------------------------------
 

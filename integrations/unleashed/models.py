@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, TypeAdapter, field_validator
 
 _MS_DATE = re.compile(r"^/Date\((-?\d+)(?:[+-]\d{4})?\)/$")
 
@@ -35,27 +35,33 @@ class UnleashedModel(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
 
-class StockOnHand(UnleashedModel):
+class StockLine(UnleashedModel):
+    """The part of a stock-on-hand row the alerts use: a sync reads every row of the account, so the
+    other fields (dates, costs, allocations) are not validated or kept."""
+
     ProductGuid: str
     ProductCode: str
-    ProductDescription: str = ""
     QtyOnHand: Decimal = Decimal(0)
+    WarehouseCode: str | None = None
+
+
+class StockOnHand(StockLine):
+    ProductDescription: str = ""
     AvailableQty: Decimal | None = None
     AllocatedQty: Decimal | None = None
     Warehouse: str | None = None
-    WarehouseCode: str | None = None
     LastModifiedOn: datetime | None = None
 
     _date = field_validator("LastModifiedOn", mode="before")(lambda cls, v: parse_date(v))
 
 
-class Product(UnleashedModel):
+class ProductLevel(UnleashedModel):
+    """The part of a product the alerts use (see StockLine)."""
+
     Guid: str
     ProductCode: str
     ProductDescription: str = ""
     MinStockAlertLevel: Decimal | None = None
-    MaxStockAlertLevel: Decimal | None = None
-    ReOrderPoint: Decimal | None = None
     Obsolete: bool = False  # tolerant: absent on accounts/versions that do not send it
 
     @property
@@ -63,6 +69,15 @@ class Product(UnleashedModel):
         """The alert level, or None when the product has none (null or 0 both mean "no alert")."""
         level = self.MinStockAlertLevel
         return level if level is not None and level > 0 else None
+
+
+class Product(ProductLevel):
+    MaxStockAlertLevel: Decimal | None = None
+    ReOrderPoint: Decimal | None = None
+
+
+STOCK_LINES = TypeAdapter(list[StockLine])
+PRODUCT_LEVELS = TypeAdapter(list[ProductLevel])
 
 
 class Assembly(UnleashedModel):
