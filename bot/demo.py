@@ -133,16 +133,6 @@ async def stock_alerts(sandbox: Sandbox) -> None:
     show("Sue types /floor status and sees", render_message(await supervisor_reply(sandbox, "status"), NAMES))
 
 
-async def replaced_view(sandbox: Sandbox, view_id: str, callback_id: str, timeout: float = 30.0) -> dict[str, Any]:
-    """The modal once the bot has swapped it for `callback_id` (after "Loading…" / "Reading…")."""
-    for _ in range(int(timeout / 0.05)):
-        view = sandbox.slack.views.get(view_id) or {}
-        if view.get("callback_id") == callback_id:
-            return view
-        await asyncio.sleep(0.05)
-    raise RuntimeError(f"the form never showed {callback_id}")
-
-
 async def ship_order(sandbox: Sandbox) -> None:
     scene("11:30 Ben ships what was packed for SO-7")
     task = await sandbox.message_with("Ship task")
@@ -152,7 +142,7 @@ async def ship_order(sandbox: Sandbox) -> None:
     show("Ben's phone: modal", render_view(pick))
     reply = await sandbox.workspace.submit_view(BEN, pick, {"so": str(SO7_ID), "method": "carrier"})
     say(f"  Ben picks SO-7, by carrier → ack in {reply.elapsed * 1000:.0f} ms")
-    form = await replaced_view(sandbox, pick["id"], "ship_form")
+    form = await sandbox.view_becomes(pick["id"], "ship_form")
     show("Ben's phone: modal", render_view(form))
     row = next(b["block_id"] for b in form["blocks"] if str(b.get("block_id", "")).startswith("q_"))
     await submit(sandbox, BEN, form, {row: "116", "carrier": "DHL", "tracking": "JD014600"})
@@ -173,7 +163,7 @@ async def receive_delivery(sandbox: Sandbox) -> None:
     reply = await sandbox.workspace.submit_view(ANA, form, {"photo": [photo]})
     say(f"  Ana attaches the photo and submits → ack in {reply.elapsed * 1000:.0f} ms, the modal says "
         f"“Reading the packing slip…”")
-    confirm = await replaced_view(sandbox, form["id"], "receive_form")
+    confirm = await sandbox.view_becomes(form["id"], "receive_form", timeout=30)
     say(f"  read offline (no ANTHROPIC_API_KEY here) in {time.monotonic() - started:.1f} s")
     show("Ana's phone: modal", render_view(confirm))
     checks = {b["block_id"]: ["checked"] for b in confirm["blocks"] if str(b.get("block_id")).startswith("ok_")}

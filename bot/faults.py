@@ -26,7 +26,7 @@ from bot.sandbox.katana import FakeKatana
 from bot.sandbox.katana_seed import CHILI_VARIANT_ID, MO101_ID, MO102_ID, SO7_ID, SOUP_VARIANT_ID
 from bot.sandbox.process import BotProcess, bot_env
 from bot.sandbox.slack import FakeSlack
-from bot.sandbox.slack_user import SlackWorkspace
+from bot.sandbox.slack_user import SlackWorkspace, crafted_state_values
 
 ANA = "U0ANA"
 FAST_WORKER = {"WORKER_INTERVAL_SECONDS": "1", "ACTION_RETRY_FIRST_SECONDS": "0.5",
@@ -282,7 +282,7 @@ async def fuzzed_submissions(count: int, seed: int = 11) -> Row:
             if not valid:
                 field = rng.choice(sorted(NASTY))
                 values[field] = rng.choice(NASTY[field])
-            reply = await floor.user.submit_crafted(ANA, form, crafted_state(form, values))
+            reply = await floor.user.submit_crafted(ANA, form, crafted_state_values(form, values))
             accepted = (reply.json or {}).get("response_action") == "update"
             (valid_batches if accepted else refused_batches).append(values["batch"] if accepted else batch)
         recover = await until(lambda: count_by_batch(floor.katana, valid_batches).recorded == len(valid_batches), 120)
@@ -295,21 +295,6 @@ async def fuzzed_submissions(count: int, seed: int = 11) -> Row:
         row.duplicated += sum(1 for b in floor.katana.batches.values() if b["batch_number"] in refused)
         row.duplicated += count_by_batch(floor.katana, refused_batches).recorded
         return row
-
-
-def crafted_state(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
-    state: dict[str, Any] = {}
-    for block in view["blocks"]:
-        element = block.get("element") or {}
-        if not element:
-            continue
-        raw = values.get(block["block_id"])
-        if element["type"] == "static_select":
-            option = None if raw is None else {"text": {"type": "plain_text", "text": str(raw)}, "value": raw}
-            state[block["block_id"]] = {element["action_id"]: {"type": "static_select", "selected_option": option}}
-        else:
-            state[block["block_id"]] = {element["action_id"]: {"type": element["type"], "value": raw}}
-    return state
 
 
 # ---- the table ---------------------------------------------------------------------------------------

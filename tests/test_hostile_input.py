@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from bot.sandbox.harness import WEBHOOK_TOKEN, Sandbox
 from bot.sandbox.katana_seed import MO101_ID, MO102_ID
+from bot.sandbox.slack_user import crafted_state_values
 
 ANA = "U0ANA"
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -23,21 +24,6 @@ quantity_like = st.one_of(
     st.decimals(allow_nan=True, allow_infinity=True, places=7).map(str))
 code_like = st.one_of(st.none(), st.text(max_size=60), st.sampled_from(["B-1", "", " ", "A" * 41, "x;DROP", "C/12#3"]))
 mo_like = st.one_of(st.none(), st.sampled_from([str(MO101_ID), str(MO102_ID), "999999", "", "-1", "abc", "5101 "]))
-
-
-def cook_state(view: dict, values: dict) -> dict:
-    out: dict = {}
-    for block in view["blocks"]:
-        element = block.get("element") or {}
-        if not element:
-            continue
-        raw = values.get(block["block_id"])
-        if element["type"] == "static_select":
-            option = None if raw is None else {"text": {"type": "plain_text", "text": str(raw)}, "value": raw}
-            out[block["block_id"]] = {element["action_id"]: {"type": "static_select", "selected_option": option}}
-        else:
-            out[block["block_id"]] = {element["action_id"]: {"type": element["type"], "value": raw}}
-    return out
 
 
 def acceptable_quantity(raw: str | None) -> bool:
@@ -59,7 +45,7 @@ async def test_cook_submissions_never_crash_and_invalid_ones_write_nothing(
     writes = len(shop.katana.writes())
     actions = await shop.store.db["floor_actions"].count_documents({})
     values = {"mo": mo, "quantity": quantity, "batch": batch, "crate": crate, "minutes": minutes}
-    reply = await shop.workspace.submit_crafted(ANA, form, cook_state(form, values))
+    reply = await shop.workspace.submit_crafted(ANA, form, crafted_state_values(form, values))
     assert reply.status == 200, reply.body
     if reply.json["response_action"] == "errors":
         assert set(reply.json["errors"]) <= {"mo", "quantity", "batch", "crate", "minutes"}

@@ -52,12 +52,7 @@ def jpeg() -> bytes:
 
 
 async def view_with(shop: Sandbox, view_id: str, callback_id: str | None, text: str = "", timeout: float = 5.0) -> dict:
-    for _ in range(int(timeout / 0.02)):
-        view = shop.slack.views.get(view_id) or {}
-        if (callback_id is None or view.get("callback_id") == callback_id) and text in str(view.get("blocks")):
-            return view
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"view {view_id} never showed {callback_id} {text!r}: {shop.slack.views.get(view_id)}")
+    return await shop.view_becomes(view_id, callback_id, text, timeout)
 
 
 async def confirmation(shop: Sandbox, slip: PackingSlip | None, file: dict | None = None, wait: float = 5.0) -> dict:

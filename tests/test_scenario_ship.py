@@ -25,12 +25,7 @@ async def fba_shop() -> AsyncIterator[Sandbox]:
 
 async def view_with(shop: Sandbox, view_id: str, callback_id: str, timeout: float = 5.0) -> dict:
     """The modal once the bot has replaced it with the view `callback_id` (after its "Loading…")."""
-    for _ in range(int(timeout / 0.02)):
-        view = shop.slack.views.get(view_id) or {}
-        if view.get("callback_id") == callback_id:
-            return view
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"view {view_id} never became {callback_id}: {shop.slack.views.get(view_id)}")
+    return await shop.view_becomes(view_id, callback_id, timeout=timeout)
 
 
 async def ship_form(shop: Sandbox, so_id: int, method: str = "carrier") -> dict:

@@ -97,6 +97,17 @@ class Sandbox:
             raise RuntimeError(f"no Slack message containing {text!r}; messages: {seen}")
         return found[-1]
 
+    async def view_becomes(self, view_id: str, callback_id: str | None, text: str = "",
+                           timeout: float = 5.0) -> dict[str, Any]:
+        """The modal once the bot has replaced it with `callback_id` (any, if None) showing `text`
+        (after its "Loading…" / "Reading…" / "Recording…" stage)."""
+        for _ in range(int(timeout / 0.02)):
+            view = self.slack.views.get(view_id) or {}
+            if (callback_id is None or view.get("callback_id") == callback_id) and text in str(view.get("blocks")):
+                return view
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"view {view_id} never showed {callback_id} {text!r}: {self.slack.views.get(view_id)}")
+
     async def opened_form(self, after_call: int, timeout: float = 5.0) -> dict[str, Any]:
         """The form the bot opened after Slack call number `after_call` (past any "Loading…" view)."""
         loop = asyncio.get_running_loop()

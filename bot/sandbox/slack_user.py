@@ -189,6 +189,23 @@ class SlackWorkspace:
 
 
 # ---- view_submission state --------------------------------------------------------------------------
+def crafted_state_values(view: dict, values: dict[str, Any]) -> dict[str, dict[str, dict]]:
+    """state.values holding exactly `values` (raw, unchecked; None = a select left empty): what a
+    modified client could send for `submit_crafted`. Text inputs and static selects only."""
+    state: dict[str, dict[str, dict]] = {}
+    for block in view["blocks"]:
+        element = block.get("element") or {}
+        if not element:
+            continue
+        raw = values.get(block["block_id"])
+        if element["type"] == "static_select":
+            option = None if raw is None else {"text": {"type": "plain_text", "text": str(raw)}, "value": raw}
+            state[block["block_id"]] = {element["action_id"]: {"type": "static_select", "selected_option": option}}
+        else:
+            state[block["block_id"]] = {element["action_id"]: {"type": element["type"], "value": raw}}
+    return state
+
+
 def build_state_values(view: dict, values: dict[str, Any]) -> dict[str, dict[str, dict]]:
     """`values` keyed by input block_id → state.values as Slack builds it from what the person entered.
 
