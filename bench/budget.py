@@ -13,7 +13,7 @@ from typing import Any
 
 from bench.report import Row
 from bench.warp import WarpLoop, run as run_warped
-from bot.faults import crafted_state
+from bot.sandbox.slack_user import crafted_state_values
 from bot.sandbox.harness import FLOOR, Sandbox, shop_floor
 from bot.sandbox.katana_seed import CHILI_VARIANT_ID
 from integrations.katana import RateLimiter
@@ -36,7 +36,7 @@ async def floor_actions(shop: Sandbox, loop: WarpLoop, actions: int) -> tuple[in
            for _ in range(actions)]
     start = len(shop.katana.requests)
     replies = await asyncio.gather(*(
-        shop.workspace.submit_crafted(ANA, view, crafted_state(view, {"mo": str(mo["id"]), "quantity": "10",
+        shop.workspace.submit_crafted(ANA, view, crafted_state_values(view, {"mo": str(mo["id"]), "quantity": "10",
                                                                       "batch": f"B-{n}", "crate": "C-1"}))
         for n, (mo, view) in enumerate((mo, submission_view(form, n, mo["id"])) for n, mo in enumerate(mos))))
     refused = [r.status for r in replies if (r.json or {}).get("response_action") != "update"]
