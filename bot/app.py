@@ -36,6 +36,7 @@ from commands.orders import OpenOrders
 from commands.receiving.service import build_receiving
 from commands.recording import Recorder
 from integrations.katana import build_katana
+from models.order_memory import TRUST_FOR
 from models.store import Store, open_store
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,10 @@ class ShopfloorBot:
                                                     # a kept-alive connection Slack closed meanwhile (see start)
                                                     AsyncConnectionErrorRetryHandler(
                                                         error_types=[aiohttp.ServerDisconnectedError])])
+        # The bot's last view of an order stands in for a read while webhooks would say it changed.
+        self.katana.manufacturing.memory = self.store.orders
+        if settings.katana_webhook_token:
+            self.store.orders.trust_for = TRUST_FOR
         self.floor = Floor(settings=settings, store=self.store, katana=self.katana, slack=self.slack)
         self.floor.orders = OpenOrders(self.katana)
         self.floor.permissions = Permissions(settings, self.slack)

@@ -161,6 +161,9 @@ async def crash_once(step: str, method: str | None, path: str) -> tuple[Row, flo
         shop.store.tasks.posting_stale = timedelta(seconds=0.5)  # 30 s by default
         mo = shop.katana.create_manufacturing_order(variant_id=SOUP_VARIANT_ID, planned_quantity=50, sales_order_id=SO7_ID)
         form = await shop.form_from_task(ANA, f"Cook task: {mo['order_no']}")
+        if method == "GET":  # the order changed since its task was made: the bot reads it (and its rows) again
+            shop.katana.note_in_app(mo["id"], "Supervisor: use the small kettle")
+            await shop.settle()
         if method:  # Katana takes 0.3 s over this request, so the kill lands while it is in flight
             shop.katana.fail_next(1, method=method, path_prefix=path, hang=0.3)
         await shop.workspace.submit_view(ANA, form, {"quantity": "50", "batch": f"KILL-{step}", "crate": "C-9"})

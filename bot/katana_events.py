@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 RETRY_DELAYS = (30, 120, 600, 1800)  # then give up; the event keeps its error for the audit
 STALE_READ_DELAYS = (0.5, 1.0, 2.0)  # reads right after a webhook can lag Katana's own write
+OWN_COMPLETION_WINDOW = timedelta(minutes=15)  # a floor action this recent may be the event's cause
+OWN_OUTCOME_WAIT = 10.0  # seconds to wait for that action's outcome before reading Katana as usual
 
 Handler = Callable[[Floor, KatanaEvent], Awaitable[str]]
 
@@ -52,11 +54,34 @@ async def mo_created(floor: Floor, event: KatanaEvent) -> str:
     floor.orders.invalidate()
     if mo.status == "DONE":
         return f"{mo.order_no} is already done: no cook task"
+    # Read (and remember) its operation rows now, off the floor's path: /cook from the task then needs
+    # no read at all while nothing changes the order (models.order_memory, bench row 2).
+    await floor.katana.manufacturing.operation_rows(mo.id)
     task, created = await open_task(floor, order_facts(mo, await sku_of(floor, mo.variant_id)), "cook", source="webhook")
     return f"cook task {task.id} {'created' if created else 'already existed'}"
 
 
+async def completed_by_the_floor(floor: Floor, row_id: int) -> bool:
+    """Did a floor action of the bot's complete this row, and advance the chain itself?
+
+    Katana announces the bot's own completions too; reading the row, its order, the order's rows and
+    the variant to learn that would spend four calls of the budget on every /cook. The event arrives
+    while the action is still noting the crate, so its outcome is waited for (briefly); an action
+    that did not end recorded leaves the advancing to this event, as before."""
+    since = utcnow() - OWN_COMPLETION_WINDOW
+    for _ in range(int(OWN_OUTCOME_WAIT / 0.2)):
+        action = await floor.store.actions.completing_row(row_id, since)
+        if action is None or action.status in ("failed", "cancelled", "waiting"):
+            return False
+        if action.status == "recorded":
+            return True
+        await asyncio.sleep(0.2)
+    return False
+
+
 async def operation_completed(floor: Floor, event: KatanaEvent) -> str:
+    if event.object_id.isdigit() and await completed_by_the_floor(floor, int(event.object_id)):
+        return f"operation row {event.object_id} was completed from Slack; that action advanced the chain"
     row = await fresh_read(lambda: floor.katana.manufacturing.get_operation_row(int(event.object_id)),
                            lambda r: r.status == "COMPLETED")
     if row.status != "COMPLETED":

@@ -8,7 +8,7 @@ together (see commands.recording); writes stay one after another, so a refused w
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +27,10 @@ def qty(value: Any) -> Decimal:
 
 @step("load_order", "")
 async def load_order(ctx: StepContext) -> dict[str, Any]:
-    mo = await ctx.katana.manufacturing.get_order(int(ctx.input["mo_id"]))
+    # The bot's last view of the order (from its webhook, when the task was made) stands in for a read
+    # while nothing says the order changed since (models.order_memory).
+    mo_id = int(ctx.input["mo_id"])
+    mo = await ctx.floor.store.orders.known_order(mo_id) or await ctx.katana.manufacturing.get_order(mo_id)
     if mo.status == "DONE":
         raise StepRefused(f"{mo.order_no} is already done in Katana.")
     return {"order_no": mo.order_no, "variant_id": mo.variant_id, "location_id": mo.location_id,
@@ -67,7 +70,9 @@ async def find_operation(ctx: StepContext) -> dict[str, Any]:
     from commands.registry import COMMANDS
 
     stage, facts = COMMANDS[ctx.action.command].stage, ctx.facts
-    row = pick_operation(await ctx.katana.manufacturing.operation_rows(int(facts["mo_id"])), stage)
+    mo_id = int(facts["mo_id"])
+    known = await ctx.floor.store.orders.known_rows(mo_id)
+    row = pick_operation(known if known is not None else await ctx.katana.manufacturing.operation_rows(mo_id), stage)
     if row is None:  # (load_order runs alongside: the order number may not be known yet)
         order = facts.get("order_no") or f"MO {facts['mo_id']}"
         raise StepRefused(f"{order} has no {stage} operation in Katana.")
@@ -150,8 +155,14 @@ async def note_on_order(ctx: StepContext) -> dict[str, Any]:
     line = COMMANDS[ctx.action.command].note(ctx.facts, ctx.action)
     if not line:
         return {"wrote": False}
-    await ctx.katana.manufacturing.add_note(int(ctx.facts["mo_id"]), line)
+    await ctx.katana.manufacturing.add_note(int(ctx.facts["mo_id"]), line, ours_since=first_write(ctx))
     return {"wrote": True, "note": line}
+
+
+def first_write(ctx: StepContext) -> datetime | None:
+    """When this action's first Katana write went out: Katana's webhooks from then on echo it."""
+    started = [s.started_at for s in ctx.action.steps if s.state == "done" and s.result.get("wrote") and s.started_at]
+    return min(started) if started else None
 
 
 @step("finish_order", "MO set to done with the actual quantity")

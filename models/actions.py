@@ -72,6 +72,7 @@ class ActionRepository:
     async def ensure_indexes(self) -> None:
         await self.col.create_index([("status", 1), ("next_attempt_at", 1)], name="unfinished")
         await self.col.create_index([("mo_id", 1), ("created_at", 1)], name="by_order")
+        await self.col.create_index([("steps.result.operation_row_id", 1), ("created_at", -1)], name="by_operation_row")
 
     async def create(self, action: FloorAction) -> tuple[FloorAction, bool]:
         """Insert unless this submission was seen before (the `_id` is the submission key)."""
@@ -139,6 +140,12 @@ class ActionRepository:
             {"$or": [{"next_attempt_at": None}, {"next_attempt_at": {"$lte": now}}]},
             {"$or": [{"lease_until": None}, {"lease_until": {"$lt": now}}]}]}
         return [d["_id"] async for d in self.col.find(query, {"_id": 1}).limit(200)]
+
+    async def completing_row(self, row_id: int, since: datetime) -> FloorAction | None:
+        """The newest action since `since` whose plan completes this operation row (e.g. a /cook)."""
+        doc = await self.col.find_one({"steps.result.operation_row_id": row_id, "created_at": {"$gte": since},
+                                       "steps._id": "complete_operation"}, sort=[("created_at", -1)])
+        return FloorAction.from_mongo(doc)
 
     async def for_order(self, mo_id: int) -> list[FloorAction]:
         cursor = self.col.find({"mo_id": mo_id}).sort("created_at", 1)

@@ -13,6 +13,7 @@ from models.actions import ActionRepository
 from models.alerts import AlertRepository
 from models.audit import AuditRepository, InventoryRepository
 from models.events import EventRepository
+from models.order_memory import OrderMemory
 from models.tasks import TaskRepository
 
 log = logging.getLogger(__name__)
@@ -33,9 +34,10 @@ class Store:
     audit: AuditRepository
     inventory: InventoryRepository
     alerts: AlertRepository
+    orders: OrderMemory  # what the bot last saw of each MO (saves Katana reads; see the module)
 
     async def ensure_indexes(self) -> None:
-        for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory, self.alerts):
+        for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory, self.alerts, self.orders):
             await repo.ensure_indexes()
         # Slack event ids seen (dedup of Events API retries); Slack retries within minutes, keep a day.
         await self.db["slack_events"].create_index("received_at", expireAfterSeconds=86400, name="forget_after_a_day")
@@ -68,4 +70,4 @@ def open_store(mongodb_uri: str | None, db_name: str) -> Store:
     db = client[db_name]
     return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db),
                  actions=ActionRepository(db), audit=AuditRepository(db), inventory=InventoryRepository(db),
-                 alerts=AlertRepository(db))
+                 alerts=AlertRepository(db), orders=OrderMemory(db))

@@ -293,6 +293,14 @@ class FakeKatana(KatanaBooks):
         self.touch(row)
         return self.snapshot(row)
 
+    def note_in_app(self, mo_id: int, text: str) -> dict:
+        """A person adds a line to the order's additional info in Katana's own app."""
+        mo = self.require(self.manufacturing_orders, mo_id)
+        mo["additional_info"] = f"{mo.get('additional_info') or ''}\n{text}".strip()
+        self.touch(mo)
+        self.emit("manufacturing_order.updated", mo)
+        return self.snapshot(mo)
+
     def finish_order_in_app(self, mo_id: int, actual_quantity: Any) -> dict:
         mo = self.require(self.manufacturing_orders, mo_id)
         if self.item_of_variant(mo["variant_id"]).get("batch_tracked") and not mo["batch_transactions"]:

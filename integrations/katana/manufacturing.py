@@ -3,7 +3,8 @@
 Katana facts this module leans on (docs/INTEGRATIONS.md):
 - unknown query filters are silently ignored, so every filtered list is re-checked here;
 - a PATCH of a manufacturing order that omits `additional_info` wipes it, so writes echo the current
-  text (read first) and are serialised per order inside this process;
+  text and are serialised per order inside this process. The current text is read first, unless the
+  `memory` (models.order_memory) still trusts what the last read or write returned;
 - operation times are seconds; date-times go out as ISO 8601 with an explicit offset.
 """
 from __future__ import annotations
@@ -12,9 +13,9 @@ import asyncio
 import re
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from .client import KatanaClient, iso
 from .errors import KatanaOutcomeUnknown, KatanaRejected
@@ -33,6 +34,14 @@ OPEN_MO_STATUSES = tuple(s for s in MO_STATUSES if s != "DONE")
 OPERATORS_CACHE_SECONDS = 600.0
 
 
+class OrderMemory(Protocol):
+    """Remembers what Katana returned for an order; says whether it still holds (models.order_memory)."""
+
+    async def saw_order(self, order: ManufacturingOrder, read_at: datetime) -> None: ...
+    async def saw_rows(self, mo_id: int, rows: list[OperationRow], read_at: datetime) -> None: ...
+    async def known_order(self, mo_id: int, *, ours_since: datetime | None = None) -> ManufacturingOrder | None: ...
+
+
 class ManufacturingService:
     def __init__(self, client: KatanaClient, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._client = client
@@ -40,6 +49,7 @@ class ManufacturingService:
         self._operators: tuple[float, list[Operator]] | None = None
         self._operators_lock = asyncio.Lock()  # one fetch when a whole shift submits at once
         self._order_locks: dict[int, asyncio.Lock] = {}
+        self.memory: OrderMemory | None = None  # set by the app; without it every echo reads first
 
     # --- reading orders -----------------------------------------------------------------------------
 
@@ -60,7 +70,11 @@ class ManufacturingService:
 
     async def get_order(self, mo_id: int) -> ManufacturingOrder:
         """The order; KatanaNotFound if Katana has none with that id."""
-        return ManufacturingOrder.model_validate(await self._client.get(f"/manufacturing_orders/{mo_id}"))
+        sent = _now()
+        order = ManufacturingOrder.model_validate(await self._client.get(f"/manufacturing_orders/{mo_id}"))
+        if self.memory is not None:
+            await self.memory.saw_order(order, sent)
+        return order
 
     async def find_order_by_number(self, order_no: str) -> ManufacturingOrder | None:
         """The order with exactly this number (ignoring surrounding spaces and letter case)."""
@@ -76,11 +90,15 @@ class ManufacturingService:
         return matches[0] if matches else None
 
     async def operation_rows(self, mo_id: int) -> list[OperationRow]:
+        sent = _now()
         rows = await self._client.get_all("/manufacturing_order_operation_rows",
                                           {"manufacturing_order_id": mo_id})
         mine = [OperationRow.model_validate(r) for r in rows]
         mine = [r for r in mine if r.manufacturing_order_id == mo_id and r.deleted_at is None]
-        return sorted(mine, key=lambda r: (r.rank is None, r.rank or Decimal(0), r.id))
+        mine.sort(key=lambda r: (r.rank is None, r.rank or Decimal(0), r.id))
+        if self.memory is not None:
+            await self.memory.saw_rows(mo_id, mine, sent)
+        return mine
 
     async def get_operation_row(self, row_id: int) -> OperationRow:
         return OperationRow.model_validate(
@@ -208,13 +226,15 @@ class ManufacturingService:
                 body["batch_transactions"] = [{"batch_id": batch_id, "quantity": Decimal(actual_quantity)}]
             return await self._patch_order(order, body)
 
-    async def add_note(self, mo_id: int, line: str) -> ManufacturingOrder:
-        """Append a line to the order's additional info; a line already there is not added again."""
+    async def add_note(self, mo_id: int, line: str, *, ours_since: datetime | None = None) -> ManufacturingOrder:
+        """Append a line to the order's additional info; a line already there is not added again.
+
+        `ours_since`: when the caller's own writes to this order began (see OrderMemory.known_order)."""
         line = " ".join(line.split())
         if not line:
             raise ValueError("a note needs some text")
         async with self._lock_for(mo_id):
-            order = await self.get_order(mo_id)
+            order = await self._current(mo_id, ours_since)
             current = order.additional_info or ""
             if line in (existing.strip() for existing in current.splitlines()):
                 return order
@@ -238,12 +258,20 @@ class ManufacturingService:
             await self._patch_order(order, {"additional_info": text})
             return True
 
+    async def _current(self, mo_id: int, ours_since: datetime | None = None) -> ManufacturingOrder:
+        """The order as it is now: remembered while nothing says it changed, else read."""
+        known = await self.memory.known_order(mo_id, ours_since=ours_since) if self.memory is not None else None
+        return known or await self.get_order(mo_id)
+
     async def _patch_order(self, order: ManufacturingOrder, body: dict[str, Any]) -> ManufacturingOrder:
         # Omitting additional_info wipes it; the DTO forbids "" (minLength 1), so echo only real text.
         if "additional_info" not in body and order.additional_info:
             body["additional_info"] = order.additional_info
-        raw = await self._client.patch(f"/manufacturing_orders/{order.id}", body)
-        return ManufacturingOrder.model_validate(raw)
+        sent = _now()
+        updated = ManufacturingOrder.model_validate(await self._client.patch(f"/manufacturing_orders/{order.id}", body))
+        if self.memory is not None:
+            await self.memory.saw_order(updated, sent)  # (under the order's lock: the next note echoes this)
+        return updated
 
     def _lock_for(self, mo_id: int) -> asyncio.Lock:
         return self._order_locks.setdefault(mo_id, asyncio.Lock())
@@ -263,6 +291,10 @@ class ManufacturingService:
             operators = [Operator.model_validate(r) for r in rows if isinstance(r, dict)]
             self._operators = (now, operators)
             return list(operators)
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def _deadline_then_number(order: ManufacturingOrder) -> tuple[Any, ...]:

@@ -1,0 +1,100 @@
+"""The bot's memory of Katana orders: reads it may skip, and the ones it must not.
+
+A /cook from its task needs nothing read while nothing changed the order since the task was made
+(4 Katana calls: batch, production, operation row, note). Anything Katana announces about the order
+in between (a person's note in Katana's app) makes the bot read again, so that text is kept.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import mongomock_motor
+
+from bot.sandbox.harness import Sandbox
+from bot.sandbox.katana_seed import CHILI_VARIANT_ID
+from integrations.katana.models import ManufacturingOrder
+from models.base import utcnow
+from models.order_memory import TRUST_FOR, OrderMemory
+
+ANA = "U0ANA"
+
+
+async def cook_from_task(shop: Sandbox, mo: dict, batch: str, *, before_submit: object = None) -> list:
+    """Record a /cook from the MO's task; the Katana requests from the submission until all settled."""
+    form = await shop.form_from_task(ANA, f"Cook task: {mo['order_no']}")
+    if before_submit is not None:
+        before_submit()  # type: ignore[operator]
+        await shop.settle()
+    first = len(shop.katana.requests)
+    await shop.workspace.submit_view(ANA, form, {"quantity": "40", "batch": batch, "crate": "C-3"})
+    await shop.settle()
+    return [(r.method, r.path) for r in shop.katana.requests[first:]]
+
+
+async def test_cook_from_its_task_writes_four_times_and_reads_nothing(shop: Sandbox) -> None:
+    mo = shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=40)
+    await cook_from_task(shop, shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=5),
+                         "WARM-1")  # the first /cook after start fetches the operators once
+
+    calls = await cook_from_task(shop, mo, "MEM-1")
+
+    assert [m for m, _ in calls] == ["POST", "POST", "PATCH", "PATCH"], calls
+    assert "batch MEM-1, 40 in crate C-3" in shop.katana.manufacturing_orders[mo["id"]]["additional_info"]
+    assert len(shop.messages_with(f"Label task: {mo['order_no']}")) == 1  # its own webhook echo advanced nothing twice
+
+
+async def test_a_note_made_in_katana_after_the_task_is_kept(shop: Sandbox) -> None:
+    mo = shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=40)
+
+    calls = await cook_from_task(shop, mo, "MEM-2",
+                                 before_submit=lambda: shop.katana.note_in_app(mo["id"], "QA: hold two jars back"))
+
+    text = shop.katana.manufacturing_orders[mo["id"]]["additional_info"]
+    assert "QA: hold two jars back" in text and "batch MEM-2, 40 in crate C-3" in text
+    assert ("GET", f"/manufacturing_orders/{mo['id']}") in calls  # the change made the bot read again
+
+
+async def test_an_order_finished_in_katana_is_refused_not_recorded(shop: Sandbox) -> None:
+    mo = shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=40)
+
+    await cook_from_task(shop, mo, "MEM-3", before_submit=lambda: shop.katana.finish_order_in_app(mo["id"], 40))
+
+    assert not [p for p in shop.katana.productions.values()
+                if p["manufacturing_order_id"] == mo["id"] and p.get("_batch_id") is not None
+                and shop.katana.batches[p["_batch_id"]]["batch_number"] == "MEM-3"]
+    assert any("already done" in str(m.get("text")) for m in shop.slack.messages)
+
+
+def order(mo_id: int = 7, info: str = "first line") -> ManufacturingOrder:
+    return ManufacturingOrder(id=mo_id, order_no=f"MO-{mo_id}", status="NOT_STARTED", additional_info=info)
+
+
+async def event(memory: OrderMemory, action: str, object_id: int, at: object,
+                resource: str = "manufacturing_order") -> None:
+    await memory.events.insert_one({"_id": f"{action}:{object_id}:{at}", "resource_type": resource,
+                                    "action": action, "object_id": str(object_id), "last_received_at": at})
+
+
+async def test_memory_trusts_a_view_only_until_katana_announces_a_change() -> None:
+    memory = OrderMemory(mongomock_motor.AsyncMongoMockClient()["t"], trust_for=TRUST_FOR)
+    read_at = utcnow()
+    await memory.saw_order(order(), read_at)
+    await event(memory, "manufacturing_order.created", 7, read_at)  # creation is what the view was read for
+    assert (await memory.known_order(7)).additional_info == "first line"
+
+    await memory.saw_order(order(info="older"), read_at - timedelta(minutes=1))  # an older view never wins
+    assert (await memory.known_order(7)).additional_info == "first line"
+
+    writing = utcnow()
+    await event(memory, "manufacturing_order.updated", 7, writing + timedelta(milliseconds=5))
+    assert await memory.known_order(7) is None  # someone changed it: read again
+    assert await memory.known_order(7, ours_since=writing) is not None  # ...unless it is our own write's echo
+
+
+async def test_memory_without_webhooks_or_when_old_trusts_nothing() -> None:
+    db = mongomock_motor.AsyncMongoMockClient()["t"]
+    await OrderMemory(db).saw_order(order(), utcnow())
+    assert await OrderMemory(db).known_order(7) is None  # no webhooks configured: nothing would say it changed
+    old = OrderMemory(db, trust_for=TRUST_FOR)
+    await old.col.update_one({"_id": 7}, {"$set": {"order_seen_at": utcnow() - TRUST_FOR - timedelta(minutes=1)}})
+    assert await old.known_order(7) is None
