@@ -176,13 +176,14 @@ async def announce(floor: Floor, outcome: Outcome) -> None:
         return  # they were told once that it is saved; the next word is the final outcome
     facts = {**action.input, **action.results()}
     view, message = outcome_texts(floor, command, outcome, facts)
+    # The channel first: it needs no waiting, while the modal must let the ack's view land first.
+    posted = await post_where_they_work(floor, action, message)
     if action.view_id and action.attempts <= 1:
         await let_the_ack_land(action)
         try:
             await floor.slack.views_update(view_id=action.view_id, view=view)
         except SlackApiError:
-            pass  # the person closed the modal; the channel message below still reaches them
-    posted = await post_where_they_work(floor, action, message)
+            pass  # the person closed the modal; the channel message above reached them
     if outcome.status == "recorded" and posted is not None:
         await undo.offer(floor, action, posted, cards.without_undo(message))
     if supervision.needs_supervisor(outcome):
