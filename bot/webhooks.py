@@ -14,14 +14,14 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
-from models.base import utcnow
-from models.events import EventRepository, KatanaEvent, dedup_key
+from models.events import EventRepository
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
 SIGNATURE_HEADER = "x-sha2-signature"
 HEX = frozenset("0123456789abcdef")
+STORED, REPEAT = b'{"ok": true, "duplicate": false}', b'{"ok": true, "duplicate": true}'
 
 
 def signature_ok(body: bytes, header: str | None, token: str) -> bool:
@@ -70,9 +70,12 @@ async def read_limited(request: web.Request) -> bytes | None:
     return bytes(body)
 
 
-def katana_webhook_route(token: str | None, events: EventRepository,
-                         process: Callable[[str], Awaitable[Any]]) -> Callable[[web.Request], Awaitable[web.Response]]:
+def katana_webhook_route(token: str | None, events: EventRepository, process: Callable[[str], Any],
+                         arrived: Callable[[], None] = lambda: None) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """`process(key)` queues a new event; `arrived()` hears of every delivery, so processing can step
+    aside while Katana is still sending (bot.katana_events.EventProcessor)."""
     async def receive(request: web.Request) -> web.Response:
+        arrived()
         if not token:
             log.error("Katana webhook refused: KATANA_WEBHOOK_TOKEN is not set")
             return web.json_response({"error": "webhook token not configured"}, status=503)
@@ -85,15 +88,8 @@ def katana_webhook_route(token: str | None, events: EventRepository,
         payload = parse_event(body)
         if payload is None:
             return web.json_response({"error": "not a Katana event"}, status=400)
-        event, fresh = await events.record(new_event(payload), retry_number(request))
+        key, fresh = await events.deliver(payload, retry_number(request))
         if fresh:
-            process(event.id)
-        return web.json_response({"ok": True, "duplicate": not fresh})
+            process(key)
+        return web.Response(body=STORED if fresh else REPEAT, content_type="application/json")
     return receive
-
-
-def new_event(payload: dict[str, Any]) -> KatanaEvent:
-    now = utcnow()
-    return KatanaEvent(_id=dedup_key(payload), resource_type=payload["resource_type"], action=payload["action"],
-                       object_id=str(payload["object"]["id"]), payload=payload, received_at=now,
-                       last_received_at=now)

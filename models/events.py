@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from models.base import Document, utcnow
+from models.base import Document, _aware, utcnow
 
 EventStatus = Literal["pending", "processing", "processed", "failed", "ignored"]
 
@@ -68,23 +68,40 @@ class EventRepository:
             await self.col.insert_one(event.to_mongo())
             return event, True
         except DuplicateKeyError:
-            return await self._seen_again(event.id, retry_num)
+            again = await self._seen_again(event.id, utcnow(), retry_num)
+        return await self.get(event.id) or event, again  # type: ignore[return-value]
 
-    async def _seen_again(self, key: str, retry_num: int | None) -> tuple[KatanaEvent, bool]:
-        now = utcnow()
+    async def deliver(self, payload: dict[str, Any], retry_num: int | None) -> tuple[str, bool]:
+        """`record` for the webhook route: (key, should_process). The document is built here, not
+        through the model: this runs for every delivery while Katana waits (bench row 3)."""
+        now, key = utcnow(), dedup_key(payload)
+        document = {"_id": key, "resource_type": payload["resource_type"], "action": payload["action"],
+                    "object_id": str(payload["object"]["id"]), "payload": payload, "status": "pending",
+                    "deliveries": 1, "retry_nums": [] if retry_num is None else [retry_num], "attempts": 0,
+                    "received_at": now, "last_received_at": now}
+        try:
+            await self.col.insert_one(document)
+            return key, True
+        except DuplicateKeyError:
+            return key, await self._seen_again(key, now, retry_num)
+
+    async def _seen_again(self, key: str, now: datetime, retry_num: int | None) -> bool:
+        """Count a repeated delivery; True when it reopens an event processed longer ago than the window.
+
+        One update for the common case (a retry): only the delivery that moves `last_received_at` from
+        before the window sees the old value, so two late repeats cannot both reopen the event."""
         push = {"$push": {"retry_nums": retry_num}} if retry_num is not None else {}
-        reopened = await self.col.find_one_and_update(
-            {"_id": key, "status": {"$in": ["processed", "ignored"]},
-             "last_received_at": {"$lt": now - self.repeat_window}},
-            {"$set": {"status": "pending", "last_received_at": now, "attempts": 0, "error": None},
-             "$inc": {"deliveries": 1}, **push},
-            return_document=ReturnDocument.AFTER)
-        if reopened:
-            return KatanaEvent.model_validate(reopened), True
-        doc = await self.col.find_one_and_update(
+        before = await self.col.find_one_and_update(
             {"_id": key}, {"$set": {"last_received_at": now}, "$inc": {"deliveries": 1}, **push},
-            return_document=ReturnDocument.AFTER)
-        return KatanaEvent.model_validate(doc), False
+            projection={"status": 1, "last_received_at": 1}, return_document=ReturnDocument.BEFORE)
+        if before is None or before.get("status") not in ("processed", "ignored"):
+            return False
+        last = before.get("last_received_at")
+        if last is None or _aware(last) >= now - self.repeat_window:
+            return False
+        reopened = await self.col.update_one({"_id": key, "status": {"$in": ["processed", "ignored"]}},
+                                             {"$set": {"status": "pending", "attempts": 0, "error": None}})
+        return reopened.modified_count == 1
 
     async def claim(self, key: str) -> KatanaEvent | None:
         """Take an event for processing; only one worker wins."""

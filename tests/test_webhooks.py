@@ -8,7 +8,7 @@ import json
 import aiohttp
 
 from bot.sandbox.harness import WEBHOOK_TOKEN, Sandbox
-from bot.sandbox.katana_seed import MO102_ID
+from bot.sandbox.katana_seed import CHILI_VARIANT_ID, MO102_ID
 from bot.webhooks import signature_ok
 
 EVENT = {"resource_type": "manufacturing_order", "action": "manufacturing_order.created", "webhook_id": 1,
@@ -118,3 +118,29 @@ async def test_non_ascii_signature_is_401_not_500(shop: Sandbox) -> None:
         async with http.post(f"{shop.url}/webhooks/katana", data=body,
                              headers={"x-sha2-signature": "é" * 64}) as reply:
             assert reply.status == 401
+
+
+async def test_processing_steps_aside_while_katana_is_still_sending(shop: Sandbox) -> None:
+    """Deliveries are answered first: a task waits for a quiet moment, but not for the whole storm."""
+    import asyncio
+    import time
+
+    from bot.katana_events import MAX_DEFER_SECONDS
+
+    storm_until = time.monotonic() + 3 * MAX_DEFER_SECONDS
+
+    async def storm() -> None:  # what the route tells the processor on every delivery
+        while time.monotonic() < storm_until:
+            shop.bot.events.delivery_arrived()
+            await asyncio.sleep(0.01)
+
+    stormy = asyncio.create_task(storm())
+    await asyncio.sleep(0.05)
+    mo = shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=3)
+    await shop.katana.flush_webhooks()
+    await asyncio.sleep(MAX_DEFER_SECONDS / 2)
+    assert not shop.messages_with(f"Cook task: {mo['order_no']}"), "processing waited while deliveries arrived"
+    while not shop.messages_with(f"Cook task: {mo['order_no']}") and time.monotonic() < storm_until:
+        await asyncio.sleep(0.02)
+    assert shop.messages_with(f"Cook task: {mo['order_no']}"), "...but not until the storm was over"
+    await stormy
