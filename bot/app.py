@@ -95,7 +95,8 @@ class ShopfloorBot:
         if not self.settings.socket_mode:
             app.middlewares.append(slack_guard(secret(self.settings.slack_signing_secret)))
         token = secret(self.settings.katana_webhook_token)
-        app.router.add_post("/webhooks/katana", katana_webhook_route(token, self.store.events, self.events.process_soon))
+        app.router.add_post("/webhooks/katana", katana_webhook_route(
+            token, self.store.events, self.events.process_soon, self.events.delivery_arrived))
         app.router.add_get("/healthz", health_route(self))
         app.on_startup.append(self._on_startup)
         app.on_shutdown.append(self._on_shutdown)
