@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 import aiohttp
+import anyio.lowlevel
 import httpx
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -129,6 +130,7 @@ class ShopfloorBot:
         resumed = await self.recorder.resume_due() + await self.events.retry_due()
         if resumed:
             log.info("resuming %d unfinished floor actions / webhook events", resumed)
+        await load_first_call_imports()
         freeze_startup_heap()
 
     async def stop(self) -> None:
@@ -141,6 +143,13 @@ class ShopfloorBot:
         await self.http.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()  # slack_sdk falls back to a session per call if used later
+
+
+async def load_first_call_imports() -> None:
+    """httpx imports anyio's asyncio backend (some twenty modules) on its first request: done then,
+    it held the loop ~25 ms, stalling every Katana delivery in flight when the first event was
+    processed (bench row 3's p99). Done here, before the heap is frozen, it is part of start-up."""
+    await anyio.lowlevel.checkpoint()
 
 
 _heap_frozen = False
