@@ -132,15 +132,32 @@ def dumps(value: Any) -> str:
 Filters = dict[str, tuple[str, str]]
 
 
-def _same(stored: Any, raw: str) -> bool:
-    if isinstance(stored, bool):
-        return raw == ("true" if stored else "false")
-    if isinstance(stored, (int, Decimal)):
-        try:
-            return Decimal(raw) == stored
-        except InvalidOperation:
-            return False
-    return stored is not None and str(stored) == raw
+def _number(raw: str) -> Decimal | None:
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _predicate(spec: tuple[str, str], wanted: list[str]) -> Callable[[dict], bool]:
+    """One filter, its query values parsed once (a listing tests it against every record)."""
+    field_name, mode = spec
+    if mode == "contains":
+        needles = [raw.lower() for raw in wanted]
+        return lambda record: any(n in str(record.get(field_name) or "").lower() for n in needles)
+    accepted = wanted if mode == "in" else wanted[-1:]
+    texts = set(accepted)
+    numbers = {number for raw in accepted if (number := _number(raw)) is not None}  # 5 == Decimal("5.0"), same hash
+
+    def same(record: dict) -> bool:
+        stored = record.get(field_name)
+        if isinstance(stored, bool):
+            return ("true" if stored else "false") in texts
+        if isinstance(stored, (int, Decimal)):
+            return stored in numbers
+        return stored is not None and str(stored) in texts
+    return same
 
 
 def query_values(query: list[tuple[str, str]], key: str) -> list[str]:
@@ -149,27 +166,17 @@ def query_values(query: list[tuple[str, str]], key: str) -> list[str]:
 
 def apply_filters(records: Iterable[dict], query: list[tuple[str, str]], filters: Filters,
                   keep: Callable[[dict], bool] | None = None) -> list[dict]:
-    """Known filters narrow the list; unknown ones are ignored, as the real API does."""
-    chosen = []
-    for record in records:
-        if keep is not None and not keep(record):
-            continue
-        if all(_matches(record, query, key, spec) for key, spec in filters.items()):
-            chosen.append(record)
+    """Known filters narrow the list; unknown ones are ignored, as the real API does.
+
+    The query is parsed once per request, not once per record: the bench's ten thousand operation
+    rows made each filtered listing cost 20 ms of the machine's two cores (bench row 3)."""
+    tests = [_predicate(spec, wanted) for key, spec in filters.items() if (wanted := query_values(query, key))]
+    chosen = list(records)
+    for test in tests:  # each pass narrows the next
+        chosen = [record for record in chosen if test(record)]
+    if keep is not None:
+        chosen = [record for record in chosen if keep(record)]
     return sorted(chosen, key=lambda r: r.get("id") or 0)
-
-
-def _matches(record: dict, query: list[tuple[str, str]], key: str, spec: tuple[str, str]) -> bool:
-    wanted = query_values(query, key)
-    if not wanted:
-        return True
-    field_name, mode = spec
-    stored = record.get(field_name)
-    if mode == "in":
-        return any(_same(stored, raw) for raw in wanted)
-    if mode == "contains":
-        return any(raw.lower() in str(stored or "").lower() for raw in wanted)
-    return _same(stored, wanted[-1])
 
 
 def page_of(items: list[Any], query: list[tuple[str, str]]) -> tuple[list[Any], dict[str, str]]:
