@@ -168,6 +168,24 @@ async def test_a_cancelled_waiter_does_not_block_the_queue() -> None:
     assert limiter.in_window >= 1
 
 
+async def test_a_slow_answer_keeps_its_slot_while_quicker_later_ones_leave() -> None:
+    """The window forgets from its oldest starts: one still counted must not hide those behind it."""
+    fake = FakeTime()
+    limiter = make_limiter(3, fake, margin=0.0)
+    slow = await limiter.acquire()
+    fake.now = 1.0
+    quick = await limiter.acquire()
+    fake.now = 1.5
+    limiter.answered(quick)
+    fake.now = 5.0
+    limiter.answered(slow)
+
+    fake.now = 61.6  # the quick one left the window at 61.5; the slow one counts until 65
+    assert limiter.in_window == 1
+    fake.now = 65.1
+    assert limiter.in_window == 0
+
+
 def test_per_minute_must_be_positive() -> None:
     with pytest.raises(ValueError):
         RateLimiter(0)

@@ -104,9 +104,17 @@ class RateLimiter:
         return wait
 
     def _forget_old(self, now: float) -> None:
+        """Drop the slots that left the window. Slots sit in the order they started and a slot's `at`
+        is never before its start, so only those that started before the horizon can have left: that
+        prefix is all this looks at (a scan of the whole window on every request was 17 % of the CPU
+        of processing a webhook backlog at a high limit, bench row 3)."""
         horizon = now - WINDOW_SECONDS - self._margin
-        if any(slot.at <= horizon for slot in self._starts):  # (a request outlives no window: 30 s timeout)
-            self._starts = deque(slot for slot in self._starts if slot.at > horizon)
+        still_counted = []  # started before the horizon, answered after it
+        while self._starts and self._starts[0].started <= horizon:
+            slot = self._starts.popleft()
+            if slot.at > horizon:
+                still_counted.append(slot)
+        self._starts.extendleft(reversed(still_counted))
 
     def _hold(self, seconds: float) -> None:
         self._hold_until = max(self._hold_until, self._clock() + seconds)
@@ -129,10 +137,10 @@ class RateLimiter:
 class Slot:
     """One request's place in the window: when it started, then when its answer came back."""
 
-    __slots__ = ("at", "in_flight")
+    __slots__ = ("started", "at", "in_flight")
 
     def __init__(self, at: float) -> None:
-        self.at, self.in_flight = at, True
+        self.started, self.at, self.in_flight = at, at, True
 
 
 def _number(raw: str | None) -> float | None:
