@@ -64,6 +64,15 @@ class OpenOrders:
         self._fetched_at = self.clock()
         return self._choices
 
+    async def sku(self, variant_id: int) -> str | None:
+        """A variant's SKU for a task card: remembered like the list's, else one Katana read. Every MO
+        event named its variant, and reading it each time spent a call of the budget per event."""
+        if variant_id not in self._skus:
+            variant = await self.katana.inventory.get_variant(variant_id)
+            if variant.sku:
+                self._skus[variant_id] = variant.sku
+        return self._skus.get(variant_id)
+
     async def _learn_skus(self, variant_ids: set[int]) -> None:
         # SKUs rarely change: fetch only the variants we have not seen, in one paged call.
         missing = sorted(v for v in variant_ids if v not in self._skus)

@@ -98,3 +98,21 @@ async def test_memory_without_webhooks_or_when_old_trusts_nothing() -> None:
     old = OrderMemory(db, trust_for=TRUST_FOR)
     await old.col.update_one({"_id": 7}, {"$set": {"order_seen_at": utcnow() - TRUST_FOR - timedelta(minutes=1)}})
     assert await old.known_order(7) is None
+
+
+async def test_a_variants_sku_is_read_once_for_all_its_orders(shop: Sandbox) -> None:
+    """Every MO webhook names its variant; the SKU on the task card is read from Katana once, not per order."""
+    sku = shop.katana.variants[CHILI_VARIANT_ID]["sku"]
+    shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=1)
+    await shop.katana.flush_webhooks()
+    await shop.settle()
+    first = len(shop.katana.requests)
+
+    second = shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=2)
+    await shop.katana.flush_webhooks()
+    await shop.settle()
+
+    reads = [r.path for r in shop.katana.requests[first:] if r.method == "GET"]
+    assert not [path for path in reads if path.startswith("/variants")], reads
+    card = await shop.message_with(f"Cook task: {second['order_no']}")
+    assert sku in str(card), card

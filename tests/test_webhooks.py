@@ -144,3 +144,30 @@ async def test_processing_steps_aside_while_katana_is_still_sending(shop: Sandbo
         await asyncio.sleep(0.02)
     assert shop.messages_with(f"Cook task: {mo['order_no']}"), "...but not until the storm was over"
     await stormy
+
+
+async def test_during_a_storm_events_are_processed_a_pace_apart(shop: Sandbox) -> None:
+    """Processed together, events added their work to every delivery in flight at once (bench row 3)."""
+    import asyncio
+    import time
+
+    from bot.katana_events import MAX_DEFER_SECONDS, STORM_PACE
+
+    storm_until = time.monotonic() + MAX_DEFER_SECONDS + 4 * STORM_PACE + 0.5
+
+    async def storm() -> None:
+        while time.monotonic() < storm_until:
+            shop.bot.events.delivery_arrived()
+            await asyncio.sleep(0.01)
+
+    stormy = asyncio.create_task(storm())
+    await asyncio.sleep(0.05)
+    orders = [shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=n) for n in (1, 2, 3)]
+    await shop.katana.flush_webhooks()
+    await stormy
+    await shop.settle()
+    posted = sorted(call.at for call in shop.slack.calls_to("chat.postMessage")
+                    if any(f"Cook task: {mo['order_no']}" in str(call.args.get("text")) for mo in orders))
+    assert len(posted) == 3, "every event was processed during the storm"
+    gaps = [later - earlier for earlier, later in zip(posted, posted[1:])]
+    assert min(gaps) >= 0.8 * STORM_PACE, gaps
