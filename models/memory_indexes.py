@@ -5,8 +5,10 @@ of the collection; MongoDB uses its indexes. A 10,000-delivery webhook burst or 
 sync therefore took quadratic time in memory mode (tests, `make demo`, `make bench`), which measured
 mongomock instead of the bot (`make bench` profile). `install()` gives mongomock two shortcuts:
 
-- a query naming one plain `_id` looks at that document only (the `_id` is the store's own key),
-  and the rest of the filter is still applied by mongomock;
+- a query naming one plain `_id`, or a `$in` list of them, looks at those documents only (the `_id`
+  is the store's own key), and the rest of the filter is still applied by mongomock. (Such a `$in`
+  answers in the list's order, not mongomock's insertion order: MongoDB promises neither without a
+  sort, and the bot sorts where order matters);
 - a unique index keeps a map from key values to document ids; a write checks only the documents
   filed under its values, re-reading each one's current values (updates change documents in place).
 
@@ -34,14 +36,14 @@ def install() -> None:
     scan_documents, scan_uniques = Collection._iter_documents, Collection._ensure_uniques
 
     def _iter_documents(self: Collection, filter: Any) -> Any:  # noqa: A002 — mongomock's name
-        wanted = filter.get("_id", _SLOW) if isinstance(filter, dict) else _SLOW
-        if not _plain_id(wanted):
+        ids = _named_ids(filter.get("_id", _SLOW) if isinstance(filter, dict) else _SLOW)
+        if ids is None:
             return scan_documents(self, filter)
-        document = self._store[wanted] if wanted in self._store else None
-        if document is None:
+        documents = [self._store[i] for i in ids if i in self._store]
+        if not documents:
             filter_applies(filter, {})  # mongomock validates the filter even when nothing can match
             return iter(())
-        return iter([document] if filter_applies(filter, document) else [])
+        return iter([document for document in documents if filter_applies(filter, document)])
 
     def _ensure_uniques(self: Collection, new_data: Any) -> None:
         for name, index in self._store.indexes.items():
@@ -63,6 +65,16 @@ def install() -> None:
 
 def _plain_id(value: Any) -> bool:
     return isinstance(value, _PLAIN_IDS) and not isinstance(value, bool)
+
+
+def _named_ids(wanted: Any) -> list[Any] | None:
+    """The ids a `_id` condition names — one plain id, or `{"$in": [plain ids]}` — or None to scan."""
+    if _plain_id(wanted):
+        return [wanted]
+    if isinstance(wanted, dict) and list(wanted) == ["$in"] and isinstance(wanted["$in"], (list, tuple)) \
+            and all(_plain_id(i) for i in wanted["$in"]):
+        return list(dict.fromkeys(wanted["$in"]))  # each document once, as a scan finds it
+    return None
 
 
 def _key(document: Any, fields: list[str]) -> tuple[Any, ...] | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pymongo import ReturnDocument
 
@@ -203,7 +203,10 @@ class TaskRepository:
         return ProductionTask.from_mongo(doc)
 
     async def open_for_order(self, mo_id: int) -> list[ProductionTask]:
-        cursor = self.col.find({"mo_id": mo_id, "status": {"$in": ["open", "in_progress"]}})
+        # By the ids an order's tasks can have (one per stage): the `_id` index, in MongoDB and in memory,
+        # where a filter on `mo_id` scanned every task (each finished MO's webhook, bench row 3).
+        ids = [task_id(kind, mo_id) for kind in get_args(TaskKind)]
+        cursor = self.col.find({"_id": {"$in": ids}, "mo_id": mo_id, "status": {"$in": ["open", "in_progress"]}})
         return [ProductionTask.model_validate(d) async for d in cursor]
 
     async def open_tasks(self, limit: int = 20) -> list[ProductionTask]:

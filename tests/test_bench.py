@@ -105,6 +105,9 @@ def store_story() -> list[object]:
     attempt(lambda: col.insert_one({"_id": "k2", "mo_id": 10, "kind": "x", "open_key": "a"}))
     seen += [col.find_one({"_id": "again", "kind": "cook"}) is not None, col.find_one({"_id": "again", "kind": "x"}),
              col.find_one({"_id": "missing"}), sorted(d["_id"] for d in col.find({"_id": {"$in": ["s1", "s2"]}})),
+             sorted(d["_id"] for d in col.find({"_id": {"$in": ["s2", "missing", "s1", "s2"]}, "kind": "x"})),
+             [d["_id"] for d in col.find({"_id": {"$in": ["s1", "k1"]}, "mo_id": 9})],
+             list(col.find({"_id": {"$in": ["nothing"]}})), col.count_documents({"_id": {"$in": ["s1", "up"]}}),
              col.count_documents({})]
     return seen
 
