@@ -8,9 +8,6 @@ finished: one cook task per MO still open, none twice, none for an MO that was a
 from __future__ import annotations
 
 import gc
-import hashlib
-import hmac
-import json
 import random
 
 from bench.loadgen import run_loadgen
@@ -20,6 +17,7 @@ from bench.servers import bot_process, fakes, running
 from bot.faults import cook_tasks, open_cook_message, payload
 from bot.sandbox.harness import WEBHOOK_TOKEN
 from bot.sandbox.katana import FakeKatana
+from bot.sandbox.katana_webhooks import payload as katana_payload, sign
 from bot.sandbox.katana_seed import CHILI_VARIANT_ID, SOUP_VARIANT_ID
 
 # Processing each new event reads Katana; the budget is row 4's subject, so it must not queue here.
@@ -46,13 +44,11 @@ def deliveries(katana: FakeKatana, count: int, duplicate_share: float, seed: int
 def warm_up(concurrency: int) -> list[bytes]:
     """Two deliveries per connection, of an event the bot stores and ignores (`product.updated`): the
     connections are open and the route warm before the clock starts, as row 1 warms its servers."""
-    return [json.dumps({"resource_type": "product", "action": "product.updated", "webhook_id": 1,
-                        "object": {"id": 900_000 + n}}).encode() for n in range(2 * concurrency)]
+    return [katana_payload("product.updated", 1, 900_000 + n, None, None) for n in range(2 * concurrency)]
 
 
 def signed(bodies: list[bytes]) -> list[tuple[bytes, dict[str, str]]]:
-    return [(body, {"x-sha2-signature": hmac.new(WEBHOOK_TOKEN.encode(), body, hashlib.sha256).hexdigest()})
-            for body in bodies]
+    return [(body, {"x-sha2-signature": sign(body, WEBHOOK_TOKEN)}) for body in bodies]
 
 
 async def run(count: int = 10_000, duplicate_share: float = 0.3, concurrency: int = 50) -> Row:
@@ -84,6 +80,6 @@ async def run(count: int = 10_000, duplicate_share: float = 0.3, concurrency: in
                    f"`python -m bot serve` as its own process, the deliveries from another (bench.loadgen: the "
                    f"fakes' work in this one must not hold the clock), after {2 * concurrency} unmeasured "
                    f"deliveries the bot ignores (`product.updated`) open the connections; {len(expected)} open MOs "
-                   f"and {len(finished)} done ones (created, then done), deliveries shuffled. Response time is the signed POST until its 200; "
-                   f"the bot processes events after answering: all tasks were posted {after} after the last "
+                   f"and {len(finished)} done ones (created, then done), deliveries shuffled. Response time is "
+                   f"the signed POST until its 200; the bot processes events after answering: all tasks were posted {after} after the last "
                    f"delivery. Statuses: {dict(statuses)}."])

@@ -67,10 +67,7 @@ class OpenOrders:
     async def sku(self, variant_id: int) -> str | None:
         """A variant's SKU for a task card: remembered like the list's, else one Katana read. Every MO
         event named its variant, and reading it each time spent a call of the budget per event."""
-        if variant_id not in self._skus:
-            variant = await self.katana.inventory.get_variant(variant_id)
-            if variant.sku:
-                self._skus[variant_id] = variant.sku
+        await self._learn_skus({variant_id})
         return self._skus.get(variant_id)
 
     async def _learn_skus(self, variant_ids: set[int]) -> None:
