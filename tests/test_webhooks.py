@@ -38,6 +38,9 @@ def test_signature_check() -> None:
     assert signature_ok(body, sign(body, "tok-123456").upper(), "tok-123456")
     assert not signature_ok(body, None, "tok-123456")
     assert not signature_ok(body + b" ", sign(body, "tok-123456"), "tok-123456")
+    good = sign(body, "tok-123456")
+    for bad in ("z" * 64, "é" * 64, good[:31] + " " + good[32:], good[:-1], good + "0"):
+        assert not signature_ok(body, bad, "tok-123456"), bad  # not hex, not ASCII, not 32 bytes
 
 
 async def test_wrong_or_missing_signature_is_401_and_stores_nothing(shop: Sandbox) -> None:
