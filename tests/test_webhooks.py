@@ -4,12 +4,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
+from datetime import timedelta
 
 import aiohttp
 
 from bot.sandbox.harness import WEBHOOK_TOKEN, Sandbox
 from bot.sandbox.katana_seed import CHILI_VARIANT_ID, MO102_ID
 from bot.webhooks import signature_ok
+from models.base import utcnow
 
 EVENT = {"resource_type": "manufacturing_order", "action": "manufacturing_order.created", "webhook_id": 1,
          "object": {"id": MO102_ID, "status": "NOT_STARTED", "href": "https://api.katanamrp.com/v1/manufacturing_orders/5102"}}
@@ -174,3 +177,23 @@ async def test_during_a_storm_events_are_processed_a_pace_apart(shop: Sandbox) -
     assert len(posted) == 3, "every event was processed during the storm"
     gaps = [later - earlier for earlier, later in zip(posted, posted[1:])]
     assert min(gaps) >= 0.8 * STORM_PACE, gaps
+
+
+async def test_the_sweep_steps_aside_during_a_storm_but_not_for_long(shop: Sandbox) -> None:
+    """The sweep reads every waiting event; during a storm new ones are queued as they arrive anyway."""
+    from bot.katana_events import STORM_SWEEP_SECONDS
+
+    events, now = shop.bot.events, [time.monotonic()]
+    events.clock = lambda: now[0]
+    await events.retry_due()  # a sweep while Katana is quiet
+    key, _ = await shop.store.events.deliver(EVENT, None)
+    await shop.store.events.fail(key, "Katana unavailable", utcnow() - timedelta(seconds=1))  # its retry is due
+    events.delivery_arrived()
+    now[0] += 0.01
+    assert await events.retry_due() == 0, "skipped: Katana is sending"
+    now[0] += STORM_SWEEP_SECONDS
+    events.delivery_arrived()
+    now[0] += 0.01
+    assert await events.retry_due() == 1, "the storm goes on, but the sweep has waited long enough"
+    events.clock, events.last_delivery = time.monotonic, float("-inf")  # the storm is over
+    await shop.settle()
