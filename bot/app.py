@@ -97,7 +97,8 @@ class ShopfloorBot:
             app.middlewares.append(slack_guard(secret(self.settings.slack_signing_secret)))
         token = secret(self.settings.katana_webhook_token)
         app.router.add_post("/webhooks/katana", katana_webhook_route(
-            token, self.store.events, self.events.process_soon, self.events.delivery_arrived))
+            token, self.store.events, self.events.process_soon, self.events.delivery_arrived,
+            self.events.repeat_tallied))
         app.router.add_get("/healthz", health_route(self))
         app.on_startup.append(self._on_startup)
         app.on_shutdown.append(self._on_shutdown)
@@ -140,6 +141,10 @@ class ShopfloorBot:
         left = await self.floor.jobs.drain(DRAIN_TIMEOUT)
         if left:
             log.warning("%d jobs still running at shutdown; they resume at next start", left)
+        try:
+            await self.events.write_repeats()  # counts of repeats answered from memory
+        except Exception:  # noqa: BLE001 — only counts: every event itself is stored
+            log.exception("repeated Katana deliveries were not counted at shutdown")
         await self.http.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()  # slack_sdk falls back to a session per call if used later

@@ -35,7 +35,8 @@ MAX_DEFER_SECONDS = 1.0
 STORM_PACE = 0.5
 # The worker's sweep reads every waiting event (in the in-memory store a scan: ~50 ms over 7,000 events,
 # the loop held while Katana waited); during a stream new events are queued as they arrive, so the sweep
-# runs at most every STORM_SWEEP_SECONDS until the stream pauses.
+# runs at most every STORM_SWEEP_SECONDS until the stream pauses. Repeats answered from memory are
+# written when it pauses, and at least as often.
 STORM_SWEEP_SECONDS = 60.0
 OWN_COMPLETION_WINDOW = timedelta(minutes=15)  # a floor action this recent may be the event's cause
 OWN_OUTCOME_WAIT = 10.0  # seconds to wait for that action's outcome before reading Katana as usual
@@ -157,6 +158,7 @@ class EventProcessor:
         self.last_delivery = float("-inf")
         self.next_storm_turn = float("-inf")
         self.last_sweep = float("-inf")
+        self.writing_repeats = False
         self.waiting: deque[str] = deque()
         self.queued: set[str] = set()  # waiting or being processed
         self.runners = 0
@@ -184,6 +186,30 @@ class EventProcessor:
                 return
             await asyncio.sleep(QUIET_SECONDS)
             waited += QUIET_SECONDS
+
+    def repeat_tallied(self) -> None:
+        """A repeat was answered from memory (models.events.Tally): its count is written after the storm."""
+        if not self.writing_repeats and not self.stopping:
+            self.writing_repeats = True
+            self.floor.jobs.spawn(self._write_repeats_after_the_storm(), name="repeat counts")
+
+    async def _write_repeats_after_the_storm(self) -> None:
+        try:
+            while self.floor.store.events.untold:
+                waited = 0.0
+                while self.storming() and waited < STORM_SWEEP_SECONDS and not self.stopping:
+                    await asyncio.sleep(QUIET_SECONDS)
+                    waited += QUIET_SECONDS
+                await self.write_repeats()
+        except Exception:  # noqa: BLE001 — the counts stay tallied; the next repeat or the sweep writes them
+            log.exception("writing repeated Katana deliveries failed")
+        finally:
+            self.writing_repeats = False
+
+    async def write_repeats(self) -> None:
+        """Tallied repeats into the store; an event found gone from it was stored again and is processed."""
+        for key in await self.floor.store.events.write_repeats():
+            self.process_soon(key)
 
     def process_soon(self, key: str) -> None:
         if key in self.queued or self.stopping:
@@ -252,6 +278,7 @@ class EventProcessor:
         if self.storming() and self.clock() - self.last_sweep < STORM_SWEEP_SECONDS:
             return 0
         self.last_sweep = self.clock()
+        await self.write_repeats()
         now = utcnow()
         await self.floor.store.events.reset_stuck(now)  # one update for all: this runs every few seconds
         due = [key for key in await self.floor.store.events.due(now) if key not in self.queued]

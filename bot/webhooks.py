@@ -74,9 +74,11 @@ async def read_limited(request: web.Request) -> bytes | None:
 
 
 def katana_webhook_route(token: str | None, events: EventRepository, process: Callable[[str], Any],
-                         arrived: Callable[[], None] = lambda: None) -> Callable[[web.Request], Awaitable[web.Response]]:
+                         arrived: Callable[[], None] = lambda: None, repeated: Callable[[], None] = lambda: None,
+                         ) -> Callable[[web.Request], Awaitable[web.Response]]:
     """`process(key)` queues a new event; `arrived()` hears of every delivery, so processing can step
-    aside while Katana is still sending (bot.katana_events.EventProcessor)."""
+    aside while Katana is still sending; `repeated()` of every repeat, whose count may wait in memory
+    for a pause (bot.katana_events.EventProcessor)."""
     async def receive(request: web.Request) -> web.Response:
         arrived()
         if not token:
@@ -94,5 +96,7 @@ def katana_webhook_route(token: str | None, events: EventRepository, process: Ca
         key, fresh = await events.deliver(payload, retry_number(request))
         if fresh:
             process(key)
+        else:
+            repeated()
         return web.Response(body=STORED if fresh else REPEAT, content_type="application/json")
     return receive

@@ -8,8 +8,12 @@ handlers re-read Katana's state, so that is harmless either way.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -17,6 +21,8 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from models.base import Document, _aware, utcnow
+
+log = logging.getLogger(__name__)
 
 EventStatus = Literal["pending", "processing", "processed", "failed", "ignored"]
 
@@ -50,10 +56,83 @@ class KatanaEvent(Document):
         return self.action if "." in self.action else f"{self.resource_type}.{self.action}"
 
 
+class RecentDeliveries:
+    """Keys this process stored or counted lately, and when.
+
+    A repeat of one of them (Katana's retries, identical payloads from overlapping subscriptions) is
+    answered without reading the store: the stored `last_received_at` is never older than the time
+    remembered here (or a tally still to be written, `Tally`), so a key remembered within the repeat
+    window cannot be one that reopens. Another process's keys, and keys forgotten by age or count,
+    take the full path.
+    """
+
+    MARGIN = timedelta(seconds=1)  # the store keeps milliseconds; a second short of the window covers it
+
+    def __init__(self, window: timedelta, *, limit: int = 20_000) -> None:
+        self.window, self.limit = window, limit
+        self._seen: dict[str, datetime] = {}  # oldest first
+
+    def counted_lately(self, key: str, now: datetime) -> bool:
+        seen = self._seen.get(key)
+        return seen is not None and seen > now - self.window + self.MARGIN
+
+    def remember(self, key: str, now: datetime) -> None:
+        self._seen.pop(key, None)
+        self._seen[key] = now
+        if len(self._seen) > self.limit:
+            del self._seen[next(iter(self._seen))]
+
+
+@dataclass
+class Tally:
+    """Repeats of one stored event answered from memory, not yet written: one update for all of them.
+
+    The payload is kept so that an event gone from the store (nothing in the bot deletes one; an
+    operator might) is stored again rather than lost."""
+    payload: dict[str, Any]
+    first: datetime
+    last: datetime
+    count: int = 0
+    retry_nums: list[int] = field(default_factory=list)
+
+    def add(self, now: datetime, retry_num: int | None) -> None:
+        self.last, self.count = max(self.last, now), self.count + 1
+        if retry_num is not None:
+            self.retry_nums.append(retry_num)
+
+    def merge(self, newer: Tally) -> None:
+        self.first, self.last = min(self.first, newer.first), max(self.last, newer.last)
+        self.count += newer.count
+        self.retry_nums += newer.retry_nums
+
+    def update(self) -> dict[str, Any]:
+        return repeats_update(self.last, self.count, self.retry_nums)
+
+
+def repeats_update(last: datetime, count: int, retry_nums: list[int]) -> dict[str, Any]:
+    """Counts `count` more deliveries of a stored event. `$max`: tallies are written late, and a
+    delivery counted meanwhile must not see its time moved back."""
+    push = {"$push": {"retry_nums": {"$each": retry_nums}}} if retry_nums else {}
+    return {"$max": {"last_received_at": last}, "$inc": {"deliveries": count}, **push}
+
+
+def delivery_document(key: str, payload: dict[str, Any], received: datetime, last: datetime,
+                      deliveries: int = 1, retry_nums: list[int] | None = None) -> dict[str, Any]:
+    """The stored event, built here rather than through the model: this runs for every new delivery
+    while Katana waits (bench row 3)."""
+    return {"_id": key, "resource_type": payload["resource_type"], "action": payload["action"],
+            "object_id": str(payload["object"]["id"]), "payload": payload, "status": "pending",
+            "deliveries": deliveries, "retry_nums": retry_nums or [], "attempts": 0,
+            "received_at": received, "last_received_at": last}
+
+
 class EventRepository:
-    def __init__(self, db: Any, *, repeat_window: timedelta = timedelta(hours=1)) -> None:
+    def __init__(self, db: Any, *, repeat_window: timedelta = timedelta(hours=1),
+                 clock: Callable[[], datetime] = utcnow) -> None:
         self.col = db["katana_events"]
-        self.repeat_window = repeat_window
+        self.repeat_window, self.clock = repeat_window, clock
+        self.recent = RecentDeliveries(repeat_window)
+        self.untold: dict[str, Tally] = {}  # repeats answered from memory, written by `write_repeats`
 
     async def ensure_indexes(self) -> None:
         # `_id` is the dedup key and is unique by nature; these serve the retry sweep and audit.
@@ -68,31 +147,68 @@ class EventRepository:
             await self.col.insert_one(event.to_mongo())
             return event, True
         except DuplicateKeyError:
-            again = await self._seen_again(event.id, utcnow(), retry_num)
+            again = await self._seen_again(event.id, self.clock(), retry_num)
         return await self.get(event.id) or event, again  # type: ignore[return-value]
 
     async def deliver(self, payload: dict[str, Any], retry_num: int | None) -> tuple[str, bool]:
-        """`record` for the webhook route: (key, should_process). The document is built here, not
-        through the model: this runs for every delivery while Katana waits (bench row 3)."""
-        now, key = utcnow(), dedup_key(payload)
-        document = {"_id": key, "resource_type": payload["resource_type"], "action": payload["action"],
-                    "object_id": str(payload["object"]["id"]), "payload": payload, "status": "pending",
-                    "deliveries": 1, "retry_nums": [] if retry_num is None else [retry_num], "attempts": 0,
-                    "received_at": now, "last_received_at": now}
+        """`record` for the webhook route: (key, should_process).
+
+        A repeat of an event this process stored within the window is answered from memory and
+        tallied (`write_repeats` writes it once Katana pauses): in a burst, a write per repeat was the
+        largest share of the bot's CPU while Katana waited (bench row 3)."""
+        now, key = self.clock(), dedup_key(payload)
+        if self.recent.counted_lately(key, now):
+            self.untold.setdefault(key, Tally(payload, now, now)).add(now, retry_num)
+            self.recent.remember(key, now)
+            return key, False
+        retry_nums = [] if retry_num is None else [retry_num]
         try:
-            await self.col.insert_one(document)
-            return key, True
+            await self.col.insert_one(delivery_document(key, payload, now, now, 1, retry_nums))
+            fresh = True
         except DuplicateKeyError:
-            return key, await self._seen_again(key, now, retry_num)
+            fresh = await self._seen_again(key, now, retry_num)
+        self.recent.remember(key, now)
+        return key, fresh
+
+    async def write_repeats(self) -> list[str]:
+        """Write the tallied repeats, one update per event. Returns the keys of events that were gone
+        from the store and are stored again, pending: the caller processes them. What cannot be
+        written (the store is down) stays tallied for the next call."""
+        untold, self.untold = list(self.untold.items()), {}
+        restored: list[str] = []
+        written = 0
+        try:
+            for key, tally in untold:
+                counted = await self.col.update_one({"_id": key}, tally.update())
+                if counted.matched_count == 0 and await self._store_again(key, tally):
+                    restored.append(key)
+                written += 1
+                if written % 100 == 0:
+                    await asyncio.sleep(0)  # a backlog of thousands: deliveries get their turn in between
+        finally:
+            for key, tally in untold[written:]:
+                if key in self.untold:
+                    tally.merge(self.untold[key])
+                self.untold[key] = tally
+        return restored
+
+    async def _store_again(self, key: str, tally: Tally) -> bool:
+        log.warning("Katana event %s was no longer stored when its repeat was counted: stored again", key[:12])
+        try:
+            await self.col.insert_one(delivery_document(key, tally.payload, tally.first, tally.last,
+                                                        tally.count, tally.retry_nums))
+            return True
+        except DuplicateKeyError:  # stored meanwhile by a new delivery: count the tally on it
+            await self.col.update_one({"_id": key}, tally.update())
+            return False
 
     async def _seen_again(self, key: str, now: datetime, retry_num: int | None) -> bool:
         """Count a repeated delivery; True when it reopens an event processed longer ago than the window.
 
         One update for the common case (a retry): only the delivery that moves `last_received_at` from
         before the window sees the old value, so two late repeats cannot both reopen the event."""
-        push = {"$push": {"retry_nums": retry_num}} if retry_num is not None else {}
         before = await self.col.find_one_and_update(
-            {"_id": key}, {"$set": {"last_received_at": now}, "$inc": {"deliveries": 1}, **push},
+            {"_id": key}, repeats_update(now, 1, [] if retry_num is None else [retry_num]),
             projection={"status": 1, "last_received_at": 1}, return_document=ReturnDocument.BEFORE)
         if before is None or before.get("status") not in ("processed", "ignored"):
             return False

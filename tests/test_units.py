@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from commands.fields import Form, read_quantity
 from commands.steps import pick_operation
 from integrations.katana.models import OperationRow
 from models.base import utcnow
-from models.events import EventRepository, KatanaEvent, dedup_key
+from models.events import EventRepository, KatanaEvent, RecentDeliveries, dedup_key
 from models.store import open_store
 
 
@@ -78,6 +79,89 @@ async def test_identical_payload_after_the_repeat_window_is_processed_again() ->
     await store.db["katana_events"].update_one({}, {"$set": {"last_received_at": long_ago}})
     again, fresh = await events.record(event, None)
     assert fresh and again.status == "pending" and again.deliveries == 3
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+BLOCKED = {"resource_type": "manufacturing_order", "action": "manufacturing_order.blocked", "object": {"id": 6}}
+
+
+async def test_delivered_repeats_are_counted_and_reopen_only_after_the_window() -> None:
+    clock = Clock()
+    store = open_store(None, "repeats")
+    events = EventRepository(store.db, repeat_window=timedelta(hours=1), clock=clock)
+    key, fresh = await events.deliver(BLOCKED, None)
+    assert fresh
+    await events.finish(key, "done")
+    for minutes, retry in ((10, 1), (50, 2)):  # repeats within the window: counted, not reopened
+        clock.now += timedelta(minutes=minutes)
+        assert await events.deliver(BLOCKED, retry) == (key, False)
+    assert (await events.get(key)).deliveries == 1, "answered from memory, counted later"
+    assert await events.write_repeats() == []
+    stored = await events.get(key)
+    assert (stored.deliveries, stored.retry_nums, stored.status) == (3, [1, 2], "processed")
+    assert abs(stored.last_received_at - clock.now) < timedelta(milliseconds=1)
+    clock.now += timedelta(minutes=61)  # an hour after the last delivery: a new occurrence
+    assert await events.deliver(BLOCKED, None) == (key, True)
+    assert (await events.get(key)).status == "pending"
+
+
+async def test_an_event_gone_from_the_store_is_stored_again_when_its_repeat_is_counted() -> None:
+    store = open_store(None, "gone")
+    key, _ = await store.events.deliver(BLOCKED, None)
+    await store.db["katana_events"].delete_one({"_id": key})  # nothing in the bot does this; an operator might
+    assert await store.events.deliver(BLOCKED, 1) == (key, False)
+    assert await store.events.write_repeats() == [key], "returned to be processed"
+    again = await store.events.get(key)
+    assert (again.status, again.deliveries, again.retry_nums, again.payload) == ("pending", 1, [1], BLOCKED)
+
+
+class FailingWrites:
+    """The store going down mid-write: updates fail after `ok` of them."""
+
+    def __init__(self, col: Any, ok: int) -> None:
+        self.col, self.ok = col, ok
+
+    async def update_one(self, *args: Any, **kwargs: Any) -> Any:
+        if self.ok == 0:
+            raise ConnectionError("store unreachable")
+        self.ok -= 1
+        return await self.col.update_one(*args, **kwargs)
+
+
+async def test_repeat_counts_the_store_did_not_take_are_written_next_time() -> None:
+    store = open_store(None, "down")
+    events = store.events
+    payloads = [{**BLOCKED, "object": {"id": n}} for n in range(3)]
+    keys = [(await events.deliver(p, None))[0] for p in payloads]
+    for p in payloads:
+        await events.deliver(p, 1)
+    col, events.col = events.col, FailingWrites(events.col, ok=1)
+    with pytest.raises(ConnectionError):
+        await events.write_repeats()
+    events.col = col
+    await events.deliver(payloads[2], 2)  # tallied while the others wait
+    assert await events.write_repeats() == []
+    stored = [await events.get(k) for k in keys]
+    assert [(e.deliveries, e.retry_nums) for e in stored] == [(2, [1]), (2, [1]), (3, [1, 2])]
+    assert events.untold == {}
+
+
+def test_recent_deliveries_forget_the_oldest_beyond_their_limit() -> None:
+    recent, now = RecentDeliveries(timedelta(hours=1), limit=2), utcnow()
+    for key in ("a", "b", "c"):
+        recent.remember(key, now)
+    assert [recent.counted_lately(k, now) for k in ("a", "b", "c")] == [False, True, True]
+    recent.remember("b", now)  # remembered again: now the newest
+    recent.remember("d", now)
+    assert [recent.counted_lately(k, now) for k in ("b", "c", "d")] == [True, False, True]
+    assert not recent.counted_lately("b", now + timedelta(minutes=59, seconds=59.5))  # within the margin
 
 
 def test_secret_filter_scrubs_messages_args_and_tracebacks() -> None:

@@ -197,3 +197,62 @@ async def test_the_sweep_steps_aside_during_a_storm_but_not_for_long(shop: Sandb
     assert await events.retry_due() == 1, "the storm goes on, but the sweep has waited long enough"
     events.clock, events.last_delivery = time.monotonic, float("-inf")  # the storm is over
     await shop.settle()
+
+
+async def stored_deliveries(shop: Sandbox) -> list[tuple[int, list[int]]]:
+    return [(e["deliveries"], e["retry_nums"]) async for e in shop.store.db["katana_events"].find({})]
+
+
+async def test_a_repeat_during_a_storm_is_counted_when_katana_pauses(shop: Sandbox) -> None:
+    import asyncio
+
+    body = json.dumps(EVENT).encode()
+    await post(shop, body, {"x-sha2-signature": sign(body)})
+    storm_until = time.monotonic() + 0.5
+
+    async def storm() -> None:
+        while time.monotonic() < storm_until:
+            shop.bot.events.delivery_arrived()
+            await asyncio.sleep(0.01)
+
+    stormy = asyncio.create_task(storm())
+    assert await post(shop, body, {"x-sha2-signature": sign(body), "X-Katana-Retry-Num": "1"}) == (
+        200, {"ok": True, "duplicate": True})
+    await asyncio.sleep(0.2)
+    assert await stored_deliveries(shop) == [(1, [])], "not written while Katana is sending"
+    await stormy
+    await shop.settle()
+    assert await stored_deliveries(shop) == [(2, [1])]
+
+
+async def test_repeats_answered_from_memory_are_counted_at_shutdown(shop: Sandbox) -> None:
+    body = json.dumps(EVENT).encode()
+    await post(shop, body, {"x-sha2-signature": sign(body)})
+    shop.bot.events.delivery_arrived()
+    shop.bot.events.clock = lambda: shop.bot.events.last_delivery  # a storm that never pauses
+    await post(shop, body, {"x-sha2-signature": sign(body), "X-Katana-Retry-Num": "1"})
+    await shop.bot.stop()
+    assert await stored_deliveries(shop) == [(2, [1])]
+    shop.bot.events.clock = time.monotonic
+
+
+async def test_every_repeat_in_a_burst_is_counted_on_its_event(shop: Sandbox) -> None:
+    import asyncio
+    import random
+    from collections import Counter
+
+    rng = random.Random(3)
+    bodies = [json.dumps({**EVENT, "resource_type": "product", "action": "product.updated",
+                          "object": {"id": n}}).encode() for n in range(60)]
+    bodies += [rng.choice(bodies) for _ in range(40)]
+    rng.shuffle(bodies)
+    sent = Counter(json.loads(b)["object"]["id"] for b in bodies)
+    async with aiohttp.ClientSession() as http:
+        async def send(body: bytes) -> int:
+            async with http.post(f"{shop.url}/webhooks/katana", data=body,
+                                 headers={"x-sha2-signature": sign(body)}) as reply:
+                return reply.status
+        assert set(await asyncio.gather(*(send(b) for b in bodies))) == {200}
+    await shop.settle()
+    counted = {int(e["object_id"]): e["deliveries"] async for e in shop.store.db["katana_events"].find({})}
+    assert counted == dict(sent)
