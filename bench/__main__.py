@@ -18,7 +18,6 @@ from typing import Any
 
 from bench import ack, budget, confirm, extraction, ingest, sync
 from bench.report import Row, machine, table, write
-from bot import event_loop
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ def run_one(plan: Plan) -> Row:
     """Each row on a fresh event loop; a row that breaks is shown as broken, the others still run."""
     try:
         outcome = plan.run()
-        return event_loop.run(outcome) if asyncio.iscoroutine(outcome) else outcome
+        return asyncio.run(outcome) if asyncio.iscoroutine(outcome) else outcome
     except Exception as exc:  # noqa: BLE001 — the table must show which row broke and why
         traceback.print_exc()
         return Row(plan.number, plan.title, f"broke: {type(exc).__name__}: {exc}"[:300], "—", False)

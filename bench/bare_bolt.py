@@ -14,8 +14,6 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import event_loop
-
 MODAL = {"type": "modal", "callback_id": "cook_form", "title": {"type": "plain_text", "text": "Record cooking"},
          "submit": {"type": "plain_text", "text": "Record"}, "close": {"type": "plain_text", "text": "Cancel"},
          "blocks": [{"type": "input", "block_id": "quantity", "label": {"type": "plain_text", "text": "Quantity"},
@@ -44,8 +42,7 @@ def main() -> None:
     env = os.environ
     modal = json.loads(Path(env["BARE_MODAL_FILE"]).read_text()) if env.get("BARE_MODAL_FILE") else None
     web.run_app(build(env["SLACK_BOT_TOKEN"], env["SLACK_SIGNING_SECRET"], env["SLACK_API_URL"], modal),
-                host="127.0.0.1", port=int(env["PORT"]), access_log=None, print=None, handle_signals=True,
-                loop=event_loop.new_event_loop())  # the bot's loop: row 1 compares the apps, not the loops
+                host="127.0.0.1", port=int(env["PORT"]), access_log=None, print=None, handle_signals=True)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable
 import aiohttp
 
 from bench.measure import Latencies, load
-from bot import event_loop
 
 
 Posts = list[tuple[bytes, dict[str, str]]]
@@ -69,7 +68,7 @@ async def run_loadgen(url: str, warm_up: Posts, requests: Posts, concurrency: in
 def main() -> None:
     url, concurrency = sys.argv[1], int(sys.argv[2])
     warm_up, requests = pickle.loads(sys.stdin.buffer.read())
-    print(json.dumps(event_loop.run(post_all(url, warm_up, requests, concurrency))))
+    print(json.dumps(asyncio.run(post_all(url, warm_up, requests, concurrency))))
 
 
 if __name__ == "__main__":

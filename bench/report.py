@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bot import event_loop
-
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
 
@@ -38,7 +36,7 @@ def table(rows: list[Row]) -> str:
 
 def machine() -> str:
     return (f"{os.cpu_count()} CPUs, Python {platform.python_version()} ({sys.implementation.name}), "
-            f"{platform.system()} {platform.machine()}, event loop {event_loop.name()}")
+            f"{platform.system()} {platform.machine()}")
 
 
 def document(rows: list[Row], *, seconds: float, tiny: bool) -> str:

@@ -6,6 +6,7 @@ items read, alerts raised, Unleashed calls, outcome.
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sys
@@ -14,7 +15,6 @@ import time
 import httpx
 
 from bench.measure import peak_rss_mb
-from bot import event_loop
 from bot.alerts import build_alerts
 from bot.settings import Settings
 from models.store import open_store
@@ -41,7 +41,7 @@ async def sync_once(url: str) -> dict[str, object]:
 
 def main() -> None:
     logging.basicConfig(level=logging.ERROR)
-    print(json.dumps(event_loop.run(sync_once(sys.argv[1]))))
+    print(json.dumps(asyncio.run(sync_once(sys.argv[1]))))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ from pathlib import Path
 import httpx
 from aiohttp import web
 
-from bot import event_loop
 from bot.health import IntegrationStatus, configuration
 from bot.settings import Settings, SettingsError, configure_logging, load_settings
 
@@ -32,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc, file=sys.stderr)
         return 2
     configure_logging(settings)
-    return int(event_loop.run(args.run(settings, args)) or 0)
+    return int(asyncio.run(args.run(settings, args)) or 0)
 
 
 def parser() -> argparse.ArgumentParser:
