@@ -14,31 +14,13 @@ from bench.loadgen import run_loadgen
 from bench.measure import until
 from bench.report import Row
 from bench.servers import bot_process, fakes, running
-from bot.faults import cook_tasks, open_cook_message, payload
+from bot.faults import cook_tasks, open_cook_message, storm_deliveries
 from bot.sandbox.harness import WEBHOOK_TOKEN
-from bot.sandbox.katana import FakeKatana
 from bot.sandbox.katana_webhooks import payload as katana_payload, sign
-from bot.sandbox.katana_seed import CHILI_VARIANT_ID, SOUP_VARIANT_ID
 
 # Processing each new event reads Katana; the budget is row 4's subject, so it must not queue here.
 # The worker's sweep keeps its production interval (10 s): new events are queued as they arrive.
 FAST = {"KATANA_RATE_LIMIT_PER_MINUTE": "10000"}
-
-
-def deliveries(katana: FakeKatana, count: int, duplicate_share: float, seed: int) -> tuple[list[bytes], set[str], list[dict]]:
-    """(bodies in delivery order, order numbers that should get a cook task, MOs already done)."""
-    rng = random.Random(seed)
-    unique = int(count * (1 - duplicate_share))
-    orders = [katana.create_manufacturing_order(variant_id=rng.choice([SOUP_VARIANT_ID, CHILI_VARIANT_ID]),
-                                                planned_quantity=10) for _ in range(max(unique // 2, 1))]
-    finished = orders[: len(orders) * 2 // 5]
-    for mo in finished:
-        katana.finish_order_in_app(mo["id"], 10)
-    bodies = [payload("manufacturing_order.created", mo) for mo in orders]
-    bodies += [payload("manufacturing_order.done", mo) for mo in finished]
-    bodies += [rng.choice(bodies) for _ in range(count - len(bodies))]  # the repeats
-    rng.shuffle(bodies)
-    return bodies, {mo["order_no"] for mo in orders if mo not in finished}, finished
 
 
 def warm_up(concurrency: int) -> list[bytes]:
@@ -54,7 +36,7 @@ def signed(bodies: list[bytes]) -> list[tuple[bytes, dict[str, str]]]:
 async def run(count: int = 10_000, duplicate_share: float = 0.3, concurrency: int = 50) -> Row:
     async with fakes() as (katana, slack):
         katana.webhooks.clear()  # the bench delivers, shuffled, instead of the fake
-        bodies, expected, finished = deliveries(katana, count, duplicate_share, seed=7)
+        bodies, expected, finished = storm_deliveries(katana, count, duplicate_share, random.Random(7))
         async with running(bot_process(katana, slack, **FAST)) as bot:
             # This process holds the fakes' thousands of orders and what earlier rows left: its full
             # collections, while the fakes answer the bot during the burst, took CPU from the bot and

@@ -211,24 +211,32 @@ async def crash_at_each_step() -> Row:
 
 # ---- 3. webhook storm: duplicates and shuffled order -----------------------------------------------
 
+def storm_deliveries(katana: FakeKatana, count: int, duplicate_share: float,
+                     rng: random.Random) -> tuple[list[bytes], set[str], list[dict[str, Any]]]:
+    """`count` MO webhooks, `duplicate_share` of them repeats of another, shuffled: (bodies in delivery
+    order, order numbers that should get a cook task, MOs already done). Two in five MOs are done in
+    Katana and send `created` and `done`, the others `created` only; the orders are sized so that the
+    distinct payloads are exactly the rest of `count`."""
+    distinct = max(1, round(count * (1 - duplicate_share)))
+    orders = [katana.create_manufacturing_order(variant_id=rng.choice([SOUP_VARIANT_ID, CHILI_VARIANT_ID]),
+                                                planned_quantity=10) for _ in range(max(1, round(distinct / 1.4)))]
+    finished = orders[: max(0, distinct - len(orders))]
+    for mo in finished:
+        katana.finish_order_in_app(mo["id"], 10)
+    bodies = [payload("manufacturing_order.created", mo) for mo in orders]
+    bodies += [payload("manufacturing_order.done", mo) for mo in finished]
+    bodies += [rng.choice(bodies) for _ in range(count - len(bodies))]  # the repeats
+    rng.shuffle(bodies)
+    return bodies, {mo["order_no"] for mo in orders if mo not in finished}, finished
+
+
 async def webhook_storm(deliveries: int, duplicate_share: float = 0.3, seed: int = 7) -> Row:
-    rng = random.Random(seed)
     async with ServedFloor() as floor:
         floor.katana.webhooks.clear()  # we deliver ourselves, shuffled
-        unique = int(deliveries * (1 - duplicate_share))
-        orders = [floor.katana.create_manufacturing_order(variant_id=rng.choice([SOUP_VARIANT_ID, CHILI_VARIANT_ID]),
-                                                          planned_quantity=10) for _ in range(max(unique // 2, 1))]
-        events = [payload("manufacturing_order.created", mo) for mo in orders]
-        finished = orders[: len(orders) * 2 // 5]
-        for mo in finished:
-            floor.katana.finish_order_in_app(mo["id"], 10)
-        events += [payload("manufacturing_order.done", mo) for mo in finished]
-        events += [rng.choice(events) for _ in range(deliveries - len(events))]  # the duplicates
-        rng.shuffle(events)
+        events, expected, finished = storm_deliveries(floor.katana, deliveries, duplicate_share, random.Random(seed))
         async with aiohttp.ClientSession() as http:
             started = time.monotonic()
             statuses = await gather_bounded([deliver(http, floor.bot.url, e) for e in events], 50)
-        expected = {mo["order_no"] for mo in orders if mo not in finished}
         recover = await until(lambda: cook_tasks(floor.slack, expected)[0] == len(expected), timeout=120)
         await asyncio.sleep(1.0)
         present, doubled = cook_tasks(floor.slack, expected)

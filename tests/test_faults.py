@@ -24,6 +24,16 @@ async def test_webhook_storm_with_duplicates_and_shuffled_order() -> None:
     assert row.recorded > 100  # the open MOs each got their one cook task
 
 
+def test_the_storm_repeats_exactly_the_share_asked_for() -> None:
+    import random
+
+    from bot.sandbox.katana import FakeKatana
+
+    bodies, expected, finished = faults.storm_deliveries(FakeKatana(), 1000, 0.3, random.Random(1))
+    assert len(bodies) == 1000 and len(set(bodies)) == 700  # 300 repeats
+    assert (len(expected), len(finished)) == (300, 200)  # 500 MOs: 300 open (created), 200 done (created, done)
+
+
 async def test_fuzzed_submissions() -> None:
     row = await faults.fuzzed_submissions(60)
     assert (row.lost, row.duplicated) == (0, 0), faults.table([row])
