@@ -176,16 +176,21 @@ class EventProcessor:
     def storming(self) -> bool:
         return self.clock() - self.last_delivery < QUIET_SECONDS
 
+    async def _quiet_or(self, seconds: float) -> None:
+        """Returns once Katana is quiet, or after `seconds` of a storm."""
+        waited = 0.0
+        while self.storming() and waited < seconds and not self.stopping:
+            await asyncio.sleep(QUIET_SECONDS)
+            waited += QUIET_SECONDS
+
     async def _my_turn(self) -> None:
         """Returns at once when Katana is quiet; while it is sending, after MAX_DEFER_SECONDS and
         never within STORM_PACE of another runner's turn."""
-        waited = 0.0
-        while self.storming():
-            if waited >= MAX_DEFER_SECONDS and self.clock() >= self.next_storm_turn:
-                self.next_storm_turn = self.clock() + STORM_PACE
-                return
+        await self._quiet_or(MAX_DEFER_SECONDS)
+        while self.storming() and self.clock() < self.next_storm_turn:
             await asyncio.sleep(QUIET_SECONDS)
-            waited += QUIET_SECONDS
+        if self.storming():
+            self.next_storm_turn = self.clock() + STORM_PACE
 
     def repeat_tallied(self) -> None:
         """A repeat was answered from memory (models.events.Tally): its count is written after the storm."""
@@ -196,10 +201,7 @@ class EventProcessor:
     async def _write_repeats_after_the_storm(self) -> None:
         try:
             while self.floor.store.events.untold:
-                waited = 0.0
-                while self.storming() and waited < STORM_SWEEP_SECONDS and not self.stopping:
-                    await asyncio.sleep(QUIET_SECONDS)
-                    waited += QUIET_SECONDS
+                await self._quiet_or(STORM_SWEEP_SECONDS)
                 await self.write_repeats()
         except Exception:  # noqa: BLE001 — the counts stay tallied; the next repeat or the sweep writes them
             log.exception("writing repeated Katana deliveries failed")

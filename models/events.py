@@ -139,19 +139,8 @@ class EventRepository:
         await self.col.create_index([("status", 1), ("next_attempt_at", 1)], name="due_events")
         await self.col.create_index([("object_id", 1), ("received_at", 1)], name="by_object")
 
-    async def record(self, event: KatanaEvent, retry_num: int | None) -> tuple[KatanaEvent, bool]:
-        """Store a delivery; returns (event, should_process)."""
-        if retry_num is not None:
-            event.retry_nums = [retry_num]
-        try:
-            await self.col.insert_one(event.to_mongo())
-            return event, True
-        except DuplicateKeyError:
-            again = await self._seen_again(event.id, self.clock(), retry_num)
-        return await self.get(event.id) or event, again  # type: ignore[return-value]
-
     async def deliver(self, payload: dict[str, Any], retry_num: int | None) -> tuple[str, bool]:
-        """`record` for the webhook route: (key, should_process).
+        """Store a delivery for the webhook route: (key, should_process).
 
         A repeat of an event this process stored within the window is answered from memory and
         tallied (`write_repeats` writes it once Katana pauses): in a burst, a write per repeat was the

@@ -14,7 +14,7 @@ from commands.fields import Form, read_quantity
 from commands.steps import pick_operation
 from integrations.katana.models import OperationRow
 from models.base import utcnow
-from models.events import EventRepository, KatanaEvent, RecentDeliveries, dedup_key
+from models.events import EventRepository, RecentDeliveries, dedup_key
 from models.store import open_store
 
 
@@ -68,16 +68,18 @@ def test_dedup_key_ignores_key_order_but_not_content() -> None:
 
 async def test_identical_payload_after_the_repeat_window_is_processed_again() -> None:
     store = open_store(None, "units")
-    events = EventRepository(store.db, repeat_window=timedelta(hours=1))
+    another_process = lambda: EventRepository(store.db, repeat_window=timedelta(hours=1))  # noqa: E731 — no memory of the key
+    events = another_process()
     payload = {"resource_type": "manufacturing_order", "action": "manufacturing_order.blocked", "object": {"id": 5}}
     long_ago = utcnow() - timedelta(hours=2)
-    event = KatanaEvent(_id=dedup_key(payload), resource_type="manufacturing_order", action="manufacturing_order.blocked",
-                        object_id="5", payload=payload, received_at=long_ago, last_received_at=long_ago)
-    assert (await events.record(event, None))[1] is True
-    assert (await events.record(event, 1))[1] is False  # still pending: a retry
-    await events.finish(event.id, "done")
+    key, fresh = await events.deliver(payload, None)
+    assert fresh is True
     await store.db["katana_events"].update_one({}, {"$set": {"last_received_at": long_ago}})
-    again, fresh = await events.record(event, None)
+    assert (await another_process().deliver(payload, 1))[1] is False  # still pending: a retry
+    await events.finish(key, "done")
+    await store.db["katana_events"].update_one({}, {"$set": {"last_received_at": long_ago}})
+    _, fresh = await another_process().deliver(payload, None)
+    again = await events.get(key)
     assert fresh and again.status == "pending" and again.deliveries == 3
 
 
@@ -220,12 +222,9 @@ async def test_only_the_lease_holder_can_save_or_settle() -> None:
 async def test_sweep_leaves_a_fresh_claim_alone_and_frees_a_stale_one() -> None:
     store = open_store(None, "stuck")
     payload = {"resource_type": "manufacturing_order", "action": "manufacturing_order.created", "object": {"id": 1}}
-    now = utcnow()
-    event = KatanaEvent(_id=dedup_key(payload), resource_type="manufacturing_order", action="manufacturing_order.created",
-                        object_id="1", payload=payload, received_at=now, last_received_at=now)
-    await store.events.record(event, None)
-    assert await store.events.claim(event.id) is not None
+    key, _ = await store.events.deliver(payload, None)
+    assert await store.events.claim(key) is not None
     await store.events.reset_stuck(utcnow())
-    assert (await store.events.get(event.id)).status == "processing"
+    assert (await store.events.get(key)).status == "processing"
     await store.events.reset_stuck(utcnow() + timedelta(minutes=6))
-    assert (await store.events.get(event.id)).status == "pending"
+    assert (await store.events.get(key)).status == "pending"
