@@ -13,14 +13,14 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 demo: $(VENV)/.installed
-	$(PY) -m bot demo
+	$(PY) -m sandbox demo
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
 
 # Fault scenarios at full size (Katana down 5 min during 100 actions, 10,000 webhooks, …): ~10 min.
 faults: $(VENV)/.installed
-	$(PY) -m bot faults
+	$(PY) -m sandbox faults
 
 # Speed against baselines measured in the same run (ack vs bare Bolt, webhooks, Katana budget, sync,
 # slip reading): prints one table and writes bench/results.md. ~5–10 min on 2 cores.

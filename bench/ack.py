@@ -18,9 +18,9 @@ import aiohttp
 from bench.measure import Latencies, cpu_seconds, load, until
 from bench.report import Row
 from bench.servers import SIGNING_SECRET, bare_bolt_process, bot_process, fakes, running
-from bot.sandbox.process import BotProcess
-from bot.sandbox.slack import FakeSlack
-from bot.sandbox.slack_user import SlackWorkspace
+from sandbox.process import BotProcess
+from sandbox.slack import FakeSlack
+from sandbox.slack_user import SlackWorkspace
 
 ANA = "U0ANA"
 WARM_UP = 50  # first requests of a process: imports, Bolt's auth.test, the open-orders cache

@@ -13,9 +13,9 @@ from typing import Any
 
 from bench.report import Row
 from bench.warp import WarpLoop, run as run_warped
-from bot.sandbox.slack_user import crafted_state_values
-from bot.sandbox.harness import FLOOR, Sandbox, shop_floor
-from bot.sandbox.katana_seed import CHILI_VARIANT_ID
+from sandbox.slack_user import crafted_state_values
+from sandbox.harness import FLOOR, Sandbox, shop_floor
+from sandbox.katana_seed import CHILI_VARIANT_ID
 from integrations.katana import RateLimiter
 
 ANA = "U0ANA"

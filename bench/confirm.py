@@ -1,6 +1,6 @@
 """Row 2: from pressing Record on a cook task to the confirmation, with Katana answering in 100 ms.
 
-The real aiohttp app on loopback (bot/sandbox/harness.py), fake Katana with 100 ms per request
+The real aiohttp app on loopback (sandbox/harness.py), fake Katana with 100 ms per request
 checked against the published spec. Katana calls are counted from Katana's side from the
 submission until the bot has also processed the webhooks Katana sends about the recording's writes
 (the bot's own completion of the operation row is recognised without reading it back). The critical path is measured in the same run: one round trip to
@@ -14,8 +14,8 @@ import time
 from bench.measure import until
 from bench.report import Row
 from bot.cli import FLOOR_EVENTS
-from bot.sandbox.harness import WEBHOOK_TOKEN, Sandbox, shop_floor
-from bot.sandbox.katana_seed import CHILI_VARIANT_ID
+from sandbox.harness import WEBHOOK_TOKEN, Sandbox, shop_floor
+from sandbox.katana_seed import CHILI_VARIANT_ID
 
 ANA = "U0ANA"
 LATENCY = 0.1

@@ -2,7 +2,7 @@
 
 Uses H1's integrations/slips (`build_slip_reader`) and its seeded slip generator (bot/slips), when
 they are installed: half the slips clean scans, half degraded like phone photos. The vision path is
-pointed at the fake Anthropic API on loopback (bot/sandbox/anthropic.py) and counted from its side.
+pointed at the fake Anthropic API on loopback (sandbox/anthropic.py) and counted from its side.
 """
 from __future__ import annotations
 
@@ -32,9 +32,9 @@ def not_available(why: str) -> Row:
 
 async def run(slips: int = 6) -> Row:
     try:
-        from bot.sandbox.anthropic import FakeAnthropic
-        from bot.slips.accuracy import warm_up
-        from bot.slips.corpus import make_corpus
+        from sandbox.anthropic import FakeAnthropic
+        from sandbox.slips.accuracy import warm_up
+        from sandbox.slips.corpus import make_corpus
         from integrations.slips import OfflineOcrUnavailable, build_slip_reader
     except ImportError as exc:
         return not_available(f"{exc.name} is not installed")

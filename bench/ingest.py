@@ -14,9 +14,9 @@ from bench.loadgen import run_loadgen
 from bench.measure import until
 from bench.report import Row
 from bench.servers import bot_process, fakes, running
-from bot.faults import cook_tasks, open_cook_message, storm_deliveries
-from bot.sandbox.harness import WEBHOOK_TOKEN
-from bot.sandbox.katana_webhooks import payload as katana_payload, sign
+from sandbox.faults import cook_tasks, open_cook_message, storm_deliveries
+from sandbox.harness import WEBHOOK_TOKEN
+from sandbox.katana_webhooks import payload as katana_payload, sign
 
 # Processing each new event reads Katana; the budget is row 4's subject, so it must not queue here.
 # The worker's sweep keeps its production interval (10 s): new events are queued as they arrive.

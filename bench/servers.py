@@ -6,10 +6,10 @@ import sys
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 
-from bot.sandbox.harness import SIGNING_SECRET, spec_validator
-from bot.sandbox.katana import FakeKatana
-from bot.sandbox.process import BotProcess, bot_env
-from bot.sandbox.slack import FakeSlack
+from sandbox.harness import SIGNING_SECRET, spec_validator
+from sandbox.katana import FakeKatana
+from sandbox.process import BotProcess, bot_env
+from sandbox.slack import FakeSlack
 
 QUIET = {"LOG_LEVEL": "ERROR"}  # the bot's output goes to a pipe read only at the end: keep it small
 

@@ -1,6 +1,6 @@
 """Row 5: the Unleashed stock sync at 50,000 products, against 5,000, with 50 ms per page.
 
-The fake Unleashed (bot/sandbox/unleashed.py, slowed to 50 ms a page) runs here; the sync runs in
+The fake Unleashed (sandbox/unleashed.py, slowed to 50 ms a page) runs here; the sync runs in
 a child process (bench/sync_child.py) so its peak RSS is measured alone. One product in a hundred is
 below its minimum level, so alerts are raised and counted.
 """
@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from bench.report import Row
-from bot.sandbox.unleashed import DEFAULT_PAGE_SIZE, FakeUnleashed
+from sandbox.unleashed import DEFAULT_PAGE_SIZE, FakeUnleashed
 
 PAGE_SECONDS = 0.05
 

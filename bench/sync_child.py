@@ -18,6 +18,7 @@ from bench.measure import peak_rss_mb
 from bot.alerts import build_alerts
 from bot.settings import Settings
 from models.store import open_store
+from sandbox import memory_indexes
 
 API_ID, API_KEY = "unleashed-sandbox-id", "unleashed-sandbox-key"
 
@@ -26,6 +27,7 @@ async def sync_once(url: str) -> dict[str, object]:
     settings = Settings(_env_file=None, slack_bot_token="xoxb-bench", slack_signing_secret="bench",  # type: ignore[call-arg]
                         katana_api_key="bench", unleashed_api_id=API_ID, unleashed_api_key=API_KEY,
                         unleashed_base_url=url, log_level="ERROR")
+    memory_indexes.install()
     store = open_store(None, "bench")
     await store.ensure_indexes()
     async with httpx.AsyncClient(timeout=60) as http:

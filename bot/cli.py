@@ -1,12 +1,14 @@
-"""`python -m bot serve | check | demo | slips accuracy | webhooks register --url https://…`"""
+"""`python -m bot serve | check | audit --mo MO-1 | webhooks register --url https://…` (and demo, faults,
+slips, which hand over to `python -m sandbox`)."""
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import logging
+import os
 import signal
 import sys
-from pathlib import Path
 
 import httpx
 from aiohttp import web
@@ -24,6 +26,9 @@ FLOOR_EVENTS = [
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in EQUIPMENT:
+        return hand_over(argv)
     args = parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -39,22 +44,11 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(required=True, metavar="command")
     sub.add_parser("serve", help="run the bot (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)").set_defaults(run=serve)
     sub.add_parser("check", help="show what is configured, missing and reachable").set_defaults(run=check)
-    demo = sub.add_parser("demo", help="replay a shift against local sandboxes and print what people see")
-    demo.set_defaults(run=run_demo)
-    faults = sub.add_parser("faults", help="run the fault scenarios on loopback and print lost/duplicated counts")
-    faults.add_argument("--quick", action="store_true", help="smaller scenarios (what the test suite runs)")
-    faults.set_defaults(run=run_faults)
     audit = sub.add_parser("audit", help="print an MO's full history (floor actions, webhooks, tasks)")
     audit.add_argument("--mo", required=True, metavar="ORDER_NO", help="the MO's order number, e.g. MO-101")
     audit.set_defaults(run=print_audit)
-    slips = sub.add_parser("slips", help="packing-slip reading: measure the offline reader")
-    slips_sub = slips.add_subparsers(required=True, metavar="action")
-    accuracy = slips_sub.add_parser("accuracy", help="read the generated slip corpus offline and print accuracy")
-    accuracy.add_argument("--count", type=int, default=40, help="slips to generate, half clean half degraded")
-    accuracy.add_argument("--out", type=Path, default=None, help="also write the images and ground truth here")
-    accuracy.add_argument("--seed", type=int, default=7, help="corpus seed (same seed, same slips)")
-    accuracy.add_argument("--verbose", action="store_true", help="list every field read wrongly")
-    accuracy.set_defaults(run=slips_accuracy)
+    for verb, what in EQUIPMENT.items():  # listed for --help; main() hands them over before parsing
+        sub.add_parser(verb, help=what)
     hooks = sub.add_parser("webhooks", help="manage the Katana webhook subscription")
     hooks_sub = hooks.add_subparsers(required=True, metavar="action")
     register = hooks_sub.add_parser("register", help="subscribe this bot's URL to Katana's events")
@@ -176,31 +170,18 @@ async def print_audit(settings: Settings, args: argparse.Namespace) -> int:
         store.close()
 
 
-async def run_faults(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.faults import run
+EQUIPMENT = {
+    "demo": "replay a shift against local sandboxes (same as `python -m sandbox demo`)",
+    "faults": "fault scenarios on loopback (same as `python -m sandbox faults`)",
+    "slips": "packing-slip reading accuracy (same as `python -m sandbox slips accuracy`)",
+}
 
-    logging.getLogger().setLevel(logging.ERROR)  # the table is the output
-    return await run(quick=args.quick)
 
-
-async def slips_accuracy(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.slips.accuracy import run
-
-    if args.count < 2:
-        print("--count must be at least 2 (one clean, one degraded slip)", file=sys.stderr)
+def hand_over(argv: list[str]) -> int:
+    """`python -m bot demo …` becomes `python -m sandbox demo …` in this process's place: the sandboxes are
+    test equipment outside the shipped `bot` package (the import contract keeps `bot` from importing them)."""
+    if importlib.util.find_spec("sandbox") is None:
+        print("The sandbox package is not here: run this from the repository (make demo).", file=sys.stderr)
         return 2
-    from integrations.slips import OfflineOcrUnavailable
-
-    logging.getLogger().setLevel(logging.ERROR)  # the table is the output
-    try:
-        await asyncio.to_thread(run, args.count, args.out, verbose=args.verbose, seed=args.seed)
-    except OfflineOcrUnavailable as exc:
-        print(exc, file=sys.stderr)
-        return 2
-    return 0
-
-
-async def run_demo(settings: Settings, _: argparse.Namespace) -> int:
-    from bot.demo import run
-
-    return await run()
+    os.execv(sys.executable, [sys.executable, "-m", "sandbox", *argv])
+    return 0  # not reached: execv replaces the process

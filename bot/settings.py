@@ -87,7 +87,7 @@ class Settings(BaseSettings):
     # Packing-slip photos for /receive: read by the vision model when a key is set, offline OCR otherwise
     anthropic_api_key: SecretStr | None = None
     anthropic_model: str = Field("claude-haiku-5-5", min_length=1, max_length=100)
-    anthropic_base_url: AnyHttpUrl | None = None  # tests point it at bot/sandbox/anthropic.py
+    anthropic_base_url: AnyHttpUrl | None = None  # tests point it at sandbox/anthropic.py
 
     # Storage
     mongodb_uri: SecretStr | None = None  # unset → in-memory store, nothing persists

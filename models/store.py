@@ -62,9 +62,6 @@ def open_store(mongodb_uri: str | None, db_name: str) -> Store:
     else:
         from mongomock_motor import AsyncMongoMockClient
 
-        from models import memory_indexes  # (bench, issue 6) hash lookups instead of full scans
-
-        memory_indexes.install()
         log.warning(MEMORY_WARNING)
         client, kind = AsyncMongoMockClient(), "memory"
     db = client[db_name]

@@ -4,10 +4,10 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator
 
-from bot.sandbox.alert_fakes import ESCALATION_CHANNEL, QUALITY_CHANNEL, STOCK_CHANNEL
-from bot.sandbox.amazon import FakeAmazon
-from bot.sandbox.harness import Sandbox, shop_floor
-from bot.sandbox.unleashed import FakeUnleashed
+from sandbox.alert_fakes import ESCALATION_CHANNEL, QUALITY_CHANNEL, STOCK_CHANNEL
+from sandbox.amazon import FakeAmazon
+from sandbox.harness import Sandbox, shop_floor
+from sandbox.unleashed import FakeUnleashed
 
 SUPERVISOR, COOK = "U0SUP", "U0ANA"
 __all__ = ["COOK", "ESCALATION_CHANNEL", "QUALITY_CHANNEL", "STOCK_CHANNEL", "SUPERVISOR", "alert_floor",

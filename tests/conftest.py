@@ -5,7 +5,7 @@ from typing import AsyncIterator
 
 import pytest
 
-from bot.sandbox.harness import Sandbox, shop_floor
+from sandbox.harness import Sandbox, shop_floor
 
 
 @pytest.fixture

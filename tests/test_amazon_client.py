@@ -9,7 +9,7 @@ from typing import AsyncIterator
 import httpx
 import pytest
 
-from bot.sandbox.amazon import INVENTORY_PATH, ORDERS_PATH, US_MARKETPLACE, FakeAmazon
+from sandbox.amazon import INVENTORY_PATH, ORDERS_PATH, US_MARKETPLACE, FakeAmazon
 from integrations.amazon import (Amazon, AmazonAuthError, AmazonRejected, AmazonUnavailable, LwaTokens,
                                  OperationLimits, SpApiClient, amazon_time)
 

@@ -7,8 +7,8 @@ import json
 import re
 from typing import Any
 
-from bot.sandbox.harness import FLOOR, Sandbox, shop_floor
-from bot.sandbox.katana_seed import SOUP_VARIANT_ID
+from sandbox.harness import FLOOR, Sandbox, shop_floor
+from sandbox.katana_seed import SOUP_VARIANT_ID
 
 ANA, BEN = "U0ANA", "U0BEN"
 _events = iter(range(1, 10_000))

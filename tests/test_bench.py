@@ -118,7 +118,7 @@ def test_hash_lookups_behave_exactly_like_mongomock() -> None:
     import subprocess
     import sys
 
-    code = ("import mongomock\nfrom models import memory_indexes\n" + inspect.getsource(store_story)
+    code = ("import mongomock\nfrom sandbox import memory_indexes\n" + inspect.getsource(store_story)
             + "a = store_story(); memory_indexes.install(); b = store_story(); print(a == b, a)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.startswith("True ['duplicate', 'duplicate', 'label', 'ok', 'ok', 'duplicate', 'ok', 'duplicate'"), \

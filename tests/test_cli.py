@@ -10,11 +10,11 @@ from typing import AsyncIterator
 
 import pytest
 
-from bot.sandbox.harness import SIGNING_SECRET, WEBHOOK_TOKEN, spec_validator
-from bot.sandbox.katana import FakeKatana
-from bot.sandbox.process import BotProcess, bot_env
-from bot.sandbox.slack import FakeSlack
-from bot.sandbox.slack_user import SlackWorkspace
+from sandbox.harness import SIGNING_SECRET, WEBHOOK_TOKEN, spec_validator
+from sandbox.katana import FakeKatana
+from sandbox.process import BotProcess, bot_env
+from sandbox.slack import FakeSlack
+from sandbox.slack_user import SlackWorkspace
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ async def run_bot(*args: str, env: dict[str, str], cwd: str = "/") -> tuple[int,
 
 async def test_serve_opens_cook_modal_within_3s_and_stops_cleanly(fakes, tmp_path) -> None:
     katana, slack = fakes
-    bot = BotProcess(bot_env(katana, slack), cwd=str(tmp_path))
+    bot = BotProcess(bot_env(katana, slack), cwd=str(tmp_path), command=("bot", "serve"))
     try:
         health = await bot.start()
         assert health["status"] == "ok" and health["store"] == {"kind": "memory", "ok": True}

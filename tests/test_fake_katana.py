@@ -12,9 +12,9 @@ import httpx
 import pytest
 from aiohttp import web
 
-from bot.sandbox import katana_seed as kitchen
-from bot.sandbox.katana import FakeKatana
-from bot.sandbox.openapi_check import SpecValidator, find_reference_dir
+from sandbox import katana_seed as kitchen
+from sandbox.katana import FakeKatana
+from sandbox.openapi_check import SpecValidator, find_reference_dir
 
 AUTH = {"Authorization": "Bearer katana-sandbox-key"}
 BATCH_DONE = {"batch_transactions": [{"batch_id": kitchen.SOUP_BATCH_ID, "quantity": 120}]}

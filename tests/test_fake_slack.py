@@ -14,9 +14,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.sandbox.slack import FakeSlack
-from bot.sandbox.slack_user import SlackWorkspace, build_state_values
-from bot.sandbox.transcript import render_message, render_view
+from sandbox.slack import FakeSlack
+from sandbox.slack_user import SlackWorkspace, build_state_values
+from sandbox.transcript import render_message, render_view
 
 SECRET = "sandbox-signing-secret"
 TOKEN = "xoxb-sandbox-token"

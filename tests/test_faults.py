@@ -1,7 +1,7 @@
 """The fault scenarios of `make faults`, smaller: 0 lost and 0 duplicated in every one."""
 from __future__ import annotations
 
-from bot import faults
+from sandbox import faults
 
 
 def no_loss(row: faults.Row, expected: int) -> None:
@@ -27,7 +27,7 @@ async def test_webhook_storm_with_duplicates_and_shuffled_order() -> None:
 def test_the_storm_repeats_exactly_the_share_asked_for() -> None:
     import random
 
-    from bot.sandbox.katana import FakeKatana
+    from sandbox.katana import FakeKatana
 
     bodies, expected, finished = faults.storm_deliveries(FakeKatana(), 1000, 0.3, random.Random(1))
     assert len(bodies) == 1000 and len(set(bodies)) == 700  # 300 repeats

@@ -1,7 +1,7 @@
 """`/floor help` and `/cook help` (etc.): what each command records in Katana, two lines each, privately."""
 from __future__ import annotations
 
-from bot.sandbox.harness import Sandbox
+from sandbox.harness import Sandbox
 from commands.registry import COMMANDS
 
 ANA = "U0ANA"

@@ -11,9 +11,9 @@ import aiohttp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.sandbox.harness import WEBHOOK_TOKEN, Sandbox
-from bot.sandbox.katana_seed import MO101_ID, MO102_ID
-from bot.sandbox.slack_user import crafted_state_values
+from sandbox.harness import WEBHOOK_TOKEN, Sandbox
+from sandbox.katana_seed import MO101_ID, MO102_ID
+from sandbox.slack_user import crafted_state_values
 
 ANA = "U0ANA"
 PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

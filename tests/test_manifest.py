@@ -11,7 +11,7 @@ import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
-from bot.sandbox.openapi_check import find_reference_dir
+from sandbox.openapi_check import find_reference_dir
 
 REPO = Path(__file__).resolve().parents[1]
 FLOOR_COMMANDS = {"/cook", "/label", "/pack", "/ship", "/receive", "/floor"}

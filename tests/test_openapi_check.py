@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox.openapi_check import SpecValidator, find_reference_dir
+from sandbox.openapi_check import SpecValidator, find_reference_dir
 
 
 @pytest.fixture(scope="module")

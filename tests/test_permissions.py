@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from bot.permissions import parse_allow_list
-from bot.sandbox.harness import Sandbox, shop_floor
-from bot.sandbox.katana_seed import MO101_ID
+from sandbox.harness import Sandbox, shop_floor
+from sandbox.katana_seed import MO101_ID
 
 ANA, BEN, SAM = "U0ANA", "U0BEN", "U0SUP"
 

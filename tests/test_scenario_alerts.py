@@ -5,7 +5,7 @@ import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
-from bot.sandbox.unleashed import FakeUnleashed
+from sandbox.unleashed import FakeUnleashed
 from models.base import utcnow
 from tests.alert_helpers import (COOK, ESCALATION_CHANNEL, STOCK_CHANNEL, SUPERVISOR, alert_floor, channel_messages,
                                  kitchen_stock, last_response, message_about)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.harness import Sandbox
-from bot.sandbox.katana_seed import MO101_ID
+from sandbox.harness import Sandbox
+from sandbox.katana_seed import MO101_ID
 
 ANA = "U0ANA"
 VALID = {"mo": str(MO101_ID), "quantity": "12", "batch": "B-1", "crate": "C-1", "minutes": ""}

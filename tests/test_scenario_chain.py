@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot.sandbox.harness import Sandbox
-from bot.sandbox.katana_seed import (ANA_OPERATOR_ID, CHILI_BATCH_NUMBER, CHILI_VARIANT_ID, MO101_ADDITIONAL_INFO, MO101_ID,
+from sandbox.harness import Sandbox
+from sandbox.katana_seed import (ANA_OPERATOR_ID, CHILI_BATCH_NUMBER, CHILI_VARIANT_ID, MO101_ADDITIONAL_INFO, MO101_ID,
                                      MO101_ROW_IDS, SO7_ID, SOUP_VARIANT_ID)
 
 ANA, BEN = "U0ANA", "U0BEN"

@@ -5,10 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 import aiohttp
 
-from bot.sandbox.amazon import FakeAmazon
+from sandbox.amazon import FakeAmazon
 from bot.alerts.poster import ChannelPacer
-from bot.sandbox.katana_seed import MO101_ID
-from bot.sandbox.unleashed import FakeUnleashed
+from sandbox.katana_seed import MO101_ID
+from sandbox.unleashed import FakeUnleashed
 from integrations.amazon import amazon_time
 from tests.alert_helpers import (COOK, QUALITY_CHANNEL, STOCK_CHANNEL, SUPERVISOR, alert_floor, channel_messages,
                                  kitchen_stock, last_response, message_about)

@@ -1,8 +1,8 @@
 """Katana failing mid-action: the operator is told the truth and nothing is lost or doubled."""
 from __future__ import annotations
 
-from bot.sandbox.harness import Sandbox
-from bot.sandbox.katana_seed import MO101_ID
+from sandbox.harness import Sandbox
+from sandbox.katana_seed import MO101_ID
 
 ANA = "U0ANA"
 COOK = {"mo": str(MO101_ID), "quantity": "30", "batch": "B-30", "crate": "C-30"}

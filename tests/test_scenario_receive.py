@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bot.sandbox.harness import Sandbox
-from bot.sandbox.katana_seed import CENTRAL_KITCHEN_ID, TOMATOES_VARIANT_ID
-from bot.sandbox.katana_trade import PO31_ID, PO31_ROW_IDS, received_rows
+from sandbox.harness import Sandbox
+from sandbox.katana_seed import CENTRAL_KITCHEN_ID, TOMATOES_VARIANT_ID
+from sandbox.katana_trade import PO31_ID, PO31_ROW_IDS, received_rows
 from models.packing_slip import PackingSlip, Read, SlipLine
 
 ANA = "U0ANA"
@@ -116,7 +116,7 @@ async def test_over_receipt_needs_an_explicit_choice(shop: Sandbox) -> None:
 
 
 async def state_of(shop: Sandbox, form: dict) -> dict:
-    from bot.sandbox.slack_user import build_state_values
+    from sandbox.slack_user import build_state_values
 
     return build_state_values({**form, "blocks": [b for b in form["blocks"] if b.get("block_id") != "over_1"]}, {})
 

@@ -9,16 +9,16 @@ import dataclasses
 from datetime import date
 from decimal import Decimal
 
-from bot.sandbox.harness import Sandbox
-from bot.sandbox.katana_seed import TOMATOES_VARIANT_ID
-from bot.sandbox.katana_trade import OLIVE_OIL_VARIANT_ID, PO31_ID, received_rows
+from sandbox.harness import Sandbox
+from sandbox.katana_seed import TOMATOES_VARIANT_ID
+from sandbox.katana_trade import OLIVE_OIL_VARIANT_ID, PO31_ID, received_rows
 from tests.test_scenario_receive import ANA, TOMATOES_ROW, confirmation, stock
 
 
 def printed_slip() -> bytes:
     """A packing slip for PO-31 drawn by the accuracy corpus's renderer (UK layout, clean scan)."""
-    from bot.slips.corpus import TruthLine, make_truth
-    from bot.slips.render import render
+    from sandbox.slips.corpus import TruthLine, make_truth
+    from sandbox.slips.render import render
 
     lines = [TruthLine("MAT-TOMATO", "Tomatoes", Decimal(40), "kg", None, None, "40", "kg", ""),
              TruthLine("FF-OIL-5L", "Olive oil", Decimal(30), "l", "OIL-2406", date(2027, 6, 30), "30", "l", "30/06/2027")]

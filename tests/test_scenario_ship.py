@@ -7,10 +7,10 @@ from typing import AsyncIterator
 
 import pytest
 
-from bot.sandbox.harness import Sandbox, shop_floor
-from bot.sandbox.katana_seed import (CENTRAL_KITCHEN_ID, FBA_LOCATION_ID, MO101_ID, SO7_ID, SO7_ROW_ID, SOUP_BATCH_ID,
+from sandbox.harness import Sandbox, shop_floor
+from sandbox.katana_seed import (CENTRAL_KITCHEN_ID, FBA_LOCATION_ID, MO101_ID, SO7_ID, SO7_ROW_ID, SOUP_BATCH_ID,
                                      SOUP_VARIANT_ID)
-from bot.sandbox.katana_trade import SO8_ID, SO8_ROW_IDS, shipped_of
+from sandbox.katana_trade import SO8_ID, SO8_ROW_IDS, shipped_of
 
 ANA = "U0ANA"
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from bot.alerts.policy import katana_yields
-from bot.sandbox.harness import FLOOR, Sandbox
-from bot.sandbox.katana_seed import SO7_ID, SOUP_VARIANT_ID
+from sandbox.harness import FLOOR, Sandbox
+from sandbox.katana_seed import SO7_ID, SOUP_VARIANT_ID
 from commands import timers
 from integrations.katana import ManufacturingOrder
 

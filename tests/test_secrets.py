@@ -7,8 +7,8 @@ import logging
 import pytest
 
 from bot.logging import install_secret_filter
-from bot.sandbox.harness import SIGNING_SECRET, WEBHOOK_TOKEN, shop_floor
-from bot.sandbox.katana_seed import MO101_ID
+from sandbox.harness import SIGNING_SECRET, WEBHOOK_TOKEN, shop_floor
+from sandbox.katana_seed import MO101_ID
 
 ANA = "U0ANA"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from bot.sandbox.harness import Sandbox
+from sandbox.harness import Sandbox
 
 
 def home_opened(event_id: str) -> bytes:

@@ -7,7 +7,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from bot.sandbox.slack import FakeSlack
+from sandbox.slack import FakeSlack
 from integrations.slack_files import FileRefused, SlackFiles
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

@@ -12,7 +12,7 @@ from typing import AsyncIterator
 import pytest
 from PIL import Image, ImageDraw
 
-from bot.sandbox.anthropic import FakeAnthropic, slip_json
+from sandbox.anthropic import FakeAnthropic, slip_json
 from bot.settings import load_settings
 from integrations.slips import NotAPhoto, OfflineSlipReader, VisionSlipReader, build_slip_reader
 from integrations.slips.vision_schema import SLIP_SCHEMA

@@ -13,9 +13,9 @@ import pytest
 
 pytest.importorskip("rapidocr", reason="offline OCR not installed (pip install rapidocr onnxruntime)")
 
-from bot.slips.accuracy import run  # noqa: E402
-from bot.slips.corpus import make_corpus, make_truth  # noqa: E402
-from bot.slips.render import render  # noqa: E402
+from sandbox.slips.accuracy import run  # noqa: E402
+from sandbox.slips.corpus import make_corpus, make_truth  # noqa: E402
+from sandbox.slips.render import render  # noqa: E402
 from integrations.slips import ocr  # noqa: E402
 from integrations.slips.offline import OfflineSlipReader  # noqa: E402
 

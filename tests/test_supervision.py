@@ -4,8 +4,8 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
-from bot.sandbox.harness import Sandbox, shop_floor
-from bot.sandbox.katana_seed import CENTRAL_KITCHEN_ID, MO101_ID, SOUP_VARIANT_ID
+from sandbox.harness import Sandbox, shop_floor
+from sandbox.katana_seed import CENTRAL_KITCHEN_ID, MO101_ID, SOUP_VARIANT_ID
 
 ANA, BEN, SAM = "U0ANA", "U0BEN", "U0SUP"
 COOK = {"mo": str(MO101_ID), "quantity": "30", "batch": "B-30", "crate": "C-30"}

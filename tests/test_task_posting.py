@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from bot.sandbox.harness import Sandbox
+from sandbox.harness import Sandbox
 from commands import cards
 from commands.chain import TASK_POSTED, post_unposted
 from models.base import utcnow

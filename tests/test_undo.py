@@ -5,8 +5,8 @@ import asyncio
 import copy
 from decimal import Decimal
 
-from bot.sandbox.harness import FLOOR, Sandbox, shop_floor
-from bot.sandbox.katana_seed import CENTRAL_KITCHEN_ID, SO7_ID, SOUP_VARIANT_ID
+from sandbox.harness import FLOOR, Sandbox, shop_floor
+from sandbox.katana_seed import CENTRAL_KITCHEN_ID, SO7_ID, SOUP_VARIANT_ID
 
 ANA, BEN = "U0ANA", "U0BEN"
 

@@ -10,7 +10,7 @@ from typing import AsyncIterator
 import httpx
 import pytest
 
-from bot.sandbox.unleashed import FakeUnleashed
+from sandbox.unleashed import FakeUnleashed
 from integrations.unleashed import (CallCounter, Unleashed, UnleashedAuthError, UnleashedClient,
                                     UnleashedUnavailable, parse_date)
 from integrations.unleashed.auth import query_string, signature

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import aiohttp
 
-from bot.sandbox.harness import WEBHOOK_TOKEN, Sandbox
-from bot.sandbox.katana_seed import CHILI_VARIANT_ID, MO102_ID
+from sandbox.harness import WEBHOOK_TOKEN, Sandbox
+from sandbox.katana_seed import CHILI_VARIANT_ID, MO102_ID
 from bot.webhooks import signature_ok
 from models.base import utcnow
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.amazon import FakeAmazon
-from bot.sandbox.slack import FakeSlack
-from bot.sandbox.unleashed import FakeUnleashed
+from sandbox.amazon import FakeAmazon
+from sandbox.slack import FakeSlack
+from sandbox.unleashed import FakeUnleashed
 
 STOCK_CHANNEL, QUALITY_CHANNEL, ESCALATION_CHANNEL = "C0STOCK", "C0QUALITY", "C0ESCALATE"
 ALERT_CHANNELS = {STOCK_CHANNEL: "stock-alerts", QUALITY_CHANNEL: "quality-alerts", ESCALATION_CHANNEL: "escalations"}

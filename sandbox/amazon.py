@@ -24,8 +24,8 @@ from typing import Any, Callable
 
 from aiohttp import web
 
-from bot.sandbox.loopback import Fault, LoopbackServer, SeenRequest, take_fault
-from bot.sandbox.openapi_check import find_reference_dir
+from sandbox.loopback import Fault, LoopbackServer, SeenRequest, take_fault
+from sandbox.openapi_check import find_reference_dir
 from integrations.amazon.ratelimit import USAGE_PLANS
 
 INVENTORY_PATH = "/fba/inventory/v1/summaries"

@@ -1,6 +1,6 @@
 """What real Slack refuses, for FakeSlack: reading a Web API request's arguments and checking them.
 
-Kept apart from the server in bot.sandbox.slack so the rules can be read (and tightened) in one place. The
+Kept apart from the server in sandbox.slack so the rules can be read (and tightened) in one place. The
 limits and error strings follow Slack's documented behaviour and
 reference/slack/web-api-specs/web-api/slack_web_openapi_v2.json; each refusal raises SlackError, which the
 server turns into an `{"ok": false}` answer.

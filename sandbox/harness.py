@@ -15,12 +15,16 @@ from aiohttp import web
 
 from bot.app import ShopfloorBot
 from bot.cli import FLOOR_EVENTS
-from bot.sandbox.alert_fakes import start_alert_fakes, stop_alert_fakes, wants_alerts
-from bot.sandbox.katana import FakeKatana
-from bot.sandbox.openapi_check import SpecValidator, find_reference_dir
-from bot.sandbox.slack import FakeSlack
-from bot.sandbox.slack_user import SlackWorkspace
+from sandbox import memory_indexes
+from sandbox.alert_fakes import start_alert_fakes, stop_alert_fakes, wants_alerts
+from sandbox.katana import FakeKatana
+from sandbox.openapi_check import SpecValidator, find_reference_dir
+from sandbox.slack import FakeSlack
+from sandbox.slack_user import SlackWorkspace
 from bot.settings import Settings
+
+# The in-memory store looks documents up by key, as MongoDB does, instead of scanning (bench scale).
+memory_indexes.install()
 
 SIGNING_SECRET = "sandbox-signing-secret"
 WEBHOOK_TOKEN = "sandbox-webhook-token"

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from bot.slips.locales import LOCALES, PERISHABLE, PRODUCTS, Locale
+from sandbox.slips.locales import LOCALES, PERISHABLE, PRODUCTS, Locale
 
 LAYOUTS = ("table", "twocol", "list", "inline")
 
@@ -121,7 +121,7 @@ class Sample:
 
 def make_corpus(count: int = 40, *, seed: int = 7) -> list[Sample]:
     """`count` slips, alternating clean and degraded so any prefix of the corpus is balanced."""
-    from bot.slips.render import render
+    from sandbox.slips.render import render
 
     samples = []
     for index in range(count):

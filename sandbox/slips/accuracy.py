@@ -1,4 +1,4 @@
-"""`python -m bot slips accuracy`: how well the offline reader reads the generated corpus.
+"""`python -m sandbox slips accuracy`: how well the offline reader reads the generated corpus.
 
 A line is fully correct when every field the slip prints for it (code, description, quantity, unit,
 lot, expiry) was read exactly; descriptions are compared ignoring case and spacing. Lines are matched to
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from bot.slips.corpus import Sample, TruthLine, TruthSlip, make_corpus, write_corpus
+from sandbox.slips.corpus import Sample, TruthLine, TruthSlip, make_corpus, write_corpus
 from models.packing_slip import PackingSlip, SlipLine
 
 LINE_FIELDS = ("sku", "description", "quantity", "unit", "lot", "expiry")

@@ -23,7 +23,7 @@ from typing import Any, Callable
 
 from aiohttp import web
 
-from bot.sandbox.slack_rules import (  # noqa: F401 - limits and SlackError stay importable from here
+from sandbox.slack_rules import (  # noqa: F401 - limits and SlackError stay importable from here
     CALLBACK_ID_LIMIT, MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_LIMIT, POST_BURST, POSTS_PER_SECOND,
     PRIVATE_METADATA_LIMIT, RESPONSE_URL_LIFETIME_S, RESPONSE_URL_USES, TRIGGER_LIFETIME_S, VIEW_BLOCK_LIMIT,
     VIEW_SIZE_LIMIT, VIEW_TEXT_LIMIT, ResponseUrl, SlackError, Trigger, check_message_content, check_token,

@@ -21,7 +21,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.loopback import Fault, LoopbackServer, SeenRequest, take_fault
+from sandbox.loopback import Fault, LoopbackServer, SeenRequest, take_fault
 from integrations.unleashed.auth import signature
 from integrations.unleashed.models import format_date
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.loopback import LoopbackServer
+from sandbox.loopback import LoopbackServer
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 API_KEY_HEADER = "x-api-key"

@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
-from bot.sandbox.slack import FakeSlack, SlackError
+from sandbox.slack import FakeSlack, SlackError
 
 ACK_DEADLINE_S = 3.0  # Slack shows the person an error when the app takes longer to answer
 VERIFICATION_TOKEN = "sandbox-verification-token"  # legacy field Slack still sends; Bolt ignores it

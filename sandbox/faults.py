@@ -21,12 +21,12 @@ from typing import Any, Awaitable, Callable
 
 import aiohttp
 
-from bot.sandbox.harness import SIGNING_SECRET, WEBHOOK_TOKEN, Sandbox, shop_floor, spec_validator
-from bot.sandbox.katana import FakeKatana
-from bot.sandbox.katana_seed import CHILI_VARIANT_ID, MO101_ID, MO102_ID, SO7_ID, SOUP_VARIANT_ID
-from bot.sandbox.process import BotProcess, bot_env
-from bot.sandbox.slack import FakeSlack
-from bot.sandbox.slack_user import SlackWorkspace, crafted_state_values
+from sandbox.harness import SIGNING_SECRET, WEBHOOK_TOKEN, Sandbox, shop_floor, spec_validator
+from sandbox.katana import FakeKatana
+from sandbox.katana_seed import CHILI_VARIANT_ID, MO101_ID, MO102_ID, SO7_ID, SOUP_VARIANT_ID
+from sandbox.process import BotProcess, bot_env
+from sandbox.slack import FakeSlack
+from sandbox.slack_user import SlackWorkspace, crafted_state_values
 
 ANA = "U0ANA"
 FAST_WORKER = {"WORKER_INTERVAL_SECONDS": "1", "ACTION_RETRY_FIRST_SECONDS": "0.5",

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from bot.slips.corpus import TruthLine, TruthSlip
-from bot.slips.locales import LOCALES, Locale
+from sandbox.slips.corpus import TruthLine, TruthSlip
+from sandbox.slips.locales import LOCALES, Locale
 
 WIDTH = 1240
 MARGIN = 60

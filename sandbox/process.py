@@ -11,9 +11,9 @@ from typing import Any
 
 import aiohttp
 
-from bot.sandbox.harness import SIGNING_SECRET, WEBHOOK_TOKEN
-from bot.sandbox.katana import FakeKatana
-from bot.sandbox.slack import FakeSlack
+from sandbox.harness import SIGNING_SECRET, WEBHOOK_TOKEN
+from sandbox.katana import FakeKatana
+from sandbox.slack import FakeSlack
 
 
 def free_port() -> int:
@@ -33,8 +33,11 @@ def bot_env(katana: FakeKatana, slack: FakeSlack, **extra: str) -> dict[str, str
 
 
 class BotProcess:
-    def __init__(self, env: dict[str, str], *, cwd: str | None = None) -> None:
-        self.env, self.cwd = env, cwd
+    def __init__(self, env: dict[str, str], *, cwd: str | None = None,
+                 command: tuple[str, ...] = ("sandbox.serve",)) -> None:
+        """`command`: the module to run; `("bot", "serve")` is exactly what a user runs (from any `cwd`),
+        the default adds the in-memory store's key indexes (fault scenarios and benchmarks, from the repo)."""
+        self.env, self.cwd, self.command = env, cwd, command
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: asyncio.subprocess.Process | None = None
@@ -43,7 +46,7 @@ class BotProcess:
 
     async def start(self, timeout: float = 20.0) -> dict[str, Any]:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "serve", env={**self.env, "PORT": str(self.port)}, cwd=self.cwd,
+            sys.executable, "-m", *self.command, env={**self.env, "PORT": str(self.port)}, cwd=self.cwd,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         # Read the log as it comes: a full pipe would block the bot's next log write, and with it the bot.
         self._reader = asyncio.create_task(self._keep_log(self.proc.stdout))

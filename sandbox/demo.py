@@ -14,11 +14,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.sandbox.harness import FLOOR, Sandbox, shop_floor
-from bot.sandbox.alert_fakes import ALERT_CHANNELS, STOCK_CHANNEL
-from bot.sandbox.katana_seed import SO7_ID, SOUP_VARIANT_ID
-from bot.sandbox.transcript import render_message, render_view
-from bot.sandbox.unleashed import FakeUnleashed
+from sandbox.harness import FLOOR, Sandbox, shop_floor
+from sandbox.alert_fakes import ALERT_CHANNELS, STOCK_CHANNEL
+from sandbox.katana_seed import SO7_ID, SOUP_VARIANT_ID
+from sandbox.transcript import render_message, render_view
+from sandbox.unleashed import FakeUnleashed
 
 ANA, BEN, SUE = "U0ANA", "U0BEN", "U0SUP"
 SUPERVISOR_DM = "D0SUE"
@@ -149,8 +149,8 @@ async def ship_order(sandbox: Sandbox) -> None:
 
 
 async def receive_delivery(sandbox: Sandbox) -> None:
-    from bot.slips.corpus import TruthLine, make_truth
-    from bot.slips.render import render
+    from sandbox.slips.corpus import TruthLine, make_truth
+    from sandbox.slips.render import render
 
     scene("12:00 A delivery for PO-31: Ana photographs the packing slip")
     lines = [TruthLine("MAT-TOMATO", "Tomatoes", Decimal(40), "kg", None, None, "40", "kg", ""),
