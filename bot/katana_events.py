@@ -13,7 +13,7 @@ from collections import deque
 from datetime import timedelta
 from typing import Any, Awaitable, Callable
 
-from commands.chain import open_task, order_done, order_facts, stage_finished
+from commands.chain import open_task, order_done, order_ref, stage_finished
 from commands.context import Floor
 from commands.steps import pick_operation
 from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaUnavailable, KatanaRateLimited
@@ -72,7 +72,7 @@ async def mo_created(floor: Floor, event: KatanaEvent) -> str:
     # Read (and remember) its operation rows now, off the floor's path: /cook from the task then needs
     # no read at all while nothing changes the order (models.order_memory, bench row 2).
     await floor.katana.manufacturing.operation_rows(mo.id)
-    task, created = await open_task(floor, order_facts(mo, await sku_of(floor, mo.variant_id)), "cook", source="webhook")
+    task, created = await open_task(floor, order_ref(mo, await sku_of(floor, mo.variant_id)), "cook", source="webhook")
     return f"cook task {task.id} {'created' if created else 'already existed'}"
 
 
@@ -107,7 +107,7 @@ async def operation_completed(floor: Floor, event: KatanaEvent) -> str:
     if stage is None:
         return f"operation {row.operation_name!r} is not a floor stage"
     people = [operator_name(o) for o in (row.completed_by_operators or [])]
-    opened = await stage_finished(floor, order_facts(mo, await sku_of(floor, mo.variant_id)), stage,
+    opened = await stage_finished(floor, order_ref(mo, await sku_of(floor, mo.variant_id)), stage,
                                   by=", ".join(p for p in people if p) or "Katana", source="webhook")
     return f"{stage} finished for {mo.order_no}; next task {opened.id if opened else 'none'}"
 
@@ -124,7 +124,7 @@ async def mo_done(floor: Floor, event: KatanaEvent) -> str:
     floor.orders.invalidate()
     if mo.status != "DONE":
         return f"{mo.order_no} is {mo.status} now: tasks left open"
-    closed = await order_done(floor, order_facts(mo, await sku_of(floor, mo.variant_id)))
+    closed = await order_done(floor, order_ref(mo, await sku_of(floor, mo.variant_id)))
     return f"{mo.order_no} done; closed {len(closed)} task(s)"
 
 

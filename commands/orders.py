@@ -9,7 +9,8 @@ import asyncio
 import time
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
+from collections.abc import Callable
+from typing import Any
 
 from integrations.katana import Katana
 
@@ -39,6 +40,13 @@ class OpenOrders:
         # (bench, issue 6) one Katana read for everyone who opens a form while the list is loading:
         # 50 people typing /cook at shift start spent 250 calls (4 minutes of the budget) on one list.
         self._loading = asyncio.Lock()
+        self._forms: tuple[list[OrderChoice], dict[Any, Any]] | None = None
+
+    def forms_for(self, choices: list[OrderChoice]) -> dict[Any, Any]:
+        """Forms built from this very list (commands.flow.list_form); a reloaded list starts afresh."""
+        if self._forms is None or self._forms[0] is not choices:
+            self._forms = (choices, {})
+        return self._forms[1]
 
     def peek(self) -> list[OrderChoice] | None:
         """The cached list if still fresh, without calling Katana."""

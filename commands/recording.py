@@ -18,85 +18,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from commands.context import Floor
+from commands.plan import Step, StepContext, StepRefused, phases
 from integrations.katana.errors import (KatanaError, KatanaOutcomeUnknown, KatanaRateLimited,
                                         KatanaUnavailable)
-from models.actions import ActionStep, FloorAction
+from models.actions import ActionStatus, ActionStep, FloorAction, StepState
 from models.base import utcnow
+
+if TYPE_CHECKING:
+    from commands.forms import FloorCommand
 
 log = logging.getLogger(__name__)
 
 # A live worker renews its lease every LEASE/4; a killed one frees its actions within LEASE.
 LEASE = timedelta(seconds=30)
-
-
-class StepRefused(Exception):
-    """A step found that the floor's input cannot be recorded (e.g. the MO is already done).
-
-    The message is for floor staff: it names what is wrong in their words.
-    """
-
-
-@dataclass
-class StepContext:
-    floor: Floor
-    action: FloorAction
-    step: ActionStep
-    first_try: bool = True  # never started before: no earlier request of this step can have reached Katana
-
-    @property
-    def katana(self) -> Any:
-        return self.floor.katana
-
-    @property
-    def input(self) -> dict[str, Any]:
-        return self.action.input
-
-    @property
-    def facts(self) -> dict[str, Any]:
-        """Input plus what earlier steps learned."""
-        return {**self.action.input, **self.action.results()}
-
-
-StepFn = Callable[[StepContext], Awaitable[dict[str, Any]]]
-CheckFn = Callable[[StepContext], Awaitable[dict[str, Any] | None]]
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    done_text: str  # what it recorded, in the floor's words: "production recorded"
-    run: StepFn
-    check: CheckFn | None = None  # required for non-idempotent writes (POSTs)
-    in_katana: bool = True  # False for bot-side steps (tasks, messages)
-    joins: bool = False  # runs alongside the step before it in a plan (needs nothing from it)
-
-
-STEPS: dict[str, Step] = {}
-
-
-def step(name: str, done_text: str, *, check: CheckFn | None = None, in_katana: bool = True,
-         joins: bool = False) -> Callable[[StepFn], StepFn]:
-    """Register a step under the name stored in FloorAction plans (keep names stable)."""
-    def register(fn: StepFn) -> StepFn:
-        STEPS[name] = Step(name, done_text, fn, check, in_katana, joins)
-        return fn
-    return register
-
-
-def phases(plan: list[str]) -> list[list[int]]:
-    """The plan's step indexes in phases that run one after another; a phase's steps run together."""
-    grouped: list[list[int]] = []
-    for index, name in enumerate(plan):
-        if grouped and STEPS[name].joins:
-            grouped[-1].append(index)
-        else:
-            grouped.append([index])
-    return grouped
 
 
 @dataclass
@@ -123,11 +63,15 @@ class LeaseLost(Exception):
 
 
 class Recorder:
-    def __init__(self, floor: Floor, *, announce: Callable[[Outcome], Awaitable[None]],
-                 lease: timedelta = LEASE) -> None:
+    def __init__(self, floor: Floor, commands: Mapping[str, FloorCommand[Any]], *,
+                 announce: Callable[[Outcome], Awaitable[None]], lease: timedelta = LEASE) -> None:
         self.floor = floor
+        self.commands = commands  # by name: the plan an action's saved steps belong to
         self.announce = announce
         self.lease = lease
+
+    def plan_of(self, action: FloorAction) -> list[Step[Any]]:
+        return self.commands[action.command].steps_of(action)
 
     async def record(self, action_id: str) -> Outcome | None:
         """Run (or resume) an action; returns None if someone else holds it or it is finished."""
@@ -150,7 +94,7 @@ class Recorder:
             await asyncio.sleep(self.lease.total_seconds() / 4)
 
     async def _run_plan(self, action: FloorAction) -> Outcome:
-        for phase in phases([s.id for s in action.steps]):
+        for phase in phases(self.plan_of(action)):
             todo = [i for i in phase if action.steps[i].state != "done"]
             if not todo:
                 continue
@@ -175,8 +119,9 @@ class Recorder:
         return [r for r in done if isinstance(r, Stop)]
 
     async def _run_step(self, action: FloorAction, index: int, current: ActionStep) -> Stop | None:
-        spec = STEPS[current.id]
-        ctx = StepContext(self.floor, action, current, first_try=current.started_at is None)
+        command = self.commands[action.command]
+        spec = command.step(current.id)
+        ctx = StepContext(self.floor, command, action, current, first_try=current.started_at is None)
         try:
             if current.state in ("unknown", "running") and spec.check is not None:
                 found = await spec.check(ctx)  # did the lost request happen after all?
@@ -241,10 +186,11 @@ class Recorder:
         return self._outcome(action, "waiting", problem=stop.problem)
 
     def _outcome(self, action: FloorAction, status: str, problem: str | None = None) -> Outcome:
-        katana_steps = [s for s in action.steps if STEPS[s.id].in_katana and STEPS[s.id].done_text]
-        recorded = [STEPS[s.id].done_text for s in katana_steps if s.state == "done" and s.result.get("wrote")]
-        uncertain = [STEPS[s.id].done_text for s in katana_steps if s.state == "unknown"]
-        missing = [STEPS[s.id].done_text for s in katana_steps if s.state not in ("done", "unknown")]
+        katana_steps = [(s, spec) for s, spec in zip(action.steps, self.plan_of(action))
+                        if spec.in_katana and spec.done_text]
+        recorded = [spec.done_text for s, spec in katana_steps if s.state == "done" and s.result.get("wrote")]
+        uncertain = [spec.done_text for s, spec in katana_steps if s.state == "unknown"]
+        missing = [spec.done_text for s, spec in katana_steps if s.state not in ("done", "unknown")]
         return Outcome(action, status, recorded, missing, problem, uncertain)
 
     async def _conclude(self, outcome: Outcome) -> Outcome:

@@ -21,10 +21,11 @@ TaskKind = Literal["cook", "label", "pack", "ship"]
 TaskStatus = Literal["open", "in_progress", "done", "closed"]
 KatanaSync = Literal["pending", "synced", "failed"]
 TimerState = Literal["idle", "running", "paused", "blocked", "stopped"]
+TaskSource = Literal["webhook", "floor_action"]
 OPEN_STATUSES = ["open", "in_progress"]
 
 # The production chain: what the floor does next once a stage is finished.
-NEXT_STAGE: dict[str, str | None] = {"cook": "label", "label": "pack", "pack": "ship", "ship": None}
+NEXT_STAGE: dict[str, TaskKind | None] = {"cook": "label", "label": "pack", "pack": "ship", "ship": None}
 PRODUCTION_STAGES = ("cook", "label", "pack")
 
 
@@ -44,7 +45,7 @@ class ProductionTask(Document):
     sales_order_id: int | None = None
     status: TaskStatus = "open"
     assignee: str | None = None
-    source: Literal["webhook", "floor_action"] = "webhook"
+    source: TaskSource = "webhook"
     katana_sync: KatanaSync = "synced"
     channel: str | None = None
     message_ts: str | None = None

@@ -19,10 +19,9 @@ from models.base import utcnow
 log = logging.getLogger(__name__)
 
 
-def register_events(app: AsyncApp, floor: Floor) -> None:
+def register(app: AsyncApp, floor: Floor) -> None:
     app.middleware(dedupe_event_retries(floor))
     app.event("app_home_opened")(home.home_handler(floor))
-    floor.on_recorded.append(home.refresh_after_recording(floor))
 
 
 def dedupe_event_retries(floor: Floor) -> Any:

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.alerts import Alerts
+from bot.alerts.config import alert_statuses
 from bot.alerts.jobs import JOB_TITLES
 from bot.alerts.messages import alerts_list, when
 from bot.health import configuration
@@ -65,8 +66,6 @@ async def sync_now(alerts: Alerts, job: str | None) -> str:
     if job not in JOB_TITLES:
         return f"Which sync? `/floor sync {known.replace(', ', '|')}`"
     if job not in alerts.jobs.jobs:
-        from bot.alerts.config import alert_statuses
-
         status = next(s for s in alert_statuses(alerts.settings) if s.name in (job, f"{job}_alerts"))
         return f"{JOB_TITLES[job]} is not configured: set {', '.join(status.missing)}."
     result = await alerts.jobs.run(job)
