@@ -15,8 +15,10 @@ import httpx
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRetryHandler,
-                                                         AsyncRateLimitErrorRetryHandler)
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import home
@@ -33,8 +35,9 @@ from commands import chain, timers
 from commands.announce import announce
 from commands.context import Floor, FloorSettings
 from commands.orders import OpenOrders
+from commands.outcome import Outcome
 from commands.receiving.service import Receiving, SlipReader
-from commands.recording import Outcome, Recorder
+from commands.recording import Recorder
 from commands.registry import COMMANDS
 from integrations.katana import build_katana
 from integrations.slack_files import SlackFiles
@@ -146,7 +149,7 @@ class ShopfloorBot:
             log.warning("%d jobs still running at shutdown; they resume at next start", left)
         try:
             await self.events.write_repeats()  # counts of repeats answered from memory
-        except Exception:  # noqa: BLE001 — only counts: every event itself is stored
+        except Exception:
             log.exception("repeated Katana deliveries were not counted at shutdown")
         await self.http.aclose()
         if self.slack.session is not None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from slack_sdk.models.blocks import Block
+
 from bot.alerts import Alerts
 from bot.alerts.config import alert_statuses
 from bot.alerts.jobs import JOB_TITLES
@@ -20,7 +22,8 @@ from models.store import Store
 
 HELP = ("*/floor* — `status` (integrations, last syncs, open alerts) · `sync unleashed|amazon|quality` "
         "(sync now) · `alerts` (open alerts with Acknowledge/Snooze)")
-SHOWN_INTEGRATIONS = ("slack", "katana", "unleashed", "amazon", "quality_alerts", "alert_escalation", "packing_slips", "store")
+SHOWN_INTEGRATIONS = ("slack", "katana", "unleashed", "amazon", "quality_alerts", "alert_escalation", "packing_slips",
+                      "store")
 
 
 def parse(command_text: str) -> tuple[str, str | None]:
@@ -35,8 +38,8 @@ async def status_message(settings: Settings, store: Store, alerts: Alerts) -> di
     syncs = [await last_sync_line(store, name) for name in JOB_TITLES]
     counts = await store.alerts.open_counts()
     open_line = " · ".join(f"{counts[s]} {s}" for s in ("critical", "high", "medium"))
-    blocks = [text("*Integrations*\n" + "\n".join(lines)), text("*Last syncs*\n" + "\n".join(syncs)),
-              text(f"*Open alerts:* {open_line}")]
+    blocks: list[Block] = [text("*Integrations*\n" + "\n".join(lines)), text("*Last syncs*\n" + "\n".join(syncs)),
+                           text(f"*Open alerts:* {open_line}")]
     if alerts.unleashed is not None:
         blocks.append(note(alerts.unleashed.calls.describe()))
     return {"text": f"Floor status — open alerts: {open_line}", "blocks": [b.to_dict() for b in blocks]}

@@ -18,8 +18,8 @@ from slack_sdk.models.blocks import Block
 
 from commands import cards
 from commands.context import Floor
+from commands.outcome import Outcome
 from commands.ports import SlackRefused, View
-from commands.recording import Outcome
 from models.actions import FloorAction
 from models.tasks import PRODUCTION_STAGES, ProductionTask
 
@@ -114,7 +114,8 @@ def action_line(action: FloorAction, undo_state: str | None) -> str:
     order = facts.get("order_no") or (f"MO {action.mo_id}" if action.mo_id else "")
     quantity = f" · {facts['quantity']}" if facts.get("quantity") is not None else ""
     status = "undone" if undo_state == "undone" else action.status
-    line = f"{OUTCOME_WORDS.get(status, status)} — /{action.command} {order}{quantity} · {cards.clock(action.created_at)}"
+    said = OUTCOME_WORDS.get(status, status)
+    line = f"{said} — /{action.command} {order}{quantity} · {cards.clock(action.created_at)}"
     if status == "failed" and action.error:
         line += f"\n{action.error[:200]}"
     return line

@@ -10,13 +10,14 @@ import asyncio
 import logging
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from commands.chain import open_task, order_done, order_ref, stage_finished
 from commands.context import Floor
 from commands.steps import pick_operation
-from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaUnavailable, KatanaRateLimited
+from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
 from models.events import KatanaEvent
 
@@ -54,7 +55,7 @@ async def fresh_read(read: Callable[[], Awaitable[Any]], ready: Callable[[Any], 
         except KatanaNotFound:
             if delay is None:
                 raise
-        await asyncio.sleep(delay)  # type: ignore[arg-type]
+        await asyncio.sleep(delay or 0)
 
 
 async def sku_of(floor: Floor, variant_id: int) -> str | None:
@@ -107,7 +108,7 @@ async def operation_completed(floor: Floor, event: KatanaEvent) -> str:
     if stage is None:
         return f"operation {row.operation_name!r} is not a floor stage"
     people = [operator_name(o) for o in (row.completed_by_operators or [])]
-    opened = await stage_finished(floor, order_ref(mo, await sku_of(floor, mo.variant_id)), stage,
+    opened = await stage_finished(floor, order_ref(mo, await sku_of(floor, mo.variant_id or 0)), stage,
                                   by=", ".join(p for p in people if p) or "Katana", source="webhook")
     return f"{stage} finished for {mo.order_no}; next task {opened.id if opened else 'none'}"
 
@@ -203,7 +204,7 @@ class EventProcessor:
             while self.floor.store.events.untold:
                 await self._quiet_or(STORM_SWEEP_SECONDS)
                 await self.write_repeats()
-        except Exception:  # noqa: BLE001 — the counts stay tallied; the next repeat or the sweep writes them
+        except Exception:
             log.exception("writing repeated Katana deliveries failed")
         finally:
             self.writing_repeats = False
@@ -231,7 +232,7 @@ class EventProcessor:
                 key = self.waiting.popleft()
                 try:
                     await self.process(key)
-                except Exception:  # noqa: BLE001 — the event stays stored; the worker's sweep tries it again
+                except Exception:
                     log.exception("processing Katana event %s failed", key[:12])
                 finally:
                     self.queued.discard(key)
@@ -253,7 +254,7 @@ class EventProcessor:
             outcome = await handler(self.floor, event)
         except (KatanaUnavailable, KatanaRateLimited, KatanaError) as exc:
             return await self._failed(event, exc.user_message)
-        except Exception as exc:  # noqa: BLE001 — recorded on the event, retried, never lost silently
+        except Exception as exc:
             log.exception("processing %s failed", event.event)
             return await self._failed(event, f"internal error: {type(exc).__name__}")
         await self.floor.store.events.finish(event.id, outcome)
@@ -266,7 +267,8 @@ class EventProcessor:
         await self.floor.store.events.fail(event.id, error, utcnow() + timedelta(seconds=retry) if retry else None)
         await self.floor.store.audit.write("webhook", event.event, "failed", object_id=event.object_id,
                                            error=error, will_retry=retry is not None, mo_id=self._mo_id(event))
-        log.warning("Katana event %s for %s failed (attempt %d): %s", event.event, event.object_id, event.attempts, error)
+        log.warning("Katana event %s for %s failed (attempt %d): %s", event.event, event.object_id, event.attempts,
+                    error)
         return f"failed: {error}"
 
     @staticmethod

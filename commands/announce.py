@@ -18,8 +18,8 @@ from typing import Any
 from commands import cards
 from commands.context import Floor
 from commands.forms import FloorCommand
+from commands.outcome import Outcome
 from commands.ports import Message, Posted, SlackRefused, Tap, View
-from commands.recording import Outcome
 from commands.submissions import ack_landed
 from commands.supervision import decision_message
 from models.actions import FloorAction
@@ -48,7 +48,7 @@ async def announce(floor: Floor, command: FloorCommand[Any], outcome: Outcome) -
     for hook in floor.on_recorded:  # e.g. the author's App Home shows the new outcome
         try:
             await hook(outcome)
-        except Exception:  # noqa: BLE001 — an extra view must never break the announcement
+        except Exception:
             log.exception("on_recorded hook failed for %s", action.id)
 
 
@@ -71,7 +71,8 @@ def outcome_texts(floor: Floor, command: FloorCommand[Any], outcome: Outcome) ->
                 f"Recorded in Katana: {', '.join(outcome.recorded) or 'nothing'}. "
                 f"Not recorded: {', '.join(outcome.not_recorded) or 'nothing'}.")
         if outcome.uncertain:
-            text += f" May have been recorded (check in Katana before entering it again): {', '.join(outcome.uncertain)}."
+            text += (" May have been recorded (check in Katana before entering it again): "
+                     f"{', '.join(outcome.uncertain)}.")
     return cards.message_view(command.title, text), cards.confirmation_message(text, [], link, order)
 
 

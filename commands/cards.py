@@ -9,13 +9,23 @@ line, and facts as short lines or a context note — never a wide table in one b
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
-from slack_sdk.models.blocks import (ActionsBlock, Block, ButtonElement, ContextBlock, DividerBlock, InputBlock,
-                                     MarkdownTextObject, NumberInputElement, Option, SectionBlock,
-                                     StaticSelectElement)
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    SectionBlock,
+    StaticSelectElement,
+)
 from slack_sdk.models.views import View
 
 from commands.facts import OrderFacts

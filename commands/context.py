@@ -10,15 +10,13 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from commands.orders import OpenOrders
+from commands.outcome import Outcome
 from commands.ports import Permissions, SlackPort
 from integrations.katana import Katana
 from models.store import Store
-
-if TYPE_CHECKING:  # annotations only: the open-orders list is built by the composition root
-    from commands.orders import OpenOrders
-    from commands.recording import Outcome
 
 log = logging.getLogger(__name__)
 

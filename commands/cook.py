@@ -14,10 +14,27 @@ from typing import Any
 from commands.cards import scrap_fact
 from commands.facts import OrderFacts
 from commands.fields import Form
-from commands.forms import (FloorCommand, Prefill, code_input, minutes_input, order_select, quantity_input,
-                            read_order, time_spent)
-from commands.steps import (advance_chain, complete_operation, ensure_batch, find_operation, identify_operator,
-                            load_order, mo_link, note_on_order, record_production)
+from commands.forms import (
+    FloorCommand,
+    Prefill,
+    code_input,
+    minutes_input,
+    order_select,
+    quantity_input,
+    read_order,
+    time_spent,
+)
+from commands.steps import (
+    advance_chain,
+    complete_operation,
+    ensure_batch,
+    find_operation,
+    identify_operator,
+    load_order,
+    mo_link,
+    note_on_order,
+    record_production,
+)
 from models.actions import FloorAction
 
 

@@ -5,15 +5,14 @@ handled (a second supervisor, a double tap): the caller tells the tapper so, pri
 """
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from commands import cards
 from commands.announce import post_where_they_work
 from commands.context import Floor
-from commands.forms import FloorCommand
 from commands.ports import Message
 from commands.recording import Recorder
+from commands.registry import COMMANDS
 from commands.supervision import CANCEL, KEEP, RETRY, UNDO, apply_undo, cancel_preview, who
 
 Decision = Callable[[Floor, Recorder, str, str], Awaitable[Message | None]]
@@ -32,24 +31,23 @@ async def cancel(floor: Floor, recorder: Recorder, action_id: str, by: str) -> M
     action = await floor.store.actions.get(action_id)
     if action is None or action.status != "failed":
         return None
-    return cancel_preview(recorder.commands[action.command], action)
+    return cancel_preview(COMMANDS[action.command], action)
 
 
 async def undo_in_katana(floor: Floor, recorder: Recorder, action_id: str, by: str) -> Message | None:
-    return await close_cancelled(floor, recorder.commands, action_id, by, automatic=True)
+    return await close_cancelled(floor, action_id, by, automatic=True)
 
 
 async def keep(floor: Floor, recorder: Recorder, action_id: str, by: str) -> Message | None:
-    return await close_cancelled(floor, recorder.commands, action_id, by, automatic=False)
+    return await close_cancelled(floor, action_id, by, automatic=False)
 
 
-async def close_cancelled(floor: Floor, commands: Mapping[str, FloorCommand[Any]], action_id: str, by: str, *,
-                          automatic: bool) -> Message | None:
+async def close_cancelled(floor: Floor, action_id: str, by: str, *, automatic: bool) -> Message | None:
     outcome = "cancelled, recorded steps undone" if automatic else "cancelled, recorded steps kept"
     action = await floor.store.actions.cancel(action_id, by, outcome)
     if action is None:
         return None
-    report = await apply_undo(floor, commands[action.command], action, automatic=automatic)
+    report = await apply_undo(floor, COMMANDS[action.command], action, automatic=automatic)
     await floor.store.audit.write("floor_action", f"/{action.command}", outcome, mo_id=action.mo_id,
                                   actor=by, action_id=action.id, report=report)
     text = f"/{action.command} by {who(action)} was cancelled by {by}.\n" + "\n".join(report)

@@ -89,7 +89,7 @@ def merge_choices(task: ProductionTask | None, choices: list[OrderChoice]) -> li
 
 async def form_or_apology(floor: Floor, command: FloorCommand[Any], channel_id: str | None) -> View:
     try:
-        choices = await floor.orders.list()
+        choices = await floor.orders.choices()
     except KatanaError as exc:
         return cards.message_view(command.title, f":warning: Can't load the open orders: {exc.user_message}",
                                   footer="Nothing was recorded. Try the command again in a minute.")

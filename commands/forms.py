@@ -11,8 +11,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic
 
-from slack_sdk.models.blocks import (DatePickerElement, InputBlock, NumberInputElement, Option,
-                                     PlainTextInputElement, StaticSelectElement)
+from slack_sdk.models.blocks import (
+    DatePickerElement,
+    InputBlock,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    StaticSelectElement,
+)
 
 from commands.context import Floor
 from commands.fields import Form

@@ -9,10 +9,28 @@ from typing import Any
 
 from commands.facts import OrderFacts
 from commands.fields import Form
-from commands.forms import (FloorCommand, Prefill, code_input, date_input, minutes_input, order_select, time_spent,
-                            quantity_input, read_order)
-from commands.steps import (advance_chain, complete_operation, find_batch, find_operation, identify_operator,
-                            load_order, mo_link, note_on_order, update_batch)
+from commands.forms import (
+    FloorCommand,
+    Prefill,
+    code_input,
+    date_input,
+    minutes_input,
+    order_select,
+    quantity_input,
+    read_order,
+    time_spent,
+)
+from commands.steps import (
+    advance_chain,
+    complete_operation,
+    find_batch,
+    find_operation,
+    identify_operator,
+    load_order,
+    mo_link,
+    note_on_order,
+    update_batch,
+)
 from models.actions import FloorAction
 
 
@@ -31,14 +49,13 @@ def blocks(prefill: Prefill) -> list[Any]:
 
 
 def read(form: Form, offered: set[str] | None) -> dict[str, Any]:
-    data = {"mo_id": read_order(form, offered), "batch": form.code("batch", "batch number"),
+    barcode = form.code("barcode", "barcode", required=False)
+    if barcode is not None and not 3 <= len(barcode) <= 40:
+        form.errors.add("barcode", "A batch barcode has 3 to 40 characters.")  # Katana's limit
+    return {"mo_id": read_order(form, offered), "batch": form.code("batch", "batch number"),
             "from_crate": form.code("from_crate", "from crate"), "to_crate": form.code("to_crate", "to crate"),
             "quantity": form.quantity("quantity", "quantity labelled"), "minutes": form.minutes("minutes"),
-            "expiry": form.raw("expiry") or None,
-            "barcode": form.code("barcode", "barcode", required=False)}
-    if data["barcode"] is not None and not 3 <= len(data["barcode"]) <= 40:
-        form.errors.add("barcode", "A batch barcode has 3 to 40 characters.")  # Katana's limit
-    return data
+            "expiry": form.raw("expiry") or None, "barcode": barcode}
 
 
 def note(facts: OrderFacts, action: FloorAction) -> str:

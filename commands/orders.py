@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from collections.abc import Callable
 from typing import Any
 
 from integrations.katana import Katana
@@ -57,7 +57,8 @@ class OpenOrders:
     def invalidate(self) -> None:
         self._choices = None
 
-    async def list(self) -> list[OrderChoice]:
+    async def choices(self) -> list[OrderChoice]:
+        """The open MOs to offer: the cached list while fresh, else one read for everyone waiting."""
         async with self._loading:
             cached = self.peek()
             if cached is not None:
@@ -66,8 +67,8 @@ class OpenOrders:
 
     async def _load(self) -> list[OrderChoice]:
         orders = await self.katana.manufacturing.open_orders(limit=MAX_CHOICES)
-        await self._learn_skus({o.variant_id for o in orders})
-        self._choices = [OrderChoice(o.id, o.order_no, self._skus.get(o.variant_id),
+        await self._learn_skus({o.variant_id for o in orders if o.variant_id is not None})
+        self._choices = [OrderChoice(o.id, o.order_no, self._skus.get(o.variant_id or 0),
                                      o.planned_quantity, o.status) for o in orders][:MAX_CHOICES]
         self._fetched_at = self.clock()
         return self._choices

@@ -12,10 +12,18 @@ from typing import Any
 from commands.cards import scrap_fact
 from commands.facts import OrderFacts
 from commands.fields import Form
-from commands.forms import (FloorCommand, Prefill, code_input, minutes_input, order_select, quantity_input,
-                            read_order)
-from commands.steps import (advance_chain, complete_operation, find_batch, find_operation, finish_order,
-                            identify_operator, load_order, mo_link, note_on_order)
+from commands.forms import FloorCommand, Prefill, code_input, minutes_input, order_select, quantity_input, read_order
+from commands.steps import (
+    advance_chain,
+    complete_operation,
+    find_batch,
+    find_operation,
+    finish_order,
+    identify_operator,
+    load_order,
+    mo_link,
+    note_on_order,
+)
 from models.actions import FloorAction
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -21,11 +21,30 @@ from commands.context import Floor
 from integrations.katana import Katana
 from models.actions import ActionStep, FloorAction
 
-if TYPE_CHECKING:
-    from commands.forms import FloorCommand
-
 F = TypeVar("F", bound=BaseModel)
 Result = dict[str, Any]
+
+
+class Command(Protocol[F]):
+    """What a plan's steps and the recorder need of the command they belong to (commands.forms.FloorCommand)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def stage(self) -> str: ...
+
+    @property
+    def note(self) -> Callable[[F, FloorAction], str | None]: ...
+
+    @property
+    def handover(self) -> Callable[[F], dict[str, Any]]: ...
+
+    def facts_of(self, action: FloorAction) -> F: ...
+
+    def step(self, name: str) -> Step[F]: ...
+
+    def steps_of(self, action: FloorAction) -> list[Step[F]]: ...
 
 
 class StepRefused(Exception):
@@ -42,7 +61,7 @@ class NeedsHand(Exception):
 @dataclass
 class StepContext(Generic[F]):
     floor: Floor
-    command: FloorCommand[F]
+    command: Command[F]
     action: FloorAction
     step: ActionStep
     first_try: bool = True  # never started before: no earlier request of this step can have reached Katana

@@ -19,19 +19,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from commands.context import Floor
-from commands.plan import Step, StepContext, StepRefused, phases
-from integrations.katana.errors import (KatanaError, KatanaOutcomeUnknown, KatanaRateLimited,
-                                        KatanaUnavailable)
-from models.actions import ActionStatus, ActionStep, FloorAction, StepState
+from commands.outcome import Outcome
+from commands.plan import Command, Step, StepContext, StepRefused, phases
+from integrations.katana.errors import KatanaError, KatanaOutcomeUnknown, KatanaRateLimited, KatanaUnavailable
+from models.actions import ActionStep, FloorAction
 from models.base import utcnow
-
-if TYPE_CHECKING:
-    from commands.forms import FloorCommand
 
 log = logging.getLogger(__name__)
 
@@ -48,22 +45,12 @@ class Stop:
     problem: str
 
 
-@dataclass
-class Outcome:
-    action: FloorAction
-    status: str
-    recorded: list[str] = field(default_factory=list)
-    not_recorded: list[str] = field(default_factory=list)
-    problem: str | None = None
-    uncertain: list[str] = field(default_factory=list)  # sent, answer lost: may have been recorded
-
-
 class LeaseLost(Exception):
     """Another worker took the action over (this one stalled); stop without writing anything."""
 
 
 class Recorder:
-    def __init__(self, floor: Floor, commands: Mapping[str, FloorCommand[Any]], *,
+    def __init__(self, floor: Floor, commands: Mapping[str, Command[Any]], *,
                  announce: Callable[[Outcome], Awaitable[None]], lease: timedelta = LEASE) -> None:
         self.floor = floor
         self.commands = commands  # by name: the plan an action's saved steps belong to
@@ -126,10 +113,12 @@ class Recorder:
             if current.state in ("unknown", "running") and spec.check is not None:
                 found = await spec.check(ctx)  # did the lost request happen after all?
                 if found is not None:
-                    return await self._save_done(action, index, current, found)
+                    await self._save_done(action, index, current, found)
+                    return None
             current.state, current.started_at = "running", current.started_at or utcnow()
             await self._save(action, index, current)
-            return await self._save_done(action, index, current, await spec.run(ctx))
+            await self._save_done(action, index, current, await spec.run(ctx))
+            return None
         except LeaseLost:
             raise
         except KatanaOutcomeUnknown as exc:
@@ -138,7 +127,7 @@ class Recorder:
             return await self._hold(action, index, current, "pending", user_text(exc))
         except (KatanaError, StepRefused) as exc:
             return await self._hold(action, index, current, "failed", user_text(exc))
-        except Exception:  # noqa: BLE001 — an odd answer or our bug: keep the action, retry, tell once
+        except Exception:
             log.exception("floor action %s: step %s failed unexpectedly", action.id, current.id)
             state = "unknown" if spec.check is not None else "pending"  # a POST may have gone out
             return await self._hold(action, index, current, state, user_text(Exception()))
@@ -157,7 +146,6 @@ class Recorder:
         current.state, current.result, current.error = "done", result, None
         current.finished_at = utcnow()
         await self._save(action, index, current)
-        return None
 
     async def _hold(self, action: FloorAction, index: int, current: ActionStep, state: str,
                     problem: str) -> Stop:
@@ -186,7 +174,7 @@ class Recorder:
         return self._outcome(action, "waiting", problem=stop.problem)
 
     def _outcome(self, action: FloorAction, status: str, problem: str | None = None) -> Outcome:
-        katana_steps = [(s, spec) for s, spec in zip(action.steps, self.plan_of(action))
+        katana_steps = [(s, spec) for s, spec in zip(action.steps, self.plan_of(action), strict=True)
                         if spec.in_katana and spec.done_text]
         recorded = [spec.done_text for s, spec in katana_steps if s.state == "done" and s.result.get("wrote")]
         uncertain = [spec.done_text for s, spec in katana_steps if s.state == "unknown"]
@@ -197,7 +185,7 @@ class Recorder:
         await self._audit(outcome)
         try:
             await self.announce(outcome)
-        except Exception:  # noqa: BLE001 — telling people must never undo or block what was recorded
+        except Exception:
             log.exception("could not announce floor action %s", outcome.action.id)
         return outcome
 

@@ -124,7 +124,8 @@ async def complete_operation(ctx: Ctx) -> Result:
 
 def created_batch(written: Written[OrderFacts]) -> Undo:
     batch = written.facts.batch
-    return Undo(f"batch {batch}", manual=f"Batch {batch} was created in Katana; delete it there if nothing else uses it.")
+    return Undo(f"batch {batch}",
+                manual=f"Batch {batch} was created in Katana; delete it there if nothing else uses it.")
 
 
 @step("ensure_batch", "batch created", undo=created_batch)

@@ -36,10 +36,10 @@ def new_action(command: FloorCommand[Any], submission: Submission, data: dict[st
                metadata: dict[str, Any], plan: Sequence[Step[Any]] | None = None) -> FloorAction:
     now = utcnow()
     return FloorAction(
-        _id=submission.key, command=command.name, user_id=submission.user_id, user_name=submission.user_name,
+        id=submission.key, command=command.name, user_id=submission.user_id, user_name=submission.user_name,
         channel_id=metadata.get("ch"), view_id=submission.view["id"], task_id=metadata.get("task"),
         mo_id=data.get("mo_id"), input=data,
-        steps=[ActionStep(_id=each.name) for each in (plan or command.plan)], created_at=now, updated_at=now)
+        steps=[ActionStep(id=each.name) for each in (plan or command.plan)], created_at=now, updated_at=now)
 
 
 async def save_and_record(floor: Floor, recorder: Recorder, ack: Ack, action: FloorAction, *, title: str,

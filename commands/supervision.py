@@ -18,9 +18,10 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 from commands import cards
 from commands.context import Floor
 from commands.forms import FloorCommand
-from commands.ports import Message
+from commands.outcome import Outcome
 from commands.plan import NeedsHand, Undo, Written
-from commands.recording import Outcome, user_text
+from commands.ports import Message
+from commands.recording import user_text
 from integrations.katana.errors import KatanaError
 from models.actions import FloorAction
 
@@ -37,9 +38,10 @@ def undo_plan(command: FloorCommand[Any], action: FloorAction) -> list[Undo]:
     facts = command.facts_of(action)
     order = facts.order
     steps = command.steps_of(action)
-    wrote = [spec for saved, spec in zip(action.steps, steps) if saved.state == "done" and saved.result.get("wrote")]
+    pairs = list(zip(action.steps, steps, strict=True))  # a plan step for every saved step
+    wrote = [spec for saved, spec in pairs if saved.state == "done" and saved.result.get("wrote")]
     plan = []
-    for saved, spec in reversed(list(zip(action.steps, steps))):  # last written first, like unwinding a stack
+    for saved, spec in reversed(pairs):  # last written first, like unwinding a stack
         if saved.state == "unknown":
             plan.append(Undo(f"{spec.done_text} (may have happened)",
                              manual=f"Check {order} in Katana for it and remove it by hand if it is there."))

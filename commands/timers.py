@@ -26,7 +26,7 @@ from commands.ports import SlackRefused, Submission, Tap, View
 from commands.steps import pick_operation
 from integrations.katana.errors import KatanaError, KatanaOutcomeUnknown, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
-from models.tasks import ProductionTask
+from models.tasks import KatanaSync, ProductionTask
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,8 @@ def cannot_start(task: ProductionTask | None, user_id: str) -> str | None:
         return f"The {task.kind} task for {task.mo_order_no} is already {task.status}."
     if task.timer_state == "running":
         if task.assignee == user_id:
-            return f"Your timer on {task.mo_order_no} is already running (since {cards.clock(task.timer_running_since)})."
+            since = cards.clock(task.timer_running_since)
+            return f"Your timer on {task.mo_order_no} is already running (since {since})."
         return (f"{task.assignee_name} started {task.mo_order_no} {cards.clock(task.timer_running_since)}. "
                 "Ask them to pause it if you are taking over.")
     return None
@@ -148,7 +149,7 @@ async def sync_row(floor: Floor, tid: str) -> None:
                 return  # else the timer changed meanwhile: send the newer state
 
 
-async def push_row(floor: Floor, task: ProductionTask) -> str:
+async def push_row(floor: Floor, task: ProductionTask) -> KatanaSync:
     status = ROW_STATUS.get(task.timer_state)
     row_id = task.operation_row_id or await find_row(floor, task)
     if status is None or row_id is None:

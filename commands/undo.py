@@ -84,7 +84,8 @@ async def undo_now(floor: Floor, command: FloorCommand[Any], action: FloorAction
     await floor.store.undo_offers.settle(action.id, "undone", report=report, undone_at=utcnow())
     order = action.results().get("order_no") or f"MO {action.mo_id}"
     headline = f":leftwards_arrow_with_hook: {name} undid /{action.command} for *{order}*"
-    blocks = [cards.text(headline).to_dict(), cards.text("\n".join(report) or "Nothing was written in Katana.").to_dict(),
+    blocks = [cards.text(headline).to_dict(),
+              cards.text("\n".join(report) or "Nothing was written in Katana.").to_dict(),
               cards.note("What was recorded: " + str(claimed["message"].get("text", ""))).to_dict()]
     await show_on_confirmation(floor, claimed["channel"], claimed["ts"],
                                {"text": headline.replace("*", ""), "blocks": blocks})

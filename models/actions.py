@@ -99,12 +99,12 @@ class ActionRepository:
     async def renew(self, action: FloorAction, until: datetime) -> bool:
         result = await self.col.update_one({"_id": action.id, "lease_token": action.lease_token},
                                            {"$set": {"lease_until": until}})
-        return result.matched_count == 1
+        return bool(result.matched_count == 1)
 
     async def save_step(self, action: FloorAction, index: int, step: ActionStep) -> bool:
         result = await self.col.update_one({"_id": action.id, "lease_token": action.lease_token}, {"$set": {
             f"steps.{index}": step.to_mongo(), "updated_at": utcnow()}})
-        return result.matched_count == 1
+        return bool(result.matched_count == 1)
 
     async def settle(self, action: FloorAction, status: ActionStatus, *, outcome: str | None = None,
                      error: str | None = None, next_attempt_at: datetime | None = None) -> bool:
@@ -112,7 +112,7 @@ class ActionRepository:
         result = await self.col.update_one({"_id": action.id, "lease_token": action.lease_token}, {"$set": plain({
             "status": status, "outcome": outcome, "error": error, "next_attempt_at": next_attempt_at,
             "lease_until": None, "lease_token": None, "updated_at": utcnow()})})
-        return result.matched_count == 1
+        return bool(result.matched_count == 1)
 
     async def retry(self, action_id: str, by: str) -> FloorAction | None:
         """A supervisor's Retry: a failed action waits again; failed steps run again (unknown stay unknown)."""

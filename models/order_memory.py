@@ -27,7 +27,8 @@ from pymongo.errors import DuplicateKeyError
 
 from models.base import _aware, utcnow
 
-TRUST_FOR = timedelta(hours=8)  # with webhooks flowing; about a shift: a task is usually cooked within the shift it was made in
+# With webhooks flowing; about a shift: a task is usually cooked within the shift it was made in.
+TRUST_FOR = timedelta(hours=8)
 READ_LAG = timedelta(seconds=2)  # an event just before our read may not show in it yet
 OWN_ECHO_FOR = timedelta(minutes=2)  # an action resumed later (Katana was down) reads again instead
 ORDER_RESOURCE, ROW_RESOURCE = "manufacturing_order", "manufacturing_order_operation_row"

@@ -60,12 +60,12 @@ class Store:
 
 
 def open_store(mongodb_uri: str | None, db_name: str) -> Store:
-    if mongodb_uri:
+    if mongodb_uri:  # (each driver is imported only when chosen: a deployment needs just one of them)
         from motor.motor_asyncio import AsyncIOMotorClient
 
         client: Any = AsyncIOMotorClient(mongodb_uri, serverSelectionTimeoutMS=5000, tz_aware=True)
         kind: Literal["mongodb", "memory"] = "mongodb"
-    else:
+    else:  # (imported only when chosen, like motor above)
         from mongomock_motor import AsyncMongoMockClient
 
         log.warning(MEMORY_WARNING)

@@ -176,7 +176,7 @@ class TaskRepository:
     async def mark_synced(self, tid: str, version: int, state: KatanaSync) -> bool:
         """Katana's operation row matches timer version `version` (a later change keeps it pending)."""
         result = await self.col.update_one({"_id": tid, "timer_version": version}, {"$set": {"katana_sync": state}})
-        return result.matched_count == 1
+        return bool(result.matched_count == 1)
 
     async def remember_row(self, tid: str, row_id: int) -> None:
         await self.col.update_one({"_id": tid}, {"$set": {"operation_row_id": row_id}})

@@ -31,12 +31,14 @@ class UndoOffers:
             "state": "offered", "offered_at": utcnow()}}, upsert=True)
 
     async def get(self, action_id: str) -> dict[str, Any] | None:
-        return await self.col.find_one({"_id": action_id})
+        offered: dict[str, Any] | None = await self.col.find_one({"_id": action_id})
+        return offered
 
     async def claim(self, action_id: str, by: str, now: datetime) -> dict[str, Any] | None:
-        return await self.col.find_one_and_update(
+        claimed: dict[str, Any] | None = await self.col.find_one_and_update(
             {"_id": action_id, "state": "offered", "expires_at": {"$gt": now}},
             {"$set": {"state": "undoing", "by": by, "claimed_at": now}}, return_document=ReturnDocument.AFTER)
+        return claimed
 
     async def settle(self, action_id: str, state: str, **fields: Any) -> None:
         await self.col.update_one({"_id": action_id}, {"$set": {"state": state, **fields}})

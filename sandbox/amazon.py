@@ -19,14 +19,14 @@ import itertools
 import json
 import secrets
 import time
-from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 
+from integrations.amazon.ratelimit import USAGE_PLANS
 from sandbox.loopback import Fault, LoopbackServer, SeenRequest, take_fault
 from sandbox.openapi_check import find_reference_dir
-from integrations.amazon.ratelimit import USAGE_PLANS
 
 INVENTORY_PATH = "/fba/inventory/v1/summaries"
 ORDERS_PATH = "/orders/2026-01-01/orders"
@@ -257,7 +257,7 @@ class FakeAmazon:
 
 def _query(request: web.Request) -> dict[str, list[str]]:
     """Swagger-2 csv arrays: `marketplaceIds=A,B` → ["A", "B"]."""
-    return {key: [v for v in request.query.getone(key).split(",")] for key in request.query.keys()}
+    return {key: request.query.getone(key).split(",") for key in request.query}
 
 
 def _as_list(value: Any) -> list[str]:

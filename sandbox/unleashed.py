@@ -15,15 +15,15 @@ import hmac
 import json
 import math
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
 
-from sandbox.loopback import Fault, LoopbackServer, SeenRequest, take_fault
 from integrations.unleashed.auth import signature
 from integrations.unleashed.models import format_date
+from sandbox.loopback import Fault, LoopbackServer, SeenRequest, take_fault
 
 RESOURCES = ("StockOnHand", "Products", "Assemblies")
 DEFAULT_PAGE_SIZE = 200
@@ -145,7 +145,7 @@ def _number(value: Any) -> Decimal | None:
 
 
 def _now() -> str:
-    return format_date(datetime.now(timezone.utc))
+    return format_date(datetime.now(UTC))
 
 
 def _json_default(value: Any) -> Any:

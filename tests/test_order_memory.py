@@ -10,11 +10,11 @@ from datetime import timedelta
 
 import mongomock_motor
 
-from sandbox.harness import Sandbox
-from sandbox.katana_seed import CHILI_VARIANT_ID
 from integrations.katana.models import ManufacturingOrder
 from models.base import utcnow
 from models.order_memory import TRUST_FOR, OrderMemory
+from sandbox.harness import Sandbox
+from sandbox.katana_seed import CHILI_VARIANT_ID
 
 ANA = "U0ANA"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sandbox.harness import Sandbox
 from commands import cards
 from commands.chain import TASK_POSTED, post_unposted
 from models.base import utcnow
 from models.tasks import ProductionTask, task_id
+from sandbox.harness import Sandbox
 
 MO_ID = 424242
 

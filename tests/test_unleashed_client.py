@@ -3,17 +3,23 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import datetime, timezone
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import AsyncIterator
 
 import httpx
 import pytest
 
-from sandbox.unleashed import FakeUnleashed
-from integrations.unleashed import (CallCounter, Unleashed, UnleashedAuthError, UnleashedClient,
-                                    UnleashedUnavailable, parse_date)
+from integrations.unleashed import (
+    CallCounter,
+    Unleashed,
+    UnleashedAuthError,
+    UnleashedClient,
+    UnleashedUnavailable,
+    parse_date,
+)
 from integrations.unleashed.auth import query_string, signature
+from sandbox.unleashed import FakeUnleashed
 
 
 @pytest.fixture
@@ -80,7 +86,7 @@ async def test_stock_and_products_parse_dates_and_decimals(fake: FakeUnleashed) 
 
 
 def test_ms_dates() -> None:
-    assert parse_date("/Date(1583225970451)/") == datetime(2020, 3, 3, 8, 59, 30, 451000, tzinfo=timezone.utc)
+    assert parse_date("/Date(1583225970451)/") == datetime(2020, 3, 3, 8, 59, 30, 451000, tzinfo=UTC)
     assert parse_date("/Date(1583225970451+0000)/") == parse_date("/Date(1583225970451)/")
     assert parse_date(None) is None
     with pytest.raises(ValueError):
@@ -119,8 +125,8 @@ async def test_an_outage_ends_as_unavailable(fake: FakeUnleashed) -> None:
 
 
 def test_call_counter_warns_before_the_quota_runs_out(caplog: pytest.LogCaptureFixture) -> None:
-    moments = iter([datetime(2026, 1, 1, tzinfo=timezone.utc)] + [datetime(2026, 1, 20, tzinfo=timezone.utc)] * 10
-                   + [datetime(2026, 2, 1, tzinfo=timezone.utc)])
+    moments = iter([datetime(2026, 1, 1, tzinfo=UTC)] + [datetime(2026, 1, 20, tzinfo=UTC)] * 10
+                   + [datetime(2026, 2, 1, tzinfo=UTC)])
     counter = CallCounter(10, now=lambda: next(moments))
     with caplog.at_level(logging.WARNING, logger="integrations.unleashed.quota"):
         for _ in range(10):

@@ -25,7 +25,7 @@ def register(app: AsyncApp, floor: Floor) -> None:
 
 
 def dedupe_event_retries(floor: Floor) -> Any:
-    async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002 — Bolt's name
+    async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
             try:

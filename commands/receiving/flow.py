@@ -66,7 +66,7 @@ async def on_photo(floor: Floor, receiving: Receiving, ack: Ack, submission: Sub
         await ack(response_action="errors", errors={"po": "That purchase order is not open any more."})
         return
     draft, created = await floor.store.drafts.create(ModalDraft(
-        _id=submission.key, kind="receive", user_id=user, channel_id=metadata.get("ch"),
+        id=submission.key, kind="receive", user_id=user, channel_id=metadata.get("ch"),
         view_id=view["id"], status="reading", data={"po_hint": int(po) if po else None},
         created_at=utcnow(), updated_at=utcnow()))
     await ack(response_action="update", view=reading_view())
@@ -96,7 +96,7 @@ async def confirmation_for(floor: Floor, receiving: Receiving, draft: ModalDraft
         slip = await receiving.reader.read(photo.content, patience=READ_PATIENCE_SECONDS)
     except SlipImageError as exc:  # not a usable photo after all; its message is for floor staff
         raise FileRefused(str(exc)) from None
-    except Exception:  # noqa: BLE001 — any reader failure: say so plainly, change nothing
+    except Exception:
         log.exception("reading packing slip %s failed", file.get("id"))
         raise FileRefused("The photo could not be read. Take it again, flat and in good light.") from None
     if not slip.lines:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from commands.facts import ReceiveFacts, ReceiveLineFact
-from commands.plan import Result, StepContext, StepRefused, step
+from commands.plan import Result, Step, StepContext, StepRefused, step
 from commands.receiving.views import amount
 from integrations.katana.purchasing import PurchasingService, ReceiveLine, open_rows, received_by_variant
 from models.base import utcnow
@@ -68,7 +68,8 @@ def receive_lines(facts: ReceiveFacts) -> list[ReceiveLine]:
         batch_id = facts.batch_ids.get(line.line)
         if batch_id is not None:
             batches[line.row_id].append((batch_id, line.quantity))
-    return [ReceiveLine(row_id, total, tuple(batches.get(row_id, ()))) for row_id, total in per_row(facts.lines).items()]
+    return [ReceiveLine(row_id, total, tuple(batches.get(row_id, ())))
+            for row_id, total in per_row(facts.lines).items()]
 
 
 async def receipt_found(ctx: Ctx) -> Result | None:
@@ -93,14 +94,14 @@ async def receive_purchase_order(ctx: Ctx) -> Result:
 async def keep_receipt(ctx: Ctx) -> Result:
     """The receipt for audit: the photo, what was read, what the operator changed, what was received."""
     facts, action = ctx.facts, ctx.action
-    lines = [ReceiptLine(_id=str(line.line), sku=line.sku, purchase_order_row_id=line.row_id,
+    lines = [ReceiptLine(id=str(line.line), sku=line.sku, purchase_order_row_id=line.row_id,
                          variant_id=line.variant_id, quantity=str(line.quantity), unit=line.uom, lot=line.lot,
                          expiry=line.expiry.isoformat() if line.expiry else None,
                          batch_id=facts.batch_ids.get(line.line), over_receipt=line.over_receipt)
              for line in facts.lines]
-    lines += [ReceiptLine(_id=str(s.line), sku=s.sku, description=s.description) for s in facts.skipped]
+    lines += [ReceiptLine(id=str(s.line), sku=s.sku, description=s.description) for s in facts.skipped]
     photo = facts.photo
-    receipt = Receipt(_id=action.id, purchase_order_id=facts.po_id, purchase_order_no=facts.order,
+    receipt = Receipt(id=action.id, purchase_order_id=facts.po_id, purchase_order_no=facts.order,
                       supplier=facts.supplier, photo_file_id=photo.file_id if photo else "",
                       photo_name=photo.name if photo else None, reader=str(facts.reader),
                       extraction=facts.extraction, changes=facts.changes, lines=lines,
@@ -114,4 +115,5 @@ async def keep_receipt(ctx: Ctx) -> Result:
     return {"receipt_id": kept.id}
 
 
-RECEIVE_PLAN = (load_purchase_order, ensure_receipt_batches, receive_purchase_order, keep_receipt)
+RECEIVE_PLAN: tuple[Step[ReceiveFacts], ...] = (
+    load_purchase_order, ensure_receipt_batches, receive_purchase_order, keep_receipt)

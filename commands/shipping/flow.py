@@ -84,7 +84,7 @@ async def offer_view(floor: Floor, so_id: int, method: str, user: str, metadata:
     if not offer.open_rows:
         return cards.message_view(TITLE, f"Everything on *{offer.order_no}* has shipped already.")
     draft = await floor.store.drafts.create(ModalDraft(
-        _id=uuid.uuid4().hex, kind="ship", user_id=user, channel_id=metadata.get("ch"),
+        id=uuid.uuid4().hex, kind="ship", user_id=user, channel_id=metadata.get("ch"),
         data={"offer": offer.model_dump(mode="json")}, created_at=utcnow(), updated_at=utcnow()))
     return form_view(offer, draft_id=draft[0].id, channel_id=metadata.get("ch"), task_id=metadata.get("task"))
 
@@ -129,12 +129,14 @@ def read_shipment(form: Form, offer: ShipOffer, view: dict[str, Any]) -> dict[st
         quantity = form.quantity(f"q_{row.row_id}", f"quantity of {row.sku}", required=False, allow_zero=True)
         if not quantity:
             continue
-        raw_batch = form.raw(f"b_{row.row_id}") if row.tracked else None
-        batch_id = int(raw_batch) if str(raw_batch or "").isdigit() else None
+        raw_batch = str(form.raw(f"b_{row.row_id}") or "") if row.tracked else ""
+        batch_id = int(raw_batch) if raw_batch.isdigit() else None
+        chosen = row.batch(batch_id)
         lines.append({"row_id": row.row_id, "variant_id": row.variant_id, "sku": row.sku, "quantity": quantity,
-                      "batch_id": batch_id, "batch": (row.batch(batch_id).number if row.batch(batch_id) else None),
+                      "batch_id": batch_id, "batch": chosen.number if chosen else None,
                       "linked_mo_id": row.linked_mo_id})
-    for row_id, problem in over_problems(offer, [(l["row_id"], l["quantity"], l["batch_id"]) for l in lines]).items():
+    wanted = [(line["row_id"], line["quantity"], line["batch_id"]) for line in lines]
+    for row_id, problem in over_problems(offer, wanted).items():
         batch_block = f"b_{row_id}"
         key = batch_block if problem.startswith("Choose a batch") and batch_block in inputs else f"q_{row_id}"
         form.errors.add(key, problem)

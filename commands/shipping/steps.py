@@ -11,7 +11,7 @@ from decimal import Decimal
 from commands import cards
 from commands.chain import refresh_task_message
 from commands.facts import ShipFacts
-from commands.plan import Result, StepContext, StepRefused, step
+from commands.plan import Result, Step, StepContext, StepRefused, step
 from commands.shipping.offer import build_offer, fba_note, over_problems
 from integrations.katana.sales import SalesService, ShipLine
 from integrations.katana.stock import MoveLine, StockService
@@ -98,5 +98,5 @@ async def close_ship_tasks(ctx: Ctx) -> Result:
     return {"closed_tasks": closed}
 
 
-CARRIER_PLAN = (check_shipment, record_fulfilment, close_ship_tasks)
-FBA_PLAN = (check_shipment, record_fba_transfer, close_ship_tasks)
+CARRIER_PLAN: tuple[Step[ShipFacts], ...] = (check_shipment, record_fulfilment, close_ship_tasks)
+FBA_PLAN: tuple[Step[ShipFacts], ...] = (check_shipment, record_fba_transfer, close_ship_tasks)

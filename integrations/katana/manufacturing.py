@@ -13,7 +13,7 @@ import asyncio
 import re
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -309,7 +309,7 @@ class ManufacturingService:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _deadline_then_number(order: ManufacturingOrder) -> tuple[Any, ...]:
