@@ -117,7 +117,7 @@ class Recorder:
             await asyncio.sleep(self.lease.total_seconds() / 4)
             try:
                 until = await self.floor.store.actions.renew(action, self.lease)
-            except Exception:
+            except Exception:  # a failover or a blip: keep beating, never give up silently
                 log.warning("floor action %s: lease renewal failed; trying again", action.id, exc_info=True)
                 continue
             if until is None:  # another worker holds it now: this one must not write again
@@ -172,7 +172,7 @@ class Recorder:
             return await self._hold(action, index, current, "pending", user_text(exc))
         except (KatanaError, StepRefused) as exc:
             return await self._hold(action, index, current, "failed", user_text(exc))
-        except Exception:
+        except Exception:  # an odd answer or our bug: keep the action, retry, tell once
             log.exception("floor action %s: step %s failed unexpectedly", action.id, current.id)
             state = "unknown" if spec.check is not None else "pending"  # a POST may have gone out
             return await self._hold(action, index, current, state, user_text(Exception()))
@@ -231,7 +231,7 @@ class Recorder:
         await self._audit(outcome)
         try:
             await self.announce(outcome)
-        except Exception:
+        except Exception:  # telling people must never undo or block what was recorded
             log.exception("could not announce floor action %s", outcome.action.id)
         return outcome
 

@@ -81,7 +81,7 @@ class Sandbox:
         """kill -9 of the bot while its database survives (MongoDB in production): in-flight work is
         abandoned mid-request and nothing drains; a new bot starts on the same store and recovers."""
         old = self.bot
-        for job in list(old.floor.jobs._tasks):
+        for job in list(old.floor.jobs._tasks):  # the harness plays the kernel here
             job.cancel()
         await asyncio.sleep(0)
         await self.runner.cleanup()
