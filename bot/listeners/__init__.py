@@ -18,5 +18,5 @@ from commands.recording import Recorder
 def register_listeners(app: AsyncApp, floor: Floor, recorder: Recorder, receiving: Receiving, alerts: Alerts) -> None:
     events.register(app, floor)
     commands.register(app, floor, recorder, receiving)
-    tasks.register(app, floor)
+    tasks.register(app, floor, recorder)
     supervisors.register(app, floor, recorder, alerts)
