@@ -225,7 +225,9 @@ class FakeKatana(KatanaBooks):
         except asyncio.TimeoutError:
             pass
 
-    # --- rate limit (sliding 60 s window; every request that is let through counts) --------------
+    # --- rate limit (sliding 60 s window) ---------------------------------------------------------
+    # Every attempt counts, the ones answered 429 too (developer.katanamrp.com/reference/api-rate-limiting;
+    # INTEGRATIONS.md): a client that retries a 429 at once keeps its window full.
 
     def _count_against_limit(self) -> ApiAnswer | None:
         if self.rate_limit_per_minute is None:
@@ -233,13 +235,14 @@ class FakeKatana(KatanaBooks):
         now = self.clock()
         while self._window and self._window[0] <= now - RATE_WINDOW_S:
             self._window.popleft()
-        if len(self._window) >= self.rate_limit_per_minute:
-            wait = max(1, math.ceil(self._window[0] + RATE_WINDOW_S - now))
-            answer = _error(KatanaError(429))
-            answer.headers["Retry-After"] = str(wait)
-            return answer
         self._window.append(now)
-        return None
+        if len(self._window) <= self.rate_limit_per_minute:
+            return None
+        # the window has room again once all but limit-1 of its attempts are a minute old
+        freed_at = self._window[-self.rate_limit_per_minute] + RATE_WINDOW_S
+        answer = _error(KatanaError(429))
+        answer.headers["Retry-After"] = str(max(1, math.ceil(freed_at - now)))
+        return answer
 
     def _rate_headers(self) -> dict[str, str]:
         if self.rate_limit_per_minute is None:
