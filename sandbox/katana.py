@@ -1,8 +1,12 @@
 """A stateful fake of Katana MRP's REST API on loopback, for `make demo` and the tests.
 
 Every request passes, in order: outage switch (503), rate limit (429), bearer auth (401), the published
-spec (422, also recorded in `violations`), injected faults, then the handler. Behaviour and shapes follow
-reference/katana/*.yaml and shared/docs/INTEGRATIONS.md; see katana_floor.py for the production rules.
+spec (422, also recorded in `violations`), injected faults, then the handler. Every answer the model gives
+is then checked against Katana's published responses (sandbox/openapi_responses.py): one the documents do
+not allow is recorded in `server_errors`, which fails the test like a request violation does — a sandbox
+that drifts from Katana would let a client pass here and fail against the real service. Behaviour and
+shapes follow reference/katana/*.yaml and shared/docs/INTEGRATIONS.md; see katana_floor.py for the
+production rules.
 """
 
 from __future__ import annotations
@@ -20,13 +24,14 @@ from typing import Any, Callable
 from aiohttp import web
 
 from . import katana_floor as floor
-from .katana_http import VALIDATION_MESSAGE, ApiAnswer, KatanaError, dumps, qty
+from .katana_http import VALIDATION_MESSAGE, ApiAnswer, KatanaError, qty, render
 from .katana_reads import READ_ROUTES, ApiCall, Handler
 from .katana_state import RESOURCE_PATHS, KatanaBooks
 from .katana_trade import TRADE_ROUTES
 from .katana_webhooks import WebhookSender, payload
 from .katana_writes import WRITE_ROUTES, create_batch, register_webhook
 from .openapi_check import SpecValidator
+from .openapi_responses import ResponseChecker
 
 log = logging.getLogger(__name__)
 API_ROOT = "/v1"
@@ -79,10 +84,13 @@ ROUTER = _Router([*READ_ROUTES, *WRITE_ROUTES, *TRADE_ROUTES])
 class FakeKatana(KatanaBooks):
     def __init__(self, *, api_key: str = "katana-sandbox-key", validator: SpecValidator | None = None,
                  rate_limit_per_minute: int | None = None, latency: float = 0.0,
-                 clock: Callable[[], float] = time.time, seed: bool = True) -> None:
+                 clock: Callable[[], float] = time.time, seed: bool = True,
+                 responses: ResponseChecker | None = None) -> None:
         super().__init__(clock)
         self.api_key = api_key
         self.validator = validator
+        # with the request spec at hand, the answers are checked too (the portal spec lies beside it)
+        self.responses = responses or (ResponseChecker.from_files() if validator is not None else None)
         self.rate_limit_per_minute = rate_limit_per_minute
         self.latency = latency
         self.base_url = ""
@@ -159,14 +167,21 @@ class FakeKatana(KatanaBooks):
         answer = await self._answer(request, record, parse_error)
         answer.headers.update(self._rate_headers())
         record.status = answer.status
-        text = None if answer.body is None and answer.status == 204 else dumps(answer.body)
+        body = render(answer.body)
+        if self.responses is not None and answer.modelled:
+            self._check_answer(record, answer.status, body)
+        text = None if body is None and answer.status == 204 else json.dumps(body, separators=(",", ":"))
         return web.Response(status=answer.status, text=text, headers=answer.headers,
                             content_type="application/json" if text is not None else None)
+
+    def _check_answer(self, record: RecordedRequest, status: int, body: Any) -> None:
+        found = self.responses.check(record.method, record.path, status, body)  # type: ignore[union-attr]
+        self.server_errors.extend(f"response drift: {problem}" for problem in found)
 
     async def _answer(self, request: web.Request, record: RecordedRequest,
                       parse_error: ApiAnswer | None) -> ApiAnswer:
         if self._down:
-            return _error(KatanaError(503))
+            return _unmodelled(_error(KatanaError(503)))
         refusal = self._count_against_limit()
         if refusal is not None:
             return refusal
@@ -174,15 +189,15 @@ class FakeKatana(KatanaBooks):
             return _error(KatanaError(401))
         problem = parse_error or self._spec_problem(record)
         if problem is not None:
-            return problem
+            return _unmodelled(problem)
         fault = self._take_fault(record)
         if fault is not None and fault.hang > 0:
             await self._park(fault.hang)
             fault = None
         if fault is not None and not fault.apply_first:
-            return _fault_error(fault.status)
+            return _unmodelled(_fault_error(fault.status))
         answer = self._dispatch(record)
-        return _fault_error(fault.status) if fault is not None else answer
+        return _unmodelled(_fault_error(fault.status)) if fault is not None else answer
 
     def _spec_problem(self, record: RecordedRequest) -> ApiAnswer | None:
         if self.validator is None:
@@ -200,7 +215,7 @@ class FakeKatana(KatanaBooks):
         if route is None:
             message = f"the Katana sandbox does not model {record.method} {record.path}"
             self.server_errors.append(message)  # a gap in the sandbox, not the client's fault
-            return _error(KatanaError(404, message))
+            return _unmodelled(_error(KatanaError(404, message)))
         handler, params = route
         call = ApiCall(record.method, record.path, params, record.query, record.body)
         try:
@@ -210,7 +225,7 @@ class FakeKatana(KatanaBooks):
         except Exception as exc:  # a sandbox bug: answer like Katana's 500 and keep it visible
             log.exception("sandbox handler crashed on %s %s", record.method, record.path)
             self.server_errors.append(f"{record.method} {record.path}: {type(exc).__name__}: {exc}")
-            return _error(KatanaError(500))
+            return _unmodelled(_error(KatanaError(500)))
 
     def _take_fault(self, record: RecordedRequest) -> _Fault | None:
         for fault in self._faults:
@@ -327,6 +342,11 @@ def _parse_json(raw: bytes) -> tuple[Any, ApiAnswer | None]:
 
 def _error(refusal: KatanaError) -> ApiAnswer:
     return ApiAnswer(refusal.status, refusal.body())
+
+
+def _unmodelled(answer: ApiAnswer) -> ApiAnswer:
+    answer.modelled = False
+    return answer
 
 
 def _fault_error(status: int) -> ApiAnswer:

@@ -55,7 +55,8 @@ def seed_trade(books: KatanaBooks, *, kitchen_id: int, soup_variant_id: int, chi
         "status": "NOT_SHIPPED", "currency": "GBP", "order_created_date": now, "delivery_date": now,
         "production_status": "NOT_APPLICABLE", "product_availability": "IN_STOCK",
         "ingredient_availability": "NOT_APPLICABLE", "invoicing_status": "not_invoiced",
-        "customer_ref": "HD-2240", "additional_info": "", "total": Decimal("50.60"), "addresses": [], **stamp}
+        "customer_ref": "HD-2240", "additional_info": "", "total": Decimal("50.60"), "addresses": [],
+        "created_at": now, "updated_at": now}  # no deleted_at: Katana's sales order examples show none
     for row_id, variant_id, quantity, price in ((SO8_ROW_IDS[0], soup_variant_id, 6, "4.50"),
                                                 (SO8_ROW_IDS[1], chili_variant_id, 4, "5.90")):
         books.sales_order_rows[row_id] = {
@@ -72,7 +73,8 @@ def _olive_oil(books: KatanaBooks, stamp: dict) -> None:
         "category_name": "Kitchen", "is_sellable": False, "is_producible": False, "is_purchasable": True,
         "is_auto_assembly": False, "batch_tracked": True, "serial_tracked": False,
         "operations_in_sequence": False, "purchase_uom": "l", "purchase_uom_conversion_rate": 1,
-        "additional_info": "", "default_supplier_id": FRESH_FARMS_ID, "archived_at": None, "configs": [], **stamp}
+        "additional_info": "", "default_supplier_id": FRESH_FARMS_ID, "archived_at": None, "configs": [],
+        "created_at": stamp["created_at"], "updated_at": stamp["updated_at"]}  # no deleted_at: Katana shows none
     books.variants[OLIVE_OIL_VARIANT_ID] = {
         "id": OLIVE_OIL_VARIANT_ID, "sku": OLIVE_OIL_SKU, "type": "material", "product_id": None,
         "material_id": OLIVE_OIL_MATERIAL_ID, "sales_price": None, "purchase_price": Decimal("6.50"),
@@ -151,7 +153,7 @@ def _take_stock(books: KatanaBooks, variant_id: int, location_id: int, quantity:
 
 
 def _shipped(books: KatanaBooks, row_id: int) -> Decimal:
-    return sum((r["quantity"] for f in books.fulfillments.values() if not f["deleted_at"]
+    return sum((r["quantity"] for f in books.fulfillments.values()
                 for r in f["sales_order_fulfillment_rows"] if r["sales_order_row_id"] == row_id), Decimal(0))
 
 
@@ -175,7 +177,7 @@ def post_fulfillment(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
               "conversion_rate": None, "conversion_date": None, "invoice_status": "NOT_INVOICED", "packer_id": None,
               "tracking_carrier": body.get("tracking_carrier"), "tracking_number": body.get("tracking_number"),
               "tracking_method": body.get("tracking_method"), "tracking_url": body.get("tracking_url"),
-              "sales_order_fulfillment_rows": rows, "created_at": now, "updated_at": now, "deleted_at": None}
+              "sales_order_fulfillment_rows": rows}  # no timestamps: Katana's fulfilment examples show none
     books.fulfillments[fulfilment_id] = record
     _settle_sales_order(books, order)
     return ApiAnswer(200, record)
