@@ -37,7 +37,7 @@ def shared_flow() -> Any:
     return flow
 Ack = Callable[..., Awaitable[None]]
 CARRIER_PLAN = ("check_shipment", "record_fulfilment", "close_ship_tasks")
-FBA_PLAN = ("check_shipment", "record_fba_transfer", "close_ship_tasks")
+FBA_PLAN = ("check_shipment", "record_fba_transfer", "send_fba_transfer", "close_ship_tasks")
 
 
 async def open_ship(floor: Floor, command: FloorCommand, *, trigger_id: str, channel_id: str | None,

@@ -14,7 +14,7 @@ from commands.chain import refresh_task_message
 from commands.recording import StepContext, StepRefused, step
 from commands.shipping.offer import build_offer, fba_note, over_problems
 from integrations.katana.sales import SalesService, ShipLine
-from integrations.katana.stock import MoveLine, StockService
+from integrations.katana.stock import IN_TRANSIT, ON_ITS_WAY, MoveLine, StockService
 from models.tasks import task_id
 
 
@@ -79,6 +79,26 @@ async def record_fba_transfer(ctx: StepContext) -> dict[str, Any]:
         lines=lines, when=ctx.action.created_at,
         note=fba_note(str(facts["order_no"]), int(facts["so_id"]), str(facts["shipment"]), int(facts["pallets"])))
     return {"transfer_id": transfer.id, "wrote": True}
+
+
+async def transfer_on_its_way(ctx: StepContext) -> dict[str, Any] | None:
+    """The transfer already shows the goods as gone: this step's answer was lost, or someone in Katana's
+    app marked it (even received); setting it again could only move it back."""
+    found = await StockService(ctx.katana.client).find_transfer(str(ctx.facts["shipment"]))
+    if found is None or found.status not in ON_ITS_WAY:
+        return None
+    return {"transfer_status": found.status, "wrote": True}
+
+
+@step("send_fba_transfer", "stock transfer marked in transit")
+async def send_fba_transfer(ctx: StepContext) -> dict[str, Any]:
+    """The pallets have left for Amazon: the transfer is in transit (the gateway spec's value; the portal's
+    `received|created` has none for goods on the road, and what a new transfer starts as is undocumented).
+    A resumed step looks first (one read, only then)."""
+    if not ctx.first_try and (already := await transfer_on_its_way(ctx)) is not None:
+        return already
+    reported = await StockService(ctx.katana.client).set_transfer_status(int(ctx.facts["transfer_id"]), IN_TRANSIT)
+    return {"transfer_status": reported or IN_TRANSIT, "wrote": True}
 
 
 @step("close_ship_tasks", "", in_katana=False)
