@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 API_ROOT = "/v1"
 REAL_API_ROOT = "https://api.katanamrp.com/v1"
 RATE_WINDOW_S = 60.0
+NOT_A_STATUS = ("created", "updated", "deleted")  # the verbs of events that do not announce a status change
 
 
 @dataclass
@@ -103,6 +104,10 @@ class FakeKatana(KatanaBooks):
         self._down = False
         self._stopping = asyncio.Event()
         self._sender = WebhookSender()
+        # Katana's docs: subscribed to both `<resource>.updated` and a status event, a status change "may"
+        # arrive as two identical payloads. Which name they carry is not documented; with this on, both
+        # say `.updated` — the copy a client that trusts event names gets wrong.
+        self.identical_overlaps = False
         self._runner: web.AppRunner | None = None
         if seed:
             from .katana_seed import seed_kitchen  # late import: the seed builds on this module
@@ -277,8 +282,18 @@ class FakeKatana(KatanaBooks):
         href = f"{root}/{RESOURCE_PATHS[resource]}/{record['id']}" if resource in RESOURCE_PATHS else None
         for hook in list(self.webhooks.values()):
             if hook["enabled"] and event in hook["subscribed_events"]:
-                body = payload(event, hook["id"], record["id"], status or record.get("status"), href)
-                self._sender.send(hook, event, body)
+                action = self._sent_as(hook, event)
+                body = payload(action, hook["id"], record["id"], status or record.get("status"), href)
+                self._sender.send(hook, action, body)
+
+    def _sent_as(self, hook: dict, event: str) -> str:
+        """The name a delivery carries: a status event goes out as `.updated` to a hook that also has
+        `.updated` (identical to that delivery) when `identical_overlaps` is on."""
+        resource, verb = event.rsplit(".", 1)
+        updated = f"{resource}.updated"
+        if self.identical_overlaps and verb not in NOT_A_STATUS and updated in hook["subscribed_events"]:
+            return updated
+        return event
 
     def subscribe(self, url: str, events: list[str], token: str = "sandbox-webhook-token") -> dict:
         """Register a webhook like POST /webhooks would (without Katana's https-only rule)."""
