@@ -14,12 +14,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
 from commands import cards
 from commands.context import Floor
-from commands.recording import Outcome
+from commands.outcome import Outcome
+from commands.ports import SlackRefused, View
 from models.actions import FloorAction
 from models.tasks import PRODUCTION_STAGES, ProductionTask
 
@@ -48,15 +48,22 @@ def refresh_after_recording(floor: Floor) -> Any:
     return refresh
 
 
+def publisher(floor: Floor) -> Any:
+    """`Floor.refresh_home`: the person's App Home, published again (with a `notice` on top)."""
+    async def refresh(user_id: str, notice: str | None = None) -> None:
+        await publish(floor, user_id, notice=notice)
+    return refresh
+
+
 async def publish(floor: Floor, user_id: str, *, notice: str | None = None) -> None:
     """`notice`: a word for this person on top (e.g. why their tap did nothing)."""
     try:
-        await floor.slack.views_publish(user_id=user_id, view=await home_view(floor, user_id, notice))
-    except SlackApiError as exc:
-        log.warning("could not publish App Home for %s: %s", user_id, exc.response.get("error"))
+        await floor.slack.publish_home(user_id, await home_view(floor, user_id, notice))
+    except SlackRefused as exc:
+        log.warning("could not publish App Home for %s: %s", user_id, exc.error)
 
 
-async def home_view(floor: Floor, user_id: str, notice: str | None = None) -> dict[str, Any]:
+async def home_view(floor: Floor, user_id: str, notice: str | None = None) -> View:
     stations = [s for s in PRODUCTION_STAGES if await floor.permissions.allows(user_id, s)]
     tasks = await floor.store.tasks.open_for_kinds(list(PRODUCTION_STAGES))
     mine, queue = split(tasks, user_id, stations)
@@ -97,11 +104,8 @@ def task_blocks(tasks: list[ProductionTask]) -> list[Block]:
 
 
 async def last_actions(floor: Floor, user_id: str) -> list[str]:
-    from commands.undo import offers
-
-    cursor = floor.store.actions.col.find({"user_id": user_id}).sort("created_at", -1).limit(LAST_ACTIONS)
-    actions = [FloorAction.model_validate(d) async for d in cursor]
-    undone = await offers(floor).states([a.id for a in actions])
+    actions = await floor.store.actions.latest_of(user_id, LAST_ACTIONS)
+    undone = await floor.store.undo_offers.states([a.id for a in actions])
     return [action_line(a, undone.get(a.id)) for a in actions]
 
 
@@ -110,7 +114,8 @@ def action_line(action: FloorAction, undo_state: str | None) -> str:
     order = facts.get("order_no") or (f"MO {action.mo_id}" if action.mo_id else "")
     quantity = f" · {facts['quantity']}" if facts.get("quantity") is not None else ""
     status = "undone" if undo_state == "undone" else action.status
-    line = f"{OUTCOME_WORDS.get(status, status)} — /{action.command} {order}{quantity} · {cards.clock(action.created_at)}"
+    said = OUTCOME_WORDS.get(status, status)
+    line = f"{said} — /{action.command} {order}{quantity} · {cards.clock(action.created_at)}"
     if status == "failed" and action.error:
         line += f"\n{action.error[:200]}"
     return line

@@ -12,15 +12,17 @@ import asyncio
 import logging
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, Awaitable, Callable
+from typing import Any
 
-from commands.chain import open_task, order_done, order_facts, stage_finished
+from commands.chain import open_task, order_done, order_ref, stage_finished
 from commands.context import Floor
-from commands.steps import STAGE_ORDER, pick_operation
-from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaUnavailable, KatanaRateLimited
+from commands.steps import pick_operation
+from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
 from models.events import KatanaEvent
+from models.tasks import TaskKind
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ async def fresh_read(read: Callable[[], Awaitable[Any]], ready: Callable[[Any], 
         except KatanaNotFound:
             if delay is None:
                 raise
-        await asyncio.sleep(delay)  # type: ignore[arg-type]
+        await asyncio.sleep(delay or 0)
 
 
 async def sku_of(floor: Floor, variant_id: int) -> str | None:
@@ -76,9 +78,12 @@ def verb(event: KatanaEvent) -> str:
     return event.event.rsplit(".", 1)[-1]
 
 
-def current_stage(rows: list[Any]) -> str | None:
+FLOOR_STAGES: tuple[TaskKind, ...] = ("cook", "label", "pack")  # commands.steps.STAGE_ORDER, as task kinds
+
+
+def current_stage(rows: list[Any]) -> TaskKind | None:
     """The first floor stage the MO has not completed in Katana; cook when its routing names none."""
-    found = [(stage, pick_operation(rows, stage)) for stage in STAGE_ORDER]
+    found = [(stage, pick_operation(rows, stage)) for stage in FLOOR_STAGES]
     if not any(row for _, row in found):
         return "cook"
     return next((stage for stage, row in found if row is not None and row.status != "COMPLETED"), None)
@@ -98,7 +103,7 @@ async def mo_event(floor: Floor, event: KatanaEvent) -> str:
     mo = await fresh_read(lambda: floor.katana.manufacturing.get_order(int(event.object_id)),
                           (lambda m: m.status == "DONE") if finishing else (lambda _: True))
     if mo.status == "DONE":
-        closed = await order_done(floor, order_facts(mo, await sku_of(floor, mo.variant_id)))
+        closed = await order_done(floor, order_ref(mo, await sku_of(floor, mo.variant_id)))
         return f"{mo.order_no} done; closed {len(closed)} task(s)"
     if finishing and verb(event) != "created":
         return f"{mo.order_no} is {mo.status} now: tasks left open"
@@ -113,7 +118,7 @@ async def open_current_stage(floor: Floor, mo: Any) -> str:
     stage = current_stage(await floor.katana.manufacturing.operation_rows(mo.id))
     if stage is None:
         return f"{mo.order_no} has every floor stage completed in Katana: no task"
-    task, created = await open_task(floor, order_facts(mo, await sku_of(floor, mo.variant_id)), stage, source="webhook")
+    task, created = await open_task(floor, order_ref(mo, await sku_of(floor, mo.variant_id)), stage, source="webhook")
     return f"{stage} task {task.id} {'created' if created else 'already existed'}"
 
 
@@ -148,7 +153,7 @@ async def operation_completed(floor: Floor, event: KatanaEvent) -> str:
     if stage is None:
         return f"operation {row.operation_name!r} is not a floor stage"
     people = [operator_name(o) for o in (row.completed_by_operators or [])]
-    opened = await stage_finished(floor, order_facts(mo, await sku_of(floor, mo.variant_id)), stage,
+    opened = await stage_finished(floor, order_ref(mo, await sku_of(floor, mo.variant_id or 0)), stage,
                                   by=", ".join(p for p in people if p) or "Katana", source="webhook")
     return f"{stage} finished for {mo.order_no}; next task {opened.id if opened else 'none'}"
 
@@ -234,7 +239,7 @@ class EventProcessor:
             while self.floor.store.events.untold:
                 await self._quiet_or(STORM_SWEEP_SECONDS)
                 await self.write_repeats()
-        except Exception:  # noqa: BLE001 — the counts stay tallied; the next repeat or the sweep writes them
+        except Exception:
             log.exception("writing repeated Katana deliveries failed")
         finally:
             self.writing_repeats = False
@@ -262,7 +267,7 @@ class EventProcessor:
                 key = self.waiting.popleft()
                 try:
                     await self.process(key)
-                except Exception:  # noqa: BLE001 — the event stays stored; the worker's sweep tries it again
+                except Exception:
                     log.exception("processing Katana event %s failed", key[:12])
                 finally:
                     self.queued.discard(key)
@@ -284,7 +289,7 @@ class EventProcessor:
             outcome = await handler(self.floor, event)
         except (KatanaUnavailable, KatanaRateLimited, KatanaError) as exc:
             return await self._failed(event, exc.user_message)
-        except Exception as exc:  # noqa: BLE001 — recorded on the event, retried, never lost silently
+        except Exception as exc:
             log.exception("processing %s failed", event.event)
             return await self._failed(event, f"internal error: {type(exc).__name__}")
         await self.floor.store.events.finish(event.id, outcome)
@@ -297,7 +302,8 @@ class EventProcessor:
         await self.floor.store.events.fail(event.id, error, utcnow() + timedelta(seconds=retry) if retry else None)
         await self.floor.store.audit.write("webhook", event.event, "failed", object_id=event.object_id,
                                            error=error, will_retry=retry is not None, mo_id=self._mo_id(event))
-        log.warning("Katana event %s for %s failed (attempt %d): %s", event.event, event.object_id, event.attempts, error)
+        log.warning("Katana event %s for %s failed (attempt %d): %s", event.event, event.object_id, event.attempts,
+                    error)
         return f"failed: {error}"
 
     @staticmethod

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.logging import install_secret_filter
+
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -109,7 +111,7 @@ class Settings(BaseSettings):
                      "alerts_escalation_channel")
     @classmethod
     def _channel_id_shape(cls, v: str | None) -> str | None:
-        if v and not v[:1] in ("C", "G", "D"):
+        if v and v[:1] not in ("C", "G", "D"):
             raise ValueError("must be a channel id like C0123ABCD (not a #name)")
         return v or None
 
@@ -178,8 +180,6 @@ def load_settings(**overrides: object) -> Settings:
 
 
 def configure_logging(settings: Settings) -> None:
-    from bot.logging import install_secret_filter
-
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

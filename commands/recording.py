@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from commands.context import Floor
-from integrations.katana.errors import (KatanaError, KatanaOutcomeUnknown, KatanaRateLimited,
-                                        KatanaUnavailable)
+from commands.outcome import Outcome
+from commands.plan import Command, Step, StepContext, StepRefused, phases
+from integrations.katana.errors import KatanaError, KatanaOutcomeUnknown, KatanaRateLimited, KatanaUnavailable
 from models.actions import ActionStep, FloorAction
 from models.base import utcnow
 
@@ -32,71 +34,6 @@ log = logging.getLogger(__name__)
 
 # A live worker renews its lease every LEASE/4; a killed one frees its actions within LEASE.
 LEASE = timedelta(seconds=30)
-
-
-class StepRefused(Exception):
-    """A step found that the floor's input cannot be recorded (e.g. the MO is already done).
-
-    The message is for floor staff: it names what is wrong in their words.
-    """
-
-
-@dataclass
-class StepContext:
-    floor: Floor
-    action: FloorAction
-    step: ActionStep
-    first_try: bool = True  # never started before: no earlier request of this step can have reached Katana
-
-    @property
-    def katana(self) -> Any:
-        return self.floor.katana
-
-    @property
-    def input(self) -> dict[str, Any]:
-        return self.action.input
-
-    @property
-    def facts(self) -> dict[str, Any]:
-        """Input plus what earlier steps learned."""
-        return {**self.action.input, **self.action.results()}
-
-
-StepFn = Callable[[StepContext], Awaitable[dict[str, Any]]]
-CheckFn = Callable[[StepContext], Awaitable[dict[str, Any] | None]]
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    done_text: str  # what it recorded, in the floor's words: "production recorded"
-    run: StepFn
-    check: CheckFn | None = None  # required for non-idempotent writes (POSTs)
-    in_katana: bool = True  # False for bot-side steps (tasks, messages)
-    joins: bool = False  # runs alongside the step before it in a plan (needs nothing from it)
-
-
-STEPS: dict[str, Step] = {}
-
-
-def step(name: str, done_text: str, *, check: CheckFn | None = None, in_katana: bool = True,
-         joins: bool = False) -> Callable[[StepFn], StepFn]:
-    """Register a step under the name stored in FloorAction plans (keep names stable)."""
-    def register(fn: StepFn) -> StepFn:
-        STEPS[name] = Step(name, done_text, fn, check, in_katana, joins)
-        return fn
-    return register
-
-
-def phases(plan: list[str]) -> list[list[int]]:
-    """The plan's step indexes in phases that run one after another; a phase's steps run together."""
-    grouped: list[list[int]] = []
-    for index, name in enumerate(plan):
-        if grouped and STEPS[name].joins:
-            grouped[-1].append(index)
-        else:
-            grouped.append([index])
-    return grouped
 
 
 @dataclass
@@ -108,26 +45,20 @@ class Stop:
     problem: str
 
 
-@dataclass
-class Outcome:
-    action: FloorAction
-    status: str
-    recorded: list[str] = field(default_factory=list)
-    not_recorded: list[str] = field(default_factory=list)
-    problem: str | None = None
-    uncertain: list[str] = field(default_factory=list)  # sent, answer lost: may have been recorded
-
-
 class LeaseLost(Exception):
     """Another worker took the action over (this one stalled); stop without writing anything."""
 
 
 class Recorder:
-    def __init__(self, floor: Floor, *, announce: Callable[[Outcome], Awaitable[None]],
-                 lease: timedelta = LEASE) -> None:
+    def __init__(self, floor: Floor, commands: Mapping[str, Command[Any]], *,
+                 announce: Callable[[Outcome], Awaitable[None]], lease: timedelta = LEASE) -> None:
         self.floor = floor
+        self.commands = commands  # by name: the plan an action's saved steps belong to
         self.announce = announce
         self.lease = lease
+
+    def plan_of(self, action: FloorAction) -> list[Step[Any]]:
+        return self.commands[action.command].steps_of(action)
 
     async def record(self, action_id: str) -> Outcome | None:
         """Run (or resume) an action; returns None if someone else holds it or it is finished."""
@@ -150,7 +81,7 @@ class Recorder:
             await asyncio.sleep(self.lease.total_seconds() / 4)
 
     async def _run_plan(self, action: FloorAction) -> Outcome:
-        for phase in phases([s.id for s in action.steps]):
+        for phase in phases(self.plan_of(action)):
             todo = [i for i in phase if action.steps[i].state != "done"]
             if not todo:
                 continue
@@ -175,16 +106,19 @@ class Recorder:
         return [r for r in done if isinstance(r, Stop)]
 
     async def _run_step(self, action: FloorAction, index: int, current: ActionStep) -> Stop | None:
-        spec = STEPS[current.id]
-        ctx = StepContext(self.floor, action, current, first_try=current.started_at is None)
+        command = self.commands[action.command]
+        spec = command.step(current.id)
+        ctx = StepContext(self.floor, command, action, current, first_try=current.started_at is None)
         try:
             if current.state in ("unknown", "running") and spec.check is not None:
                 found = await spec.check(ctx)  # did the lost request happen after all?
                 if found is not None:
-                    return await self._save_done(action, index, current, found)
+                    await self._save_done(action, index, current, found)
+                    return None
             current.state, current.started_at = "running", current.started_at or utcnow()
             await self._save(action, index, current)
-            return await self._save_done(action, index, current, await spec.run(ctx))
+            await self._save_done(action, index, current, await spec.run(ctx))
+            return None
         except LeaseLost:
             raise
         except KatanaOutcomeUnknown as exc:
@@ -193,7 +127,7 @@ class Recorder:
             return await self._hold(action, index, current, "pending", user_text(exc))
         except (KatanaError, StepRefused) as exc:
             return await self._hold(action, index, current, "failed", user_text(exc))
-        except Exception:  # noqa: BLE001 — an odd answer or our bug: keep the action, retry, tell once
+        except Exception:
             log.exception("floor action %s: step %s failed unexpectedly", action.id, current.id)
             state = "unknown" if spec.check is not None else "pending"  # a POST may have gone out
             return await self._hold(action, index, current, state, user_text(Exception()))
@@ -212,7 +146,6 @@ class Recorder:
         current.state, current.result, current.error = "done", result, None
         current.finished_at = utcnow()
         await self._save(action, index, current)
-        return None
 
     async def _hold(self, action: FloorAction, index: int, current: ActionStep, state: str,
                     problem: str) -> Stop:
@@ -241,17 +174,18 @@ class Recorder:
         return self._outcome(action, "waiting", problem=stop.problem)
 
     def _outcome(self, action: FloorAction, status: str, problem: str | None = None) -> Outcome:
-        katana_steps = [s for s in action.steps if STEPS[s.id].in_katana and STEPS[s.id].done_text]
-        recorded = [STEPS[s.id].done_text for s in katana_steps if s.state == "done" and s.result.get("wrote")]
-        uncertain = [STEPS[s.id].done_text for s in katana_steps if s.state == "unknown"]
-        missing = [STEPS[s.id].done_text for s in katana_steps if s.state not in ("done", "unknown")]
+        katana_steps = [(s, spec) for s, spec in zip(action.steps, self.plan_of(action), strict=True)
+                        if spec.in_katana and spec.done_text]
+        recorded = [spec.done_text for s, spec in katana_steps if s.state == "done" and s.result.get("wrote")]
+        uncertain = [spec.done_text for s, spec in katana_steps if s.state == "unknown"]
+        missing = [spec.done_text for s, spec in katana_steps if s.state not in ("done", "unknown")]
         return Outcome(action, status, recorded, missing, problem, uncertain)
 
     async def _conclude(self, outcome: Outcome) -> Outcome:
         await self._audit(outcome)
         try:
             await self.announce(outcome)
-        except Exception:  # noqa: BLE001 — telling people must never undo or block what was recorded
+        except Exception:
             log.exception("could not announce floor action %s", outcome.action.id)
         return outcome
 

@@ -73,6 +73,7 @@ class ActionRepository:
         await self.col.create_index([("status", 1), ("next_attempt_at", 1)], name="unfinished")
         await self.col.create_index([("mo_id", 1), ("created_at", 1)], name="by_order")
         await self.col.create_index([("steps.result.operation_row_id", 1), ("created_at", -1)], name="by_operation_row")
+        await self.col.create_index([("user_id", 1), ("created_at", -1)], name="by_person")
 
     async def create(self, action: FloorAction) -> tuple[FloorAction, bool]:
         """Insert unless this submission was seen before (the `_id` is the submission key)."""
@@ -98,12 +99,12 @@ class ActionRepository:
     async def renew(self, action: FloorAction, until: datetime) -> bool:
         result = await self.col.update_one({"_id": action.id, "lease_token": action.lease_token},
                                            {"$set": {"lease_until": until}})
-        return result.matched_count == 1
+        return bool(result.matched_count == 1)
 
     async def save_step(self, action: FloorAction, index: int, step: ActionStep) -> bool:
         result = await self.col.update_one({"_id": action.id, "lease_token": action.lease_token}, {"$set": {
             f"steps.{index}": step.to_mongo(), "updated_at": utcnow()}})
-        return result.matched_count == 1
+        return bool(result.matched_count == 1)
 
     async def settle(self, action: FloorAction, status: ActionStatus, *, outcome: str | None = None,
                      error: str | None = None, next_attempt_at: datetime | None = None) -> bool:
@@ -111,7 +112,7 @@ class ActionRepository:
         result = await self.col.update_one({"_id": action.id, "lease_token": action.lease_token}, {"$set": plain({
             "status": status, "outcome": outcome, "error": error, "next_attempt_at": next_attempt_at,
             "lease_until": None, "lease_token": None, "updated_at": utcnow()})})
-        return result.matched_count == 1
+        return bool(result.matched_count == 1)
 
     async def retry(self, action_id: str, by: str) -> FloorAction | None:
         """A supervisor's Retry: a failed action waits again; failed steps run again (unknown stay unknown)."""
@@ -149,6 +150,11 @@ class ActionRepository:
 
     async def for_order(self, mo_id: int) -> list[FloorAction]:
         cursor = self.col.find({"mo_id": mo_id}).sort("created_at", 1)
+        return [FloorAction.model_validate(d) async for d in cursor]
+
+    async def latest_of(self, user_id: str, limit: int) -> list[FloorAction]:
+        """A person's most recent actions, newest first (their App Home)."""
+        cursor = self.col.find({"user_id": user_id}).sort("created_at", -1).limit(limit)
         return [FloorAction.model_validate(d) async for d in cursor]
 
     async def all(self) -> list[FloorAction]:

@@ -45,7 +45,7 @@ class AuditRepository:
 
     async def write(self, kind: LogKind, subject: str, outcome: str, *, mo_id: int | None = None,
                     actor: str | None = None, **details: Any) -> SyncLog:
-        entry = SyncLog(_id=uuid.uuid4().hex, kind=kind, subject=subject, mo_id=mo_id, actor=actor,
+        entry = SyncLog(id=uuid.uuid4().hex, kind=kind, subject=subject, mo_id=mo_id, actor=actor,
                         outcome=outcome, details=plain(details), at=utcnow())
         await self.col.insert_one(entry.to_mongo())
         return entry

@@ -227,7 +227,7 @@ class EventRepository:
             return False
         reopened = await self.col.update_one({"_id": key, "status": {"$in": ["processed", "ignored"]}},
                                              {"$set": {"status": "pending", "attempts": 0, "error": None}})
-        return reopened.modified_count == 1
+        return bool(reopened.modified_count == 1)
 
     async def claim(self, key: str) -> KatanaEvent | None:
         """Take an event for processing; only one worker wins."""
@@ -260,10 +260,10 @@ class EventRepository:
         """Free events whose worker died; a fresh claim (work in progress) is left alone."""
         freed = await self.col.update_many({"status": "processing", "claimed_at": {"$lt": now - stuck_after}},
                                            {"$set": {"status": "pending"}})
-        return freed.modified_count
+        return int(freed.modified_count)
 
     async def get(self, key: str) -> KatanaEvent | None:
         return KatanaEvent.from_mongo(await self.col.find_one({"_id": key}))
 
     async def count(self, **query: Any) -> int:
-        return await self.col.count_documents(query)
+        return int(await self.col.count_documents(query))

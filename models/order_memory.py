@@ -25,10 +25,10 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from integrations.katana.models import ManufacturingOrder, OperationRow
 from models.base import _aware, utcnow
 
-TRUST_FOR = timedelta(hours=8)  # with webhooks flowing; about a shift: a task is usually cooked within the shift it was made in
+# With webhooks flowing; about a shift: a task is usually cooked within the shift it was made in.
+TRUST_FOR = timedelta(hours=8)
 READ_LAG = timedelta(seconds=2)  # an event just before our read may not show in it yet
 OWN_ECHO_FOR = timedelta(minutes=2)  # an action resumed later (Katana was down) reads again instead
 ORDER_RESOURCE, ROW_RESOURCE = "manufacturing_order", "manufacturing_order_operation_row"
@@ -50,12 +50,12 @@ class OrderMemory:
 
     # --- remembering -------------------------------------------------------------------------------
 
-    async def saw_order(self, order: ManufacturingOrder, read_at: datetime) -> None:
-        """`read_at`: when the request that returned `order` was sent."""
-        await self._keep(order.id, "order", order.model_dump(mode="json"), read_at)
+    async def saw_order(self, mo_id: int, order: dict[str, Any], read_at: datetime) -> None:
+        """`order`: the MO as Katana returned it (JSON); `read_at`: when that request was sent."""
+        await self._keep(mo_id, "order", order, read_at)
 
-    async def saw_rows(self, mo_id: int, rows: list[OperationRow], read_at: datetime) -> None:
-        await self._keep(mo_id, "rows", [row.model_dump(mode="json") for row in rows], read_at)
+    async def saw_rows(self, mo_id: int, rows: list[dict[str, Any]], read_at: datetime) -> None:
+        await self._keep(mo_id, "rows", rows, read_at)
 
     async def _keep(self, mo_id: int, part: str, value: Any, read_at: datetime) -> None:
         seen = f"{part}_seen_at"
@@ -71,7 +71,7 @@ class OrderMemory:
 
     # --- recalling ---------------------------------------------------------------------------------
 
-    async def known_order(self, mo_id: int, *, ours_since: datetime | None = None) -> ManufacturingOrder | None:
+    async def known_order(self, mo_id: int, *, ours_since: datetime | None = None) -> dict[str, Any] | None:
         """The order as last seen, if nothing since says it changed; else None (read it).
 
         `ours_since`: when the asking action began writing to this order (recently): events received
@@ -80,16 +80,16 @@ class OrderMemory:
         seen_at = self._seen(doc, "order")
         if seen_at is None or await self._changed_since(mo_id, seen_at, rows=[], ours_since=ours_since):
             return None
-        return ManufacturingOrder.model_validate(doc["order"])  # type: ignore[index]
+        return dict(doc["order"]) if doc is not None else None
 
-    async def known_rows(self, mo_id: int) -> list[OperationRow] | None:
+    async def known_rows(self, mo_id: int) -> list[dict[str, Any]] | None:
         """The order's operation rows as last seen, if neither they nor the order changed since."""
         doc = await self.col.find_one({"_id": mo_id})
         seen_at = self._seen(doc, "rows")
         if seen_at is None:
             return None
-        rows = [OperationRow.model_validate(raw) for raw in doc["rows"]]  # type: ignore[index]
-        if await self._changed_since(mo_id, seen_at, rows=[row.id for row in rows]):
+        rows: list[dict[str, Any]] = list(doc["rows"]) if doc is not None else []
+        if await self._changed_since(mo_id, seen_at, rows=[int(row["id"]) for row in rows]):
             return None
         return rows
 

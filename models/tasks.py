@@ -21,10 +21,11 @@ TaskKind = Literal["cook", "label", "pack", "ship"]
 TaskStatus = Literal["open", "in_progress", "done", "closed"]
 KatanaSync = Literal["pending", "synced", "failed"]
 TimerState = Literal["idle", "running", "paused", "blocked", "stopped"]
+TaskSource = Literal["webhook", "floor_action"]
 OPEN_STATUSES = ["open", "in_progress"]
 
 # The production chain: what the floor does next once a stage is finished.
-NEXT_STAGE: dict[str, str | None] = {"cook": "label", "label": "pack", "pack": "ship", "ship": None}
+NEXT_STAGE: dict[str, TaskKind | None] = {"cook": "label", "label": "pack", "pack": "ship", "ship": None}
 PRODUCTION_STAGES = ("cook", "label", "pack")
 
 
@@ -44,7 +45,7 @@ class ProductionTask(Document):
     sales_order_id: int | None = None
     status: TaskStatus = "open"
     assignee: str | None = None
-    source: Literal["webhook", "floor_action"] = "webhook"
+    source: TaskSource = "webhook"
     katana_sync: KatanaSync = "synced"
     channel: str | None = None
     message_ts: str | None = None
@@ -175,7 +176,7 @@ class TaskRepository:
     async def mark_synced(self, tid: str, version: int, state: KatanaSync) -> bool:
         """Katana's operation row matches timer version `version` (a later change keeps it pending)."""
         result = await self.col.update_one({"_id": tid, "timer_version": version}, {"$set": {"katana_sync": state}})
-        return result.matched_count == 1
+        return bool(result.matched_count == 1)
 
     async def remember_row(self, tid: str, row_id: int) -> None:
         await self.col.update_one({"_id": tid}, {"$set": {"operation_row_id": row_id}})

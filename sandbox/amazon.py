@@ -22,8 +22,8 @@ import itertools
 import json
 import secrets
 import time
-from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -277,7 +277,7 @@ class FakeAmazon:
 
 def _query(request: web.Request) -> dict[str, list[str]]:
     """Swagger-2 csv arrays: `marketplaceIds=A,B` → ["A", "B"]."""
-    return {key: [v for v in request.query.getone(key).split(",")] for key in request.query.keys()}
+    return {key: request.query.getone(key).split(",") for key in request.query}
 
 
 def _rate_text(rate: float) -> str:

@@ -16,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sandbox.openapi_check import find_reference_dir
@@ -24,7 +24,7 @@ from sandbox.openapi_check import find_reference_dir
 PLAN_ROW = re.compile(r"^\|\s*([0-9.]+)\s*\|\s*([0-9]+)\s*\|\s*$", re.MULTILINE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def model(spec_file: str) -> dict[str, Any]:
     return json.loads((find_reference_dir() / "amazon" / spec_file).read_text())
 

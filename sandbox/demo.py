@@ -14,8 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sandbox.harness import FLOOR, Sandbox, shop_floor
 from sandbox.alert_fakes import ALERT_CHANNELS, STOCK_CHANNEL
+from sandbox.harness import FLOOR, Sandbox, shop_floor
 from sandbox.katana_seed import SO7_ID, SOUP_VARIANT_ID
 from sandbox.transcript import render_message, render_view
 from sandbox.unleashed import FakeUnleashed
@@ -58,7 +58,7 @@ async def record_from_task(sandbox: Sandbox, user: str, task_text: str, values: 
 
 
 async def submit(sandbox: Sandbox, user: str, view: dict[str, Any], values: dict[str, Any]) -> None:
-    shown = {k: v for k, v in values.items()}
+    shown = dict(values)
     posted_before = len(sandbox.slack.messages)
     reply = await sandbox.workspace.submit_view(user, view, values)
     say(f"  {NAMES[user]} submits {shown} → ack in {reply.elapsed * 1000:.0f} ms, the modal says “Recording…”")

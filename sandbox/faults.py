@@ -16,8 +16,9 @@ import json
 import random
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import aiohttp
 
@@ -82,7 +83,7 @@ class ServedFloor:
         self.env = env
         self.used: set[str] = set()
 
-    async def __aenter__(self) -> "ServedFloor":
+    async def __aenter__(self) -> ServedFloor:
         await self.katana.start()
         await self.slack.start()
         self.bot = BotProcess(bot_env(self.katana, self.slack, **{**FAST_WORKER, **self.env}))

@@ -7,21 +7,22 @@ its base-URL settings; Slack requests reach it signed, Katana webhooks reach it 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 from aiohttp import web
 
 from bot.app import ShopfloorBot
 from bot.cli import FLOOR_EVENTS
+from bot.settings import Settings
 from sandbox import memory_indexes
 from sandbox.alert_fakes import start_alert_fakes, stop_alert_fakes, wants_alerts
 from sandbox.katana import FakeKatana
 from sandbox.openapi_check import SpecValidator, find_reference_dir
 from sandbox.slack import FakeSlack
 from sandbox.slack_user import SlackWorkspace
-from bot.settings import Settings
 
 # The in-memory store looks documents up by key, as MongoDB does, instead of scanning (bench scale).
 memory_indexes.install()
@@ -80,7 +81,7 @@ class Sandbox:
         """kill -9 of the bot while its database survives (MongoDB in production): in-flight work is
         abandoned mid-request and nothing drains; a new bot starts on the same store and recovers."""
         old = self.bot
-        for job in list(old.floor.jobs._tasks):  # noqa: SLF001 — the harness plays the kernel here
+        for job in list(old.floor.jobs._tasks):
             job.cancel()
         await asyncio.sleep(0)
         await self.runner.cleanup()

@@ -18,8 +18,9 @@ import math
 import re
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -242,7 +243,7 @@ class FakeKatana(KatanaBooks):
     async def _park(self, seconds: float) -> None:
         try:
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     # --- rate limit (sliding 60 s window) ---------------------------------------------------------

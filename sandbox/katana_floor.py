@@ -8,8 +8,9 @@ consumes for it; a PATCH that omits `additional_info` wipes it.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
 from .katana_http import KatanaError, not_found, parse_moment, qty, unprocessable
 from .katana_state import KatanaBooks

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from http import HTTPStatus
-from typing import Any, Callable, Iterable
+from typing import Any
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 250

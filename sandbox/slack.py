@@ -18,16 +18,36 @@ import itertools
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import web
 
 from sandbox.slack_rules import (  # noqa: F401 - limits and SlackError stay importable from here
-    CALLBACK_ID_LIMIT, MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_LIMIT, POST_BURST, POSTS_PER_SECOND,
-    PRIVATE_METADATA_LIMIT, RESPONSE_URL_LIFETIME_S, RESPONSE_URL_USES, TRIGGER_LIFETIME_S, VIEW_BLOCK_LIMIT,
-    VIEW_SIZE_LIMIT, VIEW_TEXT_LIMIT, ResponseUrl, SlackError, Trigger, check_message_content, check_token,
-    check_view, full_user, read_args, response_url_refusal, spend_post_token, use_trigger,
+    CALLBACK_ID_LIMIT,
+    MESSAGE_BLOCK_LIMIT,
+    MESSAGE_TEXT_LIMIT,
+    POST_BURST,
+    POSTS_PER_SECOND,
+    PRIVATE_METADATA_LIMIT,
+    RESPONSE_URL_LIFETIME_S,
+    RESPONSE_URL_USES,
+    TRIGGER_LIFETIME_S,
+    VIEW_BLOCK_LIMIT,
+    VIEW_SIZE_LIMIT,
+    VIEW_TEXT_LIMIT,
+    ResponseUrl,
+    SlackError,
+    Trigger,
+    check_message_content,
+    check_token,
+    check_view,
+    full_user,
+    read_args,
+    response_url_refusal,
+    spend_post_token,
+    use_trigger,
 )
 
 VIEW_STACK_LIMIT = 3
@@ -158,7 +178,7 @@ class FakeSlack:
         self._waiters.append(waiter)
         try:
             return await asyncio.wait_for(waiter[1], timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise TimeoutError(f"no matching Slack API call within {timeout}s; recent calls:\n"
                                + self._recent_calls()) from None
         finally:
@@ -249,7 +269,7 @@ class FakeSlack:
             try:
                 if predicate(call):
                     future.set_result(call)
-            except Exception as error:  # a broken predicate fails the test waiting on it, not the server
+            except Exception as error:  # noqa: BLE001 — a broken predicate fails the test waiting on it, not the server
                 future.set_exception(error)
 
     def _recent_calls(self, count: int = 15) -> str:

@@ -22,7 +22,7 @@ import hmac
 import json
 import math
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -160,7 +160,7 @@ def _number(value: Any) -> Decimal | None:
 
 
 def _now() -> str:
-    return ms_date(datetime.now(timezone.utc))
+    return ms_date(datetime.now(UTC))
 
 
 def _json_default(value: Any) -> Any:

@@ -2,16 +2,24 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import AsyncIterator
 
 import httpx
 import pytest
 
+from integrations.amazon import (
+    Amazon,
+    AmazonAuthError,
+    AmazonRejected,
+    AmazonUnavailable,
+    LwaTokens,
+    OperationLimits,
+    SpApiClient,
+    amazon_time,
+)
 from sandbox.amazon import INVENTORY_PATH, OPERATIONS, ORDER_DATA_SETS, ORDERS_PATH, US_MARKETPLACE, FakeAmazon
-from integrations.amazon import (Amazon, AmazonAuthError, AmazonRejected, AmazonUnavailable, LwaTokens,
-                                 OperationLimits, SpApiClient, amazon_time)
 
 
 @pytest.fixture
@@ -148,14 +156,14 @@ async def test_inventory_pages_follow_next_token(stateful: FakeAmazon) -> None:
 async def test_units_sold_counts_amazon_fulfilled_orders_and_skips_cancelled(stateful: FakeAmazon) -> None:
     """Fails on the client that sent no `includedData` (issue 15): Amazon then leaves `fulfillment` and
     `cancellation` out, and the cancelled order (9) and the cancelled units (2 of 6) were counted as sold."""
-    recent = amazon_time(datetime.now(timezone.utc) - timedelta(days=2))
+    recent = amazon_time(datetime.now(UTC) - timedelta(days=2))
     stateful.add_order(seller_sku="Silicon Power 32GB", quantity=4, created=recent)
     stateful.add_order(seller_sku="Silicon Power 32GB", quantity=3, created=recent)
     stateful.add_order(seller_sku="Silicon Power 32GB", quantity=9, created=recent, status="CANCELLED")
     stateful.add_order(seller_sku="Silicon Power 32GB", quantity=6, created=recent, cancelled=2)
     stateful.add_order(seller_sku="Silicon Power 32GB", quantity=5, created=recent, fulfilled_by="MERCHANT")
     async with httpx.AsyncClient() as http:
-        sold = await amazon_for(stateful, http).units_sold_since(datetime.now(timezone.utc) - timedelta(days=30))
+        sold = await amazon_for(stateful, http).units_sold_since(datetime.now(UTC) - timedelta(days=30))
     assert sold.units == {"Silicon Power 32GB": Decimal(11)} and sold.complete
     [call] = stateful.calls_to(ORDERS_PATH)
     assert "fulfilledBy=AMAZON" in call.raw_query and "createdAfter=" in call.raw_query

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from sandbox.harness import Sandbox
-from sandbox.katana_seed import CHILI_VARIANT_ID
 from models.base import utcnow
 from models.events import RETRY_WINDOW, TWIN_WINDOW, EventRepository
 from models.store import open_store
 from models.tasks import task_id
+from sandbox.harness import Sandbox
+from sandbox.katana_seed import CHILI_VARIANT_ID
 from tests.test_webhooks import post, sign
 
 
@@ -101,7 +101,7 @@ DONE = {"resource_type": "manufacturing_order", "action": "manufacturing_order.u
 async def test_repeat_windows_follow_katanas_retry_ladder() -> None:
     """A twin (no retry number) only within 30 s; a numbered retry within the ladder (~20 min); beyond,
     a new occurrence. The old single one-hour window dropped a genuine second DONE five minutes later."""
-    assert TWIN_WINDOW == timedelta(seconds=30) and timedelta(minutes=17, seconds=30) < RETRY_WINDOW <= timedelta(minutes=25)
+    assert (TWIN_WINDOW.total_seconds(), RETRY_WINDOW.total_seconds()) == (30, 30 + 120 + 900 + 4 * 10 + 120)
     clock = Clock()
     events = EventRepository(open_store(None, "ladder").db, clock=clock)
     key, fresh = await events.deliver(DONE, None)

@@ -2,14 +2,21 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from decimal import Decimal
-from typing import AsyncIterator
 
 import pytest
 
 from sandbox.harness import Sandbox, shop_floor
-from sandbox.katana_seed import (CENTRAL_KITCHEN_ID, FBA_LOCATION_ID, MO101_ID, SO7_ID, SO7_ROW_ID, SOUP_BATCH_ID,
-                                     SOUP_VARIANT_ID)
+from sandbox.katana_seed import (
+    CENTRAL_KITCHEN_ID,
+    FBA_LOCATION_ID,
+    MO101_ID,
+    SO7_ID,
+    SO7_ROW_ID,
+    SOUP_BATCH_ID,
+    SOUP_VARIANT_ID,
+)
 from sandbox.katana_trade import SO8_ID, SO8_ROW_IDS, shipped_of
 
 ANA = "U0ANA"

@@ -13,11 +13,11 @@ import pytest
 
 pytest.importorskip("rapidocr", reason="offline OCR not installed (pip install rapidocr onnxruntime)")
 
-from sandbox.slips.accuracy import run  # noqa: E402
-from sandbox.slips.corpus import make_corpus, make_truth  # noqa: E402
-from sandbox.slips.render import render  # noqa: E402
-from integrations.slips import ocr  # noqa: E402
-from integrations.slips.offline import OfflineSlipReader  # noqa: E402
+from integrations.slips import ocr
+from integrations.slips.offline import OfflineSlipReader
+from sandbox.slips.accuracy import run
+from sandbox.slips.corpus import make_corpus, make_truth
+from sandbox.slips.render import render
 
 
 @pytest.fixture

@@ -3,18 +3,24 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import datetime, timezone
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import AsyncIterator, Callable
 
 import httpx
 import pytest
 
+from integrations.unleashed import (
+    CallCounter,
+    Unleashed,
+    UnleashedAuthError,
+    UnleashedClient,
+    UnleashedUnavailable,
+    parse_date,
+)
+from integrations.unleashed.auth import query_string, signature
 from sandbox.unleashed import FakeUnleashed, ms_date
 from sandbox.unleashed import signature as sandbox_signature
-from integrations.unleashed import (CallCounter, Unleashed, UnleashedAuthError, UnleashedClient,
-                                    UnleashedUnavailable, parse_date)
-from integrations.unleashed.auth import query_string, signature
 
 
 @pytest.fixture
@@ -46,7 +52,7 @@ def test_signature_matches_the_public_vector(sign: Callable[[str, str], str]) ->
 
 
 def test_the_sandbox_writes_dates_as_the_docs_show() -> None:
-    assert ms_date(datetime(2020, 3, 3, 8, 59, 30, 451000, tzinfo=timezone.utc)) == "/Date(1583225970451)/"
+    assert ms_date(datetime(2020, 3, 3, 8, 59, 30, 451000, tzinfo=UTC)) == "/Date(1583225970451)/"
 
 
 def test_query_string_is_built_once_and_exactly() -> None:
@@ -87,7 +93,7 @@ async def test_stock_and_products_parse_dates_and_decimals(fake: FakeUnleashed) 
 
 
 def test_ms_dates() -> None:
-    assert parse_date("/Date(1583225970451)/") == datetime(2020, 3, 3, 8, 59, 30, 451000, tzinfo=timezone.utc)
+    assert parse_date("/Date(1583225970451)/") == datetime(2020, 3, 3, 8, 59, 30, 451000, tzinfo=UTC)
     assert parse_date("/Date(1583225970451+0000)/") == parse_date("/Date(1583225970451)/")
     assert parse_date(None) is None
     with pytest.raises(ValueError):
@@ -143,8 +149,8 @@ async def test_an_outage_ends_as_unavailable(fake: FakeUnleashed) -> None:
 
 
 def test_call_counter_warns_before_the_quota_runs_out(caplog: pytest.LogCaptureFixture) -> None:
-    moments = iter([datetime(2026, 1, 1, tzinfo=timezone.utc)] + [datetime(2026, 1, 20, tzinfo=timezone.utc)] * 10
-                   + [datetime(2026, 2, 1, tzinfo=timezone.utc)])
+    moments = iter([datetime(2026, 1, 1, tzinfo=UTC)] + [datetime(2026, 1, 20, tzinfo=UTC)] * 10
+                   + [datetime(2026, 2, 1, tzinfo=UTC)])
     counter = CallCounter(10, now=lambda: next(moments))
     with caplog.at_level(logging.WARNING, logger="integrations.unleashed.quota"):
         for _ in range(10):

@@ -22,7 +22,7 @@ from decimal import Decimal
 from integrations.amazon import FbaSummary, UnitsSold
 from integrations.katana import ManufacturingOrder
 from integrations.unleashed import ProductLevel, StockLine
-from models.alerts import rank
+from models.alerts import Severity, rank
 
 YIELD_MEDIUM = Decimal("0.95")
 YIELD_HIGH = Decimal("0.90")
@@ -34,7 +34,7 @@ class Finding:
     kind: str
     item: str
     title: str
-    severity: str
+    severity: Severity
     summary: str
     facts: dict[str, str]
     observed: str = ""
@@ -55,7 +55,7 @@ class Reading:
     partial: bool = False  # something was left out (e.g. no order history): the run says so
 
 
-def below(value: Decimal, threshold: Decimal) -> str | None:
+def below(value: Decimal, threshold: Decimal) -> Severity | None:
     """medium below the threshold, high below half of it, None otherwise."""
     if value < threshold / 2:
         return "high"
@@ -64,9 +64,12 @@ def below(value: Decimal, threshold: Decimal) -> str | None:
     return None
 
 
-def worst(*severities: str | None) -> str | None:
-    present = [s for s in severities if s]
-    return max(present, key=rank) if present else None
+def worst(*severities: Severity | None) -> Severity | None:
+    present: list[Severity] = [s for s in severities if s is not None]
+    if not present:
+        return None
+    chosen: Severity = max(present, key=rank)
+    return chosen
 
 
 def number(value: Decimal) -> str:
@@ -129,7 +132,7 @@ def unleashed_low_stock(stock: Iterable[StockLine], products: Iterable[ProductLe
 
 
 def _unleashed_finding(code: str, description: str, level: Decimal, quantity: Decimal) -> Finding | None:
-    severity = "critical" if quantity <= 0 else below(quantity, level)
+    severity: Severity | None = "critical" if quantity <= 0 else below(quantity, level)
     if severity is None:
         return None
     title = f"{description} ({code})" if description else code
@@ -224,7 +227,7 @@ def scrap_on(order: ManufacturingOrder) -> dict[str, Decimal]:
 def yield_finding(order: ManufacturingOrder, link: str | None) -> Finding | None:
     actual, planned = order.actual_quantity or Decimal(0), order.planned_quantity
     ratio = actual / planned
-    severity = "high" if ratio < YIELD_HIGH else "medium" if ratio < YIELD_MEDIUM else None
+    severity: Severity | None = "high" if ratio < YIELD_HIGH else "medium" if ratio < YIELD_MEDIUM else None
     scrap = scrap_on(order)
     scrapped = sum(scrap.values(), Decimal(0))
     if severity is None and scrapped / planned >= 1 - YIELD_MEDIUM:

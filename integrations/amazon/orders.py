@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -82,4 +82,4 @@ def amazon_time(moment: datetime) -> str:
     """ISO 8601 in UTC with a Z, as in Amazon's examples (`2024-12-25T00:00:00Z`)."""
     if moment.tzinfo is None:
         raise ValueError("Amazon needs timezone-aware date-times")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

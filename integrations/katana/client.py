@@ -211,9 +211,9 @@ def encode_json(value: Any) -> str:
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
 
-def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str | int | float | bool | None]]:
     """Query pairs: lists as repeated keys (ids=1&ids=2), booleans as true/false, None dropped."""
-    pairs: list[tuple[str, str]] = []
+    pairs: list[tuple[str, str | int | float | bool | None]] = []
     for key, value in (params or {}).items():
         values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
         pairs.extend((key, _param_text(v)) for v in values if v is not None)

@@ -99,15 +99,17 @@ def error_from_response(status: int, body: bytes, *, scrub: Any = None) -> Katan
     payload = _error_payload(body)
     message = _text(payload.get("message"), scrub)
     code = _text(payload.get("code"), scrub) or None
-    common = {"status": status, "katana_message": message or None, "code": code}
+    said = message or None
     if status in (401, 403):
-        return KatanaAuthError(AUTH_MESSAGE, **common)
+        return KatanaAuthError(AUTH_MESSAGE, status=status, katana_message=said, code=code)
     if status == 404:
-        return KatanaNotFound(NOT_FOUND_MESSAGE, **common)
+        return KatanaNotFound(NOT_FOUND_MESSAGE, status=status, katana_message=said, code=code)
     if status in (400, 422):
         problems = _problems(payload.get("details"), scrub)
-        return KatanaRejected(_rejection_message(message, problems), problems=problems, **common)
-    return KatanaError(f"Katana refused the request{': ' + message if message else ''}", **common)
+        return KatanaRejected(_rejection_message(message, problems), problems=problems, status=status,
+                              katana_message=said, code=code)
+    return KatanaError(f"Katana refused the request{': ' + message if message else ''}", status=status,
+                       katana_message=said, code=code)
 
 
 def _error_payload(body: bytes) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from integrations.slips import vocab
 from integrations.slips.items import CODE, code_certainty, read, tidy_code
@@ -20,9 +21,9 @@ HEADER_LABELS = (vocab.PO_LABEL, vocab.DATE_LABEL, vocab.SUPPLIER_LABEL, vocab.S
 
 @dataclass
 class Letterhead:
-    supplier: Read
-    po_number: Read
-    slip_date: Read
+    supplier: Read[Any]
+    po_number: Read[Any]
+    slip_date: Read[Any]
 
 
 def is_header_row(row: Row) -> bool:
@@ -34,7 +35,7 @@ def read_letterhead(rows: list[Row], convention: Convention) -> Letterhead:
     return Letterhead(_supplier(rows), _po_number(rows), _slip_date(rows, convention))
 
 
-def _po_number(rows: list[Row]) -> Read:
+def _po_number(rows: list[Row]) -> Read[Any]:
     for row in rows:
         text = row.text
         for m in vocab.PO_LABEL.finditer(text):
@@ -45,8 +46,8 @@ def _po_number(rows: list[Row]) -> Read:
     return Read()
 
 
-def _slip_date(rows: list[Row], convention: Convention) -> Read:
-    fallback: Read = Read()
+def _slip_date(rows: list[Row], convention: Convention) -> Read[Any]:
+    fallback: Read[Any] = Read()
     for row in rows:
         text = row.text
         if vocab.EXP_LABEL.search(text) and not vocab.DATE_LABEL.search(text):
@@ -63,7 +64,7 @@ def _slip_date(rows: list[Row], convention: Convention) -> Read:
     return fallback
 
 
-def _supplier(rows: list[Row]) -> Read:
+def _supplier(rows: list[Row]) -> Read[Any]:
     for row in rows:
         m = vocab.SUPPLIER_LABEL.search(row.text)
         if m and not vocab.SHIP_TO_LABEL.search(row.text[:m.start() + 1]):

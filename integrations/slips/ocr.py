@@ -39,7 +39,7 @@ def engine() -> Any:
 
 
 def _build() -> Any:
-    try:
+    try:  # lazy and optional: the OCR engine and its models load on the first slip, not at start-up
         import rapidocr
         from rapidocr import RapidOCR
     except ImportError as exc:
@@ -57,7 +57,7 @@ def _build() -> Any:
 
 def recognise(image: Image.Image) -> list[OcrBox]:
     """Every text box on the picture with its confidence; CPU-bound, call it from a worker thread."""
-    import numpy as np
+    import numpy as np  # lazy: comes with the OCR engine
 
     pixels = np.asarray(image.convert("RGB"))[:, :, ::-1].copy()  # RapidOCR expects OpenCV's BGR order
     ocr = engine()
@@ -66,4 +66,4 @@ def recognise(image: Image.Image) -> list[OcrBox]:
     if result.boxes is None or result.txts is None:
         return []
     return [OcrBox(str(text), float(score), tuple((float(x), float(y)) for x, y in box))
-            for box, text, score in zip(result.boxes, result.txts, result.scores)]
+            for box, text, score in zip(result.boxes, result.txts, result.scores, strict=False)]

@@ -10,8 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from integrations.slips import vocab
-from integrations.slips.items import (CODE, code_certainty, glued_litre, labelled, labelled_date, looks_like_code,
-                                      quantities, read, tidy_code)
+from integrations.slips.items import (
+    CODE,
+    code_certainty,
+    glued_litre,
+    labelled,
+    labelled_date,
+    looks_like_code,
+    quantities,
+    read,
+    tidy_code,
+)
 from integrations.slips.layout import Row, Word
 from integrations.slips.values import Convention, find_date
 from models.packing_slip import Read, SlipLine
@@ -47,7 +56,7 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
     """For each pair of neighbouring columns, the x that separates them."""
     words = [w for row in rows for w in row.words]
     cuts = []
-    for left, right in zip(columns, columns[1:]):
+    for left, right in zip(columns, columns[1:], strict=False):
         lo, hi = int(left.x0) + 4, int(right.x1) - 4
         if hi <= lo:
             cuts.append((left.x1 + right.x0) / 2)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from sandbox.slips.corpus import Sample, TruthLine, TruthSlip, make_corpus, write_corpus
 from models.packing_slip import PackingSlip, SlipLine
+from sandbox.slips.corpus import Sample, TruthLine, TruthSlip, make_corpus, write_corpus
 
 LINE_FIELDS = ("sku", "description", "quantity", "unit", "lot", "expiry")
 SLIP_FIELDS = ("supplier", "po_number", "slip_date")

@@ -1,7 +1,8 @@
-"""Bolt listeners for supervisors: the `/floor` command and the alert buttons (Acknowledge, Snooze).
+"""Supervisors' listeners: `/floor`, the alert buttons (Acknowledge, Snooze) and the decisions on floor
+actions that need one (Retry, Cancel → Undo in Katana / Keep).
 
-Every listener acks first. `/floor` and the buttons are for the people in SUPERVISORS (everyone when unset);
-the buttons are checked again on each tap, because a message can be forwarded to anyone.
+`/floor` and every button are for the people in SUPERVISORS (everyone when unset); the buttons are
+checked again on each tap, because a message can be forwarded to anyone.
 """
 from __future__ import annotations
 
@@ -10,28 +11,35 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
+from bot import floor_status
 from bot.alerts import Alerts
 from bot.alerts.messages import ACK_ACTION, SNOOZE_ACTIONS, alerts_list
-from commands import floor as floor_command
+from bot.listeners.payloads import tap_of
 from commands import flow
+from commands.announce import tell_privately
 from commands.context import Floor
+from commands.decisions import DECISIONS
+from commands.ports import SlackRefused, Tap
+from commands.recording import Recorder
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
 
 
-def register_supervisor_commands(app: AsyncApp, floor: Floor, alerts: Alerts) -> None:
+def register(app: AsyncApp, floor: Floor, recorder: Recorder, alerts: Alerts) -> None:
     app.command("/floor")(floor_handler(floor, alerts))
     app.action(ACK_ACTION)(alert_button(floor, alerts, hours=None))
     for action, hours in SNOOZE_ACTIONS.items():
         app.action(action)(alert_button(floor, alerts, hours=hours))
+    for choice in DECISIONS:
+        app.action(choice)(decision_listener(floor, recorder, choice))
 
 
 def floor_handler(floor: Floor, alerts: Alerts) -> Any:
     async def on_floor(ack: Any, body: dict[str, Any], respond: Any) -> None:
-        verb, argument = floor_command.parse(body.get("text", ""))
+        verb, argument = floor_status.parse(body.get("text", ""))
         if verb == "help":
-            await ack(**flow.floor_help(floor_command.HELP))  # every command, two lines each
+            await ack(**flow.floor_help(floor_status.HELP))  # every command, two lines each
             return
         if not await floor.permissions.allows(body.get("user_id", ""), "floor"):
             await ack(text=floor.permissions.refusal("floor"))
@@ -42,16 +50,16 @@ def floor_handler(floor: Floor, alerts: Alerts) -> Any:
             return
         await ack()
         if verb == "status":
-            await respond(**await floor_command.status_message(floor.settings, floor.store, alerts))
+            await respond(**await floor_status.status_message(alerts.settings, floor.store, alerts))
         elif verb == "alerts":
-            await respond(**await floor_command.alerts_message(floor.store, utcnow()))
+            await respond(**await floor_status.alerts_message(floor.store, utcnow()))
         else:
-            await respond(text=f"I don't know `/floor {verb}`. {floor_command.HELP}")
+            await respond(text=f"I don't know `/floor {verb}`. {floor_status.HELP}")
     return on_floor
 
 
 async def _sync_and_report(alerts: Alerts, job: str | None, respond: Any) -> None:
-    await respond(text=await floor_command.sync_now(alerts, job))
+    await respond(text=await floor_status.sync_now(alerts, job))
 
 
 def alert_button(floor: Floor, alerts: Alerts, *, hours: int | None) -> Any:
@@ -81,3 +89,26 @@ async def _why_not(alerts: Alerts, alert_id: str) -> str:
     if not alert.is_open:
         return f"That alert is already resolved ({alert.facts.get('resolution', 'back to normal')})."
     return f"<@{alert.acknowledged_by}> already acknowledged it."
+
+
+def decision_listener(floor: Floor, recorder: Recorder, choice: str) -> Any:
+    async def on_decision(ack: Any, body: dict[str, Any]) -> None:
+        # A tracked job: shutdown (and the scenario tests' settle) waits for the decision's Katana work.
+        floor.jobs.spawn(decide(floor, recorder, tap_of(body), choice), name=f"decision {choice}")
+        await ack()
+    return on_decision
+
+
+async def decide(floor: Floor, recorder: Recorder, tap: Tap, choice: str) -> None:
+    if not await floor.permissions.allows(tap.user_id, "floor"):
+        await tell_privately(floor, tap, floor.permissions.refusal("floor").replace("/floor", "supervisor buttons"))
+        return
+    name = await floor.slack.person_name(tap.user_id)
+    update = await DECISIONS[choice](floor, recorder, tap.value, name)
+    if update is None:
+        await tell_privately(floor, tap, "That action was already handled.")
+    elif tap.channel and tap.message_ts:
+        try:
+            await floor.slack.update(tap.channel, tap.message_ts, update)
+        except SlackRefused as exc:
+            log.warning("could not update the decision message: %s", exc.error)
