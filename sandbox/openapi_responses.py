@@ -154,8 +154,8 @@ class ResponseChecker:
         self._gateway, self._portal = SpecValidator(gateway), SpecValidator(portal)
         self._gateway_paths, self._portal_paths = gateway.get("paths", {}), portal.get("paths", {})
         self.overrides = overrides
-        self.used: set[int] = set()  # indexes of overrides that matched an answer
         self._validators: dict[tuple[str, int], Draft7Validator | None] = {}
+        self._allowed: dict[str, set[int]] = {}  # statuses by endpoint, worked out once
 
     @classmethod
     def from_files(cls, reference_dir: Path | None = None, overrides: Path = OVERRIDES_FILE) -> ResponseChecker:
@@ -170,7 +170,9 @@ class ResponseChecker:
         endpoint = self.endpoint(method, path)
         if endpoint is None:
             return [f"{method} {path}: no operation in either spec"]
-        allowed = self.statuses(endpoint)
+        if endpoint not in self._allowed:
+            self._allowed[endpoint] = self.statuses(endpoint)
+        allowed = self._allowed[endpoint]
         if status not in allowed:
             return [f"{endpoint} answered {status}; Katana documents {sorted(allowed)}"]
         validator = self._validator(endpoint, status)
@@ -224,12 +226,7 @@ class ResponseChecker:
         return (operation.get("responses") or {}) if isinstance(operation, dict) else None
 
     def _matching(self, endpoint: str, kind: str | None = None) -> list[Override]:
-        found = []
-        for index, override in enumerate(self.overrides):
-            if override.endpoint == endpoint and (kind is None or override.kind == kind):
-                self.used.add(index)
-                found.append(override)
-        return found
+        return [o for o in self.overrides if o.endpoint == endpoint and kind in (None, o.kind)]
 
     def _validator(self, endpoint: str, status: int) -> Draft7Validator | None:
         key = (endpoint, status)
