@@ -15,6 +15,7 @@ from models.audit import AuditRepository, InventoryRepository
 from models.events import EventRepository
 from models.order_memory import OrderMemory
 from models.receipts import DraftRepository, ReceiptRepository
+from models.reports import ShiftReportRepository
 from models.tasks import TaskRepository
 from models.undo_offers import UndoOffers
 
@@ -40,6 +41,7 @@ class Store:
     drafts: DraftRepository  # /ship and /receive forms between their stages
     receipts: ReceiptRepository
     undo_offers: UndoOffers
+    reports: ShiftReportRepository  # shift reports posted: each once (bot/report)
 
     async def ensure_indexes(self) -> None:
         for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory, self.alerts, self.orders,
@@ -74,4 +76,5 @@ def open_store(mongodb_uri: str | None, db_name: str) -> Store:
     return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db),
                  actions=ActionRepository(db), audit=AuditRepository(db), inventory=InventoryRepository(db),
                  alerts=AlertRepository(db), orders=OrderMemory(db), drafts=DraftRepository(db),
-                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db))
+                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db),
+                 reports=ShiftReportRepository(db))
