@@ -57,8 +57,8 @@ def planned_vs_made(axes: Any, figures: ShiftFigures) -> None:
         axes.text(float(max(product.made, product.planned)), row, f"  {pct(product.yield_percent)}",
                   va="center", fontsize=FONT)
     axes.set_yticks(list(rows), [label(p.sku) for p in products], fontsize=FONT)
-    finish(axes, max(max(p.made, p.planned) for p in products))
-    axes.legend(fontsize=FONT * 0.8, loc="lower right", frameon=False)
+    finish(axes, max(max(p.made, p.planned) for p in products), len(products))
+    axes.legend(fontsize=FONT * 0.8, loc="upper right", frameon=False)
 
 
 def scrap_by_reason(axes: Any, figures: ShiftFigures) -> None:
@@ -72,11 +72,12 @@ def scrap_by_reason(axes: Any, figures: ShiftFigures) -> None:
         axes.text(float(reason.quantity), row, f"  {num(reason.quantity)} ({num(reason.percent)} %)",
                   va="center", fontsize=FONT)
     axes.set_yticks(list(rows), [label(r.label) for r in reasons], fontsize=FONT)
-    finish(axes, max(r.quantity for r in reasons))
+    finish(axes, max(r.quantity for r in reasons), len(reasons))
 
 
-def finish(axes: Any, largest: Decimal) -> None:
+def finish(axes: Any, largest: Decimal, bars: int) -> None:
     axes.set_xlim(0, float(largest) * 1.45)  # room for the labels after the longest bar
+    axes.set_ylim(-0.6, max(bars, 3) - 0.4)  # one or two bars stay bars, not slabs
     axes.tick_params(axis="x", labelsize=FONT * 0.8)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)

@@ -30,17 +30,14 @@ def cell(value: Any) -> str:
 
 
 def row(action: FloorAction, zone: ZoneInfo, undone: bool) -> list[str]:
-    facts = facts_of(action)
+    facts = facts_of(action)  # OrderFacts, ShipFacts or ReceiveFacts: a column a command lacks stays empty
     lines = getattr(facts, "lines", None) or []
-    quantity = getattr(facts, "quantity", None)
-    if lines:
-        quantity = sum((line.quantity for line in lines), Decimal(0))
-    values = (action.created_at.astimezone(zone).isoformat(timespec="seconds"), action.command, action.user_name,
-              facts.order_no, action.status, quantity, getattr(facts, "planned_quantity", None),
-              getattr(facts, "actual_quantity", None), getattr(facts, "yield_percent", None),
-              getattr(facts, "scrap", None), getattr(facts, "scrap_reason", None), getattr(facts, "minutes", None),
-              getattr(facts, "batch", None), getattr(facts, "crate", None), len(lines) or None,
-              "yes" if undone else "", action.id)
+    quantity = sum((line.quantity for line in lines), Decimal(0)) if lines else getattr(facts, "quantity", None)
+    per_order = [getattr(facts, name, None) for name in ("planned_quantity", "actual_quantity", "yield_percent",
+                                                          "scrap", "scrap_reason", "minutes", "batch", "crate")]
+    values = [action.created_at.astimezone(zone).isoformat(timespec="seconds"), action.command,
+              facts.person or action.user_name, facts.order_no, action.status, quantity, *per_order,
+              len(lines) or None, "yes" if undone else "", action.id]
     return [cell(v) for v in values]
 
 
