@@ -1,7 +1,7 @@
 """The report's picture: one PNG, two panels stacked for a phone held upright, large type.
 
-Top: planned vs made per product (a pale bar for the plan, a solid bar for what was made, the yield
-written at its end). Bottom: scrap by reason (bars with quantity and share). Drawn with matplotlib's
+Top: planned vs made per product (a pale bar for the plan, a narrower solid bar inside it for what was
+made, the yield written at its end). Bottom: scrap by reason (bars with quantity and share). Drawn with matplotlib's
 object API on the Agg canvas (no pyplot, so no process-wide figure registry and safe off the event loop);
 matplotlib is imported when the first chart is drawn, not at start-up, since it costs ~0.3 s.
 """
@@ -17,6 +17,7 @@ from bot.report.message import num, pct
 WIDTH_PX, HEIGHT_PX, DPI = 1000, 1250, 100  # 4:5, what Slack shows full width on a phone
 CHART_SIZE = (WIDTH_PX, HEIGHT_PX)
 BARS = 8  # more products or reasons than this: the biggest ones, the rest are in the message and CSV
+LABEL_CHARS = 14  # what the left margin holds at FONT
 FONT = 22  # points at 100 dpi: ~30 px, still ~11 pt on a phone screen
 PLANNED, MADE, SCRAP = "#c8d3de", "#2b6cb0", "#c05621"
 
@@ -27,38 +28,40 @@ def wants_chart(figures: ShiftFigures) -> bool:
 
 def label(text: str) -> str:
     """Text from Katana or the floor, as matplotlib should draw it: `$` would start its math mode."""
-    return text.replace("$", r"\$")[:24]
+    return text.replace("$", r"\$")[:LABEL_CHARS]
 
 
 def draw(figures: ShiftFigures) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # lazy: start-up and acks stay fast
     from matplotlib.figure import Figure  # lazy, as above
 
-    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, layout="constrained")
+    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
     FigureCanvasAgg(figure)
-    made_axes, scrap_axes = figure.subplots(2, 1, height_ratios=(3, 2))
+    # Fixed margins (room for 14-character labels) instead of a layout engine, which measured every text
+    # twice and took half of the drawing time (bench row 7).
+    made_axes, scrap_axes = figure.subplots(2, 1, height_ratios=(3, 2), gridspec_kw={
+        "left": 0.3, "right": 0.97, "top": 0.88, "bottom": 0.05, "hspace": 0.32})
     figure.suptitle(figures.period.title, fontsize=FONT, fontweight="bold")  # our words, not typed text
     planned_vs_made(made_axes, figures)
     scrap_by_reason(scrap_axes, figures)
     out = io.BytesIO()
-    figure.savefig(out, format="png", dpi=DPI)
+    figure.savefig(out, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})  # flat colours: zlib's fastest
     return out.getvalue()
 
 
 def planned_vs_made(axes: Any, figures: ShiftFigures) -> None:
     products = figures.products[:BARS]
-    axes.set_title(f"Made vs planned — yield {pct(figures.shift_yield)}", fontsize=FONT, loc="left")
+    axes.set_title(f"Made vs planned (pale) — yield {pct(figures.shift_yield)}", fontsize=FONT, loc="left")
     if not products:
         return nothing(axes, "No MO finished")
     rows = range(len(products))[::-1]  # biggest on top
-    axes.barh(rows, [float(p.planned) for p in products], color=PLANNED, height=0.8, label="planned")
-    axes.barh(rows, [float(p.made) for p in products], color=MADE, height=0.5, label="made")
+    axes.barh(rows, [float(p.planned) for p in products], color=PLANNED, height=0.8)
+    axes.barh(rows, [float(p.made) for p in products], color=MADE, height=0.5)
     for row, product in zip(rows, products, strict=True):
         axes.text(float(max(product.made, product.planned)), row, f"  {pct(product.yield_percent)}",
                   va="center", fontsize=FONT)
     axes.set_yticks(list(rows), [label(p.sku) for p in products], fontsize=FONT)
     finish(axes, max(max(p.made, p.planned) for p in products), len(products))
-    axes.legend(fontsize=FONT * 0.8, loc="upper right", frameon=False)
 
 
 def scrap_by_reason(axes: Any, figures: ShiftFigures) -> None:
