@@ -85,3 +85,12 @@ async def test_supervisors_home_shows_the_shift_so_far(shop: Sandbox) -> None:
     assert texts[0].startswith("*This shift so far* — shift ")
     assert texts[1] == "*Made* — 1 MO(s) finished: 95 of 100 planned, yield *95 %*\n• MO 7: 95 of 100 (95 %)"
     assert texts[2].startswith("*Scrap* — 5 in all\nby reason: burnt 5 (100 %)")
+
+
+async def test_where_the_bot_cannot_post_only_the_asker_sees_the_numbers(shop: Sandbox) -> None:
+    await seed_pack(shop, utcnow() - timedelta(seconds=1))
+    await shop.workspace.slash_command("U0SUP", "/floor", "report", channel_id="C0PRIVATE")  # a channel it is not in
+    await shop.settle()
+    assert posts_to(shop, "C0PRIVATE") == [] and shop.slack.uploads.shared == []
+    answer = [e for e in shop.slack.ephemerals if e["user"] == "U0SUP" and e["text"].startswith("Shift report — shift")]
+    assert len(answer) == 1 and "only you see this" in str(answer[0]["blocks"][-1])

@@ -73,14 +73,15 @@ async def _sync_and_report(alerts: Alerts, job: str | None, respond: Any) -> Non
 
 
 async def _post_report(reports: ShiftReports, body: dict[str, Any], respond: Any, kind: PeriodKind) -> None:
-    """In the channel the command came from; where the bot cannot post, to the person directly."""
+    """In the channel the command came from. Where the bot cannot post (a private channel it is not in, a DM
+    between people), the numbers go to the person alone; the chart and CSV need a channel to live in."""
     report = await reports.report_for(kind)
     if await reports.send(str(body.get("channel_id") or ""), report) is not None:
         return
-    if await reports.send(str(body.get("user_id") or ""), report) is not None:
-        await respond(text="I can't post in this channel, so I sent you the report in a direct message.")
-    else:
-        await respond(text="Slack refused the report; the bot's log says why. Try again in a minute.")
+    note = {"type": "context", "elements": [{"type": "mrkdwn", "text": (
+        "I can't post in this channel, so only you see this, without the chart and CSV: "
+        "invite me here, or ask in a channel I'm in.")}]}
+    await respond(text=report.message["text"], blocks=[*report.message["blocks"], note], replace_original=False)
 
 
 def alert_button(floor: Floor, alerts: Alerts, *, hours: int | None) -> Any:
