@@ -154,7 +154,7 @@ class ShopfloorBot:
             log.warning("%d jobs still running at shutdown; they resume at next start", left)
         try:
             await self.events.write_repeats()  # counts of repeats answered from memory
-        except Exception:
+        except Exception:  # only counts: every event itself is stored
             log.exception("repeated Katana deliveries were not counted at shutdown")
         await self.http.aclose()
         if self.slack.session is not None:

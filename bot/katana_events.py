@@ -204,7 +204,7 @@ class EventProcessor:
             while self.floor.store.events.untold:
                 await self._quiet_or(STORM_SWEEP_SECONDS)
                 await self.write_repeats()
-        except Exception:
+        except Exception:  # the counts stay tallied; the next repeat or the sweep writes them
             log.exception("writing repeated Katana deliveries failed")
         finally:
             self.writing_repeats = False
@@ -232,7 +232,7 @@ class EventProcessor:
                 key = self.waiting.popleft()
                 try:
                     await self.process(key)
-                except Exception:
+                except Exception:  # the event stays stored; the worker's sweep tries it again
                     log.exception("processing Katana event %s failed", key[:12])
                 finally:
                     self.queued.discard(key)
@@ -254,7 +254,7 @@ class EventProcessor:
             outcome = await handler(self.floor, event)
         except (KatanaUnavailable, KatanaRateLimited, KatanaError) as exc:
             return await self._failed(event, exc.user_message)
-        except Exception as exc:
+        except Exception as exc:  # recorded on the event, retried, never lost silently
             log.exception("processing %s failed", event.event)
             return await self._failed(event, f"internal error: {type(exc).__name__}")
         await self.floor.store.events.finish(event.id, outcome)

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from models.actions import ActionRepository
 from models.alerts import AlertRepository
 from models.audit import AuditRepository, InventoryRepository
+from models.clock import Clock, LocalClock, ServerClock
 from models.events import EventRepository
 from models.order_memory import OrderMemory
 from models.receipts import DraftRepository, ReceiptRepository
@@ -42,6 +43,7 @@ class Store:
     receipts: ReceiptRepository
     undo_offers: UndoOffers
     reports: ShiftReportRepository  # shift reports posted: each once (bot/report)
+    clock: Clock  # the database's time: leases are judged on it
 
     async def ensure_indexes(self) -> None:
         for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory, self.alerts, self.orders,
@@ -73,8 +75,13 @@ def open_store(mongodb_uri: str | None, db_name: str) -> Store:
         log.warning(MEMORY_WARNING)
         client, kind = AsyncMongoMockClient(), "memory"
     db = client[db_name]
+    return store_over(kind, client, db, ServerClock(db) if kind == "mongodb" else LocalClock())
+
+
+def store_over(kind: Literal["mongodb", "memory"], client: Any, db: Any, clock: Clock) -> Store:
+    """The repositories over one database (the fault tests hand in one that fails on purpose)."""
     return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db),
-                 actions=ActionRepository(db), audit=AuditRepository(db), inventory=InventoryRepository(db),
+                 actions=ActionRepository(db, clock), audit=AuditRepository(db), inventory=InventoryRepository(db),
                  alerts=AlertRepository(db), orders=OrderMemory(db), drafts=DraftRepository(db),
-                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db),
-                 reports=ShiftReportRepository(db))
+                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db), reports=ShiftReportRepository(db),
+                 clock=clock)

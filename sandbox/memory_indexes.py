@@ -35,7 +35,7 @@ def install() -> None:
         return
     scan_documents, scan_uniques = Collection._iter_documents, Collection._ensure_uniques
 
-    def _iter_documents(self: Collection, filter: Any) -> Any:
+    def _iter_documents(self: Collection, filter: Any) -> Any:  # mongomock's name
         ids = _named_ids(filter.get("_id", _SLOW) if isinstance(filter, dict) else _SLOW)
         if ids is None:
             return scan_documents(self, filter)
