@@ -3,7 +3,8 @@
 Two replicas whose schedulers both fire at a shift's end, or a bot restarted just after it, race for the
 same `_id`; the unique `_id` lets exactly one of them claim the post. A claim whose post failed (Slack
 refused or was down) is released so the next try can post it; a claim held by a process that died
-mid-post is taken over only once it is older than `stale` — later than any post takes.
+mid-post is taken over only once it is older than `stale` — later than any post takes — judged on the
+database's clock, like every lease (models/clock.py).
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from models.base import Document, utcnow
+from models.base import Document
+from models.clock import Clock, LocalClock
 
 
 class ShiftReportPost(Document):
@@ -28,8 +30,9 @@ class ShiftReportPost(Document):
 class ShiftReportRepository:
     stale = timedelta(minutes=10)
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, clock: Clock | None = None) -> None:
         self.col = db["shift_reports"]
+        self.clock: Clock = clock or LocalClock()
 
     @staticmethod
     def key(channel: str, shift_end: datetime) -> str:
@@ -37,7 +40,7 @@ class ShiftReportRepository:
 
     async def claim(self, channel: str, shift_start: datetime, shift_end: datetime) -> bool:
         """True for the one caller that may post this shift's report to this channel."""
-        now = utcnow()
+        now = await self.clock.now()
         post = ShiftReportPost(id=self.key(channel, shift_end), channel=channel, shift_start=shift_start,
                                shift_end=shift_end, claimed_at=now)
         try:

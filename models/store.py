@@ -83,5 +83,5 @@ def store_over(kind: Literal["mongodb", "memory"], client: Any, db: Any, clock: 
     return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db),
                  actions=ActionRepository(db, clock), audit=AuditRepository(db), inventory=InventoryRepository(db),
                  alerts=AlertRepository(db), orders=OrderMemory(db), drafts=DraftRepository(db),
-                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db), reports=ShiftReportRepository(db),
+                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db), reports=ShiftReportRepository(db, clock),
                  clock=clock)
