@@ -9,6 +9,9 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from PIL import Image
+
+from bot.report.chart import CHART_SIZE, draw
 from bot.report.figures import Share, compute
 from bot.report.message import report_message, shown
 from bot.report.periods import Period
@@ -118,3 +121,10 @@ def test_csv_rows_are_the_floor_actions_with_formulas_defused() -> None:
     assert [r["status"] for r in rows] == ["recorded"] * 5 + ["waiting", "failed"]
     assert rows[0]["batch"].startswith("'=") and rows[0]["time"] == "2026-03-03T06:01:00+01:00"
     assert rows[4]["undone"] == "yes" and rows[0]["scrap reason"] == "burnt" and rows[2]["made"] == "95"
+
+
+def test_the_chart_is_a_png_of_the_stated_size_whatever_the_skus_say() -> None:
+    records = shift_records()
+    records.skus[1] = "SOUP$^$500"  # between two `$` matplotlib parses math, and `^` alone is an error
+    image = Image.open(io.BytesIO(draw(compute(records))))
+    assert (image.format, image.size) == ("PNG", CHART_SIZE)

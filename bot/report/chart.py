@@ -80,7 +80,7 @@ def scrap_by_reason(axes: Any, figures: ShiftFigures) -> None:
 
 def finish(axes: Any, largest: Decimal, bars: int) -> None:
     axes.set_xlim(0, float(largest) * 1.45)  # room for the labels after the longest bar
-    axes.set_ylim(-0.6, max(bars, 3) - 0.4)  # one or two bars stay bars, not slabs
+    axes.set_ylim(bars - 0.6 - max(bars, 3), bars - 0.4)  # one or two bars stay bars (not slabs), at the top
     axes.tick_params(axis="x", labelsize=FONT * 0.8)
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
