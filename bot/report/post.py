@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
+from apscheduler.triggers.combining import OrTrigger
+from apscheduler.triggers.cron import CronTrigger
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
@@ -55,9 +57,6 @@ class ShiftReports:
         """One job firing at every shift end (in SHIFT_TZ); none without REPORT_CHANNEL."""
         if not self.channel:
             return None
-        from apscheduler.triggers.combining import OrTrigger  # lazy, like the scheduler itself: start-up only
-        from apscheduler.triggers.cron import CronTrigger  # lazy, as above
-
         trigger = OrTrigger([CronTrigger(hour=end.hour, minute=end.minute, timezone=self.clock.zone)
                              for end in self.clock.ends])
         scheduler.add_job(self.post_due, trigger, id=JOB_ID, max_instances=1, coalesce=True,
