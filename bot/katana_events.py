@@ -16,7 +16,7 @@ from typing import Any
 
 from commands.chain import open_task, order_done, order_ref, stage_finished
 from commands.context import Floor
-from commands.steps import pick_operation
+from commands.operations import pick_operation
 from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
 from models.events import KatanaEvent

@@ -41,6 +41,12 @@ AUTHOR_UNDO_ACTION = "action_author_undo"
 TIMED_STAGES = ("cook", "label", "pack")
 
 
+def escaped(text: str) -> str:
+    """Text a person typed (or a slip or Katana holds) as Slack shows it literally: no link, no mention,
+    no @channel can come of it (Slack's mrkdwn escaping: &, <, >)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
     """What modal() put in private_metadata; {} for anything else (a crafted view can hold anything)."""
     try:

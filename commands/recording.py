@@ -202,7 +202,10 @@ class Recorder:
     async def _stop(self, action: FloorAction, stop: Stop) -> Outcome:
         if stop.kind == "fail":
             await self._settle(action, "failed", outcome="failed", error=stop.problem)
-            return self._outcome(action, "failed", problem=stop.problem)
+            failed = self._outcome(action, "failed", problem=stop.problem)
+            if action.claim_key and not (failed.recorded or failed.uncertain):  # refused before any write:
+                await self.floor.store.claims.release(action.claim_key, action.id)  # the task is free again
+            return failed
         settings = self.floor.settings
         limit = timedelta(hours=settings.action_give_up_after_hours)
         if utcnow() - (action.retried_at or action.created_at) > limit:

@@ -36,6 +36,7 @@ class FloorAction(Document):
     channel_id: str | None = None
     view_id: str | None = None
     task_id: str | None = None
+    claim_key: str | None = None  # models.claims: this action recorded its task's stage (released if undone)
     mo_id: int | None = None
     input: dict[str, Any]
     steps: list[ActionStep]
@@ -162,7 +163,7 @@ class ActionRepository:
 
     async def latest_of(self, user_id: str, limit: int) -> list[FloorAction]:
         """A person's most recent actions, newest first (their App Home)."""
-        cursor = self.col.find({"user_id": user_id}).sort("created_at", -1).limit(limit)
+        cursor = self.col.find({"user_id": user_id, "command": {"$ne": "undo"}}).sort("created_at", -1).limit(limit)
         return [FloorAction.model_validate(d) async for d in cursor]
 
     async def created_between(self, start: datetime, end: datetime) -> list[FloorAction]:

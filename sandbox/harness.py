@@ -69,7 +69,7 @@ class Sandbox:
         """Wait until webhooks are delivered and the bot's background work is done."""
         for _ in range(20):
             await self.katana.flush_webhooks()
-            if await self.bot.floor.jobs.drain(timeout=10.0) == 0 and not self.katana_in_flight():
+            if await self.bot.floor.jobs.idle(timeout=30.0) == 0 and not self.katana_in_flight():
                 await self.katana.flush_webhooks()
                 if self.bot.floor.jobs.running == 0:
                     return

@@ -11,7 +11,7 @@ import pytest
 from bot.logging import REDACTED, SecretFilter
 from bot.settings import Settings, SettingsError, load_settings
 from commands.fields import Form, read_quantity
-from commands.steps import pick_operation
+from commands.operations import pick_operation
 from integrations.katana.models import OperationRow
 from models.base import utcnow
 from models.events import EventRepository, RecentDeliveries, dedup_key

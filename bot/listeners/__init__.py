@@ -20,5 +20,5 @@ def register_listeners(app: AsyncApp, floor: Floor, recorder: Recorder, receivin
                        reports: ShiftReports) -> None:
     events.register(app, floor)
     commands.register(app, floor, recorder, receiving)
-    tasks.register(app, floor)
+    tasks.register(app, floor, recorder)
     supervisors.register(app, floor, recorder, alerts, reports)
