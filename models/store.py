@@ -17,6 +17,7 @@ from models.clock import Clock, LocalClock, ServerClock
 from models.events import EventRepository
 from models.order_memory import OrderMemory
 from models.receipts import DraftRepository, ReceiptRepository
+from models.reports import ShiftReportRepository
 from models.tasks import TaskRepository
 from models.undo_offers import UndoOffers
 
@@ -42,6 +43,7 @@ class Store:
     drafts: DraftRepository  # /ship and /receive forms between their stages
     receipts: ReceiptRepository
     undo_offers: UndoOffers
+    reports: ShiftReportRepository  # shift reports posted: each once (bot/report)
     claims: ClaimRepository  # one recording per task and stage; the same facts twice asked to confirm
     clock: Clock  # the database's time: leases are judged on it
 
@@ -83,4 +85,5 @@ def store_over(kind: Literal["mongodb", "memory"], client: Any, db: Any, clock: 
     return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db),
                  actions=ActionRepository(db, clock), audit=AuditRepository(db), inventory=InventoryRepository(db),
                  alerts=AlertRepository(db), orders=OrderMemory(db), drafts=DraftRepository(db),
-                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db), claims=ClaimRepository(db), clock=clock)
+                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db), reports=ShiftReportRepository(db, clock),
+                 claims=ClaimRepository(db), clock=clock)
