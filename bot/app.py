@@ -33,6 +33,7 @@ from bot.permissions import Permissions
 from bot.report.post import ShiftReports
 from bot.settings import Settings
 from bot.slack_guard import slack_guard
+from bot.slack_pacing import SlackPacer
 from bot.slack_port import SlackWeb
 from bot.webhooks import katana_webhook_route
 from commands import chain, timers
@@ -84,8 +85,10 @@ class ShopfloorBot:
         self.katana.manufacturing.memory = self.store.orders
         if settings.katana_webhook_token:
             self.store.orders.trust_for = TRUST_FOR
+        self.pacer = SlackPacer(self.store.db, self.store.clock, per_second=settings.slack_posts_per_second,
+                                burst=settings.slack_post_burst)
         self.floor = Floor(settings=floor_settings(settings), store=self.store, katana=self.katana,
-                           slack=SlackWeb(self.slack), permissions=Permissions(settings, self.slack),
+                           slack=SlackWeb(self.slack, pacer=self.pacer), permissions=Permissions(settings, self.slack),
                            orders=OpenOrders(self.katana), locks=shared_locks)
         self.reports = ShiftReports(self.store, self.slack, settings.shift_clock, channel=settings.report_channel,
                                     katana=self.katana)
@@ -95,7 +98,7 @@ class ShopfloorBot:
         self.receiving = build_receiving(settings, self.http)  # /receive: slip reader + Slack file downloads
         self.events = EventProcessor(self.floor)
         self.alerts = build_alerts(settings, self.store, self.http, self.slack, self.katana, self.floor.katana_link,
-                                   self.replica_jobs)
+                                   self.replica_jobs, pacer=self.pacer)
         self.bolt = self._bolt()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.web = self._web_app()

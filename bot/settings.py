@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     floor_channel: str | None = None
     slack_files_url: AnyHttpUrl | None = None  # an extra trusted file host (tests); files.slack.com always is
     supervisor_channel: str | None = None  # floor actions that need a decision (gave up, partly recorded)
+    # Slack's pace for posts per channel, kept by every replica together (bot/slack_pacing.py)
+    slack_posts_per_second: float = Field(1.0, gt=0, le=1000)
+    slack_post_burst: int = Field(3, ge=1, le=1000)
 
     # Katana
     katana_api_key: SecretStr | None = None

@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.alerts.config import amazon_configured, quality_configured, unleashed_configured
 from bot.alerts.desk import AlertDesk
 from bot.alerts.jobs import SyncJob, SyncJobs, SyncResult
-from bot.alerts.poster import AlertPoster, ChannelPacer
+from bot.alerts.poster import AlertPoster, Pacer
 from bot.alerts.sources import AmazonReader, QualityReader, read_unleashed, thresholds
 from bot.jobs import ReplicaJobs
 from bot.settings import Settings
@@ -45,7 +45,7 @@ class Alerts:
 
 def build_alerts(settings: Settings, store: Store, http: httpx.AsyncClient, slack: AsyncWebClient, katana: Katana,
                  katana_link: Callable[[int], str], replicas: ReplicaJobs, *, now: Callable[[], datetime] = utcnow,
-                 pacer: ChannelPacer | None = None) -> Alerts:
+                 pacer: Pacer | None = None) -> Alerts:
     desk = AlertDesk(store.alerts, AlertPoster(slack, pacer), escalation_channel=settings.alerts_escalation_channel,
                      escalate_after_minutes=settings.alert_escalate_after_minutes, now=now)
     alerts = Alerts(settings=settings, store=store, desk=desk, jobs=SyncJobs(store, desk, [], replicas))
