@@ -16,6 +16,7 @@ from models.budget import SharedWindow
 from models.clock import Clock
 
 log = logging.getLogger(__name__)
+MARGIN = timedelta(seconds=0.25)  # Slack refills its bucket smoothly: a turn comes a little after the window
 
 
 class SlackPacer:
@@ -29,7 +30,7 @@ class SlackPacer:
         window = self._windows.get(channel)
         if window is None:
             window = self._windows[channel] = SharedWindow(self.db, self.clock, f"slack:{channel}",
-                                                           limit=self.burst, window=self.window)
+                                                           limit=self.burst, window=self.window, margin=MARGIN)
         for _ in range(600):  # at most a few minutes, even for a channel flooded by every replica
             try:
                 wait = await window.take()

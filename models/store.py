@@ -84,7 +84,7 @@ def open_store(mongodb_uri: str | None, db_name: str) -> Store:
 
 def store_over(kind: Literal["mongodb", "memory"], client: Any, db: Any, clock: Clock) -> Store:
     """The repositories over one database (the fault tests hand in one that fails on purpose)."""
-    return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db),
+    return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db, db_clock=clock),
                  actions=ActionRepository(db, clock), audit=AuditRepository(db), inventory=InventoryRepository(db),
                  alerts=AlertRepository(db), orders=OrderMemory(db), drafts=DraftRepository(db),
                  receipts=ReceiptRepository(db), undo_offers=UndoOffers(db), reports=ShiftReportRepository(db, clock),
