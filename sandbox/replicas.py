@@ -65,10 +65,13 @@ class Balancer:
         body = await request.read()
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
         assert self._http is not None
-        async with self._http.request(request.method, f"{target}{request.path_qs}", data=body,
-                                      headers=headers) as answer:
-            return web.Response(status=answer.status, body=await answer.read(),
-                                content_type=answer.content_type)
+        try:
+            async with self._http.request(request.method, f"{target}{request.path_qs}", data=body, headers=headers,
+                                          timeout=aiohttp.ClientTimeout(total=5)) as answer:
+                return web.Response(status=answer.status, body=await answer.read(),
+                                    content_type=answer.content_type)
+        except (aiohttp.ClientError, TimeoutError):  # the replica died under it: the sender may try again
+            return web.Response(status=502, text="bad gateway")
 
 
 @dataclass
