@@ -17,8 +17,12 @@ from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from bot.jobs import ReplicaJobs
 from models.base import utcnow
+from models.budget import SharedWindow
+from sandbox.flaky_store import Faults, flaky_store
 from sandbox.harness import FLOOR
 from sandbox.katana_seed import SOUP_VARIANT_ID
 from sandbox.replicas import replica_floor, store_for_replicas
@@ -221,3 +225,32 @@ async def test_two_replicas_reconciling_at_once_post_an_alert_once() -> None:
         await asyncio.gather(*(bot.alerts.jobs._run(job) for bot in floor.bots))  # noqa: SLF001
         await floor.settle()
         assert set(stock_posts(floor).values()) == {1} and len(stock_posts(floor)) == 3
+
+
+async def test_a_shared_turn_counts_from_its_answer_in_every_replica() -> None:
+    """Katana counts a request when it arrives, which under load is seconds after its turn was taken.
+    Replica A's second request is answered 5 s after its turn; replica B may not take that turn's place
+    until a minute after the answer. Fails with turns counted from their start (bench row 10 got 429s)."""
+    clock = [datetime(2026, 12, 7, 6, 0, tzinfo=UTC)]
+    store = store_for_replicas(lambda: clock[0])
+    a, b = (SharedWindow(store.db, store.clock, "katana", limit=2, window=timedelta(seconds=60)) for _ in "ab")
+    assert await a.take("first") == 0 and await a.take("late") == 0
+    clock[0] += timedelta(seconds=5)
+    await a.answered("late")
+    clock[0] += timedelta(seconds=56)  # 61 s after both turns were taken, 56 s after the late answer
+    assert await b.take() == 0, "the first turn has left the window"
+    assert await b.take() == pytest.approx(4.0), "the late one counts until a minute after its answer"
+
+
+async def test_replicas_taking_turns_at_once_never_get_more_than_the_limit() -> None:
+    """30 takes at once from 3 replicas, each store call a round trip (so reads and writes interleave).
+    Fails without the version compare-and-set in SharedWindow.take."""
+    store = flaky_store(Faults(pause=True))
+    windows = [SharedWindow(store.db, store.clock, "katana", limit=10, window=timedelta(seconds=60))
+               for _ in range(3)]
+    waits = await asyncio.gather(*(w.take() for w in windows for _ in range(10)))
+    taken = sum(1 for wait in waits if wait == 0)
+    while taken < 10:  # those that met a changed version ask again, as the limiter does
+        taken += sum(1 for wait in await asyncio.gather(*(w.take() for w in windows)) if wait == 0)
+    assert taken == 10 and await windows[0].used() == 10
+    assert all(wait > 50 for wait in await asyncio.gather(*(w.take() for w in windows)))
