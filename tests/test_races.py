@@ -212,3 +212,21 @@ async def test_a_claim_whose_action_was_never_saved_does_not_block_the_task_for_
         await shop.workspace.submit_view(BEN, again, {"quantity": "39", "batch": "O-2", "crate": "C-2"})
         await shop.settle()
         assert [int(float(p["quantity"])) for p in productions(shop, mo["id"])] == [39]
+
+
+async def test_a_store_error_on_submit_keeps_the_form_and_says_nothing_was_recorded() -> None:
+    """The store fails as Ana's /cook is saved. Before: the listener raised, Slack showed its generic
+    "trouble connecting" error. Now the form stays with what she typed and says to submit again; the
+    second submission records it once."""
+    faults = Faults()
+    async with shop_floor(store=flaky_store(faults)) as shop:
+        form = await shop.form_from_command(ANA, "/cook")
+        once = [True]
+        faults.rule = lambda call: (call.collection == "floor_actions" and call.method == "insert_one"
+                                    and bool(once) and once.pop())
+        reply = await shop.workspace.submit_view(ANA, form, COOK)
+        assert reply.json and reply.json["response_action"] == "errors"
+        assert "nothing was recorded" in str(reply.json["errors"]) and productions(shop) == []
+        await shop.workspace.submit_view(ANA, form, COOK)
+        await shop.settle()
+        assert len(productions(shop)) == 1
