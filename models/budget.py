@@ -2,8 +2,8 @@
 
 Katana allows 60 requests a minute per API key, Slack about one message a second per channel — per
 account or channel, not per process. Each budget is one document: the last `limit` turns (a token each,
-and the time it counts from, on the database's clock), a pause, and a version number. Every change is a
-compare-and-set on the version, so two processes never both take the last turn.
+and the time it counts from, on the database's clock, oldest first) and a pause. Taking a turn is one
+conditional atomic update, so two processes never both take the last turn.
 
 A turn counts from when it was taken until its answer came back (`answered`): Katana counts a request
 when it *arrives*, which under load can be seconds after the turn was taken; counted from the start
@@ -22,7 +22,7 @@ from pymongo.errors import DuplicateKeyError
 from models.base import aware
 from models.clock import Clock
 
-CONTENDED_WAIT = 0.02  # another process changed the budget between our read and write: ask again soon
+CONTENDED_WAIT = 0.02  # the budget changed between our refused update and our read: ask again soon
 TRIES = 5
 
 
@@ -35,53 +35,60 @@ class SharedWindow:
         self.limit, self.window, self.margin = limit, window, margin
 
     async def take(self, token: str | None = None) -> float:
-        """0 when a turn was taken (under `token`); else the seconds to wait before asking again."""
+        """0 when a turn was taken (under `token`); else the seconds to wait before asking again.
+
+        One atomic update, so a hundred posters at once cost a hundred store calls, not a hundred
+        rounds of read-and-retry: push the turn, keep the last `limit` sorted oldest first, and only
+        if fewer than `limit` are stored or the oldest has left the window (and no pause is on).
+        `answered` may move a turn later than the one after it until the next push re-sorts; then the
+        first turn is not the oldest and a turn is refused that could have been given — never the other
+        way round.
+        """
         token = token or uuid.uuid4().hex
         for _ in range(TRIES):
             now = await self.clock.now()
+            horizon = now - self.window - self.margin
+            room = {"$or": [{f"turns.{self.limit - 1}": {"$exists": False}}, {"turns.0.at": {"$lte": horizon}}]}
+            not_paused = {"$or": [{"paused_until": None}, {"paused_until": {"$lte": now}}]}
+            turn = {"$each": [{"t": token, "at": now}], "$sort": {"at": 1}, "$slice": -self.limit}
+            changed = await self.col.update_one({"_id": self.name, "$and": [room, not_paused]},
+                                                {"$push": {"turns": turn}})
+            if changed.modified_count == 1:
+                return 0.0
             doc = await self.col.find_one({"_id": self.name})
             if doc is None:
                 try:
-                    await self.col.insert_one({"_id": self.name, "turns": {token: now}, "paused_until": None,
-                                               "v": 1})
+                    await self.col.insert_one({"_id": self.name, "turns": [{"t": token, "at": now}],
+                                               "paused_until": None})
                     return 0.0
-                except DuplicateKeyError:
+                except DuplicateKeyError:  # another process made it first: ask it again
                     continue
-            turns = {key: aware(at) for key, at in (doc.get("turns") or {}).items()
-                     if aware(at) > now - self.window - self.margin}
-            wait = self._wait(turns, doc.get("paused_until"), now)
+            wait = self._wait(doc.get("turns") or [], doc.get("paused_until"), now)
             if wait > 0:
                 return wait
-            turns[token] = now
-            changed = await self.col.update_one({"_id": self.name, "v": doc.get("v")},
-                                                {"$set": {"turns": turns}, "$inc": {"v": 1}})
-            if changed.modified_count == 1:
-                return 0.0
         return CONTENDED_WAIT
 
-    def _wait(self, turns: dict[str, datetime], paused: Any, now: datetime) -> float:
+    def _wait(self, turns: list[dict[str, Any]], paused: Any, now: datetime) -> float:
         waits = [0.0]
         if paused is not None:
             waits.append((aware(paused) - now).total_seconds())
         if len(turns) >= self.limit:
-            oldest = sorted(turns.values())[len(turns) - self.limit]  # the turn that must leave first
-            waits.append((oldest + self.window + self.margin - now).total_seconds())
+            waits.append((aware(turns[0]["at"]) + self.window + self.margin - now).total_seconds())
         return max(waits)
 
     async def answered(self, token: str) -> None:
         """The turn's request is answered: it counts from now (Katana counted it no later)."""
         now = await self.clock.now()
-        await self.col.update_one({"_id": self.name, f"turns.{token}": {"$exists": True}},
-                                  {"$max": {f"turns.{token}": now}, "$inc": {"v": 1}})
+        await self.col.update_one({"_id": self.name, "turns.t": token}, {"$max": {"turns.$.at": now}})
 
     async def pause_for(self, seconds: float) -> None:
         """Hold every process for `seconds` (the longest pause asked for wins)."""
         until = await self.clock.now() + timedelta(seconds=seconds)
-        await self.col.update_one({"_id": self.name}, {"$max": {"paused_until": until}, "$inc": {"v": 1}},
+        await self.col.update_one({"_id": self.name}, {"$max": {"paused_until": until}},
                                   upsert=True)
 
     async def used(self) -> int:
         """Turns counted in the current window (for metrics and the benchmark)."""
         now = await self.clock.now()
         doc = await self.col.find_one({"_id": self.name}) or {}
-        return sum(1 for at in (doc.get("turns") or {}).values() if aware(at) > now - self.window)
+        return sum(1 for turn in doc.get("turns") or [] if aware(turn["at"]) > now - self.window)

@@ -18,8 +18,10 @@ async def test_kill_inside_and_after_every_cook_step() -> None:
 
 
 async def test_webhook_storm_with_duplicates_and_shuffled_order() -> None:
-    row = await faults.webhook_storm(600)
-    assert row.submitted == 600
+    # 80 deliveries: 56 distinct events fit in one minute of Katana's budget, so the storm is worked off
+    # in seconds; the 300- and 2000-delivery storms (minutes at 60 reads a minute) run in make faults.
+    row = await faults.webhook_storm(80)
+    assert row.submitted == 80
     assert (row.lost, row.duplicated) == (0, 0), faults.table([row])
     assert row.recorded > 100  # the open MOs each got their one cook task
 
