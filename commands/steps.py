@@ -195,7 +195,7 @@ def take_note_back(mo_id: int, line: str, order: str) -> Callable[[Katana], Awai
     async def run(katana: Katana) -> str | None:
         try:
             removed = await katana.manufacturing.remove_note(mo_id, line)
-        except ValueError:  # it is the only text, and Katana refuses an empty one
+        except ValueError:  # Katana's answer still shows the line: only a person can be sure it goes
             raise NeedsHand(by_hand) from None
         return None if removed else "it was not there any more"
     return run

@@ -161,6 +161,17 @@ async def test_patch_without_additional_info_wipes_it(katana: httpx.AsyncClient,
     assert fake.manufacturing_orders[kitchen.MO101_ID]["additional_info"] == ""
 
 
+async def test_additional_info_takes_null_and_refuses_empty_text(katana: httpx.AsyncClient, fake: FakeKatana) -> None:
+    """What the gateway spec allows, exactly: nullable, minLength 1."""
+    url = f"/manufacturing_orders/{kitchen.MO101_ID}"
+    refused = await katana.patch(url, json={"additional_info": ""})
+    assert refused.status_code == 422 and fake.manufacturing_orders[kitchen.MO101_ID]["additional_info"]
+    assert len(fake.violations) == 1 and "additional_info" in fake.violations[0]
+    fake.violations.clear()
+    cleared = await katana.patch(url, json={"additional_info": None})
+    assert cleared.status_code == 200 and cleared.json()["additional_info"] is None
+
+
 async def test_production_adds_to_batch_stock_and_consumes_per_plan(katana: httpx.AsyncClient) -> None:
     soup_batch = {"batch_id": kitchen.SOUP_BATCH_ID, "location_id": kitchen.CENTRAL_KITCHEN_ID}
     before = (await katana.get("/batch_stocks", params=soup_batch)).json()["data"]
