@@ -47,6 +47,7 @@ class OrderFacts(Facts):
     sales_order_id: int | None = None
     linked_to_sales_order: bool = False
     operator_id: int | None = None
+    name_for_katana: str | None = None  # sent as the operator's name when no operator is linked (steps.py)
     operation_row_id: int | None = None
     operation_done_before: bool = False
     batch_id: int | None = None
