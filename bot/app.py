@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import home
 from bot.alerts import build_alerts
+from bot.channels import CHECK_EVERY_SECONDS, ChannelWatch
 from bot.health import health_route
 from bot.jobs import ReplicaJobs
 from bot.katana_events import EventProcessor
@@ -97,6 +98,7 @@ class ShopfloorBot:
         self.recorder = Recorder(self.floor, {**COMMANDS, REVERSAL.name: REVERSAL}, announce=self.announce)
         self.receiving = build_receiving(settings, self.http)  # /receive: slip reader + Slack file downloads
         self.events = EventProcessor(self.floor)
+        self.channels = ChannelWatch(self.floor.slack, settings)  # the bot in FLOOR_CHANNEL & co (/healthz)
         self.alerts = build_alerts(settings, self.store, self.http, self.slack, self.katana, self.floor.katana_link,
                                    self.replica_jobs, pacer=self.pacer)
         self.bolt = self._bolt()
@@ -150,6 +152,11 @@ class ShopfloorBot:
         for job, work in self.worker_jobs().items():  # once per interval across replicas (bot/jobs.py)
             self.scheduler.add_job(self.replica_jobs.once_per(job, every, work), "interval",
                                    seconds=every.total_seconds(), id=job, max_instances=1, coalesce=True)
+        # Each replica's own view of its channels for its /healthz (not once across replicas).
+        self.scheduler.add_job(self.channels.look, "interval", seconds=CHECK_EVERY_SECONDS,
+                               id="check_channels", max_instances=1, coalesce=True)
+        # History (crash recovery) needs the bot in the floor channel: join it now, off the start-up path.
+        self.floor.jobs.spawn(self.channels.join_and_look(), name="join the floor channel")
         await self.alerts.start(self.scheduler)  # only configured sources get a sync job
         if self.reports.schedule(self.scheduler):  # at each shift's end; a report a restart missed goes out now
             self.floor.jobs.spawn(self.reports.post_due(), name="shift report catch-up")

@@ -19,7 +19,7 @@ def describe(entry: Any) -> str:
     details = entry.details
     parts = [f"{entry.at:%Y-%m-%d %H:%M:%S}Z", f"{entry.kind:<12}", entry.subject, "→", entry.outcome]
     if entry.actor:
-        parts.append(f"by {entry.actor}")
+        parts.append(f"by {entry.actor}" + (f" ({entry.actor_id})" if entry.actor_id else ""))
     ids = {step: {k: v for k, v in result.items() if k.endswith("_id")}
            for step, result in (details.get("katana") or {}).items()}
     ids = {step: found for step, found in ids.items() if found}

@@ -13,11 +13,14 @@ import sys
 import httpx
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import ShopfloorBot, secret
 from bot.audit import print_history
+from bot.channels import ChannelCheck, check_channels
 from bot.health import configuration
 from bot.settings import Settings, SettingsError, configure_logging, load_settings
+from bot.slack_port import SlackWeb
 from bot.statuses import IntegrationStatus
 from integrations.katana import build_katana
 from models.store import open_store
@@ -110,6 +113,10 @@ async def check(settings: Settings, _: argparse.Namespace) -> int:
         state = "configured" if s.configured else "MISSING " + ", ".join(s.missing)
         reach = {True: "reachable", False: "NOT reachable", None: "-"}[s.reachable]
         print(f"{s.name:<16} {state:<40} {reach:<14} {s.detail}")
+    if any(s.name == "slack" and s.reachable for s in statuses):  # each configured channel: is the bot in it
+        for c in await channel_checks(settings):
+            member = {True: "member", False: "NOT a member", None: "-"}[c.member]
+            print(f"{c.variable:<16} {c.channel:<40} {member:<14} {'' if c.ok else 'PROBLEM: '}{c.detail}")
     missing = missing_for_serve(statuses)
     if missing:
         print(f"\n`serve` needs: {', '.join(missing)}")
@@ -129,6 +136,11 @@ async def probe_reachability(settings: Settings, statuses: list[IntegrationStatu
     store = open_store(settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None, settings.mongodb_db)
     by_name["store"].reachable = await store.ping()
     store.close()
+
+
+async def channel_checks(settings: Settings) -> list[ChannelCheck]:
+    client = AsyncWebClient(token=secret(settings.slack_bot_token), base_url=settings.slack_url, timeout=10)
+    return await check_channels(SlackWeb(client), settings)
 
 
 async def answers(http: httpx.AsyncClient, method: str, url: str, token: object, *, slack: bool = False) -> bool:

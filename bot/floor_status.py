@@ -4,6 +4,7 @@
     /floor sync unleashed|amazon|quality   run that sync now and say what it found
     /floor alerts                      open alerts, worst first, with their buttons
     /floor report today|yesterday|week|shift   the shift report for that period, posted here (bot/report)
+    /floor operator @person <Katana operator>  which Katana operator the person is (bot/floor_operators)
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from models.store import Store
 
 HELP = ("*/floor* — `status` (integrations, last syncs, open alerts) · `sync unleashed|amazon|quality` "
         "(sync now) · `alerts` (open alerts with Acknowledge/Snooze) · `report today|yesterday|week|shift` "
-        "(made vs planned, yield, scrap, time per stage, what waits; chart and CSV in its thread)")
+        "(made vs planned, yield, scrap, time per stage, what waits; chart and CSV in its thread) · "
+        "`operator @person <Katana operator>` (who they are in Katana; `none` unlinks) · `operators` (the links)")
 SHOWN_INTEGRATIONS = ("slack", "katana", "unleashed", "amazon", "quality_alerts", "alert_escalation", "packing_slips",
                       "store")
 

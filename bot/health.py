@@ -53,6 +53,7 @@ def health_route(bot: Any) -> Callable[[web.Request], Awaitable[web.Response]]:
                 "store": {"kind": bot.store.kind, "ok": store_ok},
                 "scheduler": {"running": bot.scheduler.running, "jobs": jobs},
                 "integrations": integrations,
+                "channels": bot.channels.report(),  # is the bot in FLOOR_CHANNEL & co (bot/channels.py)
                 "in_flight_jobs": bot.floor.jobs.running}
         return web.json_response(body, status=200 if healthy else 503)
     return healthz

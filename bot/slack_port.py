@@ -16,7 +16,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from commands.ports import Message, OpenedView, Posted, SlackRefused, View
+from commands.ports import Channel, Message, OpenedView, Posted, SlackRefused, View
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,15 @@ class SlackWeb:
         reply = await self._call("conversations_history", channel=channel, oldest=f"{oldest:.6f}",
                                  include_all_metadata=True, limit=limit)
         return list(reply.get("messages") or [])
+
+    async def join(self, channel: str) -> None:
+        await self._call("conversations_join", channel=channel)
+
+    async def channel(self, channel: str) -> Channel:
+        info = (await self._call("conversations_info", channel=channel))["channel"]
+        return Channel(id=str(info.get("id") or channel), name=str(info.get("name") or ""),
+                       is_member=bool(info.get("is_member")), is_private=bool(info.get("is_private")),
+                       is_archived=bool(info.get("is_archived")))
 
     async def person_name(self, user_id: str, fallback: str | None = None) -> str:
         known = self._names.get(user_id)

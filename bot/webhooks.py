@@ -52,6 +52,7 @@ def parse_event(body: bytes) -> dict[str, Any] | None:
     obj = payload.get("object")
     ok = (isinstance(payload.get("resource_type"), str) and isinstance(payload.get("action"), str)
           and isinstance(obj, dict) and isinstance(obj.get("id"), (int, str)) and not isinstance(obj.get("id"), bool)
+          and (isinstance(obj["id"], str) or abs(obj["id"]) < 2**63)  # what the store can hold (BSON int64)
           and 0 < len(payload["resource_type"]) <= 100 and 0 < len(payload["action"]) <= 100)
     return payload if ok else None
 

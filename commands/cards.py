@@ -38,6 +38,7 @@ START_TASK_ACTION = "task_start"  # also Resume: a paused or blocked task starts
 PAUSE_TASK_ACTION = "task_pause"
 BLOCK_TASK_ACTION = "task_block"
 AUTHOR_UNDO_ACTION = "action_author_undo"
+DELIVER_TASK_ACTION = "task_deliver"  # a SHIP task whose order was packed: the carrier took it
 TIMED_STAGES = ("cook", "label", "pack")
 
 
@@ -109,7 +110,11 @@ def task_summary(task: ProductionTask) -> str:
 
 
 def timer_line(task: ProductionTask) -> str | None:
-    """Who is on the task and since when; why it stopped. Nothing for a task nobody started."""
+    """Who is on the task and since when; why it stopped. Nothing for a task nobody started.
+    A SHIP task is not timed: it says when its order was packed, waiting for pickup."""
+    if task.kind == "ship":
+        return (f":package: Packed by {escaped(task.packed_by or '?')} {clock(task.packed_at)} — waiting for pickup"
+                if task.packed_at else None)
     timed = f" · {minutes_text(task.timer_seconds)} timed" if task.timer_seconds >= 60 else ""
     if task.timer_state == "running":
         return f":arrow_forward: *{task.assignee_name}* started {clock(task.timer_running_since)}{timed}"
@@ -122,6 +127,8 @@ def timer_line(task: ProductionTask) -> str | None:
 
 def task_buttons(task: ProductionTask, block_id: str) -> ActionsBlock:
     """The buttons that make sense now: Start (or Resume), Record, Pause while it runs, Block."""
+    if task.kind not in TIMED_STAGES:
+        return ship_buttons(task, block_id)
     record = ButtonElement(text="Record", action_id=RECORD_TASK_ACTION, value=task.id)
     start_text = "Start" if task.timer_state == "idle" else "Resume"
     start = ButtonElement(text=start_text, action_id=START_TASK_ACTION, value=task.id, style="primary")
@@ -137,6 +144,16 @@ def task_buttons(task: ProductionTask, block_id: str) -> ActionsBlock:
     return ActionsBlock(block_id=block_id, elements=elements)
 
 
+def ship_buttons(task: ProductionTask, block_id: str) -> ActionsBlock:
+    """Record opens /ship for the task's order; once it was packed, Mark delivered comes first."""
+    record = ButtonElement(text="Record", action_id=RECORD_TASK_ACTION, value=task.id)
+    if task.packed_at is None:
+        record.style = "primary"
+        return ActionsBlock(block_id=block_id, elements=[record])
+    deliver = ButtonElement(text="Mark delivered", action_id=DELIVER_TASK_ACTION, value=task.id, style="primary")
+    return ActionsBlock(block_id=block_id, elements=[deliver, record])
+
+
 def task_headline(task: ProductionTask) -> str:
     return f"{STAGE_EMOJI[task.kind]} {STAGE_VERB[task.kind]} task — {task_summary(task)}"
 
@@ -148,15 +165,13 @@ def task_message(task: ProductionTask, katana_link: str) -> dict[str, Any]:
     state = timer_line(task)
     if state:
         blocks.append(text(state))
-    if task.kind in TIMED_STAGES:
-        blocks.append(task_buttons(task, "task"))
-    else:  # a ship task is not timed: Record opens /ship for its order
-        blocks.append(ActionsBlock(block_id="task", elements=[ButtonElement(
-            text="Record", action_id=RECORD_TASK_ACTION, value=task.id, style="primary")]))
+    blocks.append(task_buttons(task, "task"))
     blocks.append(note(f"<{katana_link}|Open {task.mo_order_no} in Katana>"))
     fallback = f"{verb} task: {task.mo_order_no}"
     if task.timer_state in ("running", "paused", "blocked"):
         fallback += f" — {task.timer_state} ({task.assignee_name or task.timer_by})"
+    elif task.packed_at:
+        fallback += " — packed, waiting for pickup"
     return {"text": fallback, "blocks": [b.to_dict() for b in blocks]}
 
 

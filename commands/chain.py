@@ -89,8 +89,11 @@ async def attach_earlier_post(floor: Floor, task: ProductionTask) -> bool:
     if not channel or task.posting_since is None:
         return False
     try:
-        history = await floor.slack.history(channel, oldest=task.posting_since.timestamp() - 5, limit=200)
-    except SlackRefused as exc:  # cannot tell: posting again risks a double, not posting risks a lost task
+        history = await history_as_member(floor, channel, oldest=task.posting_since.timestamp() - 5)
+    except SlackRefused as exc:
+        # A private channel the bot is not in refuses the join, and refused the earlier post too: there is
+        # nothing to find. Any other refusal leaves it unknown: posting again risks a double, not posting
+        # risks a lost task (`bot check` and /healthz say when the bot is not in the channel).
         log.warning("could not check %s for task %s: %s; posting it", channel, task.id, exc.error)
         return False
     for message in history:
@@ -99,6 +102,19 @@ async def attach_earlier_post(floor: Floor, task: ProductionTask) -> bool:
             await floor.store.tasks.attach_message(task.id, channel, message["ts"])
             return True
     return False
+
+
+async def history_as_member(floor: Floor, channel: str, *, oldest: float) -> list[dict[str, Any]]:
+    """The channel's recent messages. Slack shows history only to members, while `chat:write.public` lets the
+    bot post without being one: when Slack says it is not in the channel, it joins (a public channel) first."""
+    try:
+        return await floor.slack.history(channel, oldest=oldest, limit=200)
+    except SlackRefused as exc:
+        if exc.error != "not_in_channel":
+            raise
+    log.info("joining %s to read its history (the bot was not a member)", channel)
+    await floor.slack.join(channel)
+    return await floor.slack.history(channel, oldest=oldest, limit=200)
 
 
 async def stage_finished(floor: Floor, order: OrderRef, stage: str, *, by: str | None,

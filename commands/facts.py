@@ -47,6 +47,7 @@ class OrderFacts(Facts):
     sales_order_id: int | None = None
     linked_to_sales_order: bool = False
     operator_id: int | None = None
+    name_for_katana: str | None = None  # sent as the operator's name when no operator is linked (steps.py)
     operation_row_id: int | None = None
     operation_done_before: bool = False
     batch_id: int | None = None
@@ -75,10 +76,10 @@ class ShipLine(BaseModel):
 
 
 class ShipFacts(Facts):
-    """/ship: a sales order by carrier, or to Amazon FBA."""
+    """/ship: a sales order by carrier, or to Amazon FBA; or what was packed earlier, handed to the carrier."""
 
     so_id: int
-    method: Literal["carrier", "fba"] = "carrier"
+    method: Literal["carrier", "fba", "deliver"] = "carrier"
     location_id: int | None = None
     fba_location_id: int | None = None
     fba_location_name: str | None = None
@@ -89,12 +90,15 @@ class ShipFacts(Facts):
     shipment: str | None = None
     pallets: int | None = None
     mo_id: int | None = None  # the SHIP task's MO, so the action shows in that MO's history
+    fulfilments: list[int] = Field(default_factory=list)  # "deliver": the packed fulfilments the carrier took
     # learned from Katana
     finished_mos: list[int] = Field(default_factory=list)
+    to_deliver: list[int] = Field(default_factory=list)  # of `fulfilments`, those still PACKED when checked
     fulfilments_before: list[int] = Field(default_factory=list)
     fulfilment_id: int | None = None
     transfer_id: int | None = None
     closed_tasks: list[str] = Field(default_factory=list)
+    packed_tasks: list[str] = Field(default_factory=list)  # SHIP tasks now waiting for pickup
 
 
 class ReceiveLineFact(BaseModel):

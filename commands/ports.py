@@ -38,6 +38,17 @@ class OpenedView:
     hash: str
 
 
+@dataclass(frozen=True)
+class Channel:
+    """A channel as Slack describes it to the bot (`conversations.info`)."""
+
+    id: str
+    name: str
+    is_member: bool  # the bot is in it: it can read its history
+    is_private: bool = False
+    is_archived: bool = False
+
+
 class SlackPort(Protocol):
     async def open_view(self, trigger_id: str, view: View) -> OpenedView: ...
 
@@ -54,7 +65,15 @@ class SlackPort(Protocol):
         """An ephemeral message: only `user` sees it, in `channel`."""
 
     async def history(self, channel: str, *, oldest: float, limit: int) -> list[dict[str, Any]]:
-        """Messages posted in `channel` since `oldest` (epoch seconds), with their metadata."""
+        """Messages posted in `channel` since `oldest` (epoch seconds), with their metadata. Only in a
+        channel the bot is a member of (`not_in_channel` otherwise, though it may post there)."""
+
+    async def join(self, channel: str) -> None:
+        """The bot joins a public channel (`channels:join`; joining again is harmless). A private channel
+        refuses (`method_not_supported_for_channel_type`): someone must invite the bot."""
+
+    async def channel(self, channel: str) -> Channel:
+        """What Slack says of `channel` to the bot: whether it is a member, private, archived."""
 
     async def person_name(self, user_id: str, fallback: str | None = None) -> str:
         """The person's name as the floor knows it (real name, else handle, else `fallback`)."""

@@ -243,7 +243,8 @@ class Recorder:
         ids = {s.id: s.result for s in action.steps if s.result}
         await self.floor.store.audit.write(
             "floor_action", f"/{action.command}", outcome.status, mo_id=action.mo_id,
-            actor=action.results().get("person") or action.user_name, action_id=action.id, katana=ids,
+            actor=action.results().get("person") or action.user_name, actor_id=action.user_id, action_id=action.id,
+            katana=ids,
             problem=outcome.problem)
 
     async def resume_due(self) -> int:

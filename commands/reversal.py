@@ -188,7 +188,8 @@ def report_of(action: FloorAction) -> list[str]:
 async def tell_the_author(ctx: Ctx, original: FloorAction, report: list[str]) -> None:
     facts = ctx.facts
     await ctx.floor.store.audit.write("floor_action", f"/{original.command}", "undone by its author",
-                                      mo_id=original.mo_id, actor=facts.by, action_id=original.id, report=report)
+                                      mo_id=original.mo_id, actor=facts.by, actor_id=facts.by_user,
+                                      action_id=original.id, report=report)
     await ctx.floor.store.undo_offers.settle(original.id, "undone", report=report, undone_at=utcnow())
     where = facts.confirmation or {}
     if not where.get("channel"):
@@ -205,7 +206,7 @@ async def tell_the_floor(ctx: Ctx, original: FloorAction, report: list[str]) -> 
     facts = ctx.facts
     outcome = "cancelled, recorded steps undone" if facts.kind == "undo_in_katana" else "cancelled, recorded steps kept"
     await ctx.floor.store.audit.write("floor_action", f"/{original.command}", outcome, mo_id=original.mo_id,
-                                      actor=facts.by, action_id=original.id, report=report)
+                                      actor=facts.by, actor_id=facts.by_user, action_id=original.id, report=report)
     text = f"/{original.command} by {who(original)} was cancelled by {facts.by}.\n" + "\n".join(report)
     message = {"text": text.splitlines()[0], "blocks": [cards.text(text).to_dict()]}
     if facts.decision and facts.decision.get("channel"):

@@ -2,17 +2,20 @@
 
 Records in Katana: a sales-order fulfilment (PACKED or DELIVERED, rows with their batches, carrier and
 tracking number), or — for Amazon FBA — a stock transfer from the order's location to `FBA_LOCATION`
-with the shipment reference and pallet count. Closes the SHIP task. More than the order still asks for,
+with the shipment reference and pallet count; or marks fulfilments packed earlier DELIVERED (with the
+carrier and tracking number they lacked). Closes the SHIP task — once delivered: packed goods leave it
+waiting for pickup, with Mark delivered. More than the order still asks for,
 or more than the chosen batch holds, is refused at the field before anything is saved.
 The modals and the steps live in commands/shipping/.
 """
 from __future__ import annotations
 
+from commands import cards
 from commands.context import Floor
 from commands.facts import ShipFacts
 from commands.forms import FloorCommand
 from commands.shipping.flow import open_ship, submit_ship
-from commands.shipping.steps import CARRIER_PLAN, FBA_PLAN
+from commands.shipping.steps import CARRIER_PLAN, DELIVER_PLAN, FBA_PLAN
 from commands.shipping.views import TITLE
 
 
@@ -26,6 +29,8 @@ def shipped_lines(facts: ShipFacts) -> str:
 
 def headline(facts: ShipFacts) -> tuple[str, list[str]]:
     who, order = facts.person, facts.order_no
+    if facts.method == "deliver":
+        return delivered_headline(facts)
     if facts.method == "fba":
         line = f":truck: *{who}* sent *{order}* to Amazon FBA — {shipped_lines(facts)}"
         extra = [f"shipment {facts.shipment}", f"{facts.pallets} pallet(s)", f"transfer to {facts.fba_location_name}"]
@@ -33,8 +38,22 @@ def headline(facts: ShipFacts) -> tuple[str, list[str]]:
         verb = "packed" if facts.status == "PACKED" else "shipped"
         line = f":truck: *{who}* {verb} *{order}* — {shipped_lines(facts)}"
         extra = [f"by {facts.carrier}"] + ([f"tracking {facts.tracking}"] if facts.tracking else [])
-    closed = len(facts.closed_tasks)
-    return line, extra + ([f"{closed} ship task(s) done"] if closed else [])
+    return line, extra + tasks_said(facts)
+
+
+def delivered_headline(facts: ShipFacts) -> tuple[str, list[str]]:
+    count = len(facts.to_deliver)
+    what = f"{count} packed shipment{'s' if count != 1 else ''}" if count else "nothing new (already delivered)"
+    line = f":truck: *{facts.person}* handed *{facts.order_no}* to the carrier — {what} delivered"
+    extra = [f"by {cards.escaped(facts.carrier)}"] if facts.carrier else []
+    extra += [f"tracking {cards.escaped(facts.tracking)}"] if facts.tracking else []
+    return line, extra + tasks_said(facts)
+
+
+def tasks_said(facts: ShipFacts) -> list[str]:
+    closed, packed = len(facts.closed_tasks), len(facts.packed_tasks)
+    return ([f"{closed} ship task(s) done"] if closed else []) + (
+        [f"{packed} ship task(s) waiting for pickup"] if packed else [])
 
 
 def sales_order_link(floor: Floor, facts: ShipFacts) -> str:
@@ -42,7 +61,8 @@ def sales_order_link(floor: Floor, facts: ShipFacts) -> str:
 
 
 COMMAND = FloorCommand(
-    name="ship", title=TITLE, stage="ship", facts=ShipFacts, plan=CARRIER_PLAN, other_plans=(FBA_PLAN,),
+    name="ship", title=TITLE, stage="ship", facts=ShipFacts, plan=CARRIER_PLAN, other_plans=(FBA_PLAN, DELIVER_PLAN),
     headline=headline, link=sales_order_link, opens=open_ship, submits=submit_ship,
     help="Records what left for a sales order: a fulfilment with carrier and tracking number, or a stock "
-         "transfer to Amazon FBA. Quantities and batches are checked against the order and the stock.")
+         "transfer to Amazon FBA; or marks what was packed earlier as delivered. Quantities and batches are "
+         "checked against the order and the stock.")

@@ -8,6 +8,7 @@ bot's note line removed) and says exactly what to do by hand where it can't.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ from integrations.katana.errors import KatanaRejected
 from integrations.katana.models import OperatorRef
 from models.tasks import task_id
 
+log = logging.getLogger(__name__)
 Ctx = StepContext[OrderFacts]
 
 
@@ -50,13 +52,20 @@ async def load_order(ctx: Ctx) -> Result:
 
 @step("identify_operator", "", joins=True)
 async def identify_operator(ctx: Ctx) -> Result:
-    """Katana credits work to an operator; match the Slack person by name, else send the name."""
+    """Katana credits work to an operator: the one a supervisor linked to this Slack person (by user id,
+    `/floor operator`), if Katana still has it. Never by name, which anyone can change in Slack. Without a
+    link the person's name goes to Katana as text, unless it is an operator's name: Katana matches names to
+    operators itself (its docs for `completed_by_operators`), so sending it would credit that operator."""
     person = await ctx.floor.slack.person_name(ctx.action.user_id, ctx.action.user_name)
-    wanted = " ".join(person.lower().split())
-    for operator in await ctx.katana.manufacturing.operators():
-        if " ".join(operator.operator_name.lower().split()) == wanted:
-            return {"person": person, "operator_id": operator.id}
-    return {"person": person, "operator_id": None}
+    link = await ctx.floor.store.operators.of(ctx.action.user_id)
+    operators = await ctx.katana.manufacturing.operators()
+    if link is not None and any(operator.id == link.operator_id for operator in operators):
+        return {"person": person, "operator_id": link.operator_id, "name_for_katana": None}
+    if link is not None:
+        log.warning("Katana operator #%s linked to %s is gone", link.operator_id, ctx.action.user_id)
+    taken = {" ".join(operator.operator_name.split()).casefold() for operator in operators}
+    name = None if " ".join(person.split()).casefold() in taken else person[:100]
+    return {"person": person, "operator_id": None, "name_for_katana": name}
 
 
 @step("find_operation", "", joins=True)
@@ -86,7 +95,7 @@ async def find_batch(ctx: Ctx) -> Result:
 def operator_refs(facts: OrderFacts) -> list[OperatorRef]:
     if facts.operator_id:
         return [OperatorRef(operator_id=facts.operator_id)]
-    return [OperatorRef(name=str(facts.person)[:100])]
+    return [OperatorRef(name=facts.name_for_katana)] if facts.name_for_katana else []
 
 
 def reopen_operation(written: Written[OrderFacts]) -> Undo:
@@ -195,7 +204,7 @@ def take_note_back(mo_id: int, line: str, order: str) -> Callable[[Katana], Awai
     async def run(katana: Katana) -> str | None:
         try:
             removed = await katana.manufacturing.remove_note(mo_id, line)
-        except ValueError:  # it is the only text, and Katana refuses an empty one
+        except ValueError:  # Katana's answer still shows the line: only a person can be sure it goes
             raise NeedsHand(by_hand) from None
         return None if removed else "it was not there any more"
     return run

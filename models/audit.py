@@ -19,7 +19,8 @@ class SyncLog(Document):
     kind: LogKind
     subject: str  # e.g. "MO-101", "manufacturing_order.created", "unleashed"
     mo_id: int | None = None
-    actor: str | None = None
+    actor: str | None = None  # the person's name as shown then
+    actor_id: str | None = None  # their Slack user id: names change, ids do not
     outcome: str
     details: dict[str, Any] = {}
     at: datetime
@@ -45,8 +46,8 @@ class AuditRepository:
         await self.col.create_index([("kind", 1), ("at", -1)], name="recent_by_kind")
 
     async def write(self, kind: LogKind, subject: str, outcome: str, *, mo_id: int | None = None,
-                    actor: str | None = None, **details: Any) -> SyncLog:
-        entry = SyncLog(id=uuid.uuid4().hex, kind=kind, subject=subject, mo_id=mo_id, actor=actor,
+                    actor: str | None = None, actor_id: str | None = None, **details: Any) -> SyncLog:
+        entry = SyncLog(id=uuid.uuid4().hex, kind=kind, subject=subject, mo_id=mo_id, actor=actor, actor_id=actor_id,
                         outcome=outcome, details=plain(details), at=utcnow())
         await self.col.insert_one(entry.to_mongo())
         return entry

@@ -68,6 +68,9 @@ class ProductionTask(Document):
     intervals: list[dict[str, Any]] = []  # finished intervals: {from, to, by, seconds, ended}
     operation_row_id: int | None = None  # this stage's Katana operation row, once looked up
     row_completed: bool = False  # its row is COMPLETED (recorded): timer syncs leave it alone
+    # A SHIP task whose order was packed (a PACKED fulfilment) stays open until it is delivered.
+    packed_by: str | None = None
+    packed_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:

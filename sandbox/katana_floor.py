@@ -113,8 +113,9 @@ def update_manufacturing_order(books: KatanaBooks, mo_id: int, body: dict) -> di
 
 
 def _apply_mo_patch(books: KatanaBooks, mo: dict, body: dict) -> dict:
-    # Katana's real quirk: a PATCH without additional_info blanks it. Clients must echo it.
-    mo["additional_info"] = body.get("additional_info") or ""
+    # Katana's real quirk: a PATCH without additional_info blanks it. Clients must echo it. `null` clears it
+    # (nullable in UpdateManufacturingOrderDto; "" never gets here: minLength 1) and is answered as null.
+    mo["additional_info"] = body.get("additional_info", "")
     for key in ("order_no", "variant_id", "location_id"):
         if key in body:
             mo[key] = body[key]

@@ -10,7 +10,8 @@ Shapes follow the readme-portal.yaml examples; rules follow its descriptions and
   that never sets the status leaves the goods where they were.
 ASSUMPTIONS (not in Katana's docs, kept strict so a careless client fails here): a fulfilment may not exceed
 what its sales-order row still has to ship; a batch-tracked item needs batches covering the whole quantity;
-stock leaves on a DELIVERED fulfilment (PACKED only commits it); a draft transfer moves nothing, `inTransit`
+stock leaves on a DELIVERED fulfilment (PACKED only commits it), also when a PATCH turns PACKED into DELIVERED,
+and a fulfilment never goes back from DELIVERED to PACKED; a draft transfer moves nothing, `inTransit`
 takes the stock out of the source, `received` puts it into the target, and a status never goes back; a batch
 cannot go below zero; a stock transfer number is unique.
 """
@@ -191,6 +192,34 @@ def post_fulfillment(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
     return ApiAnswer(200, record)
 
 
+FULFILMENT_FIELDS = ("picked_date", "packer_id", "conversion_rate", "conversion_date", "tracking_carrier",
+                     "tracking_method", "tracking_number", "tracking_url")
+
+
+def patch_fulfillment(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
+    """PATCH /sales_order_fulfillments/{id}: only the fields given change; DELIVERED takes the stock out."""
+    fulfilment = books.require(books.fulfillments, call.id())
+    body, before = call.body, fulfilment["status"]
+    after = body.get("status", before)
+    if before == "DELIVERED" and after == "PACKED":
+        raise unprocessable(".status", "a delivered fulfilment cannot go back to packed")
+    if before == "PACKED" and after == "DELIVERED":
+        order = books.sales_orders[fulfilment["sales_order_id"]]
+        moving = [(books.sales_order_rows[r["sales_order_row_id"]], r) for r in fulfilment["sales_order_fulfillment_rows"]]
+        for index, (row, given) in enumerate(moving):  # all checked before any stock moves
+            _check_stock(books, row.get("location_id") or order["location_id"], _batches_of(given),
+                         f".sales_order_fulfillment_rows[{index}]")
+        for index, (row, given) in enumerate(moving):
+            _take_stock(books, row["variant_id"], row.get("location_id") or order["location_id"], given["quantity"],
+                        _batches_of(given), f".sales_order_fulfillment_rows[{index}]")
+    for key in FULFILMENT_FIELDS:
+        if key in body:
+            fulfilment[key] = parse_moment(body[key], f".{key}") if key == "picked_date" else body[key]
+    fulfilment["status"] = after
+    _settle_sales_order(books, books.sales_orders[fulfilment["sales_order_id"]])
+    return ApiAnswer(200, fulfilment)
+
+
 def _fulfilment_row(books: KatanaBooks, order: dict, index: int, given: dict) -> tuple[dict, Decimal, list]:
     where = f".sales_order_fulfillment_rows[{index}]"
     row = books.sales_order_rows.get(int(given["sales_order_row_id"]))
@@ -348,6 +377,7 @@ TRADE_ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/sales_order_fulfillments", lister(lambda b: b.fulfillments, FULFILMENT_FILTERS)),
     ("GET", "/sales_order_fulfillments/{id}", single(lambda b: b.fulfillments)),
     ("POST", "/sales_order_fulfillments", post_fulfillment),
+    ("PATCH", "/sales_order_fulfillments/{id}", patch_fulfillment),
     ("GET", "/stock_transfers", lister(lambda b: b.stock_transfers, TRANSFER_FILTERS)),
     ("GET", "/stock_transfers/{id}", single(lambda b: b.stock_transfers)),
     ("POST", "/stock_transfers", post_stock_transfer),

@@ -24,6 +24,7 @@ from typing import Any
 
 from aiohttp import web
 
+from sandbox.slack_channels import Roster, manifest_scopes
 from sandbox.slack_rules import (  # noqa: F401 - limits and SlackError stay importable from here
     CALLBACK_ID_LIMIT,
     MESSAGE_BLOCK_LIMIT,
@@ -52,7 +53,6 @@ from sandbox.slack_rules import (  # noqa: F401 - limits and SlackError stay imp
 from sandbox.slack_uploads import FILES_SCOPE, FileUploads
 
 VIEW_STACK_LIMIT = 3
-BOT_SCOPES = "commands,chat:write,chat:write.public,users:read,files:read,files:write,usergroups:read"
 
 DEFAULT_USERS: dict[str, dict] = {
     "U0ANA": {"real_name": "Ana Lopez", "name": "ana"},
@@ -97,7 +97,9 @@ class FakeSlack:
         self.home_views: dict[str, dict] = {}
         self.files: dict[str, dict] = {}
         self.uploads = FileUploads()  # the two-step upload (sandbox/slack_uploads.py); `.shared` holds the files
-        self.scopes = BOT_SCOPES.split(",")  # what the bot token was granted (a test may take one away)
+        self.scopes = manifest_scopes()  # what the bot token was granted (a test may take one away)
+        # Who is in which channel (the bot in none until it joins or is invited): sandbox/slack_channels.py
+        self.roster = Roster(people=self.users, scopes=lambda: self.scopes, bot=self.bot_user_id)
         self.api_url = self.base_url = ""
         self._triggers: dict[str, Trigger] = {}
         self._response_urls: dict[str, ResponseUrl] = {}
@@ -112,6 +114,7 @@ class FakeSlack:
             "views.publish": self._publish_home, "users.info": self._user_info,
             "conversations.info": self._conversation_info, "usergroups.list": self._usergroups,
             "usergroups.users.list": self._usergroup_users, "conversations.history": self._history,
+            "conversations.join": self._join,
             "files.getUploadURLExternal": self._get_upload_url, "files.completeUploadExternal": self._complete_upload,
         }
         # User groups (@handles) people can be allowed by: {id: {"handle", "name", "users"}}.
@@ -297,6 +300,8 @@ class FakeSlack:
 
     def _post_message(self, args: dict) -> dict:
         channel, dm_user = self._resolve_channel(args.get("channel"))
+        if not dm_user:
+            self.roster.can_post(channel)
         check_message_content(args)
         message = {"channel": channel, "ts": self._next_ts(), "text": args.get("text", ""),
                    "blocks": args.get("blocks") or [], "thread_ts": args.get("thread_ts")}
@@ -415,7 +420,9 @@ class FakeSlack:
 
     def _history(self, args: dict) -> dict:
         """Newest first, after `oldest`; metadata only with include_all_metadata (as Slack does)."""
-        channel, _ = self._resolve_channel(args.get("channel"))
+        channel, dm_user = self._resolve_channel(args.get("channel"))
+        if not dm_user:
+            self.roster.can_read(channel)
         oldest = float(args.get("oldest") or 0)
         with_metadata = str(args.get("include_all_metadata", "")).lower() in ("1", "true")
         found = [m for m in reversed(self.messages) if m["channel"] == channel and float(m["ts"]) > oldest
@@ -425,11 +432,24 @@ class FakeSlack:
         return {"messages": messages, "has_more": False, "pin_count": 0, "response_metadata": {"next_cursor": ""}}
 
     def _conversation_info(self, args: dict) -> dict:
-        channel, _ = self._resolve_channel(args.get("channel"))
+        channel, dm_user = self._resolve_channel(args.get("channel"))
+        if not dm_user:
+            self.roster.can_see(channel)
+        return {"channel": self._conversation(channel, member=bool(dm_user) or self.roster.is_member(channel))}
+
+    def _join(self, args: dict) -> dict:
+        channel, dm_user = self._resolve_channel(args.get("channel"))
+        if dm_user:
+            raise SlackError("method_not_supported_for_channel_type")
+        already = self.roster.join(channel)
+        warning = {"warning": "already_in_channel", "response_metadata": {"warnings": ["already_in_channel"]}}
+        return {"channel": self._conversation(channel, member=True), **(warning if already else {})}
+
+    def _conversation(self, channel: str, *, member: bool) -> dict:
         name = self.channels.get(channel, "")
-        return {"channel": {"id": channel, "name": name, "name_normalized": name, "is_channel": bool(name),
-                            "is_im": not name, "is_private": False, "is_archived": False, "is_member": False,
-                            "created": 1_600_000_000, "creator": "U0SUP"}}
+        return {"id": channel, "name": name, "name_normalized": name, "is_channel": bool(name), "is_im": not name,
+                "is_private": channel in self.roster.private, "is_archived": channel in self.roster.archived,
+                "is_member": member, "created": 1_600_000_000, "creator": "U0SUP"}
 
     # ---- state helpers ---------------------------------------------------------------------------------
     def _resolve_channel(self, channel: Any) -> tuple[str, str | None]:

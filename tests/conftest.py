@@ -4,8 +4,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from sandbox.harness import Sandbox, shop_floor
+from sandbox.slack import FakeSlack
 
 
 @pytest.fixture
@@ -17,3 +19,18 @@ async def shop() -> AsyncIterator[Sandbox]:
         await sandbox.settle()
         assert sandbox.katana.violations == [], "requests Katana's published spec does not allow"
         assert sandbox.katana.server_errors == [], "requests to endpoints the fake does not model"
+
+
+@pytest.fixture
+async def slack_fake() -> AsyncIterator[FakeSlack]:
+    """The Slack sandbox alone, for the tests of its own rules."""
+    slack = FakeSlack()
+    await slack.start()
+    yield slack
+    await slack.stop()
+
+
+@pytest.fixture
+def slack_client(slack_fake: FakeSlack) -> AsyncWebClient:
+    """slack_sdk's client with the bot token, pointed at the sandbox."""
+    return AsyncWebClient(token=slack_fake.bot_token, base_url=slack_fake.api_url, timeout=5)

@@ -41,7 +41,8 @@ async def test_serve_opens_cook_modal_within_3s_and_stops_cleanly(fakes, tmp_pat
         health = await bot.start()
         assert health["status"] == "ok" and health["store"] == {"kind": "memory", "ok": True}
         assert {j["id"] for j in health["scheduler"]["jobs"]} == {"resume_floor_actions", "retry_katana_events",
-                                                                "task_timers", "post_unposted_tasks"}
+                                                                "task_timers", "post_unposted_tasks",
+                                                                "check_channels"}
         assert health["integrations"]["katana"]["configured"] is True
 
         user = SlackWorkspace(events_url=f"{bot.url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack)
@@ -81,6 +82,13 @@ async def test_check_reports_configured_missing_and_reachable(fakes, tmp_path) -
     lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
     assert "reachable" in lines["slack"] and "NOT" not in lines["slack"]
     assert "reachable" in lines["katana"] and "NOT" not in lines["katana"]
+    # `check` only looks (serve joins): a fresh app is in no channel, and the floor channel needs it.
+    assert "NOT a member" in lines["FLOOR_CHANNEL"] and "PROBLEM" in lines["FLOOR_CHANNEL"]
+    slack.roster.invite("C0FLOOR")
+    code, out = await run_bot("check", env=bot_env(katana, slack, SUPERVISOR_CHANNEL="C0SUPER"), cwd=str(tmp_path))
+    lines = {line.split()[0]: line for line in out.splitlines() if line.strip()}
+    assert " member " in lines["FLOOR_CHANNEL"] and "PROBLEM" not in lines["FLOOR_CHANNEL"]
+    assert "chat:write.public" in lines["SUPERVISOR_CHANNEL"] and "PROBLEM" not in lines["SUPERVISOR_CHANNEL"]
 
     wrong_key = bot_env(katana, slack, KATANA_API_KEY="not-the-key", KATANA_WEBHOOK_TOKEN="")
     code, out = await run_bot("check", env=wrong_key, cwd=str(tmp_path))

@@ -161,6 +161,17 @@ async def test_patch_without_additional_info_wipes_it(katana: httpx.AsyncClient,
     assert fake.manufacturing_orders[kitchen.MO101_ID]["additional_info"] == ""
 
 
+async def test_additional_info_takes_null_and_refuses_empty_text(katana: httpx.AsyncClient, fake: FakeKatana) -> None:
+    """What the gateway spec allows, exactly: nullable, minLength 1."""
+    url = f"/manufacturing_orders/{kitchen.MO101_ID}"
+    refused = await katana.patch(url, json={"additional_info": ""})
+    assert refused.status_code == 422 and fake.manufacturing_orders[kitchen.MO101_ID]["additional_info"]
+    assert len(fake.violations) == 1 and "additional_info" in fake.violations[0]
+    fake.violations.clear()
+    cleared = await katana.patch(url, json={"additional_info": None})
+    assert cleared.status_code == 200 and cleared.json()["additional_info"] is None
+
+
 async def test_production_adds_to_batch_stock_and_consumes_per_plan(katana: httpx.AsyncClient) -> None:
     soup_batch = {"batch_id": kitchen.SOUP_BATCH_ID, "location_id": kitchen.CENTRAL_KITCHEN_ID}
     before = (await katana.get("/batch_stocks", params=soup_batch)).json()["data"]
@@ -366,3 +377,26 @@ async def test_registered_webhook_returns_its_token(katana: httpx.AsyncClient, f
     assert [h["id"] for h in listed] == [hook["id"]]
     assert (await katana.delete(f"/webhooks/{hook['id']}")).status_code == 204
     assert fake.webhooks == {}
+
+
+async def test_a_packed_fulfilment_delivered_by_patch_takes_its_stock_once(katana: httpx.AsyncClient,
+                                                                          fake: FakeKatana) -> None:
+    """PATCH /sales_order_fulfillments/{id}: only the given fields change; never back from DELIVERED."""
+    batch = kitchen.SOUP_BATCH_ID
+    before = fake.batch_stock(batch, kitchen.CENTRAL_KITCHEN_ID)["quantity_in_stock"]
+    packed = (await katana.post("/sales_order_fulfillments", json={
+        "sales_order_id": kitchen.SO7_ID, "status": "PACKED", "tracking_carrier": "DHL",
+        "sales_order_fulfillment_rows": [{"sales_order_row_id": kitchen.SO7_ROW_ID, "quantity": 4,
+                                          "traceability": [{"batch_id": batch, "quantity": "4"}]}]})).json()
+    assert fake.batch_stock(batch, kitchen.CENTRAL_KITCHEN_ID)["quantity_in_stock"] == before
+    url = f"/sales_order_fulfillments/{packed['id']}"
+    for _ in range(2):  # the same PATCH again changes nothing
+        delivered = await katana.patch(url, json={"status": "DELIVERED", "tracking_number": "JD1"})
+        assert delivered.status_code == 200
+    assert (delivered.json()["status"], delivered.json()["tracking_carrier"]) == ("DELIVERED", "DHL")
+    assert fake.batch_stock(batch, kitchen.CENTRAL_KITCHEN_ID)["quantity_in_stock"] == before - 4
+    assert (await katana.patch(url, json={"status": "PACKED"})).status_code == 422
+    assert (await katana.patch(url, json={"tracking_number": ""})).status_code == 422  # minLength 1
+    assert len(fake.violations) == 1 and "tracking_number" in fake.violations[0]
+    fake.violations.clear()
+    assert (await katana.patch("/sales_order_fulfillments/999999", json={"status": "DELIVERED"})).status_code == 404

@@ -254,6 +254,19 @@ async def test_add_note_to_an_empty_order(katana: Katana, katana_api: FakeKatana
     assert katana_api.body("PATCH", "/manufacturing_orders/7") == {"additional_info": "First"}
 
 
+async def test_removing_the_only_note_sends_null_and_checks_the_answer(katana: Katana, katana_api: FakeKatana) -> None:
+    """Old code raised ValueError before any PATCH (a person had to delete it): `additional_info` is nullable."""
+    katana_api.on("GET", "/manufacturing_orders/7", mo(7, additional_info="Cooked 9.5 kg by Ana\n"))
+    katana_api.on("PATCH", "/manufacturing_orders/7", mo(7, additional_info=None))
+    assert await katana.manufacturing.remove_note(7, "Cooked 9.5 kg by Ana") is True
+    assert katana_api.body("PATCH", "/manufacturing_orders/7") == {"additional_info": None}
+    katana_api.assert_conforms_to_spec()
+
+    katana_api.on("PATCH", "/manufacturing_orders/7", mo(7, additional_info="Cooked 9.5 kg by Ana"))  # kept it
+    with pytest.raises(ValueError, match="kept"):
+        await katana.manufacturing.remove_note(7, "Cooked 9.5 kg by Ana")
+
+
 async def test_open_orders_skip_done_dedupe_and_sort(katana: Katana, katana_api: FakeKatana) -> None:
     # A Katana that ignores the status filter returns everything for every status.
     everything = {"data": [

@@ -84,7 +84,7 @@ def test_settings_and_scopes_are_what_the_bot_needs(manifest: dict) -> None:
             settings["token_rotation_enabled"]) == (False, False, False)
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
         "commands", "chat:write", "chat:write.public", "users:read", "files:read", "files:write", "usergroups:read",
-        "channels:history", "groups:history"}
+        "channels:history", "groups:history", "channels:join", "channels:read", "groups:read"}
     assert manifest["features"]["bot_user"]["display_name"] == "shopfloor"
     assert manifest["display_information"]["name"] == "Shopfloor"
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is False

@@ -47,6 +47,7 @@ async def test_mo_created_webhook_posts_one_cook_task_even_when_redelivered(shop
 
 
 async def test_cook_from_task_records_production_operation_and_crate(shop: Sandbox) -> None:
+    await shop.store.operators.link(ANA, ANA_OPERATOR_ID, "Ana Lopez", by="U0SUP")  # /floor operator
     mo = new_mo(shop)
     form = await shop.form_from_task(ANA, f"Cook task: {mo['order_no']}")
     reply = await shop.workspace.submit_view(ANA, form, {"quantity": "118.5", "batch": "B-77", "crate": "C-12",

@@ -8,7 +8,7 @@ from commands import cards
 from commands.chain import TASK_POSTED, post_unposted
 from models.base import utcnow
 from models.tasks import ProductionTask, task_id
-from sandbox.harness import Sandbox
+from sandbox.harness import FLOOR, Sandbox
 
 MO_ID = 424242
 
@@ -48,3 +48,51 @@ async def test_a_post_that_reached_slack_before_the_crash_is_attached_not_repeat
     await post_unposted(shop.bot.floor)
     assert len(posts_of(shop)) == 1
     assert (await shop.store.tasks.get(task.id)).message_ts == sent["ts"]
+
+
+async def crash_cut_post(shop: Sandbox) -> tuple[ProductionTask, dict]:
+    """A task whose post reached Slack, then the bot died before it stored Slack's answer."""
+    task = await unposted_task(shop)
+    await shop.store.tasks.claim_posting(task.id)
+    sent = await shop.bot.slack.chat_postMessage(  # chat:write.public: no membership needed to post
+        channel=FLOOR, **cards.task_message(task, ""),
+        metadata={"event_type": TASK_POSTED, "event_payload": {"task_id": task.id}})
+    await asyncio.sleep(0.1)
+    return task, sent.data  # type: ignore[return-value]
+
+
+async def test_the_bot_joins_the_floor_channel_at_start_up(shop: Sandbox) -> None:
+    await shop.settle()
+    assert shop.slack.roster.is_member(FLOOR)
+    assert [c.args["channel"] for c in shop.slack.calls_to("conversations.join")] == [FLOOR]
+
+
+async def test_a_post_cut_short_in_a_channel_the_bot_is_not_in_is_not_posted_twice(shop: Sandbox) -> None:
+    """Old code: history answered not_in_channel (the bot posts with chat:write.public without being a member),
+    and the task was posted a second time."""
+    await shop.settle()
+    shop.slack.roster.remove(FLOOR)  # someone removed the bot (or the start-up join failed)
+    task, sent = await crash_cut_post(shop)
+
+    await post_unposted(shop.bot.floor)
+
+    assert len(posts_of(shop)) == 1
+    assert (await shop.store.tasks.get(task.id)).message_ts == sent["ts"]
+    assert shop.slack.roster.is_member(FLOOR)  # it joined to read the history
+
+
+async def test_in_a_private_channel_the_bot_is_not_in_nothing_could_have_been_posted(shop: Sandbox) -> None:
+    await shop.settle()
+    shop.slack.roster.remove(FLOOR)
+    shop.slack.roster.make_private(FLOOR)
+    task = await unposted_task(shop)
+    await shop.store.tasks.claim_posting(task.id)
+    await asyncio.sleep(0.1)
+
+    await post_unposted(shop.bot.floor)  # join refused; the post is refused too (no chat:write.public there)
+
+    assert posts_of(shop) == [] and (await shop.store.tasks.get(task.id)).message_ts is None
+    shop.slack.roster.invite(FLOOR)  # /invite @shopfloor
+    await asyncio.sleep(0.1)
+    await post_unposted(shop.bot.floor)
+    assert len(posts_of(shop)) == 1

@@ -84,6 +84,19 @@ async def test_undo_of_a_cook_deletes_the_production(shop: Sandbox) -> None:
     assert (await shop.store.tasks.get(f"cook:{mo['id']}")).status == "open"
 
 
+async def test_undo_clears_a_note_that_was_the_orders_only_text(shop: Sandbox) -> None:
+    """Old code handed it to a person ("delete the line by hand"): Katana refuses "" but takes null."""
+    mo = await cooked(shop)  # a new MO: the bot's crate line is all its additional info
+    assert shop.katana.manufacturing_orders[mo["id"]]["additional_info"].endswith("cook: batch B-8, 118 in crate C-1 (Ana Lopez)")
+    await tap_undo(shop, ANA, await shop.message_with("cooked 118"))
+    assert not shop.katana.manufacturing_orders[mo["id"]]["additional_info"]
+    told = str(shop.slack.find_message(FLOOR, (await shop.message_with("undid /cook"))["ts"])["blocks"])
+    assert "Additional info" not in told and "undone: the note" in told
+    patches = [r.body for r in shop.katana.requests
+               if r.method == "PATCH" and r.path == f"/manufacturing_orders/{mo['id']}"]
+    assert patches[-1] == {"additional_info": None}
+
+
 async def test_undo_is_refused_once_the_next_stage_is_recorded(shop: Sandbox) -> None:
     mo = await cooked(shop)
     cook_confirmation = await shop.message_with("cooked 118")

@@ -1,5 +1,6 @@
-"""The five floor commands: the slash command, the Record button on a task, each form's submission, and
-the stages /ship and /receive have before their form (pick the order; attach the slip's photo)."""
+"""The five floor commands: the slash command, the Record button on a task (and Mark delivered on a SHIP task
+waiting for pickup), each form's submission, and the stages /ship and /receive have before their form (pick
+the order; attach the slip's photo)."""
 from __future__ import annotations
 
 import logging
@@ -11,7 +12,7 @@ from slack_bolt.async_app import AsyncApp
 from bot.listeners.payloads import first_input, submission_of, tap_of
 from commands import cards, flow
 from commands.announce import tell_privately
-from commands.cards import RECORD_TASK_ACTION
+from commands.cards import DELIVER_TASK_ACTION, RECORD_TASK_ACTION
 from commands.claiming import confirm_callback, submit_confirmed
 from commands.context import Floor
 from commands.forms import FloorCommand, Submitter
@@ -20,6 +21,7 @@ from commands.receiving.service import Receiving
 from commands.receiving.views import PHOTO_CALLBACK
 from commands.recording import Recorder
 from commands.registry import COMMANDS
+from commands.shipping.delivery import open_delivery
 from commands.shipping.flow import on_pick
 from commands.shipping.views import PICK_CALLBACK
 
@@ -32,6 +34,7 @@ def register(app: AsyncApp, floor: Floor, recorder: Recorder, receiving: Receivi
         app.view(command.callback_id)(submit_handler(floor, recorder, command, command.submits or flow.submit))
         app.view(confirm_callback(command))(submit_handler(floor, recorder, command, submit_confirmed))
     app.action(RECORD_TASK_ACTION)(record_task_handler(floor))
+    app.action(DELIVER_TASK_ACTION)(deliver_task_handler(floor))
 
     async def on_pick_submit(ack: Any, body: dict[str, Any]) -> None:
         await on_pick(floor, ack, submission_of(body))
@@ -106,3 +109,20 @@ def record_task_handler(floor: Floor) -> Any:
         opener = command.opens or flow.open_form
         await opener(floor, command, trigger_id=body["trigger_id"], channel_id=tap.channel, task=task)
     return on_record_task
+
+
+def deliver_task_handler(floor: Floor) -> Any:
+    """Mark delivered on a SHIP task waiting for pickup: the /ship delivery form for its order."""
+    async def on_deliver(ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        tap = tap_of(body)
+        task = await floor.store.tasks.get(tap.value)
+        if task is None or task.kind != "ship" or not task.is_open:
+            state = "no longer exists" if task is None else f"for {task.mo_order_no} is already {task.status}"
+            await tell_privately(floor, tap, f"That task {state}.")
+            return
+        if not await floor.permissions.allows(tap.user_id, "ship"):
+            await tell_privately(floor, tap, floor.permissions.refusal("ship"))
+            return
+        await open_delivery(floor, tap.user_id, trigger_id=body["trigger_id"], channel_id=tap.channel, task=task)
+    return on_deliver

@@ -1,5 +1,5 @@
-"""Supervisors' listeners: `/floor` (status, sync, alerts, report), the alert buttons (Acknowledge, Snooze)
-and the decisions on floor actions that need one (Retry, Cancel → Undo in Katana / Keep).
+"""Supervisors' listeners: `/floor` (status, sync, alerts, report, operator links), the alert buttons
+(Acknowledge, Snooze) and the decisions on floor actions that need one (Retry, Cancel → Undo in Katana / Keep).
 
 `/floor` and every button are for the people in SUPERVISORS (everyone when unset); the buttons are
 checked again on each tap, because a message can be forwarded to anyone.
@@ -11,7 +11,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot import floor_status
+from bot import floor_operators, floor_status
 from bot.alerts import Alerts
 from bot.alerts.messages import ACK_ACTION, SNOOZE_ACTIONS, alerts_list
 from bot.listeners.payloads import tap_of
@@ -59,7 +59,9 @@ def floor_handler(floor: Floor, alerts: Alerts, reports: ShiftReports) -> Any:
             floor.jobs.spawn(_post_report(reports, body, respond, kind), name=f"floor report {kind}")
             return
         await ack()
-        if verb == "status":
+        if verb in ("operator", "operators"):  # which Katana operator each person is (bot/floor_operators.py)
+            await respond(**await floor_operators.answer(floor, body.get("text", ""), by=body.get("user_id", "")))
+        elif verb == "status":
             await respond(**await floor_status.status_message(alerts.settings, floor.store, alerts))
         elif verb == "alerts":
             await respond(**await floor_status.alerts_message(floor.store, utcnow()))

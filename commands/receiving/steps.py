@@ -110,6 +110,7 @@ async def keep_receipt(ctx: Ctx) -> Result:
     if created:
         await ctx.floor.store.audit.write(
             "floor_action", f"receipt {receipt.purchase_order_no}", "kept", actor=receipt.user_name,
+            actor_id=receipt.user_id,
             action_id=action.id, receipt_id=kept.id, photo_file_id=receipt.photo_file_id,
             changes=len(receipt.changes), over_receipts=sum(1 for line in lines if line.over_receipt))
     return {"receipt_id": kept.id}

@@ -16,6 +16,7 @@ from commands.fields import Form
 from commands.forms import FloorCommand
 from commands.ports import Ack, SlackRefused, Submission, View
 from commands.recording import Recorder
+from commands.shipping.delivery import delivery_view, submit_delivery
 from commands.shipping.offer import ShipOffer, build_offer, over_problems
 from commands.shipping.steps import CARRIER_PLAN, FBA_PLAN
 from commands.shipping.views import TITLE, form_view, pick_view
@@ -55,7 +56,7 @@ async def on_pick(floor: Floor, ack: Ack, submission: Submission) -> None:
     metadata = cards.read_metadata(view)
     form = Form((view.get("state") or {}).get("values") or {})
     so_id = form.choice("so", "sales order", {str(s) for s in metadata.get("sos") or []})
-    method = form.choice("method", "way it ships", {"carrier", "fba"})
+    method = form.choice("method", "way it ships", {"carrier", "fba", "deliver"})
     if method == "fba" and not (floor.settings.fba_location or "").strip():
         form.errors.add("method", "Amazon FBA is not set up (FBA_LOCATION): ask a supervisor.")
     if form.errors:
@@ -63,7 +64,11 @@ async def on_pick(floor: Floor, ack: Ack, submission: Submission) -> None:
         return
     await ack(response_action="update", view=cards.message_view(TITLE, ":hourglass_flowing_sand: Loading the order…"))
     acked_at = utcnow()
-    next_view = await offer_view(floor, int(str(so_id)), str(method), user, metadata)
+    if method == "deliver":  # packed earlier, now the carrier has it (commands/shipping/delivery.py)
+        next_view = await delivery_view(floor, int(str(so_id)), user, channel_id=metadata.get("ch"),
+                                        task_id=metadata.get("task"))
+    else:
+        next_view = await offer_view(floor, int(str(so_id)), str(method), user, metadata)
     await ack_landed(acked_at)
     try:
         await floor.slack.update_view(view["id"], next_view)
@@ -101,6 +106,9 @@ async def submit_ship(floor: Floor, recorder: Recorder, command: FloorCommand[Sh
     draft = await floor.store.drafts.get(str(metadata.get("draft") or ""))
     if draft is None or draft.kind != "ship" or draft.user_id != user:
         await ack(response_action="update", view=cards.message_view(TITLE, "This form has expired: start /ship again."))
+        return
+    if "delivery" in draft.data:
+        await submit_delivery(floor, recorder, command, ack, submission, draft, metadata)
         return
     offer = ShipOffer.model_validate(draft.data["offer"])
     form = Form((view.get("state") or {}).get("values") or {})

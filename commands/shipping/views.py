@@ -21,7 +21,8 @@ TITLE = "Record shipping"
 PICK_CALLBACK = "ship_pick"
 FORM_CALLBACK = "ship_form"
 MAX_ROWS = 30  # two inputs a row keeps the form under Slack's 100 blocks
-METHODS = {"carrier": "By carrier (fulfilment in Katana)", "fba": "To Amazon FBA (stock transfer)"}
+METHODS = {"carrier": "By carrier (fulfilment in Katana)", "fba": "To Amazon FBA (stock transfer)",
+           "deliver": "Packed earlier: mark delivered"}
 STATUSES = {"DELIVERED": "Shipped: handed to the carrier", "PACKED": "Packed: waiting for pickup"}
 
 

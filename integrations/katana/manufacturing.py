@@ -263,7 +263,10 @@ class ManufacturingService:
     # issue 7 (the author's Undo; added by the timers/undo helper): take a bot-written line back out.
     async def remove_note(self, mo_id: int, line: str) -> bool:
         """Remove a line added by `add_note`; False when it is not there (already removed by hand).
-        ValueError when it is the order's only text: Katana refuses an empty additional_info."""
+
+        When it is the order's only text, `null` clears it: `additional_info` is nullable in the gateway
+        spec, while "" is refused (minLength 1). ValueError when Katana's answer still shows the line (it
+        kept the text): then a person must remove it."""
         line = " ".join(line.split())
         async with self.locks.hold(f"order {mo_id}"):
             order = await self.get_order(mo_id)
@@ -271,10 +274,9 @@ class ManufacturingService:
             kept = [existing for existing in lines if " ".join(existing.split()) != line]
             if len(kept) == len(lines):
                 return False
-            text = "\n".join(kept).strip()
-            if not text:
-                raise ValueError("the note is the order's only additional info")
-            await self._patch_order(order, {"additional_info": text})
+            answer = await self._patch_order(order, {"additional_info": "\n".join(kept).strip() or None})
+            if line in (" ".join(existing.split()) for existing in (answer.additional_info or "").splitlines()):
+                raise ValueError("Katana kept the note")
             return True
 
     async def _patch_order(self, order: ManufacturingOrder, body: dict[str, Any]) -> ManufacturingOrder:

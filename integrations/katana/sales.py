@@ -5,6 +5,9 @@ Katana facts this module leans on (live-gateway.yaml, readme-portal.yaml):
   PARTIALLY_DELIVERED, DELIVERED; the list filter takes one status, so open orders take one query each;
 - `POST /sales_order_fulfillments` takes `status` PACKED or DELIVERED and rows of
   `{sales_order_row_id, quantity, traceability[{batch_id, quantity}]}`; it answers with the fulfilment;
+- `PATCH /sales_order_fulfillments/{id}` changes only the fields it is given ("any parameters not provided
+  will be left unchanged"): status PACKED|DELIVERED, tracking fields (at least one character when given);
+  setting the same values again changes nothing, so it is safe to repeat;
 - unknown filters are ignored, so every filtered list is re-checked here.
 """
 from __future__ import annotations
@@ -77,6 +80,21 @@ class SalesService:
         rows = await self._client.get_all("/sales_order_fulfillments", {"sales_order_id": so_id}, max_pages=10)
         found = [Fulfilment.model_validate(r) for r in rows]
         return [f for f in found if f.sales_order_id == so_id and f.deleted_at is None]
+
+    async def packed(self, so_id: int) -> list[Fulfilment]:
+        """The order's fulfilments packed and waiting for pickup (not delivered yet), oldest first."""
+        return sorted((f for f in await self.fulfilments(so_id) if f.status == "PACKED"), key=lambda f: f.id)
+
+    async def deliver(self, fulfilment_id: int, *, carrier: str | None = None,
+                      tracking_number: str | None = None) -> Fulfilment:
+        """PATCH a packed fulfilment to DELIVERED (with carrier and tracking number when given). Idempotent:
+        a repeat sets the same values again."""
+        body: dict[str, Any] = {"status": "DELIVERED"}
+        if carrier:
+            body["tracking_carrier"] = carrier
+        if tracking_number:
+            body["tracking_number"] = tracking_number[:256]
+        return Fulfilment.model_validate(await self._client.patch(f"/sales_order_fulfillments/{fulfilment_id}", body))
 
     async def shipped_so_far(self, so_id: int) -> dict[int, Decimal]:
         """Quantity already fulfilled per sales-order row (packed or delivered)."""

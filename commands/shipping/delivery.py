@@ -1,0 +1,149 @@
+"""/ship → "Packed earlier: mark delivered", and **Mark delivered** on a SHIP task waiting for pickup.
+
+A fulfilment recorded PACKED waits for the carrier. When the carrier takes it, the form lists the order's
+packed fulfilments (all ticked) with the carrier and tracking number they have; the carrier must be given
+for one that has none yet. Recording is a durable floor action (DELIVER_PLAN in commands/shipping/steps.py):
+Katana is read again, then each fulfilment still PACKED is PATCHed to DELIVERED.
+"""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+from slack_sdk.models.blocks import Block, CheckboxesElement, InputBlock, Option
+
+from commands import cards
+from commands.context import Floor
+from commands.fields import Form
+from commands.forms import FloorCommand, code_input
+from commands.ports import Ack, Submission, View
+from commands.recording import Recorder
+from commands.shipping.offer import amount
+from commands.shipping.steps import DELIVER_PLAN
+from commands.shipping.views import FORM_CALLBACK, TITLE
+from commands.submissions import new_action, save_and_record
+from integrations.katana import Katana
+from integrations.katana.errors import KatanaError
+from integrations.katana.sales import Fulfilment, SalesService
+from integrations.katana.stock import StockService
+from models.base import utcnow
+from models.receipts import ModalDraft
+from models.tasks import ProductionTask
+
+MAX_SHOWN = 10  # Slack's checkbox group holds ten options
+
+
+class Packed(BaseModel):
+    """A packed fulfilment as the form shows it."""
+
+    id: int
+    label: str
+    carrier: str | None = None
+    tracking: str | None = None
+
+
+class Delivery(BaseModel):
+    so_id: int
+    order_no: str
+    packed: list[Packed]
+
+    def common(self, field: str) -> str | None:
+        """The carrier (or tracking number) every packed fulfilment has, to prefill the form."""
+        values = {getattr(p, field) for p in self.packed}
+        return values.pop() if len(values) == 1 else None
+
+
+async def find_packed(katana: Katana, so_id: int) -> Delivery:
+    sales = SalesService(katana.client)
+    order = await sales.get_sales_order(so_id)
+    packed = (await sales.packed(so_id))[:MAX_SHOWN]
+    variants = {r.id: r.variant_id for r in order.sales_order_rows}
+    items = await StockService(katana.client).items({v for v in variants.values() if v})
+    skus = {row: (items[v].sku if v in items else None) or f"row {row}" for row, v in variants.items()}
+    return Delivery(so_id=order.id, order_no=order.order_no, packed=[
+        Packed(id=f.id, label=label(f, lambda row: skus.get(row, f"row {row}")), carrier=f.tracking_carrier,
+               tracking=f.tracking_number) for f in packed])
+
+
+def label(fulfilment: Fulfilment, sku: Callable[[int], str]) -> str:
+    rows = fulfilment.sales_order_fulfillment_rows
+    goods = ", ".join(f"{amount(r.quantity)} × {sku(r.sales_order_row_id)}" for r in rows)
+    carrier = f" · {fulfilment.tracking_carrier}" if fulfilment.tracking_carrier else " · no carrier yet"
+    return f"#{fulfilment.id} · {goods}{carrier}"[:75]
+
+
+def delivery_form(delivery: Delivery, *, draft_id: str, channel_id: str | None, task_id: str | None) -> View:
+    options = [Option(value=str(p.id), text=p.label) for p in delivery.packed]
+    missing = [p for p in delivery.packed if not p.carrier]
+    blocks: list[Block] = [
+        cards.text(f"*{cards.escaped(delivery.order_no)}* — packed and waiting for pickup. "
+                   "Tick what the carrier took."),
+        InputBlock(block_id="packed", label="Packed shipments", element=CheckboxesElement(
+            action_id="packed", options=options, initial_options=options)),
+        code_input("carrier", "Carrier", initial=delivery.common("carrier"), optional=not missing,
+                   placeholder="e.g. DHL, UPS, own van", max_length=60),
+        code_input("tracking", "Tracking number", initial=delivery.common("tracking"), optional=True, max_length=100),
+    ]
+    metadata = {"ch": channel_id, "task": task_id, "draft": draft_id}
+    return cards.modal(TITLE, blocks, callback_id=FORM_CALLBACK, submit="Delivered", close="Cancel", metadata=metadata)
+
+
+async def delivery_view(floor: Floor, so_id: int, user: str, *, channel_id: str | None, task_id: str | None) -> View:
+    try:
+        delivery = await find_packed(floor.katana, so_id)
+    except KatanaError as exc:
+        return cards.message_view(TITLE, f":warning: Can't load the order: {exc.user_message}",
+                                  footer="Nothing was recorded. Try again in a minute.")
+    if not delivery.packed:
+        return cards.message_view(TITLE, f"Nothing on *{cards.escaped(delivery.order_no)}* is packed and waiting "
+                                         "for pickup.")
+    now = utcnow()
+    draft, _ = await floor.store.drafts.create(ModalDraft(
+        id=uuid.uuid4().hex, kind="ship", user_id=user, channel_id=channel_id,
+        data={"delivery": delivery.model_dump(mode="json")}, created_at=now, updated_at=now))
+    return delivery_form(delivery, draft_id=draft.id, channel_id=channel_id, task_id=task_id)
+
+
+async def open_delivery(floor: Floor, user: str, *, trigger_id: str, channel_id: str | None,
+                        task: ProductionTask) -> None:
+    """From a SHIP task's Mark delivered: open at once (trigger ids die in 3 s), then fill in."""
+    opened = await floor.slack.open_view(trigger_id, cards.message_view(
+        TITLE, ":hourglass_flowing_sand: Loading what was packed…"))
+    if task.sales_order_id is None:
+        view = cards.message_view(TITLE, f"{cards.escaped(task.mo_order_no)} is not for a sales order.")
+    else:
+        view = await delivery_view(floor, task.sales_order_id, user, channel_id=channel_id, task_id=task.id)
+    await floor.slack.update_view(opened.id, view, hash=opened.hash)
+
+
+def read_delivery(form: Form, delivery: Delivery) -> dict[str, Any]:
+    element = (form.values.get("packed") or {}).get("packed") or {}
+    offered = {str(p.id): p for p in delivery.packed}
+    chosen = [offered[str(o.get("value"))] for o in element.get("selected_options") or []
+              if str(o.get("value")) in offered]  # a stale or crafted id is no choice
+    if not chosen:
+        form.errors.add("packed", "Tick at least one packed shipment the carrier took.")
+    carrier = form.code("carrier", "carrier", required=False, max_len=60)
+    bare = [p for p in chosen if not p.carrier]
+    if bare and not carrier and "carrier" not in form.errors.errors:
+        form.errors.add("carrier", f"Enter the carrier: #{bare[0].id} has none yet.")
+    return {"so_id": delivery.so_id, "order_no": delivery.order_no, "method": "deliver",
+            "fulfilments": [p.id for p in chosen], "carrier": carrier,
+            "tracking": form.code("tracking", "tracking number", required=False, max_len=100)}
+
+
+async def submit_delivery(floor: Floor, recorder: Recorder, command: FloorCommand[Any], ack: Ack,
+                          submission: Submission, draft: ModalDraft, metadata: dict[str, Any]) -> None:
+    form = Form((submission.view.get("state") or {}).get("values") or {})
+    data = read_delivery(form, Delivery.model_validate(draft.data["delivery"]))
+    if form.errors:
+        await ack(response_action="errors", errors=form.errors.errors)
+        return
+    mo = str(metadata.get("task") or "").partition(":")[2]
+    action = new_action(command, submission, {**data, "mo_id": int(mo) if mo.isdigit() else None}, metadata,
+                        plan=DELIVER_PLAN)
+    await save_and_record(floor, recorder, ack, action, title=TITLE, draft_id=draft.id,
+                          already="This delivery was already recorded.")
+
