@@ -56,8 +56,7 @@ class ShopfloorBot:
     def __init__(self, settings: Settings, *, store: Store | None = None,
                  http: httpx.AsyncClient | None = None) -> None:
         self.settings = settings
-        self.store = store or open_store(
-            settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None, settings.mongodb_db)
+        self.store = store or store_for(settings)
         self.http = http or httpx.AsyncClient(timeout=30.0)
         self.katana = build_katana(self.http, base_url=settings.katana_url,
                                    api_key=secret(settings.katana_api_key),
@@ -184,6 +183,12 @@ def freeze_startup_heap() -> None:
         gc.collect()
         gc.freeze()
         _heap_frozen = True
+
+
+def store_for(settings: Settings) -> Store:
+    """The store the settings name, with their retention; this replica names itself to MongoDB."""
+    return open_store(secret(settings.mongodb_uri) or None, settings.mongodb_db, retention=settings.retention,
+                      app_name=f"shopfloor {settings.replica_id}")
 
 
 def secret(value: Any) -> str:

@@ -14,13 +14,12 @@ import httpx
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot.app import ShopfloorBot, secret
+from bot.app import ShopfloorBot, secret, store_for
 from bot.audit import print_history
 from bot.health import configuration
 from bot.settings import Settings, SettingsError, configure_logging, load_settings
 from bot.statuses import IntegrationStatus
 from integrations.katana import build_katana
-from models.store import open_store
 
 log = logging.getLogger("bot")
 
@@ -126,7 +125,7 @@ async def probe_reachability(settings: Settings, statuses: list[IntegrationStatu
         if by_name["katana"].configured:
             by_name["katana"].reachable = await answers(http, "GET", settings.katana_url + "/locations?limit=1",
                                                         settings.katana_api_key)
-    store = open_store(settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None, settings.mongodb_db)
+    store = store_for(settings)
     by_name["store"].reachable = await store.ping()
     store.close()
 
@@ -161,7 +160,7 @@ async def register_webhook(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def print_audit(settings: Settings, args: argparse.Namespace) -> int:
-    store = open_store(settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None, settings.mongodb_db)
+    store = store_for(settings)
     try:
         return await print_history(store, args.mo, sys.stdout)
     finally:

@@ -7,6 +7,9 @@ Invalid values fail at start-up with a message naming the variable
 from __future__ import annotations
 
 import logging
+import os
+import socket
+from datetime import timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -15,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.logging import install_secret_filter
 from bot.report.periods import ShiftClock, parse_shift_ends
+from models.retention import DEFAULT_RETENTION, Retention
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -101,6 +105,17 @@ class Settings(BaseSettings):
     # Storage
     mongodb_uri: SecretStr | None = None  # unset → in-memory store, nothing persists
     mongodb_db: str = Field("shopfloor", min_length=1, max_length=63)
+    # Retention (models/retention.py): days after which finished records are forgotten. The floors keep
+    # what other features read: the report's week, this month's Unleashed calls, the order memory's trust.
+    events_retention_days: int = Field(DEFAULT_RETENTION.events.days, ge=1, le=3650)
+    actions_retention_days: int = Field(DEFAULT_RETENTION.actions.days, ge=8, le=3650)
+    audit_retention_days: int = Field(DEFAULT_RETENTION.audit.days, ge=32, le=3650)
+    drafts_retention_days: int = Field(DEFAULT_RETENTION.drafts.days, ge=1, le=3650)
+    order_memory_retention_days: int = Field(DEFAULT_RETENTION.order_memory.days, ge=1, le=3650)
+
+    # Several replicas (README "Running several replicas")
+    replica_id: str = Field(default_factory=lambda: default_replica_id(), max_length=100)  # /metrics label
+    shutdown_grace_seconds: float = Field(10, ge=0, le=300)  # after SIGTERM: /healthz 503, still serving
 
     # Server
     port: int = Field(3000, ge=1, le=65535)
@@ -150,6 +165,11 @@ class Settings(BaseSettings):
     def _blank_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v  # `UNLEASHED_MONTHLY_CALL_LIMIT=` in .env
 
+    @field_validator("replica_id", mode="before")
+    @classmethod
+    def _blank_replica_is_default(cls, v: object) -> object:
+        return default_replica_id() if v is None or (isinstance(v, str) and not v.strip()) else v
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, v: object) -> object:
@@ -178,6 +198,14 @@ class Settings(BaseSettings):
     def shift_clock(self) -> ShiftClock:
         return ShiftClock(parse_shift_ends(self.shift_ends), ZoneInfo(self.shift_tz))
 
+    @property
+    def retention(self) -> Retention:
+        return Retention(events=timedelta(days=self.events_retention_days),
+                         actions=timedelta(days=self.actions_retention_days),
+                         audit=timedelta(days=self.audit_retention_days),
+                         drafts=timedelta(days=self.drafts_retention_days),
+                         order_memory=timedelta(days=self.order_memory_retention_days))
+
     def allow_list(self, command: str) -> str | None:
         """The raw allow list for a slash command (without "/"); /floor is the supervisors'."""
         if command == "floor":
@@ -191,6 +219,11 @@ class Settings(BaseSettings):
                   self.unleashed_api_key, self.amazon_lwa_client_secret, self.amazon_refresh_token,
                   self.anthropic_api_key)
         return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
+
+
+def default_replica_id() -> str:
+    """This process among the replicas: its host (a container's is its pod or container name) and pid."""
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 def load_settings(**overrides: object) -> Settings:
