@@ -5,6 +5,7 @@ latter two pointed at loopback fakes through the base-URL settings.
 """
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from typing import Any
@@ -26,8 +27,10 @@ from bot.alerts import build_alerts
 from bot.health import health_route
 from bot.katana_events import EventProcessor
 from bot.listeners import register_listeners
+from bot.metrics import BotMetrics, Sources, metrics_route
 from bot.permissions import Permissions
 from bot.report.post import ShiftReports
+from bot.scheduled import ScheduledRuns
 from bot.settings import Settings
 from bot.slack_guard import slack_guard
 from bot.slack_port import SlackWeb
@@ -49,7 +52,7 @@ from models.store import Store, open_store
 
 log = logging.getLogger(__name__)
 
-DRAIN_TIMEOUT = 20.0  # seconds to let in-flight floor actions finish on SIGTERM
+DRAIN_TIMEOUT = 20.0  # seconds to let in-flight floor actions, and a scheduled job's run, finish on SIGTERM
 
 
 class ShopfloorBot:
@@ -70,8 +73,9 @@ class ShopfloorBot:
         self.katana.manufacturing.memory = self.store.orders
         if settings.katana_webhook_token:
             self.store.orders.trust_for = TRUST_FOR
+        slack_web = SlackWeb(self.slack)
         self.floor = Floor(settings=floor_settings(settings), store=self.store, katana=self.katana,
-                           slack=SlackWeb(self.slack), permissions=Permissions(settings, self.slack),
+                           slack=slack_web, permissions=Permissions(settings, self.slack),
                            orders=OpenOrders(self.katana))
         self.reports = ShiftReports(self.store, self.slack, settings.shift_clock, channel=settings.report_channel,
                                     katana=self.katana)
@@ -83,6 +87,13 @@ class ShopfloorBot:
         self.alerts = build_alerts(settings, self.store, self.http, self.slack, self.katana, self.floor.katana_link)
         self.bolt = self._bolt()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.scheduled = ScheduledRuns()  # every job's runs: counted, and waited for when stopping
+        self.draining = False  # SIGTERM: /healthz says 503 so the load balancer stops sending
+        self.drain_timeout = DRAIN_TIMEOUT
+        self.metrics = BotMetrics(self.store, Sources(
+            replica=settings.replica_id, katana=self.katana.client, job_runs=self.scheduled.results,
+            slack_refusals=(slack_web.refusals, self.alerts.desk.poster.refusals),
+            in_flight=lambda: self.floor.jobs.running, draining=lambda: self.draining))
         self.web = self._web_app()
 
     async def announce(self, outcome: Outcome) -> None:
@@ -112,6 +123,7 @@ class ShopfloorBot:
             token, self.store.events, self.events.process_soon, self.events.delivery_arrived,
             self.events.repeat_tallied))
         app.router.add_get("/healthz", health_route(self))
+        app.router.add_get("/metrics", metrics_route(self.metrics))
         app.on_startup.append(self._on_startup)
         app.on_shutdown.append(self._on_shutdown)
         return app
@@ -140,6 +152,7 @@ class ShopfloorBot:
         await self.alerts.start(self.scheduler)  # only configured sources get a sync job
         if self.reports.schedule(self.scheduler):  # at each shift's end; a report a restart missed goes out now
             self.floor.jobs.spawn(self.reports.post_due(), name="shift report catch-up")
+        self.scheduled.watch(self.scheduler)  # every job added above, counted and waited for by `stop`
         self.scheduler.start()
         # Start-up recovery: whatever a crash or a stop left unfinished resumes now, not in 10 s.
         resumed = await self.recorder.resume_due() + await self.events.retry_due()
@@ -148,13 +161,26 @@ class ShopfloorBot:
         await load_first_call_imports()
         freeze_startup_heap()
 
+    def begin_draining(self) -> None:
+        """SIGTERM: /healthz answers 503 from now on (requests are still served) and no scheduled job starts
+        a new run; a run under way goes on."""
+        self.draining = True
+        if self.scheduler.running:
+            self.scheduler.pause()
+
     async def stop(self) -> None:
+        """Finish what is in hand, within `drain_timeout`: in-flight floor actions and a scheduled job's run
+        under way (APScheduler's shutdown would cancel it: bot/scheduled.py). What still runs then is
+        cancelled, as a crash would end it: it is stored step by step and resumes at the next start."""
+        self.begin_draining()
+        self.events.stop()
+        left, runs_left = await asyncio.gather(self.floor.jobs.drain(self.drain_timeout),
+                                               self.scheduled.finish(self.drain_timeout))
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        self.events.stop()
-        left = await self.floor.jobs.drain(DRAIN_TIMEOUT)
-        if left:
-            log.warning("%d jobs still running at shutdown; they resume at next start", left)
+        if left or runs_left:
+            log.warning("%d jobs and %d scheduled runs still running at shutdown; they resume at next start",
+                        left, runs_left)
         try:
             await self.events.write_repeats()  # counts of repeats answered from memory
         except Exception:  # only counts: every event itself is stored

@@ -69,6 +69,7 @@ async def test_the_bot_sends_only_declared_shapes() -> None:
         await publisher(floor, shift=sandbox.bot.reports.shift_so_far)(demo.SUE)
         await sandbox.bot.reports.publish("C0SUPER", sandbox.bot.reports.clock.current(sandbox.bot.reports.now()))
         await sandbox.bot.alerts.desk.escalate_due()
+        await sandbox.bot.metrics.page()
         await sandbox.settle()
     sent = {s for s in recording.shapes if not by_primary_key(s)}
     assert len(sent) >= 15  # the recording saw the shift (not just start-up)

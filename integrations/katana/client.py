@@ -28,6 +28,7 @@ import json
 import logging
 import math
 import random
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -86,6 +87,9 @@ class KatanaClient:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._timeout = timeout
+        # Every attempt sent, by how Katana answered: ok, rate_limited (429), refused (other 4xx),
+        # server_error (5xx), no_answer (transport error, timeout). Plain counts: bot/metrics.py reads them.
+        self.answers: Counter[str] = Counter()
 
     # --- public API ---------------------------------------------------------------------------------
 
@@ -139,12 +143,14 @@ class KatanaClient:
                     )
             except (httpx.TransportError, TimeoutError) as exc:
                 self.limiter.answered(slot)
+                self.answers["no_answer"] += 1
                 await self._after_transport_error(method, path, exc, attempt, last)
                 continue
             finally:
                 if slot.in_flight:  # (bench, issue 6) counted from its answer: see ratelimit.py
                     self.limiter.answered(slot)
             self.limiter.observe(response.headers)
+            self.answers[answer_kind(response.status_code)] += 1
             if response.is_success:
                 return response
             await self._after_error_status(method, path, response, attempt, last)
@@ -246,6 +252,12 @@ def iso(value: datetime | date) -> str:
             raise ValueError("Katana needs timezone-aware date-times")
         return value.isoformat()
     return value.isoformat()
+
+
+def answer_kind(status: int) -> str:
+    if status == 429:
+        return "rate_limited"
+    return "ok" if status < 400 else ("server_error" if status >= 500 else "refused")
 
 
 def unwrap(payload: Any) -> Any:
