@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
@@ -48,11 +49,11 @@ MEMORY_WARNING = (
     "and webhook history are lost when the bot stops. Set MONGODB_URI for real use.")
 
 ELECTION_PROOF_SELECTION_MS = 30_000  # a primary election takes ~10–12 s: wait for it, with room to spare
-CLIENT_OPTIONS: dict[str, Any] = {
+CLIENT_OPTIONS: MappingProxyType[str, Any] = MappingProxyType({
     "w": "majority", "journal": True, "readPreference": "primary", "retryWrites": True, "retryReads": True,
     "serverSelectionTimeoutMS": ELECTION_PROOF_SELECTION_MS, "connectTimeoutMS": 10_000,
     "socketTimeoutMS": 60_000, "tz_aware": True,
-}
+})  # read-only: every store of the process reads it
 
 
 @dataclass

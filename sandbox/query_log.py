@@ -13,7 +13,7 @@ from typing import Any
 
 from models.query_shapes import QueryShape
 
-EQUALITY_OPERATORS = {"$eq", "$in"}
+EQUALITY_OPERATORS = frozenset({"$eq", "$in"})
 QUERY_METHODS = ("find_one", "find_one_and_update", "find_one_and_delete", "update_one", "update_many",
                  "delete_one", "delete_many", "count_documents")
 
