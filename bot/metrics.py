@@ -60,8 +60,8 @@ class Sources:
 class BotMetrics:
     def __init__(self, store: Store, sources: Sources) -> None:
         self.store, self.sources = store, sources
-        # The hook for the Katana budget all replicas share in MongoDB: set it to read that window, and the
-        # page shows scope="shared" beside this replica's own limiter (scope="replica").
+        # Reads the Katana budget all replicas share in MongoDB (models/budget.py; set by bot/app.py): the
+        # page shows it as scope="shared" beside this replica's own limiter (scope="replica").
         self.shared_budget: Budget | None = None
         self.figures: StoreFigures | None = None
         self.registry = CollectorRegistry(auto_describe=False)

@@ -5,8 +5,9 @@ same ("There is no way to honor wait=True", its source says). So a stopping bot 
 (nothing new starts), waits here — bounded — for the runs under way, and only then shuts it down.
 
 Results: `ok`, `error` (it raised), `cancelled` (still running when the wait ran out), or what the job
-reported itself (a sync's `SyncResult.outcome`: ok, partial, failed, busy); `skipped` when a run was due
-while the last one still ran (max_instances), `missed` when the loop was too busy to start it in time.
+reported itself: a sync's `SyncResult.outcome` (ok, partial, failed, busy), `skipped` when another replica
+had the job's turn (bot/jobs.py); `overlapped` when a run was due while this replica's last one still ran
+(max_instances), `missed` when the loop was too busy to start it in time.
 """
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ class ScheduledRuns:
         return run
 
     def _not_run(self, event: JobSubmissionEvent) -> None:
-        self.results[(event.job_id, "skipped" if event.code == EVENT_JOB_MAX_INSTANCES else "missed")] += 1
+        self.results[(event.job_id, "overlapped" if event.code == EVENT_JOB_MAX_INSTANCES else "missed")] += 1
 
     @property
     def running(self) -> int:

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     floor_channel: str | None = None
     slack_files_url: AnyHttpUrl | None = None  # an extra trusted file host (tests); files.slack.com always is
     supervisor_channel: str | None = None  # floor actions that need a decision (gave up, partly recorded)
+    # Slack's pace for posts per channel, kept by every replica together (bot/slack_pacing.py)
+    slack_posts_per_second: float = Field(1.0, gt=0, le=1000)
+    slack_post_burst: int = Field(3, ge=1, le=1000)
 
     # Katana
     katana_api_key: SecretStr | None = None
@@ -113,11 +116,12 @@ class Settings(BaseSettings):
     drafts_retention_days: int = Field(DEFAULT_RETENTION.drafts.days, ge=1, le=3650)
     order_memory_retention_days: int = Field(DEFAULT_RETENTION.order_memory.days, ge=1, le=3650)
 
-    # Several replicas (README "Running several replicas")
-    replica_id: str = Field(default_factory=lambda: default_replica_id(), max_length=100)  # /metrics label
+    # Rolling deploys (README "Running several replicas")
     shutdown_grace_seconds: float = Field(10, ge=0, le=300)  # after SIGTERM: /healthz 503, still serving
 
     # Server
+    replica_id: str = Field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}", min_length=1,
+                            max_length=100)  # names this process in leases, logs and /metrics
     port: int = Field(3000, ge=1, le=65535)
     host: str = "0.0.0.0"
     log_level: LogLevel = "INFO"
@@ -167,8 +171,8 @@ class Settings(BaseSettings):
 
     @field_validator("replica_id", mode="before")
     @classmethod
-    def _blank_replica_is_default(cls, v: object) -> object:
-        return default_replica_id() if v is None or (isinstance(v, str) and not v.strip()) else v
+    def _blank_replica_is_this_process(cls, v: object) -> object:
+        return f"{socket.gethostname()}:{os.getpid()}" if isinstance(v, str) and not v.strip() else v
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -219,11 +223,6 @@ class Settings(BaseSettings):
                   self.unleashed_api_key, self.amazon_lwa_client_secret, self.amazon_refresh_token,
                   self.anthropic_api_key)
         return [f.get_secret_value() for f in fields if f is not None and f.get_secret_value()]
-
-
-def default_replica_id() -> str:
-    """This process among the replicas: its host (a container's is its pod or container name) and pid."""
-    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 def load_settings(**overrides: object) -> Settings:

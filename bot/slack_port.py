@@ -10,7 +10,7 @@ import logging
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -19,6 +19,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from commands.ports import Message, OpenedView, Posted, SlackRefused, View
 
 log = logging.getLogger(__name__)
+
+
+class Pacer(Protocol):
+    async def wait_turn(self, channel: str) -> None: ...
 NAMES_KEPT = 2000  # people a bot instance remembers by name (a big site has a few hundred)
 NAME_FOR_SECONDS = 3600.0  # a renamed person is called by the new name within the hour
 
@@ -29,9 +33,11 @@ def web_api_name(method: str) -> str:
 
 
 class SlackWeb:
-    def __init__(self, client: AsyncWebClient, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, client: AsyncWebClient, *, clock: Callable[[], float] = time.monotonic,
+                 pacer: Pacer | None = None) -> None:
         self.client = client
         self.clock = clock
+        self.pacer = pacer  # Slack's pace per channel, shared by every replica (bot.slack_pacing)
         self._names: OrderedDict[str, tuple[float, str]] = OrderedDict()
         self.refusals: Counter[tuple[str, str]] = Counter()  # (Web API method, error): read by bot/metrics.py
 
@@ -64,6 +70,8 @@ class SlackWeb:
             extra["thread_ts"] = thread_ts
         if metadata:
             extra["metadata"] = metadata
+        if self.pacer is not None:
+            await self.pacer.wait_turn(channel)
         reply = await self._call("chat_postMessage", channel=channel, **message, **extra)
         return Posted(channel=str(reply["channel"]), ts=str(reply["ts"]))
 

@@ -48,8 +48,8 @@ QUERY_SHAPES: tuple[QueryShape, ...] = (
     shape("production_tasks", "for_order", eq=("mo_id",)),
     shape("production_tasks", "bot/audit.py order_id", eq=("mo_order_no",)),
     # katana_events (models/events.py, models/order_memory.py)
-    shape("katana_events", "due", range=("status", "next_attempt_at", "claimed_at")),
-    shape("katana_events", "reset_stuck", eq=("status",), range=("claimed_at",)),
+    shape("katana_events", "due", range=("status", "next_attempt_at", "claim_until")),
+    shape("katana_events", "reset_stuck", eq=("status",), range=("claim_until",)),
     shape("katana_events", "backlog (counts)", eq=("status",)),
     shape("katana_events", "backlog (oldest pending)", eq=("status",), sort=(("received_at", OLDEST),)),
     shape("katana_events", "OrderMemory._changed_since (order)", eq=("resource_type", "object_id"),

@@ -17,10 +17,12 @@ whatever its age.
 | shift_reports   | which shift reports were posted (`shift_end`)       | `audit`      |
 | modal_drafts    | /ship, /receive and confirm forms (`created_at`)    | `drafts`     |
 | katana_orders   | the order memory (`kept_at`)                        | `order_memory` |
+| leases          | job leases and locks not taken for a week (`started_at`) | 7 days  |
 
 Kept without a TTL: production tasks (one per MO and stage; a late webhook must still find an old MO's
 stage recorded), receipts (the record of which supplier lots came in, what the slip said and who confirmed
-it: traceability, a few a day), the inventory cache (one row per item, overwritten by each sync).
+it: traceability, a few a day), the inventory cache (one row per item, overwritten by each sync), the
+shared budgets (one document per budget: Katana's, each Slack channel's).
 """
 from __future__ import annotations
 

@@ -35,6 +35,7 @@ from models.audit import AuditRepository, InventoryRepository
 from models.claims import ClaimRepository
 from models.clock import Clock, LocalClock, ServerClock
 from models.events import EventRepository
+from models.leases import LeaseRepository
 from models.order_memory import OrderMemory
 from models.receipts import DraftRepository, ReceiptRepository
 from models.reports import ShiftReportRepository
@@ -73,11 +74,12 @@ class Store:
     undo_offers: UndoOffers
     reports: ShiftReportRepository  # shift reports posted: each once (bot/report)
     claims: ClaimRepository  # one recording per task and stage; the same facts twice asked to confirm
+    leases: LeaseRepository  # one holder at a time across replicas: scheduled jobs, locks
     clock: Clock  # the database's time: leases are judged on it
 
     async def ensure_indexes(self) -> None:
         for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory, self.alerts, self.orders,
-                     self.drafts, self.receipts, self.undo_offers, self.reports, self.claims):
+                     self.drafts, self.receipts, self.undo_offers, self.reports, self.claims, self.leases):
             await repo.ensure_indexes()
         # Slack event ids seen (dedup of Events API retries); Slack retries within minutes, keep a day.
         await self.db["slack_events"].create_index("received_at", expireAfterSeconds=86400, name="forget_after_a_day")
@@ -127,11 +129,11 @@ def store_over(kind: Literal["mongodb", "memory"], client: Any, db: Any, clock: 
                retention: Retention = DEFAULT_RETENTION) -> Store:
     """The repositories over one database (the fault tests hand in one that fails on purpose)."""
     return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db),
-                 events=EventRepository(db, keep=retention.events),
+                 events=EventRepository(db, db_clock=clock, keep=retention.events),
                  actions=ActionRepository(db, clock, keep=retention.actions),
                  audit=AuditRepository(db, keep=retention.audit), inventory=InventoryRepository(db),
                  alerts=AlertRepository(db, keep=retention.audit),
                  orders=OrderMemory(db, keep=retention.order_memory), drafts=DraftRepository(db, keep=retention.drafts),
                  receipts=ReceiptRepository(db), undo_offers=UndoOffers(db, keep=retention.actions),
                  reports=ShiftReportRepository(db, clock, keep=retention.audit),
-                 claims=ClaimRepository(db, keep=retention.actions), clock=clock)
+                 claims=ClaimRepository(db, keep=retention.actions), leases=LeaseRepository(db, clock), clock=clock)

@@ -62,6 +62,8 @@ async def test_metrics_after_a_recorded_cook_a_429_and_a_refused_slack_call(shop
     assert samples[("shopfloor_katana_requests_total", (("result", "ok"),))] >= 5
     assert samples[("shopfloor_katana_budget_limit", (("scope", "replica"),))] == 60
     assert samples[("shopfloor_katana_budget_used", (("scope", "replica"),))] >= 6
+    assert samples[("shopfloor_katana_budget_limit", (("scope", "shared"),))] == 60  # the window in MongoDB
+    assert samples[("shopfloor_katana_budget_used", (("scope", "shared"),))] >= 6
     assert samples[("shopfloor_floor_actions", (("state", "recorded"),))] == 1
     assert samples[("shopfloor_floor_actions", (("state", "waiting"),))] == 0
     assert samples[("shopfloor_floor_action_oldest_unfinished_seconds", ())] == 0

@@ -33,6 +33,7 @@ EXPECTED = {
     "modal_drafts": ("created_at", 2, None),
     "katana_orders": ("kept_at", 5, None),
     "slack_events": ("received_at", 1, None),
+    "leases": ("started_at", 7, None),
 }
 KEPT = ("production_tasks", "receipts", "inventory_cache")  # decided: no TTL (models/retention.py says why)
 
@@ -98,8 +99,8 @@ async def test_the_ttl_monitor_forgets_processed_events_but_not_pending_or_reope
         assert fresh
         keys.append(key)
     for key in keys[:2]:
-        await store.events.claim(key)
-        await store.events.finish(key, "closed 1 task")
+        claimed = await store.events.claim(key)
+        assert claimed is not None and await store.events.finish(claimed, "closed 1 task")
     # MO 2's payload again, much later: a new occurrence (an MO reopened and done again) — pending once more.
     await store.db["katana_events"].update_one({"_id": keys[1]}, {"$set": {"last_received_at": utcnow() - timedelta(days=1)}})
     another_replica = EventRepository(store.db, keep=RETENTION.events)  # nothing of it in its memory

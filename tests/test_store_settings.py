@@ -63,9 +63,3 @@ def test_retention_settings_reach_the_store_and_keep_their_floors() -> None:
         load_settings(_env_file=None, actions_retention_days=7)
     with pytest.raises(SettingsError, match="AUDIT_RETENTION_DAYS"):
         load_settings(_env_file=None, audit_retention_days=31)
-
-
-def test_replica_id_defaults_to_host_and_pid() -> None:
-    blank = Settings(_env_file=None, replica_id=" ")  # type: ignore[call-arg] — `REPLICA_ID=` in a copied .env
-    assert blank.replica_id.rsplit("-", 1)[1].isdigit()
-    assert Settings(_env_file=None, replica_id="bot-b").replica_id == "bot-b"  # type: ignore[call-arg]

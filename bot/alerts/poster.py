@@ -11,7 +11,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -36,8 +36,12 @@ class ChannelPacer:
             self._last[channel] = self._clock()
 
 
+class Pacer(Protocol):
+    async def wait_turn(self, channel: str) -> None: ...
+
+
 class AlertPoster:
-    def __init__(self, slack: AsyncWebClient, pacer: ChannelPacer | None = None) -> None:
+    def __init__(self, slack: AsyncWebClient, pacer: Pacer | None = None) -> None:
         self.slack, self.pacer = slack, pacer or ChannelPacer()
         self.refusals: Counter[tuple[str, str]] = Counter()  # (Web API method, error): read by bot/metrics.py
 

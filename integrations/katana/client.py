@@ -151,6 +151,7 @@ class KatanaClient:
                     self.limiter.answered(slot)
             self.limiter.observe(response.headers)
             self.answers[answer_kind(response.status_code)] += 1
+            await self.limiter.share_pause()
             if response.is_success:
                 return response
             await self._after_error_status(method, path, response, attempt, last)
@@ -172,6 +173,7 @@ class KatanaClient:
         if status == 429:
             if retry_after is not None:
                 self.limiter.pause_for(retry_after)
+            await self.limiter.share_pause()
             if last:
                 raise KatanaRateLimited(RATE_LIMITED_MESSAGE, retry_after=retry_after, status=status)
             await self._back_off(method, path, "HTTP 429", attempt, at_least=retry_after or 0.0)
