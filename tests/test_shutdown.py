@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 from apscheduler.schedulers.base import STATE_PAUSED
 
 from bot.app import ShopfloorBot
 from bot.health import health_route
+from bot.jobs import ReplicaJobs
+from bot.scheduled import ScheduledRuns
 from bot.settings import Settings
 from models.base import utcnow
+from models.store import open_store
 
 
 def quiet_bot() -> ShopfloorBot:
@@ -67,3 +71,21 @@ async def test_draining_answers_503_and_pauses_the_scheduler() -> None:
     assert answer.status == 503 and json.loads(answer.text or "")["status"] == "draining"
     assert bot.scheduler.state == STATE_PAUSED
     await bot.stop()
+
+
+async def test_a_firing_that_leaves_the_turn_to_another_replica_counts_as_skipped() -> None:
+    """/metrics' job runs: fails if a firing whose job another replica is running counts as `ok`."""
+    store = open_store(None, "turns")
+    replica_a, replica_b = ReplicaJobs(store.leases, "a"), ReplicaJobs(store.leases, "b")
+    runs, started, release = ScheduledRuns(), asyncio.Event(), asyncio.Event()
+
+    async def sync() -> None:
+        started.set()
+        await release.wait()
+
+    running_on_a = asyncio.create_task(replica_a.exclusive("sync_x", sync))
+    await started.wait()
+    await runs.counted("sync_x", replica_b.once_per("sync_x", timedelta(minutes=15), sync))()
+    release.set()
+    await running_on_a
+    assert runs.results == {("sync_x", "skipped"): 1}
