@@ -33,8 +33,8 @@ GAP_SHARE = 0.8  # of an interval: a firing this soon after the last start (anyw
 
 
 class ReplicaJobs:
-    def __init__(self, leases: LeaseRepository, replica: str) -> None:
-        self.leases, self.replica = leases, replica
+    def __init__(self, leases: LeaseRepository, replica: str, *, hold: timedelta = JOB_HOLD) -> None:
+        self.leases, self.replica, self.hold = leases, replica, hold
         self.runs: Counter[tuple[str, str]] = Counter()  # (job, "ran" | "skipped" | "failed"), for /metrics
 
     def once_per(self, name: str, every: timedelta, work: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[Any]]:
@@ -49,10 +49,10 @@ class ReplicaJobs:
         skipped result is `skipped`."""
         holder = f"{self.replica}:{uuid.uuid4().hex[:8]}"
         lease = f"job:{name}"
-        if await self.leases.acquire(lease, holder, JOB_HOLD, min_gap=min_gap) is None:
+        if await self.leases.acquire(lease, holder, self.hold, min_gap=min_gap) is None:
             self.runs[(name, "skipped")] += 1
             return skipped
-        keeping = asyncio.create_task(self._renew(lease, holder))
+        keeping = asyncio.create_task(self.leases.keep_renewed(lease, holder, self.hold))
         try:
             result = await work()
             self.runs[(name, "ran")] += 1
@@ -63,13 +63,3 @@ class ReplicaJobs:
         finally:
             keeping.cancel()
             await self.leases.release(lease, holder)
-
-    async def _renew(self, lease: str, holder: str) -> None:
-        while True:
-            await asyncio.sleep(JOB_HOLD.total_seconds() / 4)
-            try:
-                if await self.leases.renew(lease, holder, JOB_HOLD) is None:
-                    log.warning("job lease %s was taken over while this replica ran it", lease)
-                    return
-            except Exception:  # noqa: BLE001 — a blip: the next beat tries again before the lease runs out
-                continue

@@ -19,6 +19,7 @@ from typing import Any
 from commands.chain import open_task, order_done, order_ref, stage_finished
 from commands.context import Floor
 from commands.operations import pick_operation
+from commands.steps import complete_operation
 from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
 from models.events import EVENT_HOLD, KatanaEvent
@@ -131,7 +132,7 @@ async def completed_by_the_floor(floor: Floor, row_id: int) -> bool:
     that did not end recorded leaves the advancing to this event, as before."""
     since = utcnow() - OWN_COMPLETION_WINDOW
     for _ in range(int(OWN_OUTCOME_WAIT / 0.2)):
-        action = await floor.store.actions.completing_row(row_id, since)
+        action = await floor.store.actions.completing_row(row_id, since, complete_operation.name)
         if action is None or action.status in ("failed", "cancelled", "waiting"):
             return False
         if action.status == "recorded":
@@ -199,6 +200,7 @@ class EventProcessor:
         self.queued: set[str] = set()  # waiting or being processed
         self.runners = 0
         self.stopping = False
+        self.claim_hold = EVENT_HOLD  # how long a claim lasts unrenewed (a dead replica's events wait that long)
 
     def stop(self) -> None:
         """Shutting down: finish what is in hand, start nothing new (the rest is stored; the next start resumes it)."""
@@ -275,7 +277,7 @@ class EventProcessor:
             self.runners -= 1
 
     async def process(self, key: str) -> str | None:
-        event = await self.floor.store.events.claim(key)
+        event = await self.floor.store.events.claim(key, self.claim_hold)
         if event is None:
             return None  # processed already, or another worker has it
         handler = HANDLERS.get(event.resource_type)
@@ -290,9 +292,9 @@ class EventProcessor:
 
     async def _keep_claim(self, event: KatanaEvent) -> None:
         while True:
-            await asyncio.sleep(EVENT_HOLD.total_seconds() / 4)
+            await asyncio.sleep(self.claim_hold.total_seconds() / 4)
             try:
-                if not await self.floor.store.events.renew(event):
+                if not await self.floor.store.events.renew(event, self.claim_hold):
                     return  # taken over: this worker's outcome will not be recorded
             except Exception:  # noqa: BLE001 — a blip: the next beat tries again before the claim runs out
                 continue
