@@ -5,6 +5,7 @@ latter two pointed at loopback fakes through the base-URL settings.
 """
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import Awaitable, Callable
@@ -30,8 +31,10 @@ from bot.health import health_route
 from bot.jobs import ReplicaJobs
 from bot.katana_events import EventProcessor
 from bot.listeners import register_listeners
+from bot.metrics import BotMetrics, Sources, metrics_route
 from bot.permissions import Permissions
 from bot.report.post import ShiftReports
+from bot.scheduled import ScheduledRuns
 from bot.settings import Settings
 from bot.slack_guard import slack_guard
 from bot.slack_pacing import SlackPacer
@@ -57,15 +60,14 @@ from models.store import Store, open_store
 
 log = logging.getLogger(__name__)
 
-DRAIN_TIMEOUT = 20.0  # seconds to let in-flight floor actions finish on SIGTERM
+DRAIN_TIMEOUT = 20.0  # seconds to let in-flight floor actions, and a scheduled job's run, finish on SIGTERM
 
 
 class ShopfloorBot:
     def __init__(self, settings: Settings, *, store: Store | None = None,
                  http: httpx.AsyncClient | None = None) -> None:
         self.settings = settings
-        self.store = store or open_store(
-            settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None, settings.mongodb_db)
+        self.store = store or store_for(settings)
         self.http = http or httpx.AsyncClient(timeout=30.0)
         # Katana's budget is the account's: every replica takes its turns from one window in MongoDB.
         budget = SharedWindow(self.store.db, self.store.clock, "katana", limit=settings.katana_rate_limit_per_minute,
@@ -88,8 +90,9 @@ class ShopfloorBot:
             self.store.orders.trust_for = TRUST_FOR
         self.pacer = SlackPacer(self.store.db, self.store.clock, per_second=settings.slack_posts_per_second,
                                 burst=settings.slack_post_burst)
+        slack_web = SlackWeb(self.slack, pacer=self.pacer)
         self.floor = Floor(settings=floor_settings(settings), store=self.store, katana=self.katana,
-                           slack=SlackWeb(self.slack, pacer=self.pacer), permissions=Permissions(settings, self.slack),
+                           slack=slack_web, permissions=Permissions(settings, self.slack),
                            orders=OpenOrders(self.katana), locks=shared_locks)
         self.reports = ShiftReports(self.store, self.slack, settings.shift_clock, channel=settings.report_channel,
                                     katana=self.katana)
@@ -103,6 +106,14 @@ class ShopfloorBot:
                                    self.replica_jobs, pacer=self.pacer)
         self.bolt = self._bolt()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
+        self.scheduled = ScheduledRuns()  # every job's runs: counted, and waited for when stopping
+        self.draining = False  # SIGTERM: /healthz says 503 so the load balancer stops sending
+        self.drain_timeout = DRAIN_TIMEOUT
+        self.metrics = BotMetrics(self.store, Sources(
+            replica=settings.replica_id, katana=self.katana.client, job_runs=self.scheduled.results,
+            slack_refusals=(slack_web.refusals, self.alerts.desk.poster.refusals),
+            in_flight=lambda: self.floor.jobs.running, draining=lambda: self.draining))
+        self.metrics.shared_budget = self.shared_budget_use
         self.web = self._web_app()
 
     async def announce(self, outcome: Outcome) -> None:
@@ -132,6 +143,7 @@ class ShopfloorBot:
             token, self.store.events, self.events.process_soon, self.events.delivery_arrived,
             self.events.repeat_tallied))
         app.router.add_get("/healthz", health_route(self))
+        app.router.add_get("/metrics", metrics_route(self.metrics))
         app.on_startup.append(self._on_startup)
         app.on_shutdown.append(self._on_shutdown)
         return app
@@ -160,6 +172,7 @@ class ShopfloorBot:
         await self.alerts.start(self.scheduler)  # only configured sources get a sync job
         if self.reports.schedule(self.scheduler):  # at each shift's end; a report a restart missed goes out now
             self.floor.jobs.spawn(self.reports.post_due(), name="shift report catch-up")
+        self.scheduled.watch(self.scheduler)  # every job added above, counted and waited for by `stop`
         self.scheduler.start()
         # Start-up recovery: whatever a crash or a stop left unfinished resumes now, not in 10 s (unless
         # another replica is at it right now: the items are leased one by one anyway).
@@ -170,6 +183,10 @@ class ShopfloorBot:
         await load_first_call_imports()
         freeze_startup_heap()
 
+    async def shared_budget_use(self) -> tuple[int, int]:
+        """Katana requests all replicas started in the shared window, and its limit (/metrics)."""
+        return await self.budget.used(), self.budget.limit
+
     def worker_jobs(self) -> dict[str, Callable[[], Awaitable[Any]]]:
         """The worker's sweeps: waiting actions and events, task timers (auto-pause, row resync, Undo
         expiry), task posts a crash cut short."""
@@ -177,13 +194,26 @@ class ShopfloorBot:
                 "task_timers": lambda: timers.sweep(self.floor),
                 "post_unposted_tasks": lambda: chain.post_unposted(self.floor)}
 
+    def begin_draining(self) -> None:
+        """SIGTERM: /healthz answers 503 from now on (requests are still served) and no scheduled job starts
+        a new run; a run under way goes on."""
+        self.draining = True
+        if self.scheduler.running:
+            self.scheduler.pause()
+
     async def stop(self) -> None:
+        """Finish what is in hand, within `drain_timeout`: in-flight floor actions and a scheduled job's run
+        under way (APScheduler's shutdown would cancel it: bot/scheduled.py). What still runs then is
+        cancelled, as a crash would end it: it is stored step by step and resumes at the next start."""
+        self.begin_draining()
+        self.events.stop()
+        left, runs_left = await asyncio.gather(self.floor.jobs.drain(self.drain_timeout),
+                                               self.scheduled.finish(self.drain_timeout))
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        self.events.stop()
-        left = await self.floor.jobs.drain(DRAIN_TIMEOUT)
-        if left:
-            log.warning("%d jobs still running at shutdown; they resume at next start", left)
+        if left or runs_left:
+            log.warning("%d jobs and %d scheduled runs still running at shutdown; they resume at next start",
+                        left, runs_left)
         try:
             await self.events.write_repeats()  # counts of repeats answered from memory
         except Exception:  # only counts: every event itself is stored
@@ -208,6 +238,12 @@ def freeze_startup_heap() -> None:
     if gc.get_freeze_count() == 0:
         gc.collect()
         gc.freeze()
+
+
+def store_for(settings: Settings) -> Store:
+    """The store the settings name, with their retention; this replica names itself to MongoDB."""
+    return open_store(secret(settings.mongodb_uri) or None, settings.mongodb_db, retention=settings.retention,
+                      app_name=f"shopfloor {settings.replica_id}")
 
 
 def secret(value: Any) -> str:

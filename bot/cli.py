@@ -15,7 +15,7 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.app import ShopfloorBot, secret
+from bot.app import ShopfloorBot, secret, store_for
 from bot.audit import print_history
 from bot.channels import ChannelCheck, check_channels
 from bot.health import configuration
@@ -23,7 +23,6 @@ from bot.settings import Settings, SettingsError, configure_logging, load_settin
 from bot.slack_port import SlackWeb
 from bot.statuses import IntegrationStatus
 from integrations.katana import build_katana
-from models.store import open_store
 
 log = logging.getLogger("bot")
 
@@ -83,12 +82,16 @@ async def serve(settings: Settings, _: argparse.Namespace) -> int:
     await runner.setup()
     await web.TCPSite(runner, settings.host, settings.port).start()
     socket = await start_socket_mode(bot) if settings.socket_mode else None
-    log.info("serving on %s:%d (%s)", settings.host, settings.port, "Socket Mode" if socket else "HTTP /slack/events")
-    await wait_for_stop_signal()
-    log.info("stopping: finishing in-flight floor actions")
+    log.info("serving on %s:%d (%s) as replica %s", settings.host, settings.port,
+             "Socket Mode" if socket else "HTTP /slack/events", settings.replica_id)
+    stop = stop_signals()
+    await stop.wait()
+    await grace_period(bot, settings.shutdown_grace_seconds, stop)
+    log.info("draining: in-flight floor actions and a scheduled run under way get up to %.0f s", bot.drain_timeout)
     if socket is not None:
         await socket.close_async()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
-    await runner.cleanup()  # runs the bot's shutdown: scheduler off, in-flight work drained
+    await runner.cleanup()  # closes the listener, then the bot's shutdown: in-flight work drained, scheduler off
+    log.info("stopped")
     return 0
 
 
@@ -98,12 +101,29 @@ async def start_socket_mode(bot: ShopfloorBot) -> AsyncSocketModeHandler:
     return handler
 
 
-async def wait_for_stop_signal() -> None:
+def stop_signals() -> asyncio.Event:
+    """Set by SIGTERM (a rolling deploy, `docker stop`, Kubernetes) or SIGINT (Ctrl-C)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
+    return stop
+
+
+async def grace_period(bot: ShopfloorBot, seconds: float, stop: asyncio.Event) -> None:
+    """/healthz answers 503 from now on, so the load balancer takes this replica out of rotation; until it
+    has (its health-check interval × unhealthy threshold), requests still arrive and are served as usual.
+    Slack does not retry a slash command, so a listener closed too soon is an error in someone's hand.
+    A second signal ends the wait (an operator who wants it gone now)."""
+    bot.begin_draining()
+    log.info("stop signal: /healthz answers 503; still serving for %.0f s while the load balancer stops sending",
+             seconds)
+    stop.clear()
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+        log.info("a second stop signal: not waiting for the rest of the grace period")
+    except TimeoutError:
+        pass
 
 
 async def check(settings: Settings, _: argparse.Namespace) -> int:
@@ -133,7 +153,7 @@ async def probe_reachability(settings: Settings, statuses: list[IntegrationStatu
         if by_name["katana"].configured:
             by_name["katana"].reachable = await answers(http, "GET", settings.katana_url + "/locations?limit=1",
                                                         settings.katana_api_key)
-    store = open_store(settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None, settings.mongodb_db)
+    store = store_for(settings)
     by_name["store"].reachable = await store.ping()
     store.close()
 
@@ -173,7 +193,7 @@ async def register_webhook(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def print_audit(settings: Settings, args: argparse.Namespace) -> int:
-    store = open_store(settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None, settings.mongodb_db)
+    store = store_for(settings)
     try:
         return await print_history(store, args.mo, sys.stdout)
     finally:

@@ -43,13 +43,15 @@ def configuration(settings: Settings) -> list[IntegrationStatus]:
 
 
 def health_route(bot: Any) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """503 when the store does not answer, the scheduler is not running, or the bot is draining after a
+    SIGTERM (the load balancer then stops sending it requests; it still serves those that come)."""
     async def healthz(_: web.Request) -> web.Response:
         store_ok = await bot.store.ping()
         integrations = {s.name: asdict(s) for s in configuration(bot.settings)}
         jobs = [{"id": j.id, "next_run": j.next_run_time.isoformat() if j.next_run_time else None}
                 for j in bot.scheduler.get_jobs()] if bot.scheduler.running else []
-        healthy = store_ok and bot.scheduler.running
-        body = {"status": "ok" if healthy else "degraded",
+        healthy = store_ok and bot.scheduler.running and not bot.draining
+        body = {"status": "draining" if bot.draining else "ok" if healthy else "degraded",
                 "store": {"kind": bot.store.kind, "ok": store_ok},
                 "scheduler": {"running": bot.scheduler.running, "jobs": jobs},
                 "integrations": integrations,

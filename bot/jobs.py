@@ -20,6 +20,14 @@ from typing import Any
 from models.leases import LeaseRepository
 
 log = logging.getLogger(__name__)
+class TurnTaken:
+    """What a scheduled firing returns when another replica has the job's turn (bot/scheduled.py counts it
+    as `skipped`; start-up recovery, which calls `exclusive` itself, gets None)."""
+
+    outcome = "skipped"
+
+
+ANOTHER_REPLICAS_TURN = TurnTaken()  # never written: a marker
 JOB_HOLD = timedelta(seconds=60)  # a running job's lease, renewed every quarter of it
 GAP_SHARE = 0.8  # of an interval: a firing this soon after the last start (anywhere) is skipped
 
@@ -32,18 +40,18 @@ class ReplicaJobs:
     def once_per(self, name: str, every: timedelta, work: Callable[[], Awaitable[Any]]) -> Callable[[], Awaitable[Any]]:
         """`work` as a scheduler job that runs once per `every` across all replicas."""
         async def run() -> Any:
-            return await self.exclusive(name, work, min_gap=every * GAP_SHARE)
+            return await self.exclusive(name, work, min_gap=every * GAP_SHARE, skipped=ANOTHER_REPLICAS_TURN)
         return run
 
     async def exclusive(self, name: str, work: Callable[[], Awaitable[Any]], *,
-                        min_gap: timedelta | None = None) -> Any:
+                        min_gap: timedelta | None = None, skipped: Any = None) -> Any:
         """Run `work` unless another replica is running it (or ran it less than `min_gap` ago); the
-        skipped result is None."""
+        skipped result is `skipped`."""
         holder = f"{self.replica}:{uuid.uuid4().hex[:8]}"
         lease = f"job:{name}"
         if await self.leases.acquire(lease, holder, self.hold, min_gap=min_gap) is None:
             self.runs[(name, "skipped")] += 1
-            return None
+            return skipped
         keeping = asyncio.create_task(self.leases.keep_renewed(lease, holder, self.hold))
         try:
             result = await work()

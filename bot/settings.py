@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from datetime import timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -17,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.logging import install_secret_filter
 from bot.report.periods import ShiftClock, parse_shift_ends
+from models.retention import DEFAULT_RETENTION, Retention
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -106,6 +108,16 @@ class Settings(BaseSettings):
     # Storage
     mongodb_uri: SecretStr | None = None  # unset → in-memory store, nothing persists
     mongodb_db: str = Field("shopfloor", min_length=1, max_length=63)
+    # Retention (models/retention.py): days after which finished records are forgotten. The floors keep
+    # what other features read: the report's week, this month's Unleashed calls, the order memory's trust.
+    events_retention_days: int = Field(DEFAULT_RETENTION.events.days, ge=1, le=3650)
+    actions_retention_days: int = Field(DEFAULT_RETENTION.actions.days, ge=8, le=3650)
+    audit_retention_days: int = Field(DEFAULT_RETENTION.audit.days, ge=32, le=3650)
+    drafts_retention_days: int = Field(DEFAULT_RETENTION.drafts.days, ge=1, le=3650)
+    order_memory_retention_days: int = Field(DEFAULT_RETENTION.order_memory.days, ge=1, le=3650)
+
+    # Rolling deploys (README "Running several replicas")
+    shutdown_grace_seconds: float = Field(10, ge=0, le=300)  # after SIGTERM: /healthz 503, still serving
 
     # Server
     replica_id: str = Field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}", min_length=1,
@@ -189,6 +201,14 @@ class Settings(BaseSettings):
     @property
     def shift_clock(self) -> ShiftClock:
         return ShiftClock(parse_shift_ends(self.shift_ends), ZoneInfo(self.shift_tz))
+
+    @property
+    def retention(self) -> Retention:
+        return Retention(events=timedelta(days=self.events_retention_days),
+                         actions=timedelta(days=self.actions_retention_days),
+                         audit=timedelta(days=self.audit_retention_days),
+                         drafts=timedelta(days=self.drafts_retention_days),
+                         order_memory=timedelta(days=self.order_memory_retention_days))
 
     def allow_list(self, command: str) -> str | None:
         """The raw allow list for a slash command (without "/"); /floor is the supervisors'."""

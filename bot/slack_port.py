@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -27,6 +27,11 @@ NAMES_KEPT = 2000  # people a bot instance remembers by name (a big site has a f
 NAME_FOR_SECONDS = 3600.0  # a renamed person is called by the new name within the hour
 
 
+def web_api_name(method: str) -> str:
+    """slack_sdk's method name as Slack's (`chat_postMessage` → `chat.postMessage`)."""
+    return method.replace("_", ".", 1)
+
+
 class SlackWeb:
     def __init__(self, client: AsyncWebClient, *, clock: Callable[[], float] = time.monotonic,
                  pacer: Pacer | None = None) -> None:
@@ -34,14 +39,19 @@ class SlackWeb:
         self.clock = clock
         self.pacer = pacer  # Slack's pace per channel, shared by every replica (bot.slack_pacing)
         self._names: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self.refusals: Counter[tuple[str, str]] = Counter()  # (Web API method, error): read by bot/metrics.py
 
     async def _call(self, method: str, **args: Any) -> Any:
         try:
             return await getattr(self.client, method)(**args)
         except SlackApiError as exc:
-            raise SlackRefused(str(exc.response.get("error") or "error")) from None
+            raise self._refused(method, str(exc.response.get("error") or "error")) from None
         except (aiohttp.ClientError, TimeoutError) as exc:
-            raise SlackRefused(f"unreachable ({type(exc).__name__})") from None
+            raise self._refused(method, f"unreachable ({type(exc).__name__})") from None
+
+    def _refused(self, method: str, error: str) -> SlackRefused:
+        self.refusals[(web_api_name(method), error)] += 1
+        return SlackRefused(error)
 
     async def open_view(self, trigger_id: str, view: View) -> OpenedView:
         reply = await self._call("views_open", trigger_id=trigger_id, view=view)

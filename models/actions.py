@@ -11,12 +11,14 @@ from typing import Any, Literal
 
 from pymongo import ReturnDocument
 
-from models.base import Document, insert_once, plain, utcnow
+from models.base import Document, aware, insert_once, plain, utcnow
 from models.clock import Clock, LocalClock
+from models.retention import Retention, expire_after, once_dated
 
 StepState = Literal["pending", "running", "done", "unknown", "failed"]
 ActionStatus = Literal["pending", "running", "waiting", "recorded", "failed", "cancelled"]
 FINISHED: tuple[ActionStatus, ...] = ("recorded", "failed", "cancelled")
+UNFINISHED: tuple[ActionStatus, ...] = ("pending", "running", "waiting")
 
 
 class ActionStep(Document):
@@ -51,6 +53,9 @@ class FloorAction(Document):
     decided_by: str | None = None  # the supervisor who retried or cancelled it
     created_at: datetime
     updated_at: datetime
+    # Set when it becomes recorded, failed or cancelled, cleared when a Retry makes it wait again: the
+    # retention TTL counts from it, so an unfinished action is never forgotten (models.retention).
+    finished_at: datetime | None = None
 
     def step(self, name: str) -> ActionStep:
         return next(s for s in self.steps if s.id == name)
@@ -68,16 +73,20 @@ class FloorAction(Document):
 
 
 class ActionRepository:
-    def __init__(self, db: Any, clock: Clock | None = None) -> None:
+    def __init__(self, db: Any, clock: Clock | None = None, *, keep: timedelta = Retention.actions) -> None:
         self.col = db["floor_actions"]
         self.clock: Clock = clock or LocalClock()  # leases are judged on the database's clock
+        self.keep = keep
 
     async def ensure_indexes(self) -> None:
         await self.col.create_index([("status", 1), ("next_attempt_at", 1)], name="unfinished")
+        await self.col.create_index([("status", 1), ("created_at", 1)], name="by_state_and_age")  # /metrics
         await self.col.create_index([("mo_id", 1), ("created_at", 1)], name="by_order")
         await self.col.create_index([("steps.result.operation_row_id", 1), ("created_at", -1)], name="by_operation_row")
         await self.col.create_index([("user_id", 1), ("created_at", -1)], name="by_person")
         await self.col.create_index([("created_at", 1)], name="by_time")  # the shift report's period
+        await self.col.create_index([("steps.result.order_no", 1)], name="by_order_no")  # `bot audit --mo`
+        await expire_after(self.col, "finished_at", self.keep, name="forget_finished", only=once_dated("finished_at"))
 
     async def create(self, action: FloorAction) -> tuple[FloorAction, bool]:
         """Insert unless this submission was seen before (the `_id` is the submission key)."""
@@ -117,9 +126,11 @@ class ActionRepository:
     async def settle(self, action: FloorAction, status: ActionStatus, *, outcome: str | None = None,
                      error: str | None = None, next_attempt_at: datetime | None = None) -> bool:
         """Release the lease with the action's new status (only the lease holder can)."""
+        now = utcnow()
         result = await self.col.update_one({"_id": action.id, "lease_token": action.lease_token}, {"$set": plain({
             "status": status, "outcome": outcome, "error": error, "next_attempt_at": next_attempt_at,
-            "lease_until": None, "lease_token": None, "updated_at": utcnow()})})
+            "lease_until": None, "lease_token": None, "updated_at": now,
+            "finished_at": now if status in FINISHED else None})})
         return bool(result.matched_count == 1)
 
     async def retry(self, action_id: str, by: str) -> FloorAction | None:
@@ -132,14 +143,16 @@ class ActionRepository:
         doc = await self.col.find_one_and_update(
             {"_id": action_id, "status": "failed"},
             {"$set": {"status": "waiting", "next_attempt_at": None, "retried_at": now, "decided_by": by,
-                      "steps": [s.to_mongo() for s in steps], "updated_at": now}},
+                      "steps": [s.to_mongo() for s in steps], "updated_at": now, "finished_at": None}},
             return_document=ReturnDocument.AFTER)
         return FloorAction.from_mongo(doc)
 
     async def cancel(self, action_id: str, by: str, outcome: str) -> FloorAction | None:
+        now = utcnow()
         doc = await self.col.find_one_and_update(
             {"_id": action_id, "status": "failed"},
-            {"$set": {"status": "cancelled", "decided_by": by, "outcome": outcome, "updated_at": utcnow()}},
+            {"$set": {"status": "cancelled", "decided_by": by, "outcome": outcome, "updated_at": now,
+                      "finished_at": now}},
             return_document=ReturnDocument.AFTER)
         return FloorAction.from_mongo(doc)
 
@@ -171,6 +184,17 @@ class ActionRepository:
         """Actions submitted in [start, end), oldest first (the shift report)."""
         cursor = self.col.find({"created_at": {"$gte": start, "$lt": end}}).sort("created_at", 1)
         return [FloorAction.model_validate(d) async for d in cursor]
+
+    async def count_by_status(self) -> dict[str, int]:
+        """How many stored actions are in each state (/metrics)."""
+        return {status: int(await self.col.count_documents({"status": status}))
+                for status in (*UNFINISHED, *FINISHED)}
+
+    async def oldest_unfinished(self) -> datetime | None:
+        """When the oldest action still waiting or running was submitted (/metrics)."""
+        cursor = self.col.find({"status": {"$in": list(UNFINISHED)}}, {"created_at": 1}).sort("created_at", 1)
+        found = [d async for d in cursor.limit(1)]
+        return aware(found[0]["created_at"]) if found else None
 
     async def all(self) -> list[FloorAction]:
         return [FloorAction.model_validate(d) async for d in self.col.find({})]

@@ -15,6 +15,7 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from models.base import Document, plain, utcnow
+from models.retention import Retention, expire_after
 
 Severity = Literal["medium", "high", "critical"]
 SEVERITIES: tuple[str, ...] = ("medium", "high", "critical")  # worst last
@@ -66,13 +67,16 @@ class Alert(Document):
 
 
 class AlertRepository:
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, *, keep: timedelta = Retention.audit) -> None:
         self.col = db["alerts"]
+        self.keep = keep  # a resolved alert, counted from its resolution (an open one is never forgotten)
 
     async def ensure_indexes(self) -> None:
         await self.col.create_index([("open_key", 1)], unique=True, sparse=True, name="one_open_alert_per_item")
         await self.col.create_index([("status", 1), ("severity", 1), ("raised_at", 1)], name="open_by_severity")
+        await self.col.create_index([("status", 1), ("raised_at", 1)], name="open_oldest_first")  # all_open
         await self.col.create_index([("source", 1), ("kind", 1), ("item", 1), ("raised_at", -1)], name="history")
+        await expire_after(self.col, "resolved_at", self.keep, name="forget_resolved", only={"status": "resolved"})
 
     async def raise_alert(self, *, source: str, kind: str, item: str, title: str, severity: Severity, summary: str,
                           facts: dict[str, str], observed: str = "", link: str | None = None) -> Alert | None:

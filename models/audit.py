@@ -6,11 +6,12 @@ what, when and the Katana ids, so a supervisor can reconstruct an MO's history.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
 from models.base import Document, plain, utcnow
+from models.retention import Retention, expire_after
 
 LogKind = Literal["floor_action", "webhook", "sync"]
 
@@ -38,12 +39,14 @@ class InventoryCache(Document):
 
 
 class AuditRepository:
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, *, keep: timedelta = Retention.audit) -> None:
         self.col = db["sync_log"]
+        self.keep = keep
 
     async def ensure_indexes(self) -> None:
         await self.col.create_index([("mo_id", 1), ("at", 1)], name="by_order")
         await self.col.create_index([("kind", 1), ("at", -1)], name="recent_by_kind")
+        await expire_after(self.col, "at", self.keep, name="forget_after_retention")
 
     async def write(self, kind: LogKind, subject: str, outcome: str, *, mo_id: int | None = None,
                     actor: str | None = None, actor_id: str | None = None, **details: Any) -> SyncLog:

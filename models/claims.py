@@ -19,13 +19,17 @@ from typing import Any
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
+from models.retention import Retention, expire_after
+
 
 class ClaimRepository:
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, *, keep: timedelta = Retention.actions) -> None:
         self.col = db["claims"]
+        self.keep = keep  # as long as the actions that hold them (`at`: when the holder was submitted)
 
     async def ensure_indexes(self) -> None:
         await self.col.create_index([("action_id", 1)], name="by_action")
+        await expire_after(self.col, "at", self.keep, name="forget_with_the_actions")
 
     async def claim(self, key: str, holder: dict[str, Any]) -> tuple[bool, dict[str, Any]]:
         """(won, the claim as it stands). A released claim is taken over by the next caller."""

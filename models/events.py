@@ -28,8 +28,9 @@ from typing import Any, Literal
 from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from models.base import Document, _aware, utcnow
+from models.base import Document, _aware, aware, utcnow
 from models.clock import Clock, LocalClock
+from models.retention import Retention, expire_after, once_dated
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,8 @@ class KatanaEvent(Document):
     claimed_at: datetime | None = None
     claim_until: datetime | None = None  # the processing worker's claim, renewed while it works
     claim_token: str | None = None
+    # Set when processed or ignored, cleared when a new occurrence reopens it: the retention TTL counts
+    # from it, so an event still to be processed is never forgotten (models.retention).
     processed_at: datetime | None = None
 
     @property
@@ -148,10 +151,13 @@ def delivery_document(key: str, payload: dict[str, Any], received: datetime, las
 
 class EventRepository:
     def __init__(self, db: Any, *, repeat_window: timedelta = RETRY_WINDOW, twin_window: timedelta = TWIN_WINDOW,
-                 clock: Callable[[], datetime] = utcnow, db_clock: Clock | None = None) -> None:
+                 clock: Callable[[], datetime] = utcnow, db_clock: Clock | None = None,
+                 keep: timedelta = Retention.events) -> None:
         """`repeat_window`: how long a numbered (retried) delivery counts as a repeat; `twin_window`: how
-        long an unnumbered one does (see the module docstring). `db_clock` judges processing claims."""
+        long an unnumbered one does (see the module docstring). `db_clock` judges processing claims;
+        `keep`: how long a processed event is kept."""
         self.col = db["katana_events"]
+        self.keep = keep
         self.repeat_window, self.twin_window, self.clock = repeat_window, twin_window, clock
         self.db_clock: Clock = db_clock or LocalClock()
         self.recent = RecentDeliveries(repeat_window)
@@ -161,6 +167,9 @@ class EventRepository:
         # `_id` is the dedup key and is unique by nature; these serve the retry sweep and audit.
         await self.col.create_index([("status", 1), ("next_attempt_at", 1)], name="due_events")
         await self.col.create_index([("object_id", 1), ("received_at", 1)], name="by_object")
+        await self.col.create_index([("status", 1), ("received_at", 1)], name="backlog_by_age")  # /metrics
+        await expire_after(self.col, "processed_at", self.keep, name="forget_processed",
+                           only=once_dated("processed_at"))
 
     async def deliver(self, payload: dict[str, Any], retry_num: int | None) -> tuple[str, bool]:
         """Store a delivery for the webhook route: (key, should_process).
@@ -173,14 +182,21 @@ class EventRepository:
             self.untold.setdefault(key, Tally(payload, now, now)).add(now, retry_num)
             self.recent.remember(key, now)
             return key, False
-        retry_nums = [] if retry_num is None else [retry_num]
-        try:
-            await self.col.insert_one(delivery_document(key, payload, now, now, 1, retry_nums))
-            fresh = True
-        except DuplicateKeyError:
-            fresh = await self._seen_again(key, now, retry_num)
+        fresh = await self._store(key, payload, now, retry_num)
+        if fresh is None:  # forgotten (retention) between the two writes: a delivery now is a new occurrence
+            fresh = bool(await self._store(key, payload, now, retry_num))
         self.recent.remember(key, now)
         return key, fresh
+
+    async def _store(self, key: str, payload: dict[str, Any], now: datetime, retry_num: int | None) -> bool | None:
+        """Insert the delivery, or count it on the stored event: whether to process it (None: the stored
+        event was gone by the time it was counted)."""
+        try:
+            retry_nums = [] if retry_num is None else [retry_num]
+            await self.col.insert_one(delivery_document(key, payload, now, now, 1, retry_nums))
+            return True
+        except DuplicateKeyError:
+            return await self._seen_again(key, now, retry_num)
 
     def window_for(self, retry_num: int | None) -> timedelta:
         return self.twin_window if retry_num is None else self.repeat_window
@@ -217,7 +233,7 @@ class EventRepository:
             await self.col.update_one({"_id": key}, tally.update())
             return False
 
-    async def _seen_again(self, key: str, now: datetime, retry_num: int | None) -> bool:
+    async def _seen_again(self, key: str, now: datetime, retry_num: int | None) -> bool | None:
         """Count a repeated delivery; True when it reopens a processed event last delivered longer ago than
         the delivery's window (`window_for`): a new occurrence.
 
@@ -226,13 +242,16 @@ class EventRepository:
         before = await self.col.find_one_and_update(
             {"_id": key}, repeats_update(now, 1, [] if retry_num is None else [retry_num]),
             projection={"status": 1, "last_received_at": 1}, return_document=ReturnDocument.BEFORE)
-        if before is None or before.get("status") not in ("processed", "ignored"):
+        if before is None:
+            return None
+        if before.get("status") not in ("processed", "ignored"):
             return False
         last = before.get("last_received_at")
         if last is None or _aware(last) >= now - self.window_for(retry_num):
             return False
         reopened = await self.col.update_one({"_id": key, "status": {"$in": ["processed", "ignored"]}},
-                                             {"$set": {"status": "pending", "attempts": 0, "error": None}})
+                                             {"$set": {"status": "pending", "attempts": 0, "error": None,
+                                                       "processed_at": None}})
         return bool(reopened.modified_count == 1)
 
     async def claim(self, key: str, hold: timedelta = EVENT_HOLD) -> KatanaEvent | None:
@@ -283,6 +302,14 @@ class EventRepository:
 
     async def get(self, key: str) -> KatanaEvent | None:
         return KatanaEvent.from_mongo(await self.col.find_one({"_id": key}))
+
+    async def backlog(self) -> tuple[dict[str, int], datetime | None]:
+        """Events waiting to be processed, and waiting after a failure; when the oldest pending one came
+        (/metrics: the webhook backlog and its lag)."""
+        counts = {status: int(await self.col.count_documents({"status": status})) for status in ("pending", "failed")}
+        cursor = self.col.find({"status": "pending"}, {"received_at": 1}).sort("received_at", 1).limit(1)
+        oldest = [d async for d in cursor]
+        return counts, (aware(oldest[0]["received_at"]) if oldest else None)
 
     async def count(self, **query: Any) -> int:
         return int(await self.col.count_documents(query))

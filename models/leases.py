@@ -24,8 +24,10 @@ from typing import Any, Protocol
 from pymongo.errors import DuplicateKeyError
 
 from models.clock import Clock
+from models.retention import expire_after
 
 log = logging.getLogger(__name__)
+FORGET_UNUSED = timedelta(days=7)
 LOCK_HOLD = timedelta(seconds=60)  # a lock's lease, renewed while its holder works
 LOCK_POLL = (0.02, 0.5)  # first and longest wait between tries for a lock someone holds
 
@@ -67,7 +69,10 @@ class LeaseRepository:
         self.clock = clock
 
     async def ensure_indexes(self) -> None:
-        pass  # every query is by `_id`
+        # Every query is by `_id`. A lock's document stays after release, one per MO or task that was ever
+        # locked: forgotten a week after it was last taken (a held lease was taken within its hold; a job's
+        # lease is taken at least daily; a forgotten one is simply created again).
+        await expire_after(self.col, "started_at", FORGET_UNUSED, name="forget_unused")
 
     async def acquire(self, name: str, holder: str, hold: timedelta, *,
                       min_gap: timedelta | None = None) -> datetime | None:

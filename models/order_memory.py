@@ -24,6 +24,7 @@ from typing import Any
 from pymongo.errors import DuplicateKeyError
 
 from models.base import _aware, utcnow
+from models.retention import Retention, expire_after
 
 # With webhooks flowing; about a shift: a task is usually cooked within the shift it was made in.
 TRUST_FOR = timedelta(hours=8)
@@ -33,17 +34,20 @@ NOT_A_CHANGE = ["manufacturing_order.created", "created"]  # creation is what th
 
 
 class OrderMemory:
-    def __init__(self, db: Any, *, trust_for: timedelta = timedelta(0)) -> None:
+    def __init__(self, db: Any, *, trust_for: timedelta = timedelta(0),
+                 keep: timedelta = Retention.order_memory) -> None:
         self.col = db["katana_orders"]
         self.events = db["katana_events"]
         # Zero until the app knows Katana's webhooks reach it: without them nothing would ever say
         # that an order changed, so every view would be trusted blindly.
         self.trust_for = trust_for
+        self.keep = keep  # an order not seen for this long is forgotten (`kept_at`, the latest view of either part)
 
     async def ensure_indexes(self) -> None:
         # The trust check asks for an order's (or its rows') events received after a moment.
         await self.events.create_index([("resource_type", 1), ("object_id", 1), ("last_received_at", 1)],
                                        name="events_of_a_resource")
+        await expire_after(self.col, "kept_at", self.keep, name="forget_unseen_orders")
 
     # --- remembering -------------------------------------------------------------------------------
 
@@ -58,11 +62,11 @@ class OrderMemory:
         seen = f"{part}_seen_at"
         newer = await self.col.update_one(
             {"_id": mo_id, "$or": [{seen: {"$lt": read_at}}, {seen: None}]},
-            {"$set": {part: value, seen: read_at}})
+            {"$set": {part: value, seen: read_at}, "$max": {"kept_at": read_at}})
         if newer.matched_count:
             return
         try:
-            await self.col.insert_one({"_id": mo_id, part: value, seen: read_at})
+            await self.col.insert_one({"_id": mo_id, part: value, seen: read_at, "kept_at": read_at})
         except DuplicateKeyError:
             pass  # the document exists and holds a view read later than this one: keep that
 

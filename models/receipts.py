@@ -10,12 +10,13 @@ extracted (with confidences), what the operator changed, and what Katana was ask
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pymongo import ReturnDocument
 
 from models.base import Document, insert_once, plain, utcnow
+from models.retention import Retention, expire_after
 
 DraftKind = Literal["ship", "receive", "confirm"]  # confirm: a recording that waits for "yes, record it"
 
@@ -33,8 +34,12 @@ class ModalDraft(Document):
 
 
 class DraftRepository:
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, *, keep: timedelta = Retention.drafts) -> None:
         self.col = db["modal_drafts"]
+        self.keep = keep  # a form's draft is needed while the form is open; its action copies what it records
+
+    async def ensure_indexes(self) -> None:
+        await expire_after(self.col, "created_at", self.keep, name="forget_old_forms")
 
     async def create(self, draft: ModalDraft) -> tuple[ModalDraft, bool]:
         """Insert unless a draft with this id exists (a re-sent photo submission makes one draft)."""
@@ -94,8 +99,14 @@ class Receipt(Document):
 
 
 class ReceiptRepository:
+    """Kept without a TTL: which supplier lots came in, what the slip said and who confirmed it is
+    traceability (a few documents a day); see models.retention."""
+
     def __init__(self, db: Any) -> None:
         self.col = db["receipts"]
+
+    async def ensure_indexes(self) -> None:
+        await self.col.create_index([("purchase_order_id", 1)], name="by_purchase_order")  # for_order
 
     async def keep(self, receipt: Receipt) -> tuple[Receipt, bool]:
         return await insert_once(self.col, receipt)

@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 
 from models.base import Document
 from models.clock import Clock, LocalClock
+from models.retention import Retention, expire_after
 
 
 class ShiftReportPost(Document):
@@ -30,9 +31,13 @@ class ShiftReportPost(Document):
 class ShiftReportRepository:
     stale = timedelta(minutes=10)
 
-    def __init__(self, db: Any, clock: Clock | None = None) -> None:
+    def __init__(self, db: Any, clock: Clock | None = None, *, keep: timedelta = Retention.audit) -> None:
         self.col = db["shift_reports"]
         self.clock: Clock = clock or LocalClock()
+        self.keep = keep  # far longer than the hour after a shift's end in which a missed report is posted
+
+    async def ensure_indexes(self) -> None:
+        await expire_after(self.col, "shift_end", self.keep, name="forget_after_retention")
 
     @staticmethod
     def key(channel: str, shift_end: datetime) -> str:

@@ -98,6 +98,7 @@ class TaskRepository:
         await self.col.create_index([("mo_id", 1), ("kind", 1)], unique=True, name="one_task_per_stage")
         await self.col.create_index([("status", 1), ("created_at", 1)], name="open_tasks")
         await self.col.create_index([("timer_state", 1), ("timer_running_since", 1)], name="running_timers")
+        await self.col.create_index([("mo_order_no", 1)], name="by_order_no")  # `bot audit --mo`
 
     async def open_task(self, task: ProductionTask) -> tuple[ProductionTask, bool]:
         """Create the task unless it exists; returns (task, created). Safe under concurrent callers."""

@@ -5,24 +5,27 @@ update, so a double tap undoes once.
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import ReturnDocument
 
 from models.actions import FloorAction
 from models.base import utcnow
+from models.retention import Retention, expire_after
 
 
 class UndoOffers:
     """Confirmations that still carry an Undo: where they are, until when, and what became of them."""
 
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, *, keep: timedelta = Retention.actions) -> None:
         self.col = db["undo_offers"]
+        self.keep = keep  # after the button's window, as long as the actions it undid (App Home, the report)
 
     async def ensure_indexes(self) -> None:
         # The worker's sweep takes the button off confirmations whose window is over.
         await self.col.create_index([("state", 1), ("expires_at", 1)], name="open_offers")
+        await expire_after(self.col, "expires_at", self.keep, name="forget_with_the_actions")
 
     async def offer(self, action: FloorAction, channel: str, ts: str, plain: dict[str, Any],
                     expires_at: datetime) -> None:

@@ -16,6 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+
 from sandbox.alert_fakes import ALERT_CHANNELS, STOCK_CHANNEL
 from sandbox.harness import FLOOR, Sandbox, shop_floor
 from sandbox.katana_seed import SO7_ID, SOUP_VARIANT_ID
@@ -223,6 +225,20 @@ async def shift_report(sandbox: Sandbox) -> None:
     say(f"  The chart is written to {CHART_FILE} — open it to see what supervisors see on their phones.")
 
 
+# What an operator's Prometheus reads, a few series of it (the page has every series, for this replica).
+METRICS_SHOWN = ("shopfloor_katana_requests_total", "shopfloor_floor_actions{", "shopfloor_webhook_backlog",
+                 "shopfloor_webhook_lag_seconds", "shopfloor_slack_errors_total")
+
+
+async def metrics(sandbox: Sandbox) -> None:
+    scene("What the operators' Prometheus reads from GET /metrics (a few of its series)")
+    async with aiohttp.ClientSession() as http, http.get(f"{sandbox.url}/metrics") as reply:
+        page = await reply.text()
+    for line in page.splitlines():
+        if line.startswith(METRICS_SHOWN) and not line.endswith(" 0.0"):
+            say("  " + line)
+
+
 async def shift() -> int:
     logging.getLogger().setLevel(logging.WARNING)  # the transcript is the output; only problems are logged
     # A day's work replayed in seconds would need more than Katana's 60 calls a minute; the bot would
@@ -240,6 +256,7 @@ async def shift() -> int:
         scene("What Katana now holds for MO-103")
         katana_record(sandbox, mo["id"])
         await shift_report(sandbox)
+        await metrics(sandbox)
         problems = sandbox.katana.violations + getattr(sandbox.katana, "server_errors", [])
         if problems:
             say(f"\nProblems: {problems}")

@@ -7,6 +7,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator
 
+import aiohttp
 import pytest
 
 from sandbox.harness import SIGNING_SECRET, WEBHOOK_TOKEN, spec_validator
@@ -112,3 +113,36 @@ async def test_webhooks_register_prints_the_token(fakes, tmp_path) -> None:
     code, out = await run_bot("webhooks", "register", "--url", "http://insecure.example.com",
                               env=bot_env(katana, slack), cwd=str(tmp_path))
     assert code == 2 and "https" in out
+
+
+async def test_sigterm_answers_503_at_once_serves_through_the_grace_then_exits_0(fakes, tmp_path) -> None:
+    """A rolling deploy behind a load balancer. Fails on the old serve, which closed the listener as soon as
+    SIGTERM came (the slash command below is refused) and kept /healthz 200 until then."""
+    katana, slack = fakes
+    bot = BotProcess(bot_env(katana, slack, SHUTDOWN_GRACE_SECONDS="5"), cwd=str(tmp_path), command=("bot", "serve"))
+    await bot.start()
+    user = SlackWorkspace(events_url=f"{bot.url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack)
+    try:
+        assert bot.proc is not None
+        bot.proc.send_signal(signal.SIGTERM)
+        health = await health_once_draining(bot.url)
+        assert health["status"] == "draining"
+        reply = await user.slash_command("U0ANA", "/cook")  # the load balancer has not caught up yet
+        opened = await slack.wait_for(lambda c: c.method == "views.open", timeout=3.0)
+        assert reply.status == 200 and opened.ok, opened.error
+    finally:
+        await user.close()
+    assert await bot.exited(timeout=40) == 0, bot.log
+    log = bot.log
+    assert log.index("/healthz answers 503") < log.index("draining:") < log.index("stopped")
+
+
+async def health_once_draining(url: str) -> dict:
+    """/healthz as soon as it answers 503 (polled: the process gets the signal asynchronously)."""
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):
+            async with http.get(f"{url}/healthz") as reply:
+                if reply.status == 503:
+                    return await reply.json()
+            await asyncio.sleep(0.02)
+    raise AssertionError("/healthz never answered 503 after SIGTERM")

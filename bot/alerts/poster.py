@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -42,12 +43,14 @@ class Pacer(Protocol):
 class AlertPoster:
     def __init__(self, slack: AsyncWebClient, pacer: Pacer | None = None) -> None:
         self.slack, self.pacer = slack, pacer or ChannelPacer()
+        self.refusals: Counter[tuple[str, str]] = Counter()  # (Web API method, error): read by bot/metrics.py
 
     async def post(self, channel: str, message: dict[str, Any]) -> str | None:
         await self.pacer.wait_turn(channel)
         try:
             reply = await self.slack.chat_postMessage(channel=channel, **message)
         except SlackApiError as exc:
+            self.refusals[("chat.postMessage", str(exc.response.get("error") or "error"))] += 1
             log.warning("could not post an alert to %s: %s", channel, exc.response.get("error"))
             return None
         return str(reply["ts"])
@@ -56,6 +59,7 @@ class AlertPoster:
         try:
             await self.slack.chat_update(channel=channel, ts=ts, **message)
         except SlackApiError as exc:
+            self.refusals[("chat.update", str(exc.response.get("error") or "error"))] += 1
             log.warning("could not update alert message %s in %s: %s", ts, channel, exc.response.get("error"))
             return False
         return True

@@ -28,6 +28,7 @@ import json
 import logging
 import math
 import random
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -86,6 +87,9 @@ class KatanaClient:
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._timeout = timeout
+        # Every attempt sent, by how Katana answered: ok, rate_limited (429), refused (other 4xx),
+        # server_error (5xx), no_answer (transport error, timeout). Plain counts: bot/metrics.py reads them.
+        self.answers: Counter[str] = Counter()
 
     # --- public API ---------------------------------------------------------------------------------
 
@@ -139,11 +143,13 @@ class KatanaClient:
                     )
             except (httpx.TransportError, TimeoutError) as exc:
                 await self.limiter.finished(slot)
+                self.answers["no_answer"] += 1
                 await self._after_transport_error(method, path, exc, attempt, last)
                 continue
             finally:
                 await self.limiter.finished(slot)  # (bench, issue 6) counted from its answer: see ratelimit.py
             self.limiter.observe(response.headers)
+            self.answers[answer_kind(response.status_code)] += 1
             await self.limiter.share_pause()
             if response.is_success:
                 return response
@@ -247,6 +253,12 @@ def iso(value: datetime | date) -> str:
             raise ValueError("Katana needs timezone-aware date-times")
         return value.isoformat()
     return value.isoformat()
+
+
+def answer_kind(status: int) -> str:
+    if status == 429:
+        return "rate_limited"
+    return "ok" if status < 400 else ("server_error" if status >= 500 else "refused")
 
 
 def unwrap(payload: Any) -> Any:
