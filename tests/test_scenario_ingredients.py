@@ -72,6 +72,8 @@ async def test_stock_ends_at_what_was_packed_and_ingredients_fell_by_what_the_co
     await shop.settle()
 
     assert in_batch(shop, batch_id(shop, "B-9")) == 116  # exactly what was packed
+    order = shop.katana.manufacturing_orders[mo["id"]]
+    assert (order["status"], order["actual_quantity"]) == ("DONE", 118)  # at what /cook booked: DONE moved nothing
     fell = {v: before[v] - stock(shop, v) for v in before}
     # tomatoes as entered; the rest at plan for the 118 cooked (left as prefilled for 120)
     assert fell == {TOMATOES_VARIANT_ID: 50, ONIONS_VARIANT_ID: Decimal("5.9"), JARS_VARIANT_ID: 118,
