@@ -119,8 +119,19 @@ async def open_current_stage(floor: Floor, mo: Any) -> str:
     stage = current_stage(await floor.katana.manufacturing.operation_rows(mo.id))
     if stage is None:
         return f"{mo.order_no} has every floor stage completed in Katana: no task"
+    if stage == "cook":
+        await remember_recipe(floor, mo)
     task, created = await open_task(floor, order_ref(mo, await sku_of(floor, mo.variant_id)), stage, source="webhook")
     return f"{stage} task {task.id} {'created' if created else 'already existed'}"
+
+
+async def remember_recipe(floor: Floor, mo: Any) -> None:
+    """The ingredients and their batches in stock, read now so the /cook form shows them without a Katana
+    call (commands.ingredients). Without them the task still opens; the recording reads the recipe itself."""
+    try:
+        await floor.katana.recipes.read(mo.id, mo.location_id)
+    except KatanaError as exc:
+        log.warning("could not read the recipe of %s for its cook task: %s", mo.order_no, exc.user_message)
 
 
 async def completed_by_the_floor(floor: Floor, row_id: int) -> bool:

@@ -10,6 +10,7 @@ import logging
 import os
 import socket
 from datetime import timedelta
+from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -90,6 +91,7 @@ class Settings(BaseSettings):
     amazon_min_days_cover: float = Field(14, ge=0, le=365)
     amazon_sales_window_days: int = Field(30, ge=1, le=365)  # recent daily sales = units sold in it / its days
     quality_sync_minutes: float = Field(15, ge=1, le=24 * 60)
+    ingredient_overuse_percent: float = Field(10, ge=0, le=1000)  # a cook's ingredient this far above plan: an alert
     alerts_inventory_channel: str | None = None
     alerts_quality_channel: str | None = None
     alerts_escalation_channel: str | None = None
@@ -197,6 +199,11 @@ class Settings(BaseSettings):
     def scrap_reason_codes(self) -> list[str]:
         """SCRAP_REASONS as a list, in the order given, without repeats."""
         return list(dict.fromkeys(c.strip() for c in self.scrap_reasons.split(",") if c.strip()))[:100]
+
+    @property
+    def ingredient_overuse_share(self) -> Decimal:
+        """INGREDIENT_OVERUSE_PERCENT as a share (10 → 0.1), exact."""
+        return Decimal(str(self.ingredient_overuse_percent)) / 100
 
     @property
     def shift_clock(self) -> ShiftClock:

@@ -1,17 +1,22 @@
 """/cook: a batch came out of the kettle.
 
 Records in Katana: the batch (created if new), a production for the cooked quantity into that
-batch, the cooking operation row COMPLETED with time and operator, and the crate (and any scrap,
-with its reason) on the MO. Hands over to labelling: a LABEL task with batch, crate and quantity.
+batch with what each ingredient really used (and, for batch-tracked ones, from which batch), the
+cooking operation row COMPLETED with time and operator, and the crate, what differed from the recipe
+(and any scrap, with its reason) on the MO. Hands over to labelling: a LABEL task with batch, crate
+and quantity.
 
-From a task the form needs at most two inputs: the quantity (suggested: the planned quantity) and
-the crate; the MO, a batch number and the timed minutes are filled in.
+From a task the form needs at most two inputs when the recipe was followed: the quantity (suggested:
+the planned quantity) and the crate; the MO, a batch number, the timed minutes, the ingredients (at
+plan) and their batches (the likeliest in stock) are filled in (commands.ingredients).
 """
 from __future__ import annotations
 
 from typing import Any
 
+from commands import ingredients
 from commands.cards import scrap_fact
+from commands.context import Floor
 from commands.facts import OrderFacts
 from commands.fields import Form
 from commands.forms import (
@@ -36,6 +41,7 @@ from commands.steps import (
     record_production,
 )
 from models.actions import FloorAction
+from models.tasks import ProductionTask
 
 
 def suggested_batch(prefill: Prefill) -> str | None:
@@ -55,19 +61,25 @@ def blocks(prefill: Prefill) -> list[Any]:
         code_input("batch", "Batch number", initial=suggested_batch(prefill), placeholder="e.g. B-2611"),
         code_input("crate", "Crate", placeholder="Crate the batch went into, e.g. C-12"),
         minutes_input(prefill.minutes),
+        *ingredients.blocks(prefill),
     ]
+
+
+async def prepare(floor: Floor, task: ProductionTask) -> dict[str, Any]:
+    """The recipe as read when the task was made (a store read: the form opens without asking Katana)."""
+    return {"recipe": await floor.katana.recipes.last_seen(task.mo_id)}
 
 
 def read(form: Form, offered: set[str] | None) -> dict[str, Any]:
     return {"mo_id": read_order(form, offered), "quantity": form.quantity("quantity", "quantity cooked"),
             "batch": form.code("batch", "batch number"), "crate": form.code("crate", "crate"),
-            "minutes": form.minutes("minutes")}
+            "minutes": form.minutes("minutes"), "ingredients": ingredients.read(form)}
 
 
 def note(facts: OrderFacts, action: FloorAction) -> str:
-    scrap = scrap_fact(facts)
+    extra = "".join(f"; {part}" for part in (ingredients.differences(facts), scrap_fact(facts)) if part)
     return (f"{action.created_at:%Y-%m-%d %H:%M} UTC cook: batch {facts.batch}, {facts.quantity} "
-            f"in crate {facts.crate}{', ' + scrap if scrap else ''} ({facts.person or action.user_name})")
+            f"in crate {facts.crate}{extra} ({facts.person or action.user_name})")
 
 
 def handover(facts: OrderFacts) -> dict[str, Any]:
@@ -77,15 +89,18 @@ def handover(facts: OrderFacts) -> dict[str, Any]:
 def headline(facts: OrderFacts) -> tuple[str, list[str]]:
     line = (f":stew: *{facts.person}* cooked *{facts.quantity}* for *{facts.order_no}* "
             f"— batch {facts.batch}, crate {facts.crate}")
-    extra = time_spent(facts.minutes) + [f for f in (scrap_fact(facts),) if f]
-    return line, extra + ["next: label"]
+    facts_shown = (ingredients.differences(facts) or "ingredients as planned", ingredients.batches_fact(facts),
+                   scrap_fact(facts))
+    return line, time_spent(facts.minutes) + [f for f in facts_shown if f] + ["next: label"]
 
 
 COMMAND = FloorCommand(
     name="cook", title="Record cooking", stage="cook", facts=OrderFacts, blocks=blocks, read=read,
-    plan=(load_order, find_operation, identify_operator, ensure_batch, record_production,
-          complete_operation, note_on_order, advance_chain),
+    plan=(load_order, find_operation, identify_operator, ingredients.plan_ingredients, ensure_batch,
+          record_production, complete_operation, note_on_order, advance_chain),
     note=note, handover=handover, headline=headline, link=mo_link, scrap=True, undoable=True,
-    help="Records a production of the cooked quantity into its batch (created if new), completes the cooking "
-         "step with time and operator, and notes crate and scrap on the MO.\n"
-         "Then opens the label task. From a task: type the crate, check the quantity.")
+    prepare=prepare, metadata=ingredients.metadata,
+    help="Records a production of the cooked quantity into its batch (created if new) with what each ingredient "
+         "really used and its batch, completes the cooking step with time and operator, and notes crate, what "
+         "differed from the recipe and scrap on the MO.\n"
+         "Then opens the label task. From a task: type the crate, check the quantity and the ingredients.")

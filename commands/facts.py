@@ -26,6 +26,38 @@ class Facts(BaseModel):
         return self.order_no or "the order"
 
 
+class IngredientEntry(BaseModel):
+    """What the cook entered for one recipe row on the /cook form: a quantity only where it differed from
+    the plan (None: as planned, for whatever quantity was cooked), and the batch it came from."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    row_id: int
+    quantity: Decimal | None = None
+    batch_id: int | None = None
+    batch_number: str | None = None  # typed, when the form had no batches in stock to offer
+
+
+class IngredientUsed(BaseModel):
+    """What a production consumed of one recipe row, as sent to Katana (commands.ingredients)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    row_id: int
+    variant_id: int
+    name: str
+    uom: str | None = None
+    planned: Decimal
+    quantity: Decimal
+    batch_id: int | None = None
+    batch_number: str | None = None
+    batch_picked: bool = False  # chosen by the bot (the form did not ask), not by the cook
+
+    @property
+    def differs(self) -> bool:
+        return self.quantity != self.planned
+
+
 class OrderFacts(Facts):
     """/cook, /label, /pack: one manufacturing order."""
 
@@ -57,6 +89,15 @@ class OrderFacts(Facts):
     yield_percent: Decimal | None = None
     next_task: str | None = None
     another_batch: bool = False  # recorded on purpose after the task's own recording (commands.claiming)
+    # /cook: what the cook entered per ingredient, and what the production consumed (learned)
+    ingredients: list[IngredientEntry] = Field(default_factory=list)
+    used: list[IngredientUsed] = Field(default_factory=list)
+    # /pack: what the productions put into stock, and the adjustment that makes stock what was packed
+    produced: Decimal | None = None
+    finished_at: Decimal | None = None  # the actual quantity the MO was set DONE with
+    adjusted: Decimal | None = None  # + packing surplus, − packing loss
+    stock_adjustment: str | None = None  # its number (SA-…)
+    stock_adjustment_id: int | None = None
 
     @property
     def order(self) -> str:

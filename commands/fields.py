@@ -28,10 +28,12 @@ class FieldErrors(Exception):
 
 
 class Form:
-    """The submitted values of one modal, read by block id; problems collect in `errors`."""
+    """The submitted values of one modal, read by block id; problems collect in `errors`. `context` is what
+    the modal was opened with (its private_metadata), e.g. what a prefilled input started as."""
 
-    def __init__(self, state_values: dict[str, Any]) -> None:
+    def __init__(self, state_values: dict[str, Any], context: dict[str, Any] | None = None) -> None:
         self.values = state_values or {}
+        self.context = context or {}
         self.errors = FieldErrors()
 
     def raw(self, block_id: str) -> Any:

@@ -39,7 +39,7 @@ def task_choice(task: ProductionTask) -> OrderChoice:
 def form_view(command: FloorCommand[Any], prefill: Prefill, channel_id: str | None,
               scrap_reasons: Sequence[str] = ()) -> View:
     metadata = {"ch": channel_id, "task": prefill.task.id if prefill.task else None,
-                "mos": [c.mo_id for c in prefill.choices]}
+                "mos": [c.mo_id for c in prefill.choices], **command.metadata(prefill)}
     blocks = command.blocks(prefill)
     if command.scrap and scrap_reasons:
         blocks = [*blocks, *cards.scrap_blocks(scrap_reasons)]
@@ -73,7 +73,8 @@ async def open_form(floor: Floor, command: FloorCommand[Any], *, trigger_id: str
         await floor.slack.open_view(trigger_id, list_form(floor, command, cached, channel_id))
         return
     if task is not None:
-        prefill = Prefill(merge_choices(task, cached or []), task, task.elapsed_minutes())
+        extra = await command.prepare(floor, task) if command.prepare else {}
+        prefill = Prefill(merge_choices(task, cached or []), task, task.elapsed_minutes(), extra)
         await floor.slack.open_view(trigger_id, form_view(command, prefill, channel_id,
                                                           floor.settings.scrap_reason_codes))
         return
@@ -104,7 +105,7 @@ async def submit(floor: Floor, recorder: Recorder, command: FloorCommand[Any], a
     view = submission.view
     metadata = cards.read_metadata(view)
     offered = {str(m) for m in metadata.get("mos") or []}
-    form = Form((view.get("state") or {}).get("values") or {})
+    form = Form((view.get("state") or {}).get("values") or {}, metadata)
     data = command.read(form, offered)
     if command.scrap:
         data.update(read_scrap(form, floor.settings.scrap_reason_codes))

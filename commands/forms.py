@@ -7,7 +7,7 @@ pack.py). The flow that runs them lives once, in flow.py; the recorder runs the 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic
 
@@ -35,6 +35,7 @@ class Prefill:
     choices: list[OrderChoice]
     task: ProductionTask | None = None
     minutes: int | None = None  # elapsed since the task was started, when known
+    extra: dict[str, Any] = field(default_factory=dict)  # what the command's `prepare` found (e.g. a recipe)
 
     @property
     def mo_id(self) -> int | None:
@@ -62,6 +63,13 @@ def no_handover(facts: Any) -> dict[str, Any]:
     return {}
 
 
+def no_metadata(prefill: Prefill) -> dict[str, Any]:
+    return {}
+
+
+Preparer = Callable[[Floor, ProductionTask], Awaitable[dict[str, Any]]]  # → Prefill.extra, from the store only
+
+
 @dataclass(frozen=True)
 class FloorCommand(Generic[F]):
     """One floor command, declared: its form, how a submission is read, its plan of steps, the note it
@@ -85,6 +93,10 @@ class FloorCommand(Generic[F]):
     submits: Submitter | None = None
     scrap: bool = False  # asks for a scrap quantity and reason
     undoable: bool = False  # its confirmation carries the author's Undo
+    # Opened from a task: what else the form shows, read from the bot's store (never Katana: the trigger
+    # lives 3 s), and what of it the submission needs back (the modal's private_metadata, ≤ 3000 chars).
+    prepare: Preparer | None = None
+    metadata: Callable[[Prefill], dict[str, Any]] = no_metadata
 
     @property
     def callback_id(self) -> str:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from commands.chain import OrderRef, stage_finished
 from commands.context import Floor
 from commands.facts import OrderFacts
+from commands.ingredients import uses
 from commands.operations import pick_operation, row_lock
 from commands.plan import NeedsHand, Result, StepContext, StepRefused, Undo, Written, step
 from commands.recording import since
@@ -159,14 +160,16 @@ def delete_production(written: Written[OrderFacts]) -> Undo:
     async def run(katana: Katana) -> str | None:
         await katana.manufacturing.delete_production(pid)
         return None
-    return Undo(f"production #{pid} of {written.facts.quantity} on {written.order}", run=run)
+    used = " (its ingredients back as used)" if written.facts.used else ""
+    return Undo(f"production #{pid} of {written.facts.quantity} on {written.order}{used}", run=run)
 
 
 @step("record_production", "production recorded", check=production_already_recorded, undo=delete_production)
 async def record_production(ctx: Ctx) -> Result:
     facts = ctx.facts
     production = await ctx.katana.manufacturing.record_production(
-        facts.mo_id, quantity(facts), completed_date=ctx.action.created_at, batch_id=facts.batch_id)
+        facts.mo_id, quantity(facts), completed_date=ctx.action.created_at, batch_id=facts.batch_id,
+        ingredients=uses(facts))
     return {"production_id": production.id, "wrote": True}
 
 
@@ -226,10 +229,13 @@ def reopen_order_by_hand(written: Written[OrderFacts]) -> Undo:
                                                "not be finished; stock moves back with it.")
 
 
-@step("finish_order", "MO set to done with the actual quantity", undo=reopen_order_by_hand)
+@step("finish_order", "MO set to done", undo=reopen_order_by_hand)
 async def finish_order(ctx: Ctx) -> Result:
+    """DONE at what the productions booked (commands.packing: DONE then moves nothing more, and the
+    packing difference is its own stock adjustment); at what was packed when nothing was booked before."""
     facts = ctx.facts
-    actual = quantity(facts)
+    packed = quantity(facts)
+    actual = facts.produced if facts.produced else packed
     try:
         mo = await ctx.katana.manufacturing.finish_order(facts.mo_id, actual, done_date=ctx.action.created_at,
                                                          batch_id=facts.batch_id)
@@ -239,8 +245,8 @@ async def finish_order(ctx: Ctx) -> Result:
         if not (mo.status == "DONE" and mo.actual_quantity == actual):
             raise
     planned = facts.planned_quantity
-    yield_pct = (actual / planned * 100).quantize(Decimal("0.1")) if planned else None
-    return {"actual_quantity": str(mo.actual_quantity if mo.actual_quantity is not None else actual),
+    yield_pct = (packed / planned * 100).quantize(Decimal("0.1")) if planned else None
+    return {"actual_quantity": str(packed), "finished_at": str(mo.actual_quantity or actual),
             "yield_percent": str(yield_pct) if yield_pct is not None else None, "wrote": True}
 
 

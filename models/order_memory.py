@@ -58,6 +58,10 @@ class OrderMemory:
     async def saw_rows(self, mo_id: int, rows: list[dict[str, Any]], read_at: datetime) -> None:
         await self._keep(mo_id, "rows", rows, read_at)
 
+    async def saw_recipe(self, mo_id: int, recipe: dict[str, Any], read_at: datetime) -> None:
+        """The order's ingredients with their items and batches in stock (integrations.katana.recipes)."""
+        await self._keep(mo_id, "recipe", recipe, read_at)
+
     async def _keep(self, mo_id: int, part: str, value: Any, read_at: datetime) -> None:
         seen = f"{part}_seen_at"
         newer = await self.col.update_one(
@@ -90,6 +94,21 @@ class OrderMemory:
         if await self._changed_since(mo_id, seen_at, rows=[int(row["id"]) for row in rows]):
             return None
         return rows
+
+    async def known_recipe(self, mo_id: int) -> dict[str, Any] | None:
+        """The recipe as last seen, if nothing since says the order changed (its recipe rows send no
+        events the bot subscribes to; a change of the order's own record does)."""
+        doc = await self.col.find_one({"_id": mo_id}, {"recipe": 1, "recipe_seen_at": 1})
+        seen_at = self._seen(doc, "recipe")
+        if seen_at is None or await self._changed_since(mo_id, seen_at, rows=[]):
+            return None
+        return dict(doc["recipe"]) if doc is not None else None
+
+    async def last_seen_recipe(self, mo_id: int) -> dict[str, Any] | None:
+        """The recipe as last seen, trusted or not: what the /cook form suggests, which the recording
+        checks against Katana's current recipe."""
+        doc = await self.col.find_one({"_id": mo_id}, {"recipe": 1})
+        return dict(doc["recipe"]) if doc and doc.get("recipe") else None
 
     async def last_seen_rows(self, mo_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         """The operation rows last seen for these MOs, trusted or not (the shift report reads their

@@ -20,7 +20,8 @@ import aiohttp
 
 from sandbox.alert_fakes import ALERT_CHANNELS, STOCK_CHANNEL
 from sandbox.harness import FLOOR, Sandbox, shop_floor
-from sandbox.katana_seed import SO7_ID, SOUP_VARIANT_ID
+from sandbox.katana_seed import CENTRAL_KITCHEN_ID, OIL_BATCH_ID, SO7_ID, SOUP_VARIANT_ID
+from sandbox.katana_trade import OLIVE_OIL_VARIANT_ID
 from sandbox.transcript import render_message, render_view
 from sandbox.unleashed import FakeUnleashed
 
@@ -64,8 +65,20 @@ async def record_from_task(sandbox: Sandbox, user: str, task_text: str, values: 
     await submit(sandbox, user, view, values)
 
 
+def readable(view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """What was entered, by the field's label where its block id says nothing (ingredients: ing_q_62031),
+    and a chosen option by its text."""
+    inputs = {b["block_id"]: b for b in view.get("blocks", []) if b.get("type") == "input"}
+    shown = {}
+    for key, value in values.items():
+        block = inputs.get(key) or {}
+        options = {o["value"]: o["text"]["text"].split(" · ")[0] for o in block.get("element", {}).get("options", [])}
+        shown[block["label"]["text"] if key.startswith("ing_") and block else key] = options.get(value, value)
+    return shown
+
+
 async def submit(sandbox: Sandbox, user: str, view: dict[str, Any], values: dict[str, Any]) -> None:
-    shown = dict(values)
+    shown = readable(view, values)
     posted_before = len(sandbox.slack.messages)
     reply = await sandbox.workspace.submit_view(user, view, values)
     say(f"  {NAMES[user]} submits {shown} → ack in {reply.elapsed * 1000:.0f} ms, the modal says “Recording…”")
@@ -80,20 +93,51 @@ def katana_record(sandbox: Sandbox, mo_id: int) -> None:
     k = sandbox.katana
     mo = k.manufacturing_orders[mo_id]
     say(f"  {mo['order_no']}: status {mo['status']}, planned {mo['planned_quantity']}, "
-        f"actual {mo.get('actual_quantity')}")
+        f"actual {mo.get('actual_quantity')} (what its production booked; the packing loss is its own adjustment)")
     for row in sorted((r for r in k.operation_rows.values() if r["manufacturing_order_id"] == mo_id),
                       key=lambda r: r["rank"]):
         people = ", ".join(o.get("name") or o.get("operator_name", "?") for o in row.get("completed_by_operators", []))
         say(f"  operation {row['operation_name']:<6} {row['status']:<11} time {row.get('total_actual_time')} s  by {people}")
     for p in (p for p in k.productions.values() if p["manufacturing_order_id"] == mo_id):
-        say(f"  production #{p['id']}: {p['quantity']} on {p['production_date'][:16]}")
+        say(f"  production #{p['id']}: {p['quantity']} on {p['production_date'][:16]}, ingredients consumed:")
+        for used in p["ingredients"]:
+            row = k.recipe_rows[used["manufacturing_order_recipe_row_id"]]
+            item = k.item_of_variant(row["variant_id"])
+            planned = row["planned_quantity_per_unit"] * p["quantity"]
+            batches = ", ".join(f"from {k.batches[b]['batch_number']}" for b, _ in used.get("_batches") or [])
+            say(f"    {item['name']:<11} {used['quantity']:>7} {item['uom']:<3} (plan {planned.normalize()}) {batches}")
+    for a in (a for a in k.stock_adjustments.values() if mo["order_no"] in (a.get("additional_info") or "")):
+        row = a["stock_adjustment_rows"][0]
+        where = ", ".join(k.batches[t["batch_id"]]["batch_number"] for t in row["batch_transactions"])
+        say(f"  stock adjustment {a['stock_adjustment_number']}: {row['quantity']} in batch {where} — {a['reason']}")
     for b in (b for b in k.batches.values() if b.get("variant_id") == mo["variant_id"]):
         say(f"  batch {b['batch_number']}: expiry {b.get('expiration_date')}, barcode {b.get('batch_barcode')}")
+        batch_ledger(sandbox, b["id"])
+    for b in (b for b in k.batches.values() if b["variant_id"] == OLIVE_OIL_VARIANT_ID):
+        say(f"  olive oil batch {b['batch_number']}: {k.batch_stock(b['id'], CENTRAL_KITCHEN_ID)['quantity_in_stock']} l "
+            "at the kitchen now")
     say("  additional info:")
     for line in (mo.get("additional_info") or "").splitlines():
         say(f"    {line}")
     say(f"  requests the bot sent to Katana: {len(k.requests)} ({len(k.writes())} writes); "
         f"requests the published spec does not allow: {len(k.violations)}")
+
+
+def batch_ledger(sandbox: Sandbox, batch_id: int) -> None:
+    """How the batch's stock at the kitchen came to be what it is: each movement Katana booked in it."""
+    k, moves = sandbox.katana, []
+    moves += [(p["quantity"], f"production #{p['id']}") for p in k.productions.values()
+              if p.get("_batch_id") == batch_id and not p["deleted_at"]]
+    moves += [(t["quantity"], f"stock adjustment {a['stock_adjustment_number']} ({a['reason']})")
+              for a in k.stock_adjustments.values() for row in a["stock_adjustment_rows"]
+              for t in row["batch_transactions"] if t["batch_id"] == batch_id]
+    moves += [(-t["quantity"], f"fulfilment #{f['id']} ({f['status']})") for f in k.fulfillments.values()
+              if f["status"] == "DELIVERED" for row in f["sales_order_fulfillment_rows"]
+              for t in row["batch_transactions"] if t["batch_id"] == batch_id]
+    if not moves:
+        return
+    now = k.batch_stock(batch_id, CENTRAL_KITCHEN_ID)["quantity_in_stock"]
+    say("    " + ", ".join(f"{q:+} {what}" for q, what in moves) + f" → {now} in stock at the kitchen")
 
 
 def warehouse_stock() -> FakeUnleashed:
@@ -179,6 +223,16 @@ async def receive_delivery(sandbox: Sandbox) -> None:
     show("#floor sees", render_message(await sandbox.message_with("received PO-31"), NAMES))
 
 
+def packed_batch(sandbox: Sandbox, mo: dict[str, Any]) -> None:
+    """What people selling the soup see in Katana once it is packed (before any of it ships)."""
+    k = sandbox.katana
+    for b in (b for b in k.batches.values() if b["variant_id"] == mo["variant_id"] and b["batch_number"].startswith("MO")):
+        held = k.batch_stock(b["id"], CENTRAL_KITCHEN_ID)["quantity_in_stock"]
+        say(f"  Katana now holds {held} of batch {b['batch_number']} at the kitchen: what was packed")
+        if held != 116:
+            raise RuntimeError(f"batch {b['batch_number']} holds {held} after packing 116")
+
+
 async def play(sandbox: Sandbox) -> dict[str, Any]:
     """The shift itself, scene by scene (tests/test_report_shift.py replays it and checks its report)."""
     scene("06:00 Katana — the planner creates an MO for sales order SO-7")
@@ -187,17 +241,21 @@ async def play(sandbox: Sandbox) -> dict[str, Any]:
     say(f"  Katana sends manufacturing_order.created for {mo['order_no']} (signed webhook to /webhooks/katana)")
     show("#floor sees", render_message(await sandbox.message_with("Cook task"), NAMES))
 
-    scene("07:30 Ana cooks the batch")
+    scene("07:30 Ana cooks the batch: the kettle took 1.5 l of olive oil from batch OIL-2405, not the plan's")
+    oil = next(r["id"] for r in sandbox.katana.recipe_rows.values()
+               if r["manufacturing_order_id"] == mo["id"] and r["variant_id"] == OLIVE_OIL_VARIANT_ID)
     await record_from_task(sandbox, ANA, "Cook task: MO-103",
-                           {"quantity": "118", "crate": "C-12", "minutes": "95"},
+                           {"quantity": "118", "crate": "C-12", "minutes": "95", f"ing_q_{oil}": "1.5",
+                            f"ing_b_{oil}": str(OIL_BATCH_ID)},
                            mistakes={"quantity": "1180000"})
 
     scene("09:10 Ben labels it")
     await record_from_task(sandbox, BEN, "Label task: MO-103",
                            {"to_crate": "C-20", "minutes": "40", "expiry": "2027-02-24"})
 
-    scene("10:00 Ana packs it and the MO is finished")
+    scene("10:00 Ana packs it and the MO is finished: 116 jars, 2 fewer than were cooked")
     await record_from_task(sandbox, ANA, "Pack task: MO-103", {"quantity": "116", "minutes": "30"})
+    packed_batch(sandbox, mo)
 
     await ship_order(sandbox)
     await receive_delivery(sandbox)

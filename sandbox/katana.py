@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from . import katana_floor as floor
+from .katana_adjustments import ADJUSTMENT_ROUTES
 from .katana_http import VALIDATION_MESSAGE, ApiAnswer, KatanaError, qty, render
 from .katana_reads import READ_ROUTES, ApiCall, Handler
 from .katana_state import RESOURCE_PATHS, KatanaBooks
@@ -80,7 +81,7 @@ class _Router:
         return None
 
 
-ROUTER = _Router([*READ_ROUTES, *WRITE_ROUTES, *TRADE_ROUTES])
+ROUTER = _Router([*READ_ROUTES, *WRITE_ROUTES, *TRADE_ROUTES, *ADJUSTMENT_ROUTES])
 
 
 class FakeKatana(KatanaBooks):
@@ -341,7 +342,7 @@ class FakeKatana(KatanaBooks):
             # The person in the app picks a batch when Katana asks for one; give the order its own.
             batch = create_batch(self, mo["variant_id"], f"B-{mo['order_no']}")
             mo["batch_transactions"] = [{"batch_id": batch["id"], "quantity": qty(actual_quantity)}]
-        floor.finish_order(self, mo, actual_quantity, None)
+        floor.finish_order(self, mo, actual_quantity, None, in_app=True)
         self.touch(mo)
         self.emit("manufacturing_order.updated", mo)
         return self.snapshot(mo)

@@ -1,8 +1,9 @@
 """What Katana does when the floor records work: MOs, operation rows, productions.
 
-Behaviour follows INTEGRATIONS.md: a partial production moves the completed quantity into stock and
-consumes ingredients at planned per-unit quantities; DONE moves the rest of the actual quantity in and
-consumes for it; a PATCH that omits `additional_info` wipes it.
+Behaviour follows INTEGRATIONS.md and Katana's docs: a partial production moves the completed quantity into
+stock (and its batch) and consumes the ingredients it names at the quantities given, or the plan when it
+names none (katana_ingredients.py); DONE moves the rest of the actual quantity in and consumes the plan for
+it; a PATCH that omits `additional_info` wipes it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from . import katana_ingredients as ingredients
 from .katana_http import KatanaError, not_found, parse_moment, qty, unprocessable
 from .katana_state import KatanaBooks
 
@@ -158,10 +160,19 @@ def set_mo_status(books: KatanaBooks, mo: dict, status: str) -> None:
         books.emit(f"manufacturing_order.{MO_STATUS_EVENTS[status]}", mo)
 
 
-def finish_order(books: KatanaBooks, mo: dict, actual_quantity: Any, done_date: str | None) -> None:
-    """DONE: the rest of the actual quantity goes into stock; ingredients are consumed for it."""
+def finish_order(books: KatanaBooks, mo: dict, actual_quantity: Any, done_date: str | None, *,
+                 in_app: bool = False) -> None:
+    """DONE: the rest of the actual quantity goes into stock; ingredients are consumed for it.
+
+    "The rest" is the actual quantity less what the productions booked (developer.katanamrp.com,
+    completing manufacturing orders). What Katana does when the actual quantity is *below* what the
+    productions booked is not documented: refused here, so no client can come to depend on either outcome.
+    """
     produced = produced_so_far(books, mo["id"])
     actual = qty(actual_quantity) if actual_quantity is not None else max(produced, mo["planned_quantity"])
+    if actual < produced:
+        raise unprocessable(".actual_quantity", f"actual quantity {actual} is below the {produced} the order's "
+                                                "productions put into stock (undocumented: refused by the sandbox)")
     remaining = actual - produced
     product = books.item_of_variant(mo["variant_id"])
     if remaining > 0 and product.get("batch_tracked") and not mo["batch_transactions"]:
@@ -169,9 +180,11 @@ def finish_order(books: KatanaBooks, mo: dict, actual_quantity: Any, done_date: 
         raise unprocessable(".batch_transactions",
                             "batch-tracked product: assign a batch before marking the order DONE")
     if remaining > 0:
+        takes = ingredients.planned_takes(books, mo, remaining, where=".status", pick_batches=in_app)
+        ingredients.check_stock(books, mo["location_id"], takes, ".status")
         books.add_stock(mo["variant_id"], mo["location_id"], remaining)
         _spread_over_batches(books, mo, remaining)
-        _consume(books, mo, ingredient_plan(books, mo, remaining, None))
+        ingredients.consume(books, mo, takes)
     mo["actual_quantity"] = actual
     mo["done_date"] = parse_moment(done_date, ".done_date") if done_date else books.now()
     set_mo_status(books, mo, "DONE")
@@ -193,31 +206,6 @@ def produced_so_far(books: KatanaBooks, mo_id: int) -> Decimal:
                 if p["manufacturing_order_id"] == mo_id and not p["deleted_at"]), Decimal(0))
 
 
-def ingredient_plan(books: KatanaBooks, mo: dict, quantity: Decimal,
-                    given: list[dict] | None) -> list[tuple[dict, Decimal]]:
-    """What to take out of stock: as given, else planned per-unit quantity × quantity made."""
-    rows = [r for r in books.recipe_rows.values()
-            if r["manufacturing_order_id"] == mo["id"] and not r["deleted_at"]]
-    if given is None:
-        return [(r, r["planned_quantity_per_unit"] * quantity) for r in sorted(rows, key=lambda r: r["id"])]
-    by_id = {r["id"]: r for r in rows}
-    plan = []
-    for index, item in enumerate(given):
-        row = by_id.get(int(item["manufacturing_order_recipe_row_id"]))
-        if row is None:
-            raise unprocessable(f".ingredients[{index}].manufacturing_order_recipe_row_id",
-                                f"recipe row {item['manufacturing_order_recipe_row_id']} "
-                                f"is not on order {mo['id']}")
-        plan.append((row, qty(item["quantity"])))
-    return plan
-
-
-def _consume(books: KatanaBooks, mo: dict, plan: list[tuple[dict, Decimal]]) -> None:
-    for row, amount in plan:
-        row["total_actual_quantity"] += amount
-        books.add_stock(row["variant_id"], mo["location_id"], -amount)
-
-
 # --- POST /manufacturing_order_productions ---------------------------------------------------------
 
 
@@ -233,12 +221,15 @@ def record_production(books: KatanaBooks, body: dict) -> dict:
     batch_id = _production_batch(books, mo, body.get("batch_transaction"))
     production_date = (parse_moment(body["completed_date"], ".completed_date")
                        if body.get("completed_date") else books.now())
-    plan = ingredient_plan(books, mo, quantity, body.get("ingredients"))
+    given = body.get("ingredients")
+    plan = (ingredients.given_takes(books, mo, given) if given is not None
+            else ingredients.planned_takes(books, mo, quantity, where=".ingredients"))
+    ingredients.check_stock(books, mo["location_id"], plan, ".ingredients")
     # Everything is checked; from here on the production is booked.
     books.add_stock(mo["variant_id"], mo["location_id"], quantity)
     if batch_id is not None:
         books.add_batch_stock(batch_id, mo["location_id"], quantity)
-    _consume(books, mo, plan)
+    ingredients.consume(books, mo, plan)
     production = _production_record(books, mo, quantity, production_date, plan, body)
     production["_batch_id"] = batch_id
     books.productions[production["id"]] = production
@@ -266,17 +257,17 @@ def _production_batch(books: KatanaBooks, mo: dict, given: dict | None) -> int |
 
 
 def _production_record(books: KatanaBooks, mo: dict, quantity: Decimal, production_date: str,
-                       plan: list[tuple[dict, Decimal]], body: dict) -> dict:
+                       plan: list[ingredients.Take], body: dict) -> dict:
     """Shaped like the readme-portal example for POST /manufacturing_order_productions."""
     production_id = books.next_id(books.productions, 8001)
     now = books.now()
     common = {"created_at": now, "updated_at": now, "deleted_at": None, "location_id": mo["location_id"],
               "production_date": production_date, "production_id": production_id}
-    ingredients = [
+    used = [  # `_batches`: where a tracked ingredient came from (the portal's example shows no such key)
         {**common, "id": 100 * production_id + index, "manufacturing_order_id": mo["id"],
-         "manufacturing_order_recipe_row_id": row["id"], "variant_id": row["variant_id"],
-         "quantity": amount, "cost": Decimal(0)}
-        for index, (row, amount) in enumerate(plan)
+         "manufacturing_order_recipe_row_id": take.row["id"], "variant_id": take.row["variant_id"],
+         "quantity": take.amount, "cost": Decimal(0), "_batches": list(take.batches)}
+        for index, take in enumerate(plan)
     ]
     operations = [
         {**common, "id": 100 * production_id + index, "manufacturing_order_id": mo["id"],
@@ -285,12 +276,13 @@ def _production_record(books: KatanaBooks, mo: dict, quantity: Decimal, producti
         for index, op in enumerate(body.get("operations") or [])
     ]
     return {"id": production_id, "manufacturing_order_id": mo["id"], "quantity": quantity,
-            "production_date": production_date, "ingredients": ingredients, "operations": operations,
+            "production_date": production_date, "ingredients": used, "operations": operations,
             "serial_numbers": [], "created_at": now, "updated_at": now, "deleted_at": None}
 
 
 def delete_production(books: KatanaBooks, production_id: int) -> dict:
-    """Undo a partial completion: the output leaves stock (and its batch), ingredients come back."""
+    """Undo a partial completion: the output leaves stock (and its batch); the ingredients it consumed come
+    back, at the quantities and into the batches it took them from."""
     production = books.require(books.productions, production_id)
     if production["deleted_at"]:
         raise not_found()
@@ -300,11 +292,9 @@ def delete_production(books: KatanaBooks, production_id: int) -> dict:
     books.add_stock(mo["variant_id"], mo["location_id"], -production["quantity"])
     if production.get("_batch_id") is not None:
         books.add_batch_stock(production["_batch_id"], mo["location_id"], -production["quantity"])
-    for ingredient in production["ingredients"]:
-        books.add_stock(ingredient["variant_id"], mo["location_id"], ingredient["quantity"])
-        row = books.recipe_rows.get(ingredient["manufacturing_order_recipe_row_id"])
-        if row is not None:
-            row["total_actual_quantity"] -= ingredient["quantity"]
+    took = [ingredients.Take(books.recipe_rows[i["manufacturing_order_recipe_row_id"]], i["quantity"],
+                             list(i.get("_batches") or [])) for i in production["ingredients"]]
+    ingredients.consume(books, mo, took, sign=-1)
     production["deleted_at"] = production["updated_at"] = books.now()
     if produced_so_far(books, mo["id"]) == 0 and mo["status"] == "PARTIALLY_COMPLETED":
         set_mo_status(books, mo, "IN_PROGRESS")

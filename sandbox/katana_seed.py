@@ -10,8 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from . import katana_floor as floor
+from .katana_http import iso
 from .katana_state import KatanaBooks
-from .katana_trade import seed_trade
+from .katana_trade import OLIVE_OIL_VARIANT_ID, seed_trade
 
 CENTRAL_KITCHEN_ID = 11
 FBA_LOCATION_ID = 12
@@ -29,6 +30,7 @@ BEEF_MINCE_VARIANT_ID = 3003
 JARS_VARIANT_ID = 3004
 LABELS_VARIANT_ID = 3005
 
+DAY = 86400.0
 COOK_OPERATION_ID = 51
 LABEL_OPERATION_ID = 52
 PACK_OPERATION_ID = 53
@@ -44,9 +46,13 @@ MO101_ID = 5101
 MO102_ID = 5102
 MO101_ROW_IDS = (61011, 61012, 61013)  # Cook, Label, Pack
 MO102_ROW_IDS = (61021, 61022, 61023)
-MO101_RECIPE_ROW_IDS = (62011, 62012, 62013, 62014)  # tomatoes, onions, jars, labels
+MO101_RECIPE_ROW_IDS = (62011, 62012, 62013, 62014, 62015)  # tomatoes, onions, jars, labels, olive oil
 MO102_RECIPE_ROW_IDS = (62021, 62022, 62023, 62024, 62025)  # beef, tomatoes, onions, jars, labels
 MO101_ADDITIONAL_INFO = "Use the 50 l kettle. Harbour Deli wants the new label design."
+
+# Olive oil (batch-tracked, katana_trade.py) in the kitchen: an old batch nearly used up, and a full one.
+OIL_OLD_BATCH_ID, OIL_OLD_BATCH_NUMBER, OIL_OLD_LITRES = 903, "OIL-2403", "0.8"
+OIL_BATCH_ID, OIL_BATCH_NUMBER, OIL_LITRES = 904, "OIL-2405", "250"
 
 SOUP_BATCH_ID = 901
 SOUP_BATCH_NUMBER = "B-SOUP-0412"
@@ -64,7 +70,7 @@ MATERIALS = [
 # per-unit planned quantities of each finished product
 RECIPES = {
     SOUP_VARIANT_ID: [(TOMATOES_VARIANT_ID, "0.4"), (ONIONS_VARIANT_ID, "0.05"),
-                      (JARS_VARIANT_ID, "1"), (LABELS_VARIANT_ID, "1")],
+                      (JARS_VARIANT_ID, "1"), (LABELS_VARIANT_ID, "1"), (OLIVE_OIL_VARIANT_ID, "0.01")],
     CHILI_VARIANT_ID: [(BEEF_MINCE_VARIANT_ID, "0.2"), (TOMATOES_VARIANT_ID, "0.15"),
                        (ONIONS_VARIANT_ID, "0.04"), (JARS_VARIANT_ID, "1"), (LABELS_VARIANT_ID, "1")],
 }
@@ -86,6 +92,7 @@ def seed_kitchen(books: KatanaBooks) -> None:
     seed_trade(books, kitchen_id=CENTRAL_KITCHEN_ID, soup_variant_id=SOUP_VARIANT_ID,  # suppliers, POs, SO-8
                chili_variant_id=CHILI_VARIANT_ID, customer_id=CUSTOMER_ID,
                materials={sku: variant_id for _, variant_id, _, _, sku, _ in MATERIALS})
+    _olive_oil_batches(books)
     floor.open_manufacturing_order(
         books, mo_id=MO101_ID, order_no="MO-101", variant_id=SOUP_VARIANT_ID, planned_quantity=120,
         location_id=CENTRAL_KITCHEN_ID, sales_order_id=SO7_ID, sales_order_row_id=SO7_ROW_ID,
@@ -178,6 +185,19 @@ def _stock(books: KatanaBooks) -> None:
         for location_id, quantity in ((CENTRAL_KITCHEN_ID, kitchen), (FBA_LOCATION_ID, fba)):
             books.add_stock(variant_id, location_id, Decimal(quantity))
             books.add_batch_stock(batch_id, location_id, Decimal(quantity))
+
+
+def _olive_oil_batches(books: KatanaBooks) -> None:
+    """Two batches of the soup's batch-tracked ingredient: the older one cannot cover a whole kettle."""
+    for batch_id, number, litres, made, expires in (
+            (OIL_OLD_BATCH_ID, OIL_OLD_BATCH_NUMBER, OIL_OLD_LITRES, -90, 60),
+            (OIL_BATCH_ID, OIL_BATCH_NUMBER, OIL_LITRES, -30, 300)):
+        books.batches[batch_id] = {
+            "id": batch_id, "batch_number": number, "variant_id": OLIVE_OIL_VARIANT_ID, "batch_barcode": None,
+            "batch_created_date": iso(books.clock() + made * DAY), "expiration_date": iso(books.clock() + expires * DAY),
+            "created_at": books.now(), "updated_at": books.now()}
+        books.add_stock(OLIVE_OIL_VARIANT_ID, CENTRAL_KITCHEN_ID, Decimal(litres))
+        books.add_batch_stock(batch_id, CENTRAL_KITCHEN_ID, Decimal(litres))
 
 
 def _sales_order(books: KatanaBooks) -> None:

@@ -57,6 +57,7 @@ class KatanaBooks:
         self.purchase_order_rows: dict[int, dict] = {}
         self.fulfillments: dict[int, dict] = {}
         self.stock_transfers: dict[int, dict] = {}
+        self.stock_adjustments: dict[int, dict] = {}  # katana_adjustments.py
 
     # --- plumbing ------------------------------------------------------------------------------
 

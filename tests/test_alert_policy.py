@@ -86,6 +86,29 @@ def test_yield_thresholds() -> None:
     assert reading.findings[1].link == "https://katana/3"
 
 
+def noted(mo_id: int, planned: str, actual: str, info: str) -> ManufacturingOrder:
+    return order(mo_id, planned, actual).model_copy(update={"additional_info": info})
+
+
+def test_ingredient_overuse_and_packing_loss_are_quality_signals() -> None:
+    cook = "2026-12-01 07:30 UTC cook: batch B-9, 118 in crate C-1; used "
+    orders = [
+        noted(1, "120", "118", cook + "Olive oil 1.5 l (plan 1.18); Tomatoes 48 kg (plan 47.2) (Ana Lopez)"),
+        noted(2, "120", "118", cook + "Tomatoes 50 kg (plan 47.2) (Ana Lopez)"),  # +5.9 %: within 10 %
+        noted(3, "120", "118", "2026-12-01 10:00 UTC pack: packed 100 of 118 cooked: 18 written off from batch "
+                               "B-3 (stock adjustment SA-MO-3-PACK-1A2B3C) (Ana Lopez)"),
+    ]
+    reading = katana_yields(orders, lambda mo_id: "", overuse=Decimal("0.10"))
+    found = {f.item: f for f in reading.findings}
+    assert sorted(found) == ["1", "3"]  # the yield of 118/120 alone is fine (98.3 %)
+    assert found["1"].severity == "medium" and found["1"].facts["over plan"] == "Olive oil +27.1 %"
+    assert "ingredients over plan: Olive oil +27.1 %" in found["1"].summary
+    # the MO is finished at what /cook booked (118); its yield is what was packed
+    assert found["3"].severity == "high" and found["3"].facts["actual"] == "100"
+    stricter = katana_yields(orders[1:2], lambda mo_id: "", overuse=Decimal("0.05"))
+    assert [f.facts["over plan"] for f in stricter.findings] == ["Tomatoes +5.9 %"]
+
+
 @pytest.mark.parametrize("value, text", [(Decimal("12.000"), "12"), (Decimal("12.50"), "12.5"),
                                          (Decimal("1E+1"), "10"), (Decimal("0"), "0")])
 def test_numbers_read_naturally(value: Decimal, text: str) -> None:

@@ -78,7 +78,8 @@ def test_percentile_and_table() -> None:
 
 
 def test_cook_reads_run_together_and_writes_one_after_another() -> None:
-    assert phases(list(COMMANDS["cook"].plan)) == [[0, 1, 2], [3], [4], [5], [6], [7]]
+    # the ingredients are planned beside the other reads (from a task: from memory, no Katana call)
+    assert phases(list(COMMANDS["cook"].plan)) == [[0, 1, 2, 3], [4], [5], [6], [7], [8]]
 
 
 def store_story() -> list[object]:

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -17,7 +18,8 @@ from sandbox.katana import FakeKatana
 from sandbox.openapi_check import SpecValidator, find_reference_dir
 
 AUTH = {"Authorization": "Bearer katana-sandbox-key"}
-BATCH_DONE = {"batch_transactions": [{"batch_id": kitchen.SOUP_BATCH_ID, "quantity": 120}]}
+BATCH_DONE = {"batch_transactions": [{"batch_id": kitchen.CHILI_BATCH_ID, "quantity": 120}]}
+OIL = kitchen.OLIVE_OIL_VARIANT_ID
 
 
 class FakeClock:
@@ -113,9 +115,9 @@ async def test_operators_can_be_served_wrapped(katana: httpx.AsyncClient, fake: 
 
 
 async def test_unmodelled_endpoint_is_reported(katana: httpx.AsyncClient, fake: FakeKatana) -> None:
-    answer = await katana.get("/stock_adjustments")
+    answer = await katana.get("/stocktakes")
     assert answer.status_code == 404
-    assert fake.server_errors == ["the Katana sandbox does not model GET /stock_adjustments"]
+    assert fake.server_errors == ["the Katana sandbox does not model GET /stocktakes"]
     fake.server_errors.clear()
 
 
@@ -173,31 +175,108 @@ async def test_additional_info_takes_null_and_refuses_empty_text(katana: httpx.A
 
 
 async def test_production_adds_to_batch_stock_and_consumes_per_plan(katana: httpx.AsyncClient) -> None:
-    soup_batch = {"batch_id": kitchen.SOUP_BATCH_ID, "location_id": kitchen.CENTRAL_KITCHEN_ID}
-    before = (await katana.get("/batch_stocks", params=soup_batch)).json()["data"]
+    chili_batch = {"batch_id": kitchen.CHILI_BATCH_ID, "location_id": kitchen.FBA_LOCATION_ID}
+    await katana.patch(f"/manufacturing_orders/{kitchen.MO102_ID}", json={"location_id": kitchen.FBA_LOCATION_ID})
+    before = (await katana.get("/batch_stocks", params=chili_batch)).json()["data"]
     answer = await katana.post("/manufacturing_order_productions", json={
-        "manufacturing_order_id": kitchen.MO101_ID, "completed_quantity": 5,
+        "manufacturing_order_id": kitchen.MO102_ID, "completed_quantity": 5,
         "completed_date": "2025-06-15T09:30:00+02:00",
-        "batch_transaction": {"batch_id": kitchen.SOUP_BATCH_ID}})
+        "batch_transaction": {"batch_id": kitchen.CHILI_BATCH_ID}})
     assert answer.status_code == 200
     production = answer.json()
     assert production["quantity"] == 5 and production["production_date"] == "2025-06-15T07:30:00.000Z"
-    tomatoes = next(i for i in production["ingredients"] if i["variant_id"] == kitchen.TOMATOES_VARIANT_ID)
-    assert tomatoes["quantity"] == 2  # 0.4 kg per jar x 5
-    after = (await katana.get("/batch_stocks", params=soup_batch)).json()["data"]
-    assert [before[0]["quantity_in_stock"], after[0]["quantity_in_stock"]] == ["10.00000", "15.00000"]
-    stock = (await katana.get("/inventory", params={"variant_id": kitchen.TOMATOES_VARIANT_ID})).json()
-    assert stock["data"][0]["quantity_in_stock"] == "148.00000"
-    order = (await katana.get(f"/manufacturing_orders/{kitchen.MO101_ID}")).json()
+    beef = next(i for i in production["ingredients"] if i["variant_id"] == kitchen.BEEF_MINCE_VARIANT_ID)
+    assert beef["quantity"] == 1  # 0.2 kg per jar x 5
+    after = (await katana.get("/batch_stocks", params=chili_batch)).json()["data"]
+    assert [before[0]["quantity_in_stock"], after[0]["quantity_in_stock"]] == ["12.00000", "17.00000"]
+    order = (await katana.get(f"/manufacturing_orders/{kitchen.MO102_ID}")).json()
     assert order["status"] == "PARTIALLY_COMPLETED"
+
+
+def soup_ingredients(oil: Any = 1.2, oil_batches: Any = None, **actual: Any) -> list[dict[str, Any]]:
+    """Every recipe row of MO-101 for 120 jars, at plan unless given; olive oil from the full batch."""
+    tomatoes, onions, jars, labels, oil_row = kitchen.MO101_RECIPE_ROW_IDS
+    plan = {tomatoes: actual.get("tomatoes", 48), onions: actual.get("onions", 6), jars: 120, labels: 120}
+    rows = [{"manufacturing_order_recipe_row_id": r, "quantity": q} for r, q in plan.items()]
+    batches = oil_batches if oil_batches is not None else [{"batch_id": kitchen.OIL_BATCH_ID, "quantity": oil}]
+    return [*rows, {"manufacturing_order_recipe_row_id": oil_row, "quantity": oil, "batch_transactions": batches}]
+
+
+async def produce_soup(katana: httpx.AsyncClient, ingredients: Any, quantity: int = 120) -> httpx.Response:
+    return await katana.post("/manufacturing_order_productions", json={
+        "manufacturing_order_id": kitchen.MO101_ID, "completed_quantity": quantity,
+        "batch_transaction": {"batch_id": kitchen.SOUP_BATCH_ID}, **({"ingredients": ingredients} if ingredients
+                                                                      is not None else {})})
+
+
+async def test_production_consumes_the_given_actuals_from_their_batches(katana: httpx.AsyncClient,
+                                                                        fake: FakeKatana) -> None:
+    answer = await produce_soup(katana, soup_ingredients(oil=1.5, tomatoes=50.5))
+    assert answer.status_code == 200
+    assert fake.stock_of(kitchen.TOMATOES_VARIANT_ID, kitchen.CENTRAL_KITCHEN_ID) == Decimal("99.5")  # 150 − 50.5
+    assert fake.batch_stock(kitchen.OIL_BATCH_ID, kitchen.CENTRAL_KITCHEN_ID)["quantity_in_stock"] == Decimal("248.5")
+    assert fake.batch_stock(kitchen.SOUP_BATCH_ID, kitchen.CENTRAL_KITCHEN_ID)["quantity_in_stock"] == 130
+
+    gone = await katana.delete(f"/manufacturing_order_productions/{answer.json()['id']}")
+    assert gone.status_code == 204  # the actuals come back, into the batch they were taken from
+    assert fake.stock_of(kitchen.TOMATOES_VARIANT_ID, kitchen.CENTRAL_KITCHEN_ID) == 150
+    assert fake.batch_stock(kitchen.OIL_BATCH_ID, kitchen.CENTRAL_KITCHEN_ID)["quantity_in_stock"] == 250
+    assert fake.batch_stock(kitchen.SOUP_BATCH_ID, kitchen.CENTRAL_KITCHEN_ID)["quantity_in_stock"] == 10
+
+
+async def test_ingredient_rules(katana: httpx.AsyncClient, fake: FakeKatana) -> None:
+    refused = [
+        await produce_soup(katana, None),  # olive oil is batch-tracked: the plan alone names no batch
+        await produce_soup(katana, soup_ingredients(oil_batches=[])),  # a tracked ingredient without its batch
+        await produce_soup(katana, soup_ingredients()[1:]),  # a recipe row left out
+        await produce_soup(katana, soup_ingredients(oil=2, oil_batches=[  # more than the old batch holds
+            {"batch_id": kitchen.OIL_OLD_BATCH_ID, "quantity": 2}])),
+        await produce_soup(katana, soup_ingredients(oil_batches=[  # not a batch of olive oil
+            {"batch_id": kitchen.SOUP_BATCH_ID, "quantity": 1.2}])),
+    ]
+    assert [r.status_code for r in refused] == [422] * 5
+    assert fake.productions == {} and fake.stock_of(OIL, kitchen.CENTRAL_KITCHEN_ID) == Decimal("250.8")
+
+
+async def test_done_below_what_the_productions_booked_is_refused(katana: httpx.AsyncClient,
+                                                                 fake: FakeKatana) -> None:
+    assert (await produce_soup(katana, soup_ingredients(), quantity=118)).status_code == 200
+    below = await katana.patch(f"/manufacturing_orders/{kitchen.MO101_ID}",
+                               json={"status": "DONE", "actual_quantity": 116})
+    at_booked = await katana.patch(f"/manufacturing_orders/{kitchen.MO101_ID}",
+                                   json={"status": "DONE", "actual_quantity": 118})
+    assert (below.status_code, at_booked.status_code) == (422, 200)
+    assert fake.batch_stock(kitchen.SOUP_BATCH_ID, kitchen.CENTRAL_KITCHEN_ID)["quantity_in_stock"] == 10 + 118
+
+
+async def test_stock_adjustment_moves_stock_in_its_batch(katana: httpx.AsyncClient, fake: FakeKatana) -> None:
+    def adjustment(number: str, quantity: Any, trace: Any) -> dict[str, Any]:
+        row: dict[str, Any] = {"variant_id": kitchen.SOUP_VARIANT_ID, "quantity": quantity}
+        if trace is not None:
+            row["traceability"] = trace
+        return {"stock_adjustment_number": number, "location_id": kitchen.CENTRAL_KITCHEN_ID,
+                "reason": "Packing loss", "stock_adjustment_rows": [row]}
+    loss = await katana.post("/stock_adjustments", json=adjustment("SA-1", -2, [
+        {"batch_id": kitchen.SOUP_BATCH_ID, "quantity": "-2"}]))
+    assert loss.status_code == 200 and loss.json()["stock_adjustment_rows"][0]["quantity"] == -2
+    assert fake.batch_stock(kitchen.SOUP_BATCH_ID, kitchen.CENTRAL_KITCHEN_ID)["quantity_in_stock"] == 8
+    assert fake.stock_of(kitchen.SOUP_VARIANT_ID, kitchen.CENTRAL_KITCHEN_ID) == 8
+    refused = [await katana.post("/stock_adjustments", json=body) for body in (
+        adjustment("SA-2", -2, None),  # a tracked item without its batch
+        adjustment("SA-3", -20, [{"batch_id": kitchen.SOUP_BATCH_ID, "quantity": "-20"}]),  # below zero
+        adjustment("SA-4", -2, [{"batch_id": kitchen.SOUP_BATCH_ID, "quantity": "-1"}]),  # not covered
+        adjustment("SA-1", 2, [{"batch_id": kitchen.SOUP_BATCH_ID, "quantity": "2"}]))]  # number taken
+    assert [r.status_code for r in refused] == [422] * 4
+    found = (await katana.get("/stock_adjustments", params={"stock_adjustment_number": "SA-1"})).json()["data"]
+    assert [a["id"] for a in found] == [loss.json()["id"]] and len(fake.stock_adjustments) == 1
 
 
 async def test_production_rules(katana: httpx.AsyncClient, fake: FakeKatana) -> None:
     zero = await katana.post("/manufacturing_order_productions", json={
-        "manufacturing_order_id": kitchen.MO101_ID, "completed_quantity": 0,
-        "batch_transaction": {"batch_id": kitchen.SOUP_BATCH_ID}})
+        "manufacturing_order_id": kitchen.MO102_ID, "completed_quantity": 0,
+        "batch_transaction": {"batch_id": kitchen.CHILI_BATCH_ID}})
     no_batch = await katana.post("/manufacturing_order_productions", json={
-        "manufacturing_order_id": kitchen.MO101_ID, "completed_quantity": 1})
+        "manufacturing_order_id": kitchen.MO102_ID, "completed_quantity": 1})
     missing = await katana.post("/manufacturing_order_productions", json={
         "manufacturing_order_id": 424242, "completed_quantity": 1})
     assert [zero.status_code, no_batch.status_code, missing.status_code] == [422, 422, 404]
@@ -205,15 +284,15 @@ async def test_production_rules(katana: httpx.AsyncClient, fake: FakeKatana) -> 
 
 
 async def test_done_sets_date_quantity_and_stock(katana: httpx.AsyncClient, fake: FakeKatana) -> None:
-    answer = await katana.patch(f"/manufacturing_orders/{kitchen.MO101_ID}", json={
+    answer = await katana.patch(f"/manufacturing_orders/{kitchen.MO102_ID}", json={
         "status": "DONE", "actual_quantity": 118, "done_date": "2025-06-15T16:00:00Z", **BATCH_DONE})
     order = answer.json()
     assert (order["status"], order["actual_quantity"], order["done_date"]) == (
         "DONE", 118, "2025-06-15T16:00:00.000Z")
-    assert fake.stock_of(kitchen.SOUP_VARIANT_ID, kitchen.CENTRAL_KITCHEN_ID) == 10 + 118
+    assert fake.stock_of(kitchen.CHILI_VARIANT_ID, kitchen.CENTRAL_KITCHEN_ID) == 0 + 118
     again = await katana.post("/manufacturing_order_productions", json={
-        "manufacturing_order_id": kitchen.MO101_ID, "completed_quantity": 1,
-        "batch_transaction": {"batch_id": kitchen.SOUP_BATCH_ID}})
+        "manufacturing_order_id": kitchen.MO102_ID, "completed_quantity": 1,
+        "batch_transaction": {"batch_id": kitchen.CHILI_BATCH_ID}})
     assert again.status_code == 422
 
 
@@ -305,8 +384,8 @@ async def test_apply_first_books_the_write_but_loses_the_answer(katana: httpx.As
                                                                 fake: FakeKatana) -> None:
     fake.fail_next(status=500, path_prefix="/manufacturing_order_productions", apply_first=True)
     answer = await katana.post("/manufacturing_order_productions", json={
-        "manufacturing_order_id": kitchen.MO101_ID, "completed_quantity": 3,
-        "batch_transaction": {"batch_id": kitchen.SOUP_BATCH_ID}})
+        "manufacturing_order_id": kitchen.MO102_ID, "completed_quantity": 3,
+        "batch_transaction": {"batch_id": kitchen.CHILI_BATCH_ID}})
     assert answer.status_code == 500 and answer.json()["name"] == "InternalServerError"
     assert [p["quantity"] for p in fake.productions.values()] == [3]
 
@@ -357,7 +436,7 @@ async def test_done_fires_done_and_updated_and_redelivery_is_marked(
         katana: httpx.AsyncClient, fake: FakeKatana, receiver: dict[str, Any]) -> None:
     fake.subscribe(receiver["url"] + "/katana", ["manufacturing_order.done", "manufacturing_order.updated"])
     fake.subscribe(receiver["url"] + "/broken", ["manufacturing_order.done"])
-    await katana.patch(f"/manufacturing_orders/{kitchen.MO101_ID}",
+    await katana.patch(f"/manufacturing_orders/{kitchen.MO102_ID}",
                        json={"status": "DONE", "actual_quantity": 120, **BATCH_DONE})
     await fake.flush_webhooks()
     assert sorted((d["event"], d["status"]) for d in fake.deliveries) == [

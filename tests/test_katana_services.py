@@ -14,6 +14,8 @@ import pytest
 
 from integrations.katana import Katana, KatanaNotFound, KatanaOutcomeUnknown, OperatorRef, build_katana
 from integrations.katana.client import KatanaClient
+from integrations.katana.inventory import AdjustmentLine
+from integrations.katana.manufacturing import IngredientUse
 from integrations.katana.ratelimit import RateLimiter
 
 try:  # the shared spec checker; its absence must not hide the other assertions
@@ -123,6 +125,35 @@ async def test_record_production_sends_exact_decimal_and_offset(katana: Katana, 
         b'{"manufacturing_order_id":7,"completed_quantity":12.34567,'
         b'"completed_date":"2024-05-01T10:00:00+02:00","batch_transaction":{"batch_id":9}}')
     assert production.id == 501 and production.quantity == Decimal("12.34567")
+    katana_api.assert_conforms_to_spec()
+
+
+async def test_record_production_sends_each_ingredient_and_its_batch(katana: Katana, katana_api: FakeKatana) -> None:
+    katana_api.on("POST", "/manufacturing_order_productions", {"id": 502, "manufacturing_order_id": 7, "quantity": 118})
+    await katana.manufacturing.record_production(
+        7, Decimal(118), completed_date=datetime(2024, 5, 1, 10, 0, tzinfo=UTC), batch_id=9,
+        ingredients=[IngredientUse(31, Decimal("50.00")), IngredientUse(32, Decimal("1.18"), ((44, Decimal("1.18")),))])
+    assert katana_api.raw_bodies[0].endswith(
+        b'"ingredients":[{"manufacturing_order_recipe_row_id":31,"quantity":50.00},'
+        b'{"manufacturing_order_recipe_row_id":32,"quantity":1.18,"batch_transactions":[{"batch_id":44,"quantity":1.18}]}]}')
+    with pytest.raises(ValueError):  # Katana refuses 0: say so before sending
+        IngredientUse(31, Decimal(0)).to_dto()
+    katana_api.assert_conforms_to_spec()
+
+
+async def test_stock_adjustment_takes_a_loss_out_of_its_batch(katana: Katana, katana_api: FakeKatana) -> None:
+    katana_api.on("POST", "/stock_adjustments", {"id": 3001, "stock_adjustment_number": "SA-MO-7-PACK-1",
+                                                  "location_id": 1, "stock_adjustment_rows": []})
+    katana_api.on("GET", "/stock_adjustments", {"data": [
+        {"id": 3000, "stock_adjustment_number": "SA-MO-7-PACK-10", "location_id": 1},  # filters are not trusted
+        {"id": 3001, "stock_adjustment_number": "SA-MO-7-PACK-1", "location_id": 1}]})
+    made = await katana.inventory.adjust_stock(
+        "SA-MO-7-PACK-1", location_id=1, lines=[AdjustmentLine(2001, Decimal("-2"), 901)], reason="Packing loss",
+        note="MO-7: 116 packed of 118 cooked", when=datetime(2024, 5, 1, 10, 0, tzinfo=UTC))
+    assert katana_api.body("POST", "/stock_adjustments")["stock_adjustment_rows"] == [
+        {"variant_id": 2001, "quantity": Decimal("-2"), "traceability": [{"batch_id": 901, "quantity": "-2"}]}]
+    found = await katana.inventory.find_adjustment("SA-MO-7-PACK-1")
+    assert made.id == 3001 and found is not None and found.id == 3001
     katana_api.assert_conforms_to_spec()
 
 

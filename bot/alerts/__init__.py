@@ -63,7 +63,7 @@ def build_alerts(settings: Settings, store: Store, http: httpx.AsyncClient, slac
         jobs.append(SyncJob("amazon", reader.read, settings.alerts_inventory_channel, settings.amazon_sync_minutes,
                             calls=lambda: client.calls))
     if quality_configured(settings):
-        quality = QualityReader(katana, katana_link, now)
+        quality = QualityReader(katana, katana_link, now, settings.ingredient_overuse_share)
         jobs.append(SyncJob("quality", quality.read, settings.alerts_quality_channel, settings.quality_sync_minutes))
     alerts.jobs = SyncJobs(store, desk, jobs, replicas)
     return alerts

@@ -6,10 +6,14 @@ Severity ladder (worst last): medium < high < critical.
 - Amazon low stock: fulfillable below `AMAZON_LOW_STOCK_UNITS` → medium, below half → high; days of cover
   ((fulfillable + inbound) ÷ recent daily sales) below `AMAZON_MIN_DAYS_COVER` → medium, below half → high;
   nothing fulfillable → critical. The worse of the two checks counts. Without sales, cover is not computed.
-- Yield of a finished manufacturing order (actual ÷ planned): below 95 % → medium, below 90 % → high.
+- Yield of a finished manufacturing order (packed ÷ planned): below 95 % → medium, below 90 % → high.
+  Packed is what /pack noted ("pack: packed 116 of 118 cooked": the MO itself is finished at what /cook
+  booked, commands.packing), else the MO's actual quantity.
   Scrap the floor recorded on the MO ("scrap 4 (burnt)" lines in additional_info, see /cook and /pack)
   is counted too: its total and reasons go into the alert, and scrap of 5 % or more of the planned
   quantity raises at least a medium alert even when the yield looks fine (more was cooked than planned).
+  Ingredient overuse the cook recorded ("used Olive oil 1.5 l (plan 1.18)" in /cook's note) more than
+  `overuse` (INGREDIENT_OVERUSE_PERCENT) above plan raises at least a medium alert, naming the ingredients.
 """
 from __future__ import annotations
 
@@ -210,7 +214,11 @@ def _amazon_finding(summary: FbaSummary, sold: UnitsSold | None, limits: AmazonT
 # --- quality --------------------------------------------------------------------------------------
 
 
-def katana_yields(orders: Iterable[ManufacturingOrder], link: Callable[[int], str]) -> Reading:
+OVERUSE = Decimal("0.10")
+
+
+def katana_yields(orders: Iterable[ManufacturingOrder], link: Callable[[int], str],
+                  overuse: Decimal = OVERUSE) -> Reading:
     reading = Reading("katana", "yield")
     for order in orders:
         if order.status != "DONE" or order.deleted_at is not None:
@@ -219,13 +227,15 @@ def katana_yields(orders: Iterable[ManufacturingOrder], link: Callable[[int], st
         if order.actual_quantity is None or order.planned_quantity <= 0:
             continue
         reading.seen.add(str(order.id))
-        finding = yield_finding(order, link(order.id))
+        finding = yield_finding(order, link(order.id), overuse)
         if finding:
             reading.findings.append(finding)
     return reading
 
 
 SCRAP_LINE = re.compile(r"\bscrap (\d+(?:\.\d+)?) \(([^)]+)\)")
+PACKED_LINE = re.compile(r"\bpack: packed (\d+(?:\.\d+)?) of \d+(?:\.\d+)? cooked")
+USED_ITEM = re.compile(r"(?:\bused |; )([^;()]+?) (\d+(?:\.\d+)?)(?: [^\s;()]+)? \(plan (\d+(?:\.\d+)?)\)")
 
 
 def scrap_on(order: ManufacturingOrder) -> dict[str, Decimal]:
@@ -236,13 +246,31 @@ def scrap_on(order: ManufacturingOrder) -> dict[str, Decimal]:
     return found
 
 
-def yield_finding(order: ManufacturingOrder, link: str | None) -> Finding | None:
-    actual, planned = order.actual_quantity or Decimal(0), order.planned_quantity
+def packed_on(order: ManufacturingOrder) -> Decimal | None:
+    """What /pack noted as packed (the last one: an undone /pack takes its line back out)."""
+    found = PACKED_LINE.findall(order.additional_info or "")
+    return Decimal(found[-1]) if found else None
+
+
+def overused_on(order: ManufacturingOrder, share: Decimal) -> dict[str, Decimal]:
+    """Ingredients the cook recorded as used more than `share` above plan: name → used ÷ plan − 1."""
+    found: dict[str, Decimal] = {}
+    for named, used, plan in USED_ITEM.findall(order.additional_info or ""):
+        name = named.strip().removeprefix("used ")  # "; used Olive oil …" after the crate
+        over = Decimal(used) / Decimal(plan) - 1 if Decimal(plan) > 0 else Decimal(0)
+        if over > share:
+            found[name] = max(over, found.get(name, Decimal(0)))
+    return found
+
+
+def yield_finding(order: ManufacturingOrder, link: str | None, overuse: Decimal = OVERUSE) -> Finding | None:
+    actual, planned = packed_on(order) or order.actual_quantity or Decimal(0), order.planned_quantity
     ratio = actual / planned
     severity: Severity | None = "high" if ratio < YIELD_HIGH else "medium" if ratio < YIELD_MEDIUM else None
     scrap = scrap_on(order)
     scrapped = sum(scrap.values(), Decimal(0))
-    if severity is None and scrapped / planned >= 1 - YIELD_MEDIUM:
+    overused = overused_on(order, overuse)
+    if severity is None and (scrapped / planned >= 1 - YIELD_MEDIUM or overused):
         severity = "medium"
     if severity is None:
         return None
@@ -252,6 +280,11 @@ def yield_finding(order: ManufacturingOrder, link: str | None) -> Finding | None
     if scrapped:
         facts["scrap"] = f"{number(scrapped)} (" + ", ".join(f"{r} {number(q)}" for r, q in scrap.items()) + ")"
         summary += f"; scrap {facts['scrap']}"
+    if overused:
+        percents = ((name, number((over * 100).quantize(Decimal("0.1")))) for name, over in overused.items())
+        facts["over plan"] = ", ".join(f"{name} +{percent} %" for name, percent in percents)
+        summary += f"; ingredients over plan: {facts['over plan']}"
     return Finding("katana", "yield", str(order.id), order.order_no or f"MO {order.id}", severity, summary, facts,
-                   observed=f"{number(actual)}/{number(planned)}" + (f"/{number(scrapped)}" if scrapped else ""),
+                   observed=f"{number(actual)}/{number(planned)}" + (f"/{number(scrapped)}" if scrapped else "")
+                   + (f"/over:{len(overused)}" if overused else ""),
                    link=link)

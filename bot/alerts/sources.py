@@ -86,8 +86,9 @@ class AmazonReader:
 class QualityReader:
     """Finished manufacturing orders in Katana since the previous run (with an overlap)."""
 
-    def __init__(self, katana: Katana, link: Callable[[int], str], now: Callable[[], datetime]) -> None:
-        self.katana, self.link, self.now = katana, link, now
+    def __init__(self, katana: Katana, link: Callable[[int], str], now: Callable[[], datetime],
+                 overuse: Decimal = Decimal("0.10")) -> None:
+        self.katana, self.link, self.now, self.overuse = katana, link, now, overuse
         self.last_run: datetime | None = None
 
     async def read(self) -> Reading:
@@ -99,7 +100,7 @@ class QualityReader:
         # Katana ignores filters it does not know; the done date decides, when Katana gives one.
         recent = [o for o in orders if o.done_date is None or o.done_date >= since]
         self.last_run = started
-        return katana_yields(recent, self.link)
+        return katana_yields(recent, self.link, self.overuse)
 
 
 def thresholds(low_units: int, min_days_cover: float, window_days: int) -> AmazonThresholds:

@@ -33,6 +33,7 @@ from .models import (
 )
 from .purchasing import PurchasingService
 from .ratelimit import RateLimiter
+from .recipes import Ingredient, Recipe, RecipeService, StockedBatch
 from .sales import SalesService
 from .webhooks import WebhookService
 
@@ -47,6 +48,7 @@ class Katana:
         self.purchasing = PurchasingService(client)
         self.sales = SalesService(client)
         self.webhooks = WebhookService(client)
+        self.recipes = RecipeService(client, self.manufacturing)  # remembered in the order memory
 
 
 def build_katana(http: httpx.AsyncClient, *, base_url: str, api_key: str, per_minute: int,
@@ -58,9 +60,9 @@ def build_katana(http: httpx.AsyncClient, *, base_url: str, api_key: str, per_mi
 
 
 __all__ = [
-    "Batch", "FieldProblem", "InventoryService", "Katana", "KatanaAuthError", "KatanaClient",
+    "Batch", "FieldProblem", "Ingredient", "InventoryService", "Katana", "KatanaAuthError", "KatanaClient",
     "KatanaError", "KatanaNotFound", "KatanaOutcomeUnknown", "KatanaRateLimited", "KatanaRejected",
     "KatanaUnavailable", "ManufacturingOrder", "ManufacturingService", "OperationRow", "Operator",
-    "OperatorRef", "Production", "PurchaseOrder", "PurchasingService", "RateLimiter", "SalesOrder",
-    "SalesService", "Variant", "WebhookService", "build_katana",
+    "OperatorRef", "Production", "PurchaseOrder", "PurchasingService", "RateLimiter", "Recipe", "RecipeService",
+    "SalesOrder", "SalesService", "StockedBatch", "Variant", "WebhookService", "build_katana",
 ]

@@ -1,16 +1,39 @@
-"""Batches and variants — what /label needs to print and trace a batch.
+"""Batches, variants and stock adjustments — what /label traces and /pack corrects.
 
 Batches are looked up through GET /batch_stocks (one row per batch *and location*, id in `batch_id`)
 and created with POST /batches. Filters are re-checked here because Katana ignores unknown ones.
+Stock adjustments (POST /stock_adjustments) add stock with a positive row quantity and take it out
+with a negative one (support.katanamrp.com/en/articles/5966123); a batch-tracked row says which batch
+in `traceability` (quantities as decimal strings, readme-portal.yaml). Adjustments are immutable once
+made: a mistaken one is taken back with a compensating adjustment, never edited.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from .client import KatanaClient, iso
 from .errors import KatanaOutcomeUnknown, KatanaRejected
-from .models import Batch, Variant
+from .models import Batch, StockAdjustment, Variant
+
+
+@dataclass(frozen=True)
+class AdjustmentLine:
+    """One row of a stock adjustment: + puts stock in, − takes it out (of `batch_id`, when tracked)."""
+
+    variant_id: int
+    quantity: Decimal
+    batch_id: int | None = None
+
+    def to_dto(self) -> dict[str, Any]:
+        if self.quantity == 0:
+            raise ValueError("a stock adjustment row needs a quantity other than 0")
+        row: dict[str, Any] = {"variant_id": self.variant_id, "quantity": Decimal(self.quantity)}
+        if self.batch_id is not None:
+            row["traceability"] = [{"batch_id": self.batch_id, "quantity": format(self.quantity, "f")}]
+        return row
 
 
 class InventoryService:
@@ -59,6 +82,23 @@ class InventoryService:
         if not body:
             raise ValueError("nothing to update: give an expiration date or a barcode")
         return Batch.model_validate(await self._client.patch(f"/batch_stocks/{batch_id}", body))
+
+    async def adjust_stock(self, number: str, *, location_id: int, lines: list[AdjustmentLine], reason: str,
+                           note: str | None, when: datetime) -> StockAdjustment:
+        """POST /stock_adjustments. Not idempotent: after KatanaOutcomeUnknown, `find_adjustment(number)` first."""
+        if not lines:
+            raise ValueError("a stock adjustment needs at least one row")
+        body: dict[str, Any] = {"stock_adjustment_number": number, "location_id": location_id, "reason": reason,
+                                "stock_adjustment_date": iso(when),
+                                "stock_adjustment_rows": [line.to_dto() for line in lines]}
+        if note:
+            body["additional_info"] = note
+        return StockAdjustment.model_validate(await self._client.post("/stock_adjustments", body))
+
+    async def find_adjustment(self, number: str) -> StockAdjustment | None:
+        rows = await self._client.get_all("/stock_adjustments", {"stock_adjustment_number": number}, max_pages=4)
+        found = [StockAdjustment.model_validate(r) for r in rows]
+        return next((a for a in found if a.stock_adjustment_number == number and a.deleted_at is None), None)
 
     async def get_variant(self, variant_id: int) -> Variant:
         return Variant.model_validate(await self._client.get(f"/variants/{variant_id}"))

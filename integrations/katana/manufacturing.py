@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
@@ -34,6 +35,23 @@ from .models import (
 
 OPEN_MO_STATUSES = tuple(s for s in MO_STATUSES if s != "DONE")
 OPERATORS_CACHE_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class IngredientUse:
+    """What one recipe row really consumed in a production, and from which batches (ProductionIngredientDto)."""
+
+    row_id: int
+    quantity: Decimal
+    batches: tuple[tuple[int, Decimal], ...] = ()  # (batch id, quantity) of a batch-tracked ingredient
+
+    def to_dto(self) -> dict[str, Any]:
+        if self.quantity <= 0:
+            raise ValueError("an ingredient quantity must be positive (Katana refuses 0)")
+        dto: dict[str, Any] = {"manufacturing_order_recipe_row_id": self.row_id, "quantity": Decimal(self.quantity)}
+        if self.batches:
+            dto["batch_transactions"] = [{"batch_id": b, "quantity": Decimal(q)} for b, q in self.batches]
+        return dto
 
 
 class OrderMemory(Protocol):
@@ -125,9 +143,14 @@ class ManufacturingService:
     # --- productions --------------------------------------------------------------------------------
 
     async def record_production(self, mo_id: int, quantity: Decimal, *, completed_date: datetime,
-                                batch_id: int | None = None) -> Production:
+                                batch_id: int | None = None,
+                                ingredients: Sequence[IngredientUse] = ()) -> Production:
         """Record a (partial) completion. Not retried once sent: on KatanaOutcomeUnknown, call
-        find_production before trying again."""
+        find_production before trying again.
+
+        `ingredients` says what each recipe row really consumed (and from which batches); without them
+        Katana consumes every row at its planned quantity. Callers give every row of the recipe: what a
+        list missing some rows does to those is not documented."""
         if quantity <= 0:
             raise ValueError("a production quantity must be positive")
         body: dict[str, Any] = {
@@ -137,7 +160,16 @@ class ManufacturingService:
         }
         if batch_id is not None:
             body["batch_transaction"] = {"batch_id": batch_id}
+        if ingredients:
+            body["ingredients"] = [use.to_dto() for use in ingredients]
         return Production.model_validate(await self._client.post("/manufacturing_order_productions", body))
+
+    async def productions(self, mo_id: int) -> list[Production]:
+        """The order's productions (partial completions) that stand, oldest first."""
+        rows = await self._client.get_all("/manufacturing_order_productions", {"manufacturing_order_ids": [mo_id]})
+        found = [Production.model_validate(r) for r in rows]
+        found = [p for p in found if p.manufacturing_order_id == mo_id and p.deleted_at is None]
+        return sorted(found, key=lambda p: p.id)
 
     async def find_production(self, mo_id: int, quantity: Decimal, *, since: datetime,
                               batch_id: int | None = None) -> Production | None:

@@ -122,6 +122,46 @@ class Production(KatanaModel):
         return found
 
 
+class BatchTransaction(BaseModel):
+    """A quantity taken from (or put into) one batch."""
+
+    model_config = ConfigDict(extra="allow")
+    batch_id: int | None = None
+    quantity: Decimal = Decimal(0)
+
+
+class RecipeRow(KatanaModel):
+    """One ingredient of a manufacturing order (GET /manufacturing_order_recipe_rows): its variant and the
+    quantity the plan takes per unit made; `total_actual_quantity` is what Katana has recorded as used."""
+
+    id: int
+    manufacturing_order_id: int | None = None
+    variant_id: int
+    notes: str | None = None
+    planned_quantity_per_unit: Decimal = Decimal(0)
+    total_actual_quantity: Decimal | None = None
+    batch_transactions: list[BatchTransaction] = Field(default_factory=list)
+    deleted_at: Timestamp | None = None
+
+
+class StockAdjustmentRow(KatanaModel):
+    id: int | None = None
+    variant_id: int
+    quantity: Decimal = Decimal(0)
+
+
+class StockAdjustment(KatanaModel):
+    """POST/GET /stock_adjustments. Immutable once made: a mistake is corrected with another adjustment."""
+
+    id: int
+    stock_adjustment_number: str = ""
+    location_id: int | None = None
+    reason: str | None = None
+    additional_info: str | None = None
+    stock_adjustment_rows: list[StockAdjustmentRow] = Field(default_factory=list)
+    deleted_at: Timestamp | None = None
+
+
 class Batch(KatanaModel):
     """A batch from POST /batches ({id}) or GET /batch_stocks ({batch_id, quantity_in_stock})."""
 
