@@ -20,6 +20,7 @@ from models.events import EventRepository
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
+MAX_RETRY_NUM = 1000  # Katana sends 1..3
 SIGNATURE_HEADER = "x-sha2-signature"
 STORED, REPEAT = b'{"ok": true, "duplicate": false}', b'{"ok": true, "duplicate": true}'
 
@@ -57,8 +58,13 @@ def parse_event(body: bytes) -> dict[str, Any] | None:
 
 
 def retry_number(request: web.Request) -> int | None:
+    """`X-Katana-Retry-Num` is outside the signature (a replay can carry anything): ASCII digits up to
+    MAX_RETRY_NUM, else ignored. Unchecked, `²` raised and 25 digits overflowed BSON's int64."""
     value = request.headers.get("X-Katana-Retry-Num", "")
-    return int(value) if value.isdigit() else None
+    if not (value.isascii() and value.isdigit() and len(value) <= 4):
+        return None
+    number = int(value)
+    return number if number <= MAX_RETRY_NUM else None
 
 
 async def read_limited(request: web.Request) -> bytes | None:

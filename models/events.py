@@ -17,14 +17,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from bson.errors import InvalidDocument
 from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, WriteError
 
 from models.base import Document, _aware, utcnow
 
 log = logging.getLogger(__name__)
 
 EventStatus = Literal["pending", "processing", "processed", "failed", "ignored"]
+# A document MongoDB refuses for what it holds (not because it is down): writing it again fails again.
+UNWRITABLE = (OverflowError, InvalidDocument, WriteError)
 
 
 def dedup_key(payload: dict[str, Any]) -> str:
@@ -162,15 +165,20 @@ class EventRepository:
     async def write_repeats(self) -> list[str]:
         """Write the tallied repeats, one update per event. Returns the keys of events that were gone
         from the store and are stored again, pending: the caller processes them. What cannot be
-        written (the store is down) stays tallied for the next call."""
+        written because the store is down stays tallied for the next call; a count the store refuses
+        for what it holds is dropped with a warning (kept, it failed every sweep after it)."""
         untold, self.untold = list(self.untold.items()), {}
         restored: list[str] = []
         written = 0
         try:
             for key, tally in untold:
-                counted = await self.col.update_one({"_id": key}, tally.update())
-                if counted.matched_count == 0 and await self._store_again(key, tally):
-                    restored.append(key)
+                try:
+                    counted = await self.col.update_one({"_id": key}, tally.update())
+                    if counted.matched_count == 0 and await self._store_again(key, tally):
+                        restored.append(key)
+                except UNWRITABLE as refused:
+                    log.warning("repeat count of Katana event %s could not be written, dropped: %s",
+                                key[:12], type(refused).__name__)
                 written += 1
                 if written % 100 == 0:
                     await asyncio.sleep(0)  # a backlog of thousands: deliveries get their turn in between

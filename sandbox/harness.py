@@ -17,15 +17,17 @@ from aiohttp import web
 from bot.app import ShopfloorBot
 from bot.cli import FLOOR_EVENTS
 from bot.settings import Settings
-from sandbox import memory_indexes
+from sandbox import memory_indexes, strict_store
 from sandbox.alert_fakes import start_alert_fakes, stop_alert_fakes, wants_alerts
 from sandbox.katana import FakeKatana
 from sandbox.openapi_check import SpecValidator, find_reference_dir
 from sandbox.slack import FakeSlack
 from sandbox.slack_user import SlackWorkspace
 
-# The in-memory store looks documents up by key, as MongoDB does, instead of scanning (bench scale).
+# The in-memory store looks documents up by key, as MongoDB does, instead of scanning (bench scale),
+# and refuses updates MongoDB's driver could not encode.
 memory_indexes.install()
+strict_store.install()
 
 SIGNING_SECRET = "sandbox-signing-secret"
 WEBHOOK_TOKEN = "sandbox-webhook-token"
