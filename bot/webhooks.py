@@ -83,11 +83,10 @@ async def read_limited(request: web.Request) -> bytes | None:
 def katana_webhook_route(token: str | None, events: EventRepository, process: Callable[[str], Any],
                          arrived: Callable[[], None] = lambda: None, repeated: Callable[[], None] = lambda: None,
                          ) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """`process(key)` queues a new event; `arrived()` hears of every delivery, so processing can step
-    aside while Katana is still sending; `repeated()` of every repeat, whose count may wait in memory
-    for a pause (bot.katana_events.EventProcessor)."""
+    """`process(key)` queues a new event; `arrived()` hears of every verified delivery, so processing can
+    step aside while Katana is still sending (unsigned junk must not defer it); `repeated()` of every
+    repeat, whose count may wait in memory for a pause (bot.katana_events.EventProcessor)."""
     async def receive(request: web.Request) -> web.Response:
-        arrived()
         if not token:
             log.error("Katana webhook refused: KATANA_WEBHOOK_TOKEN is not set")
             return web.json_response({"error": "webhook token not configured"}, status=503)
@@ -97,6 +96,7 @@ def katana_webhook_route(token: str | None, events: EventRepository, process: Ca
         if not signature_ok(body, request.headers.get(SIGNATURE_HEADER), token):
             log.warning("Katana webhook with a missing or wrong signature from %s", request.remote)
             return web.json_response({"error": "bad signature"}, status=401)
+        arrived()
         payload = parse_event(body)
         if payload is None:
             return web.json_response({"error": "not a Katana event"}, status=400)
