@@ -13,8 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from integrations.katana import Katana
+from integrations.keyed import BoundedCache
 
 MAX_CHOICES = 100  # a Slack static_select holds at most 100 options
+SKUS_KEPT = 5000  # variants remembered by SKU (more than a kitchen makes; the oldest are read again)
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,12 @@ class OrderChoice:
 
 
 class OpenOrders:
-    def __init__(self, katana: Katana, *, ttl: float = 30.0, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, katana: Katana, *, ttl: float = 30.0, clock: Callable[[], float] = time.monotonic,
+                 skus_kept: int = SKUS_KEPT):
         self.katana, self.ttl, self.clock = katana, ttl, clock
         self._choices: list[OrderChoice] | None = None
         self._fetched_at = 0.0
-        self._skus: dict[int, str] = {}
+        self.skus: BoundedCache[int, str] = BoundedCache(skus_kept)
         # (bench, issue 6) one Katana read for everyone who opens a form while the list is loading:
         # 50 people typing /cook at shift start spent 250 calls (4 minutes of the budget) on one list.
         self._loading = asyncio.Lock()
@@ -68,7 +71,7 @@ class OpenOrders:
     async def _load(self) -> list[OrderChoice]:
         orders = await self.katana.manufacturing.open_orders(limit=MAX_CHOICES)
         await self._learn_skus({o.variant_id for o in orders if o.variant_id is not None})
-        self._choices = [OrderChoice(o.id, o.order_no, self._skus.get(o.variant_id or 0),
+        self._choices = [OrderChoice(o.id, o.order_no, self.skus.get(o.variant_id or 0),
                                      o.planned_quantity, o.status) for o in orders][:MAX_CHOICES]
         self._fetched_at = self.clock()
         return self._choices
@@ -77,13 +80,13 @@ class OpenOrders:
         """A variant's SKU for a task card: remembered like the list's, else one Katana read. Every MO
         event named its variant, and reading it each time spent a call of the budget per event."""
         await self._learn_skus({variant_id})
-        return self._skus.get(variant_id)
+        return self.skus.get(variant_id)
 
     async def _learn_skus(self, variant_ids: set[int]) -> None:
         # SKUs rarely change: fetch only the variants we have not seen, in one paged call.
-        missing = sorted(v for v in variant_ids if v not in self._skus)
+        missing = sorted(v for v in variant_ids if v not in self.skus)
         if not missing:
             return
         for variant in await self.katana.client.get_all("/variants", {"ids": missing}):
             if variant.get("id") in missing and variant.get("sku"):
-                self._skus[int(variant["id"])] = str(variant["sku"])
+                self.skus.put(int(variant["id"]), str(variant["sku"]))

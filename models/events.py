@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 EventStatus = Literal["pending", "processing", "processed", "failed", "ignored"]
 # A document MongoDB refuses for what it holds (not because it is down): writing it again fails again.
 UNWRITABLE = (OverflowError, InvalidDocument, WriteError)
+# Katana retries 3 times; a replayed delivery can come a million times: only the latest numbers are kept.
+RETRY_NUMS_KEPT = 10
 
 
 def dedup_key(payload: dict[str, Any]) -> str:
@@ -101,12 +103,12 @@ class Tally:
     def add(self, now: datetime, retry_num: int | None) -> None:
         self.last, self.count = max(self.last, now), self.count + 1
         if retry_num is not None:
-            self.retry_nums.append(retry_num)
+            self.retry_nums = [*self.retry_nums[1 - RETRY_NUMS_KEPT:], retry_num]
 
     def merge(self, newer: Tally) -> None:
         self.first, self.last = min(self.first, newer.first), max(self.last, newer.last)
         self.count += newer.count
-        self.retry_nums += newer.retry_nums
+        self.retry_nums = (self.retry_nums + newer.retry_nums)[-RETRY_NUMS_KEPT:]
 
     def update(self) -> dict[str, Any]:
         return repeats_update(self.last, self.count, self.retry_nums)
@@ -115,7 +117,7 @@ class Tally:
 def repeats_update(last: datetime, count: int, retry_nums: list[int]) -> dict[str, Any]:
     """Counts `count` more deliveries of a stored event. `$max`: tallies are written late, and a
     delivery counted meanwhile must not see its time moved back."""
-    push = {"$push": {"retry_nums": {"$each": retry_nums}}} if retry_nums else {}
+    push = {"$push": {"retry_nums": {"$each": retry_nums, "$slice": -RETRY_NUMS_KEPT}}} if retry_nums else {}
     return {"$max": {"last_received_at": last}, "$inc": {"deliveries": count}, **push}
 
 

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from integrations.keyed import KeyedLocks
+
 from .client import KatanaClient, iso
 from .errors import KatanaOutcomeUnknown, KatanaRejected
 from .models import (
@@ -49,7 +51,7 @@ class ManufacturingService:
         self._clock = clock
         self._operators: tuple[float, list[Operator]] | None = None
         self._operators_lock = asyncio.Lock()  # one fetch when a whole shift submits at once
-        self._order_locks: dict[int, asyncio.Lock] = {}
+        self.order_locks: KeyedLocks[int] = KeyedLocks()  # held only while an order is being written
         self.memory: OrderMemory | None = None  # set by the app; without it every echo reads first
 
     # --- reading orders -----------------------------------------------------------------------------
@@ -227,7 +229,7 @@ class ManufacturingService:
         assigns it when the order has none yet (an assigned batch is left as Katana has it)."""
         if actual_quantity < 0:
             raise ValueError("actual quantity cannot be negative")
-        async with self._lock_for(mo_id):
+        async with self.order_locks.hold(mo_id):
             order = await self.get_order(mo_id)
             if order.is_done and order.actual_quantity == actual_quantity:
                 return order
@@ -247,7 +249,7 @@ class ManufacturingService:
         line = " ".join(line.split())
         if not line:
             raise ValueError("a note needs some text")
-        async with self._lock_for(mo_id):
+        async with self.order_locks.hold(mo_id):
             order = await self._current(mo_id, ours_since)
             current = order.additional_info or ""
             if line in (existing.strip() for existing in current.splitlines()):
@@ -260,7 +262,7 @@ class ManufacturingService:
         """Remove a line added by `add_note`; False when it is not there (already removed by hand).
         ValueError when it is the order's only text: Katana refuses an empty additional_info."""
         line = " ".join(line.split())
-        async with self._lock_for(mo_id):
+        async with self.order_locks.hold(mo_id):
             order = await self.get_order(mo_id)
             lines = (order.additional_info or "").splitlines()
             kept = [existing for existing in lines if " ".join(existing.split()) != line]
@@ -287,9 +289,6 @@ class ManufacturingService:
             # (under the order's lock: the next note echoes this)
             await self.memory.saw_order(updated.id, updated.model_dump(mode="json"), sent)
         return updated
-
-    def _lock_for(self, mo_id: int) -> asyncio.Lock:
-        return self._order_locks.setdefault(mo_id, asyncio.Lock())
 
     # --- operators ----------------------------------------------------------------------------------
 
