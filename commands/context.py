@@ -62,10 +62,14 @@ class Jobs:
     async def drain(self, timeout: float) -> int:
         """Wait for in-flight work; returns how many were still running (left for the resume worker).
 
-        What is still running then is cancelled, as a crash would end it: its state is stored and the next
-        start resumes it (checking Katana first where the outcome of a request is unknown)."""
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=timeout)
+        Work spawned while draining (a button's handler starting its Katana sync) is waited for too, within
+        the same timeout. What is still running then is cancelled, as a crash would end it: its state is
+        stored and the next start resumes it (checking Katana first where the outcome of a request is
+        unknown)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._tasks and loop.time() < deadline:
+            await asyncio.wait(set(self._tasks), timeout=deadline - loop.time())
         left = set(self._tasks)
         for task in left:
             task.cancel()

@@ -71,6 +71,7 @@ class Sandbox:
         """Wait until webhooks are delivered and the bot's background work is done."""
         for _ in range(20):
             await self.katana.flush_webhooks()
+            await listeners_finished()
             if await self.bot.floor.jobs.drain(timeout=10.0) == 0 and not self.katana_in_flight():
                 await self.katana.flush_webhooks()
                 if self.bot.floor.jobs.running == 0:
@@ -137,6 +138,15 @@ class Sandbox:
         before = len(self.slack.calls)
         await self.workspace.slash_command(user_id, command, channel_id=channel_id)
         return await self.opened_form(before)
+
+
+async def listeners_finished(timeout: float = 10.0) -> None:
+    """Bolt runs a listener on after its ack in a task of its own, which the bot's jobs do not track: a
+    button's handler may not have spawned its background work yet when the request has been answered."""
+    running = [t for t in asyncio.all_tasks()
+               if t.get_coro().__qualname__.endswith("run_ack_function_asynchronously")]  # type: ignore[union-attr]
+    if running:
+        await asyncio.wait(running, timeout=timeout)
 
 
 async def start_bot(settings: Settings, store: Any = None) -> tuple[ShopfloorBot, web.AppRunner, str]:
