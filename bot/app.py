@@ -100,11 +100,12 @@ class ShopfloorBot:
         # HTTP mode: Bolt's own aiohttp app serves /slack/events; Socket Mode: no Slack route at all.
         app = web.Application() if self.settings.socket_mode else self.bolt.web_app(path="/slack/events")
         if not self.settings.socket_mode:
-            app.middlewares.append(slack_guard(secret(self.settings.slack_signing_secret)))
+            app.middlewares.append(slack_guard(secret(self.settings.slack_signing_secret),
+                                               body_timeout=self.settings.body_read_timeout_seconds))
         token = secret(self.settings.katana_webhook_token)
         app.router.add_post("/webhooks/katana", katana_webhook_route(
             token, self.store.events, self.events.process_soon, self.events.delivery_arrived,
-            self.events.repeat_tallied))
+            self.events.repeat_tallied, body_timeout=self.settings.body_read_timeout_seconds))
         app.router.add_get("/healthz", health_route(self))
         app.on_startup.append(self._on_startup)
         app.on_shutdown.append(self._on_shutdown)

@@ -17,13 +17,16 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier
 
+from bot.bodies import BodyTooSlow, too_slow, within
+
 log = logging.getLogger(__name__)
 
 MAX_SLACK_BODY = 1024 * 1024  # Slack's own payloads are far smaller; views are ≤ 250 kB
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def slack_guard(signing_secret: str, path: str = "/slack/events") -> Callable[..., Awaitable[web.StreamResponse]]:
+def slack_guard(signing_secret: str, path: str = "/slack/events", *,
+                body_timeout: float = 10.0) -> Callable[..., Awaitable[web.StreamResponse]]:
     verifier = SignatureVerifier(signing_secret)
 
     @web.middleware
@@ -32,7 +35,10 @@ def slack_guard(signing_secret: str, path: str = "/slack/events") -> Callable[..
             return await handler(request)
         if request.content_length is None or request.content_length > MAX_SLACK_BODY:
             return web.json_response({"error": "body too large or of unknown length"}, status=413)
-        body = await request.read()  # aiohttp keeps it, so Bolt reads the same bytes afterwards
+        try:
+            body = await within(body_timeout, request.read())  # aiohttp keeps it: Bolt reads the same bytes
+        except BodyTooSlow:
+            return await too_slow(request, "Slack request", body_timeout)
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
         if not (signing_headers_well_formed(timestamp, signature) and verifier.is_valid(body, timestamp, signature)):

@@ -15,6 +15,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.bodies import BodyTooSlow, too_slow, within
 from models.events import EventRepository
 
 log = logging.getLogger(__name__)
@@ -82,15 +83,18 @@ async def read_limited(request: web.Request) -> bytes | None:
 
 def katana_webhook_route(token: str | None, events: EventRepository, process: Callable[[str], Any],
                          arrived: Callable[[], None] = lambda: None, repeated: Callable[[], None] = lambda: None,
-                         ) -> Callable[[web.Request], Awaitable[web.Response]]:
+                         *, body_timeout: float = 10.0) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     """`process(key)` queues a new event; `arrived()` hears of every verified delivery, so processing can
     step aside while Katana is still sending (unsigned junk must not defer it); `repeated()` of every
     repeat, whose count may wait in memory for a pause (bot.katana_events.EventProcessor)."""
-    async def receive(request: web.Request) -> web.Response:
+    async def receive(request: web.Request) -> web.StreamResponse:
         if not token:
             log.error("Katana webhook refused: KATANA_WEBHOOK_TOKEN is not set")
             return web.json_response({"error": "webhook token not configured"}, status=503)
-        body = await read_limited(request)
+        try:
+            body = await within(body_timeout, read_limited(request))
+        except BodyTooSlow:
+            return await too_slow(request, "Katana webhook", body_timeout)
         if body is None:
             return web.json_response({"error": "body too large"}, status=413)
         if not signature_ok(body, request.headers.get(SIGNATURE_HEADER), token):
