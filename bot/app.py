@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import time
+from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -52,7 +54,7 @@ DRAIN_TIMEOUT = 20.0  # seconds to let in-flight floor actions finish on SIGTERM
 
 class ShopfloorBot:
     def __init__(self, settings: Settings, *, store: Store | None = None,
-                 http: httpx.AsyncClient | None = None) -> None:
+                 http: httpx.AsyncClient | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
         self.store = store or open_store(
             settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None, settings.mongodb_db)
@@ -69,8 +71,9 @@ class ShopfloorBot:
         self.katana.manufacturing.memory = self.store.orders
         if settings.katana_webhook_token:
             self.store.orders.trust_for = TRUST_FOR
+        self.permissions = Permissions(settings, self.slack, clock=clock)  # user groups refreshed on this clock
         self.floor = Floor(settings=floor_settings(settings), store=self.store, katana=self.katana,
-                           slack=SlackWeb(self.slack), permissions=Permissions(settings, self.slack),
+                           slack=SlackWeb(self.slack), permissions=self.permissions,
                            orders=OpenOrders(self.katana))
         self.floor.refresh_home = home.publisher(self.floor)
         self.floor.on_recorded.append(home.refresh_after_recording(self.floor))
@@ -123,6 +126,7 @@ class ShopfloorBot:
         if self.slack.session is None or self.slack.session.closed:
             self.slack.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.slack.timeout))
         await self.store.ensure_indexes()
+        self.permissions.start()  # user groups read in the background, before the first command needs them
         every = self.settings.worker_interval_seconds
         self.scheduler.add_job(self.recorder.resume_due, "interval", seconds=every,
                                id="resume_floor_actions", max_instances=1, coalesce=True)
@@ -145,6 +149,7 @@ class ShopfloorBot:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         self.events.stop()
+        self.permissions.stop()
         left = await self.floor.jobs.drain(DRAIN_TIMEOUT)
         if left:
             log.warning("%d jobs still running at shutdown; they resume at next start", left)

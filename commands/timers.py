@@ -233,8 +233,9 @@ def read_reason(state: str, values: dict[str, Any]) -> tuple[str | None, str | N
 
 
 async def allowed(floor: Floor, tap: Tap, task: ProductionTask | None) -> bool:
-    if task is not None and not await floor.permissions.allows(tap.user_id, task.kind):
-        await tell_privately(floor, tap, floor.permissions.refusal(task.kind))
+    refusal = await floor.permissions.refusal(tap.user_id, task.kind) if task is not None else None
+    if refusal:
+        await tell_privately(floor, tap, refusal)
         return False
     return True
 

@@ -7,7 +7,8 @@ its base-URL settings; Slack requests reach it signed, Katana webhooks reach it 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -149,8 +150,9 @@ async def listeners_finished(timeout: float = 10.0) -> None:
         await asyncio.wait(running, timeout=timeout)
 
 
-async def start_bot(settings: Settings, store: Any = None) -> tuple[ShopfloorBot, web.AppRunner, str]:
-    bot = ShopfloorBot(settings, store=store)
+async def start_bot(settings: Settings, store: Any = None,
+                    clock: Callable[[], float] = time.monotonic) -> tuple[ShopfloorBot, web.AppRunner, str]:
+    bot = ShopfloorBot(settings, store=store, clock=clock)
     runner = web.AppRunner(bot.web, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -161,16 +163,17 @@ async def start_bot(settings: Settings, store: Any = None) -> tuple[ShopfloorBot
 
 @asynccontextmanager
 async def shop_floor(*, spec_required: bool = True, katana_kwargs: dict[str, Any] | None = None,
-                     unleashed: Any = None, amazon: Any = None,
+                     unleashed: Any = None, amazon: Any = None, clock: Callable[[], float] = time.monotonic,
                      **setting_overrides: Any) -> AsyncIterator[Sandbox]:
-    """`unleashed`/`amazon`: unstarted FakeUnleashed/FakeAmazon to run beside Katana (alerts, issue 4)."""
+    """`unleashed`/`amazon`: unstarted FakeUnleashed/FakeAmazon to run beside Katana (alerts, issue 4);
+    `clock`: the bot's monotonic clock (user-group refreshes), for tests that move time on."""
     katana = FakeKatana(validator=spec_validator(spec_required), **(katana_kwargs or {}))
     slack = FakeSlack()
     await katana.start()
     await slack.start()
     if wants_alerts(unleashed, amazon, setting_overrides):
         setting_overrides = {**await start_alert_fakes(slack, unleashed, amazon), **setting_overrides}
-    bot, runner, url = await start_bot(sandbox_settings(slack, katana, **setting_overrides))
+    bot, runner, url = await start_bot(sandbox_settings(slack, katana, **setting_overrides), clock=clock)
     katana.subscribe(f"{url}/webhooks/katana", FLOOR_EVENTS, token=WEBHOOK_TOKEN)
     workspace = SlackWorkspace(events_url=f"{url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack)
     sandbox = Sandbox(katana=katana, slack=slack, bot=bot, url=url, workspace=workspace, runner=runner)

@@ -42,8 +42,9 @@ def slash_handler(floor: Floor, command: FloorCommand[Any]) -> Any:
         if (body.get("text") or "").strip().lower() == "help":
             await ack(**flow.help_message(command.name))  # ephemeral, in the HTTP response
             return
-        if not await floor.permissions.allows(body.get("user_id", ""), command.name):
-            await ack(text=floor.permissions.refusal(command.name))  # only they see it
+        refusal = await floor.permissions.refusal(body.get("user_id", ""), command.name)
+        if refusal:
+            await ack(text=refusal)  # only they see it
             return
         await ack()
         opener = command.opens or flow.open_form
@@ -55,9 +56,9 @@ def submit_handler(floor: Floor, recorder: Recorder, command: FloorCommand[Any])
     async def on_submit(ack: Any, body: dict[str, Any]) -> None:
         submission = submission_of(body)
         # Checked again here: a submission can be replayed or crafted without the slash command.
-        if not await floor.permissions.allows(submission.user_id, command.name):
-            await ack(response_action="errors",
-                      errors={first_input(submission.view): floor.permissions.refusal(command.name)})
+        refusal = await floor.permissions.refusal(submission.user_id, command.name)
+        if refusal:
+            await ack(response_action="errors", errors={first_input(submission.view): refusal})
             return
         await (command.submits or flow.submit)(floor, recorder, command, ack, submission)
     return on_submit
@@ -72,8 +73,9 @@ def record_task_handler(floor: Floor) -> Any:
             state = "no longer exists" if task is None else f"for {task.mo_order_no} is already {task.status}"
             await tell_privately(floor, tap, f"That task {state}.")
             return
-        if not await floor.permissions.allows(tap.user_id, task.kind):
-            await tell_privately(floor, tap, floor.permissions.refusal(task.kind))
+        refusal = await floor.permissions.refusal(tap.user_id, task.kind)
+        if refusal:
+            await tell_privately(floor, tap, refusal)
             return
         command = COMMANDS[task.kind]
         opener = command.opens or flow.open_form

@@ -41,8 +41,9 @@ def floor_handler(floor: Floor, alerts: Alerts) -> Any:
         if verb == "help":
             await ack(**flow.floor_help(floor_status.HELP))  # every command, two lines each
             return
-        if not await floor.permissions.allows(body.get("user_id", ""), "floor"):
-            await ack(text=floor.permissions.refusal("floor"))
+        refusal = await floor.permissions.refusal(body.get("user_id", ""), "floor")
+        if refusal:
+            await ack(text=refusal)
             return
         if verb == "sync":
             await ack(text=f"Syncing {argument or '…'} now — I'll say here what it found.")
@@ -67,9 +68,9 @@ def alert_button(floor: Floor, alerts: Alerts, *, hours: int | None) -> Any:
         await ack()
         user = (body.get("user") or {}).get("id", "")
         alert_id = str(body["actions"][0].get("value"))
-        if not await floor.permissions.allows(user, "floor"):
-            await respond(text=floor.permissions.refusal("floor").replace("/floor", "the alert buttons"),
-                          replace_original=False)
+        refusal = await floor.permissions.refusal(user, "floor")
+        if refusal:
+            await respond(text=refusal.replace("/floor", "the alert buttons"), replace_original=False)
             return
         if hours is None:
             changed = await alerts.desk.acknowledge(alert_id, user)
@@ -100,8 +101,9 @@ def decision_listener(floor: Floor, recorder: Recorder, choice: str) -> Any:
 
 
 async def decide(floor: Floor, recorder: Recorder, tap: Tap, choice: str) -> None:
-    if not await floor.permissions.allows(tap.user_id, "floor"):
-        await tell_privately(floor, tap, floor.permissions.refusal("floor").replace("/floor", "supervisor buttons"))
+    refusal = await floor.permissions.refusal(tap.user_id, "floor")
+    if refusal:
+        await tell_privately(floor, tap, refusal.replace("/floor", "supervisor buttons"))
         return
     name = await floor.slack.person_name(tap.user_id)
     update = await DECISIONS[choice](floor, recorder, tap.value, name)

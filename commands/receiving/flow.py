@@ -52,8 +52,9 @@ async def open_receive(floor: Floor, command: FloorCommand[ReceiveFacts], *, tri
 
 async def on_photo(floor: Floor, receiving: Receiving, ack: Ack, submission: Submission) -> None:
     view, user = submission.view, submission.user_id
-    if not await floor.permissions.allows(user, "receive"):
-        await ack(response_action="errors", errors={"photo": floor.permissions.refusal("receive")})
+    refusal = await floor.permissions.refusal(user, "receive")
+    if refusal:
+        await ack(response_action="errors", errors={"photo": refusal})
         return
     metadata = cards.read_metadata(view)
     values = (view.get("state") or {}).get("values") or {}

@@ -49,8 +49,9 @@ async def open_ship(floor: Floor, command: FloorCommand[ShipFacts], *, trigger_i
 
 async def on_pick(floor: Floor, ack: Ack, submission: Submission) -> None:
     view, user = submission.view, submission.user_id
-    if not await floor.permissions.allows(user, "ship"):
-        await ack(response_action="errors", errors={"so": floor.permissions.refusal("ship")})
+    refusal = await floor.permissions.refusal(user, "ship")
+    if refusal:
+        await ack(response_action="errors", errors={"so": refusal})
         return
     metadata = cards.read_metadata(view)
     form = Form((view.get("state") or {}).get("values") or {})
