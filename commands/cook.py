@@ -24,6 +24,7 @@ from commands.forms import (
     read_order,
     time_spent,
 )
+from commands.mrkdwn import escape
 from commands.steps import (
     advance_chain,
     complete_operation,
@@ -75,9 +76,9 @@ def handover(facts: OrderFacts) -> dict[str, Any]:
 
 
 def headline(facts: OrderFacts) -> tuple[str, list[str]]:
-    line = (f":stew: *{facts.person}* cooked *{facts.quantity}* for *{facts.order_no}* "
-            f"— batch {facts.batch}, crate {facts.crate}")
-    extra = time_spent(facts.minutes) + [f for f in (scrap_fact(facts),) if f]
+    line = (f":stew: *{escape(facts.person)}* cooked *{facts.quantity}* for *{escape(facts.order)}* "
+            f"— batch {escape(facts.batch)}, crate {escape(facts.crate)}")
+    extra = time_spent(facts.minutes) + [escape(f) for f in (scrap_fact(facts),) if f]
     return line, extra + ["next: label"]
 
 

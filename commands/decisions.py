@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from commands import cards
 from commands.announce import post_where_they_work
 from commands.context import Floor
+from commands.mrkdwn import escape
 from commands.ports import Message
 from commands.recording import Recorder
 from commands.registry import COMMANDS
@@ -23,7 +24,7 @@ async def retry(floor: Floor, recorder: Recorder, action_id: str, by: str) -> Me
     if action is None:
         return None
     floor.jobs.spawn(recorder.record(action_id), name=f"retry {action_id}")
-    text = f":repeat: Retrying /{action.command} by {who(action)} — asked by {by}."
+    text = f":repeat: Retrying /{action.command} by {escape(who(action))} — asked by {escape(by)}."
     return {"text": text, "blocks": [cards.text(text).to_dict()]}
 
 
@@ -50,7 +51,7 @@ async def close_cancelled(floor: Floor, action_id: str, by: str, *, automatic: b
     report = await apply_undo(floor, COMMANDS[action.command], action, automatic=automatic)
     await floor.store.audit.write("floor_action", f"/{action.command}", outcome, mo_id=action.mo_id,
                                   actor=by, action_id=action.id, report=report)
-    text = f"/{action.command} by {who(action)} was cancelled by {by}.\n" + "\n".join(report)
+    text = f"/{action.command} by {escape(who(action))} was cancelled by {escape(by)}.\n" + "\n".join(report)
     message = {"text": text.splitlines()[0], "blocks": [cards.text(text).to_dict()]}
     await post_where_they_work(floor, action, message)  # the operator learns the final word
     return message

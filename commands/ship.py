@@ -11,6 +11,7 @@ from __future__ import annotations
 from commands.context import Floor
 from commands.facts import ShipFacts
 from commands.forms import FloorCommand
+from commands.mrkdwn import escape
 from commands.shipping.flow import open_ship, submit_ship
 from commands.shipping.steps import CARRIER_PLAN, FBA_PLAN
 from commands.shipping.views import TITLE
@@ -19,20 +20,21 @@ from commands.shipping.views import TITLE
 def shipped_lines(facts: ShipFacts) -> str:
     parts = []
     for line in facts.lines:
-        batch = f" (batch {line.batch})" if line.batch else ""
-        parts.append(f"{line.quantity} × {line.sku}{batch}")
+        batch = f" (batch {escape(line.batch)})" if line.batch else ""
+        parts.append(f"{line.quantity} × {escape(line.sku)}{batch}")
     return ", ".join(parts)
 
 
 def headline(facts: ShipFacts) -> tuple[str, list[str]]:
-    who, order = facts.person, facts.order_no
+    who, order = escape(facts.person), escape(facts.order)
     if facts.method == "fba":
         line = f":truck: *{who}* sent *{order}* to Amazon FBA — {shipped_lines(facts)}"
-        extra = [f"shipment {facts.shipment}", f"{facts.pallets} pallet(s)", f"transfer to {facts.fba_location_name}"]
+        extra = [f"shipment {escape(facts.shipment)}", f"{facts.pallets} pallet(s)",
+                 f"transfer to {escape(facts.fba_location_name)}"]
     else:
         verb = "packed" if facts.status == "PACKED" else "shipped"
         line = f":truck: *{who}* {verb} *{order}* — {shipped_lines(facts)}"
-        extra = [f"by {facts.carrier}"] + ([f"tracking {facts.tracking}"] if facts.tracking else [])
+        extra = [f"by {escape(facts.carrier)}"] + ([f"tracking {escape(facts.tracking)}"] if facts.tracking else [])
     closed = len(facts.closed_tasks)
     return line, extra + ([f"{closed} ship task(s) done"] if closed else [])
 

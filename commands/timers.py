@@ -22,6 +22,7 @@ from commands import cards, undo
 from commands.announce import tell_privately
 from commands.chain import refresh_task_message
 from commands.context import Floor
+from commands.mrkdwn import escape
 from commands.ports import SlackRefused, Submission, Tap, View
 from commands.steps import pick_operation
 from integrations.katana.errors import KatanaError, KatanaOutcomeUnknown, KatanaRateLimited, KatanaUnavailable
@@ -56,13 +57,14 @@ def now_ms() -> datetime:
 def cannot_start(task: ProductionTask | None, user_id: str) -> str | None:
     if task is None:
         return "That task no longer exists."
+    order = escape(task.mo_order_no)
     if not task.is_open:
-        return f"The {task.kind} task for {task.mo_order_no} is already {task.status}."
+        return f"The {task.kind} task for {order} is already {task.status}."
     if task.timer_state == "running":
         if task.assignee == user_id:
             since = cards.clock(task.timer_running_since)
-            return f"Your timer on {task.mo_order_no} is already running (since {since})."
-        return (f"{task.assignee_name} started {task.mo_order_no} {cards.clock(task.timer_running_since)}. "
+            return f"Your timer on {order} is already running (since {since})."
+        return (f"{escape(task.assignee_name)} started {order} {cards.clock(task.timer_running_since)}. "
                 "Ask them to pause it if you are taking over.")
     return None
 
@@ -87,12 +89,13 @@ async def start(floor: Floor, tid: str, user_id: str, name: str) -> Change:
 def cannot_stop(task: ProductionTask | None, state: str) -> str | None:
     if task is None:
         return "That task no longer exists."
+    order = escape(task.mo_order_no)
     if not task.is_open:
-        return f"The {task.kind} task for {task.mo_order_no} is already {task.status}."
+        return f"The {task.kind} task for {order} is already {task.status}."
     if state == "paused" and task.timer_state != "running":
-        return f"The timer on {task.mo_order_no} isn't running."
+        return f"The timer on {order} isn't running."
     if state == "blocked" and task.timer_state == "blocked":
-        return f"{task.mo_order_no} is already blocked: {task.timer_reason}."
+        return f"{order} is already blocked: {escape(task.timer_reason)}."
     return None
 
 
@@ -196,9 +199,9 @@ async def tell_operator(floor: Floor, task: ProductionTask, hours: float) -> Non
     """In the task message's thread, mentioning them (the app has no Messages tab for DMs to land in)."""
     if not task.assignee:
         return
-    text = (f":double_vertical_bar: <@{task.assignee}> your timer on {task.mo_order_no} ran over {hours:g} h, so "
-            f"I paused it (counted {cards.minutes_text(task.timer_seconds)}). Tap Resume if you are still on it; "
-            "correct the minutes when you record.")
+    text = (f":double_vertical_bar: <@{task.assignee}> your timer on {escape(task.mo_order_no)} ran over "
+            f"{hours:g} h, so I paused it (counted {cards.minutes_text(task.timer_seconds)}). Tap Resume if you "
+            "are still on it; correct the minutes when you record.")
     try:
         if task.channel:
             await floor.slack.post(task.channel, {"text": text}, thread_ts=task.message_ts)

@@ -19,6 +19,7 @@ from commands.announce import show_on_confirmation
 from commands.chain import refresh_task_message
 from commands.context import Floor
 from commands.forms import FloorCommand
+from commands.mrkdwn import escape
 from commands.registry import COMMANDS
 from commands.supervision import apply_undo
 from models.actions import FloorAction
@@ -35,8 +36,8 @@ async def author_undo(floor: Floor, action_id: str, user_id: str) -> str | None:
         return "That action can't be undone from here any more."
     name = await floor.slack.person_name(user_id)
     if user_id != action.user_id:
-        return (f"Only {action.results().get('person') or action.user_name} can undo this. If it is wrong, ask them, "
-                "or a supervisor to correct it in Katana.")
+        return (f"Only {escape(action.results().get('person') or action.user_name)} can undo this. If it is wrong, "
+                "ask them, or a supervisor to correct it in Katana.")
     command = COMMANDS[action.command]
     refusal = await chain_blocker(floor, command, action)
     if refusal:
@@ -66,11 +67,11 @@ async def chain_blocker(floor: Floor, command: FloorCommand[Any], action: FloorA
     upcoming = await floor.store.tasks.get(task_id(following, action.mo_id))
     if upcoming is None:
         return None
-    order = upcoming.mo_order_no
+    order = escape(upcoming.mo_order_no)
     if upcoming.status == "done":
         return f"The {following} step for {order} is already recorded: it has to be undone first."
     if upcoming.timer_state in ("running", "paused") or upcoming.assignee:
-        return (f"{upcoming.assignee_name or 'Someone'} already started the {following} task for {order}. "
+        return (f"{escape(upcoming.assignee_name or 'Someone')} already started the {following} task for {order}. "
                 "Ask them to stop, then a supervisor to correct it in Katana.")
     return None
 
@@ -83,7 +84,7 @@ async def undo_now(floor: Floor, command: FloorCommand[Any], action: FloorAction
                                   actor=name, action_id=action.id, report=report)
     await floor.store.undo_offers.settle(action.id, "undone", report=report, undone_at=utcnow())
     order = action.results().get("order_no") or f"MO {action.mo_id}"
-    headline = f":leftwards_arrow_with_hook: {name} undid /{action.command} for *{order}*"
+    headline = f":leftwards_arrow_with_hook: {escape(name)} undid /{action.command} for *{escape(order)}*"
     blocks = [cards.text(headline).to_dict(),
               cards.text("\n".join(report) or "Nothing was written in Katana.").to_dict(),
               cards.note("What was recorded: " + str(claimed["message"].get("text", ""))).to_dict()]

@@ -12,6 +12,7 @@ from commands.announce import tell_privately
 from commands.cards import RECORD_TASK_ACTION
 from commands.context import Floor
 from commands.forms import FloorCommand
+from commands.mrkdwn import escape
 from commands.receiving.flow import on_photo
 from commands.receiving.service import Receiving
 from commands.receiving.views import PHOTO_CALLBACK
@@ -70,7 +71,7 @@ def record_task_handler(floor: Floor) -> Any:
         tap = tap_of(body)
         task = await floor.store.tasks.get(tap.value)
         if task is None or task.kind not in COMMANDS or not task.is_open:  # SHIP tasks open /ship
-            state = "no longer exists" if task is None else f"for {task.mo_order_no} is already {task.status}"
+            state = "no longer exists" if task is None else f"for {escape(task.mo_order_no)} is already {task.status}"
             await tell_privately(floor, tap, f"That task {state}.")
             return
         refusal = await floor.permissions.refusal(tap.user_id, task.kind)

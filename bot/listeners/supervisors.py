@@ -19,6 +19,7 @@ from commands import flow
 from commands.announce import tell_privately
 from commands.context import Floor
 from commands.decisions import DECISIONS
+from commands.mrkdwn import escape
 from commands.ports import SlackRefused, Tap
 from commands.recording import Recorder
 from models.base import utcnow
@@ -46,7 +47,7 @@ def floor_handler(floor: Floor, alerts: Alerts) -> Any:
             await ack(text=refusal)
             return
         if verb == "sync":
-            await ack(text=f"Syncing {argument or '…'} now — I'll say here what it found.")
+            await ack(text=f"Syncing {escape(argument or '…')} now — I'll say here what it found.")
             floor.jobs.spawn(_sync_and_report(alerts, argument, respond), name=f"floor sync {argument}")
             return
         await ack()
@@ -55,7 +56,7 @@ def floor_handler(floor: Floor, alerts: Alerts) -> Any:
         elif verb == "alerts":
             await respond(**await floor_status.alerts_message(floor.store, utcnow()))
         else:
-            await respond(text=f"I don't know `/floor {verb}`. {floor_status.HELP}")
+            await respond(text=f"I don't know `/floor {escape(verb)}`. {floor_status.HELP}")
     return on_floor
 
 
@@ -88,7 +89,7 @@ async def _why_not(alerts: Alerts, alert_id: str) -> str:
     if alert is None:
         return "That alert no longer exists."
     if not alert.is_open:
-        return f"That alert is already resolved ({alert.facts.get('resolution', 'back to normal')})."
+        return f"That alert is already resolved ({escape(alert.facts.get('resolution', 'back to normal'))})."
     return f"<@{alert.acknowledged_by}> already acknowledged it."
 
 
