@@ -4,6 +4,12 @@ The timer lives in the task document (models/tasks.py); every change is a compar
 task's `timer_version`, so a double tap, two people tapping Start, or a restarted bot never make two
 running timers: one change wins, the other is told who is on the task.
 
+A running timer belongs to the person who started it: only they or a supervisor (SUPERVISORS; unset =
+everyone) may pause or block it, because stopping it ends the time counted for their work. A task whose
+timer is not running may be blocked by anyone who may record that stage (anyone can report missing
+ingredients). The rule is checked when Pause or Block is tapped and again, on the task as it is then,
+when the reason form is submitted (a replayed form changes nothing).
+
 Katana follows the task, not the other way round: after each change the stage's operation row is set
 to IN_PROGRESS, PAUSED or BLOCKED, with `total_actual_time` = the seconds timed so far when the timer
 stops. That PATCH is a state sync (the same body twice is harmless), so a failed one is simply sent
@@ -86,7 +92,18 @@ async def start(floor: Floor, tid: str, user_id: str, name: str) -> Change:
     return Change(None, "Someone changed this task at the same moment; look at it again.")
 
 
-def cannot_stop(task: ProductionTask | None, state: str) -> str | None:
+@dataclass(frozen=True)
+class Stopper:
+    """Who pauses or blocks: a person (a supervisor or not), or the bot itself (auto-pause)."""
+
+    user_id: str | None = None  # None: the bot
+    supervisor: bool = True
+
+
+THE_BOT = Stopper()
+
+
+def cannot_stop(task: ProductionTask | None, state: str, by: Stopper = THE_BOT) -> str | None:
     if task is None:
         return "That task no longer exists."
     order = escape(task.mo_order_no)
@@ -96,15 +113,19 @@ def cannot_stop(task: ProductionTask | None, state: str) -> str | None:
         return f"The timer on {order} isn't running."
     if state == "blocked" and task.timer_state == "blocked":
         return f"{order} is already blocked: {escape(task.timer_reason)}."
+    if task.timer_state == "running" and by.user_id not in (None, task.assignee) and not by.supervisor:
+        verb = "pause" if state == "paused" else "block"
+        return (f"{escape(task.assignee_name)}'s timer is running on {order}: only they or a supervisor can "
+                f"{verb} it, so nothing changed. Ask them, or a supervisor.")
     return None
 
 
 async def stop(floor: Floor, tid: str, name: str, state: str, reason: str, *,
-               cap: timedelta | None = None) -> Change:
+               cap: timedelta | None = None, by: Stopper = THE_BOT) -> Change:
     """Pause or block: a running timer's interval is added to the task's time (at most `cap` of it)."""
     for _ in range(3):
         task = await floor.store.tasks.get(tid)
-        refusal = cannot_stop(task, state)
+        refusal = cannot_stop(task, state, by)
         if refusal or task is None:
             return Change(task, refusal)
         changes = {"timer_state": state, "timer_running_since": None, "timer_reason": reason, "timer_by": name,
@@ -256,7 +277,7 @@ async def open_reason_form(floor: Floor, tap: Tap, state: str) -> None:
     task = await floor.store.tasks.get(tap.value)
     if not await allowed(floor, tap, task):
         return
-    refusal = cannot_stop(task, state)
+    refusal = cannot_stop(task, state, await stopper(floor, tap))
     if refusal or task is None or tap.trigger_id is None:
         await tell_privately(floor, tap, refusal or "That task no longer exists.")
         return
@@ -269,7 +290,12 @@ async def stop_from_form(floor: Floor, submission: Submission, state: str, reaso
     if not await allowed(floor, tap, await floor.store.tasks.get(tap.value)):
         return
     name = await floor.slack.person_name(tap.user_id)
-    await settle_change(floor, tap, name, await stop(floor, tap.value, name, state, reason))
+    by = await stopper(floor, tap)
+    await settle_change(floor, tap, name, await stop(floor, tap.value, name, state, reason, by=by))
+
+
+async def stopper(floor: Floor, tap: Tap) -> Stopper:
+    return Stopper(tap.user_id, supervisor=await floor.permissions.allows(tap.user_id, "floor"))
 
 
 async def settle_change(floor: Floor, tap: Tap, name: str, change: Change) -> None:
