@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.logging import install_secret_filter
+from bot.logging import install_malformed_request_filter, install_secret_filter
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -187,3 +187,4 @@ def configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     install_secret_filter(settings.secrets())
+    install_malformed_request_filter()

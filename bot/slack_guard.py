@@ -6,8 +6,8 @@ forged request never reaches a parser. It is the one check: bot/app.py turns Bol
 request is verified exactly once (bench row 1, issue 6).
 
 The signing headers are untrusted input: slack_sdk's verifier raises on a missing or non-numeric
-timestamp and on a non-ASCII signature (a 500 with a traceback), so their shape is checked first and
-anything odd is a 401 with one warning line.
+timestamp, on a non-ASCII signature and on a body that is not UTF-8 (a 500 with a traceback), so their
+shape is checked first and anything odd is a 401 with one warning line.
 """
 from __future__ import annotations
 
@@ -41,11 +41,21 @@ def slack_guard(signing_secret: str, path: str = "/slack/events", *,
             return await too_slow(request, "Slack request", body_timeout)
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
-        if not (signing_headers_well_formed(timestamp, signature) and verifier.is_valid(body, timestamp, signature)):
+        if not (signing_headers_well_formed(timestamp, signature) and utf8(body)
+                and verifier.is_valid(body, timestamp, signature)):
             log.warning("Slack request refused from %s: invalid signature or stale timestamp", request.remote)
             return web.json_response({"error": "invalid signature or stale timestamp"}, status=401)
         return await handler(request)
     return guard
+
+
+def utf8(body: bytes) -> bool:
+    """Slack sends UTF-8; the verifier decodes the body as UTF-8 before signing it and raises otherwise."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def signing_headers_well_formed(timestamp: str, signature: str) -> bool:

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import logging
+import sys
 import time
 
 import pytest
+from aiohttp.http_exceptions import BadHttpMessage
 
+from bot.logging import MalformedRequests
 from sandbox.harness import Sandbox
 
 BODY = b"command=%2Fcook&user_id=U0ANA&trigger_id=1.2.3&channel_id=C0FLOOR"
@@ -21,6 +24,27 @@ ODD_HEADERS = {
     "non-ASCII signature": {"X-Slack-Request-Timestamp": NOW, "X-Slack-Signature": "v0=" + "é" * 64},
     "short non-ASCII signature": {"X-Slack-Request-Timestamp": NOW, "X-Slack-Signature": "v0=é"},
 }
+
+
+async def test_a_well_signed_looking_body_that_is_not_utf8_is_401(
+        shop: Sandbox, caplog: pytest.LogCaptureFixture) -> None:
+    body = b"\xff\xfe" * 50
+    caplog.set_level(logging.WARNING)
+    reply = await shop.workspace.post_raw(body, {"Content-Type": "application/x-www-form-urlencoded",
+                                                 "X-Slack-Request-Timestamp": NOW, "X-Slack-Signature": GOOD_SHAPE})
+    assert reply.status == 401
+    assert [r.name for r in caplog.records if r.levelno >= logging.WARNING] == ["bot.slack_guard"]
+
+
+def test_a_request_aiohttp_cannot_parse_is_logged_as_one_warning_line() -> None:
+    try:
+        raise BadHttpMessage("Duplicate Content-Length")
+    except BadHttpMessage:
+        record = logging.LogRecord("aiohttp.server", logging.ERROR, __file__, 1, "Error handling request from %s",
+                                   ("127.0.0.1",), sys.exc_info())
+    assert MalformedRequests().filter(record)
+    assert (record.levelno, record.exc_info, record.exc_text) == (logging.WARNING, None, None)
+    assert record.getMessage() == "Error handling request from 127.0.0.1: malformed HTTP refused (BadHttpMessage)"
 
 
 @pytest.mark.parametrize("case", ODD_HEADERS)
