@@ -44,3 +44,12 @@ def test_table_lines_up() -> None:
     text = faults.table([faults.Row("a", 1, 1, 0, 0, 0.5), faults.Row("longer name", 10, 9, 1, 0, None)])
     lines = text.splitlines()
     assert len({len(line) for line in lines}) == 1 and "0.5 s" in text and "| -" in text
+
+
+async def test_hostile_input_barrage_answers_no_5xx_and_loses_nothing() -> None:
+    from sandbox.barrage import hostile_barrage
+
+    row = await hostile_barrage(120)
+    assert row.server_errors == 0 and (row.lost, row.duplicated) == (0, 0), faults.table([row])
+    assert row.tracebacks == 0, "junk is one warning line in the log, never a traceback"
+    assert row.recorded == row.submitted > 0 and row.peak_rss_mb is not None and row.peak_rss_mb > 0
