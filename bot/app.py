@@ -44,6 +44,7 @@ from commands.registry import COMMANDS
 from integrations.katana import build_katana
 from integrations.slack_files import SlackFiles
 from integrations.slips import build_slip_reader
+from integrations.slips.worker import OcrInChildProcess
 from models.order_memory import TRUST_FOR
 from models.store import Store, open_store
 
@@ -78,7 +79,8 @@ class ShopfloorBot:
         self.floor.refresh_home = home.publisher(self.floor)
         self.floor.on_recorded.append(home.refresh_after_recording(self.floor))
         self.recorder = Recorder(self.floor, COMMANDS, announce=self.announce)
-        self.receiving = build_receiving(settings, self.http)  # /receive: slip reader + Slack file downloads
+        self.ocr = OcrInChildProcess(processes=settings.ocr_processes)  # offline slip reading, off the ack's CPU
+        self.receiving = build_receiving(settings, self.http, self.ocr)  # /receive: slip reader + Slack files
         self.events = EventProcessor(self.floor)
         self.alerts = build_alerts(settings, self.store, self.http, self.slack, self.katana, self.floor.katana_link)
         self.bolt = self._bolt()
@@ -157,6 +159,7 @@ class ShopfloorBot:
             await self.events.write_repeats()  # counts of repeats answered from memory
         except Exception:
             log.exception("repeated Katana deliveries were not counted at shutdown")
+        self.ocr.close()
         await self.http.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()  # slack_sdk falls back to a session per call if used later
@@ -198,9 +201,10 @@ def floor_settings(settings: Settings) -> FloorSettings:
         action_retry_max_seconds=settings.action_retry_max_seconds)
 
 
-def build_receiving(settings: Settings, http: httpx.AsyncClient) -> Receiving:
-    """/receive: the slip reader (vision with offline fallback, or offline) and Slack file downloads."""
+def build_receiving(settings: Settings, http: httpx.AsyncClient, offline: OcrInChildProcess) -> Receiving:
+    """/receive: the slip reader (vision with offline fallback, or offline — OCR in a child process) and
+    Slack file downloads."""
     files = SlackFiles(http, bot_token=secret(settings.slack_bot_token),
                        files_url=str(settings.slack_files_url) if settings.slack_files_url else None)
-    reader: SlipReader = build_slip_reader(settings)  # vision with offline fallback, or offline
+    reader: SlipReader = build_slip_reader(settings, offline=offline)
     return Receiving(reader=reader, files=files)

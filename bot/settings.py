@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     anthropic_api_key: SecretStr | None = None
     anthropic_model: str = Field("claude-haiku-5-5", min_length=1, max_length=100)
     anthropic_base_url: AnyHttpUrl | None = None  # tests point it at sandbox/anthropic.py
+    # Offline slip reading runs in child processes at a lower priority, this many reads at once (issue 14)
+    ocr_processes: int = Field(1, ge=1, le=8)
 
     # Storage
     mongodb_uri: SecretStr | None = None  # unset → in-memory store, nothing persists

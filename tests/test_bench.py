@@ -7,7 +7,7 @@ import asyncio
 
 import mongomock
 
-from bench import ack, budget, confirm, extraction, ingest, sync
+from bench import ack, budget, confirm, extraction, ingest, reading, sync
 from bench.measure import percentile
 from bench.report import Row, table
 from bench.warp import run as run_warped
@@ -48,6 +48,11 @@ async def test_sync_row_reads_every_product_and_raises_each_alert() -> None:
 async def test_extraction_row_reads_a_slip_or_says_it_cannot() -> None:
     row = await extraction.run(slips=1)
     assert "not available yet" in row.measured or "1 request per slip" in worked(row)
+
+
+async def test_reading_row_measures_the_ack_idle_and_while_a_slip_is_read() -> None:
+    text = worked(await reading.run(requests=20, concurrency=5, rounds=1, lanes=1, photos=1, warm=False))
+    assert "0 failed" in text and "idle" in text and "slips read meanwhile" in text
 
 
 def test_warped_clock_skips_waiting_but_keeps_order() -> None:
