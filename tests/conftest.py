@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from sandbox.harness import Sandbox, shop_floor
+from sandbox.slack import FakeSlack
 
 
 @pytest.fixture
@@ -17,3 +18,12 @@ async def shop() -> AsyncIterator[Sandbox]:
         await sandbox.settle()
         assert sandbox.katana.violations == [], "requests Katana's published spec does not allow"
         assert sandbox.katana.server_errors == [], "requests to endpoints the fake does not model"
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlack]:
+    """Fake Slack's Web API alone, on loopback."""
+    fake = FakeSlack()
+    await fake.start()
+    yield fake
+    await fake.stop()

@@ -8,14 +8,7 @@ import asyncio
 from commands.orders import REFRESH_AFTER, OpenOrders
 from sandbox.harness import Sandbox
 from sandbox.katana_seed import SOUP_VARIANT_ID
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.fake_clock import FakeClock
 
 
 def mo_reads(shop: Sandbox) -> int:
@@ -23,7 +16,7 @@ def mo_reads(shop: Sandbox) -> int:
 
 
 async def test_a_list_in_use_is_read_again_in_the_background_and_never_expires(shop: Sandbox) -> None:
-    clock = Clock()
+    clock = FakeClock()
     orders = OpenOrders(shop.bot.katana, ttl=30.0, clock=clock)
     first = await orders.choices()
     reads = mo_reads(shop)
@@ -38,7 +31,7 @@ async def test_a_list_in_use_is_read_again_in_the_background_and_never_expires(s
 
 
 async def test_an_order_created_during_a_background_read_is_not_missed(shop: Sandbox) -> None:
-    clock = Clock()
+    clock = FakeClock()
     orders = OpenOrders(shop.bot.katana, ttl=30.0, clock=clock)
     await orders.choices()
     reads = mo_reads(shop)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -14,17 +13,11 @@ from bot.permissions import GROUP_CACHE_SECONDS, RETRY_AFTER_FAILURE, Permission
 from bot.settings import Settings
 from sandbox.harness import shop_floor
 from sandbox.slack import FakeSlack
+from tests.fake_clock import FakeClock
 
 ANA, BEN, SAM = "U0ANA", "U0BEN", "U0SUP"
 TRY_AGAIN = "Try again in a moment"
 
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def reads(slack: FakeSlack) -> int:
@@ -32,7 +25,7 @@ def reads(slack: FakeSlack) -> int:
 
 
 async def test_fifty_cooks_when_the_list_expires_make_one_read_and_none_waits_for_it() -> None:
-    clock = Clock()
+    clock = FakeClock()
     async with shop_floor(cook_allowed="@kitchen-team", clock=clock) as shop:
         groups = shop.bot.permissions.groups
         assert groups.reading is not None
@@ -50,7 +43,7 @@ async def test_fifty_cooks_when_the_list_expires_make_one_read_and_none_waits_fo
 
 
 async def test_a_429_keeps_the_last_list_and_is_not_retried_on_every_request() -> None:
-    clock = Clock()
+    clock = FakeClock()
     async with shop_floor(cook_allowed="@kitchen-team", clock=clock) as shop:
         groups = shop.bot.permissions.groups
         await groups.reading
@@ -71,15 +64,7 @@ async def test_a_429_keeps_the_last_list_and_is_not_retried_on_every_request() -
         assert "not on the list" in (await shop.workspace.slash_command(SAM, "/cook")).body
 
 
-@pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-def permissions(slack: FakeSlack, clock: Clock) -> Permissions:
+def permissions(slack: FakeSlack, clock: FakeClock) -> Permissions:
     settings = Settings(_env_file=None, cook_allowed="@kitchen-team", supervisors="U0SUP")  # type: ignore[call-arg]
     checker = Permissions(settings, AsyncWebClient(token=slack.bot_token, base_url=slack.api_url), clock=clock)
     checker.groups.first_load_wait = 0.05
@@ -87,7 +72,7 @@ def permissions(slack: FakeSlack, clock: Clock) -> Permissions:
 
 
 async def test_before_the_first_list_a_person_is_asked_to_try_again_not_refused(slack: FakeSlack) -> None:
-    clock = Clock()
+    clock = FakeClock()
     down = slack.fail_next("usergroups.list", "down", times=None)  # Slack unreachable from the start
     checker = permissions(slack, clock)
     tried = 0
@@ -106,7 +91,7 @@ async def test_before_the_first_list_a_person_is_asked_to_try_again_not_refused(
 
 async def test_an_answer_that_is_not_json_keeps_the_last_list_with_one_warning(
         slack: FakeSlack, caplog: pytest.LogCaptureFixture) -> None:
-    clock = Clock()
+    clock = FakeClock()
     checker = permissions(slack, clock)
     assert await checker.allows(BEN, "cook")
     clock.now += GROUP_CACHE_SECONDS + 1
