@@ -44,7 +44,8 @@ class BotProcess:
         self.output = b""
         self._reader: asyncio.Task[None] | None = None
 
-    async def start(self, timeout: float = 20.0) -> dict[str, Any]:
+    async def start(self, timeout: float = 60.0) -> dict[str, Any]:
+        # (60 s: a loaded 2-core machine took over 20 s to bring the bot's imports up; still a bound)
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", *self.command, env={**self.env, "PORT": str(self.port)}, cwd=self.cwd,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
