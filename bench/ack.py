@@ -20,7 +20,7 @@ from pathlib import Path
 import aiohttp
 
 from bench.measure import Latencies, cpu_seconds, load, until
-from bench.report import Row
+from bench.report import Row, neighbours
 from bench.servers import SIGNING_SECRET, bare_bolt_process, bot_process, fakes, running
 from sandbox.process import BotProcess
 from sandbox.slack import FakeSlack
@@ -118,7 +118,7 @@ def row(bot: Latencies, bare: Latencies, requests: int, concurrency: int, modals
                 f"{max(p99s):.2f}×); {bot.failures + bare.failures} failed, "
                 f"modals opened {modals[0]}/{modals[2]} (bare Bolt {modals[1]}); server CPU per request "
                 f"{bot_cpu:.2f} vs {bare_cpu:.2f} ms "
-                f"({bot_cpu / bare_cpu:.2f}×)")
+                f"({bot_cpu / bare_cpu:.2f}×); {neighbours()}")
     # Every ack is followed by its modal — as often as bare Bolt manages it: on a machine loaded by others a
     # trigger (3 s, checked by fake Slack in the load generator's process) can expire for either server.
     ok = throughput >= 0.8 and p99 <= 1.25 and bot.failures == 0 and modals[0] >= min(modals[1], modals[2])

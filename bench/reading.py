@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from bench.ack import WARM_UP, hammer
 from bench.measure import Latencies, until
-from bench.report import Row
+from bench.report import Row, neighbours
 from bench.servers import SIGNING_SECRET, bot_process, fakes, running
 from sandbox.process import BotProcess
 from sandbox.slack import FakeSlack
@@ -136,7 +136,7 @@ def row(idle: list[Latencies], busy: list[Latencies], requests: int, concurrency
                 f"(p50 {statistics.median(r.p50_ms for r in busy):.1f} vs "
                 f"{statistics.median(r.p50_ms for r in idle):.1f} ms); {failures} failed; {len(read_seconds)} slips "
                 f"read meanwhile, {statistics.median(read_seconds or [0]):.1f} s each from photo to lines "
-                f"({lanes} at once)")
+                f"({lanes} at once); {neighbours()}")
     return Row(7, f"/cook ack while {lanes} packing slips are read, {requests} requests at concurrency {concurrency}",
                measured, "p99 ≤ 1.25× idle", ratio <= 1.25 and failures == 0, notes=[
                    f"Idle and busy rounds alternate ({len(idle)} each, {elapsed:.0f} s in all); each side's median "
