@@ -99,6 +99,8 @@ class OpenOrders:
         await self._learn_skus({o.variant_id for o in orders if o.variant_id is not None})
         choices = [OrderChoice(o.id, o.order_no, self.skus.get(o.variant_id or 0),
                                o.planned_quantity, o.status) for o in orders][:MAX_CHOICES]
+        if choices == self._choices:  # unchanged: the same list object, so the forms built from it are kept
+            choices = self._choices
         if generation == self._generation:  # else an MO changed while reading: serve it, but not as fresh
             self._choices, self._fetched_at = choices, started
         return choices
