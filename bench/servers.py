@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,7 +24,11 @@ class BareBoltProcess(BotProcess):
             sys.executable, "-m", "bench.bare_bolt", env={**self.env, "PORT": str(self.port)}, cwd=self.cwd,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         self._reader = asyncio.create_task(self._keep_log(self.proc.stdout))
-        return await self.healthy(timeout)
+        try:
+            return await self.healthy(timeout)
+        except BaseException:  # never healthy: no orphan left running
+            await self.stop(signal.SIGKILL)
+            raise
 
 
 @asynccontextmanager

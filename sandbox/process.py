@@ -51,7 +51,11 @@ class BotProcess:
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         # Read the log as it comes: a full pipe would block the bot's next log write, and with it the bot.
         self._reader = asyncio.create_task(self._keep_log(self.proc.stdout))
-        return await self.healthy(timeout)
+        try:
+            return await self.healthy(timeout)
+        except BaseException:  # never healthy (or the caller gave up): no orphan bot left running
+            await self.stop(signal.SIGKILL)
+            raise
 
     async def _keep_log(self, stream: asyncio.StreamReader | None) -> None:
         while stream is not None and (chunk := await stream.read(65536)):
