@@ -1,4 +1,4 @@
-"""Row 7: the /cook ack while packing slips are being read — its p99 with 4 slips in reading at every moment,
+"""Row 8: the /cook ack while packing slips are being read — its p99 with 4 slips in reading at every moment,
 as a ratio to the same bot idle, measured in the same run.
 
 Reading a slip offline is seconds of CPU (OCR on onnxruntime). The bot process (`python -m bot serve`)
@@ -137,7 +137,7 @@ def row(idle: list[Latencies], busy: list[Latencies], requests: int, concurrency
                 f"{statistics.median(r.p50_ms for r in idle):.1f} ms); {failures} failed; {len(read_seconds)} slips "
                 f"read meanwhile, {statistics.median(read_seconds or [0]):.1f} s each from photo to lines "
                 f"({lanes} at once); {neighbours()}")
-    return Row(7, f"/cook ack while {lanes} packing slips are read, {requests} requests at concurrency {concurrency}",
+    return Row(8, f"/cook ack while {lanes} packing slips are read, {requests} requests at concurrency {concurrency}",
                measured, "p99 ≤ 1.25× idle", ratio <= 1.25 and failures == 0, notes=[
                    f"Idle and busy rounds alternate ({len(idle)} each, {elapsed:.0f} s in all); each side's median "
                    "p99 is compared. Slips are read offline (no ANTHROPIC_API_KEY) by the real bot process; "

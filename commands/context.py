@@ -15,7 +15,7 @@ from commands.orders import OpenOrders
 from commands.outcome import Outcome
 from commands.ports import Permissions, SlackPort
 from integrations.katana import Katana
-from integrations.keyed import KeyedLocks
+from models.leases import KeyedLocks, ProcessLocks
 from models.store import Store
 
 log = logging.getLogger(__name__)
@@ -59,15 +59,24 @@ class Jobs:
     def running(self) -> int:
         return len(self._tasks)
 
+    async def idle(self, timeout: float) -> int:
+        """Wait until no job runs (jobs may start others); returns how many still run after `timeout`.
+        Nothing is cancelled: the demo and the tests wait for the floor to settle with this."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._tasks and loop.time() < deadline:
+            await asyncio.wait(set(self._tasks), timeout=deadline - loop.time())
+        return len(self._tasks)
+
     async def drain(self, timeout: float) -> int:
         """Wait for in-flight work; returns how many were still running (left for the resume worker).
 
-        Work spawned while draining (a button's handler starting its Katana sync) is waited for too, within
-        the same timeout. What is still running then is cancelled, as a crash would end it: its state is
-        stored and the next start resumes it (checking Katana first where the outcome of a request is
-        unknown)."""
+        What is still running then is cancelled, as a crash would end it: its state is stored and the next
+        start resumes it (checking Katana first where the outcome of a request is unknown)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        # Until the deadline, also for jobs spawned meanwhile (a timer's Start spawns its Katana row update
+        # as it finishes): cancelling those as leftovers cut them off mid-request (tests/test_scenario_timers).
         while self._tasks and loop.time() < deadline:
             await asyncio.wait(set(self._tasks), timeout=deadline - loop.time())
         left = set(self._tasks)
@@ -91,7 +100,9 @@ class Floor:
     permissions: Permissions
     orders: OpenOrders
     jobs: Jobs = field(default_factory=Jobs)
-    locks: KeyedLocks[str] = field(default_factory=KeyedLocks)  # in-process order of Katana writes per key
+    # One writer per key at a time (a task's operation row): the composition root plugs in locks shared by
+    # every replica (models.leases.StoreLocks); one process alone needs no more than these.
+    locks: KeyedLocks = field(default_factory=ProcessLocks)
     # The person's App Home shows what they just did (bot.home publishes it; `notice` goes on top).
     refresh_home: Callable[[str, str | None], Awaitable[None]] = no_home
     on_recorded: list[Callable[[Outcome], Awaitable[None]]] = field(default_factory=list)

@@ -4,7 +4,9 @@ never obeyed.
 In mrkdwn — section and context text, a message's fallback `text`, ephemeral and slash-command answers —
 `<…>` is markup: `<https://evil.example|Open MO>` renders as a link, `<!channel>` notifies everyone,
 `<@U…>` mentions someone. Slack's rule for text that is not ours: escape `&`, `<` and `>` as `&amp;`,
-`&lt;`, `&gt;` (api.slack.com/reference/surfaces/formatting#escaping); `*`, `_` and `~` only style.
+`&lt;`, `&gt;` (api.slack.com/reference/surfaces/formatting#escaping); `*`, `_` and `~` only style. The
+bare words `@channel`, `@here` and `@everyone` get a zero-width space after the `@` as well: Slack turns
+them into the real thing wherever a message is posted with name linking.
 
 Every value that did not come from this code — a pause reason, a name from users.info, a batch or crate
 code, an order number, a product name, a slip line, Katana's error text — goes through `escape` where it
@@ -13,10 +15,17 @@ never parsed by Slack and take text as it is: escaping them would show `&lt;` to
 """
 from __future__ import annotations
 
+import re
+
+_EVERYONE = re.compile(r"@(channel|here|everyone)", re.IGNORECASE)
+
 
 def escape(value: object) -> str:
     """`value` as mrkdwn that shows it and does nothing else (None: nothing)."""
-    return "" if value is None else str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    if value is None:
+        return ""
+    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _EVERYONE.sub("@\u200b\\1", text)
 
 
 def link(url: str, label: object) -> str:

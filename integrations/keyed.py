@@ -1,43 +1,17 @@
-"""Per-key state that forgets: locks held only while in use, and caches of bounded size.
+"""Per-key caches of bounded size.
 
 A long-running bot meets an unbounded stream of keys (orders, tasks, variants); a map that only ever
-grows is a slow leak. Every per-key map in shipped code is one of these two (issue 14).
+grows is a slow leak. Per-key locks forget themselves (models.leases.ProcessLocks); caches keep the most
+recently used `limit` keys (issue 14).
 """
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Hashable
-from contextlib import asynccontextmanager
+from collections.abc import Hashable
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-
-
-class KeyedLocks(Generic[K]):
-    """One asyncio lock per key (a task, an order), forgotten as soon as nobody holds or awaits it, so
-    the map holds only what is in use however many keys pass through it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[K, tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def hold(self, key: K) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
-
-    def __len__(self) -> int:
-        return len(self._locks)
 
 
 class BoundedCache(Generic[K, V]):

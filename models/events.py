@@ -2,9 +2,16 @@
 
 Katana delivers at least once, has no event id, and sends identical payloads for overlapping
 subscriptions and for its retries. The dedup key is therefore a hash of the payload itself.
-An identical payload can also be a *new* occurrence (an MO blocked, resumed, blocked again), so a
-key seen again after `repeat_window` has passed since it was processed is processed again;
-handlers re-read Katana's state, so that is harmless either way.
+An identical payload can also be a *new* occurrence (an MO done, reopened, done again), and handlers
+act on the resource as Katana has it when they read it, so processing a repeat costs a read but
+dropping a new occurrence loses it. The windows are therefore as short as Katana's own behaviour allows
+(developer.katanamrp.com/reference/webhooks):
+- a retry carries `X-Katana-Retry-Num` (1..3) and comes 30 s, 2 min and 15 min after the attempt before
+  it, each attempt having had 10 s to be answered: an identical numbered delivery within RETRY_WINDOW of
+  the last one is that delivery again;
+- a first attempt carries no number. Identical first attempts are one change sent to overlapping
+  subscriptions only when they come together (TWIN_WINDOW); later, a resend would be numbered, so an
+  identical first attempt is a new occurrence and is processed again.
 """
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,10 +30,19 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError, WriteError
 
 from models.base import Document, _aware, utcnow
+from models.clock import Clock, LocalClock
 
 log = logging.getLogger(__name__)
 
 EventStatus = Literal["pending", "processing", "processed", "failed", "ignored"]
+EVENT_HOLD = timedelta(seconds=60)  # a processing claim, renewed every quarter of it while its worker lives
+
+KATANA_RETRY_LADDER = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=15))
+KATANA_ANSWER_TIMEOUT = timedelta(seconds=10)  # an attempt not answered 2xx within it is retried
+# the whole ladder, each attempt's 10 s included, and a margin for Katana's queue ("or more", its docs say)
+RETRY_WINDOW = sum(KATANA_RETRY_LADDER, timedelta()) + 4 * KATANA_ANSWER_TIMEOUT + timedelta(minutes=2)
+# shorter than Katana's first retry: identical first attempts this close are one change, not two
+TWIN_WINDOW = KATANA_RETRY_LADDER[0]
 # A document MongoDB refuses for what it holds (not because it is down): writing it again fails again.
 UNWRITABLE = (OverflowError, InvalidDocument, WriteError)
 # Katana retries 3 times; a replayed delivery can come a million times: only the latest numbers are kept.
@@ -52,6 +69,8 @@ class KatanaEvent(Document):
     last_received_at: datetime
     next_attempt_at: datetime | None = None
     claimed_at: datetime | None = None
+    claim_until: datetime | None = None  # the processing worker's claim, renewed while it works
+    claim_token: str | None = None
     processed_at: datetime | None = None
 
     @property
@@ -66,20 +85,21 @@ class RecentDeliveries:
 
     A repeat of one of them (Katana's retries, identical payloads from overlapping subscriptions) is
     answered without reading the store: the stored `last_received_at` is never older than the time
-    remembered here (or a tally still to be written, `Tally`), so a key remembered within the repeat
+    remembered here (or a tally still to be written, `Tally`), so a key remembered within the delivery's
     window cannot be one that reopens. Another process's keys, and keys forgotten by age or count,
     take the full path.
     """
 
     MARGIN = timedelta(seconds=1)  # the store keeps milliseconds; a second short of the window covers it
 
-    def __init__(self, window: timedelta, *, limit: int = 20_000) -> None:
+    def __init__(self, window: timedelta = RETRY_WINDOW, *, limit: int = 20_000) -> None:
         self.window, self.limit = window, limit
         self._seen: dict[str, datetime] = {}  # oldest first
 
-    def counted_lately(self, key: str, now: datetime) -> bool:
+    def counted_lately(self, key: str, now: datetime, window: timedelta | None = None) -> bool:
+        """`window`: this delivery's (EventRepository.window_for); the longest one by default."""
         seen = self._seen.get(key)
-        return seen is not None and seen > now - self.window + self.MARGIN
+        return seen is not None and seen > now - (window or self.window) + self.MARGIN
 
     def remember(self, key: str, now: datetime) -> None:
         self._seen.pop(key, None)
@@ -132,10 +152,13 @@ def delivery_document(key: str, payload: dict[str, Any], received: datetime, las
 
 
 class EventRepository:
-    def __init__(self, db: Any, *, repeat_window: timedelta = timedelta(hours=1),
-                 clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, db: Any, *, repeat_window: timedelta = RETRY_WINDOW, twin_window: timedelta = TWIN_WINDOW,
+                 clock: Callable[[], datetime] = utcnow, db_clock: Clock | None = None) -> None:
+        """`repeat_window`: how long a numbered (retried) delivery counts as a repeat; `twin_window`: how
+        long an unnumbered one does (see the module docstring). `db_clock` judges processing claims."""
         self.col = db["katana_events"]
-        self.repeat_window, self.clock = repeat_window, clock
+        self.repeat_window, self.twin_window, self.clock = repeat_window, twin_window, clock
+        self.db_clock: Clock = db_clock or LocalClock()
         self.recent = RecentDeliveries(repeat_window)
         self.untold: dict[str, Tally] = {}  # repeats answered from memory, written by `write_repeats`
 
@@ -151,7 +174,7 @@ class EventRepository:
         tallied (`write_repeats` writes it once Katana pauses): in a burst, a write per repeat was the
         largest share of the bot's CPU while Katana waited (bench row 3)."""
         now, key = self.clock(), dedup_key(payload)
-        if self.recent.counted_lately(key, now):
+        if self.recent.counted_lately(key, now, self.window_for(retry_num)):
             self.untold.setdefault(key, Tally(payload, now, now)).add(now, retry_num)
             self.recent.remember(key, now)
             return key, False
@@ -163,6 +186,9 @@ class EventRepository:
             fresh = await self._seen_again(key, now, retry_num)
         self.recent.remember(key, now)
         return key, fresh
+
+    def window_for(self, retry_num: int | None) -> timedelta:
+        return self.twin_window if retry_num is None else self.repeat_window
 
     async def write_repeats(self) -> list[str]:
         """Write the tallied repeats, one update per event. Returns the keys of events that were gone
@@ -202,7 +228,8 @@ class EventRepository:
             return False
 
     async def _seen_again(self, key: str, now: datetime, retry_num: int | None) -> bool:
-        """Count a repeated delivery; True when it reopens an event processed longer ago than the window.
+        """Count a repeated delivery; True when it reopens a processed event last delivered longer ago than
+        the delivery's window (`window_for`): a new occurrence.
 
         One update for the common case (a retry): only the delivery that moves `last_received_at` from
         before the window sees the old value, so two late repeats cannot both reopen the event."""
@@ -212,43 +239,56 @@ class EventRepository:
         if before is None or before.get("status") not in ("processed", "ignored"):
             return False
         last = before.get("last_received_at")
-        if last is None or _aware(last) >= now - self.repeat_window:
+        if last is None or _aware(last) >= now - self.window_for(retry_num):
             return False
         reopened = await self.col.update_one({"_id": key, "status": {"$in": ["processed", "ignored"]}},
                                              {"$set": {"status": "pending", "attempts": 0, "error": None}})
         return bool(reopened.modified_count == 1)
 
-    async def claim(self, key: str) -> KatanaEvent | None:
-        """Take an event for processing; only one worker wins."""
+    async def claim(self, key: str, hold: timedelta = EVENT_HOLD) -> KatanaEvent | None:
+        """Take an event for processing; only one worker wins. The claim carries a token and an end on the
+        database's clock: its worker renews it while it works (`renew`), and only its worker can finish
+        or fail it, so a replica's sweep never reopens work a live replica is doing."""
+        now = await self.db_clock.now()
         doc = await self.col.find_one_and_update(
             {"_id": key, "status": {"$in": ["pending", "failed"]}},
-            {"$set": {"status": "processing", "claimed_at": utcnow()}, "$inc": {"attempts": 1}},
+            {"$set": {"status": "processing", "claimed_at": now, "claim_until": now + hold,
+                      "claim_token": uuid.uuid4().hex}, "$inc": {"attempts": 1}},
             return_document=ReturnDocument.AFTER)
         return KatanaEvent.from_mongo(doc)
 
-    async def finish(self, key: str, outcome: str, *, ignored: bool = False) -> None:
-        await self.col.update_one({"_id": key}, {"$set": {
-            "status": "ignored" if ignored else "processed", "outcome": outcome,
+    async def renew(self, event: KatanaEvent, hold: timedelta = EVENT_HOLD) -> bool:
+        until = await self.db_clock.now() + hold
+        result = await self.col.update_one({"_id": event.id, "claim_token": event.claim_token},
+                                           {"$set": {"claim_until": until}})
+        return bool(result.matched_count == 1)
+
+    async def finish(self, event: KatanaEvent, outcome: str, *, ignored: bool = False) -> bool:
+        """Record the outcome, if this worker still holds the claim (False: it was taken over)."""
+        result = await self.col.update_one({"_id": event.id, "claim_token": event.claim_token}, {"$set": {
+            "status": "ignored" if ignored else "processed", "outcome": outcome, "claim_token": None,
             "error": None, "processed_at": utcnow(), "next_attempt_at": None}})
+        return bool(result.matched_count == 1)
 
-    async def fail(self, key: str, error: str, retry_at: datetime | None) -> None:
+    async def fail(self, event: KatanaEvent, error: str, retry_at: datetime | None) -> bool:
         """Record a failure; `retry_at` None means give up (status stays failed, no retry scheduled)."""
-        await self.col.update_one({"_id": key}, {"$set": {
-            "status": "failed", "error": error, "next_attempt_at": retry_at}})
+        result = await self.col.update_one({"_id": event.id, "claim_token": event.claim_token}, {"$set": {
+            "status": "failed", "error": error, "next_attempt_at": retry_at, "claim_token": None}})
+        return bool(result.matched_count == 1)
 
-    async def due(self, now: datetime, *, stuck_after: timedelta = timedelta(minutes=5)) -> list[str]:
+    async def due(self, now: datetime) -> list[str]:
         """Keys to (re)process: failed ones whose retry time came, and pending ones nobody picked up."""
         query = {"$or": [
             {"status": "failed", "next_attempt_at": {"$lte": now}},
             {"status": "pending"},
-            {"status": "processing", "claimed_at": {"$lt": now - stuck_after}},  # its worker died
+            {"status": "processing", "claim_until": {"$lt": now}},  # its worker died
         ]}
         return [d["_id"] async for d in self.col.find(query, {"_id": 1}).limit(500)]
 
-    async def reset_stuck(self, now: datetime, *, stuck_after: timedelta = timedelta(minutes=5)) -> int:
-        """Free events whose worker died; a fresh claim (work in progress) is left alone."""
-        freed = await self.col.update_many({"status": "processing", "claimed_at": {"$lt": now - stuck_after}},
-                                           {"$set": {"status": "pending"}})
+    async def reset_stuck(self, now: datetime) -> int:
+        """Free events whose worker died (its claim ran out); work in progress is left alone."""
+        freed = await self.col.update_many({"status": "processing", "claim_until": {"$lt": now}},
+                                           {"$set": {"status": "pending", "claim_token": None}})
         return int(freed.modified_count)
 
     async def get(self, key: str) -> KatanaEvent | None:

@@ -1,8 +1,10 @@
 """`make faults` (`python -m sandbox faults [--quick]`): every fault scenario, run one after the other, and
 the table of what was submitted, recorded, lost and duplicated (sandbox/faults.py: scenarios 1–4;
-sandbox/barrage.py: the hostile-input barrage)."""
+sandbox/faults_races.py: races, flaky leases, undos cut short, the stateful search; sandbox/barrage.py:
+the hostile-input barrage)."""
 from __future__ import annotations
 
+from sandbox import faults_races as races
 from sandbox.barrage import hostile_barrage
 from sandbox.faults import (
     FAST_WORKER,
@@ -18,10 +20,12 @@ from sandbox.faults import (
 async def run_all(quick: bool) -> list[Row]:
     if quick:
         plan = [katana_outage(20, 3), crash_at_each_step(), webhook_storm(1000), fuzzed_submissions(100),
+                races.two_people_one_task(5), races.flaky_lease_renewals(10), races.undos_cut_short(3),
                 hostile_barrage(150)]
     else:
         plan = [katana_outage(100, 300), crash_at_each_step(), webhook_storm(10_000), fuzzed_submissions(1000),
-                hostile_barrage(1000)]
+                races.two_people_one_task(50), races.flaky_lease_renewals(100), races.undos_cut_short(20),
+                races.stateful_search(200), hostile_barrage(1000)]
     return [await scenario for scenario in plan]
 
 

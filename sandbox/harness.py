@@ -50,7 +50,8 @@ def sandbox_settings(slack: FakeSlack, katana: FakeKatana, **overrides: Any) -> 
         slack_bot_token=slack.bot_token, slack_signing_secret=SIGNING_SECRET, slack_app_token=None,
         slack_api_url=slack.api_url, slack_files_url=slack.base_url, floor_channel=FLOOR, katana_api_key=katana.api_key,
         katana_base_url=katana.base_url, katana_webhook_token=WEBHOOK_TOKEN, mongodb_uri=None,
-        host="127.0.0.1", log_level="WARNING")  # the harness binds an ephemeral port itself
+        host="127.0.0.1", log_level="WARNING",  # the harness binds an ephemeral port itself
+        slack_posts_per_second=1000, slack_post_burst=1000)  # the fake Slack takes any pace unless a test asks
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg] — never a developer's real .env
 
@@ -73,7 +74,7 @@ class Sandbox:
         for _ in range(20):
             await self.katana.flush_webhooks()
             await listeners_finished()
-            if await self.bot.floor.jobs.drain(timeout=10.0) == 0 and not self.katana_in_flight():
+            if await self.bot.floor.jobs.idle(timeout=30.0) == 0 and not self.katana_in_flight():
                 await self.katana.flush_webhooks()
                 if self.bot.floor.jobs.running == 0:
                     return
@@ -85,7 +86,7 @@ class Sandbox:
         """kill -9 of the bot while its database survives (MongoDB in production): in-flight work is
         abandoned mid-request and nothing drains; a new bot starts on the same store and recovers."""
         old = self.bot
-        for job in list(old.floor.jobs._tasks):
+        for job in list(old.floor.jobs._tasks):  # the harness plays the kernel here
             job.cancel()
         await asyncio.sleep(0)
         await self.runner.cleanup()
@@ -163,17 +164,20 @@ async def start_bot(settings: Settings, store: Any = None,
 
 @asynccontextmanager
 async def shop_floor(*, spec_required: bool = True, katana_kwargs: dict[str, Any] | None = None,
-                     unleashed: Any = None, amazon: Any = None, clock: Callable[[], float] = time.monotonic,
+                     unleashed: Any = None, amazon: Any = None, store: Any = None,
+                     clock: Callable[[], float] = time.monotonic,
                      **setting_overrides: Any) -> AsyncIterator[Sandbox]:
     """`unleashed`/`amazon`: unstarted FakeUnleashed/FakeAmazon to run beside Katana (alerts, issue 4);
-    `clock`: the bot's monotonic clock (user-group refreshes), for tests that move time on."""
+    `store`: the bot's store (e.g. sandbox.flaky_store's, which fails on purpose); `clock`: the bot's
+    monotonic clock (user-group refreshes), for tests that move time on."""
     katana = FakeKatana(validator=spec_validator(spec_required), **(katana_kwargs or {}))
     slack = FakeSlack()
     await katana.start()
     await slack.start()
     if wants_alerts(unleashed, amazon, setting_overrides):
         setting_overrides = {**await start_alert_fakes(slack, unleashed, amazon), **setting_overrides}
-    bot, runner, url = await start_bot(sandbox_settings(slack, katana, **setting_overrides), clock=clock)
+    bot, runner, url = await start_bot(sandbox_settings(slack, katana, **setting_overrides), store=store,
+                                       clock=clock)
     katana.subscribe(f"{url}/webhooks/katana", FLOOR_EVENTS, token=WEBHOOK_TOKEN)
     workspace = SlackWorkspace(events_url=f"{url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack)
     sandbox = Sandbox(katana=katana, slack=slack, bot=bot, url=url, workspace=workspace, runner=runner)

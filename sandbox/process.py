@@ -27,7 +27,9 @@ def bot_env(katana: FakeKatana, slack: FakeSlack, **extra: str) -> dict[str, str
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "KATANA_", "MONGODB_", "ACTION_"))}
     env.update(SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url,
                KATANA_API_KEY=katana.api_key, KATANA_BASE_URL=katana.base_url, KATANA_WEBHOOK_TOKEN=WEBHOOK_TOKEN,
-               FLOOR_CHANNEL="C0FLOOR", HOST="127.0.0.1", LOG_LEVEL="INFO")
+               FLOOR_CHANNEL="C0FLOOR", HOST="127.0.0.1", LOG_LEVEL="INFO",
+               # The fake Slack takes any pace unless a test turns its limit on (tests/test_replicas.py)
+               SLACK_POSTS_PER_SECOND="1000", SLACK_POST_BURST="1000")
     env.update(extra)
     return env
 

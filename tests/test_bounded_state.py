@@ -10,34 +10,26 @@ import json
 import aiohttp
 
 from commands.orders import OpenOrders
-from integrations.keyed import BoundedCache, KeyedLocks
+from integrations.keyed import BoundedCache
 from models.events import RETRY_NUMS_KEPT, dedup_key
+from models.leases import ProcessLocks
 from sandbox.harness import WEBHOOK_TOKEN, Sandbox
-from sandbox.katana_seed import CHILI_VARIANT_ID, MO101_ID, MO102_ID, SOUP_VARIANT_ID
+from sandbox.katana_seed import CHILI_VARIANT_ID, MO102_ID, SOUP_VARIANT_ID
 
 
-async def test_order_locks_are_forgotten_once_the_notes_are_written(shop: Sandbox) -> None:
-    manufacturing = shop.bot.katana.manufacturing
-    notes = [manufacturing.add_note(mo_id, f"note {n} on {mo_id}") for mo_id in (MO101_ID, MO102_ID) for n in range(3)]
-    await asyncio.gather(*notes)
-    assert len(manufacturing.order_locks) == 0
-    for mo_id in (MO101_ID, MO102_ID):  # serialised per order: no note wiped another
-        text = shop.katana.manufacturing_orders[mo_id]["additional_info"]
-        assert all(f"note {n} on {mo_id}" in text for n in range(3)), text
+async def test_process_locks_serialise_one_key_and_keep_nothing_afterwards() -> None:
+    """The in-process locks of an order's notes and a task's row (models.leases.ProcessLocks)."""
+    locks = ProcessLocks()
+    holding = dict.fromkeys(("0", "1", "2"), 0)
 
-
-async def test_keyed_locks_serialise_one_key_and_keep_nothing_afterwards() -> None:
-    locks: KeyedLocks[int] = KeyedLocks()
-    holding = dict.fromkeys(range(3), 0)
-
-    async def hold(key: int) -> None:
+    async def hold(key: str) -> None:
         async with locks.hold(key):
             holding[key] += 1
             await asyncio.sleep(0)
             assert holding[key] == 1, "two holders of the same key at once"
             holding[key] -= 1
 
-    await asyncio.gather(*(hold(n % 3) for n in range(30)))
+    await asyncio.gather(*(hold(str(n % 3)) for n in range(30)))
     assert len(locks) == 0
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sandbox import faults
+from sandbox.barrage import hostile_barrage
 
 
 def no_loss(row: faults.Row, expected: int) -> None:
@@ -46,9 +47,25 @@ def test_table_lines_up() -> None:
     assert len({len(line) for line in lines}) == 1 and "0.5 s" in text and "| -" in text
 
 
-async def test_hostile_input_barrage_answers_no_5xx_and_loses_nothing() -> None:
-    from sandbox.barrage import hostile_barrage
+async def test_two_people_recording_one_task_record_it_once() -> None:
+    from sandbox import faults_races
 
+    no_loss(await faults_races.two_people_one_task(4), 4)
+
+
+async def test_store_errors_on_lease_renewals_double_nothing() -> None:
+    from sandbox import faults_races
+
+    no_loss(await faults_races.flaky_lease_renewals(8, rate=0.2), 8)
+
+
+async def test_undos_cut_short_by_a_store_error_are_finished_by_the_worker() -> None:
+    from sandbox import faults_races
+
+    no_loss(await faults_races.undos_cut_short(3), 3)
+
+
+async def test_hostile_input_barrage_answers_no_5xx_and_loses_nothing() -> None:
     row = await hostile_barrage(120)
     assert row.server_errors == 0 and (row.lost, row.duplicated) == (0, 0), faults.table([row])
     assert row.tracebacks == 0, "junk is one warning line in the log, never a traceback"

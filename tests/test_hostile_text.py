@@ -24,9 +24,9 @@ from tests.test_scenario_receive import confirmation, line, sure
 from tests.test_scenario_timers import pause_with, tap
 
 ANA, BEN = "U0ANA", "U0BEN"
-HOSTILE = "<https://evil.example|Open MO> <!channel> <@U0EVIL> <#C0EVIL> <!here> R&D"
+HOSTILE = "<https://evil.example|Open MO> <!channel> <@U0EVIL> <#C0EVIL> <!here> @everyone R&D"
 SHORT = "<!channel><https://evil.example|x>"  # where only a few characters fit (order numbers, codes)
-RAW_MARKUP = re.compile(r"<https://evil|<!channel>|<!here>|<@U0EVIL>|<#C0EVIL>|<!everyone>")
+RAW_MARKUP = re.compile(r"<https://evil|<!channel>|<!here>|<@U0EVIL>|<#C0EVIL>|<!everyone>|@everyone")
 
 
 def mrkdwn_texts(value: Any) -> Iterator[str]:

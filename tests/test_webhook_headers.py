@@ -54,7 +54,8 @@ async def test_a_replay_with_a_25_digit_retry_number_does_not_jam_the_retry_swee
     assert await deliver(shop, genuine, {"X-Katana-Retry-Num": "9" * 25}) == 200  # a replay: counted later
     waiting = {**EVENT, "webhook_id": 2}
     key, _ = await shop.store.events.deliver(waiting, None)
-    await shop.store.events.fail(key, "Katana did not answer", utcnow() - timedelta(seconds=1))
+    await shop.store.events.fail(await shop.store.events.claim(key), "Katana did not answer",
+                                 utcnow() - timedelta(seconds=1))
     await asyncio.sleep(2 * QUIET_SECONDS)  # Katana paused: the sweep runs
     assert await shop.bot.events.retry_due() == 1
     await shop.settle()
@@ -109,7 +110,7 @@ async def test_the_sweep_finds_due_events_when_the_repeat_counts_cannot_be_writt
     await events.deliver(EVENT, 1)  # a repeat, tallied
     waiting = {**EVENT, "webhook_id": 2}
     key, _ = await events.deliver(waiting, None)
-    await events.fail(key, "Katana did not answer", utcnow() - timedelta(seconds=1))
+    await events.fail(await events.claim(key), "Katana did not answer", utcnow() - timedelta(seconds=1))
     await asyncio.sleep(2 * QUIET_SECONDS)
     col, events.col = events.col, CountsRefused(events.col)
     try:

@@ -10,13 +10,15 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.alerts import Alerts
 from bot.listeners import commands, events, supervisors, tasks
+from bot.report.post import ShiftReports
 from commands.context import Floor
 from commands.receiving.service import Receiving
 from commands.recording import Recorder
 
 
-def register_listeners(app: AsyncApp, floor: Floor, recorder: Recorder, receiving: Receiving, alerts: Alerts) -> None:
+def register_listeners(app: AsyncApp, floor: Floor, recorder: Recorder, receiving: Receiving, alerts: Alerts,
+                       reports: ShiftReports) -> None:
     events.register(app, floor)
     commands.register(app, floor, recorder, receiving)
-    tasks.register(app, floor)
-    supervisors.register(app, floor, recorder, alerts)
+    tasks.register(app, floor, recorder)
+    supervisors.register(app, floor, recorder, alerts, reports)

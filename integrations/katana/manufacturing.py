@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from integrations.keyed import KeyedLocks
+from models.leases import KeyedLocks, ProcessLocks
 
 from .client import KatanaClient, iso
 from .errors import KatanaOutcomeUnknown, KatanaRejected
@@ -41,7 +41,7 @@ class OrderMemory(Protocol):
 
     async def saw_order(self, mo_id: int, order: dict[str, Any], read_at: datetime) -> None: ...
     async def saw_rows(self, mo_id: int, rows: list[dict[str, Any]], read_at: datetime) -> None: ...
-    async def known_order(self, mo_id: int, *, ours_since: datetime | None = None) -> dict[str, Any] | None: ...
+    async def known_order(self, mo_id: int) -> dict[str, Any] | None: ...
     async def known_rows(self, mo_id: int) -> list[dict[str, Any]] | None: ...
 
 
@@ -51,7 +51,9 @@ class ManufacturingService:
         self._clock = clock
         self._operators: tuple[float, list[Operator]] | None = None
         self._operators_lock = asyncio.Lock()  # one fetch when a whole shift submits at once
-        self.order_locks: KeyedLocks[int] = KeyedLocks()  # held only while an order is being written
+        # One writer of an order's additional_info at a time (read, then PATCH with the text echoed): in this
+        # process by default; the composition root plugs in locks shared by every replica (models.leases).
+        self.locks: KeyedLocks = ProcessLocks()
         self.memory: OrderMemory | None = None  # set by the app; without it every echo reads first
 
     # --- reading orders -----------------------------------------------------------------------------
@@ -229,7 +231,7 @@ class ManufacturingService:
         assigns it when the order has none yet (an assigned batch is left as Katana has it)."""
         if actual_quantity < 0:
             raise ValueError("actual quantity cannot be negative")
-        async with self.order_locks.hold(mo_id):
+        async with self.locks.hold(f"order {mo_id}"):
             order = await self.get_order(mo_id)
             if order.is_done and order.actual_quantity == actual_quantity:
                 return order
@@ -242,15 +244,16 @@ class ManufacturingService:
                 body["batch_transactions"] = [{"batch_id": batch_id, "quantity": Decimal(actual_quantity)}]
             return await self._patch_order(order, body)
 
-    async def add_note(self, mo_id: int, line: str, *, ours_since: datetime | None = None) -> ManufacturingOrder:
+    async def add_note(self, mo_id: int, line: str) -> ManufacturingOrder:
         """Append a line to the order's additional info; a line already there is not added again.
 
-        `ours_since`: when the caller's own writes to this order began (see OrderMemory.known_order)."""
+        The order is read right before it is rewritten, never taken from memory: a note a person typed
+        in Katana a moment ago (webhooks about it may still be on their way) must survive the PATCH."""
         line = " ".join(line.split())
         if not line:
             raise ValueError("a note needs some text")
-        async with self.order_locks.hold(mo_id):
-            order = await self._current(mo_id, ours_since)
+        async with self.locks.hold(f"order {mo_id}"):
+            order = await self.get_order(mo_id)
             current = order.additional_info or ""
             if line in (existing.strip() for existing in current.splitlines()):
                 return order
@@ -262,7 +265,7 @@ class ManufacturingService:
         """Remove a line added by `add_note`; False when it is not there (already removed by hand).
         ValueError when it is the order's only text: Katana refuses an empty additional_info."""
         line = " ".join(line.split())
-        async with self.order_locks.hold(mo_id):
+        async with self.locks.hold(f"order {mo_id}"):
             order = await self.get_order(mo_id)
             lines = (order.additional_info or "").splitlines()
             kept = [existing for existing in lines if " ".join(existing.split()) != line]
@@ -274,11 +277,6 @@ class ManufacturingService:
             await self._patch_order(order, {"additional_info": text})
             return True
 
-    async def _current(self, mo_id: int, ours_since: datetime | None = None) -> ManufacturingOrder:
-        """The order as it is now: remembered while nothing says it changed, else read."""
-        known = await self.memory.known_order(mo_id, ours_since=ours_since) if self.memory is not None else None
-        return ManufacturingOrder.model_validate(known) if known else await self.get_order(mo_id)
-
     async def _patch_order(self, order: ManufacturingOrder, body: dict[str, Any]) -> ManufacturingOrder:
         # Omitting additional_info wipes it; the DTO forbids "" (minLength 1), so echo only real text.
         if "additional_info" not in body and order.additional_info:
@@ -289,6 +287,7 @@ class ManufacturingService:
             # (under the order's lock: the next note echoes this)
             await self.memory.saw_order(updated.id, updated.model_dump(mode="json"), sent)
         return updated
+
 
     # --- operators ----------------------------------------------------------------------------------
 
