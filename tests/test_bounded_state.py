@@ -9,6 +9,7 @@ import json
 
 import aiohttp
 
+from bot.slack_pacing import CHANNELS_KEPT
 from commands.orders import OpenOrders
 from integrations.keyed import BoundedCache
 from models.events import RETRY_NUMS_KEPT, dedup_key
@@ -67,3 +68,10 @@ async def test_a_delivery_replayed_many_times_keeps_only_its_latest_retry_number
     stored = await shop.store.events.get(dedup_key(event))
     assert stored.deliveries == 3 * RETRY_NUMS_KEPT
     assert stored.retry_nums == [n % 4 for n in range(2 * RETRY_NUMS_KEPT, 3 * RETRY_NUMS_KEPT)]
+
+
+async def test_the_slack_pacer_keeps_a_bounded_number_of_channel_windows(shop: Sandbox) -> None:
+    pacer = shop.bot.pacer
+    for n in range(CHANNELS_KEPT + 20):  # every person's DM is a channel of its own
+        await pacer.wait_turn(f"D{n:06d}")
+    assert len(pacer.windows) == CHANNELS_KEPT
