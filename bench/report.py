@@ -34,6 +34,12 @@ def table(rows: list[Row]) -> str:
     return "\n".join([fmt(head), rule] + [fmt(c) for c in lines[1:]])
 
 
+def neighbours() -> str:
+    """How busy the machine was (its 1-minute load average): latency rows measure the neighbours too."""
+    load = os.getloadavg()[0]
+    return f"machine load {load:.1f} on {os.cpu_count()} CPUs at the end of the row"
+
+
 def machine() -> str:
     return (f"{os.cpu_count()} CPUs, Python {platform.python_version()} ({sys.implementation.name}), "
             f"{platform.system()} {platform.machine()}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,12 +19,16 @@ QUIET = {"LOG_LEVEL": "ERROR"}  # the bot's output goes to a pipe read only at t
 class BareBoltProcess(BotProcess):
     """`python -m bench.bare_bolt`, started and stopped like the bot's process."""
 
-    async def start(self, timeout: float = 20.0) -> dict[str, Any]:
+    async def start(self, timeout: float = 60.0) -> dict[str, Any]:
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bench.bare_bolt", env={**self.env, "PORT": str(self.port)}, cwd=self.cwd,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         self._reader = asyncio.create_task(self._keep_log(self.proc.stdout))
-        return await self.healthy(timeout)
+        try:
+            return await self.healthy(timeout)
+        except BaseException:  # never healthy: no orphan left running
+            await self.stop(signal.SIGKILL)
+            raise
 
 
 @asynccontextmanager

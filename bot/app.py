@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
@@ -53,6 +54,7 @@ from integrations.katana import RateLimiter, build_katana
 from integrations.katana.ratelimit import WINDOW_SECONDS
 from integrations.slack_files import SlackFiles
 from integrations.slips import build_slip_reader
+from integrations.slips.worker import OcrInChildProcess
 from models.budget import SharedWindow
 from models.leases import StoreLocks
 from models.order_memory import TRUST_FOR
@@ -65,7 +67,7 @@ DRAIN_TIMEOUT = 20.0  # seconds to let in-flight floor actions, and a scheduled 
 
 class ShopfloorBot:
     def __init__(self, settings: Settings, *, store: Store | None = None,
-                 http: httpx.AsyncClient | None = None) -> None:
+                 http: httpx.AsyncClient | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
         self.store = store or store_for(settings)
         self.http = http or httpx.AsyncClient(timeout=30.0)
@@ -90,16 +92,18 @@ class ShopfloorBot:
             self.store.orders.trust_for = TRUST_FOR
         self.pacer = SlackPacer(self.store.db, self.store.clock, per_second=settings.slack_posts_per_second,
                                 burst=settings.slack_post_burst)
+        self.permissions = Permissions(settings, self.slack, clock=clock)  # user groups refreshed on this clock
         slack_web = SlackWeb(self.slack, pacer=self.pacer)
         self.floor = Floor(settings=floor_settings(settings), store=self.store, katana=self.katana,
-                           slack=slack_web, permissions=Permissions(settings, self.slack),
+                           slack=slack_web, permissions=self.permissions,
                            orders=OpenOrders(self.katana), locks=shared_locks)
         self.reports = ShiftReports(self.store, self.slack, settings.shift_clock, channel=settings.report_channel,
                                     katana=self.katana)
         self.floor.refresh_home = home.publisher(self.floor, shift=self.reports.shift_so_far)
         self.floor.on_recorded.append(home.refresh_after_recording(self.floor))
         self.recorder = Recorder(self.floor, {**COMMANDS, REVERSAL.name: REVERSAL}, announce=self.announce)
-        self.receiving = build_receiving(settings, self.http)  # /receive: slip reader + Slack file downloads
+        self.ocr = OcrInChildProcess(processes=settings.ocr_processes)  # offline slip reading, off the ack's CPU
+        self.receiving = build_receiving(settings, self.http, self.ocr)  # /receive: slip reader + Slack files
         self.events = EventProcessor(self.floor)
         self.channels = ChannelWatch(self.floor.slack, settings)  # the bot in FLOOR_CHANNEL & co (/healthz)
         self.alerts = build_alerts(settings, self.store, self.http, self.slack, self.katana, self.floor.katana_link,
@@ -137,11 +141,12 @@ class ShopfloorBot:
         # HTTP mode: Bolt's own aiohttp app serves /slack/events; Socket Mode: no Slack route at all.
         app = web.Application() if self.settings.socket_mode else self.bolt.web_app(path="/slack/events")
         if not self.settings.socket_mode:
-            app.middlewares.append(slack_guard(secret(self.settings.slack_signing_secret)))
+            app.middlewares.append(slack_guard(secret(self.settings.slack_signing_secret),
+                                               body_timeout=self.settings.body_read_timeout_seconds))
         token = secret(self.settings.katana_webhook_token)
         app.router.add_post("/webhooks/katana", katana_webhook_route(
             token, self.store.events, self.events.process_soon, self.events.delivery_arrived,
-            self.events.repeat_tallied))
+            self.events.repeat_tallied, body_timeout=self.settings.body_read_timeout_seconds))
         app.router.add_get("/healthz", health_route(self))
         app.router.add_get("/metrics", metrics_route(self.metrics))
         app.on_startup.append(self._on_startup)
@@ -160,6 +165,7 @@ class ShopfloorBot:
         if self.slack.session is None or self.slack.session.closed:
             self.slack.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.slack.timeout))
         await self.store.ensure_indexes()
+        self.permissions.start()  # user groups read in the background, before the first command needs them
         every = timedelta(seconds=self.settings.worker_interval_seconds)
         for job, work in self.worker_jobs().items():  # once per interval across replicas (bot/jobs.py)
             self.scheduler.add_job(self.replica_jobs.once_per(job, every, work), "interval",
@@ -211,6 +217,7 @@ class ShopfloorBot:
                                                self.scheduled.finish(self.drain_timeout))
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        self.permissions.stop()
         if left or runs_left:
             log.warning("%d jobs and %d scheduled runs still running at shutdown; they resume at next start",
                         left, runs_left)
@@ -218,6 +225,7 @@ class ShopfloorBot:
             await self.events.write_repeats()  # counts of repeats answered from memory
         except Exception:  # only counts: every event itself is stored
             log.exception("repeated Katana deliveries were not counted at shutdown")
+        self.ocr.close()
         await self.http.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()  # slack_sdk falls back to a session per call if used later
@@ -261,9 +269,10 @@ def floor_settings(settings: Settings) -> FloorSettings:
         action_retry_max_seconds=settings.action_retry_max_seconds)
 
 
-def build_receiving(settings: Settings, http: httpx.AsyncClient) -> Receiving:
-    """/receive: the slip reader (vision with offline fallback, or offline) and Slack file downloads."""
+def build_receiving(settings: Settings, http: httpx.AsyncClient, offline: OcrInChildProcess) -> Receiving:
+    """/receive: the slip reader (vision with offline fallback, or offline — OCR in a child process) and
+    Slack file downloads."""
     files = SlackFiles(http, bot_token=secret(settings.slack_bot_token),
                        files_url=str(settings.slack_files_url) if settings.slack_files_url else None)
-    reader: SlipReader = build_slip_reader(settings)  # vision with offline fallback, or offline
+    reader: SlipReader = build_slip_reader(settings, offline=offline)
     return Receiving(reader=reader, files=files)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from commands.cards import escaped
 from commands.context import Floor
+from commands.mrkdwn import escape
 from integrations.katana.errors import KatanaError
 from integrations.katana.models import Operator
 from models.operators import OperatorLink, OperatorTaken
@@ -60,13 +60,13 @@ def matching(operators: list[Operator], wanted: str) -> list[Operator]:
 
 def not_found(operators: list[Operator], wanted: str, count: int) -> str:
     if count > 1:
-        return f"Katana has {count} operators called “{escaped(wanted)}”: use its number, e.g. `#{operators[0].id}`."
-    names = ", ".join(f"{escaped(o.operator_name)} (#{o.id})" for o in operators[:30]) or "none"
-    return f"Katana has no operator “{escaped(wanted)}”. Its operators: {names}. Nothing changed."
+        return f"Katana has {count} operators called “{escape(wanted)}”: use its number, e.g. `#{operators[0].id}`."
+    names = ", ".join(f"{escape(o.operator_name)} (#{o.id})" for o in operators[:30]) or "none"
+    return f"Katana has no operator “{escape(wanted)}”. Its operators: {names}. Nothing changed."
 
 
 async def link(floor: Floor, person: str, operator: Operator, *, by: str) -> dict[str, Any]:
-    name = escaped(operator.operator_name)
+    name = escape(operator.operator_name)
     try:
         await floor.store.operators.link(person, operator.id, operator.operator_name, by=by)
     except OperatorTaken as taken:
@@ -84,7 +84,7 @@ async def unlink(floor: Floor, person: str, *, by: str) -> dict[str, Any]:
         return {"text": f"<@{person}> was not linked to a Katana operator."}
     await floor.store.audit.write("floor_action", "operator link", "unlinked", actor_id=by, person=person,
                                   operator_id=gone.operator_id, operator_name=gone.operator_name)
-    return {"text": f"<@{person}> is no longer Katana operator {escaped(gone.operator_name)}: "
+    return {"text": f"<@{person}> is no longer Katana operator {escape(gone.operator_name)}: "
                     "Katana gets their name as text."}
 
 
@@ -104,11 +104,11 @@ async def listing(floor: Floor) -> dict[str, Any]:
 
 
 def operator_line(operator: Operator, link: OperatorLink | None) -> str:
-    name = f"{escaped(operator.operator_name)} (#{operator.id})"
+    name = f"{escape(operator.operator_name)} (#{operator.id})"
     if link is None:
         return f"• {name} — not linked"
     return f"• {name} — <@{link.id}>, linked by <@{link.linked_by}> {link.linked_at:%Y-%m-%d}"
 
 
 def linked_line(link: OperatorLink) -> str:
-    return f"• {escaped(link.operator_name)} (#{link.operator_id}) — <@{link.id}>"
+    return f"• {escape(link.operator_name)} (#{link.operator_id}) — <@{link.id}>"

@@ -20,6 +20,7 @@ from bot.alerts.messages import alerts_list, when
 from bot.health import configuration
 from bot.settings import Settings
 from commands.cards import note, text
+from commands.mrkdwn import escape
 from models.store import Store
 
 HELP = ("*/floor* — `status` (integrations, last syncs, open alerts) · `sync unleashed|amazon|quality` "
@@ -65,7 +66,7 @@ async def last_sync_line(store: Store, job: str) -> str:
     line = (f"{icon} {title}: {entry.outcome} at {when(entry.at)} — {d.get('items_read', 0)} read, "
             f"{d.get('alerts_raised', 0)} new, {d.get('alerts_resolved', 0)} resolved")
     errors = d.get("errors") or []
-    return line + (f" — {'; '.join(errors)}" if errors else "")
+    return line + (f" — {escape('; '.join(errors))}" if errors else "")
 
 
 async def sync_now(alerts: Alerts, job: str | None) -> str:

@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from commands import cards
 from commands.context import Floor
+from commands.mrkdwn import escape
 from commands.outcome import Outcome
 from commands.ports import SlackRefused, View
 from models.actions import FloorAction
@@ -53,7 +54,7 @@ def refresh_after_recording(floor: Floor) -> Any:
 
 def publisher(floor: Floor, *, shift: ShiftSoFar | None = None) -> Any:
     """`Floor.refresh_home`: the person's App Home, published again (with a `notice` on top)."""
-    async def refresh(user_id: str, notice: str | None = None) -> None:
+    async def refresh(user_id: str, notice: str | None = None) -> None:  # `notice`: mrkdwn, data escaped
         await publish(floor, user_id, notice=notice, shift=shift)
     return refresh
 
@@ -129,7 +130,7 @@ def action_line(action: FloorAction, undo_state: str | None) -> str:
     quantity = f" · {facts['quantity']}" if facts.get("quantity") is not None else ""
     status = "undone" if undo_state == "undone" else action.status
     said = OUTCOME_WORDS.get(status, status)
-    line = f"{said} — /{action.command} {order}{quantity} · {cards.clock(action.created_at)}"
+    line = f"{said} — /{action.command} {escape(order)}{quantity} · {cards.clock(action.created_at)}"
     if status == "failed" and action.error:
-        line += f"\n{action.error[:200]}"
+        line += f"\n{escape(action.error[:200])}"
     return line

@@ -344,7 +344,10 @@ class EventProcessor:
         if self.storming() and self.clock() - self.last_sweep < STORM_SWEEP_SECONDS:
             return 0
         self.last_sweep = self.clock()
-        await self.write_repeats()
+        try:
+            await self.write_repeats()
+        except Exception:  # counts wait for the next sweep; the events due must not
+            log.exception("writing repeated Katana deliveries failed; retrying due events anyway")
         now = await self.floor.store.clock.now()  # claims are judged on the database's clock
         await self.floor.store.events.reset_stuck(now)  # one update for all: this runs every few seconds
         due = [key for key in await self.floor.store.events.due(now) if key not in self.queued]

@@ -1,7 +1,9 @@
-"""Log hygiene: no secret ever reaches a log line, whoever logged it."""
+"""Log hygiene: no secret ever reaches a log line, whoever logged it; junk from outside is one line."""
 from __future__ import annotations
 
 import logging
+
+from aiohttp.http_exceptions import HttpProcessingError
 
 REDACTED = "[redacted]"
 
@@ -38,3 +40,23 @@ def install_secret_filter(secrets: list[str]) -> None:
     secret_filter = SecretFilter(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(secret_filter)
+
+
+class MalformedRequests(logging.Filter):
+    """aiohttp logs a request it cannot parse (garbage, a bad chunk size, two Content-Lengths, a TLS hello
+    on the plain port) as an ERROR with a traceback, and answers it 400: anyone can send those, and none is
+    our error. Such a record becomes one warning line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, HttpProcessingError):
+            record.msg, record.args = f"{record.getMessage()}: malformed HTTP refused ({type(error).__name__})", None
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def install_malformed_request_filter() -> None:
+    server_log = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, MalformedRequests) for f in server_log.filters):
+        server_log.addFilter(MalformedRequests())

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.logging import install_secret_filter
+from bot.logging import install_malformed_request_filter, install_secret_filter
 from bot.report.periods import ShiftClock, parse_shift_ends
 from models.retention import DEFAULT_RETENTION, Retention
 
@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     action_retry_first_seconds: float = Field(5, gt=0, le=3600)  # doubles per attempt…
     action_retry_max_seconds: float = Field(300, gt=0, le=6 * 3600)  # …up to this
     worker_interval_seconds: float = Field(10, gt=0, le=3600)  # sweep for waiting actions and failed events
+    # A request body (Slack's, Katana's) not complete within this many seconds is answered 408 (issue 14)
+    body_read_timeout_seconds: float = Field(10, gt=0, le=300)
     # Task timers, the author's Undo, scrap reasons (issue 7)
     timer_auto_pause_hours: float = Field(4, gt=0, le=72)  # a timer running longer is paused, the operator told
     undo_window_minutes: float = Field(15, gt=0, le=24 * 60)  # how long a confirmation's Undo works
@@ -106,6 +108,8 @@ class Settings(BaseSettings):
     anthropic_api_key: SecretStr | None = None
     anthropic_model: str = Field("claude-haiku-5-5", min_length=1, max_length=100)
     anthropic_base_url: AnyHttpUrl | None = None  # tests point it at sandbox/anthropic.py
+    # Offline slip reading runs in child processes at a lower priority, this many reads at once (issue 14)
+    ocr_processes: int = Field(1, ge=1, le=8)
 
     # Storage
     mongodb_uri: SecretStr | None = None  # unset → in-memory store, nothing persists
@@ -250,3 +254,4 @@ def configure_logging(settings: Settings) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     install_secret_filter(settings.secrets())
+    install_malformed_request_filter()

@@ -12,11 +12,13 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+from integrations.keyed import BoundedCache
 from models.budget import SharedWindow
 from models.clock import Clock
 
 log = logging.getLogger(__name__)
 MARGIN = timedelta(seconds=0.25)  # Slack refills its bucket smoothly: a turn comes a little after the window
+CHANNELS_KEPT = 500  # window handles kept (a person's DM is a channel too); the window itself is in MongoDB
 
 
 class SlackPacer:
@@ -24,13 +26,14 @@ class SlackPacer:
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.db, self.clock, self.sleep = db, clock, sleep
         self.burst, self.window = burst, timedelta(seconds=burst / per_second)
-        self._windows: dict[str, SharedWindow] = {}  # per channel this replica posts to (a few dozen)
+        self.windows: BoundedCache[str, SharedWindow] = BoundedCache(CHANNELS_KEPT)  # handles, per channel
 
     async def wait_turn(self, channel: str) -> None:
-        window = self._windows.get(channel)
+        window = self.windows.get(channel)
         if window is None:
-            window = self._windows[channel] = SharedWindow(self.db, self.clock, f"slack:{channel}",
-                                                           limit=self.burst, window=self.window, margin=MARGIN)
+            window = SharedWindow(self.db, self.clock, f"slack:{channel}", limit=self.burst, window=self.window,
+                                  margin=MARGIN)
+            self.windows.put(channel, window)
         for _ in range(600):  # at most a few minutes, even for a channel flooded by every replica
             try:
                 wait = await window.take()

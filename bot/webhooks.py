@@ -15,11 +15,13 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.bodies import BodyTooSlow, too_slow, within
 from models.events import EventRepository
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 1024 * 1024
+MAX_RETRY_NUM = 1000  # Katana sends 1..3
 SIGNATURE_HEADER = "x-sha2-signature"
 STORED, REPEAT = b'{"ok": true, "duplicate": false}', b'{"ok": true, "duplicate": true}'
 
@@ -58,8 +60,13 @@ def parse_event(body: bytes) -> dict[str, Any] | None:
 
 
 def retry_number(request: web.Request) -> int | None:
+    """`X-Katana-Retry-Num` is outside the signature (a replay can carry anything): ASCII digits up to
+    MAX_RETRY_NUM, else ignored. Unchecked, `²` raised and 25 digits overflowed BSON's int64."""
     value = request.headers.get("X-Katana-Retry-Num", "")
-    return int(value) if value.isdigit() else None
+    if not (value.isascii() and value.isdigit() and len(value) <= 4):
+        return None
+    number = int(value)
+    return number if number <= MAX_RETRY_NUM else None
 
 
 async def read_limited(request: web.Request) -> bytes | None:
@@ -77,21 +84,24 @@ async def read_limited(request: web.Request) -> bytes | None:
 
 def katana_webhook_route(token: str | None, events: EventRepository, process: Callable[[str], Any],
                          arrived: Callable[[], None] = lambda: None, repeated: Callable[[], None] = lambda: None,
-                         ) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """`process(key)` queues a new event; `arrived()` hears of every delivery, so processing can step
-    aside while Katana is still sending; `repeated()` of every repeat, whose count may wait in memory
-    for a pause (bot.katana_events.EventProcessor)."""
-    async def receive(request: web.Request) -> web.Response:
-        arrived()
+                         *, body_timeout: float = 10.0) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+    """`process(key)` queues a new event; `arrived()` hears of every verified delivery, so processing can
+    step aside while Katana is still sending (unsigned junk must not defer it); `repeated()` of every
+    repeat, whose count may wait in memory for a pause (bot.katana_events.EventProcessor)."""
+    async def receive(request: web.Request) -> web.StreamResponse:
         if not token:
             log.error("Katana webhook refused: KATANA_WEBHOOK_TOKEN is not set")
             return web.json_response({"error": "webhook token not configured"}, status=503)
-        body = await read_limited(request)
+        try:
+            body = await within(body_timeout, read_limited(request))
+        except BodyTooSlow:
+            return await too_slow(request, "Katana webhook", body_timeout)
         if body is None:
             return web.json_response({"error": "body too large"}, status=413)
         if not signature_ok(body, request.headers.get(SIGNATURE_HEADER), token):
             log.warning("Katana webhook with a missing or wrong signature from %s", request.remote)
             return web.json_response({"error": "bad signature"}, status=401)
+        arrived()
         payload = parse_event(body)
         if payload is None:
             return web.json_response({"error": "not a Katana event"}, status=400)

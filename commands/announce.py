@@ -18,10 +18,11 @@ from typing import Any
 from commands import cards
 from commands.context import Floor
 from commands.forms import FloorCommand
+from commands.mrkdwn import escape
 from commands.outcome import Outcome
 from commands.ports import Message, Posted, SlackRefused, Tap, View
 from commands.submissions import ack_landed
-from commands.supervision import decision_message
+from commands.supervision import decision_message, steps_told
 from models.actions import FloorAction
 
 log = logging.getLogger(__name__)
@@ -63,15 +64,11 @@ def outcome_texts(floor: Floor, command: FloorCommand[Any], outcome: Outcome) ->
                 cards.confirmation_message(headline, extra, link, order, undo=undo if command.undoable else None))
     if outcome.status == "waiting":
         text = (f":floppy_disk: Saved — Katana isn't answering right now. Don't enter this /{command.name} for "
-                f"*{order}* again: the bot records it as soon as Katana answers, checking first that "
+                f"*{escape(order)}* again: the bot records it as soon as Katana answers, checking first that "
                 "nothing is doubled. You'll get a message here.")
     else:
-        text = (f":x: /{command.name} for *{order}* was not fully recorded: {outcome.problem}\n"
-                f"Recorded in Katana: {', '.join(outcome.recorded) or 'nothing'}. "
-                f"Not recorded: {', '.join(outcome.not_recorded) or 'nothing'}.")
-        if outcome.uncertain:
-            text += (" May have been recorded (check in Katana before entering it again): "
-                     f"{', '.join(outcome.uncertain)}.")
+        text = (f":x: /{command.name} for *{escape(order)}* was not fully recorded: {escape(outcome.problem)}\n"
+                + steps_told(outcome))
     return cards.message_view(command.title, text), cards.confirmation_message(text, [], link, order)
 
 

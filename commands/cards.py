@@ -5,6 +5,9 @@ serialised, so a view that Slack would refuse fails here, in our tests, not on t
 
 Phones first: every message has a fallback `text` (notifications, screen readers), a short first
 line, and facts as short lines or a context note — never a wide table in one block.
+
+Markdown passed between these builders is mrkdwn already: a task's or an action's data (names, codes,
+order numbers, reasons) is escaped where it is put in (commands.mrkdwn), once.
 """
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from commands.facts import OrderFacts
+from commands.mrkdwn import escape, link
 from models.tasks import ProductionTask
 
 STAGE_EMOJI = {"cook": ":stew:", "label": ":label:", "pack": ":package:", "ship": ":truck:"}
@@ -40,12 +44,6 @@ BLOCK_TASK_ACTION = "task_block"
 AUTHOR_UNDO_ACTION = "action_author_undo"
 DELIVER_TASK_ACTION = "task_deliver"  # a SHIP task whose order was packed: the carrier took it
 TIMED_STAGES = ("cook", "label", "pack")
-
-
-def escaped(text: str) -> str:
-    """Text a person typed (or a slip or Katana holds) as Slack shows it literally: no link, no mention,
-    no @channel can come of it (Slack's mrkdwn escaping: &, <, >)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -95,17 +93,17 @@ def minutes_text(seconds: int) -> str:
 # ---- task messages in the floor channel -------------------------------------------------------
 
 def task_summary(task: ProductionTask) -> str:
-    parts = [f"*{task.mo_order_no}*"]
+    parts = [f"*{escape(task.mo_order_no)}*"]
     if task.sku:
-        parts.append(task.sku)
+        parts.append(escape(task.sku))
     if task.quantity is not None:
         parts.append(f"{task.quantity:f} to {task.kind}")
     elif task.planned_quantity is not None:
         parts.append(f"{task.planned_quantity:f} planned")
     if task.batch_number:
-        parts.append(f"batch {task.batch_number}")
+        parts.append(f"batch {escape(task.batch_number)}")
     if task.crate:
-        parts.append(f"crate {task.crate}")
+        parts.append(f"crate {escape(task.crate)}")
     return " · ".join(parts)
 
 
@@ -113,15 +111,15 @@ def timer_line(task: ProductionTask) -> str | None:
     """Who is on the task and since when; why it stopped. Nothing for a task nobody started.
     A SHIP task is not timed: it says when its order was packed, waiting for pickup."""
     if task.kind == "ship":
-        return (f":package: Packed by {escaped(task.packed_by or '?')} {clock(task.packed_at)} — waiting for pickup"
+        return (f":package: Packed by {escape(task.packed_by or '?')} {clock(task.packed_at)} — waiting for pickup"
                 if task.packed_at else None)
     timed = f" · {minutes_text(task.timer_seconds)} timed" if task.timer_seconds >= 60 else ""
     if task.timer_state == "running":
-        return f":arrow_forward: *{task.assignee_name}* started {clock(task.timer_running_since)}{timed}"
+        return f":arrow_forward: *{escape(task.assignee_name)}* started {clock(task.timer_running_since)}{timed}"
     if task.timer_state == "paused":
-        return f":double_vertical_bar: Paused by {task.timer_by}: {task.timer_reason}{timed}"
+        return f":double_vertical_bar: Paused by {escape(task.timer_by)}: {escape(task.timer_reason)}{timed}"
     if task.timer_state == "blocked":
-        return f":no_entry: Blocked by {task.timer_by}: {task.timer_reason}{timed}"
+        return f":no_entry: Blocked by {escape(task.timer_by)}: {escape(task.timer_reason)}{timed}"
     return None
 
 
@@ -166,40 +164,43 @@ def task_message(task: ProductionTask, katana_link: str) -> dict[str, Any]:
     if state:
         blocks.append(text(state))
     blocks.append(task_buttons(task, "task"))
-    blocks.append(note(f"<{katana_link}|Open {task.mo_order_no} in Katana>"))
-    fallback = f"{verb} task: {task.mo_order_no}"
+    blocks.append(note(link(katana_link, f"Open {task.mo_order_no} in Katana")))
+    fallback = f"{verb} task: {escape(task.mo_order_no)}"
     if task.timer_state in ("running", "paused", "blocked"):
-        fallback += f" — {task.timer_state} ({task.assignee_name or task.timer_by})"
+        fallback += f" — {task.timer_state} ({escape(task.assignee_name or task.timer_by)})"
     elif task.packed_at:
         fallback += " — packed, waiting for pickup"
     return {"text": fallback, "blocks": [b.to_dict() for b in blocks]}
 
 
 def task_done_message(task: ProductionTask, katana_link: str) -> dict[str, Any]:
-    who = f"by {task.done_by}" if task.done_by else ""
+    who = f"by {escape(task.done_by)}" if task.done_by else ""
     if task.status == "closed":
-        line = f":white_check_mark: ~{STAGE_VERB[task.kind]} task~ — {task_summary(task)} · closed: {task.close_reason}"
+        line = (f":white_check_mark: ~{STAGE_VERB[task.kind]} task~ — {task_summary(task)} · "
+                f"closed: {escape(task.close_reason)}")
     else:
         line = f":white_check_mark: {STAGE_VERB[task.kind]} done {who} — {task_summary(task)}"
-    blocks = [text(line), note(f"<{katana_link}|Open {task.mo_order_no} in Katana>")]
-    return {"text": f"{STAGE_VERB[task.kind]} done: {task.mo_order_no}", "blocks": [b.to_dict() for b in blocks]}
+    blocks = [text(line), note(link(katana_link, f"Open {task.mo_order_no} in Katana"))]
+    return {"text": f"{STAGE_VERB[task.kind]} done: {escape(task.mo_order_no)}",
+            "blocks": [b.to_dict() for b in blocks]}
 
 
 # ---- confirmations ------------------------------------------------------------------------------
 
 def confirmation_message(headline: str, facts: list[str], katana_link: str, order_no: str, *,
                          undo: tuple[str, str, float] | None = None) -> dict[str, Any]:
-    """`undo` = (action id, author's name, minutes): an Undo button only its author may use."""
+    """`headline` and `facts` are mrkdwn; `order_no` and the author's name in `undo` = (action id, author's
+    name, minutes) are data. The Undo button is for its author only."""
     blocks: list[Block] = [text(headline)]
     if facts:
         blocks.append(note(" · ".join(facts)))
-    blocks.append(note(f"<{katana_link}|Open {order_no} in Katana>"))
+    blocks.append(note(link(katana_link, f"Open {order_no} in Katana")))
     if undo is not None:
         action_id, author, minutes = undo
         blocks.append(ActionsBlock(block_id="undo", elements=[
             ButtonElement(text="Undo", action_id=AUTHOR_UNDO_ACTION, value=action_id)]))
         blocks.append(ContextBlock(block_id="undo_note", elements=[MarkdownTextObject(
-            text=f"Entered something wrong? {author} can undo this for {minutes:g} min.")]))
+            text=f"Entered something wrong? {escape(author)} can undo this for {minutes:g} min.")]))
     return {"text": headline.replace("*", ""), "blocks": [b.to_dict() for b in blocks]}
 
 
@@ -223,7 +224,8 @@ def scrap_blocks(reasons: Sequence[str]) -> list[InputBlock]:
 
 
 def scrap_fact(facts: OrderFacts) -> str | None:
-    """"scrap 4 (burnt)" — the wording the quality alerts read back from the MO's notes."""
+    """"scrap 4 (burnt)" — the wording the quality alerts read back from the MO's notes (plain text: escape
+    it to show it in Slack)."""
     if facts.scrap is None or facts.scrap <= 0:
         return None
     return f"scrap {facts.scrap} ({facts.scrap_reason})"

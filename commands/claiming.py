@@ -20,6 +20,7 @@ from typing import Any
 from commands import cards
 from commands.context import Floor
 from commands.forms import FloorCommand
+from commands.mrkdwn import escape
 from commands.ports import Ack, Submission, View
 from commands.recording import Recorder
 from commands.submissions import new_action, save_and_record
@@ -89,7 +90,7 @@ async def taken_text(floor: Floor, command: FloorCommand[Any], holder: dict[str,
     recorded = await floor.store.actions.get(str(holder.get("action_id")))
     order = (recorded.results().get("order_no") if recorded else None) or "this MO"
     return (f":information_source: <@{holder.get('user_id')}> already recorded this {command.stage} task for "
-            f"*{cards.escaped(str(order))}* {when(holder)} — {amount_and_batch(holder)}. "
+            f"*{escape(str(order))}* {when(holder)} — {amount_and_batch(holder)}. "
             "Nothing was recorded for you.\n"
             "If this is *another batch* for the same MO, record it as one:")
 
@@ -106,8 +107,8 @@ def when(holder: dict[str, Any]) -> str:
 
 
 def amount_and_batch(holder: dict[str, Any]) -> str:
-    batch = f", batch {cards.escaped(str(holder['batch']))}" if holder.get("batch") else ""
-    return f"{cards.escaped(str(holder.get('quantity') or '?'))}{batch}"
+    batch = f", batch {escape(str(holder['batch']))}" if holder.get("batch") else ""
+    return f"{escape(str(holder.get('quantity') or '?'))}{batch}"
 
 
 async def choice_view(floor: Floor, command: FloorCommand[Any], action: FloorAction, metadata: dict[str, Any],

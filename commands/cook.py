@@ -29,6 +29,7 @@ from commands.forms import (
     read_order,
     time_spent,
 )
+from commands.mrkdwn import escape
 from commands.steps import (
     advance_chain,
     complete_operation,
@@ -87,11 +88,11 @@ def handover(facts: OrderFacts) -> dict[str, Any]:
 
 
 def headline(facts: OrderFacts) -> tuple[str, list[str]]:
-    line = (f":stew: *{facts.person}* cooked *{facts.quantity}* for *{facts.order_no}* "
-            f"— batch {facts.batch}, crate {facts.crate}")
+    line = (f":stew: *{escape(facts.person)}* cooked *{facts.quantity}* for *{escape(facts.order)}* "
+            f"— batch {escape(facts.batch)}, crate {escape(facts.crate)}")
     facts_shown = (ingredients.differences(facts) or "ingredients as planned", ingredients.batches_fact(facts),
                    scrap_fact(facts))
-    return line, time_spent(facts.minutes) + [f for f in facts_shown if f] + ["next: label"]
+    return line, time_spent(facts.minutes) + [escape(f) for f in facts_shown if f] + ["next: label"]
 
 
 COMMAND = FloorCommand(

@@ -12,6 +12,7 @@ from typing import Any
 
 from commands import cards, reversal
 from commands.context import Floor
+from commands.mrkdwn import escape
 from commands.ports import Message
 from commands.recording import Recorder
 from commands.registry import COMMANDS
@@ -26,7 +27,7 @@ async def retry(floor: Floor, recorder: Recorder, action_id: str, by: str,
     if action is None:
         return None
     floor.jobs.spawn(recorder.record(action_id), name=f"retry {action_id}")
-    text = f":repeat: Retrying /{action.command} by {who(action)} — asked by {by}."
+    text = f":repeat: Retrying /{action.command} by {escape(who(action))} — asked by {escape(by)}."
     return {"text": text, "blocks": [cards.text(text).to_dict()]}
 
 
@@ -56,7 +57,8 @@ async def close_cancelled(floor: Floor, recorder: Recorder, action_id: str, by: 
     if not await reversal.start(floor, recorder, action, kind, by=by, by_user=None, decision=where):
         return None
     doing = "taking back what was recorded" if kind == "undo_in_katana" else "keeping what was recorded"
-    text = f":hourglass_flowing_sand: Cancelling /{action.command} by {who(action)} — {doing} (asked by {by})…"
+    text = (f":hourglass_flowing_sand: Cancelling /{action.command} by {escape(who(action))} — {doing} "
+            f"(asked by {escape(by)})…")
     return {"text": text, "blocks": [cards.text(text).to_dict()]}
 
 

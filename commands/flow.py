@@ -21,6 +21,7 @@ from commands.claiming import first_or_why_not
 from commands.context import Floor
 from commands.fields import Form
 from commands.forms import FloorCommand, Prefill
+from commands.mrkdwn import escape
 from commands.orders import OrderChoice
 from commands.ports import Ack, Submission, View
 from commands.recording import Recorder
@@ -93,7 +94,7 @@ async def form_or_apology(floor: Floor, command: FloorCommand[Any], channel_id: 
     try:
         choices = await floor.orders.choices()
     except KatanaError as exc:
-        return cards.message_view(command.title, f":warning: Can't load the open orders: {exc.user_message}",
+        return cards.message_view(command.title, f":warning: Can't load the open orders: {escape(exc.user_message)}",
                                   footer="Nothing was recorded. Try the command again in a minute.")
     if not choices:
         return cards.message_view(command.title, "There are no open manufacturing orders in Katana right now.")

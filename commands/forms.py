@@ -81,7 +81,7 @@ class FloorCommand(Generic[F]):
     stage: str  # the task kind this command completes
     facts: type[F]
     plan: tuple[Step[F], ...]
-    headline: Callable[[F], tuple[str, list[str]]]
+    headline: Callable[[F], tuple[str, list[str]]]  # mrkdwn: the line and its facts, data escaped
     link: Callable[[Floor, F], str]  # "Open … in Katana"
     help: str = ""
     blocks: Callable[[Prefill], list[InputBlock]] = no_blocks

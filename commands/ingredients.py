@@ -23,6 +23,7 @@ from commands import cards
 from commands.facts import IngredientEntry, IngredientUsed, OrderFacts
 from commands.fields import Form, read_quantity
 from commands.forms import Prefill, code_input, quantity_input
+from commands.mrkdwn import escape
 from commands.plan import Result, StepContext, StepRefused, step
 from integrations.katana.manufacturing import IngredientUse
 from integrations.katana.recipes import Ingredient, Recipe, StockedBatch, planned_for
@@ -68,7 +69,7 @@ def blocks(prefill: Prefill) -> list[Block]:
         found += ingredient_blocks(ingredient, made)
     others = [i for i in recipe.ingredients if i not in fields]
     if others:
-        listed = ", ".join(cards.escaped(i.name) for i in others[:8]) + (f" and {len(others) - 8} more"
+        listed = ", ".join(escape(i.name) for i in others[:8]) + (f" and {len(others) - 8} more"
                                                                          if len(others) > 8 else "")
         found.append(cards.note(f"Also used, at plan (correct them in Katana if needed): {listed}."))
     return found

@@ -20,6 +20,7 @@ from commands.forms import (
     read_order,
     time_spent,
 )
+from commands.mrkdwn import escape
 from commands.steps import (
     advance_chain,
     complete_operation,
@@ -68,8 +69,8 @@ def handover(facts: OrderFacts) -> dict[str, Any]:
 
 
 def headline(facts: OrderFacts) -> tuple[str, list[str]]:
-    line = (f":label: *{facts.person}* labelled *{facts.quantity}* of *{facts.order_no}* "
-            f"— batch {facts.batch}, crate {facts.from_crate} → {facts.to_crate}")
+    line = (f":label: *{escape(facts.person)}* labelled *{facts.quantity}* of *{escape(facts.order)}* "
+            f"— batch {escape(facts.batch)}, crate {escape(facts.from_crate)} → {escape(facts.to_crate)}")
     extra = time_spent(facts.minutes)
     if facts.expiry:
         extra.append(f"best before {facts.expiry}")

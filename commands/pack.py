@@ -15,6 +15,7 @@ from commands.cards import scrap_fact
 from commands.facts import OrderFacts
 from commands.fields import Form
 from commands.forms import FloorCommand, Prefill, code_input, minutes_input, order_select, quantity_input, read_order
+from commands.mrkdwn import escape
 from commands.packing import count_produced, packing_fact, settle_packed_stock
 from commands.steps import (
     advance_chain,
@@ -60,12 +61,12 @@ def handover(facts: OrderFacts) -> dict[str, Any]:
 
 
 def headline(facts: OrderFacts) -> tuple[str, list[str]]:
-    batch = f", batch {facts.batch}" if facts.batch else ""
-    line = f":package: *{facts.person}* packed *{facts.quantity}* of *{facts.order_no}*{batch} — MO done"
+    batch = f", batch {escape(facts.batch)}" if facts.batch else ""
+    line = f":package: *{escape(facts.person)}* packed *{facts.quantity}* of *{escape(facts.order)}*{batch} — MO done"
     extra = []
     if facts.yield_percent:
         extra.append(f"yield {facts.yield_percent} % of {facts.planned_quantity} planned")
-    extra += [part for part in (packing_fact(facts), scrap_fact(facts)) if part]
+    extra += [escape(part) for part in (packing_fact(facts), scrap_fact(facts)) if part]
     extra.append("next: ship" if facts.linked_to_sales_order else "into stock")
     return line, extra
 

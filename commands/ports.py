@@ -91,7 +91,9 @@ class Permissions(Protocol):
 
     async def allows(self, user_id: str, command: str) -> bool: ...
 
-    def refusal(self, command: str) -> str: ...
+    async def refusal(self, user_id: str, command: str) -> str | None:
+        """None when the person may use the command; else what to tell them (privately): not on the
+        list, or — when the list names groups Slack has not answered for yet — try again in a moment."""
 
 
 @dataclass(frozen=True)

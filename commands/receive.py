@@ -11,6 +11,7 @@ from __future__ import annotations
 from commands.context import Floor
 from commands.facts import ReceiveFacts
 from commands.forms import FloorCommand
+from commands.mrkdwn import escape
 from commands.receiving.flow import open_receive, submit_receive
 from commands.receiving.steps import RECEIVE_PLAN
 from commands.receiving.views import TITLE
@@ -19,18 +20,19 @@ from commands.receiving.views import TITLE
 def received_lines(facts: ReceiveFacts) -> str:
     parts = []
     for line in facts.lines:
-        lot = f" (lot {line.lot})" if line.lot else ""
-        parts.append(f"{line.quantity} {line.uom or ''} × {line.sku}{lot}".replace("  ", " "))
+        lot = f" (lot {escape(line.lot)})" if line.lot else ""
+        parts.append(f"{line.quantity} {escape(line.uom or '')} × {escape(line.sku)}{lot}".replace("  ", " "))
     return ", ".join(parts)
 
 
 def headline(facts: ReceiveFacts) -> tuple[str, list[str]]:
-    supplier = f" from {facts.supplier}" if facts.supplier else ""
-    line = f":inbox_tray: *{facts.person}* received *{facts.order_no}*{supplier} — {received_lines(facts)}"
+    supplier = f" from {escape(facts.supplier)}" if facts.supplier else ""
+    line = (f":inbox_tray: *{escape(facts.person)}* received *{escape(facts.order)}*{supplier} — "
+            f"{received_lines(facts)}")
     extra = []
     if facts.created_batches:
-        extra.append(f"new batch(es): {', '.join(facts.created_batches)}")
-    over = [each.sku for each in facts.lines if each.over_receipt]
+        extra.append(f"new batch(es): {escape(', '.join(facts.created_batches))}")
+    over = [escape(each.sku) for each in facts.lines if each.over_receipt]
     if over:
         extra.append(f"more than ordered: {', '.join(over)}")
     if facts.skipped:

@@ -24,6 +24,7 @@ from commands.chain import refresh_task_message
 from commands.context import Floor
 from commands.facts import Facts
 from commands.forms import FloorCommand
+from commands.mrkdwn import escape
 from commands.outcome import Outcome
 from commands.plan import NeedsHand, Result, Step, StepContext, StepRefused, Undo, Written, step
 from commands.recording import Recorder, user_text
@@ -124,19 +125,21 @@ def compensation(command: FloorCommand[Any], original: FloorAction, name: str) -
 
 
 async def carry_out(ctx: Ctx, undo: Undo, *, automatic: bool) -> str:
-    """One compensation, as a line of the report. Katana not answering propagates: the reversal waits."""
+    """One compensation, as a line of the report (mrkdwn: its data escaped). Katana not answering
+    propagates: the reversal waits."""
     if undo.run is None or not automatic:
-        return f":point_right: by hand: {undo.manual}" if undo.manual else f":point_right: kept: {undo.describe}"
+        return (f":point_right: by hand: {escape(undo.manual)}" if undo.manual
+                else f":point_right: kept: {escape(undo.describe)}")
     try:
         remark = await undo.run(ctx.katana)
     except NeedsHand as exc:
-        return f":point_right: by hand: {exc}"
+        return f":point_right: by hand: {escape(exc)}"
     except KatanaNotFound:
         remark = "it was not there any more"  # taken back already (by a run cut short, or by hand)
     except KatanaRejected as exc:
-        return f":x: could not undo {undo.describe}: {user_text(exc)} — fix it in Katana by hand"
-    said = f" ({remark})" if isinstance(remark, str) else ""
-    return f":white_check_mark: undone: {undo.describe}{said}"
+        return f":x: could not undo {escape(undo.describe)}: {escape(user_text(exc))} — fix it in Katana by hand"
+    said = f" ({escape(remark)})" if isinstance(remark, str) else ""
+    return f":white_check_mark: undone: {escape(undo.describe)}{said}"
 
 
 async def reopen_chain(floor: Floor, command: FloorCommand[Any], action: FloorAction, name: str) -> None:
@@ -194,7 +197,8 @@ async def tell_the_author(ctx: Ctx, original: FloorAction, report: list[str]) ->
     where = facts.confirmation or {}
     if not where.get("channel"):
         return
-    headline = f":leftwards_arrow_with_hook: {cards.escaped(facts.by)} undid /{original.command} for *{facts.order}*"
+    headline = (f":leftwards_arrow_with_hook: {escape(facts.by)} undid /{original.command} for "
+                f"*{escape(facts.order)}*")
     blocks = [cards.text(headline).to_dict(),
               cards.text("\n".join(report) or "Nothing was written in Katana.").to_dict(),
               cards.note("What was recorded: " + str(where.get("text", ""))).to_dict()]
@@ -207,7 +211,8 @@ async def tell_the_floor(ctx: Ctx, original: FloorAction, report: list[str]) -> 
     outcome = "cancelled, recorded steps undone" if facts.kind == "undo_in_katana" else "cancelled, recorded steps kept"
     await ctx.floor.store.audit.write("floor_action", f"/{original.command}", outcome, mo_id=original.mo_id,
                                       actor=facts.by, actor_id=facts.by_user, action_id=original.id, report=report)
-    text = f"/{original.command} by {who(original)} was cancelled by {facts.by}.\n" + "\n".join(report)
+    text = (f"/{original.command} by {escape(who(original))} was cancelled by {escape(facts.by)}.\n"
+            + "\n".join(report))
     message = {"text": text.splitlines()[0], "blocks": [cards.text(text).to_dict()]}
     if facts.decision and facts.decision.get("channel"):
         await show_on_confirmation(ctx.floor, str(facts.decision["channel"]), str(facts.decision["ts"]), message)
@@ -258,8 +263,8 @@ async def announce_reversal(floor: Floor, outcome: Outcome) -> None:
     if outcome.status == "recorded" or (outcome.status == "waiting" and action.attempts > 1):
         return
     if outcome.status == "waiting":
-        text = (f":floppy_disk: Katana isn't answering: taking back the action on *{facts.order}* is saved and "
+        text = (f":floppy_disk: Katana isn't answering: taking back the action on *{escape(facts.order)}* is saved and "
                 "finishes as soon as it answers.")
     else:
-        text = f":x: Taking back the action on *{facts.order}* stopped: {outcome.problem}"
+        text = f":x: Taking back the action on *{escape(facts.order)}* stopped: {escape(outcome.problem)}"
     await post_where_they_work(floor, action, {"text": text, "blocks": [cards.text(text).to_dict()]})

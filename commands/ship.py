@@ -10,10 +10,10 @@ The modals and the steps live in commands/shipping/.
 """
 from __future__ import annotations
 
-from commands import cards
 from commands.context import Floor
 from commands.facts import ShipFacts
 from commands.forms import FloorCommand
+from commands.mrkdwn import escape
 from commands.shipping.flow import open_ship, submit_ship
 from commands.shipping.steps import CARRIER_PLAN, DELIVER_PLAN, FBA_PLAN
 from commands.shipping.views import TITLE
@@ -22,31 +22,32 @@ from commands.shipping.views import TITLE
 def shipped_lines(facts: ShipFacts) -> str:
     parts = []
     for line in facts.lines:
-        batch = f" (batch {line.batch})" if line.batch else ""
-        parts.append(f"{line.quantity} × {line.sku}{batch}")
+        batch = f" (batch {escape(line.batch)})" if line.batch else ""
+        parts.append(f"{line.quantity} × {escape(line.sku)}{batch}")
     return ", ".join(parts)
 
 
 def headline(facts: ShipFacts) -> tuple[str, list[str]]:
-    who, order = facts.person, facts.order_no
+    who, order = escape(facts.person), escape(facts.order)
     if facts.method == "deliver":
         return delivered_headline(facts)
     if facts.method == "fba":
         line = f":truck: *{who}* sent *{order}* to Amazon FBA — {shipped_lines(facts)}"
-        extra = [f"shipment {facts.shipment}", f"{facts.pallets} pallet(s)", f"transfer to {facts.fba_location_name}"]
+        extra = [f"shipment {escape(facts.shipment)}", f"{facts.pallets} pallet(s)",
+                 f"transfer to {escape(facts.fba_location_name)}"]
     else:
         verb = "packed" if facts.status == "PACKED" else "shipped"
         line = f":truck: *{who}* {verb} *{order}* — {shipped_lines(facts)}"
-        extra = [f"by {facts.carrier}"] + ([f"tracking {facts.tracking}"] if facts.tracking else [])
+        extra = [f"by {escape(facts.carrier)}"] + ([f"tracking {escape(facts.tracking)}"] if facts.tracking else [])
     return line, extra + tasks_said(facts)
 
 
 def delivered_headline(facts: ShipFacts) -> tuple[str, list[str]]:
     count = len(facts.to_deliver)
     what = f"{count} packed shipment{'s' if count != 1 else ''}" if count else "nothing new (already delivered)"
-    line = f":truck: *{facts.person}* handed *{facts.order_no}* to the carrier — {what} delivered"
-    extra = [f"by {cards.escaped(facts.carrier)}"] if facts.carrier else []
-    extra += [f"tracking {cards.escaped(facts.tracking)}"] if facts.tracking else []
+    line = f":truck: *{escape(facts.person)}* handed *{escape(facts.order)}* to the carrier — {what} delivered"
+    extra = [f"by {escape(facts.carrier)}"] if facts.carrier else []
+    extra += [f"tracking {escape(facts.tracking)}"] if facts.tracking else []
     return line, extra + tasks_said(facts)
 
 

@@ -17,6 +17,7 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from commands import cards
 from commands.forms import FloorCommand
+from commands.mrkdwn import escape
 from commands.outcome import Outcome
 from commands.plan import Undo, Written
 from commands.ports import Message
@@ -47,14 +48,21 @@ def undo_plan(command: FloorCommand[Any], action: FloorAction) -> list[Undo]:
     return plan
 
 
+def steps_told(outcome: Outcome) -> str:
+    """What was and was not recorded, and what may have been (mrkdwn)."""
+    text = (f"Recorded in Katana: {escape(', '.join(outcome.recorded) or 'nothing')}. "
+            f"Not recorded: {escape(', '.join(outcome.not_recorded) or 'nothing')}.")
+    if outcome.uncertain:
+        text += (" May have been recorded (check in Katana before entering it again): "
+                 f"{escape(', '.join(outcome.uncertain))}.")
+    return text
+
+
 def decision_message(outcome: Outcome) -> Message:
     action = outcome.action
-    order = action.results().get("order_no") or f"MO {action.mo_id}"
-    lines = [f":warning: /{action.command} by *{who(action)}* for *{order}* needs a decision: {outcome.problem}",
-             f"Recorded in Katana: {', '.join(outcome.recorded) or 'nothing'}.",
-             f"Not recorded: {', '.join(outcome.not_recorded) or 'nothing'}."]
-    if outcome.uncertain:
-        lines.append(f"May have been recorded: {', '.join(outcome.uncertain)}.")
+    order = escape(action.results().get("order_no") or f"MO {action.mo_id}")
+    lines = [f":warning: /{action.command} by *{escape(who(action))}* for *{order}* needs a decision: "
+             f"{escape(outcome.problem)}", steps_told(outcome)]
     buttons = ActionsBlock(block_id="decision", elements=[
         ButtonElement(text="Retry", action_id=RETRY, value=action.id, style="primary"),
         ButtonElement(text="Cancel", action_id=CANCEL, value=action.id, style="danger")])
@@ -64,8 +72,8 @@ def decision_message(outcome: Outcome) -> Message:
 
 def cancel_preview(command: FloorCommand[Any], action: FloorAction) -> Message:
     plan = undo_plan(command, action)
-    lines = [f"Cancel /{action.command} by {who(action)}. What was recorded and how it comes back out:"]
-    lines += [f"• {u.describe}: " + ("undone automatically" if u.run else u.manual or "") for u in plan]
+    lines = [f"Cancel /{action.command} by {escape(who(action))}. What was recorded and how it comes back out:"]
+    lines += [f"• {escape(u.describe)}: " + ("undone automatically" if u.run else escape(u.manual or "")) for u in plan]
     if not plan:
         lines.append("• Nothing was recorded in Katana.")
     buttons = ActionsBlock(block_id="undo", elements=[

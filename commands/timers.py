@@ -4,6 +4,12 @@ The timer lives in the task document (models/tasks.py); every change is a compar
 task's `timer_version`, so a double tap, two people tapping Start, or a restarted bot never make two
 running timers: one change wins, the other is told who is on the task.
 
+A running timer belongs to the person who started it: only they or a supervisor (SUPERVISORS; unset =
+everyone) may pause or block it, because stopping it ends the time counted for their work. A task whose
+timer is not running may be blocked by anyone who may record that stage (anyone can report missing
+ingredients). The rule is checked when Pause or Block is tapped and again, on the task as it is then,
+when the reason form is submitted (a replayed form changes nothing).
+
 Katana follows the task, not the other way round: after each change the stage's operation row is set
 to IN_PROGRESS, PAUSED or BLOCKED, with `total_actual_time` = the seconds timed so far when the timer
 stops. That PATCH is a state sync (the same body twice is harmless), so a failed one is simply sent
@@ -22,6 +28,7 @@ from commands import cards, undo
 from commands.announce import tell_privately
 from commands.chain import refresh_task_message
 from commands.context import Floor
+from commands.mrkdwn import escape
 from commands.operations import pick_operation, row_lock
 from commands.ports import SlackRefused, Submission, Tap, View
 from integrations.katana.errors import KatanaError, KatanaOutcomeUnknown, KatanaRateLimited, KatanaUnavailable
@@ -56,13 +63,14 @@ def now_ms() -> datetime:
 def cannot_start(task: ProductionTask | None, user_id: str) -> str | None:
     if task is None:
         return "That task no longer exists."
+    order = escape(task.mo_order_no)
     if not task.is_open:
-        return f"The {task.kind} task for {task.mo_order_no} is already {task.status}."
+        return f"The {task.kind} task for {order} is already {task.status}."
     if task.timer_state == "running":
         if task.assignee == user_id:
             since = cards.clock(task.timer_running_since)
-            return f"Your timer on {task.mo_order_no} is already running (since {since})."
-        return (f"{task.assignee_name} started {task.mo_order_no} {cards.clock(task.timer_running_since)}. "
+            return f"Your timer on {order} is already running (since {since})."
+        return (f"{escape(task.assignee_name)} started {order} {cards.clock(task.timer_running_since)}. "
                 "Ask them to pause it if you are taking over.")
     return None
 
@@ -84,24 +92,40 @@ async def start(floor: Floor, tid: str, user_id: str, name: str) -> Change:
     return Change(None, "Someone changed this task at the same moment; look at it again.")
 
 
-def cannot_stop(task: ProductionTask | None, state: str) -> str | None:
+@dataclass(frozen=True)
+class Stopper:
+    """Who pauses or blocks: a person (a supervisor or not), or the bot itself (auto-pause)."""
+
+    user_id: str | None = None  # None: the bot
+    supervisor: bool = True
+
+
+THE_BOT = Stopper()
+
+
+def cannot_stop(task: ProductionTask | None, state: str, by: Stopper = THE_BOT) -> str | None:
     if task is None:
         return "That task no longer exists."
+    order = escape(task.mo_order_no)
     if not task.is_open:
-        return f"The {task.kind} task for {task.mo_order_no} is already {task.status}."
+        return f"The {task.kind} task for {order} is already {task.status}."
     if state == "paused" and task.timer_state != "running":
-        return f"The timer on {task.mo_order_no} isn't running."
+        return f"The timer on {order} isn't running."
     if state == "blocked" and task.timer_state == "blocked":
-        return f"{task.mo_order_no} is already blocked: {task.timer_reason}."
+        return f"{order} is already blocked: {escape(task.timer_reason)}."
+    if task.timer_state == "running" and by.user_id not in (None, task.assignee) and not by.supervisor:
+        verb = "pause" if state == "paused" else "block"
+        return (f"{escape(task.assignee_name)}'s timer is running on {order}: only they or a supervisor can "
+                f"{verb} it, so nothing changed. Ask them, or a supervisor.")
     return None
 
 
 async def stop(floor: Floor, tid: str, name: str, state: str, reason: str, *,
-               cap: timedelta | None = None) -> Change:
+               cap: timedelta | None = None, by: Stopper = THE_BOT) -> Change:
     """Pause or block: a running timer's interval is added to the task's time (at most `cap` of it)."""
     for _ in range(3):
         task = await floor.store.tasks.get(tid)
-        refusal = cannot_stop(task, state)
+        refusal = cannot_stop(task, state, by)
         if refusal or task is None:
             return Change(task, refusal)
         changes = {"timer_state": state, "timer_running_since": None, "timer_reason": reason, "timer_by": name,
@@ -205,9 +229,9 @@ async def tell_operator(floor: Floor, task: ProductionTask, hours: float) -> Non
     """In the task message's thread, mentioning them (the app has no Messages tab for DMs to land in)."""
     if not task.assignee:
         return
-    text = (f":double_vertical_bar: <@{task.assignee}> your timer on {task.mo_order_no} ran over {hours:g} h, so "
-            f"I paused it (counted {cards.minutes_text(task.timer_seconds)}). Tap Resume if you are still on it; "
-            "correct the minutes when you record.")
+    text = (f":double_vertical_bar: <@{task.assignee}> your timer on {escape(task.mo_order_no)} ran over "
+            f"{hours:g} h, so I paused it (counted {cards.minutes_text(task.timer_seconds)}). Tap Resume if you "
+            "are still on it; correct the minutes when you record.")
     try:
         if task.channel:
             await floor.slack.post(task.channel, {"text": text}, thread_ts=task.message_ts)
@@ -242,8 +266,9 @@ def read_reason(state: str, values: dict[str, Any]) -> tuple[str | None, str | N
 
 
 async def allowed(floor: Floor, tap: Tap, task: ProductionTask | None) -> bool:
-    if task is not None and not await floor.permissions.allows(tap.user_id, task.kind):
-        await tell_privately(floor, tap, floor.permissions.refusal(task.kind))
+    refusal = await floor.permissions.refusal(tap.user_id, task.kind) if task is not None else None
+    if refusal:
+        await tell_privately(floor, tap, refusal)
         return False
     return True
 
@@ -261,7 +286,7 @@ async def open_reason_form(floor: Floor, tap: Tap, state: str) -> None:
     task = await floor.store.tasks.get(tap.value)
     if not await allowed(floor, tap, task):
         return
-    refusal = cannot_stop(task, state)
+    refusal = cannot_stop(task, state, await stopper(floor, tap))
     if refusal or task is None or tap.trigger_id is None:
         await tell_privately(floor, tap, refusal or "That task no longer exists.")
         return
@@ -274,7 +299,12 @@ async def stop_from_form(floor: Floor, submission: Submission, state: str, reaso
     if not await allowed(floor, tap, await floor.store.tasks.get(tap.value)):
         return
     name = await floor.slack.person_name(tap.user_id)
-    await settle_change(floor, tap, name, await stop(floor, tap.value, name, state, reason))
+    by = await stopper(floor, tap)
+    await settle_change(floor, tap, name, await stop(floor, tap.value, name, state, reason, by=by))
+
+
+async def stopper(floor: Floor, tap: Tap) -> Stopper:
+    return Stopper(tap.user_id, supervisor=await floor.permissions.allows(tap.user_id, "floor"))
 
 
 async def settle_change(floor: Floor, tap: Tap, name: str, change: Change) -> None:

@@ -18,6 +18,7 @@ from commands import reversal
 from commands.announce import show_on_confirmation
 from commands.context import Floor
 from commands.forms import FloorCommand
+from commands.mrkdwn import escape
 from commands.recording import Recorder
 from commands.registry import COMMANDS
 from models.actions import FloorAction
@@ -35,8 +36,8 @@ async def author_undo(floor: Floor, recorder: Recorder, action_id: str, user_id:
         return "That action can't be undone from here any more."
     name = await floor.slack.person_name(user_id)
     if user_id != action.user_id:
-        return (f"Only {action.results().get('person') or action.user_name} can undo this. If it is wrong, ask them, "
-                "or a supervisor to correct it in Katana.")
+        return (f"Only {escape(action.results().get('person') or action.user_name)} can undo this. If it is wrong, "
+                "ask them, or a supervisor to correct it in Katana.")
     refusal = await chain_blocker(floor, COMMANDS[action.command], action)
     if refusal:
         return refusal
@@ -70,11 +71,11 @@ async def chain_blocker(floor: Floor, command: FloorCommand[Any], action: FloorA
     upcoming = await floor.store.tasks.get(task_id(following, action.mo_id))
     if upcoming is None:
         return None
-    order = upcoming.mo_order_no
+    order = escape(upcoming.mo_order_no)
     if upcoming.status == "done":
         return f"The {following} step for {order} is already recorded: it has to be undone first."
     if upcoming.timer_state in ("running", "paused") or upcoming.assignee:
-        return (f"{upcoming.assignee_name or 'Someone'} already started the {following} task for {order}. "
+        return (f"{escape(upcoming.assignee_name or 'Someone')} already started the {following} task for {order}. "
                 "Ask them to stop, then a supervisor to correct it in Katana.")
     return None
 

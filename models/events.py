@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from bson.errors import InvalidDocument
 from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, WriteError
 
 from models.base import Document, _aware, aware, utcnow
 from models.clock import Clock, LocalClock
@@ -43,6 +44,10 @@ KATANA_ANSWER_TIMEOUT = timedelta(seconds=10)  # an attempt not answered 2xx wit
 RETRY_WINDOW = sum(KATANA_RETRY_LADDER, timedelta()) + 4 * KATANA_ANSWER_TIMEOUT + timedelta(minutes=2)
 # shorter than Katana's first retry: identical first attempts this close are one change, not two
 TWIN_WINDOW = KATANA_RETRY_LADDER[0]
+# A document MongoDB refuses for what it holds (not because it is down): writing it again fails again.
+UNWRITABLE = (OverflowError, InvalidDocument, WriteError)
+# Katana retries 3 times; a replayed delivery can come a million times: only the latest numbers are kept.
+RETRY_NUMS_KEPT = 10
 
 
 def dedup_key(payload: dict[str, Any]) -> str:
@@ -121,12 +126,12 @@ class Tally:
     def add(self, now: datetime, retry_num: int | None) -> None:
         self.last, self.count = max(self.last, now), self.count + 1
         if retry_num is not None:
-            self.retry_nums.append(retry_num)
+            self.retry_nums = [*self.retry_nums[1 - RETRY_NUMS_KEPT:], retry_num]
 
     def merge(self, newer: Tally) -> None:
         self.first, self.last = min(self.first, newer.first), max(self.last, newer.last)
         self.count += newer.count
-        self.retry_nums += newer.retry_nums
+        self.retry_nums = (self.retry_nums + newer.retry_nums)[-RETRY_NUMS_KEPT:]
 
     def update(self) -> dict[str, Any]:
         return repeats_update(self.last, self.count, self.retry_nums)
@@ -135,7 +140,7 @@ class Tally:
 def repeats_update(last: datetime, count: int, retry_nums: list[int]) -> dict[str, Any]:
     """Counts `count` more deliveries of a stored event. `$max`: tallies are written late, and a
     delivery counted meanwhile must not see its time moved back."""
-    push = {"$push": {"retry_nums": {"$each": retry_nums}}} if retry_nums else {}
+    push = {"$push": {"retry_nums": {"$each": retry_nums, "$slice": -RETRY_NUMS_KEPT}}} if retry_nums else {}
     return {"$max": {"last_received_at": last}, "$inc": {"deliveries": count}, **push}
 
 
@@ -204,15 +209,20 @@ class EventRepository:
     async def write_repeats(self) -> list[str]:
         """Write the tallied repeats, one update per event. Returns the keys of events that were gone
         from the store and are stored again, pending: the caller processes them. What cannot be
-        written (the store is down) stays tallied for the next call."""
+        written because the store is down stays tallied for the next call; a count the store refuses
+        for what it holds is dropped with a warning (kept, it failed every sweep after it)."""
         untold, self.untold = list(self.untold.items()), {}
         restored: list[str] = []
         written = 0
         try:
             for key, tally in untold:
-                counted = await self.col.update_one({"_id": key}, tally.update())
-                if counted.matched_count == 0 and await self._store_again(key, tally):
-                    restored.append(key)
+                try:
+                    counted = await self.col.update_one({"_id": key}, tally.update())
+                    if counted.matched_count == 0 and await self._store_again(key, tally):
+                        restored.append(key)
+                except UNWRITABLE as refused:
+                    log.warning("repeat count of Katana event %s could not be written, dropped: %s",
+                                key[:12], type(refused).__name__)
                 written += 1
                 if written % 100 == 0:
                     await asyncio.sleep(0)  # a backlog of thousands: deliveries get their turn in between

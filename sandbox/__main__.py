@@ -37,7 +37,7 @@ def run_demo(_: argparse.Namespace) -> int:
 
 
 def run_faults(args: argparse.Namespace) -> int:
-    from sandbox.faults import run
+    from sandbox.fault_table import run
 
     logging.getLogger().setLevel(logging.ERROR)  # the table is the output
     return asyncio.run(run(quick=args.quick))

@@ -42,14 +42,25 @@ class Row:
     lost: int
     duplicated: int
     recover_seconds: float | None = None
+    server_errors: int | None = None  # answers ≥ 500 (the hostile-input barrage counts them)
+    peak_rss_mb: float | None = None  # the bot process's VmHWM
+    tracebacks: int | None = None  # in the bot's log (the barrage: junk must be one warning line, not a traceback)
 
     def cells(self) -> list[str]:
         recover = "-" if self.recover_seconds is None else f"{self.recover_seconds:.1f} s"
-        return [self.scenario, str(self.submitted), str(self.recorded), str(self.lost), str(self.duplicated), recover]
+        errors = "-" if self.server_errors is None else str(self.server_errors)
+        rss = "-" if self.peak_rss_mb is None else f"{self.peak_rss_mb:.0f} MB"
+        return [self.scenario, str(self.submitted), str(self.recorded), str(self.lost), str(self.duplicated), recover,
+                errors, rss]
+
+    @property
+    def clean(self) -> bool:
+        return self.lost == 0 and self.duplicated == 0 and not self.server_errors and not self.tracebacks
 
 
 def table(rows: list[Row]) -> str:
-    head = ["scenario", "actions submitted", "recorded", "lost", "duplicated", "time to recover"]
+    head = ["scenario", "actions submitted", "recorded", "lost", "duplicated", "time to recover", "5xx",
+            "bot peak RSS"]
     lines = [head] + [r.cells() for r in rows]
     widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
     fmt = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
@@ -86,7 +97,8 @@ class ServedFloor:
     async def __aenter__(self) -> ServedFloor:
         await self.katana.start()
         await self.slack.start()
-        self.bot = BotProcess(bot_env(self.katana, self.slack, **{**FAST_WORKER, **self.env}))
+        files = {"SLACK_FILES_URL": self.slack.base_url}  # photos for /receive come from the fake Slack
+        self.bot = BotProcess(bot_env(self.katana, self.slack, **{**FAST_WORKER, **files, **self.env}))
         await self.bot.start()
         self.katana.subscribe(f"{self.bot.url}/webhooks/katana", ["manufacturing_order.created",
                               "manufacturing_order.done", "manufacturing_order_operation_row.completed"],
@@ -104,13 +116,17 @@ class ServedFloor:
     async def open_cook_form(self) -> dict[str, Any]:
         """Type /cook and return the form Slack shows (after "Loading…" when the bot had to ask Katana)."""
         await self.user.slash_command(ANA, "/cook")
+        return await self.opened("cook_form")
+
+    async def opened(self, callback_id: str) -> dict[str, Any]:
+        """The newest modal with `callback_id` not handed out before."""
         for _ in range(500):
             for view_id, view in self.slack.views.items():
-                if view.get("callback_id") == "cook_form" and view_id not in self.used:
+                if view.get("callback_id") == callback_id and view_id not in self.used:
                     self.used.add(view_id)
                     return view
             await asyncio.sleep(0.02)
-        raise TimeoutError("no cook form opened")
+        raise TimeoutError(f"no {callback_id} opened")
 
 
 async def gather_bounded(work: list[Awaitable[Any]], limit: int) -> list[Any]:
@@ -261,9 +277,10 @@ def payload(event: str, mo: dict[str, Any]) -> bytes:
                        "object": {"id": mo["id"], "status": mo["status"]}}).encode()
 
 
-async def deliver(http: aiohttp.ClientSession, url: str, body: bytes) -> int:
+async def deliver(http: aiohttp.ClientSession, url: str, body: bytes, headers: dict[str, str] | None = None) -> int:
     signature = hmac.new(WEBHOOK_TOKEN.encode(), body, hashlib.sha256).hexdigest()
-    async with http.post(f"{url}/webhooks/katana", data=body, headers={"x-sha2-signature": signature}) as reply:
+    async with http.post(f"{url}/webhooks/katana", data=body,
+                         headers={"x-sha2-signature": signature, **(headers or {})}) as reply:
         return reply.status
 
 
@@ -312,27 +329,3 @@ async def fuzzed_submissions(count: int, seed: int = 11) -> Row:
         row.duplicated += sum(1 for b in floor.katana.batches.values() if b["batch_number"] in refused)
         row.duplicated += count_by_batch(floor.katana, refused_batches).recorded
         return row
-
-
-# ---- the table ---------------------------------------------------------------------------------------
-
-async def run_all(quick: bool) -> list[Row]:
-    from sandbox import faults_races as races  # these build on this module's rows and counts
-    from sandbox import faults_replicas as replicas
-
-    if quick:
-        plan = [katana_outage(20, 3), crash_at_each_step(), webhook_storm(300), fuzzed_submissions(100),
-                races.two_people_one_task(5), races.flaky_lease_renewals(10), races.undos_cut_short(3),
-                replicas.replica_killed_mid_storm(10, 100)]
-    else:
-        plan = [katana_outage(100, 300), crash_at_each_step(), webhook_storm(2000), fuzzed_submissions(1000),
-                races.two_people_one_task(50), races.flaky_lease_renewals(100), races.undos_cut_short(20),
-                races.stateful_search(200), replicas.replica_killed_mid_storm(100, 2000)]
-    return [await scenario for scenario in plan]
-
-
-async def run(quick: bool = False) -> int:
-    rows = await run_all(quick)
-    print(table(rows))
-    print(f"\nBot settings for these runs: {', '.join(f'{k}={v}' for k, v in FAST_WORKER.items() if k != 'LOG_LEVEL')}")
-    return 0 if all(r.lost == 0 and r.duplicated == 0 for r in rows) else 1

@@ -7,7 +7,8 @@ its base-URL settings; Slack requests reach it signed, Katana webhooks reach it 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -17,15 +18,17 @@ from aiohttp import web
 from bot.app import ShopfloorBot
 from bot.cli import FLOOR_EVENTS
 from bot.settings import Settings
-from sandbox import memory_indexes
+from sandbox import memory_indexes, strict_store
 from sandbox.alert_fakes import start_alert_fakes, stop_alert_fakes, wants_alerts
 from sandbox.katana import FakeKatana
 from sandbox.openapi_check import SpecValidator, find_reference_dir
 from sandbox.slack import FakeSlack
 from sandbox.slack_user import SlackWorkspace
 
-# The in-memory store looks documents up by key, as MongoDB does, instead of scanning (bench scale).
+# The in-memory store looks documents up by key, as MongoDB does, instead of scanning (bench scale),
+# and refuses updates MongoDB's driver could not encode.
 memory_indexes.install()
+strict_store.install()
 
 SIGNING_SECRET = "sandbox-signing-secret"
 WEBHOOK_TOKEN = "sandbox-webhook-token"
@@ -70,6 +73,7 @@ class Sandbox:
         """Wait until webhooks are delivered and the bot's background work is done."""
         for _ in range(20):
             await self.katana.flush_webhooks()
+            await listeners_finished()
             if await self.bot.floor.jobs.idle(timeout=30.0) == 0 and not self.katana_in_flight():
                 await self.katana.flush_webhooks()
                 if self.bot.floor.jobs.running == 0:
@@ -138,8 +142,18 @@ class Sandbox:
         return await self.opened_form(before)
 
 
-async def start_bot(settings: Settings, store: Any = None) -> tuple[ShopfloorBot, web.AppRunner, str]:
-    bot = ShopfloorBot(settings, store=store)
+async def listeners_finished(timeout: float = 10.0) -> None:
+    """Bolt runs a listener on after its ack in a task of its own, which the bot's jobs do not track: a
+    button's handler may not have spawned its background work yet when the request has been answered."""
+    running = [t for t in asyncio.all_tasks()
+               if t.get_coro().__qualname__.endswith("run_ack_function_asynchronously")]  # type: ignore[union-attr]
+    if running:
+        await asyncio.wait(running, timeout=timeout)
+
+
+async def start_bot(settings: Settings, store: Any = None,
+                    clock: Callable[[], float] = time.monotonic) -> tuple[ShopfloorBot, web.AppRunner, str]:
+    bot = ShopfloorBot(settings, store=store, clock=clock)
     runner = web.AppRunner(bot.web, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -151,16 +165,19 @@ async def start_bot(settings: Settings, store: Any = None) -> tuple[ShopfloorBot
 @asynccontextmanager
 async def shop_floor(*, spec_required: bool = True, katana_kwargs: dict[str, Any] | None = None,
                      unleashed: Any = None, amazon: Any = None, store: Any = None,
+                     clock: Callable[[], float] = time.monotonic,
                      **setting_overrides: Any) -> AsyncIterator[Sandbox]:
     """`unleashed`/`amazon`: unstarted FakeUnleashed/FakeAmazon to run beside Katana (alerts, issue 4);
-    `store`: the bot's store (e.g. sandbox.flaky_store's, which fails on purpose)."""
+    `store`: the bot's store (e.g. sandbox.flaky_store's, which fails on purpose); `clock`: the bot's
+    monotonic clock (user-group refreshes), for tests that move time on."""
     katana = FakeKatana(validator=spec_validator(spec_required), **(katana_kwargs or {}))
     slack = FakeSlack()
     await katana.start()
     await slack.start()
     if wants_alerts(unleashed, amazon, setting_overrides):
         setting_overrides = {**await start_alert_fakes(slack, unleashed, amazon), **setting_overrides}
-    bot, runner, url = await start_bot(sandbox_settings(slack, katana, **setting_overrides), store=store)
+    bot, runner, url = await start_bot(sandbox_settings(slack, katana, **setting_overrides), store=store,
+                                       clock=clock)
     katana.subscribe(f"{url}/webhooks/katana", FLOOR_EVENTS, token=WEBHOOK_TOKEN)
     workspace = SlackWorkspace(events_url=f"{url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack)
     sandbox = Sandbox(katana=katana, slack=slack, bot=bot, url=url, workspace=workspace, runner=runner)

@@ -45,13 +45,18 @@ class BotProcess:
         self.output = b""
         self._reader: asyncio.Task[None] | None = None
 
-    async def start(self, timeout: float = 20.0) -> dict[str, Any]:
+    async def start(self, timeout: float = 60.0) -> dict[str, Any]:
+        # (60 s: a loaded 2-core machine took over 20 s to bring the bot's imports up; still a bound)
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", *self.command, env={**self.env, "PORT": str(self.port)}, cwd=self.cwd,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         # Read the log as it comes: a full pipe would block the bot's next log write, and with it the bot.
         self._reader = asyncio.create_task(self._keep_log(self.proc.stdout))
-        return await self.healthy(timeout)
+        try:
+            return await self.healthy(timeout)
+        except BaseException:  # never healthy (or the caller gave up): no orphan bot left running
+            await self.stop(signal.SIGKILL)
+            raise
 
     async def _keep_log(self, stream: asyncio.StreamReader | None) -> None:
         while stream is not None and (chunk := await stream.read(65536)):

@@ -25,6 +25,7 @@ from typing import Any
 from aiohttp import web
 
 from sandbox.slack_channels import Roster, manifest_scopes
+from sandbox.slack_faults import FaultKind, SlackFault, SlackFaults
 from sandbox.slack_rules import (  # noqa: F401 - limits and SlackError stay importable from here
     CALLBACK_ID_LIMIT,
     MESSAGE_BLOCK_LIMIT,
@@ -119,6 +120,12 @@ class FakeSlack:
         }
         # User groups (@handles) people can be allowed by: {id: {"handle", "name", "users"}}.
         self.usergroups: dict[str, dict] = copy.deepcopy(DEFAULT_USERGROUPS)
+        self.faults = SlackFaults()
+
+    def fail_next(self, method: str, kind: FaultKind, *, times: int | None = 1, retry_after: int = 1) -> SlackFault:
+        """The next `times` calls of `method` (None: all, until `faults.clear()`) are rate limited, garbled,
+        dropped or held ("slow": until the returned fault's `release` is set)."""
+        return self.faults.add(SlackFault(method, kind, times, retry_after))
 
     # ---- files (what a file_input submission points at) ----------------------------------------------
     def add_file(self, name: str, content: bytes, mimetype: str, *, served_as: str | None = None) -> dict:
@@ -215,8 +222,14 @@ class FakeSlack:
             self.closed_views[view["id"]] = self.views.pop(view["id"])
 
     # ---- HTTP --------------------------------------------------------------------------------------------
-    async def _serve_api(self, request: web.Request) -> web.Response:
+    async def _serve_api(self, request: web.Request) -> web.StreamResponse:
         method, args = request.match_info["method"], {}
+        fault = self.faults.take(method)
+        if fault is not None:
+            faulty = await fault.answer(request)
+            if faulty is not None:
+                self._record(ApiCall(method, {}, False, fault.kind, self.clock()))
+                return faulty
         try:
             args = await read_args(request)
             check_token(request.headers.get("Authorization", ""), args, self.bot_token)

@@ -34,3 +34,9 @@ async def slack_fake() -> AsyncIterator[FakeSlack]:
 def slack_client(slack_fake: FakeSlack) -> AsyncWebClient:
     """slack_sdk's client with the bot token, pointed at the sandbox."""
     return AsyncWebClient(token=slack_fake.bot_token, base_url=slack_fake.api_url, timeout=5)
+
+
+@pytest.fixture
+def slack(slack_fake: FakeSlack) -> FakeSlack:
+    """The same sandbox under the short name the files and permission tests use."""
+    return slack_fake

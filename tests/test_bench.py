@@ -7,7 +7,7 @@ import asyncio
 
 import mongomock
 
-from bench import ack, budget, confirm, extraction, ingest, report_week, sync
+from bench import ack, budget, confirm, extraction, ingest, reading, report_week, sync
 from bench.measure import percentile
 from bench.report import Row, table
 from bench.warp import run as run_warped
@@ -53,6 +53,11 @@ async def test_extraction_row_reads_a_slip_or_says_it_cannot() -> None:
 async def test_report_row_builds_a_weeks_report() -> None:
     text = worked(await report_week.run(mos=12, builds=1))
     assert "12 MOs, 36 floor actions" in text and "12/12 MOs finished" in text and "kB png + " in text
+
+
+async def test_reading_row_measures_the_ack_idle_and_while_a_slip_is_read() -> None:
+    text = worked(await reading.run(requests=20, concurrency=5, rounds=1, lanes=1, photos=1, warm=False))
+    assert "0 failed" in text and "idle" in text and "slips read meanwhile" in text
 
 
 def test_warped_clock_skips_waiting_but_keeps_order() -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sandbox import faults
+from sandbox.barrage import hostile_barrage
 
 
 def no_loss(row: faults.Row, expected: int) -> None:
@@ -71,3 +72,10 @@ async def test_a_replica_killed_mid_storm_and_mid_action_leaves_nothing_lost_or_
 
     row = await faults_replicas.replica_killed_mid_storm(8, 80)
     assert (row.lost, row.duplicated) == (0, 0), faults.table([row])
+
+
+async def test_hostile_input_barrage_answers_no_5xx_and_loses_nothing() -> None:
+    row = await hostile_barrage(120)
+    assert row.server_errors == 0 and (row.lost, row.duplicated) == (0, 0), faults.table([row])
+    assert row.tracebacks == 0, "junk is one warning line in the log, never a traceback"
+    assert row.recorded == row.submitted > 0 and row.peak_rss_mb is not None and row.peak_rss_mb > 0

@@ -13,10 +13,11 @@ from PIL import Image
 
 from bot.report.chart import CHART_SIZE, draw
 from bot.report.figures import Share, compute
-from bot.report.message import report_message, shown
+from bot.report.message import report_message
 from bot.report.periods import Period
 from bot.report.records import Records
 from bot.report.spreadsheet import floor_records_csv
+from commands.mrkdwn import escape
 from models.actions import ActionStep, FloorAction
 from models.tasks import ProductionTask
 
@@ -103,7 +104,7 @@ def test_an_empty_shift_is_one_line() -> None:
 
 def test_typed_text_never_mentions_or_links() -> None:
     hostile = "<!channel> @here <http://evil.example|click> & co"
-    assert shown(hostile) == "&lt;!channel&gt; @\u200bhere &lt;http://evil.example|click&gt; &amp; co"
+    assert escape(hostile) == "&lt;!channel&gt; @\u200bhere &lt;http://evil.example|click&gt; &amp; co"
     records = shift_records()
     records.skus[1] = hostile
     message = report_message(compute(records))

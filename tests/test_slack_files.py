@@ -15,14 +15,6 @@ JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 
 
 @pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    fake = FakeSlack()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture
 async def elsewhere() -> AsyncIterator[tuple[str, list[str]]]:
     """Another server on loopback, standing in for an internal address a crafted URL could name."""
     hits: list[str] = []

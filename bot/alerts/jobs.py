@@ -19,6 +19,7 @@ from bot.alerts.desk import AlertDesk
 from bot.alerts.ledger import reconcile
 from bot.alerts.policy import Reading
 from bot.jobs import GAP_SHARE, ReplicaJobs
+from commands.mrkdwn import escape
 from integrations.amazon import AmazonError
 from integrations.katana import KatanaError
 from integrations.unleashed import UnleashedError
@@ -59,11 +60,11 @@ class SyncResult:
         if self.outcome == "busy":
             return f"{title}: a sync is already running — its result will show in `/floor status`."
         if self.outcome == "failed":
-            return f":x: {title} sync failed: {'; '.join(self.errors)}"
+            return f":x: {title} sync failed: {escape('; '.join(self.errors))}"
         line = (f"{title}: read {self.items_read} items · {self.raised} new alerts · {self.worsened} worse · "
                 f"{self.resolved} resolved")
         extra = self.errors + self.notes
-        return f":white_check_mark: {line}" + (f" ({'; '.join(extra)})" if extra else "")
+        return f":white_check_mark: {line}" + (f" ({escape('; '.join(extra))})" if extra else "")
 
 
 class SyncJobs:

@@ -1,4 +1,7 @@
-"""What supervisors see in Slack for alerts, built with slack_sdk's block models (limits checked on build)."""
+"""What supervisors see in Slack for alerts, built with slack_sdk's block models (limits checked on build).
+
+An alert's title, summary, item and facts come from Unleashed, Amazon or Katana, where people type product
+names: they are escaped wherever they go into mrkdwn (commands.mrkdwn)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -8,6 +11,7 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
 from commands.cards import note, text
+from commands.mrkdwn import escape, link
 from models.alerts import Alert
 
 ACK_ACTION = "alert_ack"
@@ -24,7 +28,7 @@ def when(moment: datetime) -> str:
 
 def headline(alert: Alert) -> str:
     return (f"{SEVERITY_ICON[alert.severity]} *{KIND_NAME.get(alert.kind, alert.kind)}* ({alert.severity}) — "
-            f"*{alert.title}* · {alert.summary}")
+            f"*{escape(alert.title)}* · {escape(alert.summary)}")
 
 
 def state_line(alert: Alert, now: datetime) -> str | None:
@@ -46,10 +50,10 @@ def buttons(alert: Alert) -> ActionsBlock:
 
 def alert_blocks(alert: Alert, now: datetime) -> list[Block]:
     blocks: list[Block] = [text(headline(alert))]
-    facts = " · ".join(f"{k}: {v}" for k, v in alert.facts.items() if k != "resolution")
+    facts = " · ".join(f"{escape(k)}: {escape(v)}" for k, v in alert.facts.items() if k != "resolution")
     source = f"{SOURCE_NAME.get(alert.source, alert.source)} · raised {when(alert.raised_at)}"
     if alert.link:
-        source += f" · <{alert.link}|open>"
+        source += f" · {link(alert.link, 'open')}"
     blocks.append(note(f"{facts} · {source}" if facts else source))
     state = state_line(alert, now)
     if state:
@@ -62,27 +66,28 @@ def alert_blocks(alert: Alert, now: datetime) -> list[Block]:
 def alert_message(alert: Alert, now: datetime) -> dict[str, Any]:
     if not alert.is_open:
         return resolved_message(alert)
-    return _message(f"{KIND_NAME.get(alert.kind, alert.kind)} ({alert.severity}): {alert.title} — {alert.summary}",
-                    alert_blocks(alert, now))
+    return _message(f"{KIND_NAME.get(alert.kind, alert.kind)} ({alert.severity}): {escape(alert.title)} — "
+                    f"{escape(alert.summary)}", alert_blocks(alert, now))
 
 
 def resolved_message(alert: Alert) -> dict[str, Any]:
-    reason = alert.facts.get("resolution", "back to normal")
-    line = f":white_check_mark: ~{KIND_NAME.get(alert.kind, alert.kind)}: {alert.title}~ — resolved: {reason}"
+    reason, title = escape(alert.facts.get("resolution", "back to normal")), escape(alert.title)
+    line = f":white_check_mark: ~{KIND_NAME.get(alert.kind, alert.kind)}: {title}~ — resolved: {reason}"
     when_resolved = when(alert.resolved_at) if alert.resolved_at else ""
-    return _message(f"Resolved: {alert.title} — {reason}",
-                    [text(line), note(f"when raised: {alert.summary} · resolved {when_resolved}")])
+    return _message(f"Resolved: {title} — {reason}",
+                    [text(line), note(f"when raised: {escape(alert.summary)} · resolved {when_resolved}")])
 
 
 def superseded_message(alert: Alert) -> dict[str, Any]:
-    line = f":arrow_heading_down: ~{alert.title}~ got worse ({alert.severity}) — see the newer message"
-    return _message(f"{alert.title} got worse: see the newer message", [text(line)])
+    title = escape(alert.title)
+    line = f":arrow_heading_down: ~{title}~ got worse ({alert.severity}) — see the newer message"
+    return _message(f"{title} got worse: see the newer message", [text(line)])
 
 
 def escalation_message(alert: Alert, minutes: float, now: datetime) -> dict[str, Any]:
     lead = text(f":rotating_light: *Not acknowledged for {minutes:g} min* — please look at this "
                 f"{alert.severity} alert")
-    return _message(f"Escalated: {alert.title} — {alert.summary}", [lead, *alert_blocks(alert, now)])
+    return _message(f"Escalated: {escape(alert.title)} — {escape(alert.summary)}", [lead, *alert_blocks(alert, now)])
 
 
 def digest_message(alerts: Sequence[Alert], source: str) -> dict[str, Any]:
@@ -94,14 +99,15 @@ def digest_message(alerts: Sequence[Alert], source: str) -> dict[str, Any]:
     rows = sorted(alerts, key=lambda a: ("critical", "high", "medium").index(a.severity))
     for start in range(0, len(rows), DIGEST_ROWS_PER_BLOCK):
         chunk = rows[start:start + DIGEST_ROWS_PER_BLOCK]
-        table = "\n".join(f"{a.severity:<8} {a.item[:24]:<24} {a.summary[:60]}" for a in chunk)
+        table = "\n".join(f"{a.severity:<8} {escape(f'{a.item[:24]:<24}')} {escape(a.summary[:60])}" for a in chunk)
         blocks.append(text(f"```{table}```"))
     blocks.append(note("Acknowledge or snooze them one by one with `/floor alerts`."))
     return _message(f"{len(alerts)} new alerts from {name} ({counts})", blocks[:50])
 
 
 def back_to_normal_message(alerts: Sequence[Alert], source: str) -> dict[str, Any]:
-    items = ", ".join(a.title for a in alerts[:30]) + (f" and {len(alerts) - 30} more" if len(alerts) > 30 else "")
+    more = f" and {len(alerts) - 30} more" if len(alerts) > 30 else ""
+    items = ", ".join(escape(a.title) for a in alerts[:30]) + more
     line = f":white_check_mark: Back to normal ({SOURCE_NAME.get(source, source)}): {items}"
     return _message(line.replace(":white_check_mark: ", ""), [text(line)])
 

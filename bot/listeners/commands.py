@@ -16,6 +16,7 @@ from commands.cards import DELIVER_TASK_ACTION, RECORD_TASK_ACTION
 from commands.claiming import confirm_callback, submit_confirmed
 from commands.context import Floor
 from commands.forms import FloorCommand, Submitter
+from commands.mrkdwn import escape
 from commands.receiving.flow import on_photo
 from commands.receiving.service import Receiving
 from commands.receiving.views import PHOTO_CALLBACK
@@ -51,8 +52,9 @@ def slash_handler(floor: Floor, command: FloorCommand[Any]) -> Any:
         if (body.get("text") or "").strip().lower() == "help":
             await ack(**flow.help_message(command.name))  # ephemeral, in the HTTP response
             return
-        if not await floor.permissions.allows(body.get("user_id", ""), command.name):
-            await ack(text=floor.permissions.refusal(command.name))  # only they see it
+        refusal = await floor.permissions.refusal(body.get("user_id", ""), command.name)
+        if refusal:
+            await ack(text=refusal)  # only they see it
             return
         await ack()
         opener = command.opens or flow.open_form
@@ -64,8 +66,9 @@ def submit_handler(floor: Floor, recorder: Recorder, command: FloorCommand[Any],
     async def on_submit(ack: Any, body: dict[str, Any]) -> None:
         submission = submission_of(body)
         # Checked again here: a submission can be replayed or crafted without the slash command.
-        if not await floor.permissions.allows(submission.user_id, command.name):
-            await refuse_in_form(ack, command, submission.view, floor.permissions.refusal(command.name))
+        refusal = await floor.permissions.refusal(submission.user_id, command.name)
+        if refusal:
+            await refuse_in_form(ack, command, submission.view, refusal)
             return
         acked = False
 
@@ -99,11 +102,12 @@ def record_task_handler(floor: Floor) -> Any:
         tap = tap_of(body)
         task = await floor.store.tasks.get(tap.value)
         if task is None or task.kind not in COMMANDS or not task.is_open:  # SHIP tasks open /ship
-            state = "no longer exists" if task is None else f"for {task.mo_order_no} is already {task.status}"
+            state = "no longer exists" if task is None else f"for {escape(task.mo_order_no)} is already {task.status}"
             await tell_privately(floor, tap, f"That task {state}.")
             return
-        if not await floor.permissions.allows(tap.user_id, task.kind):
-            await tell_privately(floor, tap, floor.permissions.refusal(task.kind))
+        refusal = await floor.permissions.refusal(tap.user_id, task.kind)
+        if refusal:
+            await tell_privately(floor, tap, refusal)
             return
         command = COMMANDS[task.kind]
         opener = command.opens or flow.open_form
@@ -121,8 +125,9 @@ def deliver_task_handler(floor: Floor) -> Any:
             state = "no longer exists" if task is None else f"for {task.mo_order_no} is already {task.status}"
             await tell_privately(floor, tap, f"That task {state}.")
             return
-        if not await floor.permissions.allows(tap.user_id, "ship"):
-            await tell_privately(floor, tap, floor.permissions.refusal("ship"))
+        refusal = await floor.permissions.refusal(tap.user_id, "ship")
+        if refusal:
+            await tell_privately(floor, tap, refusal)
             return
         await open_delivery(floor, tap.user_id, trigger_id=body["trigger_id"], channel_id=tap.channel, task=task)
     return on_deliver

@@ -21,6 +21,7 @@ from commands import flow
 from commands.announce import tell_privately
 from commands.context import Floor
 from commands.decisions import DECISIONS
+from commands.mrkdwn import escape
 from commands.ports import SlackRefused, Tap
 from commands.recording import Recorder
 from models.base import utcnow
@@ -43,11 +44,12 @@ def floor_handler(floor: Floor, alerts: Alerts, reports: ShiftReports) -> Any:
         if verb == "help":
             await ack(**flow.floor_help(floor_status.HELP))  # every command, two lines each
             return
-        if not await floor.permissions.allows(body.get("user_id", ""), "floor"):
-            await ack(text=floor.permissions.refusal("floor"))
+        refusal = await floor.permissions.refusal(body.get("user_id", ""), "floor")
+        if refusal:
+            await ack(text=refusal)
             return
         if verb == "sync":
-            await ack(text=f"Syncing {argument or '…'} now — I'll say here what it found.")
+            await ack(text=f"Syncing {escape(argument or '…')} now — I'll say here what it found.")
             floor.jobs.spawn(_sync_and_report(alerts, argument, respond), name=f"floor sync {argument}")
             return
         if verb == "report":
@@ -66,7 +68,7 @@ def floor_handler(floor: Floor, alerts: Alerts, reports: ShiftReports) -> Any:
         elif verb == "alerts":
             await respond(**await floor_status.alerts_message(floor.store, utcnow()))
         else:
-            await respond(text=f"I don't know `/floor {verb}`. {floor_status.HELP}")
+            await respond(text=f"I don't know `/floor {escape(verb)}`. {floor_status.HELP}")
     return on_floor
 
 
@@ -91,9 +93,9 @@ def alert_button(floor: Floor, alerts: Alerts, *, hours: int | None) -> Any:
         await ack()
         user = (body.get("user") or {}).get("id", "")
         alert_id = str(body["actions"][0].get("value"))
-        if not await floor.permissions.allows(user, "floor"):
-            await respond(text=floor.permissions.refusal("floor").replace("/floor", "the alert buttons"),
-                          replace_original=False)
+        refusal = await floor.permissions.refusal(user, "floor")
+        if refusal:
+            await respond(text=refusal.replace("/floor", "the alert buttons"), replace_original=False)
             return
         if hours is None:
             changed = await alerts.desk.acknowledge(alert_id, user)
@@ -111,7 +113,7 @@ async def _why_not(alerts: Alerts, alert_id: str) -> str:
     if alert is None:
         return "That alert no longer exists."
     if not alert.is_open:
-        return f"That alert is already resolved ({alert.facts.get('resolution', 'back to normal')})."
+        return f"That alert is already resolved ({escape(alert.facts.get('resolution', 'back to normal'))})."
     return f"<@{alert.acknowledged_by}> already acknowledged it."
 
 
@@ -124,8 +126,9 @@ def decision_listener(floor: Floor, recorder: Recorder, choice: str) -> Any:
 
 
 async def decide(floor: Floor, recorder: Recorder, tap: Tap, choice: str) -> None:
-    if not await floor.permissions.allows(tap.user_id, "floor"):
-        await tell_privately(floor, tap, floor.permissions.refusal("floor").replace("/floor", "supervisor buttons"))
+    refusal = await floor.permissions.refusal(tap.user_id, "floor")
+    if refusal:
+        await tell_privately(floor, tap, refusal.replace("/floor", "supervisor buttons"))
         return
     name = await floor.slack.person_name(tap.user_id)
     where = {"channel": tap.channel, "ts": tap.message_ts} if tap.channel and tap.message_ts else None

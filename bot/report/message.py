@@ -7,22 +7,15 @@ text holds no such text at all.
 """
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from bot.report.figures import Share, ShiftFigures
+from commands.mrkdwn import escape
 
 LIST_LIMIT = 8  # MOs, products: more go to the CSV
 SEVERITIES = ("critical", "high", "medium")
-_MENTION_WORDS = re.compile(r"@(channel|here|everyone)", re.IGNORECASE)
-
-
-def shown(value: object) -> str:
-    """Text a person typed (or a slip carried), safe to put in a Slack message."""
-    text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MENTION_WORDS.sub("@\u200b\\1", text)  # a zero-width space: read as text, never a mention
 
 
 def num(value: Decimal | int) -> str:
@@ -81,7 +74,7 @@ def made_line(figures: ShiftFigures) -> str:
         return "*Made* — no MO finished"
     head = (f"*Made* — {len(figures.finished)} MO(s) finished: {num(figures.made)} of {num(figures.planned)} "
             f"planned, yield *{pct(figures.shift_yield)}*")
-    products = [f"• {shown(p.sku)}: {num(p.made)} of {num(p.planned)} ({pct(p.yield_percent)})"
+    products = [f"• {escape(p.sku)}: {num(p.made)} of {num(p.planned)} ({pct(p.yield_percent)})"
                 for p in figures.products[:LIST_LIMIT]]
     return "\n".join([head, *products, *more(len(figures.products))])
 
@@ -89,13 +82,13 @@ def made_line(figures: ShiftFigures) -> str:
 def orders_line(figures: ShiftFigures) -> str:
     if not figures.finished:
         return "*Yield per MO* — none finished"
-    lines = [f"• {shown(o.order_no)} ({shown(o.sku)}): {num(o.made)} of {num(o.planned) if o.planned else '?'} "
+    lines = [f"• {escape(o.order_no)} ({escape(o.sku)}): {num(o.made)} of {num(o.planned) if o.planned else '?'} "
              f"→ {pct(o.yield_percent)}" for o in figures.finished[:LIST_LIMIT]]
     return "\n".join(["*Yield per MO*", *lines, *more(len(figures.finished))])
 
 
 def shares(items: tuple[Share, ...]) -> str:
-    return " · ".join(f"{shown(s.label)} {num(s.quantity)} ({num(s.percent)} %)" for s in items)
+    return " · ".join(f"{escape(s.label)} {num(s.quantity)} ({num(s.percent)} %)" for s in items)
 
 
 def scrap_line(figures: ShiftFigures) -> str:
@@ -121,7 +114,7 @@ def time_line(figures: ShiftFigures) -> str:
 def waiting_line(figures: ShiftFigures) -> str:
     if not figures.waiting:
         return "*Waiting longest* — no open task"
-    lines = [f"• {w.kind} {shown(w.order_no)}{' · ' + shown(w.sku) if w.sku else ''} — {age(w.age)}"
+    lines = [f"• {w.kind} {escape(w.order_no)}{' · ' + escape(w.sku) if w.sku else ''} — {age(w.age)}"
              f"{'' if w.state == 'idle' else f' ({w.state})'}" for w in figures.waiting]
     return "\n".join(["*Waiting longest*", *lines])
 
@@ -130,7 +123,7 @@ def receipts_line(figures: ShiftFigures) -> str:
     r = figures.receipts
     if not r.orders:
         return "*Received* — nothing"
-    return (f"*Received* — {len(r.orders)} PO(s) ({', '.join(shown(o) for o in r.orders[:LIST_LIMIT])}): "
+    return (f"*Received* — {len(r.orders)} PO(s) ({', '.join(escape(o) for o in r.orders[:LIST_LIMIT])}): "
             f"{r.lines} line(s), {r.confirmed} confirmed as read, {r.corrected} corrected by a person")
 
 
@@ -138,8 +131,8 @@ def shipments_line(figures: ShiftFigures) -> str:
     s = figures.shipments
     if not (s.by_carrier or s.to_fba):
         return "*Shipped* — nothing"
-    carrier = f"{len(s.by_carrier)} SO(s) fulfilled ({', '.join(shown(o) for o in s.by_carrier[:LIST_LIMIT])})"
-    fba = f"{len(s.to_fba)} FBA transfer(s)" + (f" ({', '.join(shown(o) for o in s.to_fba[:LIST_LIMIT])})"
+    carrier = f"{len(s.by_carrier)} SO(s) fulfilled ({', '.join(escape(o) for o in s.by_carrier[:LIST_LIMIT])})"
+    fba = f"{len(s.to_fba)} FBA transfer(s)" + (f" ({', '.join(escape(o) for o in s.to_fba[:LIST_LIMIT])})"
                                                  if s.to_fba else "")
     return f"*Shipped* — {carrier}, {fba}: {num(s.units)} units"
 
@@ -152,7 +145,7 @@ def alerts_line(figures: ShiftFigures) -> str:
 def cover_line(figures: ShiftFigures) -> str:
     if not figures.cover:
         return "*FBA cover* — no days of cover from the last Amazon sync"
-    return "*Fewest days of FBA cover* — " + " · ".join(f"{shown(sku)} {num(days)} d" for sku, days in figures.cover)
+    return "*Fewest days of FBA cover* — " + " · ".join(f"{escape(sku)} {num(days)} d" for sku, days in figures.cover)
 
 
 def activity_line(figures: ShiftFigures) -> str:

@@ -17,6 +17,7 @@ from commands.context import Floor
 from commands.facts import ReceiveFacts
 from commands.fields import Form
 from commands.forms import FloorCommand
+from commands.mrkdwn import escape
 from commands.ports import Ack, SlackRefused, Submission, View
 from commands.receiving.confirm import read_confirmation
 from commands.receiving.matching import PoChoice, PoRow, rank_orders, suggested_order
@@ -45,15 +46,16 @@ async def open_receive(floor: Floor, command: FloorCommand[ReceiveFacts], *, tri
         orders = await PurchasingService(floor.katana.client).open_purchase_orders()
         view = photo_view(orders, {o.id: supplier_name(o) for o in orders}, channel_id=channel_id)
     except KatanaError as exc:
-        view = cards.message_view(TITLE, f":warning: Can't load the open purchase orders: {exc.user_message}",
+        view = cards.message_view(TITLE, f":warning: Can't load the open purchase orders: {escape(exc.user_message)}",
                                   footer="Nothing was received. Try again in a minute.")
     await floor.slack.update_view(opened.id, view, hash=opened.hash)
 
 
 async def on_photo(floor: Floor, receiving: Receiving, ack: Ack, submission: Submission) -> None:
     view, user = submission.view, submission.user_id
-    if not await floor.permissions.allows(user, "receive"):
-        await ack(response_action="errors", errors={"photo": floor.permissions.refusal("receive")})
+    refusal = await floor.permissions.refusal(user, "receive")
+    if refusal:
+        await ack(response_action="errors", errors={"photo": refusal})
         return
     metadata = cards.read_metadata(view)
     values = (view.get("state") or {}).get("values") or {}

@@ -21,6 +21,7 @@ from slack_sdk.models.blocks.block_elements import FileInputElement
 
 from commands import cards
 from commands.forms import code_input, quantity_input
+from commands.mrkdwn import escape
 from commands.receiving.matching import PoChoice
 from commands.receiving.state import MAX_LINES, ReceiveState, doubtful_fields, room_left
 from integrations.katana.models import PurchaseOrder
@@ -32,11 +33,6 @@ CONFIRM_CALLBACK = "receive_form"
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic"]
 SKIP = "skip"
 UNSURE = " ⚠ check"
-
-
-def escape(text: Any) -> str:
-    """Slack mrkdwn control characters out of text read off a slip."""
-    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def amount(value: Decimal | None) -> str:
@@ -145,7 +141,7 @@ def over_choice(index: int, quantity: Decimal, room: Decimal, order_no: str, cho
 def confirm_view(state: ReceiveState, *, draft_id: str, channel_id: str | None) -> dict[str, Any]:
     blocks: list[Block] = [slip_summary(state)]
     if state.banner:
-        blocks.append(cards.text(f":warning: {state.banner}"))
+        blocks.append(cards.text(f":warning: {escape(state.banner)}"))
     blocks.append(po_select(state))
     if len(state.slip.lines) > MAX_LINES:
         blocks.append(cards.note(f"The slip has {len(state.slip.lines)} lines; the first {MAX_LINES} are shown. "

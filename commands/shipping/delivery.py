@@ -18,6 +18,7 @@ from commands import cards
 from commands.context import Floor
 from commands.fields import Form
 from commands.forms import FloorCommand, code_input
+from commands.mrkdwn import escape
 from commands.ports import Ack, Submission, View
 from commands.recording import Recorder
 from commands.shipping.offer import amount
@@ -78,7 +79,7 @@ def delivery_form(delivery: Delivery, *, draft_id: str, channel_id: str | None, 
     options = [Option(value=str(p.id), text=p.label) for p in delivery.packed]
     missing = [p for p in delivery.packed if not p.carrier]
     blocks: list[Block] = [
-        cards.text(f"*{cards.escaped(delivery.order_no)}* — packed and waiting for pickup. "
+        cards.text(f"*{escape(delivery.order_no)}* — packed and waiting for pickup. "
                    "Tick what the carrier took."),
         InputBlock(block_id="packed", label="Packed shipments", element=CheckboxesElement(
             action_id="packed", options=options, initial_options=options)),
@@ -97,7 +98,7 @@ async def delivery_view(floor: Floor, so_id: int, user: str, *, channel_id: str 
         return cards.message_view(TITLE, f":warning: Can't load the order: {exc.user_message}",
                                   footer="Nothing was recorded. Try again in a minute.")
     if not delivery.packed:
-        return cards.message_view(TITLE, f"Nothing on *{cards.escaped(delivery.order_no)}* is packed and waiting "
+        return cards.message_view(TITLE, f"Nothing on *{escape(delivery.order_no)}* is packed and waiting "
                                          "for pickup.")
     now = utcnow()
     draft, _ = await floor.store.drafts.create(ModalDraft(
@@ -112,7 +113,7 @@ async def open_delivery(floor: Floor, user: str, *, trigger_id: str, channel_id:
     opened = await floor.slack.open_view(trigger_id, cards.message_view(
         TITLE, ":hourglass_flowing_sand: Loading what was packed…"))
     if task.sales_order_id is None:
-        view = cards.message_view(TITLE, f"{cards.escaped(task.mo_order_no)} is not for a sales order.")
+        view = cards.message_view(TITLE, f"{escape(task.mo_order_no)} is not for a sales order.")
     else:
         view = await delivery_view(floor, task.sales_order_id, user, channel_id=channel_id, task_id=task.id)
     await floor.slack.update_view(opened.id, view, hash=opened.hash)

@@ -14,6 +14,7 @@ from commands.context import Floor
 from commands.facts import ShipFacts
 from commands.fields import Form
 from commands.forms import FloorCommand
+from commands.mrkdwn import escape
 from commands.ports import Ack, SlackRefused, Submission, View
 from commands.recording import Recorder
 from commands.shipping.delivery import delivery_view, submit_delivery
@@ -39,7 +40,7 @@ async def open_ship(floor: Floor, command: FloorCommand[ShipFacts], *, trigger_i
     try:
         orders = await SalesService(floor.katana.client).open_sales_orders()
     except KatanaError as exc:
-        view = cards.message_view(TITLE, f":warning: Can't load the open sales orders: {exc.user_message}",
+        view = cards.message_view(TITLE, f":warning: Can't load the open sales orders: {escape(exc.user_message)}",
                                   footer="Nothing was recorded. Try again in a minute.")
     else:
         so_id = task.sales_order_id if task else None
@@ -50,8 +51,9 @@ async def open_ship(floor: Floor, command: FloorCommand[ShipFacts], *, trigger_i
 
 async def on_pick(floor: Floor, ack: Ack, submission: Submission) -> None:
     view, user = submission.view, submission.user_id
-    if not await floor.permissions.allows(user, "ship"):
-        await ack(response_action="errors", errors={"so": floor.permissions.refusal("ship")})
+    refusal = await floor.permissions.refusal(user, "ship")
+    if refusal:
+        await ack(response_action="errors", errors={"so": refusal})
         return
     metadata = cards.read_metadata(view)
     form = Form((view.get("state") or {}).get("values") or {})
@@ -80,14 +82,15 @@ async def offer_view(floor: Floor, so_id: int, method: str, user: str, metadata:
     try:
         fba_id, fba_name = await fba_location(floor) if method == "fba" else (None, None)
         if method == "fba" and fba_id is None:
-            return cards.message_view(TITLE, f":warning: Katana has no location “{floor.settings.fba_location}” "
+            location = escape(floor.settings.fba_location)
+            return cards.message_view(TITLE, f":warning: Katana has no location “{location}” "
                                              "(FBA_LOCATION). Ask a supervisor to fix the setting.")
         offer = await build_offer(floor.katana, so_id, method, fba_id, fba_name)  # type: ignore[arg-type]
     except KatanaError as exc:
-        return cards.message_view(TITLE, f":warning: Can't load the order: {exc.user_message}",
+        return cards.message_view(TITLE, f":warning: Can't load the order: {escape(exc.user_message)}",
                                   footer="Nothing was recorded. Try again in a minute.")
     if not offer.open_rows:
-        return cards.message_view(TITLE, f"Everything on *{offer.order_no}* has shipped already.")
+        return cards.message_view(TITLE, f"Everything on *{escape(offer.order_no)}* has shipped already.")
     draft = await floor.store.drafts.create(ModalDraft(
         id=uuid.uuid4().hex, kind="ship", user_id=user, channel_id=metadata.get("ch"),
         data={"offer": offer.model_dump(mode="json")}, created_at=utcnow(), updated_at=utcnow()))

@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
 
 from commands import cards
 from commands.forms import code_input, quantity_input
+from commands.mrkdwn import escape
 from commands.shipping.offer import OfferRow, ShipOffer, amount
 from integrations.katana.models import SalesOrder
 
@@ -61,7 +62,7 @@ def row_blocks(row: OfferRow) -> list[Block]:
                                  element=StaticSelectElement(action_id=f"b_{row.row_id}", options=options,
                                                              initial_option=initial, placeholder="Batch")))
     elif row.tracked:
-        blocks.append(cards.note(f":warning: No batch of {row.sku} is in stock at the order's location."))
+        blocks.append(cards.note(f":warning: No batch of {escape(row.sku)} is in stock at the order's location."))
     return blocks
 
 
@@ -77,7 +78,7 @@ def carrier_blocks() -> list[Block]:
 
 def fba_blocks(offer: ShipOffer) -> list[Block]:
     return [
-        cards.note(f"Stock moves from the order's location to *{offer.fba_location_name}* in Katana."),
+        cards.note(f"Stock moves from the order's location to *{escape(offer.fba_location_name)}* in Katana."),
         code_input("shipment", "FBA shipment reference", placeholder="e.g. FBA15ABCD123", max_length=60),
         InputBlock(block_id="pallets", label="Pallets", element=NumberInputElement(
             action_id="pallets", is_decimal_allowed=False, min_value="1", max_value="99")),
@@ -86,7 +87,7 @@ def fba_blocks(offer: ShipOffer) -> list[Block]:
 
 def form_view(offer: ShipOffer, *, draft_id: str, channel_id: str | None, task_id: str | None) -> dict[str, Any]:
     rows = offer.open_rows[:MAX_ROWS]
-    blocks: list[Block] = [cards.text(f"*{offer.order_no}* — what goes out now. Leave a quantity empty to "
+    blocks: list[Block] = [cards.text(f"*{escape(offer.order_no)}* — what goes out now. Leave a quantity empty to "
                                       "ship that row later.")]
     if len(offer.open_rows) > MAX_ROWS:
         blocks.append(cards.note(f"Showing the first {MAX_ROWS} rows; ship the rest with another /ship."))
