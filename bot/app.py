@@ -39,9 +39,10 @@ from commands.outcome import Outcome
 from commands.receiving.service import Receiving, SlipReader
 from commands.recording import Recorder
 from commands.registry import COMMANDS
-from integrations.katana import build_katana
+from integrations.katana import KatanaError, build_katana
 from integrations.slack_files import SlackFiles
 from integrations.slips import build_slip_reader
+from models.open_orders import KINDS
 from models.order_memory import TRUST_FOR
 from models.store import Store, open_store
 
@@ -71,7 +72,7 @@ class ShopfloorBot:
             self.store.orders.trust_for = TRUST_FOR
         self.floor = Floor(settings=floor_settings(settings), store=self.store, katana=self.katana,
                            slack=SlackWeb(self.slack), permissions=Permissions(settings, self.slack),
-                           orders=OpenOrders(self.katana))
+                           orders=OpenOrders(self.katana, self.store.open_orders))
         self.floor.refresh_home = home.publisher(self.floor)
         self.floor.on_recorded.append(home.refresh_after_recording(self.floor))
         self.recorder = Recorder(self.floor, COMMANDS, announce=self.announce)
@@ -131,6 +132,11 @@ class ShopfloorBot:
                                id="task_timers", max_instances=1, coalesce=True)  # auto-pause, row resync, Undo expiry
         self.scheduler.add_job(chain.post_unposted, "interval", args=[self.floor], seconds=every,
                                id="post_unposted_tasks", max_instances=1, coalesce=True)  # a crash cut a post short
+        # The open orders the forms search: what changed in Katana since the last run (a full read every
+        # few hours); webhooks keep them current in between. The first form of a kind loads it.
+        self.scheduler.add_job(resync_open_orders, "interval", args=[self.floor],
+                               minutes=self.settings.open_orders_sync_minutes, id="sync_open_orders",
+                               max_instances=1, coalesce=True)
         await self.alerts.start(self.scheduler)  # only configured sources get a sync job
         self.scheduler.start()
         # Start-up recovery: whatever a crash or a stop left unfinished resumes now, not in 10 s.
@@ -154,6 +160,14 @@ class ShopfloorBot:
         await self.http.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()  # slack_sdk falls back to a session per call if used later
+
+
+async def resync_open_orders(floor: Floor) -> None:
+    for kind in KINDS:
+        try:
+            log.debug("open %s orders: %s", kind, await floor.orders.sync.resync(kind))
+        except KatanaError as exc:
+            log.warning("re-reading the open %s orders from Katana failed: %s", kind, exc.user_message)
 
 
 async def load_first_call_imports() -> None:

@@ -20,6 +20,7 @@ from commands.steps import pick_operation
 from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
 from models.events import KatanaEvent
+from models.open_orders import Kind
 
 log = logging.getLogger(__name__)
 
@@ -66,8 +67,9 @@ async def sku_of(floor: Floor, variant_id: int) -> str | None:
 
 
 async def mo_created(floor: Floor, event: KatanaEvent) -> str:
+    read_at = utcnow()
     mo = await fresh_read(lambda: floor.katana.manufacturing.get_order(int(event.object_id)))
-    floor.orders.invalidate()
+    await floor.orders.sync.taken("mo", mo, read_at)  # the forms can offer it now
     if mo.status == "DONE":
         return f"{mo.order_no} is already done: no cook task"
     # Read (and remember) its operation rows now, off the floor's path: /cook from the task then needs
@@ -120,9 +122,10 @@ def operator_name(operator: Any) -> str | None:
 
 
 async def mo_done(floor: Floor, event: KatanaEvent) -> str:
+    read_at = utcnow()
     mo = await fresh_read(lambda: floor.katana.manufacturing.get_order(int(event.object_id)),
                           lambda m: m.status == "DONE")
-    floor.orders.invalidate()
+    await floor.orders.sync.taken("mo", mo, read_at)  # done: the forms no longer offer it
     if mo.status != "DONE":
         return f"{mo.order_no} is {mo.status} now: tasks left open"
     closed = await order_done(floor, order_ref(mo, await sku_of(floor, mo.variant_id)))
@@ -130,8 +133,28 @@ async def mo_done(floor: Floor, event: KatanaEvent) -> str:
 
 
 async def mo_changed(floor: Floor, event: KatanaEvent) -> str:
-    floor.orders.invalidate()  # the open-orders list in the modals may have changed
-    return "open orders refreshed"
+    # The open orders the forms search are re-read by the light re-sync (bot/app.py): reading the MO here
+    # would spend a call on every change, the bot's own notes included.
+    return "left to the open orders' re-sync"
+
+
+async def mo_deleted(floor: Floor, event: KatanaEvent) -> str:
+    if event.object_id.isdigit():
+        await floor.orders.sync.closed("mo", int(event.object_id))
+    return "no longer offered"
+
+
+def order_changed(kind: Kind) -> Handler:
+    """A sales or purchase order created, shipped, received or deleted: the forms' open orders follow."""
+    async def handler(floor: Floor, event: KatanaEvent) -> str:
+        if not event.object_id.isdigit():
+            return f"{event.event}: no order id"
+        if event.event.endswith(".deleted"):
+            await floor.orders.sync.closed(kind, int(event.object_id))
+        else:
+            await floor.orders.sync.refresh(kind, int(event.object_id))
+        return f"open {kind} {event.object_id} refreshed"
+    return handler
 
 
 HANDLERS: dict[str, Handler] = {
@@ -139,7 +162,10 @@ HANDLERS: dict[str, Handler] = {
     "manufacturing_order_operation_row.completed": operation_completed,
     "manufacturing_order.done": mo_done,
     "manufacturing_order.updated": mo_changed,
-    "manufacturing_order.deleted": mo_changed,
+    "manufacturing_order.deleted": mo_deleted,
+    **{f"sales_order.{action}": order_changed("so") for action in ("created", "packed", "delivered", "deleted")},
+    **{f"purchase_order.{action}": order_changed("po")
+       for action in ("created", "partially_received", "received", "deleted")},
 }
 
 

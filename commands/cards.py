@@ -41,6 +41,11 @@ AUTHOR_UNDO_ACTION = "action_author_undo"
 TIMED_STAGES = ("cook", "label", "pack")
 
 
+def escape(text: Any) -> str:
+    """Slack mrkdwn control characters out of text a person (or a slip) wrote: it shows as text only."""
+    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
     """What modal() put in private_metadata; {} for anything else (a crafted view can hold anything)."""
     try:

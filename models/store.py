@@ -13,6 +13,7 @@ from models.actions import ActionRepository
 from models.alerts import AlertRepository
 from models.audit import AuditRepository, InventoryRepository
 from models.events import EventRepository
+from models.open_orders import OpenOrderRepository
 from models.order_memory import OrderMemory
 from models.receipts import DraftRepository, ReceiptRepository
 from models.tasks import TaskRepository
@@ -40,10 +41,11 @@ class Store:
     drafts: DraftRepository  # /ship and /receive forms between their stages
     receipts: ReceiptRepository
     undo_offers: UndoOffers
+    open_orders: OpenOrderRepository  # the open MOs, sales and purchase orders the forms offer and search
 
     async def ensure_indexes(self) -> None:
         for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory, self.alerts, self.orders,
-                     self.undo_offers):
+                     self.undo_offers, self.open_orders):
             await repo.ensure_indexes()
         # Slack event ids seen (dedup of Events API retries); Slack retries within minutes, keep a day.
         await self.db["slack_events"].create_index("received_at", expireAfterSeconds=86400, name="forget_after_a_day")
@@ -74,4 +76,5 @@ def open_store(mongodb_uri: str | None, db_name: str) -> Store:
     return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db),
                  actions=ActionRepository(db), audit=AuditRepository(db), inventory=InventoryRepository(db),
                  alerts=AlertRepository(db), orders=OrderMemory(db), drafts=DraftRepository(db),
-                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db))
+                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db),
+                 open_orders=OpenOrderRepository(db))

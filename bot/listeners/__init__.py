@@ -9,7 +9,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.alerts import Alerts
-from bot.listeners import commands, events, supervisors, tasks
+from bot.listeners import commands, events, options, supervisors, tasks
 from commands.context import Floor
 from commands.receiving.service import Receiving
 from commands.recording import Recorder
@@ -18,5 +18,6 @@ from commands.recording import Recorder
 def register_listeners(app: AsyncApp, floor: Floor, recorder: Recorder, receiving: Receiving, alerts: Alerts) -> None:
     events.register(app, floor)
     commands.register(app, floor, recorder, receiving)
+    options.register(app, floor)  # the type-ahead order fields
     tasks.register(app, floor)
     supervisors.register(app, floor, recorder, alerts)

@@ -13,7 +13,7 @@ from commands.chain import refresh_task_message
 from commands.facts import ShipFacts
 from commands.plan import Result, Step, StepContext, StepRefused, step
 from commands.shipping.offer import build_offer, fba_note, over_problems
-from integrations.katana.sales import SalesService, ShipLine
+from integrations.katana.sales import OPEN_SO_STATUSES, SalesService, ShipLine
 from integrations.katana.stock import MoveLine, StockService
 from models.tasks import task_id
 
@@ -28,6 +28,9 @@ def lines_of(facts: ShipFacts) -> list[tuple[int, Decimal, int | None]]:
 async def check_shipment(ctx: Ctx) -> Result:
     facts = ctx.facts
     offer = await build_offer(ctx.katana, facts.so_id, facts.method, facts.fba_location_id, facts.fba_location_name)
+    if offer.status not in OPEN_SO_STATUSES:  # delivered, a quote again, …: the form's order is closed now
+        raise StepRefused(f"{offer.order_no} is {(offer.status or 'closed').replace('_', ' ').lower()} in Katana "
+                          "now: nothing was shipped.")
     problems = over_problems(offer, lines_of(facts))
     if problems:
         raise StepRefused(" ".join(problems.values()))
