@@ -54,6 +54,7 @@ def sandbox_settings(slack: FakeSlack, katana: FakeKatana, **overrides: Any) -> 
 
 class Sandbox:
     unleashed: Any = None  # FakeUnleashed, when the test asked for one
+    _views_before: list[str] = []  # noqa: RUF012 — views open before a command: not the form it opens
     amazon: Any = None  # FakeAmazon, when the test asked for one
 
     def __init__(self, *, katana: FakeKatana, slack: FakeSlack, bot: ShopfloorBot, url: str,
@@ -117,9 +118,10 @@ class Sandbox:
         """The form the bot opened after Slack call number `after_call` (past any "Loading…" view)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        earlier = set(self._views_before)
         while loop.time() < deadline:
             opened = [c for c in self.slack.calls[after_call:] if c.method == "views.open" and c.ok]
-            forms = [v for v in self.slack.views.values() if v.get("callback_id")]
+            forms = [v for v in self.slack.views.values() if v.get("callback_id") and v["id"] not in earlier]
             if opened and forms:
                 return forms[-1]
             await asyncio.sleep(0.01)
@@ -131,10 +133,14 @@ class Sandbox:
         await self.workspace.click_button(user_id, task, "task_record", channel_id=FLOOR)
         return await self.opened_form(before)
 
-    async def form_from_command(self, user_id: str, command: str, channel_id: str = FLOOR) -> dict[str, Any]:
-        before = len(self.slack.calls)
-        await self.workspace.slash_command(user_id, command, channel_id=channel_id)
-        return await self.opened_form(before)
+    async def form_from_command(self, user_id: str, command: str, channel_id: str = FLOOR,
+                                text: str = "") -> dict[str, Any]:
+        before, self._views_before = len(self.slack.calls), list(self.slack.views)
+        try:
+            await self.workspace.slash_command(user_id, command, text, channel_id=channel_id)
+            return await self.opened_form(before)
+        finally:
+            self._views_before = []
 
 
 async def start_bot(settings: Settings, store: Any = None) -> tuple[ShopfloorBot, web.AppRunner, str]:
