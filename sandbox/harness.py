@@ -54,13 +54,13 @@ def sandbox_settings(slack: FakeSlack, katana: FakeKatana, **overrides: Any) -> 
 
 class Sandbox:
     unleashed: Any = None  # FakeUnleashed, when the test asked for one
-    _views_before: list[str] = []  # noqa: RUF012 — views open before a command: not the form it opens
     amazon: Any = None  # FakeAmazon, when the test asked for one
 
     def __init__(self, *, katana: FakeKatana, slack: FakeSlack, bot: ShopfloorBot, url: str,
                  workspace: SlackWorkspace, runner: web.AppRunner) -> None:
         self.katana, self.slack, self.bot, self.url = katana, slack, bot, url
         self.workspace, self.runner = workspace, runner
+        self._views_before: list[str] = []  # views open before a command: not the form it opens
 
     @property
     def store(self) -> Any:
