@@ -16,7 +16,7 @@ from typing import Any
 
 from commands.order_sync import OrderSync, Variants
 from integrations.katana import Katana
-from models.open_orders import KINDS, Kind, OpenOrder, OpenOrderRepository, search_key, seen
+from models.open_orders import KINDS, Found, Kind, OpenOrder, OpenOrderRepository, search_key, seen
 
 MAX_CHOICES = 100  # a Slack static_select holds at most 100 options; more → type-ahead
 CLOSEST = 5  # matches named when a typed order number is not open
@@ -75,17 +75,17 @@ class OpenOrders:
         """Forms built from this version of the list (commands.flow); a new version starts afresh."""
         return self._forms.setdefault((listed.kind, listed.version), {})
 
-    async def search(self, kind: Kind, typed: str) -> list[OpenOrder]:
+    async def search(self, kind: Kind, typed: str) -> list[Found]:
         return await self.repo.search(kind, typed)
 
-    async def find(self, kind: Kind, typed: str) -> tuple[OpenOrder | None, list[OpenOrder]]:
+    async def find(self, kind: Kind, typed: str) -> tuple[OpenOrder | None, list[Found]]:
         """`/cook MO-1399`: the open order with that number, else (None, the closest matches)."""
         exact = await self.repo.by_number(kind, typed)
         if exact is not None:
             return exact, []
         return None, await self.closest(kind, typed)
 
-    async def closest(self, kind: Kind, typed: str) -> list[OpenOrder]:
+    async def closest(self, kind: Kind, typed: str) -> list[Found]:
         """Orders containing what was typed, else its number's digits, else their first digits (neighbours)."""
         digits = max(re.findall(r"\d+", typed), key=len, default="")
         for attempt in (typed, digits, digits[:-1], digits[:-2]):

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
@@ -38,8 +39,13 @@ KINDS: tuple[Kind, ...] = ("mo", "so", "po")
 NUMBER_TAG = "#"
 MAX_KEY = 40  # order numbers and SKUs longer than this are searched by their first 40 characters
 MAX_WORD = 30
-SEARCH_LIMIT = 100  # a Slack options answer holds at most 100
+SEARCH_LIMIT = 50  # a Slack options answer holds at most 100; a phone shows a few: type more to narrow
 TOMBSTONE_DAYS = 1
+
+
+def to_ms(moment: datetime) -> datetime:
+    """BSON keeps milliseconds: a view's time is compared as it will be stored."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 def search_key(text: str | None) -> str:
@@ -94,6 +100,18 @@ class OpenOrder(BaseModel):
 PROJECTION = dict.fromkeys(OpenOrder.model_fields, 1)
 
 
+@dataclass(frozen=True)
+class Found:
+    """A search's match: what an option shows (a plain dataclass: searches build many)."""
+
+    order_id: int
+    order_no: str
+    label: str
+
+
+FOUND = dict.fromkeys(("order_id", "order_no", "label"), 1)
+
+
 class OpenOrderRepository:
     def __init__(self, db: Any) -> None:
         self.col = db["open_orders"]
@@ -107,11 +125,12 @@ class OpenOrderRepository:
 
     async def put(self, order: OpenOrder, seen_at: datetime) -> bool:
         """Keep this view of an open order unless a later one (or its closing) is stored; True if kept."""
+        seen_at = to_ms(seen_at)
         return await self._replace(order.doc_id, order.document(seen_at), seen_at)
 
     async def close(self, kind: Kind, order_id: int, seen_at: datetime) -> bool:
         """The order is closed (done, shipped, received, deleted) as of `seen_at`: a tombstone for a day."""
-        doc_id = f"{kind}:{order_id}"
+        doc_id, seen_at = f"{kind}:{order_id}", to_ms(seen_at)
         tombstone = {"_id": doc_id, "kind": kind, "order_id": order_id, "open": False, "keys": [],
                      "number_key": None, "seen_at": seen_at, "closed_at": utcnow()}
         return await self._replace(doc_id, tombstone, seen_at)
@@ -130,6 +149,7 @@ class OpenOrderRepository:
         """After a full read of Katana's open orders: those it no longer listed are closed, and tombstones
         older than a day are forgotten (by the re-sync rather than a TTL index: the in-memory store checks
         TTL indexes on every access)."""
+        before = to_ms(before)
         stale = self.col.find({"kind": kind, "open": True, "seen_at": {"$lt": before}}, {"order_id": 1})
         closed = 0
         async for doc in stale:
@@ -161,7 +181,7 @@ class OpenOrderRepository:
         doc = await self.col.find_one(exact, PROJECTION)
         return OpenOrder.from_document(doc) if doc else None
 
-    async def search(self, kind: Kind, typed: str, limit: int = SEARCH_LIMIT) -> list[OpenOrder]:
+    async def search(self, kind: Kind, typed: str, limit: int = SEARCH_LIMIT) -> list[Found]:
         """Open orders whose number, SKUs or product names contain what was typed; best first: numbers
         ending in it, numbers containing it, then SKUs and names; newest first within each."""
         words = query_words(typed)
@@ -175,12 +195,13 @@ class OpenOrderRepository:
         tiers: list[dict[str, Any]] = [{"keys": {"$regex": f"^{NUMBER_TAG}{whole}$"}},
                                        {"keys": {"$regex": f"^{NUMBER_TAG}{whole}"}},
                                        {"keys": {"$regex": f"^{lead}"}, **also}]
-        found: dict[int, OpenOrder] = {}
+        found: dict[int, Found] = {}
         for tier in tiers:
             if len(found) >= limit:
                 break
-            cursor = self.col.find({"kind": kind, **tier}, PROJECTION).sort("order_id", -1).limit(limit)
-            batch = [OpenOrder.from_document(d) async for d in cursor]
+            cursor = self.col.find({"kind": kind, **tier}, FOUND).sort("order_id", -1).limit(limit - len(found))
+            batch = [Found(int(d["order_id"]), str(d["order_no"]), str(d.get("label") or d["order_no"]))
+                     async for d in cursor]
             for order in sorted(batch, key=lambda o: len(o.order_no)) if tier is tiers[0] else batch:
                 found.setdefault(order.order_id, order)
         return list(found.values())[:limit]

@@ -127,48 +127,47 @@ def _count_writes() -> None:
 
 
 def _matching(store: Any, filter: dict[str, Any], field: str, ids: list[Any]) -> list[Any]:
-    """The documents among `ids` the whole filter accepts. The range condition holds by construction;
-    plain equalities of top-level fields are compared here (mongomock's general matcher cost 0.1 ms a
+    """The documents among `ids` the whole filter accepts. The range condition holds by construction, and
+    so do `$and`-ed prefix conditions on indexed fields, whose ranges are intersected here; plain
+    equalities of top-level fields are compared here (mongomock's general matcher cost 0.1 ms a
     document); anything else goes to mongomock."""
     store._remove_expired_documents()
     rest = [(k, v) for k, v in filter.items() if k not in (field, "$and")]
-    prefixes = _and_prefixes(filter.get("$and", []))
+    prefixes = _and_prefixes(store, filter.get("$and", []))
     plain = prefixes is not None and all(not k.startswith("$") and "." not in k and isinstance(v, (str, int))
                                          for k, v in rest)
+    if plain and prefixes:
+        also = set.intersection(*(set(_range(store, f, literal, False)) for f, literal in prefixes))
+        ids = [i for i in ids if i in also]
     documents, found = store._documents, []
     for doc_id in ids:
         document = documents.get(doc_id)
-        if document is None:
-            continue
-        accepted = (_plainly_equal(document, rest) and _starts_with(document, prefixes or []) if plain
-                    else filter_applies(filter, document))
-        if accepted:
+        if document is not None and (_plainly_equal(document, rest) if plain else filter_applies(filter, document)):
             found.append(document)
     return found
 
 
-def _and_prefixes(conditions: Any) -> list[tuple[str, str]] | None:
-    """`$and` of literal prefix conditions ({field: {"$regex": "^LIT"}}) as (field, LIT), else None."""
+def _and_prefixes(store: Any, conditions: Any) -> list[tuple[str, str]] | None:
+    """`$and` of literal prefix conditions on indexed top-level fields ({field: {"$regex": "^LIT"}}) as
+    (field, LIT), else None."""
     found = []
     for condition in conditions if isinstance(conditions, list) else [None]:
         if not (isinstance(condition, dict) and len(condition) == 1):
             return None
         ((field, wanted),) = condition.items()
-        literal = _PREFIX.fullmatch(wanted.get("$regex", "")) if isinstance(wanted, dict) and list(wanted) == [
-            "$regex"] and isinstance(wanted["$regex"], str) else None
-        if literal is None or literal.group(2) or "." in field or field.startswith("$"):
+        literal = _literal(wanted)
+        if literal is None or literal[1] or "." in field or field.startswith("$") or not _indexed(store, field):
             return None
-        found.append((field, literal.group(1)))
+        found.append((field, literal[0]))
     return found
 
 
-def _starts_with(document: dict[str, Any], prefixes: list[tuple[str, str]]) -> bool:
-    for field, literal in prefixes:
-        value = document.get(field)
-        values = value if isinstance(value, list) else [value]
-        if not any(isinstance(v, str) and v.startswith(literal) for v in values):
-            return False
-    return True
+def _literal(condition: Any) -> tuple[str, bool] | None:
+    """(LIT, exact) of `{"$regex": "^LIT"}` or `{"$regex": "^LIT$"}`, LIT letters, digits and "#"."""
+    if not (isinstance(condition, dict) and list(condition) == ["$regex"] and isinstance(condition["$regex"], str)):
+        return None
+    found = _PREFIX.fullmatch(condition["$regex"])
+    return (found.group(1), bool(found.group(2))) if found else None
 
 
 def _plainly_equal(document: dict[str, Any], wanted: list[tuple[str, Any]]) -> bool:
@@ -186,17 +185,21 @@ def _in_range(store: Any, filter: Any) -> tuple[str, list[Any]] | None:
     if not isinstance(filter, dict):
         return None
     for field, condition in filter.items():
-        if not (isinstance(condition, dict) and list(condition) == ["$regex"] and isinstance(condition["$regex"], str)):
-            continue
-        literal = _PREFIX.fullmatch(condition["$regex"])
-        if literal is None or not any(field in dict(index["key"]) for index in store.indexes.values()):
-            continue
-        values = _sorted_values(store, field)
-        low = literal.group(1)
-        high = low if literal.group(2) else low + "\U0010ffff"
-        start, end = bisect.bisect_left(values, (low,)), bisect.bisect_right(values, (high, _LAST))
-        return field, list(dict.fromkeys(doc_id for _, doc_id in values[start:end]))
+        literal = _literal(condition)
+        if literal is not None and _indexed(store, field):
+            return field, _range(store, field, *literal)
     return None
+
+
+def _indexed(store: Any, field: str) -> bool:
+    return any(field in dict(index["key"]) for index in store.indexes.values())
+
+
+def _range(store: Any, field: str, low: str, exact: bool) -> list[Any]:
+    values = _sorted_values(store, field)
+    high = low if exact else low + "\U0010ffff"
+    start, end = bisect.bisect_left(values, (low,)), bisect.bisect_right(values, (high, _LAST))
+    return list(dict.fromkeys(doc_id for _, doc_id in values[start:end]))
 
 
 class _Last:

@@ -90,11 +90,11 @@ class SlackWorkspace:
                    "team": self._team(), "view": {**view, "state": view.get("state") or {"values": {}}}}
         response = await self._deliver_payload(payload)
         options = check_options(response)
-        self.slack.suggested[(view["id"], action_id)] = options
+        self.slack.suggested[(view["id"], block["block_id"])] = options
         return options
 
     async def submit_view(self, user_id: str, view: dict, values: dict[str, Any]) -> Response:
-        suggested = {action: options for (view_id, action), options in self.slack.suggested.items()
+        suggested = {block: options for (view_id, block), options in self.slack.suggested.items()
                      if view_id == view["id"]}
         submitted = {**view, "state": {"values": build_state_values(view, values, suggested)}}
         payload = {"type": "view_submission", "team": self._team(), "user": self._user_ref(user_id),
@@ -264,7 +264,8 @@ def _find_input(view: dict, action_id: str) -> tuple[dict, dict]:
 
 def build_state_values(view: dict, values: dict[str, Any],
                        suggested: dict[str, list[dict]] | None = None) -> dict[str, dict[str, dict]]:
-    """`values` keyed by input block_id → state.values as Slack builds it from what the person entered.
+    """`values` keyed by input block_id → state.values as Slack builds it from what the person entered
+    (`suggested`: by block_id, the options a type-ahead select last showed — all it can submit).
 
     Inputs left out submit their initial value (as the person would, by not touching them), or nothing.
     Raises ValueError where Slack's client would not let the person submit (required field empty).
@@ -279,7 +280,7 @@ def build_state_values(view: dict, values: dict[str, Any],
         entered = values[block_id] if block_id in values else _initial(element)
         if entered is None and not block.get("optional"):
             raise ValueError(f"Slack would not submit: required input {block_id!r} is empty")
-        offered = (suggested or {}).get(element.get("action_id", ""), [])
+        offered = (suggested or {}).get(block_id, [])
         state[block_id] = {element["action_id"]: _element_state(element, entered, offered)}
     return state
 

@@ -13,7 +13,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from commands.context import Floor
-from commands.forms import order_options
 from models.open_orders import Kind
 
 ORDER_FIELDS: dict[str, Kind] = {"mo": "mo", "so": "so", "po": "po"}  # action_id → the orders it offers
@@ -35,5 +34,7 @@ def order_suggestions(floor: Floor, kind: Kind) -> Any:
             await ack(options=[])
             return
         found = await floor.orders.search(kind, str(body.get("value") or "")[:MAX_TYPED])
-        await ack(options=[option.to_dict() for option in order_options(found)])
+        # Plain dicts: slack_sdk's option objects cost more than the search (labels are ≤ 75 characters).
+        await ack(options=[{"text": {"type": "plain_text", "text": (o.label or o.order_no)[:75]},
+                            "value": str(o.order_id)} for o in found])
     return on_options
