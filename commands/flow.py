@@ -153,9 +153,15 @@ BUTTONS_HELP = ("*Task buttons* — Start claims a task and times it; Pause or B
                 "in Katana for a few minutes.")
 
 
+# What may follow each command: the number of the order its form opens on (issue 20).
+ORDER_EXAMPLES = {"cook": "MO-1399", "label": "MO-1399", "pack": "MO-1399", "ship": "SO-7", "receive": "PO-31"}
+
+
 def command_help(name: str) -> str:
     command = COMMANDS[name]
     first, _, second = (command.help or "").partition("\n")
+    if name in ORDER_EXAMPLES:
+        second = f"{second} `/{name} {ORDER_EXAMPLES[name]}` opens it on that order.".strip()
     return f"*/{name}* — {first}" + (f"\n{second}" if second else "")
 
 
