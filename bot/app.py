@@ -39,6 +39,7 @@ from commands.outcome import Outcome
 from commands.receiving.service import Receiving, SlipReader
 from commands.recording import Recorder
 from commands.registry import COMMANDS
+from commands.reversal import REVERSAL, announce_reversal
 from integrations.katana import KatanaError, build_katana
 from integrations.slack_files import SlackFiles
 from integrations.slips import build_slip_reader
@@ -75,7 +76,7 @@ class ShopfloorBot:
                            orders=OpenOrders(self.katana, self.store.open_orders))
         self.floor.refresh_home = home.publisher(self.floor)
         self.floor.on_recorded.append(home.refresh_after_recording(self.floor))
-        self.recorder = Recorder(self.floor, COMMANDS, announce=self.announce)
+        self.recorder = Recorder(self.floor, {**COMMANDS, REVERSAL.name: REVERSAL}, announce=self.announce)
         self.receiving = build_receiving(settings, self.http)  # /receive: slip reader + Slack file downloads
         self.events = EventProcessor(self.floor)
         self.alerts = build_alerts(settings, self.store, self.http, self.slack, self.katana, self.floor.katana_link)
@@ -84,7 +85,10 @@ class ShopfloorBot:
         self.web = self._web_app()
 
     async def announce(self, outcome: Outcome) -> None:
-        await announce(self.floor, COMMANDS[outcome.action.command], outcome)
+        if outcome.action.command == REVERSAL.name:
+            await announce_reversal(self.floor, outcome)
+        else:
+            await announce(self.floor, COMMANDS[outcome.action.command], outcome)
 
     def _bolt(self) -> AsyncApp:
         app = AsyncApp(
@@ -155,7 +159,7 @@ class ShopfloorBot:
             log.warning("%d jobs still running at shutdown; they resume at next start", left)
         try:
             await self.events.write_repeats()  # counts of repeats answered from memory
-        except Exception:
+        except Exception:  # only counts: every event itself is stored
             log.exception("repeated Katana deliveries were not counted at shutdown")
         await self.http.aclose()
         if self.slack.session is not None:

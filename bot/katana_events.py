@@ -16,7 +16,7 @@ from typing import Any
 
 from commands.chain import open_task, order_done, order_ref, stage_finished
 from commands.context import Floor
-from commands.steps import pick_operation
+from commands.operations import pick_operation
 from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
 from models.events import KatanaEvent
@@ -230,7 +230,7 @@ class EventProcessor:
             while self.floor.store.events.untold:
                 await self._quiet_or(STORM_SWEEP_SECONDS)
                 await self.write_repeats()
-        except Exception:
+        except Exception:  # the counts stay tallied; the next repeat or the sweep writes them
             log.exception("writing repeated Katana deliveries failed")
         finally:
             self.writing_repeats = False
@@ -258,7 +258,7 @@ class EventProcessor:
                 key = self.waiting.popleft()
                 try:
                     await self.process(key)
-                except Exception:
+                except Exception:  # the event stays stored; the worker's sweep tries it again
                     log.exception("processing Katana event %s failed", key[:12])
                 finally:
                     self.queued.discard(key)
@@ -280,7 +280,7 @@ class EventProcessor:
             outcome = await handler(self.floor, event)
         except (KatanaUnavailable, KatanaRateLimited, KatanaError) as exc:
             return await self._failed(event, exc.user_message)
-        except Exception as exc:
+        except Exception as exc:  # recorded on the event, retried, never lost silently
             log.exception("processing %s failed", event.event)
             return await self._failed(event, f"internal error: {type(exc).__name__}")
         await self.floor.store.events.finish(event.id, outcome)

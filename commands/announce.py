@@ -48,7 +48,7 @@ async def announce(floor: Floor, command: FloorCommand[Any], outcome: Outcome) -
     for hook in floor.on_recorded:  # e.g. the author's App Home shows the new outcome
         try:
             await hook(outcome)
-        except Exception:
+        except Exception:  # an extra view must never break the announcement
             log.exception("on_recorded hook failed for %s", action.id)
 
 

@@ -41,9 +41,10 @@ AUTHOR_UNDO_ACTION = "action_author_undo"
 TIMED_STAGES = ("cook", "label", "pack")
 
 
-def escape(text: Any) -> str:
-    """Slack mrkdwn control characters out of text a person (or a slip) wrote: it shows as text only."""
-    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def escaped(text: str) -> str:
+    """Text a person typed (or a slip or Katana holds) as Slack shows it literally: no link, no mention,
+    no @channel can come of it (Slack's mrkdwn escaping: &, <, >)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def read_metadata(view: dict[str, Any]) -> dict[str, Any]:

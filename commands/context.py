@@ -59,6 +59,15 @@ class Jobs:
     def running(self) -> int:
         return len(self._tasks)
 
+    async def idle(self, timeout: float) -> int:
+        """Wait until no job runs (jobs may start others); returns how many still run after `timeout`.
+        Nothing is cancelled: the demo and the tests wait for the floor to settle with this."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._tasks and loop.time() < deadline:
+            await asyncio.wait(set(self._tasks), timeout=deadline - loop.time())
+        return len(self._tasks)
+
     async def drain(self, timeout: float) -> int:
         """Wait for in-flight work; returns how many were still running (left for the resume worker).
 

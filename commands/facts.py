@@ -55,6 +55,7 @@ class OrderFacts(Facts):
     actual_quantity: Decimal | None = None
     yield_percent: Decimal | None = None
     next_task: str | None = None
+    another_batch: bool = False  # recorded on purpose after the task's own recording (commands.claiming)
 
     @property
     def order(self) -> str:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from commands import cards
+from commands.claiming import first_or_why_not
 from commands.context import Floor
 from commands.fields import Form
 from commands.forms import FloorCommand, Prefill
@@ -126,7 +127,13 @@ async def submit(floor: Floor, recorder: Recorder, command: FloorCommand[Any], a
     if form.errors:
         await ack(response_action="errors", errors=form.errors.errors)
         return
-    await save_and_record(floor, recorder, ack, new_action(command, submission, data, metadata), title=command.title)
+    action = new_action(command, submission, data, metadata)
+    if await floor.store.actions.get(action.id) is None:  # (a re-sent submission is that same action)
+        why_not = await first_or_why_not(floor, command, action, metadata)
+        if why_not is not None:  # someone recorded this task already, or the same facts were just entered
+            await ack(response_action="update", view=why_not)
+            return
+    await save_and_record(floor, recorder, ack, action, title=command.title)
 
 
 def read_scrap(form: Form, reasons: Sequence[str]) -> dict[str, Any]:

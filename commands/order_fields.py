@@ -19,10 +19,10 @@ async def typed_order(floor: Floor, kind: Kind, typed: str) -> tuple[OpenOrder |
     if found is not None:
         return found, None
     noun = ORDER_NOUNS[kind]
-    said = f"No open {noun} has the number *{cards.escape(typed.strip()[:40])}*."
+    said = f"No open {noun} has the number *{cards.escaped(typed.strip()[:40])}*."
     if not closest:
         return None, f"{said} Choose it below."
-    return None, f"{said} Closest: {', '.join(cards.escape(o.order_no) for o in closest)}. Choose it below."
+    return None, f"{said} Closest: {', '.join(cards.escaped(o.order_no) for o in closest)}. Choose it below."
 
 
 async def offered(floor: Floor, kind: Kind, block_id: str, form: Form, metadata: dict[str, Any]) -> set[str]:

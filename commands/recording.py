@@ -12,7 +12,14 @@ Rules this module keeps:
   steps were recorded and which were not;
 - a plan runs in phases: a step marked `joins` runs alongside the step before it (reads that need
   nothing from each other; writes that only describe what the previous write recorded), so the floor
-  waits for Katana's critical path, not for the sum of its calls. Each step is still saved on its own.
+  waits for Katana's critical path, not for the sum of its calls. Each step is still saved on its own;
+- one worker at a time: the worker holds a lease (a token and an end, judged on the database's
+  clock) and renews it every LEASE/4 while it lives, through store errors (a failover) too. Before
+  each write leaves, the Katana client asks whether the lease is still certainly held (its end, as
+  last renewed, more than a tenth of a lease away); if not, nothing more is sent. Another worker takes an expired
+  lease over only GRACE after it ran out — longer than any request of the old holder can still be on
+  its way (the Katana client bounds a whole exchange) — so a takeover's "did it happen?" check sees
+  every write the old holder sent.
 """
 from __future__ import annotations
 
@@ -26,14 +33,36 @@ from typing import Any
 from commands.context import Floor
 from commands.outcome import Outcome
 from commands.plan import Command, Step, StepContext, StepRefused, phases
-from integrations.katana.errors import KatanaError, KatanaOutcomeUnknown, KatanaRateLimited, KatanaUnavailable
+from integrations.katana.client import write_gate
+from integrations.katana.errors import (
+    KatanaError,
+    KatanaOutcomeUnknown,
+    KatanaRateLimited,
+    KatanaUnavailable,
+    WriteNotAllowed,
+)
 from models.actions import ActionStep, FloorAction
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
 
-# A live worker renews its lease every LEASE/4; a killed one frees its actions within LEASE.
+# A live worker renews its lease every LEASE/4; a dead one's actions are taken over LEASE + GRACE later.
 LEASE = timedelta(seconds=30)
+GRACE = timedelta(seconds=35)  # ≥ the Katana client's whole-exchange timeout (30 s), plus clock agreement
+
+
+@dataclass
+class LeaseHold:
+    """What this worker knows of its lease: its end as last renewed, or that someone else has it.
+    It stops writing a tenth of a lease before the end (3 s of the default 30 s): clocks agree to
+    well within that, and a renewal is due every quarter of a lease."""
+
+    until: datetime
+    lease: timedelta
+    lost: bool = False
+
+    def lets_write(self, now: datetime) -> bool:
+        return not self.lost and now < self.until - self.lease / 10
 
 
 @dataclass
@@ -51,34 +80,50 @@ class LeaseLost(Exception):
 
 class Recorder:
     def __init__(self, floor: Floor, commands: Mapping[str, Command[Any]], *,
-                 announce: Callable[[Outcome], Awaitable[None]], lease: timedelta = LEASE) -> None:
+                 announce: Callable[[Outcome], Awaitable[None]], lease: timedelta = LEASE,
+                 grace: timedelta = GRACE) -> None:
         self.floor = floor
         self.commands = commands  # by name: the plan an action's saved steps belong to
         self.announce = announce
-        self.lease = lease
+        self.lease, self.grace = lease, grace
 
     def plan_of(self, action: FloorAction) -> list[Step[Any]]:
         return self.commands[action.command].steps_of(action)
 
     async def record(self, action_id: str) -> Outcome | None:
         """Run (or resume) an action; returns None if someone else holds it or it is finished."""
-        action = await self.floor.store.actions.lease(action_id, utcnow() + self.lease)
-        if action is None:
+        action = await self.floor.store.actions.lease(action_id, self.lease, grace=self.grace)
+        if action is None or action.lease_until is None:
             return None
         # A step can wait minutes in the rate limiter's queue at shift change; the heartbeat keeps
         # the lease while this worker lives, and lets it expire quickly if the process dies.
-        heartbeat = asyncio.create_task(self._keep_lease(action))
+        hold = LeaseHold(action.lease_until, self.lease)
+        heartbeat = asyncio.create_task(self._keep_lease(action, hold))
+        clock = self.floor.store.clock
+        gate = write_gate.set(lambda: hold.lets_write(clock.estimate()))  # this task and the steps it runs
         try:
             return await self._run_plan(action)
         except LeaseLost:
-            log.warning("floor action %s was taken over by another worker", action.id)
+            log.warning("floor action %s: its lease is lost or uncertain; stopped before writing more", action.id)
             return None
         finally:
+            write_gate.reset(gate)
             heartbeat.cancel()
 
-    async def _keep_lease(self, action: FloorAction) -> None:
-        while await self.floor.store.actions.renew(action, utcnow() + self.lease):
+    async def _keep_lease(self, action: FloorAction, hold: LeaseHold) -> None:
+        """Renew every LEASE/4 for as long as this worker lives; a store error is retried at the next
+        beat (meanwhile the write gate stops writes once the known end comes near)."""
+        while True:
             await asyncio.sleep(self.lease.total_seconds() / 4)
+            try:
+                until = await self.floor.store.actions.renew(action, self.lease)
+            except Exception:  # a failover or a blip: keep beating, never give up silently
+                log.warning("floor action %s: lease renewal failed; trying again", action.id, exc_info=True)
+                continue
+            if until is None:  # another worker holds it now: this one must not write again
+                hold.lost = True
+                return
+            hold.until = until
 
     async def _run_plan(self, action: FloorAction) -> Outcome:
         for phase in phases(self.plan_of(action)):
@@ -119,15 +164,15 @@ class Recorder:
             await self._save(action, index, current)
             await self._save_done(action, index, current, await spec.run(ctx))
             return None
-        except LeaseLost:
-            raise
+        except (LeaseLost, WriteNotAllowed) as exc:
+            raise LeaseLost(action.id) from exc
         except KatanaOutcomeUnknown as exc:
             return await self._hold(action, index, current, "unknown", user_text(exc))
         except (KatanaUnavailable, KatanaRateLimited) as exc:
             return await self._hold(action, index, current, "pending", user_text(exc))
         except (KatanaError, StepRefused) as exc:
             return await self._hold(action, index, current, "failed", user_text(exc))
-        except Exception:
+        except Exception:  # an odd answer or our bug: keep the action, retry, tell once
             log.exception("floor action %s: step %s failed unexpectedly", action.id, current.id)
             state = "unknown" if spec.check is not None else "pending"  # a POST may have gone out
             return await self._hold(action, index, current, state, user_text(Exception()))
@@ -157,7 +202,10 @@ class Recorder:
     async def _stop(self, action: FloorAction, stop: Stop) -> Outcome:
         if stop.kind == "fail":
             await self._settle(action, "failed", outcome="failed", error=stop.problem)
-            return self._outcome(action, "failed", problem=stop.problem)
+            failed = self._outcome(action, "failed", problem=stop.problem)
+            if action.claim_key and not (failed.recorded or failed.uncertain):  # refused before any write:
+                await self.floor.store.claims.release(action.claim_key, action.id)  # the task is free again
+            return failed
         settings = self.floor.settings
         limit = timedelta(hours=settings.action_give_up_after_hours)
         if utcnow() - (action.retried_at or action.created_at) > limit:
@@ -169,7 +217,8 @@ class Recorder:
             return self._outcome(action, "failed", problem=gave_up)
         delay = min(settings.action_retry_first_seconds * 2 ** max(action.attempts - 1, 0),
                     settings.action_retry_max_seconds)
-        await self._settle(action, "waiting", error=stop.problem, next_attempt_at=utcnow() + timedelta(seconds=delay))
+        retry_at = self.floor.store.clock.estimate() + timedelta(seconds=delay)
+        await self._settle(action, "waiting", error=stop.problem, next_attempt_at=retry_at)
         log.warning("floor action %s waiting (%s); retry in %.0fs", action.id, stop.problem, delay)
         return self._outcome(action, "waiting", problem=stop.problem)
 
@@ -185,7 +234,7 @@ class Recorder:
         await self._audit(outcome)
         try:
             await self.announce(outcome)
-        except Exception:
+        except Exception:  # telling people must never undo or block what was recorded
             log.exception("could not announce floor action %s", outcome.action.id)
         return outcome
 
@@ -199,7 +248,7 @@ class Recorder:
 
     async def resume_due(self) -> int:
         """The worker's job: pick up actions that wait for Katana or lost their worker (crash)."""
-        due = await self.floor.store.actions.due(utcnow())
+        due = await self.floor.store.actions.due(grace=self.grace)
         for action_id in due:
             self.floor.jobs.spawn(self.record(action_id), name=f"resume {action_id}")
         return len(due)

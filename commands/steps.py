@@ -9,30 +9,20 @@ bot's note line removed) and says exactly what to do by hand where it can't.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from decimal import Decimal
 
 from commands.chain import OrderRef, stage_finished
 from commands.context import Floor
 from commands.facts import OrderFacts
+from commands.operations import pick_operation, row_lock
 from commands.plan import NeedsHand, Result, StepContext, StepRefused, Undo, Written, step
 from commands.recording import since
 from integrations.katana import Katana
 from integrations.katana.errors import KatanaRejected
-from integrations.katana.models import OperationRow, OperatorRef
+from integrations.katana.models import OperatorRef
+from models.tasks import task_id
 
-STAGE_WORDS = {"cook": ("cook",), "label": ("label",), "pack": ("pack",)}
-STAGE_ORDER = ("cook", "label", "pack")
 Ctx = StepContext[OrderFacts]
-
-
-def pick_operation(rows: list[OperationRow], stage: str) -> OperationRow | None:
-    """The MO's operation row for a stage: by name ("Cooking", "Label jars"), else by position."""
-    for row in rows:
-        if any(word in (row.operation_name or "").lower() for word in STAGE_WORDS[stage]):
-            return row
-    position = STAGE_ORDER.index(stage)
-    return rows[position] if len(rows) == len(STAGE_ORDER) else None
 
 
 def chain_order(facts: OrderFacts) -> OrderRef:
@@ -114,12 +104,14 @@ def reopen_operation(written: Written[OrderFacts]) -> Undo:
 @step("complete_operation", "operation completed", undo=reopen_operation)
 async def complete_operation(ctx: Ctx) -> Result:
     facts = ctx.facts
-    if facts.operation_done_before:
-        return {"wrote": False}  # already completed (e.g. in Katana's own app): keep what is there
-    seconds = facts.minutes * 60 if facts.minutes is not None else None
-    await ctx.katana.manufacturing.complete_operation(int(facts.operation_row_id or 0), seconds=seconds,
-                                                      operators=operator_refs(facts))
-    return {"wrote": True}
+    tid = task_id(ctx.command.stage, facts.mo_id)
+    async with ctx.floor.locks.hold(row_lock(tid)):  # no timer sync of this row in between
+        if not facts.operation_done_before:  # else completed already (e.g. in Katana's own app): keep it
+            seconds = facts.minutes * 60 if facts.minutes is not None else None
+            await ctx.katana.manufacturing.complete_operation(int(facts.operation_row_id or 0), seconds=seconds,
+                                                              operators=operator_refs(facts))
+        await ctx.floor.store.tasks.mark_row_completed(tid)  # a later timer sync leaves the row alone
+    return {"wrote": not facts.operation_done_before}
 
 
 def created_batch(written: Written[OrderFacts]) -> Undo:
@@ -215,14 +207,8 @@ async def note_on_order(ctx: Ctx) -> Result:
     line = ctx.command.note(ctx.facts, ctx.action)
     if not line:
         return {"wrote": False}
-    await ctx.katana.manufacturing.add_note(ctx.facts.mo_id, line, ours_since=first_write(ctx))
+    await ctx.katana.manufacturing.add_note(ctx.facts.mo_id, line)
     return {"wrote": True, "note": line}
-
-
-def first_write(ctx: Ctx) -> datetime | None:
-    """When this action's first Katana write went out: Katana's webhooks from then on echo it."""
-    started = [s.started_at for s in ctx.action.steps if s.state == "done" and s.result.get("wrote") and s.started_at]
-    return min(started) if started else None
 
 
 def reopen_order_by_hand(written: Written[OrderFacts]) -> Undo:
@@ -253,6 +239,8 @@ async def finish_order(ctx: Ctx) -> Result:
 async def advance_chain(ctx: Ctx) -> Result:
     """Close this stage's task and open the next one (idempotent: one task per MO and stage)."""
     facts = ctx.facts
+    # Another batch of a stage already recorded leaves the next task's details (batch, crate) as they are.
+    details = None if facts.another_batch else ctx.command.handover(facts)
     opened = await stage_finished(ctx.floor, chain_order(facts), ctx.command.stage,
-                                  by=str(facts.person or ctx.action.user_name), details=ctx.command.handover(facts))
+                                  by=str(facts.person or ctx.action.user_name), details=details)
     return {"next_task": opened.id if opened else None}

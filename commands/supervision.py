@@ -16,13 +16,10 @@ from typing import Any
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement
 
 from commands import cards
-from commands.context import Floor
 from commands.forms import FloorCommand
 from commands.outcome import Outcome
-from commands.plan import NeedsHand, Undo, Written
+from commands.plan import Undo, Written
 from commands.ports import Message
-from commands.recording import user_text
-from integrations.katana.errors import KatanaError
 from models.actions import FloorAction
 
 log = logging.getLogger(__name__)
@@ -75,23 +72,3 @@ def cancel_preview(command: FloorCommand[Any], action: FloorAction) -> Message:
         ButtonElement(text="Undo in Katana", action_id=UNDO, value=action.id, style="danger"),
         ButtonElement(text="Keep as it is", action_id=KEEP, value=action.id)])
     return {"text": f"Cancel /{action.command}?", "blocks": [cards.text("\n".join(lines)).to_dict(), buttons.to_dict()]}
-
-
-async def apply_undo(floor: Floor, command: FloorCommand[Any], action: FloorAction, *, automatic: bool) -> list[str]:
-    """Run the automatic compensations (when asked) and list what is left to do by hand."""
-    report = []
-    for undo in undo_plan(command, action):
-        if undo.run is not None and automatic:
-            try:
-                remark = await undo.run(floor.katana)  # a Katana record back, or a remark for the floor
-                said = f" ({remark})" if isinstance(remark, str) else ""
-                report.append(f":white_check_mark: undone: {undo.describe}{said}")
-            except NeedsHand as exc:
-                report.append(f":point_right: by hand: {exc}")
-            except KatanaError as exc:
-                report.append(f":x: could not undo {undo.describe}: {user_text(exc)} — fix it in Katana by hand")
-        elif undo.manual:
-            report.append(f":point_right: by hand: {undo.manual}")
-        else:
-            report.append(f":point_right: kept: {undo.describe}")
-    return report

@@ -22,8 +22,8 @@ from commands import cards, undo
 from commands.announce import tell_privately
 from commands.chain import refresh_task_message
 from commands.context import Floor
+from commands.operations import pick_operation, row_lock
 from commands.ports import SlackRefused, Submission, Tap, View
-from commands.steps import pick_operation
 from integrations.katana.errors import KatanaError, KatanaOutcomeUnknown, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
 from models.tasks import KatanaSync, ProductionTask
@@ -131,10 +131,10 @@ async def after_change(floor: Floor, task: ProductionTask, name: str) -> None:
 
 async def sync_row(floor: Floor, tid: str) -> None:
     """Make the stage's operation row show the task's timer (latest state wins; a failure is retried)."""
-    async with floor.locks.hold(f"row of {tid}"):  # in this process: the task's Katana PATCHes go out in order
+    async with floor.locks.hold(row_lock(tid)):  # the task's row writes go out in order, the recording's too
         for _ in range(3):
             task = await floor.store.tasks.get(tid)
-            if task is None or task.katana_sync != "pending" or not task.is_open:
+            if task is None or task.katana_sync != "pending" or not task.is_open or task.row_completed:
                 return
             try:
                 synced = await push_row(floor, task)
@@ -150,12 +150,21 @@ async def sync_row(floor: Floor, tid: str) -> None:
 
 
 async def push_row(floor: Floor, task: ProductionTask) -> KatanaSync:
+    """Never moves a COMPLETED row: it is read first (someone may have completed it in Katana's app), and
+    the task is read again after the write (in case it was completed meanwhile, the row is put back)."""
     status = ROW_STATUS.get(task.timer_state)
     row_id = task.operation_row_id or await find_row(floor, task)
     if status is None or row_id is None:
         return "synced"  # nothing to show, or the step is done in Katana already: leave it as it is
+    if (await floor.katana.manufacturing.get_operation_row(row_id)).status == "COMPLETED":
+        await floor.store.tasks.mark_row_completed(task.id)
+        return "synced"
     seconds = task.timer_seconds if task.timer_state != "running" else None  # Katana keeps its time on a start
     await floor.katana.manufacturing.set_operation_progress(row_id, status, seconds=seconds)
+    after = await floor.store.tasks.get(task.id)
+    if after is None or after.row_completed:  # completed while this went out: put it back as it was
+        log.warning("operation row %s was completed while its timer sync went out; completing it again", row_id)
+        await floor.katana.manufacturing.set_operation_status(row_id, "COMPLETED")
     return "synced"
 
 

@@ -27,6 +27,11 @@ def _bson_safe(value: Any) -> Any:
     return value
 
 
+def aware(moment: datetime) -> datetime:
+    """A datetime as UTC-aware (mongomock, and MongoDB without tz_aware, give naive UTC back)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _aware(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is None:
         return value.replace(tzinfo=UTC)

@@ -1,20 +1,18 @@
 """What the bot last saw of each manufacturing order in Katana, and whether it can still trust it.
 
 Katana gives the bot 60 calls a minute. A /cook opened from its task used to read the MO and its
-operation rows again, and the MO once more right before noting the crate (a PATCH that omits
-`additional_info` wipes it, so the note echoes the current text). Every one of those reads repeats
-what the bot saw moments or minutes before: when the MO's webhook was processed, or in its own last
-write's answer. This memory keeps that view so a command can skip the read — but only while nothing
-says the order changed since:
+operation rows again before recording. Those reads repeat what the bot saw moments or minutes before,
+when the MO's webhook was processed, or in its own last write's answer. This memory keeps that view so
+a command can skip them — but only while nothing says the order changed since:
 
 - the view is trusted when no Katana event for the order (other than its creation) and none for its
   operation rows was received after the view was read, less a margin for Katana's read lag;
 - a view older than TRUST_FOR is not trusted either (a missed or unsubscribed webhook must not
   leave the bot on old news for a whole day);
-- our own writes send webhooks too. Events received while an action is writing to the order are
-  taken as the echo of its writes when that action asks (`ours_since`: its notes only need the
-  order's text, which its own writes do not change); anyone else reads again after a write:
-  conservative, because a wiped note or a production on a finished order is worse than a spent call.
+- our own writes send webhooks too, and are not told apart from anyone else's: after a write the
+  order is read again. The MO's notes are never taken from memory at all (the note step reads the
+  order right before rewriting `additional_info`): a note typed in Katana a moment ago, whose webhook
+  may still be on its way, must not be wiped — a spent call is cheaper than a lost note.
 
 One document per MO (`_id` = MO id); a view only replaces an older one (compare-and-set on `seen_at`).
 """
@@ -30,7 +28,6 @@ from models.base import _aware, utcnow
 # With webhooks flowing; about a shift: a task is usually cooked within the shift it was made in.
 TRUST_FOR = timedelta(hours=8)
 READ_LAG = timedelta(seconds=2)  # an event just before our read may not show in it yet
-OWN_ECHO_FOR = timedelta(minutes=2)  # an action resumed later (Katana was down) reads again instead
 ORDER_RESOURCE, ROW_RESOURCE = "manufacturing_order", "manufacturing_order_operation_row"
 NOT_A_CHANGE = ["manufacturing_order.created", "created"]  # creation is what the first view was read for
 
@@ -71,14 +68,11 @@ class OrderMemory:
 
     # --- recalling ---------------------------------------------------------------------------------
 
-    async def known_order(self, mo_id: int, *, ours_since: datetime | None = None) -> dict[str, Any] | None:
-        """The order as last seen, if nothing since says it changed; else None (read it).
-
-        `ours_since`: when the asking action began writing to this order (recently): events received
-        from then on are its own writes' echoes."""
+    async def known_order(self, mo_id: int) -> dict[str, Any] | None:
+        """The order as last seen, if nothing since says it changed; else None (read it)."""
         doc = await self.col.find_one({"_id": mo_id})
         seen_at = self._seen(doc, "order")
-        if seen_at is None or await self._changed_since(mo_id, seen_at, rows=[], ours_since=ours_since):
+        if seen_at is None or await self._changed_since(mo_id, seen_at, rows=[]):
             return None
         return dict(doc["order"]) if doc is not None else None
 
@@ -93,12 +87,9 @@ class OrderMemory:
             return None
         return rows
 
-    async def _changed_since(self, mo_id: int, seen_at: datetime, *, rows: list[int],
-                             ours_since: datetime | None = None) -> bool:
+    async def _changed_since(self, mo_id: int, seen_at: datetime, *, rows: list[int]) -> bool:
         # The last delivery counts: an identical payload within the dedup window can be a new change.
         window: dict[str, Any] = {"$gte": seen_at - READ_LAG}
-        if ours_since is not None and ours_since > seen_at and utcnow() - ours_since <= OWN_ECHO_FOR:
-            window["$lt"] = ours_since
         order_news = {"resource_type": ORDER_RESOURCE, "object_id": str(mo_id), "action": {"$nin": NOT_A_CHANGE},
                       "last_received_at": window}
         if await self.events.find_one(order_news, {"_id": 1}) is not None:

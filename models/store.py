@@ -12,6 +12,8 @@ from typing import Any, Literal
 from models.actions import ActionRepository
 from models.alerts import AlertRepository
 from models.audit import AuditRepository, InventoryRepository
+from models.claims import ClaimRepository
+from models.clock import Clock, LocalClock, ServerClock
 from models.events import EventRepository
 from models.open_orders import OpenOrderRepository
 from models.order_memory import OrderMemory
@@ -41,11 +43,13 @@ class Store:
     drafts: DraftRepository  # /ship and /receive forms between their stages
     receipts: ReceiptRepository
     undo_offers: UndoOffers
+    claims: ClaimRepository  # one recording per task and stage; the same facts twice asked to confirm
+    clock: Clock  # the database's time: leases are judged on it
     open_orders: OpenOrderRepository  # the open MOs, sales and purchase orders the forms offer and search
 
     async def ensure_indexes(self) -> None:
         for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory, self.alerts, self.orders,
-                     self.undo_offers, self.open_orders):
+                     self.undo_offers, self.claims, self.open_orders):
             await repo.ensure_indexes()
         # Slack event ids seen (dedup of Events API retries); Slack retries within minutes, keep a day.
         await self.db["slack_events"].create_index("received_at", expireAfterSeconds=86400, name="forget_after_a_day")
@@ -73,8 +77,13 @@ def open_store(mongodb_uri: str | None, db_name: str) -> Store:
         log.warning(MEMORY_WARNING)
         client, kind = AsyncMongoMockClient(), "memory"
     db = client[db_name]
+    return store_over(kind, client, db, ServerClock(db) if kind == "mongodb" else LocalClock())
+
+
+def store_over(kind: Literal["mongodb", "memory"], client: Any, db: Any, clock: Clock) -> Store:
+    """The repositories over one database (the fault tests hand in one that fails on purpose)."""
     return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db),
-                 actions=ActionRepository(db), audit=AuditRepository(db), inventory=InventoryRepository(db),
+                 actions=ActionRepository(db, clock), audit=AuditRepository(db), inventory=InventoryRepository(db),
                  alerts=AlertRepository(db), orders=OrderMemory(db), drafts=DraftRepository(db),
-                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db),
+                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db), claims=ClaimRepository(db), clock=clock,
                  open_orders=OpenOrderRepository(db))

@@ -67,6 +67,7 @@ class ProductionTask(Document):
     timer_by: str | None = None  # who made the last timer change
     intervals: list[dict[str, Any]] = []  # finished intervals: {from, to, by, seconds, ended}
     operation_row_id: int | None = None  # this stage's Katana operation row, once looked up
+    row_completed: bool = False  # its row is COMPLETED (recorded): timer syncs leave it alone
 
     @property
     def is_open(self) -> bool:
@@ -149,7 +150,7 @@ class TaskRepository:
         doc = await self.col.find_one_and_update(
             {"_id": tid, "status": "done"},
             {"$set": {"status": "open", "done_by": None, "done_at": None, "done_source": None, "close_reason": None,
-                      "timer_state": "idle", "timer_by": by, "updated_at": utcnow()},
+                      "timer_state": "idle", "timer_by": by, "row_completed": False, "updated_at": utcnow()},
              "$inc": {"timer_version": 1}},
             return_document=ReturnDocument.AFTER)
         return ProductionTask.from_mongo(doc)
@@ -177,6 +178,10 @@ class TaskRepository:
         """Katana's operation row matches timer version `version` (a later change keeps it pending)."""
         result = await self.col.update_one({"_id": tid, "timer_version": version}, {"$set": {"katana_sync": state}})
         return bool(result.matched_count == 1)
+
+    async def mark_row_completed(self, tid: str) -> None:
+        """The stage's row was completed (by its recording, or found so): no timer sync may move it."""
+        await self.col.update_one({"_id": tid}, {"$set": {"row_completed": True, "katana_sync": "synced"}})
 
     async def remember_row(self, tid: str, row_id: int) -> None:
         await self.col.update_one({"_id": tid}, {"$set": {"operation_row_id": row_id}})

@@ -159,6 +159,7 @@ async def crash_once(step: str, method: str | None, path: str) -> tuple[Row, flo
 
     async with shop_floor(spec_required=False) as shop:
         shop.bot.recorder.lease = timedelta(seconds=0.5)
+        shop.bot.recorder.grace = timedelta(seconds=0.4)  # > the 0.3 s a killed request still takes to land
         shop.store.tasks.posting_stale = timedelta(seconds=0.5)  # 30 s by default
         mo = shop.katana.create_manufacturing_order(variant_id=SOUP_VARIANT_ID, planned_quantity=50, sales_order_id=SO7_ID)
         form = await shop.form_from_task(ANA, f"Cook task: {mo['order_no']}")
@@ -170,8 +171,9 @@ async def crash_once(step: str, method: str | None, path: str) -> tuple[Row, flo
         await shop.workspace.submit_view(ANA, form, {"quantity": "50", "batch": f"KILL-{step}", "crate": "C-9"})
         await wait_for_step(shop, step, running=method is not None)
         await shop.crash_and_restart()
+        shop.bot.recorder.lease, shop.bot.recorder.grace = timedelta(seconds=0.5), timedelta(seconds=0.4)
         started = time.monotonic()
-        await asyncio.sleep(0.6)  # the dead worker's lease (0.5 s here, 30 s by default) runs out
+        await asyncio.sleep(1.0)  # the dead worker's lease and grace (0.9 s here, 65 s by default) run out
         await shop.bot.recorder.resume_due()  # the new process's worker sweeps
         await post_unposted(shop.bot.floor)
         await shop.settle()

@@ -46,7 +46,7 @@ def install() -> None:
         return
     scan_documents, scan_uniques = Collection._iter_documents, Collection._ensure_uniques
 
-    def _iter_documents(self: Collection, filter: Any) -> Any:
+    def _iter_documents(self: Collection, filter: Any) -> Any:  # mongomock's name
         ids = _named_ids(filter.get("_id", _SLOW) if isinstance(filter, dict) else _SLOW)
         if ids is None and (in_range := _in_range(self._store, filter)) is not None:
             return iter(_matching(self._store, filter, *in_range))

@@ -27,7 +27,7 @@ async def test_ack_row_measures_both_servers() -> None:
 
 async def test_confirmation_row_counts_katana_calls_of_a_cook_from_its_task() -> None:
     row = worked(await confirm.run(commands=2))
-    assert "Katana calls per /cook from a task: 4 " in row and "spec violations 0" in row
+    assert "Katana calls per /cook from a task: 5 " in row and "spec violations 0" in row
 
 
 async def test_ingest_row_creates_every_task_once() -> None:

@@ -87,7 +87,7 @@ class SyncJobs:
         except SERVICE_ERRORS as exc:
             result.outcome, result.errors = "failed", [str(exc)]
             log.warning("%s sync failed: %s", job.name, exc)
-        except Exception as exc:
+        except Exception as exc:  # a job must log and report, never kill the scheduler
             result.outcome, result.errors = "failed", [f"unexpected error ({type(exc).__name__}); see the bot's log"]
             log.exception("%s sync failed unexpectedly", job.name)
         result.finished_at = utcnow()

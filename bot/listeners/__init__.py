@@ -19,5 +19,5 @@ def register_listeners(app: AsyncApp, floor: Floor, recorder: Recorder, receivin
     events.register(app, floor)
     commands.register(app, floor, recorder, receiving)
     options.register(app, floor)  # the type-ahead order fields
-    tasks.register(app, floor)
+    tasks.register(app, floor, recorder)
     supervisors.register(app, floor, recorder, alerts)

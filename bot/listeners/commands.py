@@ -7,11 +7,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.listeners.payloads import first_input, submission_of, tap_of
-from commands import flow
+from commands import cards, flow
 from commands.announce import tell_privately
 from commands.cards import RECORD_TASK_ACTION
+from commands.claiming import confirm_callback, submit_confirmed
 from commands.context import Floor
-from commands.forms import FloorCommand
+from commands.forms import FloorCommand, Submitter
 from commands.receiving.flow import on_photo
 from commands.receiving.service import Receiving
 from commands.receiving.views import PHOTO_CALLBACK
@@ -24,7 +25,8 @@ from commands.shipping.views import PICK_CALLBACK
 def register(app: AsyncApp, floor: Floor, recorder: Recorder, receiving: Receiving) -> None:
     for command in COMMANDS.values():
         app.command(f"/{command.name}")(slash_handler(floor, command))
-        app.view(command.callback_id)(submit_handler(floor, recorder, command))
+        app.view(command.callback_id)(submit_handler(floor, recorder, command, command.submits or flow.submit))
+        app.view(confirm_callback(command))(submit_handler(floor, recorder, command, submit_confirmed))
     app.action(RECORD_TASK_ACTION)(record_task_handler(floor))
 
     async def on_pick_submit(ack: Any, body: dict[str, Any]) -> None:
@@ -53,15 +55,18 @@ def slash_handler(floor: Floor, command: FloorCommand[Any]) -> Any:
     return on_slash
 
 
-def submit_handler(floor: Floor, recorder: Recorder, command: FloorCommand[Any]) -> Any:
+def submit_handler(floor: Floor, recorder: Recorder, command: FloorCommand[Any], submits: Submitter) -> Any:
     async def on_submit(ack: Any, body: dict[str, Any]) -> None:
         submission = submission_of(body)
         # Checked again here: a submission can be replayed or crafted without the slash command.
         if not await floor.permissions.allows(submission.user_id, command.name):
-            await ack(response_action="errors",
-                      errors={first_input(submission.view): floor.permissions.refusal(command.name)})
+            refusal = floor.permissions.refusal(command.name)
+            if first_input(submission.view, "") == "":  # a view without inputs shows no field errors
+                await ack(response_action="update", view=cards.message_view(command.title, refusal))
+            else:
+                await ack(response_action="errors", errors={first_input(submission.view): refusal})
             return
-        await (command.submits or flow.submit)(floor, recorder, command, ack, submission)
+        await submits(floor, recorder, command, ack, submission)
     return on_submit
 
 

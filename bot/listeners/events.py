@@ -25,7 +25,7 @@ def register(app: AsyncApp, floor: Floor) -> None:
 
 
 def dedupe_event_retries(floor: Floor) -> Any:
-    async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:
+    async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:  # Bolt's name
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
             try:

@@ -104,7 +104,8 @@ async def decide(floor: Floor, recorder: Recorder, tap: Tap, choice: str) -> Non
         await tell_privately(floor, tap, floor.permissions.refusal("floor").replace("/floor", "supervisor buttons"))
         return
     name = await floor.slack.person_name(tap.user_id)
-    update = await DECISIONS[choice](floor, recorder, tap.value, name)
+    where = {"channel": tap.channel, "ts": tap.message_ts} if tap.channel and tap.message_ts else None
+    update = await DECISIONS[choice](floor, recorder, tap.value, name, where)
     if update is None:
         await tell_privately(floor, tap, "That action was already handled.")
     elif tap.channel and tap.message_ts:

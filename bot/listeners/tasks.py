@@ -13,10 +13,11 @@ from commands import cards, timers
 from commands.announce import tell_privately
 from commands.context import Floor
 from commands.ports import Tap
+from commands.recording import Recorder
 from commands.undo import author_undo
 
 
-def register(app: AsyncApp, floor: Floor) -> None:
+def register(app: AsyncApp, floor: Floor, recorder: Recorder) -> None:
     async def on_start(ack: Any, body: dict[str, Any]) -> None:
         await in_background(floor, ack, timers.start_from_button(floor, tap_of(body)), "task start")
 
@@ -36,7 +37,7 @@ def register(app: AsyncApp, floor: Floor) -> None:
         return on_submit
 
     async def on_undo(ack: Any, body: dict[str, Any]) -> None:
-        await in_background(floor, ack, undo_for(floor, tap_of(body)), "author undo")
+        await in_background(floor, ack, undo_for(floor, recorder, tap_of(body)), "author undo")
 
     app.action(cards.START_TASK_ACTION)(on_start)
     app.action(cards.PAUSE_TASK_ACTION)(ask_reason("paused"))
@@ -51,8 +52,8 @@ async def in_background(floor: Floor, ack: Any, work: Awaitable[None], name: str
     await ack()
 
 
-async def undo_for(floor: Floor, tap: Tap) -> None:
-    problem = await author_undo(floor, tap.value, tap.user_id)
+async def undo_for(floor: Floor, recorder: Recorder, tap: Tap) -> None:
+    problem = await author_undo(floor, recorder, tap.value, tap.user_id)
     if problem is not None:
         await tell_privately(floor, tap, problem)
     else:

@@ -110,7 +110,7 @@ async def confirmation_for(floor: Floor, receiving: Receiving, draft: ModalDraft
         slip = await receiving.reader.read(photo.content, patience=READ_PATIENCE_SECONDS)
     except SlipImageError as exc:  # not a usable photo after all; its message is for floor staff
         raise FileRefused(str(exc)) from None
-    except Exception:
+    except Exception:  # any reader failure: say so plainly, change nothing
         log.exception("reading packing slip %s failed", file.get("id"))
         raise FileRefused("The photo could not be read. Take it again, flat and in good light.") from None
     if not slip.lines:

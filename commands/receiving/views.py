@@ -20,7 +20,6 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.block_elements import FileInputElement
 
 from commands import cards
-from commands.cards import escape
 from commands.forms import code_input, order_element, quantity_input
 from commands.orders import OrderList
 from commands.receiving.matching import PoChoice
@@ -34,6 +33,11 @@ CONFIRM_CALLBACK = "receive_form"
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic"]
 SKIP = "skip"
 UNSURE = " ⚠ check"
+
+
+def escape(text: Any) -> str:
+    """Slack mrkdwn control characters out of text read off a slip."""
+    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def amount(value: Decimal | None) -> str:

@@ -9,6 +9,8 @@ KatanaError(Exception)            .user_message (safe for floor staff), .status 
  ├ KatanaAuthError                401/403: the API key was refused
  ├ KatanaNotFound                 404
  └ KatanaRejected                 400/422; .problems: list[FieldProblem(path, code, message)]
+WriteNotAllowed(Exception)        not sent: the caller's write gate said no (a floor action's worker
+                                  that is no longer sure of its lease); nothing reached Katana
 ```
 
 Safety: `user_message` and `str(exc)` are shown in Slack and written to logs, so they never contain
@@ -76,6 +78,10 @@ class KatanaAuthError(KatanaError):
 
 class KatanaNotFound(KatanaError):
     pass
+
+
+class WriteNotAllowed(Exception):
+    """A write was not sent because the current write gate refused it (see client.write_gate)."""
 
 
 class KatanaRejected(KatanaError):

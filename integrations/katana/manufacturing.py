@@ -39,7 +39,7 @@ class OrderMemory(Protocol):
 
     async def saw_order(self, mo_id: int, order: dict[str, Any], read_at: datetime) -> None: ...
     async def saw_rows(self, mo_id: int, rows: list[dict[str, Any]], read_at: datetime) -> None: ...
-    async def known_order(self, mo_id: int, *, ours_since: datetime | None = None) -> dict[str, Any] | None: ...
+    async def known_order(self, mo_id: int) -> dict[str, Any] | None: ...
     async def known_rows(self, mo_id: int) -> list[dict[str, Any]] | None: ...
 
 
@@ -240,15 +240,16 @@ class ManufacturingService:
                 body["batch_transactions"] = [{"batch_id": batch_id, "quantity": Decimal(actual_quantity)}]
             return await self._patch_order(order, body)
 
-    async def add_note(self, mo_id: int, line: str, *, ours_since: datetime | None = None) -> ManufacturingOrder:
+    async def add_note(self, mo_id: int, line: str) -> ManufacturingOrder:
         """Append a line to the order's additional info; a line already there is not added again.
 
-        `ours_since`: when the caller's own writes to this order began (see OrderMemory.known_order)."""
+        The order is read right before it is rewritten, never taken from memory: a note a person typed
+        in Katana a moment ago (webhooks about it may still be on their way) must survive the PATCH."""
         line = " ".join(line.split())
         if not line:
             raise ValueError("a note needs some text")
         async with self._lock_for(mo_id):
-            order = await self._current(mo_id, ours_since)
+            order = await self.get_order(mo_id)
             current = order.additional_info or ""
             if line in (existing.strip() for existing in current.splitlines()):
                 return order
@@ -271,11 +272,6 @@ class ManufacturingService:
                 raise ValueError("the note is the order's only additional info")
             await self._patch_order(order, {"additional_info": text})
             return True
-
-    async def _current(self, mo_id: int, ours_since: datetime | None = None) -> ManufacturingOrder:
-        """The order as it is now: remembered while nothing says it changed, else read."""
-        known = await self.memory.known_order(mo_id, ours_since=ours_since) if self.memory is not None else None
-        return ManufacturingOrder.model_validate(known) if known else await self.get_order(mo_id)
 
     async def _patch_order(self, order: ManufacturingOrder, body: dict[str, Any]) -> ManufacturingOrder:
         # Omitting additional_info wipes it; the DTO forbids "" (minLength 1), so echo only real text.
