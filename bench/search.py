@@ -1,4 +1,4 @@
-"""Row 7: type-ahead order search over 5,000 open MOs — fast, free of Katana calls, memory bounded.
+"""Row 8: type-ahead order search over 5,000 open MOs — fast, free of Katana calls, memory bounded.
 
 `python -m bot serve` (with the in-memory store's key indexes, as in row 1) runs as its own process
 against a fake Katana holding 5,000 open MOs besides the seed kitchen's. One /cook loads them into the
@@ -109,7 +109,7 @@ def row(orders: int, requests: int, concurrency: int, measured: Latencies, empty
             f"match; Katana calls by 100 searches: {hundred_calls} (loading {orders} open MOs once: {loading_calls}); "
             f"bot RSS {started:.0f} MB at start → {loaded:.0f} MB loaded → {after:.0f} MB after the searches")
     ok = ratio < 1 and measured.failures == 0 and hundred_calls == 0 and after - loaded < 25
-    return Row(7, f"order search: {orders} open MOs, signed block_suggestion at concurrency {concurrency}", text,
+    return Row(8, f"order search: {orders} open MOs, signed block_suggestion at concurrency {concurrency}", text,
                "p99 < 150 ms; 0 Katana calls per 100 searches; memory bounded", ok, notes=[
                    "`python -m bot serve` with the in-memory store (mongomock with the sandbox's key indexes, "
                    "sandbox/memory_indexes.py, which answer the search's anchored-regex range the way MongoDB's "

@@ -27,6 +27,7 @@ from bot.health import health_route
 from bot.katana_events import EventProcessor
 from bot.listeners import register_listeners
 from bot.permissions import Permissions
+from bot.report.post import ShiftReports
 from bot.settings import Settings
 from bot.slack_guard import slack_guard
 from bot.slack_port import SlackWeb
@@ -74,7 +75,9 @@ class ShopfloorBot:
         self.floor = Floor(settings=floor_settings(settings), store=self.store, katana=self.katana,
                            slack=SlackWeb(self.slack), permissions=Permissions(settings, self.slack),
                            orders=OpenOrders(self.katana, self.store.open_orders))
-        self.floor.refresh_home = home.publisher(self.floor)
+        self.reports = ShiftReports(self.store, self.slack, settings.shift_clock, channel=settings.report_channel,
+                                    katana=self.katana)
+        self.floor.refresh_home = home.publisher(self.floor, shift=self.reports.shift_so_far)
         self.floor.on_recorded.append(home.refresh_after_recording(self.floor))
         self.recorder = Recorder(self.floor, {**COMMANDS, REVERSAL.name: REVERSAL}, announce=self.announce)
         self.receiving = build_receiving(settings, self.http)  # /receive: slip reader + Slack file downloads
@@ -98,7 +101,7 @@ class ShopfloorBot:
             # bytes of every /slack/events request before Bolt sees it, so Bolt needn't verify them again.
             request_verification_enabled=False,
         )
-        register_listeners(app, self.floor, self.recorder, self.receiving, self.alerts)
+        register_listeners(app, self.floor, self.recorder, self.receiving, self.alerts, self.reports)
         return app
 
     def _web_app(self) -> web.Application:
@@ -142,6 +145,8 @@ class ShopfloorBot:
                                minutes=self.settings.open_orders_sync_minutes, id="sync_open_orders",
                                max_instances=1, coalesce=True)
         await self.alerts.start(self.scheduler)  # only configured sources get a sync job
+        if self.reports.schedule(self.scheduler):  # at each shift's end; a report a restart missed goes out now
+            self.floor.jobs.spawn(self.reports.post_due(), name="shift report catch-up")
         self.scheduler.start()
         # Start-up recovery: whatever a crash or a stop left unfinished resumes now, not in 10 s.
         resumed = await self.recorder.resume_due() + await self.events.retry_due()

@@ -3,6 +3,7 @@
     /floor status                      integrations, last sync of each job, open alerts by severity
     /floor sync unleashed|amazon|quality   run that sync now and say what it found
     /floor alerts                      open alerts, worst first, with their buttons
+    /floor report today|yesterday|week|shift   the shift report for that period, posted here (bot/report)
 """
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from commands.cards import note, text
 from models.store import Store
 
 HELP = ("*/floor* — `status` (integrations, last syncs, open alerts) · `sync unleashed|amazon|quality` "
-        "(sync now) · `alerts` (open alerts with Acknowledge/Snooze)")
+        "(sync now) · `alerts` (open alerts with Acknowledge/Snooze) · `report today|yesterday|week|shift` "
+        "(made vs planned, yield, scrap, time per stage, what waits; chart and CSV in its thread)")
 SHOWN_INTEGRATIONS = ("slack", "katana", "unleashed", "amazon", "quality_alerts", "alert_escalation", "packing_slips",
                       "store")
 

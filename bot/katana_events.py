@@ -2,7 +2,9 @@
 
 Payloads are thin references and can arrive twice, late or out of order, so every handler
 re-reads the resource from Katana and acts on its *current* state; the chain's one-task-per-stage
-rule makes a repeated or reordered event converge to the same tasks.
+rule makes a repeated or reordered event converge to the same tasks. Handlers are chosen by resource,
+not by event name: with overlapping subscriptions Katana sends one change as identical payloads, and the
+copy that survives dedup may carry either name (`.updated` for an MO that is now DONE).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaRateLi
 from models.base import utcnow
 from models.events import KatanaEvent
 from models.open_orders import Kind
+from models.tasks import TaskKind
 
 log = logging.getLogger(__name__)
 
@@ -66,17 +69,63 @@ async def sku_of(floor: Floor, variant_id: int) -> str | None:
         return None  # a task without SKU is still a task
 
 
-async def mo_created(floor: Floor, event: KatanaEvent) -> str:
+def announced(event: KatanaEvent) -> str | None:
+    """The status the payload says the resource had when Katana sent it (`object.status`), if any."""
+    status = (event.payload.get("object") or {}).get("status")
+    return status if isinstance(status, str) else None
+
+
+def verb(event: KatanaEvent) -> str:
+    return event.event.rsplit(".", 1)[-1]
+
+
+FLOOR_STAGES: tuple[TaskKind, ...] = ("cook", "label", "pack")  # commands.steps.STAGE_ORDER, as task kinds
+
+
+def current_stage(rows: list[Any]) -> TaskKind | None:
+    """The first floor stage the MO has not completed in Katana; cook when its routing names none."""
+    found = [(stage, pick_operation(rows, stage)) for stage in FLOOR_STAGES]
+    if not any(row for _, row in found):
+        return "cook"
+    return next((stage for stage, row in found if row is not None and row.status != "COMPLETED"), None)
+
+
+async def mo_event(floor: Floor, event: KatanaEvent) -> str:
+    """Any MO event, whatever its name. With overlapping subscriptions one change arrives as identical
+    payloads and the copy dedup keeps may say `.updated` rather than `.done` (Katana's docs), so the MO is
+    read and its current state decides. A read is spent only where it can matter to the floor: the event
+    announces DONE (or no status), it is a creation, or the bot has no open task for the MO. The open orders
+    the forms search follow that read; without one, the light re-sync (bot/app.py) catches up."""
+    if not event.object_id.isdigit():
+        return "no MO id"
+    if verb(event) == "deleted":
+        await floor.orders.sync.closed("mo", int(event.object_id))
+        return "no longer offered"
+    finishing = verb(event) == "done" or announced(event) in (None, "DONE")
+    if not finishing and verb(event) != "created" and await floor.store.tasks.open_for_order(int(event.object_id)):
+        return "left to the open orders' re-sync"
     read_at = utcnow()
-    mo = await fresh_read(lambda: floor.katana.manufacturing.get_order(int(event.object_id)))
-    await floor.orders.sync.taken("mo", mo, read_at)  # the forms can offer it now
+    mo = await fresh_read(lambda: floor.katana.manufacturing.get_order(int(event.object_id)),
+                          (lambda m: m.status == "DONE") if finishing else (lambda _: True))
+    await floor.orders.sync.taken("mo", mo, read_at)  # offered while open, no longer once done
     if mo.status == "DONE":
-        return f"{mo.order_no} is already done: no cook task"
+        closed = await order_done(floor, order_ref(mo, await sku_of(floor, mo.variant_id)))
+        return f"{mo.order_no} done; closed {len(closed)} task(s)"
+    if finishing and verb(event) != "created":
+        return f"{mo.order_no} is {mo.status} now: tasks left open"
+    return await open_current_stage(floor, mo)
+
+
+async def open_current_stage(floor: Floor, mo: Any) -> str:
+    """The task for the stage the MO is at: cook for a new one; a later one for an MO that was worked on in
+    Katana before the bot heard of it (a late `created`), never a stage already completed."""
     # Read (and remember) its operation rows now, off the floor's path: /cook from the task then needs
     # no read at all while nothing changes the order (models.order_memory, bench row 2).
-    await floor.katana.manufacturing.operation_rows(mo.id)
-    task, created = await open_task(floor, order_ref(mo, await sku_of(floor, mo.variant_id)), "cook", source="webhook")
-    return f"cook task {task.id} {'created' if created else 'already existed'}"
+    stage = current_stage(await floor.katana.manufacturing.operation_rows(mo.id))
+    if stage is None:
+        return f"{mo.order_no} has every floor stage completed in Katana: no task"
+    task, created = await open_task(floor, order_ref(mo, await sku_of(floor, mo.variant_id)), stage, source="webhook")
+    return f"{stage} task {task.id} {'created' if created else 'already existed'}"
 
 
 async def completed_by_the_floor(floor: Floor, row_id: int) -> bool:
@@ -121,27 +170,11 @@ def operator_name(operator: Any) -> str | None:
     return getattr(operator, "name", None) or getattr(operator, "operator_name", None)
 
 
-async def mo_done(floor: Floor, event: KatanaEvent) -> str:
-    read_at = utcnow()
-    mo = await fresh_read(lambda: floor.katana.manufacturing.get_order(int(event.object_id)),
-                          lambda m: m.status == "DONE")
-    await floor.orders.sync.taken("mo", mo, read_at)  # done: the forms no longer offer it
-    if mo.status != "DONE":
-        return f"{mo.order_no} is {mo.status} now: tasks left open"
-    closed = await order_done(floor, order_ref(mo, await sku_of(floor, mo.variant_id)))
-    return f"{mo.order_no} done; closed {len(closed)} task(s)"
-
-
-async def mo_changed(floor: Floor, event: KatanaEvent) -> str:
-    # The open orders the forms search are re-read by the light re-sync (bot/app.py): reading the MO here
-    # would spend a call on every change, the bot's own notes included.
-    return "left to the open orders' re-sync"
-
-
-async def mo_deleted(floor: Floor, event: KatanaEvent) -> str:
-    if event.object_id.isdigit():
-        await floor.orders.sync.closed("mo", int(event.object_id))
-    return "no longer offered"
+async def row_event(floor: Floor, event: KatanaEvent) -> str:
+    """Any operation-row event that says (or may say) the row is COMPLETED, whatever its name."""
+    if verb(event) != "completed" and announced(event) not in (None, "COMPLETED"):
+        return f"operation row {event.object_id} is {announced(event)}: nothing for the floor"
+    return await operation_completed(floor, event)
 
 
 def order_changed(kind: Kind) -> Handler:
@@ -149,7 +182,7 @@ def order_changed(kind: Kind) -> Handler:
     async def handler(floor: Floor, event: KatanaEvent) -> str:
         if not event.object_id.isdigit():
             return f"{event.event}: no order id"
-        if event.event.endswith(".deleted"):
+        if verb(event) == "deleted":
             await floor.orders.sync.closed(kind, int(event.object_id))
         else:
             await floor.orders.sync.refresh(kind, int(event.object_id))
@@ -157,15 +190,12 @@ def order_changed(kind: Kind) -> Handler:
     return handler
 
 
+# By resource, not by event name: the name of a surviving duplicate says little (see mo_event).
 HANDLERS: dict[str, Handler] = {
-    "manufacturing_order.created": mo_created,
-    "manufacturing_order_operation_row.completed": operation_completed,
-    "manufacturing_order.done": mo_done,
-    "manufacturing_order.updated": mo_changed,
-    "manufacturing_order.deleted": mo_deleted,
-    **{f"sales_order.{action}": order_changed("so") for action in ("created", "packed", "delivered", "deleted")},
-    **{f"purchase_order.{action}": order_changed("po")
-       for action in ("created", "partially_received", "received", "deleted")},
+    "manufacturing_order": mo_event,
+    "manufacturing_order_operation_row": row_event,
+    "sales_order": order_changed("so"),
+    "purchase_order": order_changed("po"),
 }
 
 
@@ -269,7 +299,7 @@ class EventProcessor:
         event = await self.floor.store.events.claim(key)
         if event is None:
             return None  # processed already, or another worker has it
-        handler = HANDLERS.get(event.event)
+        handler = HANDLERS.get(event.resource_type)
         if handler is None:
             await self.floor.store.events.finish(key, f"{event.event} needs nothing from the floor", ignored=True)
             return "ignored"

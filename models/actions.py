@@ -77,6 +77,7 @@ class ActionRepository:
         await self.col.create_index([("mo_id", 1), ("created_at", 1)], name="by_order")
         await self.col.create_index([("steps.result.operation_row_id", 1), ("created_at", -1)], name="by_operation_row")
         await self.col.create_index([("user_id", 1), ("created_at", -1)], name="by_person")
+        await self.col.create_index([("created_at", 1)], name="by_time")  # the shift report's period
 
     async def create(self, action: FloorAction) -> tuple[FloorAction, bool]:
         """Insert unless this submission was seen before (the `_id` is the submission key)."""
@@ -163,6 +164,11 @@ class ActionRepository:
     async def latest_of(self, user_id: str, limit: int) -> list[FloorAction]:
         """A person's most recent actions, newest first (their App Home)."""
         cursor = self.col.find({"user_id": user_id, "command": {"$ne": "undo"}}).sort("created_at", -1).limit(limit)
+        return [FloorAction.model_validate(d) async for d in cursor]
+
+    async def created_between(self, start: datetime, end: datetime) -> list[FloorAction]:
+        """Actions submitted in [start, end), oldest first (the shift report)."""
+        cursor = self.col.find({"created_at": {"$gte": start, "$lt": end}}).sort("created_at", 1)
         return [FloorAction.model_validate(d) async for d in cursor]
 
     async def all(self) -> list[FloorAction]:

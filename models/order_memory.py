@@ -87,6 +87,12 @@ class OrderMemory:
             return None
         return rows
 
+    async def last_seen_rows(self, mo_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        """The operation rows last seen for these MOs, trusted or not (the shift report reads their
+        planned times, which a later change of the order rarely touches)."""
+        cursor = self.col.find({"_id": {"$in": mo_ids}, "rows": {"$ne": None}}, {"rows": 1})
+        return {int(doc["_id"]): list(doc["rows"]) async for doc in cursor}
+
     async def _changed_since(self, mo_id: int, seen_at: datetime, *, rows: list[int]) -> bool:
         # The last delivery counts: an identical payload within the dedup window can be a new change.
         window: dict[str, Any] = {"$gte": seen_at - READ_LAG}

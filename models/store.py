@@ -18,6 +18,7 @@ from models.events import EventRepository
 from models.open_orders import OpenOrderRepository
 from models.order_memory import OrderMemory
 from models.receipts import DraftRepository, ReceiptRepository
+from models.reports import ShiftReportRepository
 from models.tasks import TaskRepository
 from models.undo_offers import UndoOffers
 
@@ -43,6 +44,7 @@ class Store:
     drafts: DraftRepository  # /ship and /receive forms between their stages
     receipts: ReceiptRepository
     undo_offers: UndoOffers
+    reports: ShiftReportRepository  # shift reports posted: each once (bot/report)
     claims: ClaimRepository  # one recording per task and stage; the same facts twice asked to confirm
     clock: Clock  # the database's time: leases are judged on it
     open_orders: OpenOrderRepository  # the open MOs, sales and purchase orders the forms offer and search
@@ -85,5 +87,6 @@ def store_over(kind: Literal["mongodb", "memory"], client: Any, db: Any, clock: 
     return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db),
                  actions=ActionRepository(db, clock), audit=AuditRepository(db), inventory=InventoryRepository(db),
                  alerts=AlertRepository(db), orders=OrderMemory(db), drafts=DraftRepository(db),
-                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db), claims=ClaimRepository(db), clock=clock,
+                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db), reports=ShiftReportRepository(db, clock),
+                 claims=ClaimRepository(db), clock=clock,
                  open_orders=OpenOrderRepository(db))

@@ -219,5 +219,10 @@ class TaskRepository:
         cursor = self.col.find({"status": {"$in": ["open", "in_progress"]}}).sort("created_at", 1).limit(limit)
         return [ProductionTask.model_validate(d) async for d in cursor]
 
+    async def of_orders(self, mo_ids: list[int]) -> list[ProductionTask]:
+        """Every task of these MOs, found by the ids they can have (the `_id` index, as open_for_order)."""
+        ids = [task_id(kind, mo_id) for mo_id in mo_ids for kind in get_args(TaskKind)]
+        return [ProductionTask.model_validate(d) async for d in self.col.find({"_id": {"$in": ids}})]
+
     async def for_order(self, mo_id: int) -> list[ProductionTask]:
         return [ProductionTask.model_validate(d) async for d in self.col.find({"mo_id": mo_id})]

@@ -77,6 +77,9 @@ class ApiAnswer:
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    # False for answers that are not the model of Katana (an injected fault, the outage switch, a sandbox
+    # gap, a refused request already reported): they are not checked against Katana's response examples.
+    modelled: bool = True
 
 
 # --- values --------------------------------------------------------------------------------------

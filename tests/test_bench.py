@@ -7,7 +7,7 @@ import asyncio
 
 import mongomock
 
-from bench import ack, budget, confirm, extraction, ingest, search, sync
+from bench import ack, budget, confirm, extraction, ingest, report_week, search, sync
 from bench.measure import percentile
 from bench.report import Row, table
 from bench.warp import run as run_warped
@@ -53,6 +53,11 @@ async def test_extraction_row_reads_a_slip_or_says_it_cannot() -> None:
 async def test_search_row_answers_from_the_store_without_katana() -> None:
     text = worked(await search.run(orders=150, requests=20, concurrency=5))
     assert "Katana calls by 100 searches: 0 " in text and "0 failed" in text
+
+
+async def test_report_row_builds_a_weeks_report() -> None:
+    text = worked(await report_week.run(mos=12, builds=1))
+    assert "12 MOs, 36 floor actions" in text and "12/12 MOs finished" in text and "kB png + " in text
 
 
 def test_warped_clock_skips_waiting_but_keeps_order() -> None:

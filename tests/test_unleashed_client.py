@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -19,7 +19,8 @@ from integrations.unleashed import (
     parse_date,
 )
 from integrations.unleashed.auth import query_string, signature
-from sandbox.unleashed import FakeUnleashed
+from sandbox.unleashed import FakeUnleashed, ms_date
+from sandbox.unleashed import signature as sandbox_signature
 
 
 @pytest.fixture
@@ -42,10 +43,16 @@ def client_for(fake: FakeUnleashed, http: httpx.AsyncClient, **kwargs: object) -
     return Unleashed(client)
 
 
-def test_signature_matches_the_public_vector() -> None:
-    # Two public implementations agree on this vector (shared/docs/INTEGRATIONS.md).
-    assert signature("customerCode=ACME", "secret-key") == "adEw/1gTNmqdfSRLMqUNj7dJyDYodHUeekxdpTcf0dg="
-    assert signature("", "secret-key") != signature("customerCode=ACME", "secret-key")
+@pytest.mark.parametrize("sign", [signature, sandbox_signature], ids=["client", "sandbox"])
+def test_signature_matches_the_public_vector(sign: Callable[[str, str], str]) -> None:
+    # Two public implementations agree on this vector (shared/docs/INTEGRATIONS.md). The sandbox has its
+    # own signing, so a client that got it wrong could not make the sandbox agree.
+    assert sign("customerCode=ACME", "secret-key") == "adEw/1gTNmqdfSRLMqUNj7dJyDYodHUeekxdpTcf0dg="
+    assert sign("", "secret-key") != sign("customerCode=ACME", "secret-key")
+
+
+def test_the_sandbox_writes_dates_as_the_docs_show() -> None:
+    assert ms_date(datetime(2020, 3, 3, 8, 59, 30, 451000, tzinfo=UTC)) == "/Date(1583225970451)/"
 
 
 def test_query_string_is_built_once_and_exactly() -> None:
@@ -114,6 +121,23 @@ async def test_429_and_5xx_back_off_then_succeed(fake: FakeUnleashed) -> None:
     assert [r.status for r in fake.requests] == [429, 503, 200]
     assert len(unleashed.client.sleeps) == 2  # type: ignore[attr-defined]
     assert unleashed.calls.used == 3  # every attempt counts against the monthly quota
+
+
+async def test_the_sandbox_quota_counts_refused_calls_too(fake: FakeUnleashed) -> None:
+    """Unleashed counts the calls it receives: a 429 and a refused signature spend quota like an answer."""
+    fake.monthly_quota = 3
+    fake.add_product("SOUP", "Soup", on_hand=1, min_level=2)
+    fake.fail_next(1, status=429)
+    async with httpx.AsyncClient() as http:
+        wrong = UnleashedClient(http, base_url=fake.base_url, api_id=fake.api_id, api_key="wrong-key",
+                                client_type="acme/shopfloorbot")
+        with pytest.raises(UnleashedAuthError):
+            await Unleashed(wrong).products()
+        await client_for(fake, http).products()  # a 429, then the third call of the month
+        with pytest.raises(UnleashedAuthError):
+            await client_for(fake, http).products()
+    assert [r.status for r in fake.requests] == [403, 429, 200, 403]
+    assert fake.auth_refusals == ["The signature provided is not valid"]  # the last one was the quota
 
 
 async def test_an_outage_ends_as_unavailable(fake: FakeUnleashed) -> None:

@@ -116,7 +116,8 @@ class SyncJobs:
         while chunk := list(islice(rows, CACHE_WRITES_AT_ONCE)):
             # Chunks go in order; within one, a repeated (sku, location) keeps its last row, as one by one did.
             latest = {(sku, location): quantity for sku, location, quantity in chunk}
-            await asyncio.gather(*(self.store.inventory.upsert(reading.source, sku, quantity, location)
+            await asyncio.gather(*(self.store.inventory.upsert(reading.source, sku, quantity, location,
+                                                               reading.cover.get(sku))
                                    for (sku, location), quantity in latest.items()))
 
     def schedule(self, scheduler: object, *, first_run_delay: float = 30.0) -> list[str]:

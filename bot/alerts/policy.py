@@ -51,6 +51,7 @@ class Reading:
     seen: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     stock: list[tuple[str, str, Decimal]] = field(default_factory=list)  # (sku, location, quantity)
+    cover: dict[str, Decimal] = field(default_factory=dict)  # Amazon: days of cover per SKU, where sales show it
     notes: list[str] = field(default_factory=list)
     partial: bool = False  # something was left out (e.g. no order history): the run says so
 
@@ -158,6 +159,9 @@ def amazon_low_stock(summaries: Iterable[FbaSummary], sold: UnitsSold | None, li
         reading.items_read += 1
         reading.seen.add(summary.seller_sku)
         reading.stock.append((summary.seller_sku, marketplace, summary.fulfillable))
+        cover = days_of_cover(summary, sold, now)
+        if cover is not None:
+            reading.cover[summary.seller_sku] = cover  # kept in the inventory cache for the shift report
         finding = _amazon_finding(summary, sold, limits, now)
         if finding:
             reading.findings.append(finding)
@@ -168,6 +172,14 @@ def amazon_low_stock(summaries: Iterable[FbaSummary], sold: UnitsSold | None, li
         reading.partial = True
         reading.notes.append("order history capped: sales understated, days of cover overstated")
     return reading
+
+
+def days_of_cover(summary: FbaSummary, sold: UnitsSold | None, now: datetime) -> Decimal | None:
+    """(fulfillable + inbound) ÷ recent daily sales; None without sales to divide by."""
+    per_day = sold.per_day(summary.seller_sku, now) if sold is not None else Decimal(0)
+    if per_day <= 0:
+        return None
+    return ((summary.fulfillable + summary.inbound) / per_day).quantize(Decimal("0.1"))
 
 
 def _amazon_finding(summary: FbaSummary, sold: UnitsSold | None, limits: AmazonThresholds,
@@ -182,8 +194,8 @@ def _amazon_finding(summary: FbaSummary, sold: UnitsSold | None, limits: AmazonT
     if sold is not None:
         per_day = sold.per_day(summary.seller_sku, now)
         facts[f"sold per day ({limits.window_days} d)"] = number(per_day.quantize(Decimal("0.01")))
-        if per_day > 0:
-            cover = ((fulfillable + summary.inbound) / per_day).quantize(Decimal("0.1"))
+        cover = days_of_cover(summary, sold, now)
+        if cover is not None:
             facts["days of cover"] = number(cover)
             by_cover = below(cover, limits.min_days_cover)
             if by_cover:

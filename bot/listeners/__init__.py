@@ -10,14 +10,16 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.alerts import Alerts
 from bot.listeners import commands, events, options, supervisors, tasks
+from bot.report.post import ShiftReports
 from commands.context import Floor
 from commands.receiving.service import Receiving
 from commands.recording import Recorder
 
 
-def register_listeners(app: AsyncApp, floor: Floor, recorder: Recorder, receiving: Receiving, alerts: Alerts) -> None:
+def register_listeners(app: AsyncApp, floor: Floor, recorder: Recorder, receiving: Receiving, alerts: Alerts,
+                       reports: ShiftReports) -> None:
     events.register(app, floor)
     commands.register(app, floor, recorder, receiving)
     options.register(app, floor)  # the type-ahead order fields
     tasks.register(app, floor, recorder)
-    supervisors.register(app, floor, recorder, alerts)
+    supervisors.register(app, floor, recorder, alerts, reports)

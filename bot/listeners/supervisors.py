@@ -1,5 +1,5 @@
-"""Supervisors' listeners: `/floor`, the alert buttons (Acknowledge, Snooze) and the decisions on floor
-actions that need one (Retry, Cancel → Undo in Katana / Keep).
+"""Supervisors' listeners: `/floor` (status, sync, alerts, report), the alert buttons (Acknowledge, Snooze)
+and the decisions on floor actions that need one (Retry, Cancel → Undo in Katana / Keep).
 
 `/floor` and every button are for the people in SUPERVISORS (everyone when unset); the buttons are
 checked again on each tap, because a message can be forwarded to anyone.
@@ -15,6 +15,8 @@ from bot import floor_status
 from bot.alerts import Alerts
 from bot.alerts.messages import ACK_ACTION, SNOOZE_ACTIONS, alerts_list
 from bot.listeners.payloads import tap_of
+from bot.report.periods import PERIOD_KINDS, PeriodKind
+from bot.report.post import ShiftReports
 from commands import flow
 from commands.announce import tell_privately
 from commands.context import Floor
@@ -26,8 +28,8 @@ from models.base import utcnow
 log = logging.getLogger(__name__)
 
 
-def register(app: AsyncApp, floor: Floor, recorder: Recorder, alerts: Alerts) -> None:
-    app.command("/floor")(floor_handler(floor, alerts))
+def register(app: AsyncApp, floor: Floor, recorder: Recorder, alerts: Alerts, reports: ShiftReports) -> None:
+    app.command("/floor")(floor_handler(floor, alerts, reports))
     app.action(ACK_ACTION)(alert_button(floor, alerts, hours=None))
     for action, hours in SNOOZE_ACTIONS.items():
         app.action(action)(alert_button(floor, alerts, hours=hours))
@@ -35,7 +37,7 @@ def register(app: AsyncApp, floor: Floor, recorder: Recorder, alerts: Alerts) ->
         app.action(choice)(decision_listener(floor, recorder, choice))
 
 
-def floor_handler(floor: Floor, alerts: Alerts) -> Any:
+def floor_handler(floor: Floor, alerts: Alerts, reports: ShiftReports) -> Any:
     async def on_floor(ack: Any, body: dict[str, Any], respond: Any) -> None:
         verb, argument = floor_status.parse(body.get("text", ""))
         if verb == "help":
@@ -47,6 +49,14 @@ def floor_handler(floor: Floor, alerts: Alerts) -> Any:
         if verb == "sync":
             await ack(text=f"Syncing {argument or '…'} now — I'll say here what it found.")
             floor.jobs.spawn(_sync_and_report(alerts, argument, respond), name=f"floor sync {argument}")
+            return
+        if verb == "report":
+            kind = argument or "shift"
+            if kind not in PERIOD_KINDS:
+                await ack(text=f"Which period? `/floor report {'|'.join(PERIOD_KINDS)}`")
+                return
+            await ack(text=f"Putting the report for {kind} together — it will be posted here in a moment.")
+            floor.jobs.spawn(_post_report(reports, body, respond, kind), name=f"floor report {kind}")
             return
         await ack()
         if verb == "status":
@@ -60,6 +70,18 @@ def floor_handler(floor: Floor, alerts: Alerts) -> Any:
 
 async def _sync_and_report(alerts: Alerts, job: str | None, respond: Any) -> None:
     await respond(text=await floor_status.sync_now(alerts, job))
+
+
+async def _post_report(reports: ShiftReports, body: dict[str, Any], respond: Any, kind: PeriodKind) -> None:
+    """In the channel the command came from. Where the bot cannot post (a private channel it is not in, a DM
+    between people), the numbers go to the person alone; the chart and CSV need a channel to live in."""
+    report = await reports.report_for(kind)
+    if await reports.send(str(body.get("channel_id") or ""), report) is not None:
+        return
+    note = {"type": "context", "elements": [{"type": "mrkdwn", "text": (
+        "I can't post in this channel, so only you see this, without the chart and CSV: "
+        "invite me here, or ask in a channel I'm in.")}]}
+    await respond(text=report.message["text"], blocks=[*report.message["blocks"], note], replace_original=False)
 
 
 def alert_button(floor: Floor, alerts: Alerts, *, hours: int | None) -> Any:

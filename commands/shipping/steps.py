@@ -14,7 +14,7 @@ from commands.facts import ShipFacts
 from commands.plan import Result, Step, StepContext, StepRefused, step
 from commands.shipping.offer import build_offer, fba_note, over_problems
 from integrations.katana.sales import OPEN_SO_STATUSES, SalesService, ShipLine
-from integrations.katana.stock import MoveLine, StockService
+from integrations.katana.stock import IN_TRANSIT, ON_ITS_WAY, MoveLine, StockService
 from models.tasks import task_id
 
 Ctx = StepContext[ShipFacts]
@@ -85,6 +85,26 @@ async def record_fba_transfer(ctx: Ctx) -> Result:
     return {"transfer_id": transfer.id, "wrote": True}
 
 
+async def transfer_on_its_way(ctx: Ctx) -> Result | None:
+    """The transfer already shows the goods as gone: this step's answer was lost, or someone in Katana's
+    app marked it (even received); setting it again could only move it back."""
+    found = await StockService(ctx.katana.client).find_transfer(str(ctx.facts.shipment))
+    if found is None or found.status not in ON_ITS_WAY:
+        return None
+    return {"transfer_status": found.status, "wrote": True}
+
+
+@step("send_fba_transfer", "stock transfer marked in transit")
+async def send_fba_transfer(ctx: Ctx) -> Result:
+    """The pallets have left for Amazon: the transfer is in transit (the gateway spec's value; the portal's
+    `received|created` has none for goods on the road, and what a new transfer starts as is undocumented).
+    A resumed step looks first (one read, only then)."""
+    if not ctx.first_try and (already := await transfer_on_its_way(ctx)) is not None:
+        return already
+    reported = await StockService(ctx.katana.client).set_transfer_status(int(ctx.facts.transfer_id or 0), IN_TRANSIT)
+    return {"transfer_status": reported or IN_TRANSIT, "wrote": True}
+
+
 @step("close_ship_tasks", "", in_katana=False)
 async def close_ship_tasks(ctx: Ctx) -> Result:
     """The SHIP task it was opened from, and those of MOs whose order row has now gone out in full."""
@@ -102,4 +122,4 @@ async def close_ship_tasks(ctx: Ctx) -> Result:
 
 
 CARRIER_PLAN: tuple[Step[ShipFacts], ...] = (check_shipment, record_fulfilment, close_ship_tasks)
-FBA_PLAN: tuple[Step[ShipFacts], ...] = (check_shipment, record_fba_transfer, close_ship_tasks)
+FBA_PLAN: tuple[Step[ShipFacts], ...] = (check_shipment, record_fba_transfer, send_fba_transfer, close_ship_tasks)
