@@ -51,7 +51,7 @@ def add_mo(books: KatanaBooks, i: int) -> None:
 
 def add_sales_order(books: KatanaBooks, i: int) -> None:
     so_id, now = SO_BASE + i, books.now()
-    stamp = {"created_at": now, "updated_at": now, "deleted_at": None}
+    stamp = {"created_at": now, "updated_at": now}  # Katana's sales-order shape has no deleted_at
     variant = (SOUP_VARIANT_ID, CHILI_VARIANT_ID)[i % 2]
     books.sales_orders[so_id] = {
         "id": so_id, "order_no": f"SO-{FIRST_NUMBER + i}", "customer_id": CUSTOMER_ID,
@@ -63,7 +63,7 @@ def add_sales_order(books: KatanaBooks, i: int) -> None:
         "id": so_id * 10, "sales_order_id": so_id, "variant_id": variant, "quantity": Decimal(2),
         "price_per_unit": Decimal("4.50"), "total": Decimal("9.00"), "linked_manufacturing_order_id": None,
         "location_id": CENTRAL_KITCHEN_ID, "product_availability": "IN_STOCK", "tax_rate_id": None,
-        "batch_transactions": [], "attributes": [], "serial_numbers": [], **stamp}
+        "batch_transactions": [], "attributes": [], "serial_numbers": [], "deleted_at": None, **stamp}
 
 
 def add_purchase_order(books: KatanaBooks, i: int) -> None:
