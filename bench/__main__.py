@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench import ack, budget, confirm, extraction, ingest, report_week, search, sync
+from bench import ack, budget, budget_replicas, confirm, extraction, ingest, report_week, search, sync
 from bench.report import Row, machine, table, write
 
 
@@ -36,11 +36,13 @@ def plans(tiny: bool) -> list[Plan]:
                 Plan(5, "sync", lambda: sync.run(small=200, large=1000)),
                 Plan(6, "extraction", lambda: extraction.run(slips=1)),
                 Plan(7, "report", lambda: report_week.run(mos=20, builds=1)),
-                Plan(8, "search", lambda: search.run(orders=300, requests=40, concurrency=5))]
+                Plan(8, "search", lambda: search.run(orders=300, requests=40, concurrency=5)),
+                Plan(10, "budget, 3 replicas", lambda: budget_replicas.run(actions=6))]
     return [Plan(1, "ack", lambda: ack.run()), Plan(2, "confirm", lambda: confirm.run()),
             Plan(3, "ingest", lambda: ingest.run()), Plan(4, "budget", lambda: budget.run()),
             Plan(5, "sync", lambda: sync.run()), Plan(6, "extraction", lambda: extraction.run()),
-            Plan(7, "report", lambda: report_week.run()), Plan(8, "search", lambda: search.run())]
+            Plan(7, "report", lambda: report_week.run()), Plan(8, "search", lambda: search.run()),
+            Plan(10, "budget, 3 replicas", lambda: budget_replicas.run())]
 
 
 def run_one(plan: Plan) -> Row:

@@ -21,7 +21,7 @@ from commands.context import Floor
 from commands.operations import pick_operation
 from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
-from models.events import KatanaEvent
+from models.events import EVENT_HOLD, KatanaEvent
 from models.open_orders import Kind
 from models.tasks import TaskKind
 
@@ -220,6 +220,7 @@ class EventProcessor:
         self.queued: set[str] = set()  # waiting or being processed
         self.runners = 0
         self.stopping = False
+        self.claim_hold = EVENT_HOLD  # how long a claim lasts unrenewed (a dead replica's events wait that long)
 
     def stop(self) -> None:
         """Shutting down: finish what is in hand, start nothing new (the rest is stored; the next start resumes it)."""
@@ -296,14 +297,27 @@ class EventProcessor:
             self.runners -= 1
 
     async def process(self, key: str) -> str | None:
-        event = await self.floor.store.events.claim(key)
+        event = await self.floor.store.events.claim(key, self.claim_hold)
         if event is None:
             return None  # processed already, or another worker has it
         handler = HANDLERS.get(event.resource_type)
         if handler is None:
-            await self.floor.store.events.finish(key, f"{event.event} needs nothing from the floor", ignored=True)
+            await self.floor.store.events.finish(event, f"{event.event} needs nothing from the floor", ignored=True)
             return "ignored"
-        return await self._run(handler, event)
+        keeping = asyncio.create_task(self._keep_claim(event))  # a live worker's claim never runs out
+        try:
+            return await self._run(handler, event)
+        finally:
+            keeping.cancel()
+
+    async def _keep_claim(self, event: KatanaEvent) -> None:
+        while True:
+            await asyncio.sleep(self.claim_hold.total_seconds() / 4)
+            try:
+                if not await self.floor.store.events.renew(event, self.claim_hold):
+                    return  # taken over: this worker's outcome will not be recorded
+            except Exception:  # noqa: BLE001 — a blip: the next beat tries again before the claim runs out
+                continue
 
     async def _run(self, handler: Handler, event: KatanaEvent) -> str:
         try:
@@ -313,14 +327,15 @@ class EventProcessor:
         except Exception as exc:  # recorded on the event, retried, never lost silently
             log.exception("processing %s failed", event.event)
             return await self._failed(event, f"internal error: {type(exc).__name__}")
-        await self.floor.store.events.finish(event.id, outcome)
+        if not await self.floor.store.events.finish(event, outcome):
+            log.warning("Katana event %s was taken over by another worker; its outcome stays theirs", event.id[:12])
         await self.floor.store.audit.write("webhook", event.event, outcome, object_id=event.object_id,
                                            mo_id=self._mo_id(event))
         return outcome
 
     async def _failed(self, event: KatanaEvent, error: str) -> str:
         retry = RETRY_DELAYS[event.attempts - 1] if event.attempts <= len(RETRY_DELAYS) else None
-        await self.floor.store.events.fail(event.id, error, utcnow() + timedelta(seconds=retry) if retry else None)
+        await self.floor.store.events.fail(event, error, utcnow() + timedelta(seconds=retry) if retry else None)
         await self.floor.store.audit.write("webhook", event.event, "failed", object_id=event.object_id,
                                            error=error, will_retry=retry is not None, mo_id=self._mo_id(event))
         log.warning("Katana event %s for %s failed (attempt %d): %s", event.event, event.object_id, event.attempts,
@@ -339,7 +354,7 @@ class EventProcessor:
             return 0
         self.last_sweep = self.clock()
         await self.write_repeats()
-        now = utcnow()
+        now = await self.floor.store.clock.now()  # claims are judged on the database's clock
         await self.floor.store.events.reset_stuck(now)  # one update for all: this runs every few seconds
         due = [key for key in await self.floor.store.events.due(now) if key not in self.queued]
         for key in due:

@@ -145,9 +145,9 @@ async def test_unacknowledged_high_and_critical_alerts_are_escalated_once() -> N
         await shop.workspace.click_button(SUPERVISOR, escalation, "alert_ack", channel_id=ESCALATION_CHANNEL)
         bread = message_about(shop, STOCK_CHANNEL, "Sourdough")
         await wait_until(lambda: "Acknowledged" in str(shop.slack.find_message(STOCK_CHANNEL, bread["ts"])))
-        # The escalation's message is updated after the alert's own, in the same background job.
-        await wait_until(lambda: "Acknowledged by <@U0SUP>" in str(
-            shop.slack.find_message(ESCALATION_CHANNEL, escalation["ts"])))
+        # The escalation message is updated right after the stock message (desk.refresh): wait for it too.
+        await wait_until(lambda: "Acknowledged" in str(shop.slack.find_message(ESCALATION_CHANNEL, escalation["ts"])))
+        assert "Acknowledged by <@U0SUP>" in str(shop.slack.find_message(ESCALATION_CHANNEL, escalation["ts"]))
 
 
 async def test_snoozed_alerts_wait_and_worse_news_ends_the_snooze() -> None:

@@ -184,7 +184,8 @@ async def test_the_sweep_steps_aside_during_a_storm_but_not_for_long(shop: Sandb
     events.clock = lambda: now[0]
     await events.retry_due()  # a sweep while Katana is quiet
     key, _ = await shop.store.events.deliver(EVENT, None)
-    await shop.store.events.fail(key, "Katana unavailable", utcnow() - timedelta(seconds=1))  # its retry is due
+    await shop.store.events.fail(await shop.store.events.claim(key), "Katana unavailable",
+                                utcnow() - timedelta(seconds=1))  # its retry is due
     events.delivery_arrived()
     now[0] += 0.01
     assert await events.retry_due() == 0, "skipped: Katana is sending"
