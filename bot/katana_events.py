@@ -19,6 +19,7 @@ from typing import Any
 from commands.chain import open_task, order_done, order_ref, stage_finished
 from commands.context import Floor
 from commands.operations import pick_operation
+from commands.steps import complete_operation
 from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
 from models.events import EVENT_HOLD, KatanaEvent
@@ -137,7 +138,7 @@ async def completed_by_the_floor(floor: Floor, row_id: int) -> bool:
     that did not end recorded leaves the advancing to this event, as before."""
     since = utcnow() - OWN_COMPLETION_WINDOW
     for _ in range(int(OWN_OUTCOME_WAIT / 0.2)):
-        action = await floor.store.actions.completing_row(row_id, since)
+        action = await floor.store.actions.completing_row(row_id, since, complete_operation.name)
         if action is None or action.status in ("failed", "cancelled", "waiting"):
             return False
         if action.status == "recorded":
