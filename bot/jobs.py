@@ -44,7 +44,7 @@ class ReplicaJobs:
         if await self.leases.acquire(lease, holder, self.hold, min_gap=min_gap) is None:
             self.runs[(name, "skipped")] += 1
             return None
-        keeping = asyncio.create_task(self._renew(lease, holder))
+        keeping = asyncio.create_task(self.leases.keep_renewed(lease, holder, self.hold))
         try:
             result = await work()
             self.runs[(name, "ran")] += 1
@@ -55,13 +55,3 @@ class ReplicaJobs:
         finally:
             keeping.cancel()
             await self.leases.release(lease, holder)
-
-    async def _renew(self, lease: str, holder: str) -> None:
-        while True:
-            await asyncio.sleep(self.hold.total_seconds() / 4)
-            try:
-                if await self.leases.renew(lease, holder, self.hold) is None:
-                    log.warning("job lease %s was taken over while this replica ran it", lease)
-                    return
-            except Exception:  # noqa: BLE001 — a blip: the next beat tries again before the lease runs out
-                continue

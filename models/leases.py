@@ -14,6 +14,7 @@ out. Two uses:
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -24,6 +25,7 @@ from pymongo.errors import DuplicateKeyError
 
 from models.clock import Clock
 
+log = logging.getLogger(__name__)
 LOCK_HOLD = timedelta(seconds=60)  # a lock's lease, renewed while its holder works
 LOCK_POLL = (0.02, 0.5)  # first and longest wait between tries for a lock someone holds
 
@@ -89,6 +91,18 @@ class LeaseRepository:
         result = await self.col.update_one({"_id": name, "holder": holder}, {"$set": {"lease_until": until}})
         return until if result.matched_count == 1 else None
 
+    async def keep_renewed(self, name: str, holder: str, hold: timedelta) -> None:
+        """Renew every quarter of `hold` for as long as the holder works (run it as a task, cancel it when
+        done); a store error is tried again at the next beat; returns when someone else holds the lease."""
+        while True:
+            await asyncio.sleep(hold.total_seconds() / 4)
+            try:
+                if await self.renew(name, holder, hold) is None:
+                    log.warning("lease %s was taken over while %s held it", name, holder)
+                    return
+            except Exception:  # noqa: BLE001 — a blip: the next beat tries again before the lease runs out
+                continue
+
     async def release(self, name: str, holder: str) -> None:
         await self.col.update_one({"_id": name, "holder": holder}, {"$set": {"lease_until": None}})
 
@@ -110,17 +124,9 @@ class StoreLocks:
         while await self.leases.acquire(name, holder, self.hold_for) is None:
             await asyncio.sleep(wait)
             wait = min(wait * 2, LOCK_POLL[1])
-        keeping = asyncio.create_task(self._renew(name, holder))
+        keeping = asyncio.create_task(self.leases.keep_renewed(name, holder, self.hold_for))
         try:
             yield
         finally:
             keeping.cancel()
             await self.leases.release(name, holder)
-
-    async def _renew(self, name: str, holder: str) -> None:
-        while True:
-            await asyncio.sleep(self.hold_for.total_seconds() / 4)
-            try:
-                await self.leases.renew(name, holder, self.hold_for)
-            except Exception:  # noqa: BLE001 — a blip: the next beat tries again before the lease runs out
-                continue

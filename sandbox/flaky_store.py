@@ -7,6 +7,7 @@ driver) instead of doing it. The bot's own code is not touched: the store is bui
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,7 @@ class Faults:
 
     rule: Rule = lambda call: False
     failed: list[Call] = field(default_factory=list)
+    pause: bool = False  # yield to the loop before each call, as a round trip to a real server does
 
     def should_fail(self, call: Call) -> bool:
         if self.rule(call):
@@ -60,6 +62,8 @@ class FlakyCollection:
             return real  # find() cursors, names…: failures come from the calls that write or read one
 
         async def call(*args: Any, **kwargs: Any) -> Any:
+            if self._faults.pause:
+                await asyncio.sleep(0)
             if self._faults.should_fail(Call(self._name, attribute, args, kwargs)):
                 raise AutoReconnect(f"injected: {self._name}.{attribute}")
             return await real(*args, **kwargs)

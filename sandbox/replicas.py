@@ -25,10 +25,12 @@ from bot.cli import FLOOR_EVENTS
 from models.clock import LocalClock
 from models.store import Store, store_over
 from sandbox import memory_indexes
+from sandbox.alert_fakes import start_alert_fakes, stop_alert_fakes
 from sandbox.harness import SIGNING_SECRET, WEBHOOK_TOKEN, sandbox_settings, spec_validator, start_bot
 from sandbox.katana import FakeKatana
 from sandbox.slack import FakeSlack
 from sandbox.slack_user import SlackWorkspace
+from sandbox.unleashed import FakeUnleashed
 
 
 class Balancer:
@@ -116,11 +118,14 @@ def store_for_replicas(wall: Callable[[], datetime] | None = None) -> Store:
 
 @asynccontextmanager
 async def replica_floor(count: int = 3, *, store: Store | None = None, katana_kwargs: dict[str, Any] | None = None,
-                        **setting_overrides: Any) -> AsyncIterator[Replicas]:
+                        unleashed: FakeUnleashed | None = None, **setting_overrides: Any) -> AsyncIterator[Replicas]:
+    """`unleashed`: an unstarted FakeUnleashed every replica syncs stock alerts from."""
     katana = FakeKatana(validator=spec_validator(False), **(katana_kwargs or {}))
     slack = FakeSlack()
     await katana.start()
     await slack.start()
+    if unleashed is not None:
+        setting_overrides = {**await start_alert_fakes(slack, unleashed, None), **setting_overrides}
     balancer = Balancer()
     await balancer.start()
     store = store or store_for_replicas()
@@ -143,3 +148,4 @@ async def replica_floor(count: int = 3, *, store: Store | None = None, katana_kw
         await balancer.stop()
         await slack.stop()
         await katana.stop()
+        await stop_alert_fakes(unleashed, None)

@@ -2,8 +2,10 @@
 the stages /ship and /receive have before their form (pick the order; attach the slip's photo)."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from pymongo.errors import PyMongoError
 from slack_bolt.async_app import AsyncApp
 
 from bot.listeners.payloads import first_input, submission_of, tap_of
@@ -20,6 +22,8 @@ from commands.recording import Recorder
 from commands.registry import COMMANDS
 from commands.shipping.flow import on_pick
 from commands.shipping.views import PICK_CALLBACK
+
+log = logging.getLogger(__name__)
 
 
 def register(app: AsyncApp, floor: Floor, recorder: Recorder, receiving: Receiving) -> None:
@@ -60,14 +64,32 @@ def submit_handler(floor: Floor, recorder: Recorder, command: FloorCommand[Any],
         submission = submission_of(body)
         # Checked again here: a submission can be replayed or crafted without the slash command.
         if not await floor.permissions.allows(submission.user_id, command.name):
-            refusal = floor.permissions.refusal(command.name)
-            if first_input(submission.view, "") == "":  # a view without inputs shows no field errors
-                await ack(response_action="update", view=cards.message_view(command.title, refusal))
-            else:
-                await ack(response_action="errors", errors={first_input(submission.view): refusal})
+            await refuse_in_form(ack, command, submission.view, floor.permissions.refusal(command.name))
             return
-        await submits(floor, recorder, command, ack, submission)
+        acked = False
+
+        async def ack_once(**answer: Any) -> None:
+            nonlocal acked
+            acked = True
+            await ack(**answer)
+        try:
+            await submits(floor, recorder, command, ack_once, submission)
+        except PyMongoError as exc:  # a failover: nothing was saved, so nothing will be recorded
+            log.warning("/%s submission not saved: the store failed (%s)", command.name, type(exc).__name__)
+            if not acked:
+                await refuse_in_form(ack, command, submission.view, STORE_AWAY)
     return on_submit
+
+
+STORE_AWAY = "The bot could not save this just now — nothing was recorded. Submit again in a moment."
+
+
+async def refuse_in_form(ack: Any, command: FloorCommand[Any], view: dict[str, Any], why: str) -> None:
+    """Say why at the form's first field (what was typed stays), or instead of a form without fields."""
+    if first_input(view, "") == "":
+        await ack(response_action="update", view=cards.message_view(command.title, why))
+    else:
+        await ack(response_action="errors", errors={first_input(view): why})
 
 
 def record_task_handler(floor: Floor) -> Any:

@@ -129,7 +129,7 @@ class KatanaClient:
             slot = await self.limiter.acquire()
             gate = write_gate.get()
             if method != "GET" and gate is not None and not gate():
-                self.limiter.answered(slot)
+                await self.limiter.finished(slot)
                 raise WriteNotAllowed(f"{method} {_path_only(path)} not sent: the worker's lease is not certain")
             try:
                 async with asyncio.timeout(self._timeout):  # the whole exchange, not each phase
@@ -138,12 +138,11 @@ class KatanaClient:
                         timeout=self._timeout,
                     )
             except (httpx.TransportError, TimeoutError) as exc:
-                self.limiter.answered(slot)
+                await self.limiter.finished(slot)
                 await self._after_transport_error(method, path, exc, attempt, last)
                 continue
             finally:
-                if slot.in_flight:  # (bench, issue 6) counted from its answer: see ratelimit.py
-                    self.limiter.answered(slot)
+                await self.limiter.finished(slot)  # (bench, issue 6) counted from its answer: see ratelimit.py
             self.limiter.observe(response.headers)
             await self.limiter.share_pause()
             if response.is_success:

@@ -20,7 +20,8 @@ answer came back (`answered(slot)`, which the client calls): no later than Katan
 
 Several replicas share one API key, so the budget is the account's, not the process's: with `shared`
 (models.budget.SharedWindow over MongoDB) every start also takes a turn in the shared window, after
-this process's own window allowed it (which can only be stricter), and a 429's or a spent quota's pause
+this process's own window allowed it (which can only be stricter), counted there too from its answer
+(`finished`), and a 429's or a spent quota's pause
 holds every replica (`share_pause`). If the store cannot be reached for SHARED_PATIENCE seconds, this
 process goes on with its own window alone and says so in the log: Katana's 429s then pace it.
 """
@@ -29,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Protocol
@@ -42,7 +44,9 @@ SHARED_PATIENCE = 5.0  # seconds of store errors before a replica paces itself a
 class SharedBudget(Protocol):
     """The account's budget, shared by every replica (models.budget.SharedWindow)."""
 
-    async def take(self) -> float: ...  # 0: taken; else seconds to wait
+    async def take(self, token: str | None = None) -> float: ...  # 0: taken; else seconds to wait
+
+    async def answered(self, token: str) -> None: ...  # the turn counts from now
 
     async def pause_for(self, seconds: float) -> None: ...
 
@@ -78,9 +82,8 @@ class RateLimiter:
             while (wait := self._wait_needed(self._clock())) > 0:
                 # Re-check after waking: pause_for/observe may have extended the hold meanwhile.
                 await self._sleep(wait)
-            if self.shared is not None:
-                await self._take_shared(self.shared)
-            slot = Slot(self._clock())
+            token = await self._take_shared(self.shared) if self.shared is not None else None
+            slot = Slot(self._clock(), token)
             self._starts.append(slot)
             return slot
 
@@ -88,20 +91,33 @@ class RateLimiter:
         """The request is over: Katana counted it when it arrived, which was no later than now."""
         slot.at, slot.in_flight = max(slot.at, self._clock()), False
 
-    async def _take_shared(self, shared: SharedBudget) -> None:
+    async def finished(self, slot: Slot) -> None:
+        """`answered`, and the shared window told too (once; the client calls it for every attempt)."""
+        if not slot.in_flight:
+            return
+        self.answered(slot)
+        if self.shared is not None and slot.token is not None:
+            try:
+                await self.shared.answered(slot.token)
+            except Exception:  # noqa: BLE001 — the turn then counts from its start: our own window still holds it
+                log.warning("could not tell the shared Katana budget when a request was answered")
+
+    async def _take_shared(self, shared: SharedBudget) -> str | None:
+        """The token of the turn taken in the shared window, or None when the store is away."""
+        token = uuid.uuid4().hex
         failing_since: float | None = None
         while True:
             try:
-                wait = await shared.take()
+                wait = await shared.take(token)
                 failing_since = None
             except Exception:  # noqa: BLE001 — the store is away: keep to our own window for a while
                 failing_since = self._clock() if failing_since is None else failing_since
                 if self._clock() - failing_since >= SHARED_PATIENCE:
                     log.warning("the shared Katana budget cannot be read; this replica paces itself alone")
-                    return
+                    return None
                 wait = 0.5
             if wait <= 0:
-                return
+                return token
             await self._sleep(min(wait, WINDOW_SECONDS))
 
     async def share_pause(self) -> None:
@@ -188,10 +204,11 @@ class RateLimiter:
 class Slot:
     """One request's place in the window: when it started, then when its answer came back."""
 
-    __slots__ = ("started", "at", "in_flight")
+    __slots__ = ("started", "at", "in_flight", "token")
 
-    def __init__(self, at: float) -> None:
+    def __init__(self, at: float, token: str | None = None) -> None:
         self.started, self.at, self.in_flight = at, at, True
+        self.token = token  # its turn in the shared window, if any
 
 
 def _number(raw: str | None) -> float | None:
