@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench import ack, budget, budget_replicas, confirm, extraction, ingest, reading, report_week, sync
+from bench import ack, budget, budget_replicas, confirm, extraction, ingest, reading, report_week, search, sync
 from bench.report import Row, machine, table, write
 
 
@@ -38,11 +38,13 @@ def plans(tiny: bool) -> list[Plan]:
                 Plan(7, "report", lambda: report_week.run(mos=20, builds=1)),
                 Plan(8, "reading", lambda: reading.run(requests=20, concurrency=5, rounds=1, lanes=1, photos=1,
                                                        warm=False)),
+                Plan(9, "search", lambda: search.run(orders=300, requests=40, concurrency=5)),
                 Plan(10, "budget, 3 replicas", lambda: budget_replicas.run(actions=6))]
     return [Plan(1, "ack", lambda: ack.run()), Plan(2, "confirm", lambda: confirm.run()),
             Plan(3, "ingest", lambda: ingest.run()), Plan(4, "budget", lambda: budget.run()),
             Plan(5, "sync", lambda: sync.run()), Plan(6, "extraction", lambda: extraction.run()),
             Plan(7, "report", lambda: report_week.run()), Plan(8, "reading", lambda: reading.run()),
+            Plan(9, "search", lambda: search.run()),
             Plan(10, "budget, 3 replicas", lambda: budget_replicas.run())]
 
 

@@ -30,6 +30,7 @@ async def submit_all(floor: Replicas, actions: int) -> None:
     floor.katana.webhooks.clear()  # only the floor's own calls spend the budget here
     mos = [floor.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=10)
            for _ in range(actions)]
+    await floor.bots[0].floor.orders.sync.load("mo")  # their webhooks are off: the forms learn of them by a re-read
     replies = await asyncio.gather(*(
         floor.workspace.submit_crafted(ANA, view, crafted_state_values(view, {"mo": str(mo["id"]), "quantity": "10",
                                                                        "batch": f"R-{n}", "crate": "C-1"}))

@@ -50,13 +50,14 @@ from commands.receiving.service import Receiving, SlipReader
 from commands.recording import Recorder
 from commands.registry import COMMANDS
 from commands.reversal import REVERSAL, announce_reversal
-from integrations.katana import RateLimiter, build_katana
+from integrations.katana import KatanaError, RateLimiter, build_katana
 from integrations.katana.ratelimit import WINDOW_SECONDS
 from integrations.slack_files import SlackFiles
 from integrations.slips import build_slip_reader
 from integrations.slips.worker import OcrInChildProcess
 from models.budget import SharedWindow
 from models.leases import StoreLocks
+from models.open_orders import KINDS
 from models.order_memory import TRUST_FOR
 from models.store import Store, open_store
 
@@ -96,7 +97,7 @@ class ShopfloorBot:
         slack_web = SlackWeb(self.slack, pacer=self.pacer)
         self.floor = Floor(settings=floor_settings(settings), store=self.store, katana=self.katana,
                            slack=slack_web, permissions=self.permissions,
-                           orders=OpenOrders(self.katana), locks=shared_locks)
+                           orders=OpenOrders(self.katana, self.store.open_orders), locks=shared_locks)
         self.reports = ShiftReports(self.store, self.slack, settings.shift_clock, channel=settings.report_channel,
                                     katana=self.katana)
         self.floor.refresh_home = home.publisher(self.floor, shift=self.reports.shift_so_far)
@@ -175,6 +176,13 @@ class ShopfloorBot:
                                id="check_channels", max_instances=1, coalesce=True)
         # History (crash recovery) needs the bot in the floor channel: join it now, off the start-up path.
         self.floor.jobs.spawn(self.channels.join_and_look(), name="join the floor channel")
+        # The open orders the forms search: what changed in Katana since the last run (a full read every
+        # few hours); webhooks keep them current in between. The first form of a kind loads it.
+        sync_every = timedelta(minutes=self.settings.open_orders_sync_minutes)
+        self.scheduler.add_job(self.replica_jobs.once_per("sync_open_orders", sync_every,
+                                                          lambda: resync_open_orders(self.floor)),
+                               "interval", seconds=sync_every.total_seconds(), id="sync_open_orders",
+                               max_instances=1, coalesce=True)
         await self.alerts.start(self.scheduler)  # only configured sources get a sync job
         if self.reports.schedule(self.scheduler):  # at each shift's end; a report a restart missed goes out now
             self.floor.jobs.spawn(self.reports.post_due(), name="shift report catch-up")
@@ -229,6 +237,14 @@ class ShopfloorBot:
         await self.http.aclose()
         if self.slack.session is not None:
             await self.slack.session.close()  # slack_sdk falls back to a session per call if used later
+
+
+async def resync_open_orders(floor: Floor) -> None:
+    for kind in KINDS:
+        try:
+            log.debug("open %s orders: %s", kind, await floor.orders.sync.resync(kind))
+        except KatanaError as exc:
+            log.warning("re-reading the open %s orders from Katana failed: %s", kind, exc.user_message)
 
 
 async def load_first_call_imports() -> None:

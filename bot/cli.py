@@ -30,6 +30,10 @@ log = logging.getLogger("bot")
 FLOOR_EVENTS = [
     "manufacturing_order.created", "manufacturing_order.updated", "manufacturing_order.deleted",
     "manufacturing_order.done", "manufacturing_order_operation_row.completed",
+    # the open sales and purchase orders /ship and /receive offer (bot/katana_events.py)
+    "sales_order.created", "sales_order.packed", "sales_order.delivered", "sales_order.deleted",
+    "purchase_order.created", "purchase_order.partially_received", "purchase_order.received",
+    "purchase_order.deleted",
 ]
 
 

@@ -23,6 +23,7 @@ from commands.steps import complete_operation
 from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
 from models.events import EVENT_HOLD, KatanaEvent
+from models.open_orders import Kind
 from models.tasks import TaskKind
 
 log = logging.getLogger(__name__)
@@ -94,15 +95,20 @@ async def mo_event(floor: Floor, event: KatanaEvent) -> str:
     """Any MO event, whatever its name. With overlapping subscriptions one change arrives as identical
     payloads and the copy dedup keeps may say `.updated` rather than `.done` (Katana's docs), so the MO is
     read and its current state decides. A read is spent only where it can matter to the floor: the event
-    announces DONE (or no status), it is a creation, or the bot has no open task for the MO."""
-    floor.orders.invalidate()  # the open-orders list in the modals may have changed
-    if verb(event) == "deleted" or not event.object_id.isdigit():
-        return "open orders refreshed"
+    announces DONE (or no status), it is a creation, or the bot has no open task for the MO. The open orders
+    the forms search follow that read; without one, the light re-sync (bot/app.py) catches up."""
+    if not event.object_id.isdigit():
+        return "no MO id"
+    if verb(event) == "deleted":
+        await floor.orders.sync.closed("mo", int(event.object_id))
+        return "no longer offered"
     finishing = verb(event) == "done" or announced(event) in (None, "DONE")
     if not finishing and verb(event) != "created" and await floor.store.tasks.open_for_order(int(event.object_id)):
-        return "open orders refreshed"
+        return "left to the open orders' re-sync"
+    read_at = utcnow()
     mo = await fresh_read(lambda: floor.katana.manufacturing.get_order(int(event.object_id)),
                           (lambda m: m.status == "DONE") if finishing else (lambda _: True))
+    await floor.orders.sync.taken("mo", mo, read_at)  # offered while open, no longer once done
     if mo.status == "DONE":
         closed = await order_done(floor, order_ref(mo, await sku_of(floor, mo.variant_id)))
         return f"{mo.order_no} done; closed {len(closed)} task(s)"
@@ -183,10 +189,25 @@ async def row_event(floor: Floor, event: KatanaEvent) -> str:
     return await operation_completed(floor, event)
 
 
+def order_changed(kind: Kind) -> Handler:
+    """A sales or purchase order created, shipped, received or deleted: the forms' open orders follow."""
+    async def handler(floor: Floor, event: KatanaEvent) -> str:
+        if not event.object_id.isdigit():
+            return f"{event.event}: no order id"
+        if verb(event) == "deleted":
+            await floor.orders.sync.closed(kind, int(event.object_id))
+        else:
+            await floor.orders.sync.refresh(kind, int(event.object_id))
+        return f"open {kind} {event.object_id} refreshed"
+    return handler
+
+
 # By resource, not by event name: the name of a surviving duplicate says little (see mo_event).
 HANDLERS: dict[str, Handler] = {
     "manufacturing_order": mo_event,
     "manufacturing_order_operation_row": row_event,
+    "sales_order": order_changed("so"),
+    "purchase_order": order_changed("po"),
 }
 
 

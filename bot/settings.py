@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     worker_interval_seconds: float = Field(10, gt=0, le=3600)  # sweep for waiting actions and failed events
     # A request body (Slack's, Katana's) not complete within this many seconds is answered 408 (issue 14)
     body_read_timeout_seconds: float = Field(10, gt=0, le=300)
+    open_orders_sync_minutes: float = Field(5, gt=0, le=24 * 60)  # light re-sync of the open orders forms search
     # Task timers, the author's Undo, scrap reasons (issue 7)
     timer_auto_pause_hours: float = Field(4, gt=0, le=72)  # a timer running longer is paused, the operator told
     undo_window_minutes: float = Field(15, gt=0, le=24 * 60)  # how long a confirmation's Undo works

@@ -22,92 +22,108 @@ from commands.context import Floor
 from commands.fields import Form
 from commands.forms import FloorCommand, Prefill
 from commands.mrkdwn import escape
-from commands.orders import OrderChoice
+from commands.order_fields import offered, typed_order
+from commands.orders import OrderList
 from commands.ports import Ack, Submission, View
 from commands.recording import Recorder
 from commands.registry import COMMANDS
 from commands.submissions import new_action, save_and_record
 from integrations.katana.errors import KatanaError
+from models.open_orders import Kind, OpenOrder
 from models.tasks import ProductionTask
 
 log = logging.getLogger(__name__)
 
 
-def task_choice(task: ProductionTask) -> OrderChoice:
-    return OrderChoice(task.mo_id, task.mo_order_no, task.sku, task.planned_quantity or Decimal(0), "task")
+MO: Kind = "mo"
+
+
+def task_order(task: ProductionTask) -> OpenOrder:
+    """The task's MO as the order field shows it (the task knows all it needs: no read)."""
+    planned = task.planned_quantity or Decimal(0)
+    return OpenOrder(kind=MO, order_id=task.mo_id, order_no=task.mo_order_no, skus=[task.sku] if task.sku else [],
+                     planned_quantity=planned, status="task",
+                     label=" · ".join(p for p in (task.mo_order_no, task.sku, f"{planned:f} planned") if p)[:75])
 
 
 def form_view(command: FloorCommand[Any], prefill: Prefill, channel_id: str | None,
               scrap_reasons: Sequence[str] = ()) -> View:
-    metadata = {"ch": channel_id, "task": prefill.task.id if prefill.task else None,
-                "mos": [c.mo_id for c in prefill.choices], **command.metadata(prefill)}
-    blocks = command.blocks(prefill)
+    metadata = {"ch": channel_id, "task": prefill.task.id if prefill.task else None, **command.metadata(prefill)}
+    blocks: list[Any] = list(command.blocks(prefill))
+    if prefill.warning:
+        blocks = [cards.text(f":warning: {escape(prefill.warning)}"), *blocks]
     if command.scrap and scrap_reasons:
         blocks = [*blocks, *cards.scrap_blocks(scrap_reasons)]
     return cards.modal(command.title, blocks, callback_id=command.callback_id,
                        submit="Record", close="Cancel", metadata=metadata)
 
 
-def list_form(floor: Floor, command: FloorCommand[Any], choices: list[OrderChoice], channel_id: str | None) -> View:
-    """`form_view` for a form opened without a task, built once per open-orders list.
+def list_form(floor: Floor, command: FloorCommand[Any], listed: OrderList, channel_id: str | None) -> View:
+    """`form_view` for a form opened without a task or an order number, built once per version of the
+    open-orders list.
 
     (bench row 1, issue 6) Rebuilding the same modal through slack_sdk's models cost about half the
-    bot's CPU per /cook. A form opened without a task depends only on the command, the open-orders
-    list and the scrap reasons: OpenOrders hands out the same list object until it reloads, and keeps
-    the forms built from it. Returns a fresh top-level dict (its own private_metadata); the blocks are
-    shared, read-only."""
+    bot's CPU per /cook. Such a form depends only on the command, the list (its version in the store)
+    and the scrap reasons, so it is built once and kept. Returns a fresh top-level dict (its own
+    private_metadata); the blocks are shared, read-only."""
     reasons = tuple(floor.settings.scrap_reason_codes)
-    forms = floor.orders.forms_for(choices)
+    forms = floor.orders.forms_for(listed)
     if (command.name, reasons) not in forms:
-        view = form_view(command, Prefill(choices), None, reasons)
-        forms[(command.name, reasons)] = (view, json.dumps([c.mo_id for c in choices], separators=(",", ":")))
-    view, mos = forms[(command.name, reasons)]
-    # Byte for byte what form_view's json.dumps(metadata) gives, without re-encoding the MO ids.
-    return {**view, "private_metadata": f'{{"ch":{json.dumps(channel_id)},"task":null,"mos":{mos}}}'}
+        forms[(command.name, reasons)] = form_view(command, Prefill(listed), None, reasons)
+    view = forms[(command.name, reasons)]
+    # Byte for byte what form_view's json.dumps(metadata) gives.
+    return {**view, "private_metadata": f'{{"ch":{json.dumps(channel_id)},"task":null}}'}
 
 
 async def open_form(floor: Floor, command: FloorCommand[Any], *, trigger_id: str, channel_id: str | None,
-                    task: ProductionTask | None = None) -> None:
-    """Open the modal within the trigger's 3 s; go through "Loading…" only when Katana must be asked."""
-    cached = floor.orders.peek()
-    if task is None and cached:  # an empty cached list is asked again: maybe an MO was just created
-        await floor.slack.open_view(trigger_id, list_form(floor, command, cached, channel_id))
-        return
+                    task: ProductionTask | None = None, typed: str = "") -> None:
+    """Open the modal within the trigger's 3 s: from the store at once; through "Loading…" only the first
+    time, before the open orders were ever read from Katana. `typed`: an order number after the command."""
+    listed = await floor.orders.current(MO)
     if task is not None:
         extra = await command.prepare(floor, task) if command.prepare else {}
-        prefill = Prefill(merge_choices(task, cached or []), task, task.elapsed_minutes(), extra)
+        prefill = Prefill(listed, task, task.elapsed_minutes(), chosen=task_order(task), extra=extra)
         await floor.slack.open_view(trigger_id, form_view(command, prefill, channel_id,
                                                           floor.settings.scrap_reason_codes))
         return
+    if listed is not None:
+        await floor.slack.open_view(trigger_id, await form_for(floor, command, listed, typed, channel_id))
+        return
     opened = await floor.slack.open_view(trigger_id, cards.message_view(
         command.title, ":hourglass_flowing_sand: Loading open manufacturing orders from Katana…"))
-    await floor.slack.update_view(opened.id, await form_or_apology(floor, command, channel_id), hash=opened.hash)
+    await floor.slack.update_view(opened.id, await form_or_apology(floor, command, channel_id, typed),
+                                  hash=opened.hash)
 
 
-def merge_choices(task: ProductionTask | None, choices: list[OrderChoice]) -> list[OrderChoice]:
-    if task is None or any(c.mo_id == task.mo_id for c in choices):
-        return choices
-    return [task_choice(task), *choices][:100]
+async def form_for(floor: Floor, command: FloorCommand[Any], listed: OrderList, typed: str,
+                   channel_id: str | None) -> View:
+    if listed.choices == []:  # webhooks put a new MO in the store: nothing to ask Katana
+        return cards.message_view(command.title, "There are no open manufacturing orders in Katana right now.")
+    if not typed.strip():
+        return list_form(floor, command, listed, channel_id)
+    found, warning = await typed_order(floor, MO, typed)
+    prefill = Prefill(listed, chosen=found, warning=warning)
+    return form_view(command, prefill, channel_id, floor.settings.scrap_reason_codes)
 
 
-async def form_or_apology(floor: Floor, command: FloorCommand[Any], channel_id: str | None) -> View:
+async def form_or_apology(floor: Floor, command: FloorCommand[Any], channel_id: str | None, typed: str = "") -> View:
     try:
-        choices = await floor.orders.choices()
+        listed = await floor.orders.loaded(MO)
     except KatanaError as exc:
         return cards.message_view(command.title, f":warning: Can't load the open orders: {escape(exc.user_message)}",
                                   footer="Nothing was recorded. Try the command again in a minute.")
-    if not choices:
-        return cards.message_view(command.title, "There are no open manufacturing orders in Katana right now.")
-    return list_form(floor, command, choices, channel_id)
+    if listed is None:
+        return cards.message_view(command.title, "The open orders are still being read from Katana: "
+                                                 "try again in a minute.")
+    return await form_for(floor, command, listed, typed, channel_id)
 
 
 async def submit(floor: Floor, recorder: Recorder, command: FloorCommand[Any], ack: Ack,
                  submission: Submission) -> None:
     view = submission.view
     metadata = cards.read_metadata(view)
-    offered = {str(m) for m in metadata.get("mos") or []}
     form = Form((view.get("state") or {}).get("values") or {}, metadata)
-    data = command.read(form, offered)
+    data = command.read(form, await offered(floor, MO, "mo", form, metadata))
     if command.scrap:
         data.update(read_scrap(form, floor.settings.scrap_reason_codes))
     if form.errors:
@@ -146,9 +162,15 @@ BUTTONS_HELP = ("*Task buttons* — Start claims a task and times it; Pause or B
                 "in Katana for a few minutes.")
 
 
+# What may follow each command: the number of the order its form opens on (issue 20).
+ORDER_EXAMPLES = {"cook": "MO-1399", "label": "MO-1399", "pack": "MO-1399", "ship": "SO-7", "receive": "PO-31"}
+
+
 def command_help(name: str) -> str:
     command = COMMANDS[name]
     first, _, second = (command.help or "").partition("\n")
+    if name in ORDER_EXAMPLES:
+        second = f"{second} `/{name} {ORDER_EXAMPLES[name]}` opens it on that order.".strip()
     return f"*/{name}* — {first}" + (f"\n{second}" if second else "")
 
 

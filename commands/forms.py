@@ -6,13 +6,14 @@ pack.py). The flow that runs them lives once, in flow.py; the recorder runs the 
 """
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic
 
 from slack_sdk.models.blocks import (
     DatePickerElement,
+    ExternalDataSelectElement,
     InputBlock,
     NumberInputElement,
     Option,
@@ -22,24 +23,31 @@ from slack_sdk.models.blocks import (
 
 from commands.context import Floor
 from commands.fields import Form
-from commands.orders import OrderChoice
+from commands.orders import OrderList
 from commands.plan import F, Step
 from models.actions import FloorAction
+from models.open_orders import OpenOrder
 from models.tasks import ProductionTask
+
+MIN_QUERY_LENGTH = 1  # Slack asks for options from the first character typed
+MAX_OPTIONS = 100  # Slack's limit for a select's options
 
 
 @dataclass
 class Prefill:
-    """What the modal can be opened with: the open MOs, and the task it was opened from."""
+    """What the modal opens with: what the order field offers, the order it starts on (from a task or
+    typed after the command), and the task it was opened from."""
 
-    choices: list[OrderChoice]
+    orders: OrderList | None = None  # None: the field offers only `chosen`
     task: ProductionTask | None = None
     minutes: int | None = None  # elapsed since the task was started, when known
+    chosen: OpenOrder | None = None
+    warning: str | None = None  # said above the form (a typed order number that is not open)
     extra: dict[str, Any] = field(default_factory=dict)  # what the command's `prepare` found (e.g. a recipe)
 
     @property
     def mo_id(self) -> int | None:
-        return self.task.mo_id if self.task else None
+        return self.chosen.order_id if self.chosen else (self.task.mo_id if self.task else None)
 
 
 Opener = Callable[..., Awaitable[None]]  # (floor, command, *, trigger_id, channel_id, task) → the first modal
@@ -117,11 +125,30 @@ class FloorCommand(Generic[F]):
         return [self.step(s.id) for s in action.steps]
 
 
+def order_options(orders: Sequence[OpenOrder]) -> list[Option]:
+    return [Option(value=str(o.order_id), text=o.label or o.order_no) for o in orders]
+
+
+def order_element(action_id: str, placeholder: str, orders: OrderList | None,
+                  chosen: OpenOrder | None) -> StaticSelectElement | ExternalDataSelectElement:
+    """A plain select of every open order when they fit in one, else a type-ahead select whose options
+    the store's search answers (bot/listeners/options.py); either starts on `chosen`."""
+    initial = order_options([chosen])[0] if chosen else None
+    if orders is not None and orders.searchable:
+        return ExternalDataSelectElement(action_id=action_id, placeholder=placeholder, initial_option=initial,
+                                     min_query_length=MIN_QUERY_LENGTH)
+    listed = list(orders.choices or []) if orders is not None else []
+    if chosen is not None and all(o.order_id != chosen.order_id for o in listed):
+        listed = [chosen, *listed][:MAX_OPTIONS]
+    options = order_options(listed)
+    initial = next((o for o in options if initial and o.value == initial.value), None)
+    return StaticSelectElement(action_id=action_id, placeholder=placeholder, options=options, initial_option=initial)
+
+
 def order_select(prefill: Prefill) -> InputBlock:
-    options = [Option(value=str(c.mo_id), text=c.label) for c in prefill.choices]
-    initial = next((o for o in options if o.value == str(prefill.mo_id)), None)
-    return InputBlock(block_id="mo", label="Manufacturing order", element=StaticSelectElement(
-        action_id="mo", placeholder="Choose the MO", options=options, initial_option=initial))
+    hint = "Type part of the MO number, SKU or product." if prefill.orders and prefill.orders.searchable else None
+    return InputBlock(block_id="mo", label="Manufacturing order", hint=hint, element=order_element(
+        "mo", "Choose the MO", prefill.orders, prefill.chosen))
 
 
 def quantity_input(block_id: str, label: str, initial: Decimal | None = None, hint: str | None = None) -> InputBlock:
@@ -149,7 +176,8 @@ def date_input(block_id: str, label: str) -> InputBlock:
 
 
 def read_order(form: Form, offered: set[str] | None) -> int | None:
-    """The MO must be one the modal offered: a crafted or stale id is refused at the field."""
+    """The MO must be one the modal could offer — an open MO in the store, or the task's (commands.flow
+    works out `offered`): a crafted or stale id is refused at the field."""
     value = form.choice("mo", "manufacturing order", offered)
     return int(value) if value is not None and value.isdigit() else None
 

@@ -71,7 +71,7 @@ def headline(facts: OrderFacts) -> tuple[str, list[str]]:
     return line, extra
 
 
-COMMAND = FloorCommand(
+COMMAND: FloorCommand[OrderFacts] = FloorCommand(
     name="pack", title="Record packing", stage="pack", facts=OrderFacts, blocks=blocks, read=read,
     plan=(load_order, find_operation, identify_operator, find_batch, count_produced, complete_operation,
           settle_packed_stock, note_on_order, finish_order, advance_chain),

@@ -36,6 +36,7 @@ from models.claims import ClaimRepository
 from models.clock import Clock, LocalClock, ServerClock
 from models.events import EventRepository
 from models.leases import LeaseRepository
+from models.open_orders import OpenOrderRepository
 from models.operators import OperatorLinks
 from models.order_memory import OrderMemory
 from models.receipts import DraftRepository, ReceiptRepository
@@ -78,11 +79,12 @@ class Store:
     leases: LeaseRepository  # one holder at a time across replicas: scheduled jobs, locks
     operators: OperatorLinks  # which Katana operator each Slack person is (set by supervisors)
     clock: Clock  # the database's time: leases are judged on it
+    open_orders: OpenOrderRepository  # the open MOs, sales and purchase orders the forms offer and search
 
     async def ensure_indexes(self) -> None:
         for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory, self.alerts, self.orders,
                      self.drafts, self.receipts, self.undo_offers, self.reports, self.claims, self.leases,
-                     self.operators):
+                     self.operators, self.open_orders):
             await repo.ensure_indexes()
         # Slack event ids seen (dedup of Events API retries); Slack retries within minutes, keep a day.
         await self.db["slack_events"].create_index("received_at", expireAfterSeconds=86400, name="forget_after_a_day")
@@ -140,4 +142,4 @@ def store_over(kind: Literal["mongodb", "memory"], client: Any, db: Any, clock: 
                  receipts=ReceiptRepository(db), undo_offers=UndoOffers(db, keep=retention.actions),
                  reports=ShiftReportRepository(db, clock, keep=retention.audit),
                  claims=ClaimRepository(db, keep=retention.actions), leases=LeaseRepository(db, clock),
-                 operators=OperatorLinks(db), clock=clock)
+                 operators=OperatorLinks(db), open_orders=OpenOrderRepository(db), clock=clock)

@@ -64,6 +64,7 @@ class Sandbox:
                  workspace: SlackWorkspace, runner: web.AppRunner) -> None:
         self.katana, self.slack, self.bot, self.url = katana, slack, bot, url
         self.workspace, self.runner = workspace, runner
+        self._views_before: list[str] = []  # views open before a command: not the form it opens
 
     @property
     def store(self) -> Any:
@@ -122,9 +123,10 @@ class Sandbox:
         """The form the bot opened after Slack call number `after_call` (past any "Loading…" view)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
+        earlier = set(self._views_before)
         while loop.time() < deadline:
             opened = [c for c in self.slack.calls[after_call:] if c.method == "views.open" and c.ok]
-            forms = [v for v in self.slack.views.values() if v.get("callback_id")]
+            forms = [v for v in self.slack.views.values() if v.get("callback_id") and v["id"] not in earlier]
             if opened and forms:
                 return forms[-1]
             await asyncio.sleep(0.01)
@@ -136,10 +138,14 @@ class Sandbox:
         await self.workspace.click_button(user_id, task, "task_record", channel_id=FLOOR)
         return await self.opened_form(before)
 
-    async def form_from_command(self, user_id: str, command: str, channel_id: str = FLOOR) -> dict[str, Any]:
-        before = len(self.slack.calls)
-        await self.workspace.slash_command(user_id, command, channel_id=channel_id)
-        return await self.opened_form(before)
+    async def form_from_command(self, user_id: str, command: str, channel_id: str = FLOOR,
+                                text: str = "") -> dict[str, Any]:
+        before, self._views_before = len(self.slack.calls), list(self.slack.views)
+        try:
+            await self.workspace.slash_command(user_id, command, text, channel_id=channel_id)
+            return await self.opened_form(before)
+        finally:
+            self._views_before = []
 
 
 async def listeners_finished(timeout: float = 10.0) -> None:

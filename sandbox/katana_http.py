@@ -147,6 +147,9 @@ def _number(raw: str) -> Decimal | None:
 def _predicate(spec: tuple[str, str], wanted: list[str]) -> Callable[[dict], bool]:
     """One filter, its query values parsed once (a listing tests it against every record)."""
     field_name, mode = spec
+    if mode == "since":  # the dateFilter keys: records changed at or after a moment
+        moment = _moment(wanted[-1])
+        return lambda record: moment is not None and (_moment(record.get(field_name)) or moment) >= moment
     if mode == "contains":
         needles = [raw.lower() for raw in wanted]
         return lambda record: any(n in str(record.get(field_name) or "").lower() for n in needles)
@@ -162,6 +165,14 @@ def _predicate(spec: tuple[str, str], wanted: list[str]) -> Callable[[dict], boo
             return stored in numbers
         return stored is not None and str(stored) in texts
     return same
+
+
+def _moment(raw: Any) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def query_values(query: list[tuple[str, str]], key: str) -> list[str]:

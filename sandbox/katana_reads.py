@@ -159,8 +159,9 @@ def get_user_info(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
                            "lastName": "Kitchen"})
 
 
+CHANGED_SINCE: Filters = {"updated_at_min": ("updated_at", "since")}  # the spec's dateFilter
 MO_FILTERS: Filters = {
-    "ids": ("id", "in"), "status": ("status", "eq"), "order_no": ("order_no", "eq"),
+    **CHANGED_SINCE, "ids": ("id", "in"), "status": ("status", "eq"), "order_no": ("order_no", "eq"),
     "location_id": ("location_id", "eq"), "is_linked_to_sales_order": ("is_linked_to_sales_order", "eq"),
 }
 ROW_FILTERS: Filters = {"ids": ("id", "in"), "manufacturing_order_id": ("manufacturing_order_id", "eq"),
@@ -181,7 +182,7 @@ ITEM_FILTERS: Filters = {"ids": ("id", "in"), "name": ("name", "eq"),
                          "is_producible": ("is_producible", "eq"), "is_sellable": ("is_sellable", "eq")}
 WEBHOOK_FILTERS: Filters = {"ids": ("id", "in"), "url": ("url", "eq"), "enabled": ("enabled", "eq")}
 SALES_ORDER_FILTERS: Filters = {
-    "ids": ("id", "in"), "order_no": ("order_no", "eq"), "customer_id": ("customer_id", "eq"),
+    **CHANGED_SINCE, "ids": ("id", "in"), "order_no": ("order_no", "eq"), "customer_id": ("customer_id", "eq"),
     "location_id": ("location_id", "eq"), "status": ("status", "eq"),
 }
 SALES_ROW_FILTERS: Filters = {

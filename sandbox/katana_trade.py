@@ -115,7 +115,7 @@ def purchase_order_view(books: KatanaBooks, call: ApiCall, order: dict) -> dict:
     return view
 
 
-PO_FILTERS = {"ids": ("id", "in"), "order_no": ("order_no", "eq"), "status": ("status", "eq"),
+PO_FILTERS = {"updated_at_min": ("updated_at", "since"), "ids": ("id", "in"), "order_no": ("order_no", "eq"), "status": ("status", "eq"),
               "supplier_id": ("supplier_id", "eq"), "location_id": ("location_id", "eq")}
 PO_ROW_FILTERS = {"ids": ("id", "in"), "purchase_order_id": ("purchase_order_id", "eq"),
                   "variant_id": ("variant_id", "eq"), "location_id": ("location_id", "eq")}

@@ -93,6 +93,7 @@ class FakeSlack:
         self.closed_views: dict[str, dict] = {}
         self.view_errors: dict[str, dict[str, str]] = {}
         self.ui_errors: list[str] = []  # what Slack's client would show as "We had some trouble connecting"
+        self.suggested: dict[tuple[str, str], list[dict]] = {}  # (view id, block id) → options last shown
         self.messages: list[dict] = []
         self.ephemerals: list[dict] = []
         self.home_views: dict[str, dict] = {}

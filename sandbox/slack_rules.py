@@ -28,6 +28,9 @@ MESSAGE_TEXT_LIMIT = 40_000
 PRIVATE_METADATA_LIMIT = 3000
 CALLBACK_ID_LIMIT = 255
 VIEW_SIZE_LIMIT = 250_000
+OPTIONS_LIMIT = 100  # a select's options, and an options-load answer
+OPTION_TEXT_LIMIT = 75
+OPTION_VALUE_LIMIT = 150
 
 
 class SlackError(Exception):

@@ -20,6 +20,7 @@ import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
 from sandbox.slack import FakeSlack, SlackError
+from sandbox.slack_rules import OPTION_TEXT_LIMIT, OPTION_VALUE_LIMIT, OPTIONS_LIMIT
 
 ACK_DEADLINE_S = 3.0  # Slack shows the person an error when the app takes longer to answer
 VERIFICATION_TOKEN = "sandbox-verification-token"  # legacy field Slack still sends; Bolt ignores it
@@ -74,8 +75,28 @@ class SlackWorkspace:
             payload = self._message_click(user_id, message, channel_id or message.get("channel") or "C0FLOOR")
         return await self._deliver_payload({**payload, "actions": [action]})
 
+    async def suggest(self, user_id: str, view: dict, action_id: str, typed: str) -> list[dict]:
+        """The person types `typed` into the type-ahead select `action_id`: Slack's signed `block_suggestion`
+        (reference/slack/payloads/block_suggestion.json), its answer checked as Slack would (and
+        stricter); returns the options shown, which the person can then pick (`submit_view`)."""
+        block, element = _find_input(view, action_id)
+        if element.get("type") not in ("external_select", "multi_external_select"):
+            raise ValueError(f"{action_id} is a {element.get('type')}: Slack asks for no options")
+        if len(typed) < int(element.get("min_query_length", 3)):
+            raise ValueError(f"Slack sends nothing until {element.get('min_query_length', 3)} characters are typed")
+        payload = {"type": "block_suggestion", "user": self._user_ref(user_id),
+                   "container": {"type": "view", "view_id": view["id"]}, "api_app_id": self.slack.app_id,
+                   "token": VERIFICATION_TOKEN, "action_id": action_id, "block_id": block["block_id"], "value": typed,
+                   "team": self._team(), "view": {**view, "state": view.get("state") or {"values": {}}}}
+        response = await self._deliver_payload(payload)
+        options = check_options(response)
+        self.slack.suggested[(view["id"], block["block_id"])] = options
+        return options
+
     async def submit_view(self, user_id: str, view: dict, values: dict[str, Any]) -> Response:
-        submitted = {**view, "state": {"values": build_state_values(view, values)}}
+        suggested = {block: options for (view_id, block), options in self.slack.suggested.items()
+                     if view_id == view["id"]}
+        submitted = {**view, "state": {"values": build_state_values(view, values, suggested)}}
         payload = {"type": "view_submission", "team": self._team(), "user": self._user_ref(user_id),
                    "api_app_id": self.slack.app_id, "token": VERIFICATION_TOKEN,
                    "trigger_id": self.slack.issue_trigger_id(user_id=user_id, view_id=view["id"]),
@@ -198,16 +219,53 @@ def crafted_state_values(view: dict, values: dict[str, Any]) -> dict[str, dict[s
         if not element:
             continue
         raw = values.get(block["block_id"])
-        if element["type"] == "static_select":
+        if element["type"] in ("static_select", "external_select"):
             option = None if raw is None else {"text": {"type": "plain_text", "text": str(raw)}, "value": raw}
-            state[block["block_id"]] = {element["action_id"]: {"type": "static_select", "selected_option": option}}
+            state[block["block_id"]] = {element["action_id"]: {"type": element["type"], "selected_option": option}}
         else:
             state[block["block_id"]] = {element["action_id"]: {"type": element["type"], "value": raw}}
     return state
 
 
-def build_state_values(view: dict, values: dict[str, Any]) -> dict[str, dict[str, dict]]:
-    """`values` keyed by input block_id → state.values as Slack builds it from what the person entered.
+def check_options(response: Response) -> list[dict]:
+    """An options answer as Slack takes it: 200 within its deadline, JSON `{"options": [...]}` of at most 100
+    options, each a plain_text of 1–75 characters and a value of 1–150, values unique. Anything else Slack
+    shows as an error (or nothing): refused here outright, so a test sees it."""
+    problems = [] if response.acked_in_time else [f"HTTP {response.status} after {response.elapsed:.2f} s"]
+    body = response.json if isinstance(response.json, dict) else {}
+    options = body.get("options")
+    if not isinstance(options, list) or set(body) - {"options"}:
+        problems.append(f"not an options list: {response.body[:200]}")
+        options = []
+    if len(options) > OPTIONS_LIMIT:
+        problems.append(f"{len(options)} options; at most {OPTIONS_LIMIT}")
+    for option in options:
+        text = option.get("text") if isinstance(option, dict) else None
+        value = option.get("value") if isinstance(option, dict) else None
+        if not (isinstance(text, dict) and text.get("type") == "plain_text"
+                and isinstance(text.get("text"), str) and 1 <= len(text["text"]) <= OPTION_TEXT_LIMIT):
+            problems.append(f"option text must be plain_text of 1–{OPTION_TEXT_LIMIT} characters: {option}")
+        if not (isinstance(value, str) and 1 <= len(value) <= OPTION_VALUE_LIMIT):
+            problems.append(f"option value must be 1–{OPTION_VALUE_LIMIT} characters: {option}")
+    if len({o.get("value") for o in options if isinstance(o, dict)}) != len(options):
+        problems.append("option values repeat")
+    if problems:
+        raise SlackError("invalid_options", *problems)
+    return options
+
+
+def _find_input(view: dict, action_id: str) -> tuple[dict, dict]:
+    for block in view.get("blocks") or []:
+        element = block.get("element") or {}
+        if block.get("type") == "input" and element.get("action_id") == action_id:
+            return block, element
+    raise ValueError(f"no input {action_id!r} in view {view.get('callback_id')}")
+
+
+def build_state_values(view: dict, values: dict[str, Any],
+                       suggested: dict[str, list[dict]] | None = None) -> dict[str, dict[str, dict]]:
+    """`values` keyed by input block_id → state.values as Slack builds it from what the person entered
+    (`suggested`: by block_id, the options a type-ahead select last showed — all it can submit).
 
     Inputs left out submit their initial value (as the person would, by not touching them), or nothing.
     Raises ValueError where Slack's client would not let the person submit (required field empty).
@@ -222,7 +280,8 @@ def build_state_values(view: dict, values: dict[str, Any]) -> dict[str, dict[str
         entered = values[block_id] if block_id in values else _initial(element)
         if entered is None and not block.get("optional"):
             raise ValueError(f"Slack would not submit: required input {block_id!r} is empty")
-        state[block_id] = {element["action_id"]: _element_state(element, entered)}
+        offered = (suggested or {}).get(block_id, [])
+        state[block_id] = {element["action_id"]: _element_state(element, entered, offered)}
     return state
 
 
@@ -242,7 +301,7 @@ def _initial(element: dict) -> Any:
     return None
 
 
-def _element_state(element: dict, entered: Any) -> dict:
+def _element_state(element: dict, entered: Any, suggested: list[dict] | None = None) -> dict:
     kind = element["type"]
     state: dict[str, Any] = {"type": kind}
     if kind in ("plain_text_input", "email_text_input", "url_text_input"):
@@ -250,9 +309,9 @@ def _element_state(element: dict, entered: Any) -> dict:
     elif kind == "number_input":
         state["value"] = _checked_number(element, entered)
     elif kind in ("static_select", "external_select", "radio_buttons"):
-        state["selected_option"] = None if entered is None else _option(element, entered)
+        state["selected_option"] = None if entered is None else _option(element, entered, suggested)
     elif kind in ("checkboxes", "multi_static_select", "multi_external_select"):
-        state["selected_options"] = [_option(element, item) for item in entered or []]
+        state["selected_options"] = [_option(element, item, suggested) for item in entered or []]
     elif kind == "file_input":
         state["files"] = list(entered or [])
     else:
@@ -298,17 +357,19 @@ def _checked_number(element: dict, entered: Any) -> str | None:
     return str(entered)
 
 
-def _option(element: dict, entered: Any) -> dict:
+def _option(element: dict, entered: Any, suggested: list[dict] | None = None) -> dict:
+    """The option the person picked: one the element lists, or for a type-ahead select one its last
+    suggestions showed (or its initial option) — Slack's client offers nothing else."""
     if isinstance(entered, dict):
         return entered
     options = list(element.get("options", []))
     for group in element.get("option_groups", []):
         options += group.get("options", [])
+    if element["type"].endswith("external_select"):
+        options = [*(suggested or []), *([element["initial_option"]] if element.get("initial_option") else [])]
     match = next((o for o in options if o.get("value") == str(entered)), None)
     if match is not None:
         return match
-    if element["type"].endswith("external_select"):  # options came from the bot's suggestions endpoint
-        return {"text": {"type": "plain_text", "text": str(entered)}, "value": str(entered)}
     raise ValueError(f"no option {entered!r} in {element.get('action_id')}: {[o.get('value') for o in options]}")
 
 

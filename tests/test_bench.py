@@ -7,7 +7,7 @@ import asyncio
 
 import mongomock
 
-from bench import ack, budget, confirm, extraction, ingest, reading, report_week, sync
+from bench import ack, budget, confirm, extraction, ingest, reading, report_week, search, sync
 from bench.measure import percentile
 from bench.report import Row, table
 from bench.warp import run as run_warped
@@ -48,6 +48,11 @@ async def test_sync_row_reads_every_product_and_raises_each_alert() -> None:
 async def test_extraction_row_reads_a_slip_or_says_it_cannot() -> None:
     row = await extraction.run(slips=1)
     assert "not available yet" in row.measured or "1 request per slip" in worked(row)
+
+
+async def test_search_row_answers_from_the_store_without_katana() -> None:
+    text = worked(await search.run(orders=150, requests=20, concurrency=5))
+    assert "Katana calls by 100 searches: 0 " in text and "0 failed" in text
 
 
 async def test_report_row_builds_a_weeks_report() -> None:

@@ -43,7 +43,7 @@ async def test_serve_opens_cook_modal_within_3s_and_stops_cleanly(fakes, tmp_pat
         assert health["status"] == "ok" and health["store"] == {"kind": "memory", "ok": True}
         assert {j["id"] for j in health["scheduler"]["jobs"]} == {"resume_floor_actions", "retry_katana_events",
                                                                 "task_timers", "post_unposted_tasks",
-                                                                "check_channels"}
+                                                                "check_channels", "sync_open_orders"}
         assert health["integrations"]["katana"]["configured"] is True
 
         user = SlackWorkspace(events_url=f"{bot.url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack)

@@ -240,8 +240,9 @@ async def test_submit_view_builds_state_for_each_element(fake: FakeSlack, client
         _input("line", {"type": "static_select", "options": [option], "initial_option": option}),
     ]
     view = (await client.views_open(trigger_id=fake.issue_trigger_id(), view=_modal(blocks=blocks)))["view"]
+    shown = {"text": {"type": "plain_text", "text": "SO-9"}, "value": "SO-9"}  # the options last suggested
     values = build_state_values(view, {"batch": "B-77", "qty": "12.5", "mo": "7", "so": "SO-9", "day": "2025-06-02",
-                                       "who": "U0BEN", "checks": ["7"]})
+                                       "who": "U0BEN", "checks": ["7"]}, {"so": [shown]})
     assert values == {
         "batch": {"value": {"type": "plain_text_input", "value": "B-77"}},
         "note": {"value": {"type": "plain_text_input", "value": None}},
@@ -254,6 +255,9 @@ async def test_submit_view_builds_state_for_each_element(fake: FakeSlack, client
         "checks": {"value": {"type": "checkboxes", "selected_options": [option]}},
         "line": {"value": {"type": "static_select", "selected_option": option}},  # untouched: initial option
     }
+    with pytest.raises(ValueError, match="no option 'SO-8'"):  # a type-ahead select submits only what it showed
+        build_state_values(view, {"batch": "B", "qty": "1", "mo": "7", "so": "SO-8", "day": "2025-01-01",
+                                  "who": "U0ANA", "checks": []}, {"so": [shown]})
     with pytest.raises(ValueError, match="required"):
         build_state_values(view, {"qty": "1"})
     with pytest.raises(ValueError, match="no option"):

@@ -30,6 +30,7 @@ async def test_each_command_explains_itself_in_two_lines(shop: Sandbox) -> None:
         lines = reply.body.splitlines()
         assert len(lines) == 2 and lines[0].startswith(f"*/{name}* — "), reply.body
         assert "task" in lines[1]  # what it hands over to
+        assert f"`/{name} MO-1399` opens it on that order." in lines[1]  # the argument (issue 20)
     cook = (await shop.workspace.slash_command(ANA, "/cook", " HELP ")).body
     assert "production" in cook and "batch" in cook and "scrap" in cook
     assert shop.slack.calls_to("views.open") == []  # help opens nothing

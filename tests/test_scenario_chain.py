@@ -147,7 +147,10 @@ async def test_mo_done_in_katana_closes_open_production_tasks(shop: Sandbox) -> 
 
 
 async def test_recording_on_a_done_mo_is_refused_and_writes_nothing(shop: Sandbox) -> None:
+    """Katana's webhook has not come yet, so the form's MO is still open in the store: the plan's first
+    read of the MO refuses it (the webhook, when it comes, closes it at the field: test below)."""
     form = await shop.form_from_command(ANA, "/cook")
+    shop.katana.webhooks.clear()  # its `done` webhook is late
     shop.katana.finish_order_in_app(MO101_ID, 120)  # finished in Katana while the modal was open
     await shop.settle()
     writes_before = len(shop.katana.writes())
@@ -157,6 +160,18 @@ async def test_recording_on_a_done_mo_is_refused_and_writes_nothing(shop: Sandbo
     outcome = str(shop.slack.views[form["id"]]["blocks"])
     assert "already done in Katana" in outcome and "Recorded in Katana: nothing" in outcome
     assert MO101_ROW_IDS[0] not in [r["id"] for r in shop.katana.operation_rows.values() if r["status"] == "COMPLETED"]
+
+
+async def test_an_mo_katana_says_is_done_is_refused_at_the_field(shop: Sandbox) -> None:
+    """Mutation caught: `offered` accepting any id the store once held (closed orders included)."""
+    form = await shop.form_from_command(ANA, "/cook")
+    shop.katana.finish_order_in_app(MO101_ID, 120)  # its `done` webhook closes it in the store
+    await shop.settle()
+    writes_before = len(shop.katana.writes())
+    reply = await shop.workspace.submit_view(ANA, form, {"mo": str(MO101_ID), "quantity": "5", "batch": "B-5",
+                                                         "crate": "C-5"})
+    assert reply.json["errors"] == {"mo": "That manufacturing order is not open any more: choose one from the list."}
+    assert len(shop.katana.writes()) == writes_before
 
 
 async def test_audit_prints_an_mos_whole_history(shop: Sandbox) -> None:

@@ -170,17 +170,22 @@ def long_recipe(count: int, batches: int) -> Any:
 
 def test_a_recipe_with_many_rows_stays_within_slacks_limits() -> None:
     from commands import cook
-    from commands.flow import form_view
+    from commands.flow import form_view, task_order
     from commands.forms import Prefill
-    from commands.orders import OrderChoice
+    from commands.orders import OrderList
     from models.base import utcnow
+    from models.open_orders import OpenOrder
     from models.tasks import ProductionTask
 
     now = utcnow()
     task = ProductionTask(id="cook:1", kind="cook", mo_id=1, mo_order_no="MO-1", planned_quantity=Decimal(120),
                           created_at=now, updated_at=now)
-    choices = [OrderChoice(1_000_000 + n, f"MO-{n}", "SKU", Decimal(1), "NOT_STARTED") for n in range(100)]
-    view = form_view(cook.COMMAND, Prefill(choices, task, None, {"recipe": long_recipe(80, 40)}), "C0FLOOR",
+    choices = [OpenOrder(kind="mo", order_id=1_000_000 + n, order_no=f"MO-{n}", skus=["SKU"],
+                         planned_quantity=Decimal(1), status="NOT_STARTED", label=f"MO-{n} · SKU")
+               for n in range(100)]
+    prefill = Prefill(OrderList("mo", 1, choices), task, None, chosen=task_order(task),
+                      extra={"recipe": long_recipe(80, 40)})
+    view = form_view(cook.COMMAND, prefill, "C0FLOOR",
                      [f"reason-{n}" for n in range(6)])
     assert len(view["blocks"]) <= 100 and len(view["private_metadata"]) <= 3000
     fields = [b for b in view["blocks"] if str(b.get("block_id", "")).startswith("ing_q_")]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.alerts import Alerts
-from bot.listeners import commands, events, supervisors, tasks
+from bot.listeners import commands, events, options, supervisors, tasks
 from bot.report.post import ShiftReports
 from commands.context import Floor
 from commands.receiving.service import Receiving
@@ -20,5 +20,6 @@ def register_listeners(app: AsyncApp, floor: Floor, recorder: Recorder, receivin
                        reports: ShiftReports) -> None:
     events.register(app, floor)
     commands.register(app, floor, recorder, receiving)
+    options.register(app, floor)  # the type-ahead order fields
     tasks.register(app, floor, recorder)
     supervisors.register(app, floor, recorder, alerts, reports)

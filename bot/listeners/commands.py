@@ -58,7 +58,9 @@ def slash_handler(floor: Floor, command: FloorCommand[Any]) -> Any:
             return
         await ack()
         opener = command.opens or flow.open_form
-        await opener(floor, command, trigger_id=body["trigger_id"], channel_id=body.get("channel_id"))
+        # `/cook MO-1399`: the text after the command names the order the form opens on.
+        await opener(floor, command, trigger_id=body["trigger_id"], channel_id=body.get("channel_id"),
+                     typed=str(body.get("text") or "")[:100])
     return on_slash
 
 

@@ -18,6 +18,8 @@ from commands.facts import ReceiveFacts
 from commands.fields import Form
 from commands.forms import FloorCommand
 from commands.mrkdwn import escape
+from commands.order_fields import offered, typed_order
+from commands.orders import OrderList
 from commands.ports import Ack, SlackRefused, Submission, View
 from commands.receiving.confirm import read_confirmation
 from commands.receiving.matching import PoChoice, PoRow, rank_orders, suggested_order
@@ -27,28 +29,40 @@ from commands.receiving.views import TITLE, confirm_view, photo_view, reading_vi
 from commands.recording import Recorder
 from commands.submissions import ack_landed, new_action, save_and_record
 from integrations.katana.errors import KatanaError
-from integrations.katana.purchasing import PurchasingService, open_rows, supplier_name
+from integrations.katana.purchasing import OPEN_PO_STATUSES, PurchasingService, open_rows, supplier_name
 from integrations.katana.stock import StockService
 from integrations.slack_files import FileRefused
 from integrations.slips import SlipImageError
 from models.base import utcnow
+from models.open_orders import Kind
 from models.receipts import ModalDraft
 from models.tasks import ProductionTask
 
 log = logging.getLogger(__name__)
+PO: Kind = "po"
 
 
 async def open_receive(floor: Floor, command: FloorCommand[ReceiveFacts], *, trigger_id: str,
-                       channel_id: str | None, task: ProductionTask | None = None) -> None:
+                       channel_id: str | None, task: ProductionTask | None = None, typed: str = "") -> None:
+    """Open at once from the store's open purchase orders; through "Loading…" only before they were ever
+    read from Katana. `typed`: a PO number after the command."""
+    listed = await floor.orders.current(PO)
+    if listed is not None:
+        await floor.slack.open_view(trigger_id, await photo_for(floor, listed, typed, channel_id))
+        return
     opened = await floor.slack.open_view(trigger_id, cards.message_view(
         TITLE, ":hourglass_flowing_sand: Loading open purchase orders from Katana…"))
     try:
-        orders = await PurchasingService(floor.katana.client).open_purchase_orders()
-        view = photo_view(orders, {o.id: supplier_name(o) for o in orders}, channel_id=channel_id)
+        view = await photo_for(floor, await floor.orders.loaded(PO), typed, channel_id)
     except KatanaError as exc:
         view = cards.message_view(TITLE, f":warning: Can't load the open purchase orders: {escape(exc.user_message)}",
                                   footer="Nothing was received. Try again in a minute.")
     await floor.slack.update_view(opened.id, view, hash=opened.hash)
+
+
+async def photo_for(floor: Floor, listed: OrderList | None, typed: str, channel_id: str | None) -> View:
+    chosen, warning = await typed_order(floor, PO, typed) if typed.strip() else (None, None)
+    return photo_view(listed, channel_id=channel_id, chosen=chosen, warning=warning)
 
 
 async def on_photo(floor: Floor, receiving: Receiving, ack: Ack, submission: Submission) -> None:
@@ -64,7 +78,7 @@ async def on_photo(floor: Floor, receiving: Receiving, ack: Ack, submission: Sub
     if len(files) != 1 or not isinstance(files[0], dict):
         await ack(response_action="errors", errors={"photo": "Attach one photo of the packing slip."})
         return
-    if po is not None and str(po) not in {str(p) for p in metadata.get("pos") or []}:
+    if po is not None and str(po) not in await offered(floor, PO, "po", Form(values), metadata):
         await ack(response_action="errors", errors={"po": "That purchase order is not open any more."})
         return
     draft, created = await floor.store.drafts.create(ModalDraft(
@@ -104,7 +118,7 @@ async def confirmation_for(floor: Floor, receiving: Receiving, draft: ModalDraft
     if not slip.lines:
         raise FileRefused("No item lines could be read on that photo. Take it again, flat and in good light.")
     try:
-        orders = await open_orders(floor)
+        orders = await open_orders(floor, also=draft.data.get("po_hint"))
     except KatanaError as exc:
         raise FileRefused(f"Can't load the open purchase orders: {exc.user_message}") from None
     state = ReceiveState(photo=PhotoRef(file_id=str(file.get("id") or ""), name=str(file.get("name") or "")[:100]),
@@ -128,8 +142,14 @@ def choose_order(state: ReceiveState, po_hint: int | None) -> None:
     state.entries = entries_for(state.lines, state.order)
 
 
-async def open_orders(floor: Floor) -> list[PoChoice]:
-    orders = await PurchasingService(floor.katana.client).open_purchase_orders()
+async def open_orders(floor: Floor, also: int | None = None) -> list[PoChoice]:
+    """The open POs (with their rows) a slip is matched against; `also`: the PO the operator chose, read
+    on its own when it is older than the newest hundred."""
+    purchasing = PurchasingService(floor.katana.client)
+    orders = await purchasing.open_purchase_orders()
+    if also and all(o.id != also for o in orders):
+        chosen = await purchasing.get_purchase_order(int(also))
+        orders += [chosen] if chosen.status in OPEN_PO_STATUSES and chosen.deleted_at is None else []
     rows = [(o, r) for o in orders for r in open_rows(o) if r.variant_id]
     items = await StockService(floor.katana.client).items({r.variant_id for _, r in rows if r.variant_id})
     choices = []

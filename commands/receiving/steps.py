@@ -12,7 +12,13 @@ from decimal import Decimal
 from commands.facts import ReceiveFacts, ReceiveLineFact
 from commands.plan import Result, Step, StepContext, StepRefused, step
 from commands.receiving.views import amount
-from integrations.katana.purchasing import PurchasingService, ReceiveLine, open_rows, received_by_variant
+from integrations.katana.purchasing import (
+    OPEN_PO_STATUSES,
+    PurchasingService,
+    ReceiveLine,
+    open_rows,
+    received_by_variant,
+)
 from models.base import utcnow
 from models.receipts import Receipt, ReceiptLine
 
@@ -30,6 +36,9 @@ def per_row(lines: list[ReceiveLineFact]) -> dict[int, Decimal]:
 async def load_purchase_order(ctx: Ctx) -> Result:
     facts = ctx.facts
     order = await PurchasingService(ctx.katana.client).get_purchase_order(facts.po_id)
+    if order.status not in OPEN_PO_STATUSES or order.deleted_at is not None:  # received or deleted meanwhile
+        raise StepRefused(f"{order.order_no} is {(order.status or 'closed').replace('_', ' ').lower()} in Katana "
+                          "now: nothing was received.")
     still_open = {r.id: r.quantity for r in open_rows(order)}
     allowed_over = {line.row_id for line in facts.lines if line.over_receipt}
     problems = []

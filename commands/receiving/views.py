@@ -20,11 +20,12 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.blocks.block_elements import FileInputElement
 
 from commands import cards
-from commands.forms import code_input, quantity_input
+from commands.forms import code_input, order_element, quantity_input
 from commands.mrkdwn import escape
+from commands.orders import OrderList
 from commands.receiving.matching import PoChoice
 from commands.receiving.state import MAX_LINES, ReceiveState, doubtful_fields, room_left
-from integrations.katana.models import PurchaseOrder
+from models.open_orders import OpenOrder
 from models.packing_slip import Read, SlipLine
 
 TITLE = "Receive goods"
@@ -39,20 +40,21 @@ def amount(value: Decimal | None) -> str:
     return "?" if value is None else f"{value.normalize():f}"
 
 
-def photo_view(orders: list[PurchaseOrder], supplier_names: dict[int, str], *,
-               channel_id: str | None) -> dict[str, Any]:
-    options = [Option(value=str(o.id), text=" · ".join(p for p in (o.order_no, supplier_names.get(o.id)) if p)[:75])
-               for o in orders[:100]]
-    blocks: list[Block] = []
-    if options:
-        blocks.append(InputBlock(block_id="po", label="Purchase order", optional=True,
-                                 hint="Leave empty: the PO number and supplier are read from the slip.",
-                                 element=StaticSelectElement(action_id="po", options=options,
-                                                             placeholder="Any open PO")))
+def photo_view(orders: OrderList | None, *, channel_id: str | None, chosen: OpenOrder | None = None,
+               warning: str | None = None) -> dict[str, Any]:
+    """An optional PO (a plain select of the open ones, or a type-ahead search when there are many) and
+    the slip's photo."""
+    blocks: list[Block] = [cards.text(f":warning: {warning}")] if warning else []
+    if chosen is not None or (orders is not None and orders.choices != []):
+        hint = ("Type part of the PO number, the supplier or a product; or leave it empty: the PO is read "
+                "from the slip." if orders and orders.searchable else
+                "Leave empty: the PO number and supplier are read from the slip.")
+        blocks.append(InputBlock(block_id="po", label="Purchase order", optional=True, hint=hint,
+                                 element=order_element("po", "Any open PO", orders, chosen)))
     blocks.append(InputBlock(block_id="photo", label="Photo of the packing slip",
                              hint="One photo, flat and in good light (JPG, PNG, WEBP or HEIC, up to 10 MB).",
                              element=FileInputElement(action_id="photo", filetypes=PHOTO_TYPES, max_files=1)))
-    metadata = {"ch": channel_id, "pos": [o.id for o in orders[:100]]}
+    metadata = {"ch": channel_id}
     return cards.modal(TITLE, blocks, callback_id=PHOTO_CALLBACK, submit="Read slip", close="Cancel", metadata=metadata)
 
 

@@ -15,6 +15,8 @@ from commands.facts import ShipFacts
 from commands.fields import Form
 from commands.forms import FloorCommand
 from commands.mrkdwn import escape
+from commands.order_fields import offered, typed_order
+from commands.orders import OrderList
 from commands.ports import Ack, SlackRefused, Submission, View
 from commands.recording import Recorder
 from commands.shipping.delivery import delivery_view, submit_delivery
@@ -23,30 +25,48 @@ from commands.shipping.steps import CARRIER_PLAN, FBA_PLAN
 from commands.shipping.views import TITLE, form_view, pick_view
 from commands.submissions import ack_landed, new_action, save_and_record
 from integrations.katana.errors import KatanaError
-from integrations.katana.sales import SalesService
 from integrations.katana.stock import StockService
 from models.base import utcnow
+from models.open_orders import Kind
 from models.receipts import ModalDraft
 from models.tasks import ProductionTask
 
 log = logging.getLogger(__name__)
+SO: Kind = "so"
 
 
 async def open_ship(floor: Floor, command: FloorCommand[ShipFacts], *, trigger_id: str, channel_id: str | None,
-                    task: ProductionTask | None = None) -> None:
-    """Open at once (trigger ids die in 3 s), then fill in the open sales orders."""
+                    task: ProductionTask | None = None, typed: str = "") -> None:
+    """Open at once from the store's open sales orders (trigger ids die in 3 s); through "Loading…" only
+    before they were ever read from Katana. `typed`: an order number after the command."""
+    listed = await floor.orders.current(SO)
+    if listed is not None:
+        await floor.slack.open_view(trigger_id, await pick_for(floor, listed, task, typed, channel_id))
+        return
     opened = await floor.slack.open_view(trigger_id, cards.message_view(
         TITLE, ":hourglass_flowing_sand: Loading open sales orders from Katana…"))
     try:
-        orders = await SalesService(floor.katana.client).open_sales_orders()
+        listed = await floor.orders.loaded(SO)
     except KatanaError as exc:
         view = cards.message_view(TITLE, f":warning: Can't load the open sales orders: {escape(exc.user_message)}",
                                   footer="Nothing was recorded. Try again in a minute.")
     else:
-        so_id = task.sales_order_id if task else None
-        view = (pick_view(orders, channel_id=channel_id, task_id=task.id if task else None, so_id=so_id) if orders
-                else cards.message_view(TITLE, "No sales order in Katana has anything left to ship."))
+        view = (await pick_for(floor, listed, task, typed, channel_id) if listed is not None else
+                cards.message_view(TITLE, "The open sales orders are still being read from Katana: try again "
+                                          "in a minute."))
     await floor.slack.update_view(opened.id, view, hash=opened.hash)
+
+
+async def pick_for(floor: Floor, listed: OrderList, task: ProductionTask | None, typed: str,
+                   channel_id: str | None) -> View:
+    chosen, warning = None, None
+    if task is not None and task.sales_order_id:
+        chosen = await floor.orders.get(SO, task.sales_order_id)
+    elif typed.strip():
+        chosen, warning = await typed_order(floor, SO, typed)
+    if listed.choices == [] and chosen is None:
+        return cards.message_view(TITLE, "No sales order in Katana has anything left to ship.")
+    return pick_view(listed, channel_id=channel_id, task_id=task.id if task else None, chosen=chosen, warning=warning)
 
 
 async def on_pick(floor: Floor, ack: Ack, submission: Submission) -> None:
@@ -57,7 +77,7 @@ async def on_pick(floor: Floor, ack: Ack, submission: Submission) -> None:
         return
     metadata = cards.read_metadata(view)
     form = Form((view.get("state") or {}).get("values") or {})
-    so_id = form.choice("so", "sales order", {str(s) for s in metadata.get("sos") or []})
+    so_id = form.choice("so", "sales order", await offered(floor, SO, "so", form, metadata))
     method = form.choice("method", "way it ships", {"carrier", "fba", "deliver"})
     if method == "fba" and not (floor.settings.fba_location or "").strip():
         form.errors.add("method", "Amazon FBA is not set up (FBA_LOCATION): ask a supervisor.")

@@ -73,6 +73,7 @@ class ShipOffer(BaseModel):
     rows: list[OfferRow]
     fba_location_id: int | None = None
     fba_location_name: str | None = None
+    status: str | None = None  # the order's status in Katana when the offer was read
 
     def row(self, row_id: int) -> OfferRow | None:
         return next((r for r in self.rows if r.row_id == row_id), None)
@@ -126,7 +127,7 @@ async def build_offer(katana: Katana, so_id: int, method: Method, fba_location_i
             await _add_stock(stock, offer_row, row.location_id or location_id)
         rows.append(offer_row)
     return ShipOffer(so_id=order.id, order_no=order.order_no, location_id=location_id, method=method, rows=rows,
-                     fba_location_id=fba_location_id, fba_location_name=fba_location_name)
+                     fba_location_id=fba_location_id, fba_location_name=fba_location_name, status=order.status)
 
 
 async def _add_stock(stock: StockService, row: OfferRow, location_id: int) -> None:

@@ -19,7 +19,7 @@ from commands.facts import ShipFacts
 from commands.plan import Result, Step, StepContext, StepRefused, step
 from commands.shipping.offer import Method, build_offer, fba_note, over_problems
 from integrations.katana.models import SalesOrder
-from integrations.katana.sales import Fulfilment, SalesService, ShipLine
+from integrations.katana.sales import OPEN_SO_STATUSES, Fulfilment, SalesService, ShipLine
 from integrations.katana.stock import IN_TRANSIT, ON_ITS_WAY, MoveLine, StockService
 from models.base import utcnow
 from models.tasks import task_id
@@ -36,6 +36,9 @@ async def check_shipment(ctx: Ctx) -> Result:
     facts = ctx.facts
     method: Method = "fba" if facts.method == "fba" else "carrier"  # (this step is not in the deliver plan)
     offer = await build_offer(ctx.katana, facts.so_id, method, facts.fba_location_id, facts.fba_location_name)
+    if offer.status not in OPEN_SO_STATUSES:  # delivered, a quote again, …: the form's order is closed now
+        raise StepRefused(f"{offer.order_no} is {(offer.status or 'closed').replace('_', ' ').lower()} in Katana "
+                          "now: nothing was shipped.")
     problems = over_problems(offer, lines_of(facts))
     if problems:
         raise StepRefused(" ".join(problems.values()))

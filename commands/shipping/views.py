@@ -13,10 +13,11 @@ from slack_sdk.models.blocks import (
 )
 
 from commands import cards
-from commands.forms import code_input, quantity_input
+from commands.forms import code_input, order_element, quantity_input
 from commands.mrkdwn import escape
+from commands.orders import OrderList
 from commands.shipping.offer import OfferRow, ShipOffer, amount
-from integrations.katana.models import SalesOrder
+from models.open_orders import OpenOrder
 
 TITLE = "Record shipping"
 PICK_CALLBACK = "ship_pick"
@@ -27,24 +28,20 @@ METHODS = {"carrier": "By carrier (fulfilment in Katana)", "fba": "To Amazon FBA
 STATUSES = {"DELIVERED": "Shipped: handed to the carrier", "PACKED": "Packed: waiting for pickup"}
 
 
-def order_label(order: SalesOrder) -> str:
-    rows = len(order.sales_order_rows)
-    parts = [order.order_no, (order.status or "").replace("_", " ").lower(), f"{rows} row{'s' if rows != 1 else ''}"]
-    return " · ".join(p for p in parts if p)[:75]
-
-
-def pick_view(orders: list[SalesOrder], *, channel_id: str | None, task_id: str | None,
-              so_id: int | None) -> dict[str, Any]:
-    options = [Option(value=str(o.id), text=order_label(o)) for o in orders[:100]]
-    initial = next((o for o in options if o.value == str(so_id)), None)
+def pick_view(orders: OrderList | None, *, channel_id: str | None, task_id: str | None,
+              chosen: OpenOrder | None = None, warning: str | None = None) -> dict[str, Any]:
+    """The order (a plain select of the open ones, or a type-ahead search when there are many) and how
+    it ships."""
     methods = [Option(value=key, text=text) for key, text in METHODS.items()]
-    blocks: list[Block] = [
-        InputBlock(block_id="so", label="Sales order", element=StaticSelectElement(
-            action_id="so", placeholder="Choose the order", options=options, initial_option=initial)),
+    hint = "Type part of the order number, a SKU or a product." if orders and orders.searchable else None
+    blocks: list[Block] = [cards.text(f":warning: {warning}")] if warning else []
+    blocks += [
+        InputBlock(block_id="so", label="Sales order", hint=hint,
+                   element=order_element("so", "Choose the order", orders, chosen)),
         InputBlock(block_id="method", label="How it ships", element=RadioButtonsElement(
             action_id="method", options=methods, initial_option=methods[0])),
     ]
-    metadata = {"ch": channel_id, "task": task_id, "sos": [o.id for o in orders[:100]]}
+    metadata = {"ch": channel_id, "task": task_id}
     return cards.modal(TITLE, blocks, callback_id=PICK_CALLBACK, submit="Next", close="Cancel", metadata=metadata)
 
 
