@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     anthropic_api_key: SecretStr | None = None
     anthropic_model: str = Field("claude-haiku-5-5", min_length=1, max_length=100)
     anthropic_base_url: AnyHttpUrl | None = None  # tests point it at sandbox/anthropic.py
+    slip_reads_at_once: int = Field(2, ge=1, le=16)  # packing-slip photos read at the same time; others wait
 
     # Storage
     mongodb_uri: SecretStr | None = None  # unset → in-memory store, nothing persists

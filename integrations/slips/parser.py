@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from integrations.slips import vocab
+from integrations.slips.expected import Expected
 from integrations.slips.header import is_header_row, read_letterhead
 from integrations.slips.items import looks_like_code, read_item
 from integrations.slips.layout import OcrBox, Row, rows_of
@@ -16,7 +17,7 @@ from integrations.slips.values import Convention, learn_convention
 from models.packing_slip import PackingSlip, SlipLine
 
 
-def parse_slip(boxes: list[OcrBox]) -> PackingSlip:
+def parse_slip(boxes: list[OcrBox], expected: Expected | None = None) -> PackingSlip:
     rows = rows_of(boxes)
     convention = learn_convention([row.text for row in rows])
     heading = find_heading(rows)
