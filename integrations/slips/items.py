@@ -19,8 +19,9 @@ from models.packing_slip import Read
 QUANTITY = re.compile(
     r"(?<![\w.,/×+#-])(\d{1,3}(?:[.,']\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d%×])(?![.,]\d)(?!x\d)"
     r"(?:\s*([A-Za-zÀ-ÿ]{1,10}\.?)(?![\wÀ-ÿ]))?")
-QTY_LABEL = re.compile(r"(?<![A-Za-zÀ-ÿ])(?:qty|quantity|menge|anzahl|cantidad|cant|q\.?\s?t[àa]|quantit[àaée]|qt[ée])"
-                       r"\.?\s*[:.]?\s*", re.I)
+QTY_LABEL = re.compile(r"(?<![A-Za-zÀ-ÿ])(?:qty|quantity|menge|liefermenge|anzahl|cantidad|cant|unidades|uds|"
+                       r"q\.?\s?t[àa]|quantit[àaée]|qt[ée]|aantal|hoeveelheid|quantidade|qtde?|ilo[śs][ćc]|shipped|"
+                       r"despatched|delivered|geliefert|geleverd)(?![A-Za-zÀ-ÿ])\.?\s*[:.]?\s*", re.I)
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.]*[A-Za-z0-9]")
 SEPARATORS = " \t|—–·-:;,"
 
@@ -63,7 +64,12 @@ class Quantity:
     unit: str | None
 
 
+SPACE_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?=,\d|[^\d.,]|$)")
+
+
 def quantities(text: str, convention: Convention) -> list[Quantity]:
+    if convention.decimal == ",":  # "11 791,5" where thousands are grouped by spaces (fr, pl): one number
+        text = SPACE_GROUPED.sub(lambda m: m.group().replace(" ", "."), text)  # same length: spans still hold
     found = []
     for m in QUANTITY.finditer(text):
         number = parse_number(m.group(1), convention)

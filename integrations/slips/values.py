@@ -78,6 +78,10 @@ MONTHS = {
     "ene": 1, "abr": 4, "ago": 8, "dic": 12,  # Spanish (feb, mar, may… coincide)
     "gen": 1, "mag": 5, "giu": 6, "lug": 7, "set": 9, "ott": 10,  # Italian
     "janv": 1, "févr": 2, "fév": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "aoû": 8, "août": 8, "déc": 12,
+    "mrt": 3, "mei": 5,  # Dutch (jan, feb, apr, jun, jul, aug, sep, okt, nov, dec coincide)
+    "fev": 2, "out": 10, "dez": 12,  # Portuguese
+    "sty": 1, "lut": 2, "kwi": 4, "maj": 5, "cze": 6, "lip": 7, "sie": 8, "wrz": 9, "paź": 10, "paz": 10, "lis": 11,
+    "gru": 12,  # Polish
 }
 _SEP = r"\s*[./\-]\s*"
 NUMERIC_DATE = re.compile(rf"(?<!\d)(\d{{1,4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{2,4}})(?!\d)")
@@ -173,7 +177,9 @@ def _date(year: int, month: int, day: int) -> date | None:
 # Words of languages that write decimal commas, and English ones: a weak vote when numbers don't tell.
 _COMMA_LANGUAGE = re.compile(
     r"(?i)(?<!\w)(menge|charge|datum|lieferschein|bestell\w*|cantidad|lote|fecha|pedido|albar[aá]n|quantit[àé]|"
-    r"lotto|scad\w*|ordine|qt[ée]|désignation|commande|livraison|dluo|ddm|mhd|stk|stück|uds|pz|pezzi|cajas|colis)(?!\w)")
+    r"lotto|scad\w*|ordine|qt[ée]|désignation|commande|livraison|dluo|ddm|mhd|stk|stück|uds|pz|pezzi|cajas|colis|"
+    r"aantal|omschrijving|pakbon|leverdatum|partij|tht|stuks|quantidade|descrição|encomenda|validade|guia|"
+    r"ilo[śs][ćc]|nazwa|partia|szt|zam[óo]wienie|wa[żz]ne|odbiorca|dostawa)(?!\w)")
 _POINT_LANGUAGE = re.compile(r"(?i)(?<!\w)(qty|quantity|ship\s*date|purchase\s*order|delivery\s*note|each|pcs|"
                              r"best\s*before|use\s*by|batch)(?!\w)")
 
