@@ -21,7 +21,7 @@ from integrations.slips.values import Convention, find_date
 from models.packing_slip import Read, SlipLine
 
 POSITION = re.compile(r"\d{1,2}[.)]?")
-PACK_SIZE = re.compile(r"\d+(?:[.,]\d+)?\s*[x×]\s*\d+(?:[.,]\d+)?\w{0,3}", re.I)
+PACK_SIZE = re.compile(r"\d+(?:[.,]\d+)?\s*[x×]\s*(?:\d+(?:[.,]\d+)?\w{0,3})?|[x×]\d+|\d+er", re.I)
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ def _shaped_code(row: Row) -> tuple[int, str, float, bool] | None:
             continue
         if _after_label(before):
             return None  # "Lot: L123" or "PO: 4711" starts no item
-        if PACK_SIZE.fullmatch(text):
+        if PACK_SIZE.fullmatch(text) or len(text) < 4:
             continue  # "40x30", "12x250g": a pack size in a description, never an item code
         if looks_like_code(text) and any(c.isalpha() for c in " ".join(x.text for x in words)) and \
                 not vocab.PHONE_OR_TAX.search(before + " " + text):

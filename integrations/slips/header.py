@@ -31,8 +31,9 @@ def is_header_row(row: Row) -> bool:
     return any(label.search(text) for label in HEADER_LABELS) and not vocab.EXP_LABEL.search(text)
 
 
-def read_letterhead(rows: list[Row], convention: Convention, expected: Expected | None = None) -> Letterhead:
-    po = _open_po(rows, expected) if expected is not None else Read()
+def read_letterhead(rows: list[Row], convention: Convention, expected: Expected | None = None,
+                    everything: list[Row] | None = None) -> Letterhead:
+    po = _open_po(everything or rows, expected) if expected is not None else Read()
     return Letterhead(_supplier(rows), po if po.value else _po_number(rows), _slip_date(rows, convention))
 
 
