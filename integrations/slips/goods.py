@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from integrations.slips import vocab
 from integrations.slips.dictionary import Dictionary
 from integrations.slips.items import (QTY_LABEL, SEPARATORS, Quantity, code_certainty, labelled, labelled_date,
-                                      looks_like_code, quantities, read, tidy_code, glued_litre)
+                                      litres, looks_like_code, quantities, read, tidy_code, glued_litre)
 from integrations.slips.layout import Row
 from integrations.slips.values import Convention, find_date
 from models.packing_slip import Read, SlipLine
@@ -46,11 +46,13 @@ def find_anchors(rows: list[Row], dictionary: Dictionary) -> list[Anchor]:
 
 
 def _known_code(row: Row, dictionary: Dictionary) -> tuple[int, str, float, bool] | None:
+    """A word (or two OCR split apart) that reads as one of the PO's codes. The code is kept as printed:
+    snapping.py replaces it by the PO's and says so."""
     for w, word in enumerate(row.words):
-        hit = dictionary.code_for(word.text) or (dictionary.code_for(word.text + row.words[w + 1].text)
-                                                 if w + 1 < len(row.words) else None)
-        if hit is not None:
-            return w, hit[0], hit[1], True
+        if dictionary.code_for(word.text) is not None:
+            return w, word.text.strip(SEPARATORS), code_certainty(word.text), True
+        if w + 1 < len(row.words) and dictionary.code_for(both := word.text + row.words[w + 1].text) is not None:
+            return w, both.strip(SEPARATORS), code_certainty(both), True
     return None
 
 
@@ -123,7 +125,7 @@ def _bare(anchor: Anchor, fields: "Fields", score: float, dictionary: Dictionary
 
 
 def _strip_position(text: str) -> str:
-    return re.sub(r"^\s*\d{1,2}[.)]?\s+", "", text) if text else text
+    return re.sub(r"^\s*\d{1,2}[.)]?(?:\s+|$)", "", text) if text else text
 
 
 @dataclass
@@ -171,8 +173,8 @@ def _quantity(text: str, convention: Convention, taken: list[tuple[int, int]]) -
     free = [q for q in quantities(text, convention) if not any(s <= q.start < e for s, e in taken)]
     for m in QTY_LABEL.finditer(text):
         after = [q for q in free if m.end() <= q.start <= m.end() + 2]
-        if after:
-            return after[0]
+        if after:  # "Menge: 7201" with no unit anywhere is "720 l" whose l the OCR read as 1
+            return after[0] if after[0].unit else litres(text, after[:1], convention) or after[0]
     with_unit = [q for q in free if q.unit]
     if with_unit:
         return with_unit[0]
@@ -209,7 +211,9 @@ def _unlabelled_lot(text: str, taken: list[tuple[int, int]]) -> str | None:
 def _description(text: str, taken: list[tuple[int, int]]) -> str | None:
     cut = min([s for s, _ in taken] + [len(text)])
     head = QTY_LABEL.sub(" ", text[:cut])
-    words = [w for w in head.split() if not vocab.normalise_unit(w) or len(w) > 3]
+    words = head.split()
+    while len(words) > 1 and vocab.normalise_unit(words[-1]) and not re.fullmatch(r"[\d.,]+", words[-2]):
+        words.pop()  # a unit cell printed before the quantity cell; "5 L" in a name stays
     description = " ".join(words).strip(SEPARATORS).strip()
     return description or None
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from PIL import Image, UnidentifiedImageError
 
 MAX_LONG_SIDE = 1568  # what the vision model is sent
-WORK_LONG_SIDE = 2048  # what a photo is decoded to: enough for the OCR and for the vision model
+WORK_LONG_SIDE = 1568  # what a photo is decoded to: what both readers read (more costs OCR time, no accuracy)
 MAX_PIXELS = 26_000_000  # decoded at full size (PNG, WEBP, HEIC, GIF): a 24 MP phone photo fits
 MAX_JPEG_PIXELS = 52_000_000  # JPEG decodes at a fraction of its size (draft): 48/50 MP modes fit
 DECODE_BUDGET = 110 * 2**20  # bytes one decode may allocate before the picture is scaled down

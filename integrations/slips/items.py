@@ -127,12 +127,12 @@ def _the_quantity(text: str, convention: Convention, taken: list[tuple[int, int]
     for m in QTY_LABEL.finditer(text):  # "Menge: 1.952,7 kg" beats every other number
         after = [q for q in free if m.end() <= q.start <= m.end() + 2]
         if after:
-            return after[0] if after[0].unit else _litres(text, after[:1], convention) or after[0]
+            return after[0] if after[0].unit else litres(text, after[:1], convention) or after[0]
     with_unit = [q for q in free if q.unit]
-    return with_unit[-1] if with_unit else _litres(text, free, convention)
+    return with_unit[-1] if with_unit else litres(text, free, convention)
 
 
-def _litres(text: str, candidates: list[Quantity], convention: Convention) -> Quantity | None:
+def litres(text: str, candidates: list[Quantity], convention: Convention) -> Quantity | None:
     """No unit anywhere: OCR's usual way of losing one is reading the l of litres as 1, | or I."""
     bar = "|" if text.count("|") == 1 else ""  # where "|" separates fields it is no l
     for q in reversed(candidates):  # "6,31 1 Lot: …", "17,15| Lote"

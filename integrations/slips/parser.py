@@ -51,7 +51,8 @@ def best_reading(rows: list[Row], start: int, convention: Convention, dictionary
     anchors = find_anchors(body, dictionary)
     by_code = [line for anchor, block in regions(body, anchors)
                if (line := read_region(anchor, block, convention, dictionary)) is not None]
-    return by_code if _worth(by_code, dictionary) >= _worth(printed, dictionary) + 1 else printed
+    margin = 1 if heading is not None else 0  # a heading row that was understood is worth trusting
+    return by_code if _worth(by_code, dictionary) >= _worth(printed, dictionary) + margin else printed
 
 
 def _worth(lines: list[SlipLine], dictionary: Dictionary) -> float:

@@ -7,7 +7,10 @@ printed (the operator sees both).
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 from integrations.slips.dictionary import NEAR, Dictionary
+from integrations.slips.expected import ExpectedItem
 from models.packing_slip import CONFIDENT, Read, SlipLine
 
 
@@ -26,7 +29,21 @@ def snap_lines(lines: list[SlipLine], dictionary: Dictionary, source: str) -> tu
         elif hit is not None:
             line.sku = Read(value=read_as, confidence=max(line.sku.confidence, 0.9))
         _prefer_row_unit(line, dictionary.unit_of(line.sku.value) if line.sku.value else None)
+        _check_quantity(line, dictionary.item(line.sku.value) if line.sku.value else None)
     return lines, notes
+
+
+def _check_quantity(line: SlipLine, item: ExpectedItem | None) -> None:
+    """What the PO still expects vouches for a quantity that matches it; one a thousand times off it (a
+    decimal mark misread, 1.039 for 1039) or a tiny share of it is marked. More than expected already needs
+    an explicit choice in the confirmation, whatever the mark."""
+    quantity, left = line.quantity.value, item.remaining if item else None
+    if quantity is None or not left or left <= 0:
+        return
+    if quantity == left:
+        line.quantity = Read(value=quantity, confidence=max(line.quantity.confidence, 0.9))
+    elif quantity / left > 5 or quantity / left < Decimal("0.01"):
+        line.quantity = Read(value=quantity, confidence=min(line.quantity.confidence, CONFIDENT - 0.05))
 
 
 def _prefer_row_unit(line: SlipLine, expected: str | None) -> None:

@@ -210,8 +210,8 @@ def learn_convention(texts: list[str]) -> Convention:
     return Convention(decimal, order)
 
 
-_MONTH_FIRST_WORDS = re.compile(r"(?<![\w])[A-Za-z]{3,9}\.?\s+\d{1,2},\s+\d{4}")  # "Mar 12, 2025"
-_DAY_FIRST_WORDS = re.compile(r"(?<![\w.])\d{1,2}\.?\s+[A-Za-zÀ-ÿ]{3,9}\.?\s+\d{4}")  # "12 Mar 2025"
+_MONTH_FIRST_WORDS = re.compile(r"(?<![\w])([A-Za-z]{3,9})\.?\s+\d{1,2},\s+\d{4}(?!\d)")  # "Mar 12, 2025"
+_DAY_FIRST_WORDS = re.compile(r"(?<![\w.,])\d{1,2}\.?\s+([A-Za-zÀ-ÿ]{3,9})\.?\s+\d{4}(?!\d)")  # "12 Mar 2025"
 _US = re.compile(r"(?<![A-Za-z])(?:[A-Z]{2}\s\d{5}(?:-\d{4})?(?!\d)|USA|U\.S\.A\.|\$\s?\d)")  # "TX 75001"
 _DAY_FIRST_COUNTRY = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}(?![A-Za-z])|£\s?\d|Ltd\.?|plc|Pty|GmbH|S\.?A\.?S|S\.?r\.?l)")
@@ -219,6 +219,6 @@ _DAY_FIRST_COUNTRY = re.compile(
 
 def _date_order_hints(text: str) -> tuple[int, int]:
     """Votes (day first, month first) from how dates are worded and where the slip comes from."""
-    day_first = len(_DAY_FIRST_WORDS.findall(text)) + min(2, len(_DAY_FIRST_COUNTRY.findall(text)))
-    month_first = len(_MONTH_FIRST_WORDS.findall(text)) + min(2, len(_US.findall(text)))
+    day_first = sum(1 for m in _DAY_FIRST_WORDS.findall(text) if _month(m)) + min(2, len(_DAY_FIRST_COUNTRY.findall(text)))
+    month_first = sum(1 for m in _MONTH_FIRST_WORDS.findall(text) if _month(m)) + min(2, len(_US.findall(text)))
     return day_first, month_first

@@ -100,7 +100,8 @@ COMPANY_SUFFIX = re.compile(
 
 # Column headings of the goods table, by what the column holds.
 COLUMN_WORDS: dict[str, re.Pattern[str]] = {
-    "pos": re.compile(_label(r"pos\.?", r"#", r"line", r"no\.", r"nr\.", r"n°", r"riga"), re.I),
+    "pos": re.compile(_label(r"pos\.?", r"#", r"line", r"ln", r"no\.", r"nr\.?", r"n[°º]", r"n\.[°º]", r"riga", r"lp\.?",
+                             r"l[íi]n\.?", r"regel", r"ligne"), re.I),
     "sku": re.compile(_label(r"sku", r"item(?:\s*(?:no\.?|code|#))?", r"art(?:ikel)?\.?[\s\-]*nr\.?", r"artikel",
                              r"article", r"code", r"codice", r"c[oó]digo", r"cod\.", r"ref\.?", r"réf\.?", r"referencia",
                              r"part\s*(?:no\.?|number)", r"product\s*code", r"material", r"art\.?\s*nr\.?",
