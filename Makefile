@@ -15,7 +15,12 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	$(PY) -m sandbox demo
 
+# Lint, types (mypy --strict on bot, commands, integrations, models), the import contract (four layers,
+# one way; no sandbox in shipped code), then every test.
 test: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 # Fault scenarios at full size (Katana down 5 min during 100 actions, 10,000 webhooks, …): ~10 min.

@@ -1,4 +1,4 @@
-"""`make bench` (`python -m bench`): the six rows, one table, written to bench/results.md.
+"""`make bench` (`python -m bench`): the seven rows, one table, written to bench/results.md.
 
     python -m bench            full sizes (~5–10 min on 2 cores)
     python -m bench --tiny     every row at a tiny size (what tests/test_bench.py runs)
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench import ack, budget, confirm, extraction, ingest, sync
+from bench import ack, budget, confirm, extraction, ingest, report_week, sync
 from bench.report import Row, machine, table, write
 
 
@@ -34,10 +34,12 @@ def plans(tiny: bool) -> list[Plan]:
                 Plan(3, "ingest", lambda: ingest.run(count=200, concurrency=10)),
                 Plan(4, "budget", lambda: budget.run(actions=8)),
                 Plan(5, "sync", lambda: sync.run(small=200, large=1000)),
-                Plan(6, "extraction", lambda: extraction.run(slips=1))]
+                Plan(6, "extraction", lambda: extraction.run(slips=1)),
+                Plan(7, "report", lambda: report_week.run(mos=20, builds=1))]
     return [Plan(1, "ack", lambda: ack.run()), Plan(2, "confirm", lambda: confirm.run()),
             Plan(3, "ingest", lambda: ingest.run()), Plan(4, "budget", lambda: budget.run()),
-            Plan(5, "sync", lambda: sync.run()), Plan(6, "extraction", lambda: extraction.run())]
+            Plan(5, "sync", lambda: sync.run()), Plan(6, "extraction", lambda: extraction.run()),
+            Plan(7, "report", lambda: report_week.run())]
 
 
 def run_one(plan: Plan) -> Row:

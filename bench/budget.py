@@ -12,11 +12,12 @@ import json
 from typing import Any
 
 from bench.report import Row
-from bench.warp import WarpLoop, run as run_warped
-from sandbox.slack_user import crafted_state_values
+from bench.warp import WarpLoop
+from bench.warp import run as run_warped
+from integrations.katana import RateLimiter
 from sandbox.harness import FLOOR, Sandbox, shop_floor
 from sandbox.katana_seed import CHILI_VARIANT_ID
-from integrations.katana import RateLimiter
+from sandbox.slack_user import crafted_state_values
 
 ANA = "U0ANA"
 LIMIT = 60

@@ -20,10 +20,12 @@ from sandbox.katana_seed import CHILI_VARIANT_ID
 ANA = "U0ANA"
 LATENCY = 0.1
 # /cook's calls that must follow one another: each write waits for the one before, because a refused
-# write must stop the rest. From a task there are no reads: the order and its operation rows were
-# read when the task was made and nothing has changed them since (models/order_memory.py), the
-# operators are cached, and the note echoes the order's text from that view.
-CRITICAL_PATH = ("POST /batches", "POST /manufacturing_order_productions", "PATCH operation row", "PATCH MO (note)")
+# write must stop the rest. From a task the order and its operation rows are not read: they were read
+# when the task was made and nothing has changed them since (models/order_memory.py), and the operators
+# are cached. The order is read once, right before its note is rewritten (issue 14: a note a person
+# typed in Katana a moment before must survive, whatever the memory says).
+CRITICAL_PATH = ("POST /batches", "POST /manufacturing_order_productions", "PATCH operation row", "GET MO",
+                 "PATCH MO (note)")
 # Earlier plans, counted the same way: the sequential one, then the phased one that still read the
 # order and its rows, and read the order again for the note (plus 4 reads for its own webhook echo).
 CALLS_BEFORE = "10 (9 with operators cached), then 7 + 4 for the echo of its own webhooks"
@@ -76,8 +78,8 @@ def row(results: list[tuple[float, int]], trip: float, violations: int) -> Row:
                 f"{trip * 1000:.0f} ms) = {ratio:.2f}×; Katana calls per /cook from a task: {calls} "
                 f"(first after start: {first_calls}; before: {CALLS_BEFORE}); spec violations {violations}")
     return Row(2, "/cook submission → confirmation, Katana at 100 ms", measured,
-               "≤ 1.2× critical path; ≤ 4 Katana calls; 0 violations",
-               ratio <= 1.2 and calls <= 4 and violations == 0, notes=[
+               "≤ 1.2× critical path; ≤ 5 Katana calls; 0 violations",
+               ratio <= 1.2 and calls <= 5 and violations == 0, notes=[
                    f"Real aiohttp app on loopback; {len(results)} /cook from their tasks, the median of all but the "
                    "first shown. Critical path: " + " → ".join(CRITICAL_PATH) + ", each one measured round trip. "
                    "Confirmation = the channel message, sent as soon as the outcome is known (the modal's "

@@ -32,10 +32,10 @@ def not_available(why: str) -> Row:
 
 async def run(slips: int = 6) -> Row:
     try:
+        from integrations.slips import OfflineOcrUnavailable, build_slip_reader
         from sandbox.anthropic import FakeAnthropic
         from sandbox.slips.accuracy import warm_up
         from sandbox.slips.corpus import make_corpus
-        from integrations.slips import OfflineOcrUnavailable, build_slip_reader
     except ImportError as exc:
         return not_available(f"{exc.name} is not installed")
     samples = make_corpus(slips)

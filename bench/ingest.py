@@ -16,7 +16,8 @@ from bench.report import Row
 from bench.servers import bot_process, fakes, running
 from sandbox.faults import cook_tasks, open_cook_message, storm_deliveries
 from sandbox.harness import WEBHOOK_TOKEN
-from sandbox.katana_webhooks import payload as katana_payload, sign
+from sandbox.katana_webhooks import payload as katana_payload
+from sandbox.katana_webhooks import sign
 
 # Processing each new event reads Katana; the budget is row 4's subject, so it must not queue here.
 # The worker's sweep keeps its production interval (10 s): new events are queued as they arrive.

@@ -24,7 +24,6 @@ import aiohttp
 
 from bench.measure import Latencies, load
 
-
 Posts = list[tuple[bytes, dict[str, str]]]
 
 

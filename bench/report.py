@@ -5,7 +5,7 @@ import os
 import platform
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
@@ -40,7 +40,7 @@ def machine() -> str:
 
 
 def document(rows: list[Row], *, seconds: float, tiny: bool) -> str:
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     notes = [f"- ({r.number}) {n}" for r in rows for n in r.notes]
     size = "tiny sizes (the test run), not the figures to quote" if tiny else "full sizes"
     parts = [f"# `make bench` — {stamp}", "", f"Machine: {machine()}. Run: {size}, {seconds:.0f} s.", "",

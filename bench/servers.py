@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any
 
 from sandbox.harness import SIGNING_SECRET, spec_validator
 from sandbox.katana import FakeKatana

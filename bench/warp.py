@@ -15,7 +15,7 @@ from typing import Any
 
 
 class _JumpingSelector:
-    def __init__(self, inner: selectors.BaseSelector, loop: "WarpLoop") -> None:
+    def __init__(self, inner: selectors.BaseSelector, loop: WarpLoop) -> None:
         self._inner, self._loop = inner, loop
 
     def select(self, timeout: float | None = None) -> list[Any]:

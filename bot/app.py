@@ -15,28 +15,36 @@ import httpx
 from aiohttp import web
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.http_retry.builtin_async_handlers import (AsyncConnectionErrorRetryHandler,
-                                                         AsyncRateLimitErrorRetryHandler)
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import home
 from bot.alerts import build_alerts
-from bot.floor_app import register_supervisor_commands
 from bot.health import health_route
 from bot.katana_events import EventProcessor
-from commands import chain
+from bot.listeners import register_listeners
 from bot.permissions import Permissions
+from bot.report.post import ShiftReports
 from bot.settings import Settings
-from bot.slack_events import register_events
 from bot.slack_guard import slack_guard
-from bot.slack_app import register_floor_commands
+from bot.slack_port import SlackWeb
 from bot.webhooks import katana_webhook_route
-from commands import registry
-from commands import timers
-from commands.context import Floor
+from commands import chain, timers
+from commands.announce import announce
+from commands.context import Floor, FloorSettings
 from commands.orders import OpenOrders
-from commands.receiving.service import build_receiving
+from commands.outcome import Outcome
+from commands.receiving.service import Receiving, SlipReader
 from commands.recording import Recorder
+from commands.registry import COMMANDS
+from commands.reversal import REVERSAL, announce_reversal
 from integrations.katana import build_katana
+from integrations.slack_files import SlackFiles
+from integrations.slips import build_slip_reader
+from integrations.slips.queue import SlipReadingQueue
 from models.order_memory import TRUST_FOR
 from models.store import Store, open_store
 
@@ -64,17 +72,26 @@ class ShopfloorBot:
         self.katana.manufacturing.memory = self.store.orders
         if settings.katana_webhook_token:
             self.store.orders.trust_for = TRUST_FOR
-        self.floor = Floor(settings=settings, store=self.store, katana=self.katana, slack=self.slack)
-        self.floor.orders = OpenOrders(self.katana)
-        self.floor.permissions = Permissions(settings, self.slack)
-        # /ship and /receive announce their own outcomes; registry.announce hands the others to flow.announce
-        self.recorder = Recorder(self.floor, announce=lambda outcome: registry.announce(self.floor, outcome))
+        self.floor = Floor(settings=floor_settings(settings), store=self.store, katana=self.katana,
+                           slack=SlackWeb(self.slack), permissions=Permissions(settings, self.slack),
+                           orders=OpenOrders(self.katana))
+        self.reports = ShiftReports(self.store, self.slack, settings.shift_clock, channel=settings.report_channel,
+                                    katana=self.katana)
+        self.floor.refresh_home = home.publisher(self.floor, shift=self.reports.shift_so_far)
+        self.floor.on_recorded.append(home.refresh_after_recording(self.floor))
+        self.recorder = Recorder(self.floor, {**COMMANDS, REVERSAL.name: REVERSAL}, announce=self.announce)
         self.receiving = build_receiving(settings, self.http)  # /receive: slip reader + Slack file downloads
         self.events = EventProcessor(self.floor)
         self.alerts = build_alerts(settings, self.store, self.http, self.slack, self.katana, self.floor.katana_link)
         self.bolt = self._bolt()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.web = self._web_app()
+
+    async def announce(self, outcome: Outcome) -> None:
+        if outcome.action.command == REVERSAL.name:
+            await announce_reversal(self.floor, outcome)
+        else:
+            await announce(self.floor, COMMANDS[outcome.action.command], outcome)
 
     def _bolt(self) -> AsyncApp:
         app = AsyncApp(
@@ -84,10 +101,7 @@ class ShopfloorBot:
             # bytes of every /slack/events request before Bolt sees it, so Bolt needn't verify them again.
             request_verification_enabled=False,
         )
-        register_events(app, self.floor)
-        register_floor_commands(app, self.floor, self.recorder)
-        registry.register_trade_listeners(app, self.floor, self.receiving)
-        register_supervisor_commands(app, self.floor, self.alerts)
+        register_listeners(app, self.floor, self.recorder, self.receiving, self.alerts, self.reports)
         return app
 
     def _web_app(self) -> web.Application:
@@ -126,6 +140,8 @@ class ShopfloorBot:
         self.scheduler.add_job(chain.post_unposted, "interval", args=[self.floor], seconds=every,
                                id="post_unposted_tasks", max_instances=1, coalesce=True)  # a crash cut a post short
         await self.alerts.start(self.scheduler)  # only configured sources get a sync job
+        if self.reports.schedule(self.scheduler):  # at each shift's end; a report a restart missed goes out now
+            self.floor.jobs.spawn(self.reports.post_due(), name="shift report catch-up")
         self.scheduler.start()
         # Start-up recovery: whatever a crash or a stop left unfinished resumes now, not in 10 s.
         resumed = await self.recorder.resume_due() + await self.events.retry_due()
@@ -143,7 +159,7 @@ class ShopfloorBot:
             log.warning("%d jobs still running at shutdown; they resume at next start", left)
         try:
             await self.events.write_repeats()  # counts of repeats answered from memory
-        except Exception:  # noqa: BLE001 — only counts: every event itself is stored
+        except Exception:  # only counts: every event itself is stored
             log.exception("repeated Katana deliveries were not counted at shutdown")
         await self.http.aclose()
         if self.slack.session is not None:
@@ -173,3 +189,22 @@ def freeze_startup_heap() -> None:
 
 def secret(value: Any) -> str:
     return value.get_secret_value() if value is not None else ""
+
+
+def floor_settings(settings: Settings) -> FloorSettings:
+    return FloorSettings(
+        floor_channel=settings.floor_channel, supervisor_channel=settings.supervisor_channel,
+        katana_app_url=str(settings.katana_app_url), fba_location=settings.fba_location,
+        scrap_reason_codes=tuple(settings.scrap_reason_codes), undo_window_minutes=settings.undo_window_minutes,
+        timer_auto_pause_hours=settings.timer_auto_pause_hours,
+        action_give_up_after_hours=settings.action_give_up_after_hours,
+        action_retry_first_seconds=settings.action_retry_first_seconds,
+        action_retry_max_seconds=settings.action_retry_max_seconds)
+
+
+def build_receiving(settings: Settings, http: httpx.AsyncClient) -> Receiving:
+    """/receive: the slip reader (vision with offline fallback, or offline) and Slack file downloads."""
+    files = SlackFiles(http, bot_token=secret(settings.slack_bot_token),
+                       files_url=str(settings.slack_files_url) if settings.slack_files_url else None)
+    reader: SlipReader = build_slip_reader(settings)  # vision with offline fallback, or offline
+    return Receiving(reader=reader, files=files, queue=SlipReadingQueue(settings.slip_reads_at_once))

@@ -34,7 +34,8 @@ def describe(entry: Any) -> str:
 async def print_history(store: Store, order_no: str, out: TextIO) -> int:
     mo_id = await order_id(store, order_no)
     if mo_id is None:
-        note = " (the store is in memory: history lives only as long as the bot process)" if store.kind == "memory" else ""
+        in_memory = store.kind == "memory"
+        note = " (the store is in memory: history lives only as long as the bot process)" if in_memory else ""
         print(f"No history for {order_no}{note}.", file=out)
         return 1
     print(f"{order_no} (Katana id {mo_id})", file=out)

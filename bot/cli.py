@@ -12,9 +12,15 @@ import sys
 
 import httpx
 from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-from bot.health import IntegrationStatus, configuration
+from bot.app import ShopfloorBot, secret
+from bot.audit import print_history
+from bot.health import configuration
 from bot.settings import Settings, SettingsError, configure_logging, load_settings
+from bot.statuses import IntegrationStatus
+from integrations.katana import build_katana
+from models.store import open_store
 
 log = logging.getLogger("bot")
 
@@ -42,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m bot", description="Shop-floor Slack bot for Katana MRP")
     sub = p.add_subparsers(required=True, metavar="command")
-    sub.add_parser("serve", help="run the bot (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)").set_defaults(run=serve)
+    serving = sub.add_parser("serve", help="run the bot (HTTP, or Socket Mode when SLACK_APP_TOKEN is set)")
+    serving.set_defaults(run=serve)
     sub.add_parser("check", help="show what is configured, missing and reachable").set_defaults(run=check)
     audit = sub.add_parser("audit", help="print an MO's full history (floor actions, webhooks, tasks)")
     audit.add_argument("--mo", required=True, metavar="ORDER_NO", help="the MO's order number, e.g. MO-101")
@@ -62,11 +69,11 @@ def missing_for_serve(statuses: list[IntegrationStatus]) -> list[str]:
 
 
 async def serve(settings: Settings, _: argparse.Namespace) -> int:
-    from bot.app import ShopfloorBot
 
     missing = missing_for_serve(configuration(settings))
     if missing:
-        print(f"Cannot serve: set {', '.join(missing)} (see .env.example, or run `python -m bot check`).", file=sys.stderr)
+        print(f"Cannot serve: set {', '.join(missing)} (see .env.example, or run `python -m bot check`).",
+              file=sys.stderr)
         return 2
     bot = ShopfloorBot(settings)
     runner = web.AppRunner(bot.web, handle_signals=False)
@@ -77,16 +84,14 @@ async def serve(settings: Settings, _: argparse.Namespace) -> int:
     await wait_for_stop_signal()
     log.info("stopping: finishing in-flight floor actions")
     if socket is not None:
-        await socket.close_async()
+        await socket.close_async()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
     await runner.cleanup()  # runs the bot's shutdown: scheduler off, in-flight work drained
     return 0
 
 
-async def start_socket_mode(bot: object) -> object:
-    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-    handler = AsyncSocketModeHandler(bot.bolt, bot.settings.slack_app_token.get_secret_value())  # type: ignore[attr-defined]
-    await handler.connect_async()
+async def start_socket_mode(bot: ShopfloorBot) -> AsyncSocketModeHandler:
+    handler = AsyncSocketModeHandler(bot.bolt, secret(bot.settings.slack_app_token))
+    await handler.connect_async()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
     return handler
 
 
@@ -121,8 +126,6 @@ async def probe_reachability(settings: Settings, statuses: list[IntegrationStatu
         if by_name["katana"].configured:
             by_name["katana"].reachable = await answers(http, "GET", settings.katana_url + "/locations?limit=1",
                                                         settings.katana_api_key)
-    from models.store import open_store
-
     store = open_store(settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None, settings.mongodb_db)
     by_name["store"].reachable = await store.ping()
     store.close()
@@ -140,8 +143,6 @@ async def answers(http: httpx.AsyncClient, method: str, url: str, token: object,
 
 
 async def register_webhook(settings: Settings, args: argparse.Namespace) -> int:
-    from integrations.katana import build_katana
-
     if not args.url.startswith("https://"):
         print("Katana only delivers to https URLs: pass --url https://your-host/webhooks/katana", file=sys.stderr)
         return 2
@@ -160,9 +161,6 @@ async def register_webhook(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def print_audit(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.audit import print_history
-    from models.store import open_store
-
     store = open_store(settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None, settings.mongodb_db)
     try:
         return await print_history(store, args.mo, sys.stdout)
@@ -183,5 +181,4 @@ def hand_over(argv: list[str]) -> int:
     if importlib.util.find_spec("sandbox") is None:
         print("The sandbox package is not here: run this from the repository (make demo).", file=sys.stderr)
         return 2
-    os.execv(sys.executable, [sys.executable, "-m", "sandbox", *argv])
-    return 0  # not reached: execv replaces the process
+    os.execv(sys.executable, [sys.executable, "-m", "sandbox", *argv])  # replaces this process

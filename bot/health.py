@@ -1,22 +1,15 @@
 """`GET /healthz` and `python -m bot check`: what is configured, what is missing, what answers."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from typing import Any
 
 from aiohttp import web
 
+from bot.alerts.config import alert_statuses
 from bot.settings import Settings
-
-
-@dataclass
-class IntegrationStatus:
-    name: str
-    configured: bool
-    missing: list[str] = field(default_factory=list)
-    reachable: bool | None = None  # None: not checked
-    detail: str = ""
-    required_for_serve: bool = True
+from bot.statuses import IntegrationStatus
 
 
 def configuration(settings: Settings) -> list[IntegrationStatus]:
@@ -26,7 +19,8 @@ def configuration(settings: Settings) -> list[IntegrationStatus]:
     mode = "Socket Mode" if settings.socket_mode else "HTTP (/slack/events)"
     statuses = [
         IntegrationStatus("slack", not slack_missing, slack_missing, detail=mode),
-        IntegrationStatus("katana", bool(settings.katana_api_key), [] if settings.katana_api_key else ["KATANA_API_KEY"],
+        IntegrationStatus("katana", bool(settings.katana_api_key),
+                          [] if settings.katana_api_key else ["KATANA_API_KEY"],
                           detail=settings.katana_url),
         IntegrationStatus("katana_webhooks", bool(settings.katana_webhook_token),
                           [] if settings.katana_webhook_token else ["KATANA_WEBHOOK_TOKEN"], required_for_serve=False,
@@ -35,15 +29,15 @@ def configuration(settings: Settings) -> list[IntegrationStatus]:
                           [] if settings.floor_channel else ["FLOOR_CHANNEL"], required_for_serve=False,
                           detail="tasks are posted here"),
         IntegrationStatus("store", True, [], required_for_serve=False,
-                          detail="MongoDB" if settings.mongodb_uri else "in-memory: NOTHING PERSISTS (set MONGODB_URI)"),
+                          detail="MongoDB" if settings.mongodb_uri
+                          else "in-memory: NOTHING PERSISTS (set MONGODB_URI)"),
         IntegrationStatus("packing_slips", True, [] if settings.anthropic_api_key else ["ANTHROPIC_API_KEY"],
                           required_for_serve=False,
                           detail=(f"/receive reads photos with {settings.anthropic_model}, offline OCR if it is busy"
                                   if settings.anthropic_api_key else
-                                  "/receive reads photos with offline OCR (set ANTHROPIC_API_KEY for the vision model)")),
+                                  "/receive reads photos with offline OCR "
+                                  "(set ANTHROPIC_API_KEY for the vision model)")),
     ]
-    from bot.alerts.config import alert_statuses  # late: bot.alerts builds on this module
-
     statuses.extend(alert_statuses(settings))
     return statuses
 

@@ -1,29 +1,32 @@
 """App Home: the floor from one person's point of view, on their phone.
 
-Three short sections, each a phone screen at most:
+Three short sections, each a phone screen at most (supervisors see the shift's numbers above them):
 - *Your tasks* — tasks you started (running first, then paused, then blocked), with Pause/Resume and Record;
 - *Next up* — open tasks of your stations in the order they can be taken: free to start first (oldest
   first), then paused by someone else, then under way by someone else, then blocked;
 - *Your last actions* — what you recorded and how it went (recorded, waiting for Katana, failed, undone).
 
 Your stations are the stages you may record (COOK_ALLOWED, LABEL_ALLOWED, PACK_ALLOWED; unset = all).
-Published on `app_home_opened` and again after you act through a button or your recording finishes.
+Published on `app_home_opened` and again after you act through a button or your recording finishes,
+always through `floor.refresh_home` (the `publisher` the composition root built, which knows the shift).
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import Block, MarkdownTextObject, SectionBlock
 
 from commands import cards
 from commands.context import Floor
-from commands.recording import Outcome
+from commands.outcome import Outcome
+from commands.ports import SlackRefused, View
 from models.actions import FloorAction
 from models.tasks import PRODUCTION_STAGES, ProductionTask
 
 log = logging.getLogger(__name__)
+ShiftSoFar = Callable[[], Awaitable[tuple[str, list[str]]]]  # (heading, lines) of the shift under way
 MY_TASKS, QUEUE_TASKS, LAST_ACTIONS = 10, 15, 5  # 2 blocks a task: well under Slack's 100 per view
 MINE_ORDER = {"running": 0, "paused": 1, "blocked": 2}
 OUTCOME_WORDS = {"recorded": ":white_check_mark: recorded", "waiting": ":floppy_disk: saved, waiting for Katana",
@@ -36,7 +39,7 @@ def home_handler(floor: Floor) -> Any:
     async def on_home_opened(event: dict[str, Any]) -> None:
         if event.get("tab", "home") != "home":
             return
-        await publish(floor, event["user"])
+        await floor.refresh_home(event["user"], None)
     return on_home_opened
 
 
@@ -44,23 +47,36 @@ def refresh_after_recording(floor: Floor) -> Any:
     """A Floor.on_recorded hook: the author's Home shows the new outcome and the changed queue."""
     async def refresh(outcome: Outcome) -> None:
         if outcome.status != "waiting":
-            await publish(floor, outcome.action.user_id)
+            await floor.refresh_home(outcome.action.user_id, None)
     return refresh
 
 
-async def publish(floor: Floor, user_id: str, *, notice: str | None = None) -> None:
-    """`notice`: a word for this person on top (e.g. why their tap did nothing)."""
+def publisher(floor: Floor, *, shift: ShiftSoFar | None = None) -> Any:
+    """`Floor.refresh_home`: the person's App Home, published again (with a `notice` on top)."""
+    async def refresh(user_id: str, notice: str | None = None) -> None:
+        await publish(floor, user_id, notice=notice, shift=shift)
+    return refresh
+
+
+async def publish(floor: Floor, user_id: str, *, notice: str | None = None, shift: ShiftSoFar | None = None) -> None:
+    """`notice`: a word for this person on top (e.g. why their tap did nothing); `shift`: the shift's
+    numbers so far, shown to supervisors."""
+    numbers = await shift() if shift is not None and await floor.permissions.allows(user_id, "floor") else None
     try:
-        await floor.slack.views_publish(user_id=user_id, view=await home_view(floor, user_id, notice))
-    except SlackApiError as exc:
-        log.warning("could not publish App Home for %s: %s", user_id, exc.response.get("error"))
+        await floor.slack.publish_home(user_id, await home_view(floor, user_id, notice, numbers))
+    except SlackRefused as exc:
+        log.warning("could not publish App Home for %s: %s", user_id, exc.error)
 
 
-async def home_view(floor: Floor, user_id: str, notice: str | None = None) -> dict[str, Any]:
+async def home_view(floor: Floor, user_id: str, notice: str | None = None,
+                    shift: tuple[str, list[str]] | None = None) -> View:
     stations = [s for s in PRODUCTION_STAGES if await floor.permissions.allows(user_id, s)]
     tasks = await floor.store.tasks.open_for_kinds(list(PRODUCTION_STAGES))
     mine, queue = split(tasks, user_id, stations)
     blocks: list[Block] = [cards.text(f":information_source: {notice}"), cards.divider()] if notice else []
+    if shift is not None:
+        heading, lines = shift
+        blocks += [cards.text(heading), *(verbatim(line) for line in lines), cards.divider()]
     blocks.append(cards.text("*Your tasks*"))
     blocks += task_blocks(mine[:MY_TASKS]) or [cards.note("None started. Tap Start on a task below.")]
     blocks += [cards.divider(), cards.text(f"*Next up* — {', '.join(stations) or 'no station'}")]
@@ -69,6 +85,11 @@ async def home_view(floor: Floor, user_id: str, notice: str | None = None) -> di
     blocks += [cards.divider(), cards.text("*Your last actions*")]
     blocks += [cards.note(line) for line in await last_actions(floor, user_id)] or [cards.note("None yet.")]
     return {"type": "home", "blocks": [b.to_dict() for b in blocks[:100]]}
+
+
+def verbatim(markdown: str) -> SectionBlock:
+    """A line holding text people typed: Slack shows it as is (no links, no mentions)."""
+    return SectionBlock(text=MarkdownTextObject(text=markdown[:3000], verbatim=True))
 
 
 def split(tasks: list[ProductionTask], user_id: str,
@@ -97,11 +118,8 @@ def task_blocks(tasks: list[ProductionTask]) -> list[Block]:
 
 
 async def last_actions(floor: Floor, user_id: str) -> list[str]:
-    from commands.undo import offers
-
-    cursor = floor.store.actions.col.find({"user_id": user_id}).sort("created_at", -1).limit(LAST_ACTIONS)
-    actions = [FloorAction.model_validate(d) async for d in cursor]
-    undone = await offers(floor).states([a.id for a in actions])
+    actions = await floor.store.actions.latest_of(user_id, LAST_ACTIONS)
+    undone = await floor.store.undo_offers.states([a.id for a in actions])
     return [action_line(a, undone.get(a.id)) for a in actions]
 
 
@@ -110,7 +128,8 @@ def action_line(action: FloorAction, undo_state: str | None) -> str:
     order = facts.get("order_no") or (f"MO {action.mo_id}" if action.mo_id else "")
     quantity = f" · {facts['quantity']}" if facts.get("quantity") is not None else ""
     status = "undone" if undo_state == "undone" else action.status
-    line = f"{OUTCOME_WORDS.get(status, status)} — /{action.command} {order}{quantity} · {cards.clock(action.created_at)}"
+    said = OUTCOME_WORDS.get(status, status)
+    line = f"{said} — /{action.command} {order}{quantity} · {cards.clock(action.created_at)}"
     if status == "failed" and action.error:
         line += f"\n{action.error[:200]}"
     return line

@@ -2,7 +2,9 @@
 
 Payloads are thin references and can arrive twice, late or out of order, so every handler
 re-reads the resource from Katana and acts on its *current* state; the chain's one-task-per-stage
-rule makes a repeated or reordered event converge to the same tasks.
+rule makes a repeated or reordered event converge to the same tasks. Handlers are chosen by resource,
+not by event name: with overlapping subscriptions Katana sends one change as identical payloads, and the
+copy that survives dedup may carry either name (`.updated` for an MO that is now DONE).
 """
 from __future__ import annotations
 
@@ -10,15 +12,17 @@ import asyncio
 import logging
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any, Awaitable, Callable
+from typing import Any
 
-from commands.chain import open_task, order_done, order_facts, stage_finished
+from commands.chain import open_task, order_done, order_ref, stage_finished
 from commands.context import Floor
-from commands.steps import pick_operation
-from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaUnavailable, KatanaRateLimited
+from commands.operations import pick_operation
+from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
 from models.events import KatanaEvent
+from models.tasks import TaskKind
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +58,7 @@ async def fresh_read(read: Callable[[], Awaitable[Any]], ready: Callable[[Any], 
         except KatanaNotFound:
             if delay is None:
                 raise
-        await asyncio.sleep(delay)  # type: ignore[arg-type]
+        await asyncio.sleep(delay or 0)
 
 
 async def sku_of(floor: Floor, variant_id: int) -> str | None:
@@ -64,16 +68,58 @@ async def sku_of(floor: Floor, variant_id: int) -> str | None:
         return None  # a task without SKU is still a task
 
 
-async def mo_created(floor: Floor, event: KatanaEvent) -> str:
-    mo = await fresh_read(lambda: floor.katana.manufacturing.get_order(int(event.object_id)))
-    floor.orders.invalidate()
+def announced(event: KatanaEvent) -> str | None:
+    """The status the payload says the resource had when Katana sent it (`object.status`), if any."""
+    status = (event.payload.get("object") or {}).get("status")
+    return status if isinstance(status, str) else None
+
+
+def verb(event: KatanaEvent) -> str:
+    return event.event.rsplit(".", 1)[-1]
+
+
+FLOOR_STAGES: tuple[TaskKind, ...] = ("cook", "label", "pack")  # commands.steps.STAGE_ORDER, as task kinds
+
+
+def current_stage(rows: list[Any]) -> TaskKind | None:
+    """The first floor stage the MO has not completed in Katana; cook when its routing names none."""
+    found = [(stage, pick_operation(rows, stage)) for stage in FLOOR_STAGES]
+    if not any(row for _, row in found):
+        return "cook"
+    return next((stage for stage, row in found if row is not None and row.status != "COMPLETED"), None)
+
+
+async def mo_event(floor: Floor, event: KatanaEvent) -> str:
+    """Any MO event, whatever its name. With overlapping subscriptions one change arrives as identical
+    payloads and the copy dedup keeps may say `.updated` rather than `.done` (Katana's docs), so the MO is
+    read and its current state decides. A read is spent only where it can matter to the floor: the event
+    announces DONE (or no status), it is a creation, or the bot has no open task for the MO."""
+    floor.orders.invalidate()  # the open-orders list in the modals may have changed
+    if verb(event) == "deleted" or not event.object_id.isdigit():
+        return "open orders refreshed"
+    finishing = verb(event) == "done" or announced(event) in (None, "DONE")
+    if not finishing and verb(event) != "created" and await floor.store.tasks.open_for_order(int(event.object_id)):
+        return "open orders refreshed"
+    mo = await fresh_read(lambda: floor.katana.manufacturing.get_order(int(event.object_id)),
+                          (lambda m: m.status == "DONE") if finishing else (lambda _: True))
     if mo.status == "DONE":
-        return f"{mo.order_no} is already done: no cook task"
+        closed = await order_done(floor, order_ref(mo, await sku_of(floor, mo.variant_id)))
+        return f"{mo.order_no} done; closed {len(closed)} task(s)"
+    if finishing and verb(event) != "created":
+        return f"{mo.order_no} is {mo.status} now: tasks left open"
+    return await open_current_stage(floor, mo)
+
+
+async def open_current_stage(floor: Floor, mo: Any) -> str:
+    """The task for the stage the MO is at: cook for a new one; a later one for an MO that was worked on in
+    Katana before the bot heard of it (a late `created`), never a stage already completed."""
     # Read (and remember) its operation rows now, off the floor's path: /cook from the task then needs
     # no read at all while nothing changes the order (models.order_memory, bench row 2).
-    await floor.katana.manufacturing.operation_rows(mo.id)
-    task, created = await open_task(floor, order_facts(mo, await sku_of(floor, mo.variant_id)), "cook", source="webhook")
-    return f"cook task {task.id} {'created' if created else 'already existed'}"
+    stage = current_stage(await floor.katana.manufacturing.operation_rows(mo.id))
+    if stage is None:
+        return f"{mo.order_no} has every floor stage completed in Katana: no task"
+    task, created = await open_task(floor, order_ref(mo, await sku_of(floor, mo.variant_id)), stage, source="webhook")
+    return f"{stage} task {task.id} {'created' if created else 'already existed'}"
 
 
 async def completed_by_the_floor(floor: Floor, row_id: int) -> bool:
@@ -107,7 +153,7 @@ async def operation_completed(floor: Floor, event: KatanaEvent) -> str:
     if stage is None:
         return f"operation {row.operation_name!r} is not a floor stage"
     people = [operator_name(o) for o in (row.completed_by_operators or [])]
-    opened = await stage_finished(floor, order_facts(mo, await sku_of(floor, mo.variant_id)), stage,
+    opened = await stage_finished(floor, order_ref(mo, await sku_of(floor, mo.variant_id or 0)), stage,
                                   by=", ".join(p for p in people if p) or "Katana", source="webhook")
     return f"{stage} finished for {mo.order_no}; next task {opened.id if opened else 'none'}"
 
@@ -118,27 +164,17 @@ def operator_name(operator: Any) -> str | None:
     return getattr(operator, "name", None) or getattr(operator, "operator_name", None)
 
 
-async def mo_done(floor: Floor, event: KatanaEvent) -> str:
-    mo = await fresh_read(lambda: floor.katana.manufacturing.get_order(int(event.object_id)),
-                          lambda m: m.status == "DONE")
-    floor.orders.invalidate()
-    if mo.status != "DONE":
-        return f"{mo.order_no} is {mo.status} now: tasks left open"
-    closed = await order_done(floor, order_facts(mo, await sku_of(floor, mo.variant_id)))
-    return f"{mo.order_no} done; closed {len(closed)} task(s)"
+async def row_event(floor: Floor, event: KatanaEvent) -> str:
+    """Any operation-row event that says (or may say) the row is COMPLETED, whatever its name."""
+    if verb(event) != "completed" and announced(event) not in (None, "COMPLETED"):
+        return f"operation row {event.object_id} is {announced(event)}: nothing for the floor"
+    return await operation_completed(floor, event)
 
 
-async def mo_changed(floor: Floor, event: KatanaEvent) -> str:
-    floor.orders.invalidate()  # the open-orders list in the modals may have changed
-    return "open orders refreshed"
-
-
+# By resource, not by event name: the name of a surviving duplicate says little (see mo_event).
 HANDLERS: dict[str, Handler] = {
-    "manufacturing_order.created": mo_created,
-    "manufacturing_order_operation_row.completed": operation_completed,
-    "manufacturing_order.done": mo_done,
-    "manufacturing_order.updated": mo_changed,
-    "manufacturing_order.deleted": mo_changed,
+    "manufacturing_order": mo_event,
+    "manufacturing_order_operation_row": row_event,
 }
 
 
@@ -203,7 +239,7 @@ class EventProcessor:
             while self.floor.store.events.untold:
                 await self._quiet_or(STORM_SWEEP_SECONDS)
                 await self.write_repeats()
-        except Exception:  # noqa: BLE001 — the counts stay tallied; the next repeat or the sweep writes them
+        except Exception:  # the counts stay tallied; the next repeat or the sweep writes them
             log.exception("writing repeated Katana deliveries failed")
         finally:
             self.writing_repeats = False
@@ -231,7 +267,7 @@ class EventProcessor:
                 key = self.waiting.popleft()
                 try:
                     await self.process(key)
-                except Exception:  # noqa: BLE001 — the event stays stored; the worker's sweep tries it again
+                except Exception:  # the event stays stored; the worker's sweep tries it again
                     log.exception("processing Katana event %s failed", key[:12])
                 finally:
                     self.queued.discard(key)
@@ -242,7 +278,7 @@ class EventProcessor:
         event = await self.floor.store.events.claim(key)
         if event is None:
             return None  # processed already, or another worker has it
-        handler = HANDLERS.get(event.event)
+        handler = HANDLERS.get(event.resource_type)
         if handler is None:
             await self.floor.store.events.finish(key, f"{event.event} needs nothing from the floor", ignored=True)
             return "ignored"
@@ -253,7 +289,7 @@ class EventProcessor:
             outcome = await handler(self.floor, event)
         except (KatanaUnavailable, KatanaRateLimited, KatanaError) as exc:
             return await self._failed(event, exc.user_message)
-        except Exception as exc:  # noqa: BLE001 — recorded on the event, retried, never lost silently
+        except Exception as exc:  # recorded on the event, retried, never lost silently
             log.exception("processing %s failed", event.event)
             return await self._failed(event, f"internal error: {type(exc).__name__}")
         await self.floor.store.events.finish(event.id, outcome)
@@ -266,7 +302,8 @@ class EventProcessor:
         await self.floor.store.events.fail(event.id, error, utcnow() + timedelta(seconds=retry) if retry else None)
         await self.floor.store.audit.write("webhook", event.event, "failed", object_id=event.object_id,
                                            error=error, will_retry=retry is not None, mo_id=self._mo_id(event))
-        log.warning("Katana event %s for %s failed (attempt %d): %s", event.event, event.object_id, event.attempts, error)
+        log.warning("Katana event %s for %s failed (attempt %d): %s", event.event, event.object_id, event.attempts,
+                    error)
         return f"failed: {error}"
 
     @staticmethod

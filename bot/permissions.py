@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -40,7 +40,7 @@ class Permissions:
             return True
         if user_id in entries:
             return True
-        groups = [e for e in entries if e.startswith("@") or e.startswith("S")]
+        groups = [e for e in entries if e.startswith(("@", "S"))]
         if not groups:
             return False
         members = await self._group_members()

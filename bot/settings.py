@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import logging
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.logging import install_secret_filter
+from bot.report.periods import ShiftClock, parse_shift_ends
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -84,6 +88,11 @@ class Settings(BaseSettings):
     alerts_escalation_channel: str | None = None
     alert_escalate_after_minutes: float = Field(60, gt=0, le=7 * 24 * 60)
 
+    # The shift report (issue 21): posted to REPORT_CHANNEL when each shift ends (unset → on demand only)
+    report_channel: str | None = None
+    shift_ends: str = Field("06:00,14:00,22:00", min_length=4, max_length=200)  # local times shifts end at
+    shift_tz: str = Field("UTC", min_length=1, max_length=64)  # an IANA zone, e.g. Europe/Berlin
+
     # Packing-slip photos for /receive: read by the vision model when a key is set, offline OCR otherwise
     anthropic_api_key: SecretStr | None = None
     anthropic_model: str = Field("claude-haiku-5-5", min_length=1, max_length=100)
@@ -107,10 +116,10 @@ class Settings(BaseSettings):
         return v
 
     @field_validator("floor_channel", "supervisor_channel", "alerts_inventory_channel", "alerts_quality_channel",
-                     "alerts_escalation_channel")
+                     "alerts_escalation_channel", "report_channel")
     @classmethod
     def _channel_id_shape(cls, v: str | None) -> str | None:
-        if v and not v[:1] in ("C", "G", "D"):
+        if v and v[:1] not in ("C", "G", "D"):
             raise ValueError("must be a channel id like C0123ABCD (not a #name)")
         return v or None
 
@@ -121,6 +130,21 @@ class Settings(BaseSettings):
         if not codes or any(len(c) > 30 or "(" in c or ")" in c for c in codes):
             raise ValueError("must be comma-separated reason codes, each at most 30 characters, no parentheses")
         return v
+
+    @field_validator("shift_ends")
+    @classmethod
+    def _shift_ends(cls, v: str) -> str:
+        parse_shift_ends(v)  # raises ValueError naming the bad entry
+        return v
+
+    @field_validator("shift_tz")
+    @classmethod
+    def _shift_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v.strip())
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("must be a time zone name like Europe/Berlin or UTC") from None
+        return v.strip()
 
     @field_validator("unleashed_monthly_call_limit", mode="before")
     @classmethod
@@ -151,6 +175,10 @@ class Settings(BaseSettings):
         """SCRAP_REASONS as a list, in the order given, without repeats."""
         return list(dict.fromkeys(c.strip() for c in self.scrap_reasons.split(",") if c.strip()))[:100]
 
+    @property
+    def shift_clock(self) -> ShiftClock:
+        return ShiftClock(parse_shift_ends(self.shift_ends), ZoneInfo(self.shift_tz))
+
     def allow_list(self, command: str) -> str | None:
         """The raw allow list for a slash command (without "/"); /floor is the supervisors'."""
         if command == "floor":
@@ -179,8 +207,6 @@ def load_settings(**overrides: object) -> Settings:
 
 
 def configure_logging(settings: Settings) -> None:
-    from bot.logging import install_secret_filter
-
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -7,7 +7,7 @@ request is verified exactly once (bench row 1, issue 6).
 """
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from slack_sdk.signature import SignatureVerifier

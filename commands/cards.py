@@ -9,15 +9,26 @@ line, and facts as short lines or a context note — never a wide table in one b
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
-from slack_sdk.models.blocks import (ActionsBlock, Block, ButtonElement, ContextBlock, DividerBlock, InputBlock,
-                                     MarkdownTextObject, NumberInputElement, Option, SectionBlock,
-                                     StaticSelectElement)
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    SectionBlock,
+    StaticSelectElement,
+)
 from slack_sdk.models.views import View
 
+from commands.facts import OrderFacts
 from models.tasks import ProductionTask
 
 STAGE_EMOJI = {"cook": ":stew:", "label": ":label:", "pack": ":package:", "ship": ":truck:"}
@@ -28,6 +39,12 @@ PAUSE_TASK_ACTION = "task_pause"
 BLOCK_TASK_ACTION = "task_block"
 AUTHOR_UNDO_ACTION = "action_author_undo"
 TIMED_STAGES = ("cook", "label", "pack")
+
+
+def escaped(text: str) -> str:
+    """Text a person typed (or a slip or Katana holds) as Slack shows it literally: no link, no mention,
+    no @channel can come of it (Slack's mrkdwn escaping: &, <, >)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -190,12 +207,11 @@ def scrap_blocks(reasons: Sequence[str]) -> list[InputBlock]:
     ]
 
 
-def scrap_fact(facts: dict[str, Any]) -> str | None:
+def scrap_fact(facts: OrderFacts) -> str | None:
     """"scrap 4 (burnt)" — the wording the quality alerts read back from the MO's notes."""
-    amount = facts.get("scrap")
-    if amount is None or Decimal(str(amount)) <= 0:
+    if facts.scrap is None or facts.scrap <= 0:
         return None
-    return f"scrap {amount} ({facts.get('scrap_reason')})"
+    return f"scrap {facts.scrap} ({facts.scrap_reason})"
 
 
 def divider() -> DividerBlock:

@@ -1,51 +1,62 @@
 """The production chain: cook → label → pack → ship.
 
-Both the floor commands and Katana's webhooks move an MO along the chain through these two
-functions, so a stage finished in Slack and the same stage finished in Katana's own app end in
-the same state: one task per MO and stage, announced once.
+Both the floor commands and Katana's webhooks move an MO along the chain through these functions,
+so a stage finished in Slack and the same stage finished in Katana's own app end in the same state:
+one task per MO and stage, announced once.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
-
 from commands import cards
 from commands.context import Floor
+from commands.ports import Message, SlackRefused
+from integrations.katana.models import ManufacturingOrder
 from models.base import utcnow
-from models.tasks import NEXT_STAGE, ProductionTask, task_id
+from models.tasks import NEXT_STAGE, ProductionTask, TaskKind, TaskSource, task_id
 
 log = logging.getLogger(__name__)
+Render = Callable[[ProductionTask, str], Message]
+TASK_POSTED = "floor_task_posted"  # message metadata: lets a restarted bot find a post it never saw answered
 
 
-def order_facts(mo: Any, sku: str | None = None) -> dict[str, Any]:
-    """What the chain needs to know about an MO, from a Katana ManufacturingOrder."""
-    return {"mo_id": mo.id, "order_no": mo.order_no, "planned_quantity": str(mo.planned_quantity),
-            "sku": sku, "sales_order_id": mo.sales_order_id,
-            "linked_to_sales_order": bool(mo.is_linked_to_sales_order or mo.sales_order_id)}
+@dataclass(frozen=True)
+class OrderRef:
+    """What the chain needs to know about an MO."""
+
+    mo_id: int
+    order_no: str
+    planned_quantity: Decimal | None = None
+    sku: str | None = None
+    sales_order_id: int | None = None
+    linked_to_sales_order: bool = False
 
 
-def next_stage(stage: str, facts: dict[str, Any]) -> str | None:
+def order_ref(mo: ManufacturingOrder, sku: str | None = None) -> OrderRef:
+    return OrderRef(mo.id, mo.order_no, mo.planned_quantity, sku, mo.sales_order_id,
+                    bool(mo.is_linked_to_sales_order or mo.sales_order_id))
+
+
+def next_stage(stage: str, order: OrderRef) -> TaskKind | None:
     following = NEXT_STAGE.get(stage)
-    if following == "ship" and not facts.get("linked_to_sales_order"):
+    if following == "ship" and not order.linked_to_sales_order:
         return None  # made for stock, not for an order: nothing to ship from the floor
     return following
 
 
-async def open_task(floor: Floor, facts: dict[str, Any], kind: str, *, source: str,
+async def open_task(floor: Floor, order: OrderRef, kind: TaskKind, *, source: TaskSource,
                     details: dict[str, Any] | None = None) -> tuple[ProductionTask, bool]:
     """Create the task for (MO, stage) once and post it; a second caller only adds its details."""
     now = utcnow()
     details = {k: v for k, v in (details or {}).items() if v is not None}
-    planned = facts.get("planned_quantity")
-    task = ProductionTask(
-        _id=task_id(kind, int(facts["mo_id"])), kind=kind, mo_id=int(facts["mo_id"]),  # type: ignore[arg-type]
-        mo_order_no=str(facts["order_no"]), sku=facts.get("sku"),
-        planned_quantity=Decimal(str(planned)) if planned is not None else None,
-        sales_order_id=facts.get("sales_order_id"), source=source,  # type: ignore[arg-type]
-        created_at=now, updated_at=now, **details)
+    task = ProductionTask.model_validate({
+        "_id": task_id(kind, order.mo_id), "kind": kind, "mo_id": order.mo_id, "mo_order_no": order.order_no,
+        "sku": order.sku, "planned_quantity": order.planned_quantity, "sales_order_id": order.sales_order_id,
+        "source": source, "created_at": now, "updated_at": now, **details})
     task, created = await floor.store.tasks.open_task(task)
     if details and not created and task.is_open:
         task = await floor.store.tasks.add_details(task.id, **details) or task
@@ -78,12 +89,11 @@ async def attach_earlier_post(floor: Floor, task: ProductionTask) -> bool:
     if not channel or task.posting_since is None:
         return False
     try:
-        history = await floor.slack.conversations_history(
-            channel=channel, oldest=f"{task.posting_since.timestamp() - 5:.6f}", include_all_metadata=True, limit=200)
-    except SlackApiError as exc:  # cannot tell: posting again risks a double, not posting risks a lost task
-        log.warning("could not check %s for task %s: %s; posting it", channel, task.id, exc.response.get("error"))
+        history = await floor.slack.history(channel, oldest=task.posting_since.timestamp() - 5, limit=200)
+    except SlackRefused as exc:  # cannot tell: posting again risks a double, not posting risks a lost task
+        log.warning("could not check %s for task %s: %s; posting it", channel, task.id, exc.error)
         return False
-    for message in history.get("messages", []):
+    for message in history:
         payload = (message.get("metadata") or {}).get("event_payload") or {}
         if payload.get("task_id") == task.id:
             await floor.store.tasks.attach_message(task.id, channel, message["ts"])
@@ -91,29 +101,30 @@ async def attach_earlier_post(floor: Floor, task: ProductionTask) -> bool:
     return False
 
 
-async def stage_finished(floor: Floor, facts: dict[str, Any], stage: str, *, by: str | None,
-                         details: dict[str, Any] | None = None, source: str = "floor_action") -> ProductionTask | None:
+async def stage_finished(floor: Floor, order: OrderRef, stage: str, *, by: str | None,
+                         details: dict[str, Any] | None = None,
+                         source: TaskSource = "floor_action") -> ProductionTask | None:
     """A stage is done for an MO: close its task (if open) and open the next stage's task."""
-    stage_task = task_id(stage, int(facts["mo_id"]))
-    if not facts.get("sku"):  # the floor action does not look the SKU up; the stage's task knows it
+    stage_task = task_id(stage, order.mo_id)
+    if not order.sku:  # the floor action does not look the SKU up; the stage's task knows it
         known = await floor.store.tasks.get(stage_task)
-        facts = {**facts, "sku": known.sku if known else None}
+        order = replace(order, sku=known.sku if known else None)
     finished = await floor.store.tasks.finish(stage_task, by=by, source=source)
     if finished is None and source == "floor_action" and by:
         finished = await floor.store.tasks.credit(stage_task, by=by)  # the webhook got there first
     if finished is not None:
         await refresh_task_message(floor, finished, cards.task_done_message)
-    following = next_stage(stage, facts)
+    following = next_stage(stage, order)
     if following is None:
         return None
-    task, _ = await open_task(floor, facts, following, source=source, details=details)
+    task, _ = await open_task(floor, order, following, source=source, details=details)
     return task
 
 
-async def order_done(floor: Floor, facts: dict[str, Any], *, by: str | None = None) -> list[ProductionTask]:
+async def order_done(floor: Floor, order: OrderRef, *, by: str | None = None) -> list[ProductionTask]:
     """The MO is DONE in Katana: no production stage is left to do; shipping may be."""
     closed = []
-    for task in await floor.store.tasks.open_for_order(int(facts["mo_id"])):
+    for task in await floor.store.tasks.open_for_order(order.mo_id):
         if task.kind == "ship":
             continue
         finished = await floor.store.tasks.finish(task.id, by=by, reason="MO done in Katana", status="closed",
@@ -121,12 +132,9 @@ async def order_done(floor: Floor, facts: dict[str, Any], *, by: str | None = No
         if finished is not None:
             closed.append(finished)
             await refresh_task_message(floor, finished, cards.task_done_message)
-    if next_stage("pack", facts) == "ship":
-        await open_task(floor, facts, "ship", source="webhook")
+    if next_stage("pack", order) == "ship":
+        await open_task(floor, order, "ship", source="webhook")
     return closed
-
-
-TASK_POSTED = "floor_task_posted"  # message metadata: lets a restarted bot find a post it never saw answered
 
 
 async def post_task(floor: Floor, task: ProductionTask) -> None:
@@ -136,21 +144,20 @@ async def post_task(floor: Floor, task: ProductionTask) -> None:
         return
     task = await floor.store.tasks.get(task.id) or task  # details another source added meanwhile
     try:
-        reply = await floor.slack.chat_postMessage(channel=channel, **cards.task_message(task, floor.katana_link(task.mo_id)),
-                                                   metadata={"event_type": TASK_POSTED, "event_payload": {"task_id": task.id}})
-        await floor.store.tasks.attach_message(task.id, reply["channel"], reply["ts"])
+        posted = await floor.slack.post(channel, cards.task_message(task, floor.katana_link(task.mo_id)),
+                                        metadata={"event_type": TASK_POSTED, "event_payload": {"task_id": task.id}})
+        await floor.store.tasks.attach_message(task.id, posted.channel, posted.ts)
         latest = await floor.store.tasks.get(task.id)
         if latest is not None and latest.updated_at != task.updated_at:  # details arrived while posting
             await refresh_task_message(floor, latest, cards.task_message if latest.is_open else cards.task_done_message)
-    except SlackApiError as exc:
-        log.error("could not post task %s to %s: %s", task.id, channel, exc.response.get("error"))
+    except SlackRefused as exc:
+        log.error("could not post task %s to %s: %s", task.id, channel, exc.error)
 
 
-async def refresh_task_message(floor: Floor, task: ProductionTask, render: Any) -> None:
+async def refresh_task_message(floor: Floor, task: ProductionTask, render: Render) -> None:
     if not (task.channel and task.message_ts):
         return
     try:
-        await floor.slack.chat_update(channel=task.channel, ts=task.message_ts,
-                                      **render(task, floor.katana_link(task.mo_id)))
-    except SlackApiError as exc:
-        log.warning("could not update task message %s: %s", task.id, exc.response.get("error"))
+        await floor.slack.update(task.channel, task.message_ts, render(task, floor.katana_link(task.mo_id)))
+    except SlackRefused as exc:
+        log.warning("could not update task message %s: %s", task.id, exc.error)

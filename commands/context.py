@@ -1,23 +1,40 @@
 """What the floor commands and the production chain need from the outside world.
 
 Built once by the composition root (`bot.app`) and passed in; nothing here is global, so tests
-build their own against loopback fakes.
+build their own against loopback fakes. Slack is reached only through `slack` (a `SlackPort`).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable
+from typing import Any
 
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
-
-from bot.settings import Settings
+from commands.orders import OpenOrders
+from commands.outcome import Outcome
+from commands.ports import Permissions, SlackPort
 from integrations.katana import Katana
 from models.store import Store
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FloorSettings:
+    """The part of the configuration the floor reads (the composition root fills it from `Settings`)."""
+
+    floor_channel: str | None = None
+    supervisor_channel: str | None = None
+    katana_app_url: str = "https://factory.katanamrp.com"
+    fba_location: str | None = None
+    scrap_reason_codes: Sequence[str] = ()
+    undo_window_minutes: float = 15
+    timer_auto_pause_hours: float = 4
+    action_give_up_after_hours: float = 24
+    action_retry_first_seconds: float = 5
+    action_retry_max_seconds: float = 300
 
 
 class Jobs:
@@ -42,13 +59,26 @@ class Jobs:
     def running(self) -> int:
         return len(self._tasks)
 
+    async def idle(self, timeout: float) -> int:
+        """Wait until no job runs (jobs may start others); returns how many still run after `timeout`.
+        Nothing is cancelled: the demo and the tests wait for the floor to settle with this."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self._tasks and loop.time() < deadline:
+            await asyncio.wait(set(self._tasks), timeout=deadline - loop.time())
+        return len(self._tasks)
+
     async def drain(self, timeout: float) -> int:
         """Wait for in-flight work; returns how many were still running (left for the resume worker).
 
         What is still running then is cancelled, as a crash would end it: its state is stored and the next
         start resumes it (checking Katana first where the outcome of a request is unknown)."""
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=timeout)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        # Until the deadline, also for jobs spawned meanwhile (a timer's Start spawns its Katana row update
+        # as it finishes): cancelling those as leftovers cut them off mid-request (tests/test_scenario_timers).
+        while self._tasks and loop.time() < deadline:
+            await asyncio.wait(set(self._tasks), timeout=deadline - loop.time())
         left = set(self._tasks)
         for task in left:
             task.cancel()
@@ -57,42 +87,53 @@ class Jobs:
         return len(left)
 
 
-class People:
-    """Slack users' display names, cached: Katana operators are matched by name."""
+class KeyedLocks:
+    """One asyncio lock per key (a task, an order), forgotten as soon as nobody holds or awaits it, so
+    the map holds only what is in use however many keys pass through it."""
 
-    def __init__(self, slack: AsyncWebClient) -> None:
-        self.slack = slack
-        self._names: dict[str, str] = {}
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
-    async def name(self, user_id: str, fallback: str | None = None) -> str:
-        if user_id not in self._names:
-            try:
-                user = (await self.slack.users_info(user=user_id))["user"]
-                profile = user.get("profile") or {}
-                self._names[user_id] = (profile.get("real_name") or user.get("real_name")
-                                        or user.get("name") or fallback or user_id)
-            except SlackApiError as exc:
-                log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
-                return fallback or user_id
-        return self._names[user_id]
+    @asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users == 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+async def no_home(user_id: str, notice: str | None = None) -> None:
+    """Without an App Home (tests of the floor alone) there is nothing to refresh."""
 
 
 @dataclass
 class Floor:
-    settings: Settings
+    settings: FloorSettings
     store: Store
     katana: Katana
-    slack: AsyncWebClient
+    slack: SlackPort
+    permissions: Permissions
+    orders: OpenOrders
     jobs: Jobs = field(default_factory=Jobs)
-    people: People | None = None
-    orders: Any = None  # commands.orders.OpenOrders, set by the composition root
-    permissions: Any = None  # bot.permissions.Permissions, set by the composition root
-    on_recorded: list[Callable[[Any], Awaitable[None]]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        if self.people is None:
-            self.people = People(self.slack)
+    locks: KeyedLocks = field(default_factory=KeyedLocks)  # in-process order of Katana writes per key
+    # The person's App Home shows what they just did (bot.home publishes it; `notice` goes on top).
+    refresh_home: Callable[[str, str | None], Awaitable[None]] = no_home
+    on_recorded: list[Callable[[Outcome], Awaitable[None]]] = field(default_factory=list)
 
     def katana_link(self, mo_id: int) -> str:
         # Katana's web app URL scheme is not in the API spec; it is configurable for that reason.
-        return f"{str(self.settings.katana_app_url).rstrip('/')}/manufacturingorder/{mo_id}"
+        return self.order_link("manufacturingorder", mo_id)
+
+    def order_link(self, kind: str, order_id: int) -> str:
+        """"salesorder", "purchaseorder", "manufacturingorder" (unverified URL scheme, like the MO links)."""
+        return f"{self.settings.katana_app_url.rstrip('/')}/{kind}/{order_id}"

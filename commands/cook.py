@@ -12,9 +12,29 @@ from __future__ import annotations
 from typing import Any
 
 from commands.cards import scrap_fact
+from commands.facts import OrderFacts
 from commands.fields import Form
-from commands.forms import (FloorCommand, Prefill, code_input, minutes_input, order_select, quantity_input,
-                            read_order, time_spent)
+from commands.forms import (
+    FloorCommand,
+    Prefill,
+    code_input,
+    minutes_input,
+    order_select,
+    quantity_input,
+    read_order,
+    time_spent,
+)
+from commands.steps import (
+    advance_chain,
+    complete_operation,
+    ensure_batch,
+    find_operation,
+    identify_operator,
+    load_order,
+    mo_link,
+    note_on_order,
+    record_production,
+)
 from models.actions import FloorAction
 
 
@@ -44,29 +64,28 @@ def read(form: Form, offered: set[str] | None) -> dict[str, Any]:
             "minutes": form.minutes("minutes")}
 
 
-def note(facts: dict[str, Any], action: FloorAction) -> str:
+def note(facts: OrderFacts, action: FloorAction) -> str:
     scrap = scrap_fact(facts)
-    return (f"{action.created_at:%Y-%m-%d %H:%M} UTC cook: batch {facts['batch']}, {facts['quantity']} "
-            f"in crate {facts['crate']}{', ' + scrap if scrap else ''} ({facts.get('person') or action.user_name})")
+    return (f"{action.created_at:%Y-%m-%d %H:%M} UTC cook: batch {facts.batch}, {facts.quantity} "
+            f"in crate {facts.crate}{', ' + scrap if scrap else ''} ({facts.person or action.user_name})")
 
 
-def handover(facts: dict[str, Any]) -> dict[str, Any]:
-    return {"batch_number": facts["batch"], "crate": facts["crate"], "quantity": facts["quantity"]}
+def handover(facts: OrderFacts) -> dict[str, Any]:
+    return {"batch_number": facts.batch, "crate": facts.crate, "quantity": facts.quantity}
 
 
-def headline(facts: dict[str, Any]) -> tuple[str, list[str]]:
-    line = (f":stew: *{facts.get('person')}* cooked *{facts['quantity']}* for *{facts['order_no']}* "
-            f"— batch {facts['batch']}, crate {facts['crate']}")
-    extra = time_spent(facts) + [f for f in (scrap_fact(facts),) if f]
+def headline(facts: OrderFacts) -> tuple[str, list[str]]:
+    line = (f":stew: *{facts.person}* cooked *{facts.quantity}* for *{facts.order_no}* "
+            f"— batch {facts.batch}, crate {facts.crate}")
+    extra = time_spent(facts.minutes) + [f for f in (scrap_fact(facts),) if f]
     return line, extra + ["next: label"]
 
 
 COMMAND = FloorCommand(
-    name="cook", title="Record cooking", stage="cook", blocks=blocks, read=read,
-    plan=("load_order", "find_operation", "identify_operator", "ensure_batch", "record_production",
-          "complete_operation", "note_on_order", "advance_chain"),
-    note=note, handover=handover, headline=headline,
+    name="cook", title="Record cooking", stage="cook", facts=OrderFacts, blocks=blocks, read=read,
+    plan=(load_order, find_operation, identify_operator, ensure_batch, record_production,
+          complete_operation, note_on_order, advance_chain),
+    note=note, handover=handover, headline=headline, link=mo_link, scrap=True, undoable=True,
     help="Records a production of the cooked quantity into its batch (created if new), completes the cooking "
          "step with time and operator, and notes crate and scrap on the MO.\n"
-         "Then opens the label task. From a task: type the crate, check the quantity.",
-    extra={"scrap": True})
+         "Then opens the label task. From a task: type the crate, check the quantity.")

@@ -2,19 +2,28 @@
 
 A command is declared, not coded: its form, how a submission is read, the plan of Katana steps,
 the note it leaves on the MO and what it hands over to the next stage (see cook.py, label.py,
-pack.py). The flow that runs them lives once, in flow.py.
+pack.py). The flow that runs them lives once, in flow.py; the recorder runs the plan.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Generic
 
-from slack_sdk.models.blocks import (DatePickerElement, InputBlock, NumberInputElement, Option,
-                                     PlainTextInputElement, StaticSelectElement)
+from slack_sdk.models.blocks import (
+    DatePickerElement,
+    InputBlock,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    StaticSelectElement,
+)
 
+from commands.context import Floor
 from commands.fields import Form
 from commands.orders import OrderChoice
+from commands.plan import F, Step
 from models.actions import FloorAction
 from models.tasks import ProductionTask
 
@@ -32,23 +41,68 @@ class Prefill:
         return self.task.mo_id if self.task else None
 
 
+Opener = Callable[..., Awaitable[None]]  # (floor, command, *, trigger_id, channel_id, task) → the first modal
+Submitter = Callable[..., Awaitable[None]]  # (floor, recorder, command, ack, submission) → saved, or field errors
+
+
+def no_blocks(prefill: Prefill) -> list[InputBlock]:
+    return []
+
+
+def read_nothing(form: Form, offered: set[str] | None) -> dict[str, Any]:
+    return {}
+
+
+def no_note(facts: Any, action: FloorAction) -> str | None:
+    """/ship and /receive write nothing on an MO: their order keeps its own record."""
+    return None
+
+
+def no_handover(facts: Any) -> dict[str, Any]:
+    return {}
+
+
 @dataclass(frozen=True)
-class FloorCommand:
+class FloorCommand(Generic[F]):
+    """One floor command, declared: its form, how a submission is read, its plan of steps, the note it
+    leaves on the MO, what it hands over to the next stage and how its outcome is worded.
+    /ship and /receive have a stage before their form: they bring their own `opens` and `submits`."""
+
     name: str  # the slash command without "/"
     title: str  # modal title, ≤ 24 characters
     stage: str  # the task kind this command completes
-    blocks: Callable[[Prefill], list[InputBlock]]
-    read: Callable[[Form, set[str] | None], dict[str, Any]]  # (form, MO ids the modal offered)
-    plan: tuple[str, ...]
-    note: Callable[[dict[str, Any], FloorAction], str | None]
-    handover: Callable[[dict[str, Any]], dict[str, Any]]
-    headline: Callable[[dict[str, Any]], tuple[str, list[str]]]
+    facts: type[F]
+    plan: tuple[Step[F], ...]
+    headline: Callable[[F], tuple[str, list[str]]]
+    link: Callable[[Floor, F], str]  # "Open … in Katana"
     help: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    blocks: Callable[[Prefill], list[InputBlock]] = no_blocks
+    read: Callable[[Form, set[str] | None], dict[str, Any]] = read_nothing  # (form, MO ids the modal offered)
+    note: Callable[[F, FloorAction], str | None] = no_note
+    handover: Callable[[F], dict[str, Any]] = no_handover
+    other_plans: tuple[tuple[Step[F], ...], ...] = ()  # e.g. /ship to Amazon FBA
+    opens: Opener | None = None  # None: the shared form (commands.flow)
+    submits: Submitter | None = None
+    scrap: bool = False  # asks for a scrap quantity and reason
+    undoable: bool = False  # its confirmation carries the author's Undo
 
     @property
     def callback_id(self) -> str:
         return f"{self.name}_form"
+
+    def facts_of(self, action: FloorAction) -> F:
+        return self.facts.model_validate({**action.input, **action.results()})
+
+    def step(self, name: str) -> Step[F]:
+        """The plan step an action saved under `name`."""
+        for plan in (self.plan, *self.other_plans):
+            for each in plan:
+                if each.name == name:
+                    return each
+        raise KeyError(f"/{self.name} has no step {name!r}")
+
+    def steps_of(self, action: FloorAction) -> list[Step[F]]:
+        return [self.step(s.id) for s in action.steps]
 
 
 def order_select(prefill: Prefill) -> InputBlock:
@@ -88,6 +142,6 @@ def read_order(form: Form, offered: set[str] | None) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
 
 
-def time_spent(facts: dict[str, Any]) -> list[str]:
+def time_spent(minutes: int | None) -> list[str]:
     """The minutes fact for a confirmation, when the operator gave one."""
-    return [f"{facts['minutes']} min"] if facts.get("minutes") is not None else []
+    return [f"{minutes} min"] if minutes is not None else []

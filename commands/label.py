@@ -7,9 +7,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from commands.facts import OrderFacts
 from commands.fields import Form
-from commands.forms import (FloorCommand, Prefill, code_input, date_input, minutes_input, order_select, time_spent,
-                            quantity_input, read_order)
+from commands.forms import (
+    FloorCommand,
+    Prefill,
+    code_input,
+    date_input,
+    minutes_input,
+    order_select,
+    quantity_input,
+    read_order,
+    time_spent,
+)
+from commands.steps import (
+    advance_chain,
+    complete_operation,
+    find_batch,
+    find_operation,
+    identify_operator,
+    load_order,
+    mo_link,
+    note_on_order,
+    update_batch,
+)
 from models.actions import FloorAction
 
 
@@ -28,39 +49,38 @@ def blocks(prefill: Prefill) -> list[Any]:
 
 
 def read(form: Form, offered: set[str] | None) -> dict[str, Any]:
-    data = {"mo_id": read_order(form, offered), "batch": form.code("batch", "batch number"),
+    barcode = form.code("barcode", "barcode", required=False)
+    if barcode is not None and not 3 <= len(barcode) <= 40:
+        form.errors.add("barcode", "A batch barcode has 3 to 40 characters.")  # Katana's limit
+    return {"mo_id": read_order(form, offered), "batch": form.code("batch", "batch number"),
             "from_crate": form.code("from_crate", "from crate"), "to_crate": form.code("to_crate", "to crate"),
             "quantity": form.quantity("quantity", "quantity labelled"), "minutes": form.minutes("minutes"),
-            "expiry": form.raw("expiry") or None,
-            "barcode": form.code("barcode", "barcode", required=False)}
-    if data["barcode"] is not None and not 3 <= len(data["barcode"]) <= 40:
-        form.errors.add("barcode", "A batch barcode has 3 to 40 characters.")  # Katana's limit
-    return data
+            "expiry": form.raw("expiry") or None, "barcode": barcode}
 
 
-def note(facts: dict[str, Any], action: FloorAction) -> str:
-    return (f"{action.created_at:%Y-%m-%d %H:%M} UTC label: batch {facts['batch']}, {facts['quantity']} labelled, "
-            f"crate {facts['from_crate']} → {facts['to_crate']} ({facts.get('person') or action.user_name})")
+def note(facts: OrderFacts, action: FloorAction) -> str:
+    return (f"{action.created_at:%Y-%m-%d %H:%M} UTC label: batch {facts.batch}, {facts.quantity} labelled, "
+            f"crate {facts.from_crate} → {facts.to_crate} ({facts.person or action.user_name})")
 
 
-def handover(facts: dict[str, Any]) -> dict[str, Any]:
-    return {"batch_number": facts["batch"], "crate": facts["to_crate"], "quantity": facts["quantity"]}
+def handover(facts: OrderFacts) -> dict[str, Any]:
+    return {"batch_number": facts.batch, "crate": facts.to_crate, "quantity": facts.quantity}
 
 
-def headline(facts: dict[str, Any]) -> tuple[str, list[str]]:
-    line = (f":label: *{facts.get('person')}* labelled *{facts['quantity']}* of *{facts['order_no']}* "
-            f"— batch {facts['batch']}, crate {facts['from_crate']} → {facts['to_crate']}")
-    extra = time_spent(facts)
-    if facts.get("expiry"):
-        extra.append(f"best before {facts['expiry']}")
+def headline(facts: OrderFacts) -> tuple[str, list[str]]:
+    line = (f":label: *{facts.person}* labelled *{facts.quantity}* of *{facts.order_no}* "
+            f"— batch {facts.batch}, crate {facts.from_crate} → {facts.to_crate}")
+    extra = time_spent(facts.minutes)
+    if facts.expiry:
+        extra.append(f"best before {facts.expiry}")
     return line, extra + ["next: pack"]
 
 
 COMMAND = FloorCommand(
-    name="label", title="Record labelling", stage="label", blocks=blocks, read=read,
-    plan=("load_order", "find_operation", "identify_operator", "find_batch", "complete_operation",
-          "update_batch", "note_on_order", "advance_chain"),
-    note=note, handover=handover, headline=headline,
+    name="label", title="Record labelling", stage="label", facts=OrderFacts, blocks=blocks, read=read,
+    plan=(load_order, find_operation, identify_operator, find_batch, complete_operation,
+          update_batch, note_on_order, advance_chain),
+    note=note, handover=handover, headline=headline, link=mo_link, undoable=True,
     help="Completes the labelling step with time and operator, sets the batch's best-before and barcode, "
          "and notes the crate move on the MO.\n"
          "Then opens the pack task.")

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
+from typing import Any
 
 from integrations.katana import Katana
 
@@ -39,6 +40,13 @@ class OpenOrders:
         # (bench, issue 6) one Katana read for everyone who opens a form while the list is loading:
         # 50 people typing /cook at shift start spent 250 calls (4 minutes of the budget) on one list.
         self._loading = asyncio.Lock()
+        self._forms: tuple[list[OrderChoice], dict[Any, Any]] | None = None
+
+    def forms_for(self, choices: list[OrderChoice]) -> dict[Any, Any]:
+        """Forms built from this very list (commands.flow.list_form); a reloaded list starts afresh."""
+        if self._forms is None or self._forms[0] is not choices:
+            self._forms = (choices, {})
+        return self._forms[1]
 
     def peek(self) -> list[OrderChoice] | None:
         """The cached list if still fresh, without calling Katana."""
@@ -49,7 +57,8 @@ class OpenOrders:
     def invalidate(self) -> None:
         self._choices = None
 
-    async def list(self) -> list[OrderChoice]:
+    async def choices(self) -> list[OrderChoice]:
+        """The open MOs to offer: the cached list while fresh, else one read for everyone waiting."""
         async with self._loading:
             cached = self.peek()
             if cached is not None:
@@ -58,8 +67,8 @@ class OpenOrders:
 
     async def _load(self) -> list[OrderChoice]:
         orders = await self.katana.manufacturing.open_orders(limit=MAX_CHOICES)
-        await self._learn_skus({o.variant_id for o in orders})
-        self._choices = [OrderChoice(o.id, o.order_no, self._skus.get(o.variant_id),
+        await self._learn_skus({o.variant_id for o in orders if o.variant_id is not None})
+        self._choices = [OrderChoice(o.id, o.order_no, self._skus.get(o.variant_id or 0),
                                      o.planned_quantity, o.status) for o in orders][:MAX_CHOICES]
         self._fetched_at = self.clock()
         return self._choices

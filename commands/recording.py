@@ -12,91 +12,57 @@ Rules this module keeps:
   steps were recorded and which were not;
 - a plan runs in phases: a step marked `joins` runs alongside the step before it (reads that need
   nothing from each other; writes that only describe what the previous write recorded), so the floor
-  waits for Katana's critical path, not for the sum of its calls. Each step is still saved on its own.
+  waits for Katana's critical path, not for the sum of its calls. Each step is still saved on its own;
+- one worker at a time: the worker holds a lease (a token and an end, judged on the database's
+  clock) and renews it every LEASE/4 while it lives, through store errors (a failover) too. Before
+  each write leaves, the Katana client asks whether the lease is still certainly held (its end, as
+  last renewed, more than a tenth of a lease away); if not, nothing more is sent. Another worker takes an expired
+  lease over only GRACE after it ran out — longer than any request of the old holder can still be on
+  its way (the Katana client bounds a whole exchange) — so a takeover's "did it happen?" check sees
+  every write the old holder sent.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from commands.context import Floor
-from integrations.katana.errors import (KatanaError, KatanaOutcomeUnknown, KatanaRateLimited,
-                                        KatanaUnavailable)
+from commands.outcome import Outcome
+from commands.plan import Command, Step, StepContext, StepRefused, phases
+from integrations.katana.client import write_gate
+from integrations.katana.errors import (
+    KatanaError,
+    KatanaOutcomeUnknown,
+    KatanaRateLimited,
+    KatanaUnavailable,
+    WriteNotAllowed,
+)
 from models.actions import ActionStep, FloorAction
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
 
-# A live worker renews its lease every LEASE/4; a killed one frees its actions within LEASE.
+# A live worker renews its lease every LEASE/4; a dead one's actions are taken over LEASE + GRACE later.
 LEASE = timedelta(seconds=30)
-
-
-class StepRefused(Exception):
-    """A step found that the floor's input cannot be recorded (e.g. the MO is already done).
-
-    The message is for floor staff: it names what is wrong in their words.
-    """
+GRACE = timedelta(seconds=35)  # ≥ the Katana client's whole-exchange timeout (30 s), plus clock agreement
 
 
 @dataclass
-class StepContext:
-    floor: Floor
-    action: FloorAction
-    step: ActionStep
-    first_try: bool = True  # never started before: no earlier request of this step can have reached Katana
+class LeaseHold:
+    """What this worker knows of its lease: its end as last renewed, or that someone else has it.
+    It stops writing a tenth of a lease before the end (3 s of the default 30 s): clocks agree to
+    well within that, and a renewal is due every quarter of a lease."""
 
-    @property
-    def katana(self) -> Any:
-        return self.floor.katana
+    until: datetime
+    lease: timedelta
+    lost: bool = False
 
-    @property
-    def input(self) -> dict[str, Any]:
-        return self.action.input
-
-    @property
-    def facts(self) -> dict[str, Any]:
-        """Input plus what earlier steps learned."""
-        return {**self.action.input, **self.action.results()}
-
-
-StepFn = Callable[[StepContext], Awaitable[dict[str, Any]]]
-CheckFn = Callable[[StepContext], Awaitable[dict[str, Any] | None]]
-
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    done_text: str  # what it recorded, in the floor's words: "production recorded"
-    run: StepFn
-    check: CheckFn | None = None  # required for non-idempotent writes (POSTs)
-    in_katana: bool = True  # False for bot-side steps (tasks, messages)
-    joins: bool = False  # runs alongside the step before it in a plan (needs nothing from it)
-
-
-STEPS: dict[str, Step] = {}
-
-
-def step(name: str, done_text: str, *, check: CheckFn | None = None, in_katana: bool = True,
-         joins: bool = False) -> Callable[[StepFn], StepFn]:
-    """Register a step under the name stored in FloorAction plans (keep names stable)."""
-    def register(fn: StepFn) -> StepFn:
-        STEPS[name] = Step(name, done_text, fn, check, in_katana, joins)
-        return fn
-    return register
-
-
-def phases(plan: list[str]) -> list[list[int]]:
-    """The plan's step indexes in phases that run one after another; a phase's steps run together."""
-    grouped: list[list[int]] = []
-    for index, name in enumerate(plan):
-        if grouped and STEPS[name].joins:
-            grouped[-1].append(index)
-        else:
-            grouped.append([index])
-    return grouped
+    def lets_write(self, now: datetime) -> bool:
+        return not self.lost and now < self.until - self.lease / 10
 
 
 @dataclass
@@ -108,49 +74,59 @@ class Stop:
     problem: str
 
 
-@dataclass
-class Outcome:
-    action: FloorAction
-    status: str
-    recorded: list[str] = field(default_factory=list)
-    not_recorded: list[str] = field(default_factory=list)
-    problem: str | None = None
-    uncertain: list[str] = field(default_factory=list)  # sent, answer lost: may have been recorded
-
-
 class LeaseLost(Exception):
     """Another worker took the action over (this one stalled); stop without writing anything."""
 
 
 class Recorder:
-    def __init__(self, floor: Floor, *, announce: Callable[[Outcome], Awaitable[None]],
-                 lease: timedelta = LEASE) -> None:
+    def __init__(self, floor: Floor, commands: Mapping[str, Command[Any]], *,
+                 announce: Callable[[Outcome], Awaitable[None]], lease: timedelta = LEASE,
+                 grace: timedelta = GRACE) -> None:
         self.floor = floor
+        self.commands = commands  # by name: the plan an action's saved steps belong to
         self.announce = announce
-        self.lease = lease
+        self.lease, self.grace = lease, grace
+
+    def plan_of(self, action: FloorAction) -> list[Step[Any]]:
+        return self.commands[action.command].steps_of(action)
 
     async def record(self, action_id: str) -> Outcome | None:
         """Run (or resume) an action; returns None if someone else holds it or it is finished."""
-        action = await self.floor.store.actions.lease(action_id, utcnow() + self.lease)
-        if action is None:
+        action = await self.floor.store.actions.lease(action_id, self.lease, grace=self.grace)
+        if action is None or action.lease_until is None:
             return None
         # A step can wait minutes in the rate limiter's queue at shift change; the heartbeat keeps
         # the lease while this worker lives, and lets it expire quickly if the process dies.
-        heartbeat = asyncio.create_task(self._keep_lease(action))
+        hold = LeaseHold(action.lease_until, self.lease)
+        heartbeat = asyncio.create_task(self._keep_lease(action, hold))
+        clock = self.floor.store.clock
+        gate = write_gate.set(lambda: hold.lets_write(clock.estimate()))  # this task and the steps it runs
         try:
             return await self._run_plan(action)
         except LeaseLost:
-            log.warning("floor action %s was taken over by another worker", action.id)
+            log.warning("floor action %s: its lease is lost or uncertain; stopped before writing more", action.id)
             return None
         finally:
+            write_gate.reset(gate)
             heartbeat.cancel()
 
-    async def _keep_lease(self, action: FloorAction) -> None:
-        while await self.floor.store.actions.renew(action, utcnow() + self.lease):
+    async def _keep_lease(self, action: FloorAction, hold: LeaseHold) -> None:
+        """Renew every LEASE/4 for as long as this worker lives; a store error is retried at the next
+        beat (meanwhile the write gate stops writes once the known end comes near)."""
+        while True:
             await asyncio.sleep(self.lease.total_seconds() / 4)
+            try:
+                until = await self.floor.store.actions.renew(action, self.lease)
+            except Exception:  # a failover or a blip: keep beating, never give up silently
+                log.warning("floor action %s: lease renewal failed; trying again", action.id, exc_info=True)
+                continue
+            if until is None:  # another worker holds it now: this one must not write again
+                hold.lost = True
+                return
+            hold.until = until
 
     async def _run_plan(self, action: FloorAction) -> Outcome:
-        for phase in phases([s.id for s in action.steps]):
+        for phase in phases(self.plan_of(action)):
             todo = [i for i in phase if action.steps[i].state != "done"]
             if not todo:
                 continue
@@ -175,25 +151,28 @@ class Recorder:
         return [r for r in done if isinstance(r, Stop)]
 
     async def _run_step(self, action: FloorAction, index: int, current: ActionStep) -> Stop | None:
-        spec = STEPS[current.id]
-        ctx = StepContext(self.floor, action, current, first_try=current.started_at is None)
+        command = self.commands[action.command]
+        spec = command.step(current.id)
+        ctx = StepContext(self.floor, command, action, current, first_try=current.started_at is None)
         try:
             if current.state in ("unknown", "running") and spec.check is not None:
                 found = await spec.check(ctx)  # did the lost request happen after all?
                 if found is not None:
-                    return await self._save_done(action, index, current, found)
+                    await self._save_done(action, index, current, found)
+                    return None
             current.state, current.started_at = "running", current.started_at or utcnow()
             await self._save(action, index, current)
-            return await self._save_done(action, index, current, await spec.run(ctx))
-        except LeaseLost:
-            raise
+            await self._save_done(action, index, current, await spec.run(ctx))
+            return None
+        except (LeaseLost, WriteNotAllowed) as exc:
+            raise LeaseLost(action.id) from exc
         except KatanaOutcomeUnknown as exc:
             return await self._hold(action, index, current, "unknown", user_text(exc))
         except (KatanaUnavailable, KatanaRateLimited) as exc:
             return await self._hold(action, index, current, "pending", user_text(exc))
         except (KatanaError, StepRefused) as exc:
             return await self._hold(action, index, current, "failed", user_text(exc))
-        except Exception:  # noqa: BLE001 — an odd answer or our bug: keep the action, retry, tell once
+        except Exception:  # an odd answer or our bug: keep the action, retry, tell once
             log.exception("floor action %s: step %s failed unexpectedly", action.id, current.id)
             state = "unknown" if spec.check is not None else "pending"  # a POST may have gone out
             return await self._hold(action, index, current, state, user_text(Exception()))
@@ -212,7 +191,6 @@ class Recorder:
         current.state, current.result, current.error = "done", result, None
         current.finished_at = utcnow()
         await self._save(action, index, current)
-        return None
 
     async def _hold(self, action: FloorAction, index: int, current: ActionStep, state: str,
                     problem: str) -> Stop:
@@ -224,7 +202,10 @@ class Recorder:
     async def _stop(self, action: FloorAction, stop: Stop) -> Outcome:
         if stop.kind == "fail":
             await self._settle(action, "failed", outcome="failed", error=stop.problem)
-            return self._outcome(action, "failed", problem=stop.problem)
+            failed = self._outcome(action, "failed", problem=stop.problem)
+            if action.claim_key and not (failed.recorded or failed.uncertain):  # refused before any write:
+                await self.floor.store.claims.release(action.claim_key, action.id)  # the task is free again
+            return failed
         settings = self.floor.settings
         limit = timedelta(hours=settings.action_give_up_after_hours)
         if utcnow() - (action.retried_at or action.created_at) > limit:
@@ -236,22 +217,24 @@ class Recorder:
             return self._outcome(action, "failed", problem=gave_up)
         delay = min(settings.action_retry_first_seconds * 2 ** max(action.attempts - 1, 0),
                     settings.action_retry_max_seconds)
-        await self._settle(action, "waiting", error=stop.problem, next_attempt_at=utcnow() + timedelta(seconds=delay))
+        retry_at = self.floor.store.clock.estimate() + timedelta(seconds=delay)
+        await self._settle(action, "waiting", error=stop.problem, next_attempt_at=retry_at)
         log.warning("floor action %s waiting (%s); retry in %.0fs", action.id, stop.problem, delay)
         return self._outcome(action, "waiting", problem=stop.problem)
 
     def _outcome(self, action: FloorAction, status: str, problem: str | None = None) -> Outcome:
-        katana_steps = [s for s in action.steps if STEPS[s.id].in_katana and STEPS[s.id].done_text]
-        recorded = [STEPS[s.id].done_text for s in katana_steps if s.state == "done" and s.result.get("wrote")]
-        uncertain = [STEPS[s.id].done_text for s in katana_steps if s.state == "unknown"]
-        missing = [STEPS[s.id].done_text for s in katana_steps if s.state not in ("done", "unknown")]
+        katana_steps = [(s, spec) for s, spec in zip(action.steps, self.plan_of(action), strict=True)
+                        if spec.in_katana and spec.done_text]
+        recorded = [spec.done_text for s, spec in katana_steps if s.state == "done" and s.result.get("wrote")]
+        uncertain = [spec.done_text for s, spec in katana_steps if s.state == "unknown"]
+        missing = [spec.done_text for s, spec in katana_steps if s.state not in ("done", "unknown")]
         return Outcome(action, status, recorded, missing, problem, uncertain)
 
     async def _conclude(self, outcome: Outcome) -> Outcome:
         await self._audit(outcome)
         try:
             await self.announce(outcome)
-        except Exception:  # noqa: BLE001 — telling people must never undo or block what was recorded
+        except Exception:  # telling people must never undo or block what was recorded
             log.exception("could not announce floor action %s", outcome.action.id)
         return outcome
 
@@ -265,7 +248,7 @@ class Recorder:
 
     async def resume_due(self) -> int:
         """The worker's job: pick up actions that wait for Katana or lost their worker (crash)."""
-        due = await self.floor.store.actions.due(utcnow())
+        due = await self.floor.store.actions.due(grace=self.grace)
         for action_id in due:
             self.floor.jobs.spawn(self.record(action_id), name=f"resume {action_id}")
         return len(due)

@@ -1,36 +1,46 @@
-"""The Katana steps the floor commands are made of.
+"""The Katana steps /cook, /label and /pack are made of, each with how it comes back out.
 
-Each step returns what it learned (Katana ids) for the steps after it; `wrote: True` marks a
-step that changed something in Katana, so outcome messages can say exactly what was recorded.
-Reads come first in every plan, so a refusal (MO already done, no such operation) happens
-before anything is written. The reads that need nothing from each other are marked `joins` and run
-together (see commands.recording); writes stay one after another, so a refused write stops the rest.
+Reads come first in every plan, so a refusal (MO already done, no such operation) happens before
+anything is written. The reads that need nothing from each other are marked `joins` and run together
+(see commands.recording); writes stay one after another, so a refused write stops the rest.
+Undoing takes back what Katana can take back (a production deleted, an operation row reopened, the
+bot's note line removed) and says exactly what to do by hand where it can't.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import Any
 
-from commands.chain import stage_finished
-from commands.recording import StepContext, StepRefused, since, step
+from commands.chain import OrderRef, stage_finished
+from commands.context import Floor
+from commands.facts import OrderFacts
+from commands.operations import pick_operation, row_lock
+from commands.plan import NeedsHand, Result, StepContext, StepRefused, Undo, Written, step
+from commands.recording import since
+from integrations.katana import Katana
 from integrations.katana.errors import KatanaRejected
-from integrations.katana.models import OperatorRef, OperationRow
+from integrations.katana.models import OperatorRef
+from models.tasks import task_id
 
-STAGE_WORDS = {"cook": ("cook",), "label": ("label",), "pack": ("pack",)}
-STAGE_ORDER = ("cook", "label", "pack")
+Ctx = StepContext[OrderFacts]
 
 
-def qty(value: Any) -> Decimal:
-    return Decimal(str(value))
+def chain_order(facts: OrderFacts) -> OrderRef:
+    return OrderRef(facts.mo_id, facts.order, facts.planned_quantity, None, facts.sales_order_id,
+                    facts.linked_to_sales_order)
 
+
+def mo_link(floor: Floor, facts: OrderFacts) -> str:
+    return floor.katana_link(facts.mo_id)
+
+
+# ---- reads ---------------------------------------------------------------------------------------
 
 @step("load_order", "")
-async def load_order(ctx: StepContext) -> dict[str, Any]:
+async def load_order(ctx: Ctx) -> Result:
     # The bot's last view of the order (from its webhook, when the task was made) stands in for a read
     # while nothing says the order changed since (models.order_memory).
-    mo_id = int(ctx.input["mo_id"])
-    mo = await ctx.floor.store.orders.known_order(mo_id) or await ctx.katana.manufacturing.get_order(mo_id)
+    mo = await ctx.katana.manufacturing.known_order(ctx.facts.mo_id)
     if mo.status == "DONE":
         raise StepRefused(f"{mo.order_no} is already done in Katana.")
     return {"order_no": mo.order_no, "variant_id": mo.variant_id, "location_id": mo.location_id,
@@ -39,9 +49,9 @@ async def load_order(ctx: StepContext) -> dict[str, Any]:
 
 
 @step("identify_operator", "", joins=True)
-async def identify_operator(ctx: StepContext) -> dict[str, Any]:
+async def identify_operator(ctx: Ctx) -> Result:
     """Katana credits work to an operator; match the Slack person by name, else send the name."""
-    person = await ctx.floor.people.name(ctx.action.user_id, ctx.action.user_name)  # type: ignore[union-attr]
+    person = await ctx.floor.slack.person_name(ctx.action.user_id, ctx.action.user_name)
     wanted = " ".join(person.lower().split())
     for operator in await ctx.katana.manufacturing.operators():
         if " ".join(operator.operator_name.lower().split()) == wanted:
@@ -49,56 +59,76 @@ async def identify_operator(ctx: StepContext) -> dict[str, Any]:
     return {"person": person, "operator_id": None}
 
 
-def operator_refs(facts: dict[str, Any]) -> list[OperatorRef]:
-    if facts.get("operator_id"):
-        return [OperatorRef(operator_id=int(facts["operator_id"]))]
-    return [OperatorRef(name=str(facts["person"])[:100])]
-
-
-def pick_operation(rows: list[OperationRow], stage: str) -> OperationRow | None:
-    """The MO's operation row for a stage: by name ("Cooking", "Label jars"), else by position."""
-    for row in rows:
-        if any(word in (row.operation_name or "").lower() for word in STAGE_WORDS[stage]):
-            return row
-    position = STAGE_ORDER.index(stage)
-    return rows[position] if len(rows) == len(STAGE_ORDER) else None
-
-
 @step("find_operation", "", joins=True)
-async def find_operation(ctx: StepContext) -> dict[str, Any]:
+async def find_operation(ctx: Ctx) -> Result:
     """Find the stage's operation row before anything is written, so a missing one refuses cleanly."""
-    from commands.registry import COMMANDS
-
-    stage, facts = COMMANDS[ctx.action.command].stage, ctx.facts
-    mo_id = int(facts["mo_id"])
-    known = await ctx.floor.store.orders.known_rows(mo_id)
-    row = pick_operation(known if known is not None else await ctx.katana.manufacturing.operation_rows(mo_id), stage)
+    facts, stage = ctx.facts, ctx.command.stage
+    row = pick_operation(await ctx.katana.manufacturing.known_operation_rows(facts.mo_id), stage)
     if row is None:  # (load_order runs alongside: the order number may not be known yet)
-        order = facts.get("order_no") or f"MO {facts['mo_id']}"
-        raise StepRefused(f"{order} has no {stage} operation in Katana.")
+        raise StepRefused(f"{facts.order} has no {stage} operation in Katana.")
     return {"operation_row_id": row.id, "operation_done_before": row.status == "COMPLETED"}
 
 
-@step("complete_operation", "operation completed")
-async def complete_operation(ctx: StepContext) -> dict[str, Any]:
+@step("find_batch", "")
+async def find_batch(ctx: Ctx) -> Result:
     facts = ctx.facts
-    if facts.get("operation_done_before"):
-        return {"wrote": False}  # already completed (e.g. in Katana's own app): keep what is there
-    seconds = int(facts["minutes"]) * 60 if facts.get("minutes") is not None else None
-    await ctx.katana.manufacturing.complete_operation(int(facts["operation_row_id"]), seconds=seconds,
-                                                      operators=operator_refs(facts))
-    return {"wrote": True}
+    if not facts.batch:
+        return {}  # optional on /pack: an MO whose batch Katana already has needs none
+    batch = await ctx.katana.inventory.find_batch(facts.batch, int(facts.variant_id or 0))
+    if batch is None:
+        raise StepRefused(f"Batch {facts.batch} does not exist in Katana for {facts.order}; "
+                          "check the number on the crate.")
+    return {"batch_id": batch.id}
 
 
-@step("ensure_batch", "batch created")
-async def ensure_batch(ctx: StepContext) -> dict[str, Any]:
+# ---- writes --------------------------------------------------------------------------------------
+
+def operator_refs(facts: OrderFacts) -> list[OperatorRef]:
+    if facts.operator_id:
+        return [OperatorRef(operator_id=facts.operator_id)]
+    return [OperatorRef(name=str(facts.person)[:100])]
+
+
+def reopen_operation(written: Written[OrderFacts]) -> Undo:
+    row = int(written.facts.operation_row_id or 0)
+    what = f"the operation completed on {written.order}"
+    if written.includes(finish_order):  # Katana only takes times and operators on a DONE order's rows
+        return Undo(what, manual=f"After reopening {written.order}, set its step back to In progress.")
+
+    async def run(katana: Katana) -> str | None:
+        await katana.manufacturing.set_operation_status(row, "IN_PROGRESS")
+        return None
+    return Undo(what, run=run)
+
+
+@step("complete_operation", "operation completed", undo=reopen_operation)
+async def complete_operation(ctx: Ctx) -> Result:
+    facts = ctx.facts
+    tid = task_id(ctx.command.stage, facts.mo_id)
+    async with ctx.floor.locks.hold(row_lock(tid)):  # no timer sync of this row in between
+        if not facts.operation_done_before:  # else completed already (e.g. in Katana's own app): keep it
+            seconds = facts.minutes * 60 if facts.minutes is not None else None
+            await ctx.katana.manufacturing.complete_operation(int(facts.operation_row_id or 0), seconds=seconds,
+                                                              operators=operator_refs(facts))
+        await ctx.floor.store.tasks.mark_row_completed(tid)  # a later timer sync leaves the row alone
+    return {"wrote": not facts.operation_done_before}
+
+
+def created_batch(written: Written[OrderFacts]) -> Undo:
+    batch = written.facts.batch
+    return Undo(f"batch {batch}",
+                manual=f"Batch {batch} was created in Katana; delete it there if nothing else uses it.")
+
+
+@step("ensure_batch", "batch created", undo=created_batch)
+async def ensure_batch(ctx: Ctx) -> Result:
     """The batch by number for this product, created if new.
 
     A first try creates straight away (a cooked batch is nearly always new, and Katana refuses a
     number it already has, which is then looked up); a retry looks first, so it never doubles one.
     """
     facts = ctx.facts
-    number, variant_id = facts["batch"], int(facts["variant_id"])
+    number, variant_id = str(facts.batch), int(facts.variant_id or 0)
     if not ctx.first_try:
         found = await ctx.katana.inventory.find_batch(number, variant_id)
         if found is not None:
@@ -107,89 +137,110 @@ async def ensure_batch(ctx: StepContext) -> dict[str, Any]:
     return {"batch_id": batch.id, "wrote": created}
 
 
-@step("find_batch", "")
-async def find_batch(ctx: StepContext) -> dict[str, Any]:
-    facts = ctx.facts
-    if not facts.get("batch"):
-        return {}  # optional on /pack: an MO whose batch Katana already has needs none
-    batch = await ctx.katana.inventory.find_batch(facts["batch"], int(facts["variant_id"]))
-    if batch is None:
-        raise StepRefused(f"Batch {facts['batch']} does not exist in Katana for {facts['order_no']}; "
-                          "check the number on the crate.")
-    return {"batch_id": batch.id}
-
-
-async def production_already_recorded(ctx: StepContext) -> dict[str, Any] | None:
+async def production_already_recorded(ctx: Ctx) -> Result | None:
     facts = ctx.facts
     found = await ctx.katana.manufacturing.find_production(
-        int(facts["mo_id"]), qty(facts["quantity"]), since=since(ctx.step.started_at),
-        batch_id=facts.get("batch_id"))
+        facts.mo_id, quantity(facts), since=since(ctx.step.started_at), batch_id=facts.batch_id)
     return None if found is None else {"production_id": found.id, "wrote": True}
 
 
-@step("record_production", "production recorded", check=production_already_recorded)
-async def record_production(ctx: StepContext) -> dict[str, Any]:
+def delete_production(written: Written[OrderFacts]) -> Undo:
+    pid = int(written.result["production_id"])
+
+    async def run(katana: Katana) -> str | None:
+        await katana.manufacturing.delete_production(pid)
+        return None
+    return Undo(f"production #{pid} of {written.facts.quantity} on {written.order}", run=run)
+
+
+@step("record_production", "production recorded", check=production_already_recorded, undo=delete_production)
+async def record_production(ctx: Ctx) -> Result:
     facts = ctx.facts
     production = await ctx.katana.manufacturing.record_production(
-        int(facts["mo_id"]), qty(facts["quantity"]), completed_date=ctx.action.created_at,
-        batch_id=facts.get("batch_id"))
+        facts.mo_id, quantity(facts), completed_date=ctx.action.created_at, batch_id=facts.batch_id)
     return {"production_id": production.id, "wrote": True}
 
 
-@step("update_batch", "batch expiry/barcode set")
-async def update_batch(ctx: StepContext) -> dict[str, Any]:
+def quantity(facts: OrderFacts) -> Decimal:
+    if facts.quantity is None:
+        raise StepRefused("No quantity was given.")  # the form requires one; a crafted action may not have it
+    return facts.quantity
+
+
+def batch_details_by_hand(written: Written[OrderFacts]) -> Undo:
+    facts = written.facts
+    given = ", ".join(f"{k} {v}" for k, v in (("expiry", facts.expiry), ("barcode", facts.barcode)) if v)
+    return Undo(f"batch {facts.batch} details", manual=f"In Katana, open batch {facts.batch} and put back what it "
+                                                       f"had before ({given} was set).")
+
+
+@step("update_batch", "batch expiry/barcode set", undo=batch_details_by_hand)
+async def update_batch(ctx: Ctx) -> Result:
     facts = ctx.facts
-    if not facts.get("expiry") and not facts.get("barcode"):
+    if not facts.expiry and not facts.barcode:
         return {"wrote": False}
-    expiry = date.fromisoformat(facts["expiry"]) if facts.get("expiry") else None
-    await ctx.katana.inventory.update_batch(int(facts["batch_id"]), expiration_date=expiry,
-                                            barcode=facts.get("barcode"))
+    await ctx.katana.inventory.update_batch(int(facts.batch_id or 0), expiration_date=facts.expiry,
+                                            barcode=facts.barcode)
     return {"wrote": True}
 
 
-@step("note_on_order", "note added to the MO")
-async def note_on_order(ctx: StepContext) -> dict[str, Any]:
-    """Crates live in the MO's additional_info; the service echoes what is there (PATCH wipes it otherwise)."""
-    from commands.registry import COMMANDS  # the note's wording belongs to each command
+def remove_note(written: Written[OrderFacts]) -> Undo:
+    facts, line, order = written.facts, str(written.result.get("note")), written.order
+    return Undo(f"the note on {order}", run=take_note_back(facts.mo_id, line, order))
 
-    line = COMMANDS[ctx.action.command].note(ctx.facts, ctx.action)
+
+def take_note_back(mo_id: int, line: str, order: str) -> Callable[[Katana], Awaitable[str | None]]:
+    by_hand = f"In Katana, open {order} → Additional info and delete the line “{line}”."
+
+    async def run(katana: Katana) -> str | None:
+        try:
+            removed = await katana.manufacturing.remove_note(mo_id, line)
+        except ValueError:  # it is the only text, and Katana refuses an empty one
+            raise NeedsHand(by_hand) from None
+        return None if removed else "it was not there any more"
+    return run
+
+
+@step("note_on_order", "note added to the MO", undo=remove_note)
+async def note_on_order(ctx: Ctx) -> Result:
+    """Crates live in the MO's additional_info; the service echoes what is there (PATCH wipes it otherwise)."""
+    line = ctx.command.note(ctx.facts, ctx.action)
     if not line:
         return {"wrote": False}
-    await ctx.katana.manufacturing.add_note(int(ctx.facts["mo_id"]), line, ours_since=first_write(ctx))
+    await ctx.katana.manufacturing.add_note(ctx.facts.mo_id, line)
     return {"wrote": True, "note": line}
 
 
-def first_write(ctx: StepContext) -> datetime | None:
-    """When this action's first Katana write went out: Katana's webhooks from then on echo it."""
-    started = [s.started_at for s in ctx.action.steps if s.state == "done" and s.result.get("wrote") and s.started_at]
-    return min(started) if started else None
+def reopen_order_by_hand(written: Written[OrderFacts]) -> Undo:
+    order = written.order
+    return Undo(f"{order} set to DONE", manual=f"In Katana, reopen {order} (status In progress) only if it should "
+                                               "not be finished; stock moves back with it.")
 
 
-@step("finish_order", "MO set to done with the actual quantity")
-async def finish_order(ctx: StepContext) -> dict[str, Any]:
+@step("finish_order", "MO set to done with the actual quantity", undo=reopen_order_by_hand)
+async def finish_order(ctx: Ctx) -> Result:
     facts = ctx.facts
-    actual = qty(facts["quantity"])
+    actual = quantity(facts)
     try:
-        mo = await ctx.katana.manufacturing.finish_order(int(facts["mo_id"]), actual, done_date=ctx.action.created_at,
-                                                         batch_id=facts.get("batch_id"))
+        mo = await ctx.katana.manufacturing.finish_order(facts.mo_id, actual, done_date=ctx.action.created_at,
+                                                         batch_id=facts.batch_id)
     except KatanaRejected:
         # A retried PATCH can be refused because its first attempt already finished the MO.
-        mo = await ctx.katana.manufacturing.get_order(int(facts["mo_id"]))
+        mo = await ctx.katana.manufacturing.get_order(facts.mo_id)
         if not (mo.status == "DONE" and mo.actual_quantity == actual):
             raise
-    planned = qty(facts["planned_quantity"])
+    planned = facts.planned_quantity
     yield_pct = (actual / planned * 100).quantize(Decimal("0.1")) if planned else None
     return {"actual_quantity": str(mo.actual_quantity if mo.actual_quantity is not None else actual),
             "yield_percent": str(yield_pct) if yield_pct is not None else None, "wrote": True}
 
 
 @step("advance_chain", "", in_katana=False)
-async def advance_chain(ctx: StepContext) -> dict[str, Any]:
+async def advance_chain(ctx: Ctx) -> Result:
     """Close this stage's task and open the next one (idempotent: one task per MO and stage)."""
-    from commands.registry import COMMANDS
-
     facts = ctx.facts
-    command = COMMANDS[ctx.action.command]
-    opened = await stage_finished(ctx.floor, facts, command.stage, by=str(facts.get("person") or ctx.action.user_name),
-                                  details=command.handover(facts))
+    # Another batch of a stage already recorded leaves the next task's details (batch, crate) as they are.
+    details = None if facts.another_batch else ctx.command.handover(facts)
+    opened = await stage_finished(ctx.floor, chain_order(facts), ctx.command.stage,
+                                  by=str(facts.person or ctx.action.user_name), details=details)
     return {"next_task": opened.id if opened else None}

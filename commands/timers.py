@@ -11,21 +11,22 @@ again by the worker's sweep, which also pauses timers left running past TIMER_AU
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import InputBlock, Option, PlainTextInputElement, RadioButtonsElement
 
-from commands import cards
+from commands import cards, undo
+from commands.announce import tell_privately
 from commands.chain import refresh_task_message
 from commands.context import Floor
+from commands.operations import pick_operation, row_lock
+from commands.ports import SlackRefused, Submission, Tap, View
 from integrations.katana.errors import KatanaError, KatanaOutcomeUnknown, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
-from models.tasks import ProductionTask
+from models.tasks import KatanaSync, ProductionTask
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,6 @@ REASONS = {
 }
 FORMS = {"paused": "task_pause_form", "blocked": "task_block_form"}
 BOT_NAME = "the bot"
-_row_locks: dict[str, asyncio.Lock] = {}  # per task, in this process: its Katana PATCHes go out in order
 
 
 @dataclass
@@ -60,7 +60,8 @@ def cannot_start(task: ProductionTask | None, user_id: str) -> str | None:
         return f"The {task.kind} task for {task.mo_order_no} is already {task.status}."
     if task.timer_state == "running":
         if task.assignee == user_id:
-            return f"Your timer on {task.mo_order_no} is already running (since {cards.clock(task.timer_running_since)})."
+            since = cards.clock(task.timer_running_since)
+            return f"Your timer on {task.mo_order_no} is already running (since {since})."
         return (f"{task.assignee_name} started {task.mo_order_no} {cards.clock(task.timer_running_since)}. "
                 "Ask them to pause it if you are taking over.")
     return None
@@ -130,10 +131,10 @@ async def after_change(floor: Floor, task: ProductionTask, name: str) -> None:
 
 async def sync_row(floor: Floor, tid: str) -> None:
     """Make the stage's operation row show the task's timer (latest state wins; a failure is retried)."""
-    async with _row_locks.setdefault(tid, asyncio.Lock()):
+    async with floor.locks.hold(row_lock(tid)):  # the task's row writes go out in order, the recording's too
         for _ in range(3):
             task = await floor.store.tasks.get(tid)
-            if task is None or task.katana_sync != "pending" or not task.is_open:
+            if task is None or task.katana_sync != "pending" or not task.is_open or task.row_completed:
                 return
             try:
                 synced = await push_row(floor, task)
@@ -148,19 +149,26 @@ async def sync_row(floor: Floor, tid: str) -> None:
                 return  # else the timer changed meanwhile: send the newer state
 
 
-async def push_row(floor: Floor, task: ProductionTask) -> str:
+async def push_row(floor: Floor, task: ProductionTask) -> KatanaSync:
+    """Never moves a COMPLETED row: it is read first (someone may have completed it in Katana's app), and
+    the task is read again after the write (in case it was completed meanwhile, the row is put back)."""
     status = ROW_STATUS.get(task.timer_state)
     row_id = task.operation_row_id or await find_row(floor, task)
     if status is None or row_id is None:
         return "synced"  # nothing to show, or the step is done in Katana already: leave it as it is
+    if (await floor.katana.manufacturing.get_operation_row(row_id)).status == "COMPLETED":
+        await floor.store.tasks.mark_row_completed(task.id)
+        return "synced"
     seconds = task.timer_seconds if task.timer_state != "running" else None  # Katana keeps its time on a start
     await floor.katana.manufacturing.set_operation_progress(row_id, status, seconds=seconds)
+    after = await floor.store.tasks.get(task.id)
+    if after is None or after.row_completed:  # completed while this went out: put it back as it was
+        log.warning("operation row %s was completed while its timer sync went out; completing it again", row_id)
+        await floor.katana.manufacturing.set_operation_status(row_id, "COMPLETED")
     return "synced"
 
 
 async def find_row(floor: Floor, task: ProductionTask) -> int | None:
-    from commands.steps import pick_operation  # the same rule the recording steps use
-
     row = pick_operation(await floor.katana.manufacturing.operation_rows(task.mo_id), task.kind)
     if row is None or row.status == "COMPLETED":
         return None
@@ -172,8 +180,6 @@ async def find_row(floor: Floor, task: ProductionTask) -> int | None:
 
 async def sweep(floor: Floor) -> int:
     """Pause forgotten timers, resend operation rows Katana did not take, take expired Undo buttons off."""
-    from commands import undo
-
     paused = await auto_pause_due(floor)
     for task in await floor.store.tasks.unsynced():
         floor.jobs.spawn(sync_row(floor, task.id), name=f"resync row of {task.id}")
@@ -202,16 +208,18 @@ async def tell_operator(floor: Floor, task: ProductionTask, hours: float) -> Non
     text = (f":double_vertical_bar: <@{task.assignee}> your timer on {task.mo_order_no} ran over {hours:g} h, so "
             f"I paused it (counted {cards.minutes_text(task.timer_seconds)}). Tap Resume if you are still on it; "
             "correct the minutes when you record.")
-    where_to = {"channel": task.channel, "thread_ts": task.message_ts} if task.channel else {"channel": task.assignee}
     try:
-        await floor.slack.chat_postMessage(text=text, **where_to)
-    except SlackApiError as exc:
-        log.warning("could not tell %s about the paused timer: %s", task.assignee, exc.response.get("error"))
+        if task.channel:
+            await floor.slack.post(task.channel, {"text": text}, thread_ts=task.message_ts)
+        else:
+            await floor.slack.post(task.assignee, {"text": text})
+    except SlackRefused as exc:
+        log.warning("could not tell %s about the paused timer: %s", task.assignee, exc.error)
 
 
 # ---- Slack: the buttons and the reason forms ------------------------------------------------------------
 
-def reason_form(state: str, task: ProductionTask, metadata: dict[str, Any]) -> dict[str, Any]:
+def reason_form(state: str, task: ProductionTask, metadata: dict[str, Any]) -> View:
     verb = "Pause" if state == "paused" else "Block"
     options = [Option(value=r, text=r) for r in REASONS[state]]
     blocks = [cards.text(cards.task_headline(task)),
@@ -233,108 +241,46 @@ def read_reason(state: str, values: dict[str, Any]) -> tuple[str | None, str | N
     return (f"{reason} — {detail}" if detail else reason), None
 
 
-def where(body: dict[str, Any]) -> dict[str, Any]:
-    container = body.get("container") or {}
-    return {"ch": container.get("channel_id") or (body.get("channel") or {}).get("id"),
-            "home": container.get("type") == "view" and (body.get("view") or {}).get("type") == "home"}
-
-
-async def allowed(floor: Floor, place: dict[str, Any], task: ProductionTask | None, user: str) -> bool:
-    if task is not None and not await floor.permissions.allows(user, task.kind):
-        await tell(floor, place, user, floor.permissions.refusal(task.kind))
+async def allowed(floor: Floor, tap: Tap, task: ProductionTask | None) -> bool:
+    if task is not None and not await floor.permissions.allows(tap.user_id, task.kind):
+        await tell_privately(floor, tap, floor.permissions.refusal(task.kind))
         return False
     return True
 
 
-def tapped(body: dict[str, Any]) -> tuple[str, str]:
-    """(who tapped, the task id on the button)."""
-    return (body.get("user") or {}).get("id", ""), str(body["actions"][0].get("value"))
-
-
-async def start_from_button(floor: Floor, body: dict[str, Any]) -> None:
-    user, tid = tapped(body)
-    if not await allowed(floor, where(body), await floor.store.tasks.get(tid), user):
+async def start_from_button(floor: Floor, tap: Tap) -> None:
+    """Start or Resume tapped: `tap.value` is the task id."""
+    if not await allowed(floor, tap, await floor.store.tasks.get(tap.value)):
         return
-    name = await floor.people.name(user)  # type: ignore[union-attr]
-    await settle_change(floor, where(body), user, name, await start(floor, tid, user, name))
+    name = await floor.slack.person_name(tap.user_id)
+    await settle_change(floor, tap, name, await start(floor, tap.value, tap.user_id, name))
 
 
-async def open_reason_form(floor: Floor, body: dict[str, Any], state: str) -> None:
-    user, tid = tapped(body)
-    task = await floor.store.tasks.get(tid)
-    if not await allowed(floor, where(body), task, user):
+async def open_reason_form(floor: Floor, tap: Tap, state: str) -> None:
+    """Pause or Block tapped: ask why (the form remembers where they tapped)."""
+    task = await floor.store.tasks.get(tap.value)
+    if not await allowed(floor, tap, task):
         return
     refusal = cannot_stop(task, state)
-    if refusal or task is None:
-        await tell(floor, where(body), user, refusal or "That task no longer exists.")
+    if refusal or task is None or tap.trigger_id is None:
+        await tell_privately(floor, tap, refusal or "That task no longer exists.")
         return
-    await floor.slack.views_open(trigger_id=body["trigger_id"], view=reason_form(state, task, where(body)))
+    await floor.slack.open_view(tap.trigger_id, reason_form(state, task, {"ch": tap.channel, "home": tap.in_home}))
 
 
-async def stop_from_form(floor: Floor, body: dict[str, Any], state: str, reason: str) -> None:
-    user, place = (body.get("user") or {}).get("id", ""), cards.read_metadata(body["view"])
-    tid = str(place.get("task"))
-    if not await allowed(floor, place, await floor.store.tasks.get(tid), user):
+async def stop_from_form(floor: Floor, submission: Submission, state: str, reason: str) -> None:
+    place = cards.read_metadata(submission.view)
+    tap = Tap(submission.user_id, str(place.get("task")), channel=place.get("ch"), in_home=bool(place.get("home")))
+    if not await allowed(floor, tap, await floor.store.tasks.get(tap.value)):
         return
-    name = await floor.people.name(user)  # type: ignore[union-attr]
-    await settle_change(floor, place, user, name, await stop(floor, tid, name, state, reason))
+    name = await floor.slack.person_name(tap.user_id)
+    await settle_change(floor, tap, name, await stop(floor, tap.value, name, state, reason))
 
 
-def register(app: Any, floor: Floor) -> None:
-    """Bolt listeners: Start/Resume, Pause, Block (buttons) and the two reason forms."""
-    async def on_start(ack: Any, body: dict[str, Any]) -> None:
-        await in_background(floor, ack, start_from_button(floor, body), "task start")
-
-    def ask_reason(state: str) -> Any:
-        async def on_button(ack: Any, body: dict[str, Any]) -> None:
-            await in_background(floor, ack, open_reason_form(floor, body, state), f"ask why {state}")
-        return on_button
-
-    def submit_reason(state: str) -> Any:
-        async def on_submit(ack: Any, body: dict[str, Any]) -> None:
-            reason, error = read_reason(state, (body["view"].get("state") or {}).get("values") or {})
-            if error:
-                await ack(response_action="errors", errors={"reason": error})
-                return
-            await in_background(floor, ack, stop_from_form(floor, body, state, str(reason)), f"task {state}")
-        return on_submit
-
-    app.action(cards.START_TASK_ACTION)(on_start)
-    app.action(cards.PAUSE_TASK_ACTION)(ask_reason("paused"))
-    app.action(cards.BLOCK_TASK_ACTION)(ask_reason("blocked"))
-    for state, callback in FORMS.items():
-        app.view(callback)(submit_reason(state))
-
-
-async def in_background(floor: Floor, ack: Any, work: Any, name: str) -> None:
-    """Start the work as a tracked job, then ack: Slack gets its 200 at once, and a shutdown (or a
-    test's settle) waits for the work instead of cutting it off."""
-    floor.jobs.spawn(work, name=name)
-    await ack()
-
-
-async def settle_change(floor: Floor, place: dict[str, Any], user: str, name: str, change: Change) -> None:
+async def settle_change(floor: Floor, tap: Tap, name: str, change: Change) -> None:
     if change.refusal or change.task is None:
-        await tell(floor, place, user, change.refusal or "That task no longer exists.")
+        await tell_privately(floor, tap, change.refusal or "That task no longer exists.")
         return
     await after_change(floor, change.task, name)
-    if place.get("home"):
-        from bot import home
-
-        await home.publish(floor, user)
-
-
-async def tell(floor: Floor, place: dict[str, Any], user: str, text: str) -> None:
-    """Privately: at the top of their App Home when they tapped there, else an ephemeral in the channel."""
-    if place.get("home"):
-        from bot import home
-
-        await home.publish(floor, user, notice=text)
-        return
-    try:
-        if place.get("ch"):
-            await floor.slack.chat_postEphemeral(channel=place["ch"], user=user, text=text)
-        else:
-            await floor.slack.chat_postMessage(channel=user, text=text)
-    except SlackApiError as exc:
-        log.info("could not tell %s: %s", user, exc.response.get("error"))
+    if tap.in_home:
+        await floor.refresh_home(tap.user_id, None)

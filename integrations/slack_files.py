@@ -8,6 +8,7 @@ by Content-Type *and* by its first bytes — of at most 10 MB, read in a bounded
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -35,7 +36,7 @@ class SlackFiles:
     def __init__(self, http: httpx.AsyncClient, *, bot_token: str, files_url: str | None = None,
                  max_bytes: int = MAX_BYTES) -> None:
         self.http, self.token, self.max_bytes = http, bot_token, max_bytes
-        self.allowed = {(("https", host, None)) for host in SLACK_FILE_HOSTS}
+        self.allowed: set[tuple[str, str, int | None]] = {("https", host, None) for host in SLACK_FILE_HOSTS}
         if files_url:  # a test or on-premise file host: exactly that scheme, host and port
             parts = urlsplit(files_url)
             self.allowed.add((parts.scheme, parts.hostname or "", parts.port))
@@ -52,7 +53,7 @@ class SlackFiles:
         return ((parts.scheme, parts.hostname or "", None) in self.allowed and default_port) or \
             (parts.scheme, parts.hostname or "", port) in self.allowed
 
-    async def download_photo(self, file: dict) -> Photo:
+    async def download_photo(self, file: dict[str, Any]) -> Photo:
         name = str(file.get("name") or "photo")[:100]
         if not str(file.get("mimetype", "")).startswith("image/"):
             raise FileRefused(f"{name} is not a photo; attach a JPG, PNG, WEBP or HEIC picture.")

@@ -6,12 +6,13 @@ resume an action after a crash or an outage, and nobody has to guess what was re
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pymongo import ReturnDocument
 
 from models.base import Document, insert_once, plain, utcnow
+from models.clock import Clock, LocalClock
 
 StepState = Literal["pending", "running", "done", "unknown", "failed"]
 ActionStatus = Literal["pending", "running", "waiting", "recorded", "failed", "cancelled"]
@@ -35,6 +36,7 @@ class FloorAction(Document):
     channel_id: str | None = None
     view_id: str | None = None
     task_id: str | None = None
+    claim_key: str | None = None  # models.claims: this action recorded its task's stage (released if undone)
     mo_id: int | None = None
     input: dict[str, Any]
     steps: list[ActionStep]
@@ -66,13 +68,16 @@ class FloorAction(Document):
 
 
 class ActionRepository:
-    def __init__(self, db: Any) -> None:
+    def __init__(self, db: Any, clock: Clock | None = None) -> None:
         self.col = db["floor_actions"]
+        self.clock: Clock = clock or LocalClock()  # leases are judged on the database's clock
 
     async def ensure_indexes(self) -> None:
         await self.col.create_index([("status", 1), ("next_attempt_at", 1)], name="unfinished")
         await self.col.create_index([("mo_id", 1), ("created_at", 1)], name="by_order")
         await self.col.create_index([("steps.result.operation_row_id", 1), ("created_at", -1)], name="by_operation_row")
+        await self.col.create_index([("user_id", 1), ("created_at", -1)], name="by_person")
+        await self.col.create_index([("created_at", 1)], name="by_time")  # the shift report's period
 
     async def create(self, action: FloorAction) -> tuple[FloorAction, bool]:
         """Insert unless this submission was seen before (the `_id` is the submission key)."""
@@ -81,29 +86,33 @@ class ActionRepository:
     async def get(self, action_id: str) -> FloorAction | None:
         return FloorAction.from_mongo(await self.col.find_one({"_id": action_id}))
 
-    async def lease(self, action_id: str, until: datetime) -> FloorAction | None:
-        """Take the action to work on it; a second worker (or a double click) gets None.
+    async def lease(self, action_id: str, hold: timedelta, *, grace: timedelta = timedelta(0)) -> FloorAction | None:
+        """Take the action to work on it for `hold`; a second worker (or a double click) gets None.
 
         The lease carries a token: only its holder can save steps or settle the action, so a
-        worker that lost its lease (it stalled and another took over) cannot overwrite anything."""
-        now = utcnow()
+        worker that lost its lease (it stalled and another took over) cannot overwrite anything.
+        An expired lease is taken over only `grace` after it ran out: a request its holder sent just
+        before then may still be on its way to Katana (the holder sends nothing once it is out)."""
+        now = await self.clock.now()
         doc = await self.col.find_one_and_update(
             {"_id": action_id, "status": {"$nin": list(FINISHED)},
-             "$or": [{"lease_until": None}, {"lease_until": {"$lt": now}}]},
-            {"$set": {"lease_until": until, "lease_token": uuid.uuid4().hex, "status": "running",
+             "$or": [{"lease_until": None}, {"lease_until": {"$lt": now - grace}}]},
+            {"$set": {"lease_until": now + hold, "lease_token": uuid.uuid4().hex, "status": "running",
                       "updated_at": now}, "$inc": {"attempts": 1}},
             return_document=ReturnDocument.AFTER)
         return FloorAction.from_mongo(doc)
 
-    async def renew(self, action: FloorAction, until: datetime) -> bool:
+    async def renew(self, action: FloorAction, hold: timedelta) -> datetime | None:
+        """Extend the holder's lease; the new end, or None when the lease is someone else's now."""
+        until = await self.clock.now() + hold
         result = await self.col.update_one({"_id": action.id, "lease_token": action.lease_token},
                                            {"$set": {"lease_until": until}})
-        return result.matched_count == 1
+        return until if result.matched_count == 1 else None
 
     async def save_step(self, action: FloorAction, index: int, step: ActionStep) -> bool:
         result = await self.col.update_one({"_id": action.id, "lease_token": action.lease_token}, {"$set": {
             f"steps.{index}": step.to_mongo(), "updated_at": utcnow()}})
-        return result.matched_count == 1
+        return bool(result.matched_count == 1)
 
     async def settle(self, action: FloorAction, status: ActionStatus, *, outcome: str | None = None,
                      error: str | None = None, next_attempt_at: datetime | None = None) -> bool:
@@ -111,7 +120,7 @@ class ActionRepository:
         result = await self.col.update_one({"_id": action.id, "lease_token": action.lease_token}, {"$set": plain({
             "status": status, "outcome": outcome, "error": error, "next_attempt_at": next_attempt_at,
             "lease_until": None, "lease_token": None, "updated_at": utcnow()})})
-        return result.matched_count == 1
+        return bool(result.matched_count == 1)
 
     async def retry(self, action_id: str, by: str) -> FloorAction | None:
         """A supervisor's Retry: a failed action waits again; failed steps run again (unknown stay unknown)."""
@@ -134,11 +143,12 @@ class ActionRepository:
             return_document=ReturnDocument.AFTER)
         return FloorAction.from_mongo(doc)
 
-    async def due(self, now: datetime) -> list[str]:
-        """Unfinished actions whose retry time came or whose worker vanished (lease expired)."""
+    async def due(self, *, grace: timedelta = timedelta(0)) -> list[str]:
+        """Unfinished actions whose retry time came or whose worker vanished (lease expired `grace` ago)."""
+        now = await self.clock.now()
         query = {"status": {"$nin": list(FINISHED)}, "$and": [
             {"$or": [{"next_attempt_at": None}, {"next_attempt_at": {"$lte": now}}]},
-            {"$or": [{"lease_until": None}, {"lease_until": {"$lt": now}}]}]}
+            {"$or": [{"lease_until": None}, {"lease_until": {"$lt": now - grace}}]}]}
         return [d["_id"] async for d in self.col.find(query, {"_id": 1}).limit(200)]
 
     async def completing_row(self, row_id: int, since: datetime) -> FloorAction | None:
@@ -149,6 +159,16 @@ class ActionRepository:
 
     async def for_order(self, mo_id: int) -> list[FloorAction]:
         cursor = self.col.find({"mo_id": mo_id}).sort("created_at", 1)
+        return [FloorAction.model_validate(d) async for d in cursor]
+
+    async def latest_of(self, user_id: str, limit: int) -> list[FloorAction]:
+        """A person's most recent actions, newest first (their App Home)."""
+        cursor = self.col.find({"user_id": user_id, "command": {"$ne": "undo"}}).sort("created_at", -1).limit(limit)
+        return [FloorAction.model_validate(d) async for d in cursor]
+
+    async def created_between(self, start: datetime, end: datetime) -> list[FloorAction]:
+        """Actions submitted in [start, end), oldest first (the shift report)."""
+        cursor = self.col.find({"created_at": {"$gte": start, "$lt": end}}).sort("created_at", 1)
         return [FloorAction.model_validate(d) async for d in cursor]
 
     async def all(self) -> list[FloorAction]:

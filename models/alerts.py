@@ -74,14 +74,14 @@ class AlertRepository:
         await self.col.create_index([("status", 1), ("severity", 1), ("raised_at", 1)], name="open_by_severity")
         await self.col.create_index([("source", 1), ("kind", 1), ("item", 1), ("raised_at", -1)], name="history")
 
-    async def raise_alert(self, *, source: str, kind: str, item: str, title: str, severity: str, summary: str,
+    async def raise_alert(self, *, source: str, kind: str, item: str, title: str, severity: Severity, summary: str,
                           facts: dict[str, str], observed: str = "", link: str | None = None) -> Alert | None:
         """A new open alert, or None when one is already open for (source, kind, item)."""
         now = utcnow()
-        alert = Alert(_id=uuid.uuid4().hex, source=source, kind=kind, item=item, title=title,
+        alert = Alert(id=uuid.uuid4().hex, source=source, kind=kind, item=item, title=title,
                       severity=severity, summary=summary, facts=facts, observed=observed, link=link,
                       open_key=open_key(source, kind, item), raised_at=now, updated_at=now,
-                      severe_since=now if severity in ESCALATING else None)  # type: ignore[arg-type]
+                      severe_since=now if severity in ESCALATING else None)
         try:
             await self.col.insert_one(alert.to_mongo())
         except DuplicateKeyError:
@@ -158,7 +158,7 @@ class AlertRepository:
         await self.col.update_one({"_id": alert_id}, {"$set": {"escalation_channel": channel, "escalation_ts": ts}})
 
     async def open_counts(self) -> dict[str, int]:
-        counts = {s: 0 for s in SEVERITIES}
+        counts = dict.fromkeys(SEVERITIES, 0)
         async for doc in self.col.find({"status": "open"}, {"severity": 1}):
             counts[doc["severity"]] = counts.get(doc["severity"], 0) + 1
         return counts

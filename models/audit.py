@@ -32,6 +32,7 @@ class InventoryCache(Document):
     sku: str
     location: str = ""
     quantity: Decimal
+    days_of_cover: Decimal | None = None  # Amazon FBA: (fulfillable + inbound) ÷ recent daily sales
     updated_at: datetime
 
 
@@ -45,7 +46,7 @@ class AuditRepository:
 
     async def write(self, kind: LogKind, subject: str, outcome: str, *, mo_id: int | None = None,
                     actor: str | None = None, **details: Any) -> SyncLog:
-        entry = SyncLog(_id=uuid.uuid4().hex, kind=kind, subject=subject, mo_id=mo_id, actor=actor,
+        entry = SyncLog(id=uuid.uuid4().hex, kind=kind, subject=subject, mo_id=mo_id, actor=actor,
                         outcome=outcome, details=plain(details), at=utcnow())
         await self.col.insert_one(entry.to_mongo())
         return entry
@@ -72,11 +73,19 @@ class InventoryRepository:
         await self.col.create_index([("source", 1), ("sku", 1), ("location", 1)], unique=True,
                                     name="one_row_per_item")
 
-    async def upsert(self, source: str, sku: str, quantity: Decimal, location: str = "") -> None:
+    async def upsert(self, source: str, sku: str, quantity: Decimal, location: str = "",
+                     days_of_cover: Decimal | None = None) -> None:
         key = f"{source}:{sku}:{location}"
-        await self.col.update_one({"_id": key}, {"$set": {
-            "source": source, "sku": sku, "location": location, "quantity": str(quantity),
-            "updated_at": utcnow()}}, upsert=True)
+        await self.col.update_one({"_id": key}, {"$set": plain({
+            "source": source, "sku": sku, "location": location, "quantity": quantity,
+            "days_of_cover": days_of_cover, "updated_at": utcnow()})}, upsert=True)
+
+    async def fewest_days_of_cover(self, source: str, since: datetime, limit: int) -> list[InventoryCache]:
+        """Items refreshed since `since` (the last sync) with the fewest days of cover, fewest first.
+        Sorted here: the cover is stored as exact text, which the database would sort as text."""
+        query = {"source": source, "updated_at": {"$gte": since}, "days_of_cover": {"$ne": None}}
+        rows = [InventoryCache.model_validate(d) async for d in self.col.find(query)]
+        return sorted(rows, key=lambda row: (row.days_of_cover, row.sku))[:limit]
 
     async def get(self, source: str, sku: str, location: str = "") -> InventoryCache | None:
         return InventoryCache.from_mongo(await self.col.find_one({"_id": f"{source}:{sku}:{location}"}))

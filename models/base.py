@@ -5,7 +5,7 @@ so every document goes through `to_mongo` / `from_mongo` here and nowhere else.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Self
 
@@ -14,7 +14,7 @@ from pymongo.errors import DuplicateKeyError
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _bson_safe(value: Any) -> Any:
@@ -27,9 +27,14 @@ def _bson_safe(value: Any) -> Any:
     return value
 
 
+def aware(moment: datetime) -> datetime:
+    """A datetime as UTC-aware (mongomock, and MongoDB without tz_aware, give naive UTC back)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def _aware(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
+        return value.replace(tzinfo=UTC)
     if isinstance(value, dict):
         return {k: _aware(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -50,14 +55,15 @@ class Document(BaseModel):
         return _aware(value)
 
     def to_mongo(self) -> dict[str, Any]:
-        return _bson_safe(self.model_dump(by_alias=True, mode="python"))
+        document: dict[str, Any] = _bson_safe(self.model_dump(by_alias=True, mode="python"))
+        return document
 
     @classmethod
     def from_mongo(cls, doc: dict[str, Any] | None) -> Self | None:
         return None if doc is None else cls.model_validate(doc)
 
 
-async def insert_once(col: Any, document: "Document") -> tuple[Any, bool]:
+async def insert_once(col: Any, document: Document) -> tuple[Any, bool]:
     """Insert unless a document with that `_id` exists: (stored document, created). The unique `_id`
     makes this safe for concurrent callers — the dedup rule of tasks and floor actions."""
     try:

@@ -2,9 +2,16 @@
 
 Katana delivers at least once, has no event id, and sends identical payloads for overlapping
 subscriptions and for its retries. The dedup key is therefore a hash of the payload itself.
-An identical payload can also be a *new* occurrence (an MO blocked, resumed, blocked again), so a
-key seen again after `repeat_window` has passed since it was processed is processed again;
-handlers re-read Katana's state, so that is harmless either way.
+An identical payload can also be a *new* occurrence (an MO done, reopened, done again), and handlers
+act on the resource as Katana has it when they read it, so processing a repeat costs a read but
+dropping a new occurrence loses it. The windows are therefore as short as Katana's own behaviour allows
+(developer.katanamrp.com/reference/webhooks):
+- a retry carries `X-Katana-Retry-Num` (1..3) and comes 30 s, 2 min and 15 min after the attempt before
+  it, each attempt having had 10 s to be answered: an identical numbered delivery within RETRY_WINDOW of
+  the last one is that delivery again;
+- a first attempt carries no number. Identical first attempts are one change sent to overlapping
+  subscriptions only when they come together (TWIN_WINDOW); later, a resend would be numbered, so an
+  identical first attempt is a new occurrence and is processed again.
 """
 from __future__ import annotations
 
@@ -25,6 +32,13 @@ from models.base import Document, _aware, utcnow
 log = logging.getLogger(__name__)
 
 EventStatus = Literal["pending", "processing", "processed", "failed", "ignored"]
+
+KATANA_RETRY_LADDER = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=15))
+KATANA_ANSWER_TIMEOUT = timedelta(seconds=10)  # an attempt not answered 2xx within it is retried
+# the whole ladder, each attempt's 10 s included, and a margin for Katana's queue ("or more", its docs say)
+RETRY_WINDOW = sum(KATANA_RETRY_LADDER, timedelta()) + 4 * KATANA_ANSWER_TIMEOUT + timedelta(minutes=2)
+# shorter than Katana's first retry: identical first attempts this close are one change, not two
+TWIN_WINDOW = KATANA_RETRY_LADDER[0]
 
 
 def dedup_key(payload: dict[str, Any]) -> str:
@@ -61,20 +75,21 @@ class RecentDeliveries:
 
     A repeat of one of them (Katana's retries, identical payloads from overlapping subscriptions) is
     answered without reading the store: the stored `last_received_at` is never older than the time
-    remembered here (or a tally still to be written, `Tally`), so a key remembered within the repeat
+    remembered here (or a tally still to be written, `Tally`), so a key remembered within the delivery's
     window cannot be one that reopens. Another process's keys, and keys forgotten by age or count,
     take the full path.
     """
 
     MARGIN = timedelta(seconds=1)  # the store keeps milliseconds; a second short of the window covers it
 
-    def __init__(self, window: timedelta, *, limit: int = 20_000) -> None:
+    def __init__(self, window: timedelta = RETRY_WINDOW, *, limit: int = 20_000) -> None:
         self.window, self.limit = window, limit
         self._seen: dict[str, datetime] = {}  # oldest first
 
-    def counted_lately(self, key: str, now: datetime) -> bool:
+    def counted_lately(self, key: str, now: datetime, window: timedelta | None = None) -> bool:
+        """`window`: this delivery's (EventRepository.window_for); the longest one by default."""
         seen = self._seen.get(key)
-        return seen is not None and seen > now - self.window + self.MARGIN
+        return seen is not None and seen > now - (window or self.window) + self.MARGIN
 
     def remember(self, key: str, now: datetime) -> None:
         self._seen.pop(key, None)
@@ -127,10 +142,12 @@ def delivery_document(key: str, payload: dict[str, Any], received: datetime, las
 
 
 class EventRepository:
-    def __init__(self, db: Any, *, repeat_window: timedelta = timedelta(hours=1),
+    def __init__(self, db: Any, *, repeat_window: timedelta = RETRY_WINDOW, twin_window: timedelta = TWIN_WINDOW,
                  clock: Callable[[], datetime] = utcnow) -> None:
+        """`repeat_window`: how long a numbered (retried) delivery counts as a repeat; `twin_window`: how
+        long an unnumbered one does (see the module docstring)."""
         self.col = db["katana_events"]
-        self.repeat_window, self.clock = repeat_window, clock
+        self.repeat_window, self.twin_window, self.clock = repeat_window, twin_window, clock
         self.recent = RecentDeliveries(repeat_window)
         self.untold: dict[str, Tally] = {}  # repeats answered from memory, written by `write_repeats`
 
@@ -146,7 +163,7 @@ class EventRepository:
         tallied (`write_repeats` writes it once Katana pauses): in a burst, a write per repeat was the
         largest share of the bot's CPU while Katana waited (bench row 3)."""
         now, key = self.clock(), dedup_key(payload)
-        if self.recent.counted_lately(key, now):
+        if self.recent.counted_lately(key, now, self.window_for(retry_num)):
             self.untold.setdefault(key, Tally(payload, now, now)).add(now, retry_num)
             self.recent.remember(key, now)
             return key, False
@@ -158,6 +175,9 @@ class EventRepository:
             fresh = await self._seen_again(key, now, retry_num)
         self.recent.remember(key, now)
         return key, fresh
+
+    def window_for(self, retry_num: int | None) -> timedelta:
+        return self.twin_window if retry_num is None else self.repeat_window
 
     async def write_repeats(self) -> list[str]:
         """Write the tallied repeats, one update per event. Returns the keys of events that were gone
@@ -192,7 +212,8 @@ class EventRepository:
             return False
 
     async def _seen_again(self, key: str, now: datetime, retry_num: int | None) -> bool:
-        """Count a repeated delivery; True when it reopens an event processed longer ago than the window.
+        """Count a repeated delivery; True when it reopens a processed event last delivered longer ago than
+        the delivery's window (`window_for`): a new occurrence.
 
         One update for the common case (a retry): only the delivery that moves `last_received_at` from
         before the window sees the old value, so two late repeats cannot both reopen the event."""
@@ -202,11 +223,11 @@ class EventRepository:
         if before is None or before.get("status") not in ("processed", "ignored"):
             return False
         last = before.get("last_received_at")
-        if last is None or _aware(last) >= now - self.repeat_window:
+        if last is None or _aware(last) >= now - self.window_for(retry_num):
             return False
         reopened = await self.col.update_one({"_id": key, "status": {"$in": ["processed", "ignored"]}},
                                              {"$set": {"status": "pending", "attempts": 0, "error": None}})
-        return reopened.modified_count == 1
+        return bool(reopened.modified_count == 1)
 
     async def claim(self, key: str) -> KatanaEvent | None:
         """Take an event for processing; only one worker wins."""
@@ -239,10 +260,10 @@ class EventRepository:
         """Free events whose worker died; a fresh claim (work in progress) is left alone."""
         freed = await self.col.update_many({"status": "processing", "claimed_at": {"$lt": now - stuck_after}},
                                            {"$set": {"status": "pending"}})
-        return freed.modified_count
+        return int(freed.modified_count)
 
     async def get(self, key: str) -> KatanaEvent | None:
         return KatanaEvent.from_mongo(await self.col.find_one({"_id": key}))
 
     async def count(self, **query: Any) -> int:
-        return await self.col.count_documents(query)
+        return int(await self.col.count_documents(query))

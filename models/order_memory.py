@@ -1,20 +1,18 @@
 """What the bot last saw of each manufacturing order in Katana, and whether it can still trust it.
 
 Katana gives the bot 60 calls a minute. A /cook opened from its task used to read the MO and its
-operation rows again, and the MO once more right before noting the crate (a PATCH that omits
-`additional_info` wipes it, so the note echoes the current text). Every one of those reads repeats
-what the bot saw moments or minutes before: when the MO's webhook was processed, or in its own last
-write's answer. This memory keeps that view so a command can skip the read — but only while nothing
-says the order changed since:
+operation rows again before recording. Those reads repeat what the bot saw moments or minutes before,
+when the MO's webhook was processed, or in its own last write's answer. This memory keeps that view so
+a command can skip them — but only while nothing says the order changed since:
 
 - the view is trusted when no Katana event for the order (other than its creation) and none for its
   operation rows was received after the view was read, less a margin for Katana's read lag;
 - a view older than TRUST_FOR is not trusted either (a missed or unsubscribed webhook must not
   leave the bot on old news for a whole day);
-- our own writes send webhooks too. Events received while an action is writing to the order are
-  taken as the echo of its writes when that action asks (`ours_since`: its notes only need the
-  order's text, which its own writes do not change); anyone else reads again after a write:
-  conservative, because a wiped note or a production on a finished order is worse than a spent call.
+- our own writes send webhooks too, and are not told apart from anyone else's: after a write the
+  order is read again. The MO's notes are never taken from memory at all (the note step reads the
+  order right before rewriting `additional_info`): a note typed in Katana a moment ago, whose webhook
+  may still be on its way, must not be wiped — a spent call is cheaper than a lost note.
 
 One document per MO (`_id` = MO id); a view only replaces an older one (compare-and-set on `seen_at`).
 """
@@ -25,12 +23,11 @@ from typing import Any
 
 from pymongo.errors import DuplicateKeyError
 
-from integrations.katana.models import ManufacturingOrder, OperationRow
 from models.base import _aware, utcnow
 
-TRUST_FOR = timedelta(hours=8)  # with webhooks flowing; about a shift: a task is usually cooked within the shift it was made in
+# With webhooks flowing; about a shift: a task is usually cooked within the shift it was made in.
+TRUST_FOR = timedelta(hours=8)
 READ_LAG = timedelta(seconds=2)  # an event just before our read may not show in it yet
-OWN_ECHO_FOR = timedelta(minutes=2)  # an action resumed later (Katana was down) reads again instead
 ORDER_RESOURCE, ROW_RESOURCE = "manufacturing_order", "manufacturing_order_operation_row"
 NOT_A_CHANGE = ["manufacturing_order.created", "created"]  # creation is what the first view was read for
 
@@ -50,12 +47,12 @@ class OrderMemory:
 
     # --- remembering -------------------------------------------------------------------------------
 
-    async def saw_order(self, order: ManufacturingOrder, read_at: datetime) -> None:
-        """`read_at`: when the request that returned `order` was sent."""
-        await self._keep(order.id, "order", order.model_dump(mode="json"), read_at)
+    async def saw_order(self, mo_id: int, order: dict[str, Any], read_at: datetime) -> None:
+        """`order`: the MO as Katana returned it (JSON); `read_at`: when that request was sent."""
+        await self._keep(mo_id, "order", order, read_at)
 
-    async def saw_rows(self, mo_id: int, rows: list[OperationRow], read_at: datetime) -> None:
-        await self._keep(mo_id, "rows", [row.model_dump(mode="json") for row in rows], read_at)
+    async def saw_rows(self, mo_id: int, rows: list[dict[str, Any]], read_at: datetime) -> None:
+        await self._keep(mo_id, "rows", rows, read_at)
 
     async def _keep(self, mo_id: int, part: str, value: Any, read_at: datetime) -> None:
         seen = f"{part}_seen_at"
@@ -71,34 +68,34 @@ class OrderMemory:
 
     # --- recalling ---------------------------------------------------------------------------------
 
-    async def known_order(self, mo_id: int, *, ours_since: datetime | None = None) -> ManufacturingOrder | None:
-        """The order as last seen, if nothing since says it changed; else None (read it).
-
-        `ours_since`: when the asking action began writing to this order (recently): events received
-        from then on are its own writes' echoes."""
+    async def known_order(self, mo_id: int) -> dict[str, Any] | None:
+        """The order as last seen, if nothing since says it changed; else None (read it)."""
         doc = await self.col.find_one({"_id": mo_id})
         seen_at = self._seen(doc, "order")
-        if seen_at is None or await self._changed_since(mo_id, seen_at, rows=[], ours_since=ours_since):
+        if seen_at is None or await self._changed_since(mo_id, seen_at, rows=[]):
             return None
-        return ManufacturingOrder.model_validate(doc["order"])  # type: ignore[index]
+        return dict(doc["order"]) if doc is not None else None
 
-    async def known_rows(self, mo_id: int) -> list[OperationRow] | None:
+    async def known_rows(self, mo_id: int) -> list[dict[str, Any]] | None:
         """The order's operation rows as last seen, if neither they nor the order changed since."""
         doc = await self.col.find_one({"_id": mo_id})
         seen_at = self._seen(doc, "rows")
         if seen_at is None:
             return None
-        rows = [OperationRow.model_validate(raw) for raw in doc["rows"]]  # type: ignore[index]
-        if await self._changed_since(mo_id, seen_at, rows=[row.id for row in rows]):
+        rows: list[dict[str, Any]] = list(doc["rows"]) if doc is not None else []
+        if await self._changed_since(mo_id, seen_at, rows=[int(row["id"]) for row in rows]):
             return None
         return rows
 
-    async def _changed_since(self, mo_id: int, seen_at: datetime, *, rows: list[int],
-                             ours_since: datetime | None = None) -> bool:
+    async def last_seen_rows(self, mo_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        """The operation rows last seen for these MOs, trusted or not (the shift report reads their
+        planned times, which a later change of the order rarely touches)."""
+        cursor = self.col.find({"_id": {"$in": mo_ids}, "rows": {"$ne": None}}, {"rows": 1})
+        return {int(doc["_id"]): list(doc["rows"]) async for doc in cursor}
+
+    async def _changed_since(self, mo_id: int, seen_at: datetime, *, rows: list[int]) -> bool:
         # The last delivery counts: an identical payload within the dedup window can be a new change.
         window: dict[str, Any] = {"$gte": seen_at - READ_LAG}
-        if ours_since is not None and ours_since > seen_at and utcnow() - ours_since <= OWN_ECHO_FOR:
-            window["$lt"] = ours_since
         order_news = {"resource_type": ORDER_RESOURCE, "object_id": str(mo_id), "action": {"$nin": NOT_A_CHANGE},
                       "last_received_at": window}
         if await self.events.find_one(order_news, {"_id": 1}) is not None:

@@ -17,7 +17,7 @@ from pymongo import ReturnDocument
 
 from models.base import Document, insert_once, plain, utcnow
 
-DraftKind = Literal["ship", "receive"]
+DraftKind = Literal["ship", "receive", "confirm"]  # confirm: a recording that waits for "yes, record it"
 
 
 class ModalDraft(Document):

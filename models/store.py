@@ -12,9 +12,14 @@ from typing import Any, Literal
 from models.actions import ActionRepository
 from models.alerts import AlertRepository
 from models.audit import AuditRepository, InventoryRepository
+from models.claims import ClaimRepository
+from models.clock import Clock, LocalClock, ServerClock
 from models.events import EventRepository
 from models.order_memory import OrderMemory
+from models.receipts import DraftRepository, ReceiptRepository
+from models.reports import ShiftReportRepository
 from models.tasks import TaskRepository
+from models.undo_offers import UndoOffers
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +40,16 @@ class Store:
     inventory: InventoryRepository
     alerts: AlertRepository
     orders: OrderMemory  # what the bot last saw of each MO (saves Katana reads; see the module)
+    drafts: DraftRepository  # /ship and /receive forms between their stages
+    receipts: ReceiptRepository
+    undo_offers: UndoOffers
+    reports: ShiftReportRepository  # shift reports posted: each once (bot/report)
+    claims: ClaimRepository  # one recording per task and stage; the same facts twice asked to confirm
+    clock: Clock  # the database's time: leases are judged on it
 
     async def ensure_indexes(self) -> None:
-        for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory, self.alerts, self.orders):
+        for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory, self.alerts, self.orders,
+                     self.undo_offers, self.claims):
             await repo.ensure_indexes()
         # Slack event ids seen (dedup of Events API retries); Slack retries within minutes, keep a day.
         await self.db["slack_events"].create_index("received_at", expireAfterSeconds=86400, name="forget_after_a_day")
@@ -54,17 +66,24 @@ class Store:
 
 
 def open_store(mongodb_uri: str | None, db_name: str) -> Store:
-    if mongodb_uri:
+    if mongodb_uri:  # (each driver is imported only when chosen: a deployment needs just one of them)
         from motor.motor_asyncio import AsyncIOMotorClient
 
         client: Any = AsyncIOMotorClient(mongodb_uri, serverSelectionTimeoutMS=5000, tz_aware=True)
         kind: Literal["mongodb", "memory"] = "mongodb"
-    else:
+    else:  # (imported only when chosen, like motor above)
         from mongomock_motor import AsyncMongoMockClient
 
         log.warning(MEMORY_WARNING)
         client, kind = AsyncMongoMockClient(), "memory"
     db = client[db_name]
+    return store_over(kind, client, db, ServerClock(db) if kind == "mongodb" else LocalClock())
+
+
+def store_over(kind: Literal["mongodb", "memory"], client: Any, db: Any, clock: Clock) -> Store:
+    """The repositories over one database (the fault tests hand in one that fails on purpose)."""
     return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db),
-                 actions=ActionRepository(db), audit=AuditRepository(db), inventory=InventoryRepository(db),
-                 alerts=AlertRepository(db), orders=OrderMemory(db))
+                 actions=ActionRepository(db, clock), audit=AuditRepository(db), inventory=InventoryRepository(db),
+                 alerts=AlertRepository(db), orders=OrderMemory(db), drafts=DraftRepository(db),
+                 receipts=ReceiptRepository(db), undo_offers=UndoOffers(db), reports=ShiftReportRepository(db, clock),
+                 claims=ClaimRepository(db), clock=clock)

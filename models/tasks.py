@@ -21,10 +21,11 @@ TaskKind = Literal["cook", "label", "pack", "ship"]
 TaskStatus = Literal["open", "in_progress", "done", "closed"]
 KatanaSync = Literal["pending", "synced", "failed"]
 TimerState = Literal["idle", "running", "paused", "blocked", "stopped"]
+TaskSource = Literal["webhook", "floor_action"]
 OPEN_STATUSES = ["open", "in_progress"]
 
 # The production chain: what the floor does next once a stage is finished.
-NEXT_STAGE: dict[str, str | None] = {"cook": "label", "label": "pack", "pack": "ship", "ship": None}
+NEXT_STAGE: dict[str, TaskKind | None] = {"cook": "label", "label": "pack", "pack": "ship", "ship": None}
 PRODUCTION_STAGES = ("cook", "label", "pack")
 
 
@@ -44,7 +45,7 @@ class ProductionTask(Document):
     sales_order_id: int | None = None
     status: TaskStatus = "open"
     assignee: str | None = None
-    source: Literal["webhook", "floor_action"] = "webhook"
+    source: TaskSource = "webhook"
     katana_sync: KatanaSync = "synced"
     channel: str | None = None
     message_ts: str | None = None
@@ -66,6 +67,7 @@ class ProductionTask(Document):
     timer_by: str | None = None  # who made the last timer change
     intervals: list[dict[str, Any]] = []  # finished intervals: {from, to, by, seconds, ended}
     operation_row_id: int | None = None  # this stage's Katana operation row, once looked up
+    row_completed: bool = False  # its row is COMPLETED (recorded): timer syncs leave it alone
 
     @property
     def is_open(self) -> bool:
@@ -148,7 +150,7 @@ class TaskRepository:
         doc = await self.col.find_one_and_update(
             {"_id": tid, "status": "done"},
             {"$set": {"status": "open", "done_by": None, "done_at": None, "done_source": None, "close_reason": None,
-                      "timer_state": "idle", "timer_by": by, "updated_at": utcnow()},
+                      "timer_state": "idle", "timer_by": by, "row_completed": False, "updated_at": utcnow()},
              "$inc": {"timer_version": 1}},
             return_document=ReturnDocument.AFTER)
         return ProductionTask.from_mongo(doc)
@@ -175,7 +177,11 @@ class TaskRepository:
     async def mark_synced(self, tid: str, version: int, state: KatanaSync) -> bool:
         """Katana's operation row matches timer version `version` (a later change keeps it pending)."""
         result = await self.col.update_one({"_id": tid, "timer_version": version}, {"$set": {"katana_sync": state}})
-        return result.matched_count == 1
+        return bool(result.matched_count == 1)
+
+    async def mark_row_completed(self, tid: str) -> None:
+        """The stage's row was completed (by its recording, or found so): no timer sync may move it."""
+        await self.col.update_one({"_id": tid}, {"$set": {"row_completed": True, "katana_sync": "synced"}})
 
     async def remember_row(self, tid: str, row_id: int) -> None:
         await self.col.update_one({"_id": tid}, {"$set": {"operation_row_id": row_id}})
@@ -212,6 +218,11 @@ class TaskRepository:
     async def open_tasks(self, limit: int = 20) -> list[ProductionTask]:
         cursor = self.col.find({"status": {"$in": ["open", "in_progress"]}}).sort("created_at", 1).limit(limit)
         return [ProductionTask.model_validate(d) async for d in cursor]
+
+    async def of_orders(self, mo_ids: list[int]) -> list[ProductionTask]:
+        """Every task of these MOs, found by the ids they can have (the `_id` index, as open_for_order)."""
+        ids = [task_id(kind, mo_id) for mo_id in mo_ids for kind in get_args(TaskKind)]
+        return [ProductionTask.model_validate(d) async for d in self.col.find({"_id": {"$in": ids}})]
 
     async def for_order(self, mo_id: int) -> list[ProductionTask]:
         return [ProductionTask.model_validate(d) async for d in self.col.find({"mo_id": mo_id})]

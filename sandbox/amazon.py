@@ -9,8 +9,11 @@ examples of fbaInventory and orders 2026-01-01). Two modes:
   (`set_fulfillable`, `add_order`); real paging with tokens that expire after 30 s (inventory).
 
 Both check what Amazon checks: an LWA access token in `x-amz-access-token` (403 Unauthorized otherwise), a
-`user-agent`, each operation's required parameters, and each operation's usage plan (429 QuotaExceeded
-when a client goes faster than rate/burst allow). Errors use Amazon's `{"errors": [{code, message, details}]}`.
+`user-agent`, the query against the operation's model (names, required, types, enums: 400 InvalidInput), and
+each operation's usage plan as the model's table states it (429 QuotaExceeded when a client goes faster than
+rate/burst allow; a throttled request finds the bucket empty and takes nothing from it, as Amazon's token
+bucket is described). `searchOrders` answers only the data sets `includedData` asks for. Errors use Amazon's
+`{"errors": [{code, message, details}]}`. See sandbox/amazon_model.py: nothing here uses the client's code.
 """
 from __future__ import annotations
 
@@ -19,20 +22,23 @@ import itertools
 import json
 import secrets
 import time
-from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 
+from sandbox.amazon_model import DataSets, ModelOperation
 from sandbox.loopback import Fault, LoopbackServer, SeenRequest, take_fault
 from sandbox.openapi_check import find_reference_dir
-from integrations.amazon.ratelimit import USAGE_PLANS
 
 INVENTORY_PATH = "/fba/inventory/v1/summaries"
 ORDERS_PATH = "/orders/2026-01-01/orders"
 TOKEN_PATH = "/auth/o2/token"
 INVENTORY_TOKEN_LIFETIME = 30.0
 US_MARKETPLACE = "ATVPDKIKX0DER"  # the marketplace of the fbaInventory static example
+OPERATIONS = {"getInventorySummaries": ModelOperation.of("fbaInventory.json", INVENTORY_PATH),
+              "searchOrders": ModelOperation.of("orders_2026-01-01.json", ORDERS_PATH)}
+ORDER_DATA_SETS = DataSets.of("orders_2026-01-01.json", ORDERS_PATH)
 
 
 def static_examples(spec_file: str, path: str) -> list[dict[str, Any]]:
@@ -108,8 +114,9 @@ class FakeAmazon:
             "inboundWorkingQuantity", "inboundShippedQuantity", "inboundReceivingQuantity"))
 
     def add_order(self, *, seller_sku: str, quantity: int, created: str, marketplace: str = US_MARKETPLACE,
-                  fulfilled_by: str = "AMAZON", status: str = "SHIPPED") -> dict[str, Any]:
-        """A copy of the first example order, re-pointed at this SKU, marketplace and time."""
+                  fulfilled_by: str = "AMAZON", status: str = "SHIPPED", cancelled: int = 0) -> dict[str, Any]:
+        """A copy of the first example order, re-pointed at this SKU, marketplace and time; `cancelled` units
+        of the item were cancelled before they shipped (the rest shipped)."""
         order = copy.deepcopy(self.order_examples[0]["response"]["orders"][0])
         order.update(orderId=f"111-{next(self._seq):07d}-0000000", createdTime=created, lastUpdatedTime=created)
         order["salesChannel"]["marketplaceId"] = marketplace
@@ -117,6 +124,10 @@ class FakeAmazon:
         item = order["orderItems"][0]
         item["quantityOrdered"] = quantity
         item["product"]["sellerSku"] = seller_sku
+        item["fulfillment"].update(quantityFulfilled=quantity - cancelled, quantityUnfulfilled=0)
+        if cancelled:
+            item["cancellation"] = {"cancellationRequest": {"requester": "BUYER", "cancelReason": "sandbox"},
+                                    "cancellationExecution": {"cancelledBy": "MERCHANT", "cancelReason": "sandbox"}}
         order["orderItems"] = [item]
         self.orders.append(order)
         return order
@@ -161,11 +172,12 @@ class FakeAmazon:
                 handler: Callable[[dict[str, list[str]]], tuple[int, Any]]) -> web.Response:
         seen = SeenRequest("GET", request.path, request.rel_url.raw_query_string, dict(request.headers))
         self.requests.append(seen)
-        status, body = self._gate(request, operation) or self._faulted(request) or handler(_query(request))
+        status, body = (self._gate(request, operation) or self._faulted(request)
+                        or self._invalid(request, operation) or handler(_query(request)))
         seen.status = status
         headers = {"x-amzn-RequestId": f"sandbox-{next(self._seq)}"}
         if status != 429:
-            headers["x-amzn-RateLimit-Limit"] = str(USAGE_PLANS[operation][0])
+            headers["x-amzn-RateLimit-Limit"] = _rate_text(OPERATIONS[operation].rate)
         return web.Response(status=status, text=json.dumps(body), content_type="application/json",
                             headers=headers)
 
@@ -186,8 +198,15 @@ class FakeAmazon:
         code = "QuotaExceeded" if fault.status == 429 else "InternalFailure"
         return fault.status, sp_error(code, "sandbox fault")
 
+    def _invalid(self, request: web.Request, operation: str) -> tuple[int, Any] | None:
+        """A query the operation's model does not allow (in static mode Amazon's own examples come first)."""
+        problems = OPERATIONS[operation].query_problems(list(request.query.items()))
+        if not problems or self.mode == "static":
+            return None
+        return 400, sp_error("InvalidInput", "; ".join(problems))
+
     def _spend(self, operation: str) -> bool:
-        rate, burst = USAGE_PLANS[operation]
+        rate, burst = OPERATIONS[operation].rate, OPERATIONS[operation].burst
         tokens, last = self._buckets.get(operation, (float(burst), self.clock()))
         now = self.clock()
         tokens = min(float(burst), tokens + (now - last) * rate)
@@ -232,7 +251,8 @@ class FakeAmazon:
             return 400, sp_error("InvalidInput", "maxResultsPerPage must be between 1 and 100")
         chosen = [o for o in self.orders if _order_matches(o, query)]
         offset = int(query["paginationToken"][0]) if query.get("paginationToken") else 0
-        body: dict[str, Any] = {"orders": chosen[offset:offset + size]}
+        asked = set(query.get("includedData") or [])
+        body: dict[str, Any] = {"orders": [ORDER_DATA_SETS.keep(o, asked) for o in chosen[offset:offset + size]]}
         if offset + size < len(chosen):
             body["pagination"] = {"nextToken": str(offset + size)}
         return 200, body
@@ -257,7 +277,11 @@ class FakeAmazon:
 
 def _query(request: web.Request) -> dict[str, list[str]]:
     """Swagger-2 csv arrays: `marketplaceIds=A,B` → ["A", "B"]."""
-    return {key: [v for v in request.query.getone(key).split(",")] for key in request.query.keys()}
+    return {key: request.query.getone(key).split(",") for key in request.query}
+
+
+def _rate_text(rate: float) -> str:
+    return f"{rate:g}"
 
 
 def _as_list(value: Any) -> list[str]:

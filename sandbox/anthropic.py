@@ -65,7 +65,7 @@ class FakeAnthropic:
     async def close(self) -> None:
         await self._server.close()
 
-    async def __aenter__(self) -> "FakeAnthropic":
+    async def __aenter__(self) -> FakeAnthropic:
         await self.start()
         return self
 

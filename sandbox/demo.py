@@ -9,20 +9,25 @@ import asyncio
 import dataclasses
 import logging
 import sys
+import tempfile
 import time
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from sandbox.harness import FLOOR, Sandbox, shop_floor
 from sandbox.alert_fakes import ALERT_CHANNELS, STOCK_CHANNEL
+from sandbox.harness import FLOOR, Sandbox, shop_floor
 from sandbox.katana_seed import SO7_ID, SOUP_VARIANT_ID
 from sandbox.transcript import render_message, render_view
 from sandbox.unleashed import FakeUnleashed
 
 ANA, BEN, SUE = "U0ANA", "U0BEN", "U0SUP"
 SUPERVISOR_DM = "D0SUE"
-NAMES = {ANA: "Ana Lopez", BEN: "Ben Carter", SUE: "Sue Park", FLOOR: "floor", **ALERT_CHANNELS}
+REPORT_CHANNEL = "C0SUPER"
+CHART_FILE = Path(tempfile.gettempdir()) / "shopfloor-shift-report.png"
+NAMES = {ANA: "Ana Lopez", BEN: "Ben Carter", SUE: "Sue Park", FLOOR: "floor", REPORT_CHANNEL: "supervisors",
+         **ALERT_CHANNELS}
 
 
 def say(text: str = "") -> None:
@@ -58,7 +63,7 @@ async def record_from_task(sandbox: Sandbox, user: str, task_text: str, values: 
 
 
 async def submit(sandbox: Sandbox, user: str, view: dict[str, Any], values: dict[str, Any]) -> None:
-    shown = {k: v for k, v in values.items()}
+    shown = dict(values)
     posted_before = len(sandbox.slack.messages)
     reply = await sandbox.workspace.submit_view(user, view, values)
     say(f"  {NAMES[user]} submits {shown} → ack in {reply.elapsed * 1000:.0f} ms, the modal says “Recording…”")
@@ -172,6 +177,52 @@ async def receive_delivery(sandbox: Sandbox) -> None:
     show("#floor sees", render_message(await sandbox.message_with("received PO-31"), NAMES))
 
 
+async def play(sandbox: Sandbox) -> dict[str, Any]:
+    """The shift itself, scene by scene (tests/test_report_shift.py replays it and checks its report)."""
+    scene("06:00 Katana — the planner creates an MO for sales order SO-7")
+    mo = sandbox.katana.create_manufacturing_order(variant_id=SOUP_VARIANT_ID, planned_quantity=120,
+                                                   order_no="MO-103", sales_order_id=SO7_ID)
+    say(f"  Katana sends manufacturing_order.created for {mo['order_no']} (signed webhook to /webhooks/katana)")
+    show("#floor sees", render_message(await sandbox.message_with("Cook task"), NAMES))
+
+    scene("07:30 Ana cooks the batch")
+    await record_from_task(sandbox, ANA, "Cook task: MO-103",
+                           {"quantity": "118", "crate": "C-12", "minutes": "95"},
+                           mistakes={"quantity": "1180000"})
+
+    scene("09:10 Ben labels it")
+    await record_from_task(sandbox, BEN, "Label task: MO-103",
+                           {"to_crate": "C-20", "minutes": "40", "expiry": "2027-02-24"})
+
+    scene("10:00 Ana packs it and the MO is finished")
+    await record_from_task(sandbox, ANA, "Pack task: MO-103", {"quantity": "116", "minutes": "30"})
+
+    await ship_order(sandbox)
+    await receive_delivery(sandbox)
+    await stock_alerts(sandbox)
+    return mo
+
+
+async def shift_report(sandbox: Sandbox) -> None:
+    """The end-of-shift report as the scheduler posts it to REPORT_CHANNEL (here: called at once), its
+    thread with the chart and the CSV, and the chart written to a file a new user can open."""
+    scene("14:00 The shift ends: the shift report goes to #supervisors")
+    reports = sandbox.bot.reports
+    period = reports.clock.current(reports.now())  # the shift under way: the demo's whole day
+    ts = await reports.publish(REPORT_CHANNEL, period)
+    report = sandbox.slack.find_message(REPORT_CHANNEL, ts or "")
+    if report is None:
+        raise RuntimeError("the shift report was not posted")
+    show(f"#{NAMES[REPORT_CHANNEL]} sees", render_message(report, NAMES))
+    for reply in (m for m in sandbox.slack.messages if m.get("thread_ts") == ts and m["ts"] != ts):
+        say("  in its thread: " + ", ".join(f"{f['title']} ({f['name']})" for f in reply.get("files", [])))
+    chart = next((f for f in sandbox.slack.uploads.shared if f.filename.endswith(".png")), None)
+    if chart is None:
+        raise RuntimeError("the shift report's chart was not uploaded")
+    CHART_FILE.write_bytes(chart.content)
+    say(f"  The chart is written to {CHART_FILE} — open it to see what supervisors see on their phones.")
+
+
 async def shift() -> int:
     logging.getLogger().setLevel(logging.WARNING)  # the transcript is the output; only problems are logged
     # A day's work replayed in seconds would need more than Katana's 60 calls a minute; the bot would
@@ -180,28 +231,7 @@ async def shift() -> int:
                           katana_rate_limit_per_minute=600) as sandbox:
         say(f"Bot serving on {sandbox.url} · Katana sandbox {sandbox.katana.base_url} · Slack sandbox {sandbox.slack.api_url}")
         say(f"Katana requests checked against the published spec: {'yes' if sandbox.katana.validator else 'no (spec not found)'}")
-
-        scene("06:00 Katana — the planner creates an MO for sales order SO-7")
-        mo = sandbox.katana.create_manufacturing_order(variant_id=SOUP_VARIANT_ID, planned_quantity=120,
-                                                       order_no="MO-103", sales_order_id=SO7_ID)
-        say(f"  Katana sends manufacturing_order.created for {mo['order_no']} (signed webhook to /webhooks/katana)")
-        show("#floor sees", render_message(await sandbox.message_with("Cook task"), NAMES))
-
-        scene("07:30 Ana cooks the batch")
-        await record_from_task(sandbox, ANA, "Cook task: MO-103",
-                               {"quantity": "118", "crate": "C-12", "minutes": "95"},
-                               mistakes={"quantity": "1180000"})
-
-        scene("09:10 Ben labels it")
-        await record_from_task(sandbox, BEN, "Label task: MO-103",
-                               {"to_crate": "C-20", "minutes": "40", "expiry": "2027-02-24"})
-
-        scene("10:00 Ana packs it and the MO is finished")
-        await record_from_task(sandbox, ANA, "Pack task: MO-103", {"quantity": "116", "minutes": "30"})
-
-        await ship_order(sandbox)
-        await receive_delivery(sandbox)
-        await stock_alerts(sandbox)
+        mo = await play(sandbox)
 
         scene("What a supervisor scrolling #floor sees at the end of the shift")
         for message in (m for m in sandbox.slack.messages if m["channel"] == FLOOR):  # updated in place
@@ -209,6 +239,7 @@ async def shift() -> int:
 
         scene("What Katana now holds for MO-103")
         katana_record(sandbox, mo["id"])
+        await shift_report(sandbox)
         problems = sandbox.katana.violations + getattr(sandbox.katana, "server_errors", [])
         if problems:
             say(f"\nProblems: {problems}")

@@ -16,8 +16,9 @@ import json
 import random
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import aiohttp
 
@@ -82,7 +83,7 @@ class ServedFloor:
         self.env = env
         self.used: set[str] = set()
 
-    async def __aenter__(self) -> "ServedFloor":
+    async def __aenter__(self) -> ServedFloor:
         await self.katana.start()
         await self.slack.start()
         self.bot = BotProcess(bot_env(self.katana, self.slack, **{**FAST_WORKER, **self.env}))
@@ -158,6 +159,7 @@ async def crash_once(step: str, method: str | None, path: str) -> tuple[Row, flo
 
     async with shop_floor(spec_required=False) as shop:
         shop.bot.recorder.lease = timedelta(seconds=0.5)
+        shop.bot.recorder.grace = timedelta(seconds=0.4)  # > the 0.3 s a killed request still takes to land
         shop.store.tasks.posting_stale = timedelta(seconds=0.5)  # 30 s by default
         mo = shop.katana.create_manufacturing_order(variant_id=SOUP_VARIANT_ID, planned_quantity=50, sales_order_id=SO7_ID)
         form = await shop.form_from_task(ANA, f"Cook task: {mo['order_no']}")
@@ -169,8 +171,9 @@ async def crash_once(step: str, method: str | None, path: str) -> tuple[Row, flo
         await shop.workspace.submit_view(ANA, form, {"quantity": "50", "batch": f"KILL-{step}", "crate": "C-9"})
         await wait_for_step(shop, step, running=method is not None)
         await shop.crash_and_restart()
+        shop.bot.recorder.lease, shop.bot.recorder.grace = timedelta(seconds=0.5), timedelta(seconds=0.4)
         started = time.monotonic()
-        await asyncio.sleep(0.6)  # the dead worker's lease (0.5 s here, 30 s by default) runs out
+        await asyncio.sleep(1.0)  # the dead worker's lease and grace (0.9 s here, 65 s by default) run out
         await shop.bot.recorder.resume_due()  # the new process's worker sweeps
         await post_unposted(shop.bot.floor)
         await shop.settle()
@@ -311,10 +314,15 @@ async def fuzzed_submissions(count: int, seed: int = 11) -> Row:
 # ---- the table ---------------------------------------------------------------------------------------
 
 async def run_all(quick: bool) -> list[Row]:
+    from sandbox import faults_races as races  # it builds on this module's rows and counts
+
     if quick:
-        plan = [katana_outage(20, 3), crash_at_each_step(), webhook_storm(1000), fuzzed_submissions(100)]
+        plan = [katana_outage(20, 3), crash_at_each_step(), webhook_storm(1000), fuzzed_submissions(100),
+                races.two_people_one_task(5), races.flaky_lease_renewals(10), races.undos_cut_short(3)]
     else:
-        plan = [katana_outage(100, 300), crash_at_each_step(), webhook_storm(10_000), fuzzed_submissions(1000)]
+        plan = [katana_outage(100, 300), crash_at_each_step(), webhook_storm(10_000), fuzzed_submissions(1000),
+                races.two_people_one_task(50), races.flaky_lease_renewals(100), races.undos_cut_short(20),
+                races.stateful_search(200)]
     return [await scenario for scenario in plan]
 
 

@@ -7,21 +7,22 @@ its base-URL settings; Slack requests reach it signed, Katana webhooks reach it 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 from aiohttp import web
 
 from bot.app import ShopfloorBot
 from bot.cli import FLOOR_EVENTS
+from bot.settings import Settings
 from sandbox import memory_indexes
 from sandbox.alert_fakes import start_alert_fakes, stop_alert_fakes, wants_alerts
 from sandbox.katana import FakeKatana
 from sandbox.openapi_check import SpecValidator, find_reference_dir
 from sandbox.slack import FakeSlack
 from sandbox.slack_user import SlackWorkspace
-from bot.settings import Settings
 
 # The in-memory store looks documents up by key, as MongoDB does, instead of scanning (bench scale).
 memory_indexes.install()
@@ -68,7 +69,7 @@ class Sandbox:
         """Wait until webhooks are delivered and the bot's background work is done."""
         for _ in range(20):
             await self.katana.flush_webhooks()
-            if await self.bot.floor.jobs.drain(timeout=10.0) == 0 and not self.katana_in_flight():
+            if await self.bot.floor.jobs.idle(timeout=30.0) == 0 and not self.katana_in_flight():
                 await self.katana.flush_webhooks()
                 if self.bot.floor.jobs.running == 0:
                     return
@@ -80,7 +81,7 @@ class Sandbox:
         """kill -9 of the bot while its database survives (MongoDB in production): in-flight work is
         abandoned mid-request and nothing drains; a new bot starts on the same store and recovers."""
         old = self.bot
-        for job in list(old.floor.jobs._tasks):  # noqa: SLF001 — the harness plays the kernel here
+        for job in list(old.floor.jobs._tasks):  # the harness plays the kernel here
             job.cancel()
         await asyncio.sleep(0)
         await self.runner.cleanup()
@@ -148,16 +149,17 @@ async def start_bot(settings: Settings, store: Any = None) -> tuple[ShopfloorBot
 
 @asynccontextmanager
 async def shop_floor(*, spec_required: bool = True, katana_kwargs: dict[str, Any] | None = None,
-                     unleashed: Any = None, amazon: Any = None,
+                     unleashed: Any = None, amazon: Any = None, store: Any = None,
                      **setting_overrides: Any) -> AsyncIterator[Sandbox]:
-    """`unleashed`/`amazon`: unstarted FakeUnleashed/FakeAmazon to run beside Katana (alerts, issue 4)."""
+    """`unleashed`/`amazon`: unstarted FakeUnleashed/FakeAmazon to run beside Katana (alerts, issue 4);
+    `store`: the bot's store (e.g. sandbox.flaky_store's, which fails on purpose)."""
     katana = FakeKatana(validator=spec_validator(spec_required), **(katana_kwargs or {}))
     slack = FakeSlack()
     await katana.start()
     await slack.start()
     if wants_alerts(unleashed, amazon, setting_overrides):
         setting_overrides = {**await start_alert_fakes(slack, unleashed, amazon), **setting_overrides}
-    bot, runner, url = await start_bot(sandbox_settings(slack, katana, **setting_overrides))
+    bot, runner, url = await start_bot(sandbox_settings(slack, katana, **setting_overrides), store=store)
     katana.subscribe(f"{url}/webhooks/katana", FLOOR_EVENTS, token=WEBHOOK_TOKEN)
     workspace = SlackWorkspace(events_url=f"{url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack)
     sandbox = Sandbox(katana=katana, slack=slack, bot=bot, url=url, workspace=workspace, runner=runner)

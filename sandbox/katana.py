@@ -1,8 +1,12 @@
 """A stateful fake of Katana MRP's REST API on loopback, for `make demo` and the tests.
 
 Every request passes, in order: outage switch (503), rate limit (429), bearer auth (401), the published
-spec (422, also recorded in `violations`), injected faults, then the handler. Behaviour and shapes follow
-reference/katana/*.yaml and shared/docs/INTEGRATIONS.md; see katana_floor.py for the production rules.
+spec (422, also recorded in `violations`), injected faults, then the handler. Every answer the model gives
+is then checked against Katana's published responses (sandbox/openapi_responses.py): one the documents do
+not allow is recorded in `server_errors`, which fails the test like a request violation does — a sandbox
+that drifts from Katana would let a client pass here and fail against the real service. Behaviour and
+shapes follow reference/katana/*.yaml and shared/docs/INTEGRATIONS.md; see katana_floor.py for the
+production rules.
 """
 
 from __future__ import annotations
@@ -14,24 +18,27 @@ import math
 import re
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import web
 
 from . import katana_floor as floor
-from .katana_http import VALIDATION_MESSAGE, ApiAnswer, KatanaError, dumps, qty
+from .katana_http import VALIDATION_MESSAGE, ApiAnswer, KatanaError, qty, render
 from .katana_reads import READ_ROUTES, ApiCall, Handler
 from .katana_state import RESOURCE_PATHS, KatanaBooks
 from .katana_trade import TRADE_ROUTES
 from .katana_webhooks import WebhookSender, payload
 from .katana_writes import WRITE_ROUTES, create_batch, register_webhook
 from .openapi_check import SpecValidator
+from .openapi_responses import ResponseChecker
 
 log = logging.getLogger(__name__)
 API_ROOT = "/v1"
 REAL_API_ROOT = "https://api.katanamrp.com/v1"
 RATE_WINDOW_S = 60.0
+NOT_A_STATUS = ("created", "updated", "deleted")  # the verbs of events that do not announce a status change
 
 
 @dataclass
@@ -79,10 +86,13 @@ ROUTER = _Router([*READ_ROUTES, *WRITE_ROUTES, *TRADE_ROUTES])
 class FakeKatana(KatanaBooks):
     def __init__(self, *, api_key: str = "katana-sandbox-key", validator: SpecValidator | None = None,
                  rate_limit_per_minute: int | None = None, latency: float = 0.0,
-                 clock: Callable[[], float] = time.time, seed: bool = True) -> None:
+                 clock: Callable[[], float] = time.time, seed: bool = True,
+                 responses: ResponseChecker | None = None) -> None:
         super().__init__(clock)
         self.api_key = api_key
         self.validator = validator
+        # with the request spec at hand, the answers are checked too (the portal spec lies beside it)
+        self.responses = responses or (ResponseChecker.from_files() if validator is not None else None)
         self.rate_limit_per_minute = rate_limit_per_minute
         self.latency = latency
         self.base_url = ""
@@ -95,6 +105,10 @@ class FakeKatana(KatanaBooks):
         self._down = False
         self._stopping = asyncio.Event()
         self._sender = WebhookSender()
+        # Katana's docs: subscribed to both `<resource>.updated` and a status event, a status change "may"
+        # arrive as two identical payloads. Which name they carry is not documented; with this on, both
+        # say `.updated` — the copy a client that trusts event names gets wrong.
+        self.identical_overlaps = False
         self._runner: web.AppRunner | None = None
         if seed:
             from .katana_seed import seed_kitchen  # late import: the seed builds on this module
@@ -159,14 +173,21 @@ class FakeKatana(KatanaBooks):
         answer = await self._answer(request, record, parse_error)
         answer.headers.update(self._rate_headers())
         record.status = answer.status
-        text = None if answer.body is None and answer.status == 204 else dumps(answer.body)
+        body = render(answer.body)
+        if self.responses is not None and answer.modelled:
+            self._check_answer(record, answer.status, body)
+        text = None if body is None and answer.status == 204 else json.dumps(body, separators=(",", ":"))
         return web.Response(status=answer.status, text=text, headers=answer.headers,
                             content_type="application/json" if text is not None else None)
+
+    def _check_answer(self, record: RecordedRequest, status: int, body: Any) -> None:
+        found = self.responses.check(record.method, record.path, status, body)  # type: ignore[union-attr]
+        self.server_errors.extend(f"response drift: {problem}" for problem in found)
 
     async def _answer(self, request: web.Request, record: RecordedRequest,
                       parse_error: ApiAnswer | None) -> ApiAnswer:
         if self._down:
-            return _error(KatanaError(503))
+            return _unmodelled(_error(KatanaError(503)))
         refusal = self._count_against_limit()
         if refusal is not None:
             return refusal
@@ -174,15 +195,15 @@ class FakeKatana(KatanaBooks):
             return _error(KatanaError(401))
         problem = parse_error or self._spec_problem(record)
         if problem is not None:
-            return problem
+            return _unmodelled(problem)
         fault = self._take_fault(record)
         if fault is not None and fault.hang > 0:
             await self._park(fault.hang)
             fault = None
         if fault is not None and not fault.apply_first:
-            return _fault_error(fault.status)
+            return _unmodelled(_fault_error(fault.status))
         answer = self._dispatch(record)
-        return _fault_error(fault.status) if fault is not None else answer
+        return _unmodelled(_fault_error(fault.status)) if fault is not None else answer
 
     def _spec_problem(self, record: RecordedRequest) -> ApiAnswer | None:
         if self.validator is None:
@@ -200,7 +221,7 @@ class FakeKatana(KatanaBooks):
         if route is None:
             message = f"the Katana sandbox does not model {record.method} {record.path}"
             self.server_errors.append(message)  # a gap in the sandbox, not the client's fault
-            return _error(KatanaError(404, message))
+            return _unmodelled(_error(KatanaError(404, message)))
         handler, params = route
         call = ApiCall(record.method, record.path, params, record.query, record.body)
         try:
@@ -210,7 +231,7 @@ class FakeKatana(KatanaBooks):
         except Exception as exc:  # a sandbox bug: answer like Katana's 500 and keep it visible
             log.exception("sandbox handler crashed on %s %s", record.method, record.path)
             self.server_errors.append(f"{record.method} {record.path}: {type(exc).__name__}: {exc}")
-            return _error(KatanaError(500))
+            return _unmodelled(_error(KatanaError(500)))
 
     def _take_fault(self, record: RecordedRequest) -> _Fault | None:
         for fault in self._faults:
@@ -222,10 +243,12 @@ class FakeKatana(KatanaBooks):
     async def _park(self, seconds: float) -> None:
         try:
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
-    # --- rate limit (sliding 60 s window; every request that is let through counts) --------------
+    # --- rate limit (sliding 60 s window) ---------------------------------------------------------
+    # Every attempt counts, the ones answered 429 too (developer.katanamrp.com/reference/api-rate-limiting;
+    # INTEGRATIONS.md): a client that retries a 429 at once keeps its window full.
 
     def _count_against_limit(self) -> ApiAnswer | None:
         if self.rate_limit_per_minute is None:
@@ -233,13 +256,14 @@ class FakeKatana(KatanaBooks):
         now = self.clock()
         while self._window and self._window[0] <= now - RATE_WINDOW_S:
             self._window.popleft()
-        if len(self._window) >= self.rate_limit_per_minute:
-            wait = max(1, math.ceil(self._window[0] + RATE_WINDOW_S - now))
-            answer = _error(KatanaError(429))
-            answer.headers["Retry-After"] = str(wait)
-            return answer
         self._window.append(now)
-        return None
+        if len(self._window) <= self.rate_limit_per_minute:
+            return None
+        # the window has room again once all but limit-1 of its attempts are a minute old
+        freed_at = self._window[-self.rate_limit_per_minute] + RATE_WINDOW_S
+        answer = _error(KatanaError(429))
+        answer.headers["Retry-After"] = str(max(1, math.ceil(freed_at - now)))
+        return answer
 
     def _rate_headers(self) -> dict[str, str]:
         if self.rate_limit_per_minute is None:
@@ -259,8 +283,18 @@ class FakeKatana(KatanaBooks):
         href = f"{root}/{RESOURCE_PATHS[resource]}/{record['id']}" if resource in RESOURCE_PATHS else None
         for hook in list(self.webhooks.values()):
             if hook["enabled"] and event in hook["subscribed_events"]:
-                body = payload(event, hook["id"], record["id"], status or record.get("status"), href)
-                self._sender.send(hook, event, body)
+                action = self._sent_as(hook, event)
+                body = payload(action, hook["id"], record["id"], status or record.get("status"), href)
+                self._sender.send(hook, action, body)
+
+    def _sent_as(self, hook: dict, event: str) -> str:
+        """The name a delivery carries: a status event goes out as `.updated` to a hook that also has
+        `.updated` (identical to that delivery) when `identical_overlaps` is on."""
+        resource, verb = event.rsplit(".", 1)
+        updated = f"{resource}.updated"
+        if self.identical_overlaps and verb not in NOT_A_STATUS and updated in hook["subscribed_events"]:
+            return updated
+        return event
 
     def subscribe(self, url: str, events: list[str], token: str = "sandbox-webhook-token") -> dict:
         """Register a webhook like POST /webhooks would (without Katana's https-only rule)."""
@@ -324,6 +358,11 @@ def _parse_json(raw: bytes) -> tuple[Any, ApiAnswer | None]:
 
 def _error(refusal: KatanaError) -> ApiAnswer:
     return ApiAnswer(refusal.status, refusal.body())
+
+
+def _unmodelled(answer: ApiAnswer) -> ApiAnswer:
+    answer.modelled = False
+    return answer
 
 
 def _fault_error(status: int) -> ApiAnswer:

@@ -8,8 +8,9 @@ consumes for it; a PATCH that omits `additional_info` wipes it.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any
 
 from .katana_http import KatanaError, not_found, parse_moment, qty, unprocessable
 from .katana_state import KatanaBooks
@@ -70,7 +71,7 @@ def _add_operation_rows(books: KatanaBooks, mo: dict, product_id: int | None,
             "type": step.get("type", "perUnit"), "rank": index + 1,
             "operation_id": step["operation_id"], "operation_name": step["operation_name"],
             "resource_id": step.get("resource_id"), "resource_name": step.get("resource_name"),
-            "planned_time_per_unit": per_unit, "planned_time_parameter": Decimal(1),
+            "planned_time_per_unit": per_unit, "planned_time_parameter": per_unit,  # the same seconds: per_unit is its deprecated name
             "cost_per_hour": Decimal(step.get("cost_per_hour", 0)), "cost_parameter": Decimal(1),
             "planned_cost_per_unit": Decimal(0), "total_actual_time": Decimal(0),
             "total_actual_cost": Decimal(0), "group_boundary": 0, "is_status_actionable": True,

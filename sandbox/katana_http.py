@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from http import HTTPStatus
-from typing import Any, Callable, Iterable
+from typing import Any
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 250
@@ -76,6 +77,9 @@ class ApiAnswer:
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    # False for answers that are not the model of Katana (an injected fault, the outage switch, a sandbox
+    # gap, a refused request already reported): they are not checked against Katana's response examples.
+    modelled: bool = True
 
 
 # --- values --------------------------------------------------------------------------------------

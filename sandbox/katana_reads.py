@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from .katana_http import ApiAnswer, Filters, apply_filters, fixed, page_of, query_values
 from .katana_state import KatanaBooks

@@ -95,9 +95,11 @@ def seed_kitchen(books: KatanaBooks) -> None:
         location_id=CENTRAL_KITCHEN_ID, row_ids=MO102_ROW_IDS, recipe_row_ids=MO102_RECIPE_ROW_IDS)
 
 
-def _stamp(books: KatanaBooks) -> dict[str, Any]:
+def _stamp(books: KatanaBooks, *, deletable: bool = True) -> dict[str, Any]:
+    """Timestamps; `deleted_at` only on records whose Katana example shows it (products, materials and
+    sales orders do not: sandbox/openapi_responses.py)."""
     now = books.now()
-    return {"created_at": now, "updated_at": now, "deleted_at": None}
+    return {"created_at": now, "updated_at": now, **({"deleted_at": None} if deletable else {})}
 
 
 def _locations(books: KatanaBooks) -> None:
@@ -123,7 +125,7 @@ def _item(books: KatanaBooks, item_id: int, name: str, uom: str, kind: str, batc
             "is_purchasable": kind == "material", "is_auto_assembly": False,
             "batch_tracked": batch_tracked, "serial_tracked": False, "operations_in_sequence": True,
             "purchase_uom": uom, "purchase_uom_conversion_rate": 1, "additional_info": "",
-            "default_supplier_id": None, "archived_at": None, "configs": [], **_stamp(books)}
+            "default_supplier_id": None, "archived_at": None, "configs": [], **_stamp(books, deletable=False)}
 
 
 def _variant(books: KatanaBooks, variant_id: int, sku: str, kind: str, item_id: int, price: str) -> dict:
@@ -187,7 +189,7 @@ def _sales_order(books: KatanaBooks) -> None:
         "production_status": "NOT_STARTED", "product_availability": "EXPECTED",
         "ingredient_availability": "IN_STOCK", "invoicing_status": "not_invoiced",
         "customer_ref": "HD-2231", "additional_info": "", "total": Decimal("540.00"),
-        "addresses": [], **_stamp(books)}
+        "addresses": [], **_stamp(books, deletable=False)}
     books.sales_order_rows[SO7_ROW_ID] = {
         "id": SO7_ROW_ID, "sales_order_id": SO7_ID, "variant_id": SOUP_VARIANT_ID,
         "quantity": Decimal(120), "price_per_unit": Decimal("4.50"), "total": Decimal("540.00"),

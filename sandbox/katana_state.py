@@ -6,8 +6,9 @@ keys starting with "_" are sandbox-internal and never leave the server (see kata
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 from .katana_http import iso, not_found, render
 

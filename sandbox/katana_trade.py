@@ -5,10 +5,14 @@ Shapes follow the readme-portal.yaml examples; rules follow its descriptions and
 - `POST /purchase_order_receive` answers 204; receiving less than a row holds *splits* the row (the row keeps
   what is still to come, a new row carries what arrived, with `received_date`);
 - fulfilments and transfers answer 200 with the record; transfer row quantities arrive as strings.
+- a stock transfer's status is one of live-gateway.yaml's `draft|received|inTransit` (the portal says
+  `received|created`); which one a new transfer starts with is undocumented: here it is `draft`, so a client
+  that never sets the status leaves the goods where they were.
 ASSUMPTIONS (not in Katana's docs, kept strict so a careless client fails here): a fulfilment may not exceed
 what its sales-order row still has to ship; a batch-tracked item needs batches covering the whole quantity;
-stock leaves on a DELIVERED fulfilment (PACKED only commits it) and on transfer creation; a batch cannot go
-below zero; a stock transfer number is unique.
+stock leaves on a DELIVERED fulfilment (PACKED only commits it); a draft transfer moves nothing, `inTransit`
+takes the stock out of the source, `received` puts it into the target, and a status never goes back; a batch
+cannot go below zero; a stock transfer number is unique.
 """
 
 from __future__ import annotations
@@ -55,7 +59,8 @@ def seed_trade(books: KatanaBooks, *, kitchen_id: int, soup_variant_id: int, chi
         "status": "NOT_SHIPPED", "currency": "GBP", "order_created_date": now, "delivery_date": now,
         "production_status": "NOT_APPLICABLE", "product_availability": "IN_STOCK",
         "ingredient_availability": "NOT_APPLICABLE", "invoicing_status": "not_invoiced",
-        "customer_ref": "HD-2240", "additional_info": "", "total": Decimal("50.60"), "addresses": [], **stamp}
+        "customer_ref": "HD-2240", "additional_info": "", "total": Decimal("50.60"), "addresses": [],
+        "created_at": now, "updated_at": now}  # no deleted_at: Katana's sales order examples show none
     for row_id, variant_id, quantity, price in ((SO8_ROW_IDS[0], soup_variant_id, 6, "4.50"),
                                                 (SO8_ROW_IDS[1], chili_variant_id, 4, "5.90")):
         books.sales_order_rows[row_id] = {
@@ -72,7 +77,8 @@ def _olive_oil(books: KatanaBooks, stamp: dict) -> None:
         "category_name": "Kitchen", "is_sellable": False, "is_producible": False, "is_purchasable": True,
         "is_auto_assembly": False, "batch_tracked": True, "serial_tracked": False,
         "operations_in_sequence": False, "purchase_uom": "l", "purchase_uom_conversion_rate": 1,
-        "additional_info": "", "default_supplier_id": FRESH_FARMS_ID, "archived_at": None, "configs": [], **stamp}
+        "additional_info": "", "default_supplier_id": FRESH_FARMS_ID, "archived_at": None, "configs": [],
+        "created_at": stamp["created_at"], "updated_at": stamp["updated_at"]}  # no deleted_at: Katana shows none
     books.variants[OLIVE_OIL_VARIANT_ID] = {
         "id": OLIVE_OIL_VARIANT_ID, "sku": OLIVE_OIL_SKU, "type": "material", "product_id": None,
         "material_id": OLIVE_OIL_MATERIAL_ID, "sales_price": None, "purchase_price": Decimal("6.50"),
@@ -140,18 +146,22 @@ def _batches_for(books: KatanaBooks, variant_id: int, given: list[dict], total: 
     return chosen
 
 
-def _take_stock(books: KatanaBooks, variant_id: int, location_id: int, quantity: Decimal,
-                batches: list[tuple[int, Decimal]], where: str) -> None:
+def _check_stock(books: KatanaBooks, location_id: int, batches: list[tuple[int, Decimal]], where: str) -> None:
     for batch_id, amount in batches:
         if books.batch_stock(batch_id, location_id)["quantity_in_stock"] < amount:
             raise unprocessable(where, f"batch {batch_id} has less than {amount} in stock at location {location_id}")
+
+
+def _take_stock(books: KatanaBooks, variant_id: int, location_id: int, quantity: Decimal,
+                batches: list[tuple[int, Decimal]], where: str) -> None:
+    _check_stock(books, location_id, batches, where)
     books.add_stock(variant_id, location_id, -quantity)
     for batch_id, amount in batches:
         books.add_batch_stock(batch_id, location_id, -amount)
 
 
 def _shipped(books: KatanaBooks, row_id: int) -> Decimal:
-    return sum((r["quantity"] for f in books.fulfillments.values() if not f["deleted_at"]
+    return sum((r["quantity"] for f in books.fulfillments.values()
                 for r in f["sales_order_fulfillment_rows"] if r["sales_order_row_id"] == row_id), Decimal(0))
 
 
@@ -175,7 +185,7 @@ def post_fulfillment(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
               "conversion_rate": None, "conversion_date": None, "invoice_status": "NOT_INVOICED", "packer_id": None,
               "tracking_carrier": body.get("tracking_carrier"), "tracking_number": body.get("tracking_number"),
               "tracking_method": body.get("tracking_method"), "tracking_url": body.get("tracking_url"),
-              "sales_order_fulfillment_rows": rows, "created_at": now, "updated_at": now, "deleted_at": None}
+              "sales_order_fulfillment_rows": rows}  # no timestamps: Katana's fulfilment examples show none
     books.fulfillments[fulfilment_id] = record
     _settle_sales_order(books, order)
     return ApiAnswer(200, record)
@@ -213,11 +223,11 @@ def post_stock_transfer(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
     if any(t["stock_transfer_number"] == body["stock_transfer_number"] for t in books.stock_transfers.values()):
         raise unprocessable(".stock_transfer_number", "a stock transfer with this number exists", "unique")
     transfer_id = books.next_id(books.stock_transfers, 6001)
-    rows = [_transfer_row(books, transfer_id, index, given, source, target)
+    rows = [_transfer_row(books, transfer_id, index, given, source)
             for index, given in enumerate(body["stock_transfer_rows"])]
     now = books.now()
     record = {"id": transfer_id, "stock_transfer_number": body["stock_transfer_number"], "source_location_id": source,
-              "target_location_id": target, "status": "received", "additional_info": body.get("additional_info") or "",
+              "target_location_id": target, "status": "draft", "additional_info": body.get("additional_info") or "",
               "transfer_date": parse_moment(body["transfer_date"], ".transfer_date") if body.get("transfer_date") else now,
               "order_created_date": now, "expected_arrival_date": None, "stock_transfer_rows": rows,
               "created_at": now, "updated_at": now, "deleted_at": None}
@@ -225,7 +235,7 @@ def post_stock_transfer(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
     return ApiAnswer(200, record)
 
 
-def _transfer_row(books: KatanaBooks, transfer_id: int, index: int, given: dict, source: int, target: int) -> dict:
+def _transfer_row(books: KatanaBooks, transfer_id: int, index: int, given: dict, source: int) -> dict:
     where = f".stock_transfer_rows[{index}]"
     variant_id = int(given["variant_id"])
     if variant_id not in books.variants:
@@ -235,14 +245,44 @@ def _transfer_row(books: KatanaBooks, transfer_id: int, index: int, given: dict,
         raise unprocessable(f"{where}.quantity", "quantity must be greater than 0", "minimum")
     batches = _batches_for(books, variant_id, given.get("traceability") or given.get("batch_transactions") or [],
                            quantity, f"{where}.traceability")
-    _take_stock(books, variant_id, source, quantity, batches, where)
-    books.add_stock(variant_id, target, quantity)
-    for batch_id, amount in batches:
-        books.add_batch_stock(batch_id, target, amount)
+    _check_stock(books, source, batches, where)  # a draft moves nothing yet, but must be possible
     return {"id": 100 * transfer_id + index, "variant_id": variant_id, "quantity": quantity, "cost_per_unit": 0,
             "batch_transactions": [{"batch_id": b, "quantity": q} for b, q in batches],
             "traceability": [{"batch_id": b, "bin_location_id": None, "quantity": str(q), "serial_number_id": None}
                              for b, q in batches], "deleted_at": None}
+
+
+TRANSFER_STEPS = {"draft": 0, "inTransit": 1, "received": 2}  # how far the goods have gone
+
+
+def patch_transfer_status(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
+    """PATCH /stock_transfers/{id}/status: stock leaves the source when the goods do, arrives when received."""
+    transfer = books.require(books.stock_transfers, call.id())
+    before, after = TRANSFER_STEPS[transfer["status"]], TRANSFER_STEPS[call.body["status"]]
+    if after < before:
+        raise unprocessable(".status", f"a {transfer['status']} transfer cannot go back to {call.body['status']}")
+    rows = [r for r in transfer["stock_transfer_rows"] if not r["deleted_at"]]
+    if before < 1 <= after:
+        for index, row in enumerate(rows):
+            _check_stock(books, transfer["source_location_id"], _batches_of(row), f".stock_transfer_rows[{index}]")
+        for row in rows:
+            _move(books, row, transfer["source_location_id"], -1)
+    if before < 2 <= after:
+        for row in rows:
+            _move(books, row, transfer["target_location_id"], 1)
+    transfer["status"] = call.body["status"]
+    books.touch(transfer)
+    return ApiAnswer(200, transfer)
+
+
+def _batches_of(row: dict) -> list[tuple[int, Decimal]]:
+    return [(b["batch_id"], b["quantity"]) for b in row["batch_transactions"]]
+
+
+def _move(books: KatanaBooks, row: dict, location_id: int, sign: int) -> None:
+    books.add_stock(row["variant_id"], location_id, sign * row["quantity"])
+    for batch_id, amount in _batches_of(row):
+        books.add_batch_stock(batch_id, location_id, sign * amount)
 
 
 def post_purchase_order_receive(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
@@ -311,6 +351,7 @@ TRADE_ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", "/stock_transfers", lister(lambda b: b.stock_transfers, TRANSFER_FILTERS)),
     ("GET", "/stock_transfers/{id}", single(lambda b: b.stock_transfers)),
     ("POST", "/stock_transfers", post_stock_transfer),
+    ("PATCH", "/stock_transfers/{id}/status", patch_transfer_status),
 ]
 
 

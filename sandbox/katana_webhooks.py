@@ -69,7 +69,7 @@ class WebhookSender:
             async with session.post(delivery["url"], data=delivery["body"], headers=headers) as answer:
                 delivery["status"] = answer.status
                 await answer.read()
-        except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
+        except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             delivery["error"] = f"{type(exc).__name__}: {exc}"
             log.info("webhook %s to %s failed: %s", delivery["event"], delivery["url"], exc)
 

@@ -25,7 +25,8 @@ def post_production(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
 
 
 def delete_production(books: KatanaBooks, call: ApiCall) -> ApiAnswer:
-    return ApiAnswer(200, floor.delete_production(books, call.id()))
+    floor.delete_production(books, call.id())
+    return ApiAnswer(204, None)  # readme-portal.yaml: 204, no body
 
 
 def post_batch(books: KatanaBooks, call: ApiCall) -> ApiAnswer:

@@ -92,8 +92,7 @@ def _convert_schema(node: Any) -> Any:
         return node
     schema = {key: _convert_schema(value) for key, value in node.items()}
     for bound, exclusive in (("minimum", "exclusiveMinimum"), ("maximum", "exclusiveMaximum")):
-        if isinstance(schema.get(exclusive), bool):
-            if schema.pop(exclusive) and bound in schema:
+        if isinstance(schema.get(exclusive), bool) and schema.pop(exclusive) and bound in schema:
                 schema[exclusive] = schema.pop(bound)
     if not schema.pop("nullable", False):
         return schema

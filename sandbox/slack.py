@@ -18,20 +18,41 @@ import itertools
 import json
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from aiohttp import web
 
 from sandbox.slack_rules import (  # noqa: F401 - limits and SlackError stay importable from here
-    CALLBACK_ID_LIMIT, MESSAGE_BLOCK_LIMIT, MESSAGE_TEXT_LIMIT, POST_BURST, POSTS_PER_SECOND,
-    PRIVATE_METADATA_LIMIT, RESPONSE_URL_LIFETIME_S, RESPONSE_URL_USES, TRIGGER_LIFETIME_S, VIEW_BLOCK_LIMIT,
-    VIEW_SIZE_LIMIT, VIEW_TEXT_LIMIT, ResponseUrl, SlackError, Trigger, check_message_content, check_token,
-    check_view, full_user, read_args, response_url_refusal, spend_post_token, use_trigger,
+    CALLBACK_ID_LIMIT,
+    MESSAGE_BLOCK_LIMIT,
+    MESSAGE_TEXT_LIMIT,
+    POST_BURST,
+    POSTS_PER_SECOND,
+    PRIVATE_METADATA_LIMIT,
+    RESPONSE_URL_LIFETIME_S,
+    RESPONSE_URL_USES,
+    TRIGGER_LIFETIME_S,
+    VIEW_BLOCK_LIMIT,
+    VIEW_SIZE_LIMIT,
+    VIEW_TEXT_LIMIT,
+    ResponseUrl,
+    SlackError,
+    Trigger,
+    check_message_content,
+    check_token,
+    check_view,
+    full_user,
+    read_args,
+    response_url_refusal,
+    spend_post_token,
+    use_trigger,
 )
+from sandbox.slack_uploads import FILES_SCOPE, FileUploads
 
 VIEW_STACK_LIMIT = 3
-BOT_SCOPES = "commands,chat:write,chat:write.public,users:read,files:read,usergroups:read"
+BOT_SCOPES = "commands,chat:write,chat:write.public,users:read,files:read,files:write,usergroups:read"
 
 DEFAULT_USERS: dict[str, dict] = {
     "U0ANA": {"real_name": "Ana Lopez", "name": "ana"},
@@ -75,6 +96,8 @@ class FakeSlack:
         self.ephemerals: list[dict] = []
         self.home_views: dict[str, dict] = {}
         self.files: dict[str, dict] = {}
+        self.uploads = FileUploads()  # the two-step upload (sandbox/slack_uploads.py); `.shared` holds the files
+        self.scopes = BOT_SCOPES.split(",")  # what the bot token was granted (a test may take one away)
         self.api_url = self.base_url = ""
         self._triggers: dict[str, Trigger] = {}
         self._response_urls: dict[str, ResponseUrl] = {}
@@ -89,6 +112,7 @@ class FakeSlack:
             "views.publish": self._publish_home, "users.info": self._user_info,
             "conversations.info": self._conversation_info, "usergroups.list": self._usergroups,
             "usergroups.users.list": self._usergroup_users, "conversations.history": self._history,
+            "files.getUploadURLExternal": self._get_upload_url, "files.completeUploadExternal": self._complete_upload,
         }
         # User groups (@handles) people can be allowed by: {id: {"handle", "name", "users"}}.
         self.usergroups: dict[str, dict] = copy.deepcopy(DEFAULT_USERGROUPS)
@@ -119,6 +143,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._serve_api)
         app.router.add_post("/hooks/{kind}/{token}", self._serve_response_url)
         app.router.add_get("/files-pri/{team}-{file_id}/download/{name}", self._serve_file)
+        app.router.add_post("/upload/v1/{token}", self._serve_upload)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -126,6 +151,7 @@ class FakeSlack:
         bound_port = self._runner.addresses[0][1]
         self.base_url = f"http://{host}:{bound_port}/"
         self.api_url = f"{self.base_url}api/"
+        self.uploads.base_url = self.base_url
         return self.api_url
 
     async def stop(self) -> None:
@@ -158,7 +184,7 @@ class FakeSlack:
         self._waiters.append(waiter)
         try:
             return await asyncio.wait_for(waiter[1], timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise TimeoutError(f"no matching Slack API call within {timeout}s; recent calls:\n"
                                + self._recent_calls()) from None
         finally:
@@ -201,7 +227,13 @@ class FakeSlack:
         except (TypeError, AttributeError, KeyError, ValueError) as malformed:  # e.g. a title sent as a string
             body, status, headers = SlackError("invalid_arguments", repr(malformed)).body(), 200, {}
         self._record(ApiCall(method, args, body["ok"], body.get("error"), self.clock()))
-        return web.json_response(body, status=status, headers={"X-OAuth-Scopes": BOT_SCOPES, **headers})
+        return web.json_response(body, status=status, headers={"X-OAuth-Scopes": ",".join(self.scopes), **headers})
+
+    async def _serve_upload(self, request: web.Request) -> web.Response:
+        """Step 2 of a file upload: the bytes, POSTed to the URL files.getUploadURLExternal gave out."""
+        status, text, seen = await self.uploads.receive(request)
+        self._record(ApiCall("upload", seen, status == 200, None if status == 200 else text, self.clock()))
+        return web.Response(status=status, text=text)
 
     async def _serve_response_url(self, request: web.Request) -> web.Response:
         hook = self._response_urls.get(request.match_info["token"])
@@ -249,7 +281,7 @@ class FakeSlack:
             try:
                 if predicate(call):
                     future.set_result(call)
-            except Exception as error:  # a broken predicate fails the test waiting on it, not the server
+            except Exception as error:  # noqa: BLE001 — a broken predicate fails the test waiting on it, not the server
                 future.set_exception(error)
 
     def _recent_calls(self, count: int = 15) -> str:
@@ -336,6 +368,31 @@ class FakeSlack:
                                  external_id=view.get("external_id") or "")
         self.home_views[user_id] = stored
         return {"view": copy.deepcopy(stored)}
+
+    def _needs_scope(self, scope: str) -> None:
+        if scope not in self.scopes:
+            raise SlackError("missing_scope", fields={"needed": scope, "provided": ",".join(self.scopes)})
+
+    def _get_upload_url(self, args: dict) -> dict:
+        self._needs_scope(FILES_SCOPE)
+        return self.uploads.get_upload_url(args)
+
+    def _complete_upload(self, args: dict) -> dict:
+        self._needs_scope(FILES_SCOPE)
+        for key in ("channel_id", "channels"):
+            if args.get(key):
+                args[key] = ",".join(self._resolve_channel(c)[0] for c in str(args[key]).split(",") if c)
+        answer = self.uploads.complete(args, self._is_thread)
+        files = [f for f in self.uploads.shared if f.file_id in {a["id"] for a in answer["files"]}]
+        if files and files[0].channel:  # Slack shares them as one message (in the thread, when given)
+            self.messages.append({"channel": files[0].channel, "ts": self._next_ts(), "thread_ts": files[0].thread_ts,
+                                  "text": str(args.get("initial_comment") or ""), "blocks": [],
+                                  "files": [{"id": f.file_id, "name": f.filename, "title": f.title} for f in files]})
+        return answer
+
+    def _is_thread(self, channel: str, ts: str) -> bool:
+        return any(m["channel"] == channel and m["ts"] == ts and m.get("thread_ts") in (None, ts)
+                   for m in self.messages)
 
     def _user_info(self, args: dict) -> dict:
         user = self.users.get(args.get("user", ""))

@@ -33,12 +33,14 @@ VIEW_SIZE_LIMIT = 250_000
 class SlackError(Exception):
     """An `{"ok": false}` answer; `messages` become response_metadata.messages as Slack sends them."""
 
-    def __init__(self, error: str, *messages: str, status: int = 200, headers: dict | None = None) -> None:
+    def __init__(self, error: str, *messages: str, status: int = 200, headers: dict | None = None,
+                 fields: dict | None = None) -> None:
         super().__init__(error, *messages)
         self.error, self.messages, self.status, self.headers = error, list(messages), status, headers or {}
+        self.fields = fields or {}  # e.g. missing_scope's `needed` and `provided`
 
     def body(self) -> dict:
-        body: dict[str, Any] = {"ok": False, "error": self.error}
+        body: dict[str, Any] = {"ok": False, "error": self.error, **self.fields}
         if self.messages:
             body["response_metadata"] = {"messages": self.messages}
         return body

@@ -4,29 +4,44 @@ It checks what real Unleashed checks (apidocs.unleashedsoftware.com/Authenticati
 shared/docs/INTEGRATIONS.md): `api-auth-id`, an `api-auth-signature` recomputed over the exact query string
 it received (a mismatch is 403), `client-type`, JSON Accept/Content-Type; paging by path (`/StockOnHand/2`)
 with `pageSize` 1–1000 (default 200); the `{"Pagination", "Items"}` envelope; `/Date(ms)/` dates. It counts
-calls against an optional monthly quota and, past it, refuses every call (403 — the status Unleashed uses
-for a blocked account is not documented; that choice is the fake's).
+every call it receives against an optional monthly quota — refused ones too (a bad signature, a 429, the
+quota itself): Unleashed counts the calls made, not the calls answered, and a sandbox that forgave refused
+calls would be more lenient than the service. Past the quota every call is refused (403 — the status
+Unleashed uses for a blocked account is not documented; that choice is the fake's).
+
+The signature and the dates are computed here, from the documentation, never with the client's
+`integrations.unleashed` code: `signature()` is checked against the published test vector in the tests.
 
 Unleashed publishes no example data, so the fake starts empty: tests add the products they need.
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import json
 import math
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from aiohttp import web
 
 from sandbox.loopback import Fault, LoopbackServer, SeenRequest, take_fault
-from integrations.unleashed.auth import signature
-from integrations.unleashed.models import format_date
 
 RESOURCES = ("StockOnHand", "Products", "Assemblies")
 DEFAULT_PAGE_SIZE = 200
+
+
+def signature(query: str, api_key: str) -> str:
+    """base64(HMAC-SHA256(key = the API key's UTF-8 bytes, message = the query string without "?"))."""
+    return base64.b64encode(hmac.digest(api_key.encode("utf-8"), query.encode("utf-8"), hashlib.sha256)).decode()
+
+
+def ms_date(moment: datetime) -> str:
+    """Unleashed's JSON dates: `/Date(<ms since the epoch, UTC>)/`."""
+    return f"/Date({round(moment.timestamp() * 1000)})/"
 
 
 class FakeUnleashed:
@@ -145,7 +160,7 @@ def _number(value: Any) -> Decimal | None:
 
 
 def _now() -> str:
-    return format_date(datetime.now(timezone.utc))
+    return ms_date(datetime.now(UTC))
 
 
 def _json_default(value: Any) -> Any:

@@ -1,8 +1,9 @@
 """Shared set-up for the alert scenario tests: a shop floor with fake Unleashed and Amazon beside Katana."""
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator
+from typing import Any
 
 from sandbox.alert_fakes import ESCALATION_CHANNEL, QUALITY_CHANNEL, STOCK_CHANNEL
 from sandbox.amazon import FakeAmazon

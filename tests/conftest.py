@@ -1,7 +1,7 @@
 """Shared fixtures: a whole shop floor on loopback (fake Katana + fake Slack + the real bot)."""
 from __future__ import annotations
 
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 

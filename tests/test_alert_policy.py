@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,7 +15,7 @@ from integrations.katana import ManufacturingOrder
 from integrations.unleashed import Product, StockOnHand
 from models.alerts import Alert
 
-NOW = datetime(2026, 3, 1, 12, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 LIMITS = AmazonThresholds(low_units=Decimal(10), min_days_cover=Decimal(14), window_days=30)
 
 

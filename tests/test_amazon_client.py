@@ -2,16 +2,24 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import AsyncIterator
 
 import httpx
 import pytest
 
-from sandbox.amazon import INVENTORY_PATH, ORDERS_PATH, US_MARKETPLACE, FakeAmazon
-from integrations.amazon import (Amazon, AmazonAuthError, AmazonRejected, AmazonUnavailable, LwaTokens,
-                                 OperationLimits, SpApiClient, amazon_time)
+from integrations.amazon import (
+    Amazon,
+    AmazonAuthError,
+    AmazonRejected,
+    AmazonUnavailable,
+    LwaTokens,
+    OperationLimits,
+    SpApiClient,
+    amazon_time,
+)
+from sandbox.amazon import INVENTORY_PATH, OPERATIONS, ORDER_DATA_SETS, ORDERS_PATH, US_MARKETPLACE, FakeAmazon
 
 
 @pytest.fixture
@@ -146,16 +154,67 @@ async def test_inventory_pages_follow_next_token(stateful: FakeAmazon) -> None:
 
 
 async def test_units_sold_counts_amazon_fulfilled_orders_and_skips_cancelled(stateful: FakeAmazon) -> None:
-    recent = amazon_time(datetime.now(timezone.utc) - timedelta(days=2))
+    """Fails on the client that sent no `includedData` (issue 15): Amazon then leaves `fulfillment` and
+    `cancellation` out, and the cancelled order (9) and the cancelled units (2 of 6) were counted as sold."""
+    recent = amazon_time(datetime.now(UTC) - timedelta(days=2))
     stateful.add_order(seller_sku="Silicon Power 32GB", quantity=4, created=recent)
     stateful.add_order(seller_sku="Silicon Power 32GB", quantity=3, created=recent)
     stateful.add_order(seller_sku="Silicon Power 32GB", quantity=9, created=recent, status="CANCELLED")
+    stateful.add_order(seller_sku="Silicon Power 32GB", quantity=6, created=recent, cancelled=2)
     stateful.add_order(seller_sku="Silicon Power 32GB", quantity=5, created=recent, fulfilled_by="MERCHANT")
     async with httpx.AsyncClient() as http:
-        sold = await amazon_for(stateful, http).units_sold_since(datetime.now(timezone.utc) - timedelta(days=30))
-    assert sold.units == {"Silicon Power 32GB": Decimal(7)} and sold.complete
+        sold = await amazon_for(stateful, http).units_sold_since(datetime.now(UTC) - timedelta(days=30))
+    assert sold.units == {"Silicon Power 32GB": Decimal(11)} and sold.complete
     [call] = stateful.calls_to(ORDERS_PATH)
     assert "fulfilledBy=AMAZON" in call.raw_query and "createdAfter=" in call.raw_query
+    assert "includedData=FULFILLMENT%2CCANCELLATION" in call.raw_query and call.status == 200
+
+
+async def test_search_orders_answers_only_the_data_sets_asked_for(stateful: FakeAmazon) -> None:
+    async with httpx.AsyncClient() as http:
+        client = amazon_for(stateful, http).client
+        basic = await client.get("searchOrders", ORDERS_PATH, {"createdAfter": "2024-01-01T00:00:00Z"})
+        asked = await client.get("searchOrders", ORDERS_PATH, {"createdAfter": "2024-01-01T00:00:00Z",
+                                                               "includedData": ["FULFILLMENT"]})
+    order, item = basic["orders"][0], basic["orders"][0]["orderItems"][0]
+    assert "fulfillment" not in order and "buyer" not in order and "proceeds" not in item and "fulfillment" not in item
+    assert {"orderId", "createdTime", "salesChannel", "orderItems"} <= set(order) and "quantityOrdered" in item
+    fulfilled = asked["orders"][0]
+    assert "fulfillmentStatus" in fulfilled["fulfillment"] and "buyer" not in fulfilled
+    assert "fulfillment" in fulfilled["orderItems"][0] and "proceeds" not in fulfilled["orderItems"][0]
+
+
+@pytest.mark.parametrize("query, problem", [
+    ({"createdAfter": "2024-01-01T00:00:00Z", "includeData": ["FULFILLMENT"]}, "unknown parameter includeData"),
+    ({"createdAfter": "2024-01-01T00:00:00Z", "includedData": ["FULFILMENT"]}, "'FULFILMENT' is not one of"),
+    ({"createdAfter": "yesterday"}, "not an ISO 8601 date-time"),
+    ({"createdAfter": "2024-01-01T00:00:00Z", "fulfilledBy": ["FBA"]}, "'FBA' is not one of"),
+    ({"createdAfter": "2024-01-01T00:00:00Z", "maxResultsPerPage": "ten"}, "not an integer"),
+])
+async def test_search_orders_refuses_what_the_model_does_not_declare(stateful: FakeAmazon, query: dict,
+                                                                      problem: str) -> None:
+    async with httpx.AsyncClient() as http:
+        with pytest.raises(AmazonRejected) as caught:
+            await amazon_for(stateful, http).client.get("searchOrders", ORDERS_PATH, query)
+    assert caught.value.status == 400 and caught.value.code == "InvalidInput"
+    assert problem in (caught.value.detail or "")
+
+
+def test_data_sets_agree_with_amazons_own_examples() -> None:
+    """Each static example answers with no data set its request did not name (the sandbox's reading of
+    `includedData` is checked against Amazon's examples, not against the client)."""
+    fake = FakeAmazon(mode="static")
+    for example in fake.order_examples:
+        asked = set(example["request"]["parameters"].get("includedData", {}).get("value") or [])
+        for order in example["response"].get("orders") or []:
+            assert ORDER_DATA_SETS.keep(order, asked) == order, example["request"]
+    assert ORDER_DATA_SETS.order_fields["fulfillment"] == "FULFILLMENT"
+    assert ORDER_DATA_SETS.item_fields["cancellation"] == "CANCELLATION"
+
+
+def test_usage_plans_are_read_from_amazons_models() -> None:
+    assert (OPERATIONS["searchOrders"].rate, OPERATIONS["searchOrders"].burst) == (0.0056, 20)
+    assert (OPERATIONS["getInventorySummaries"].rate, OPERATIONS["getInventorySummaries"].burst) == (2.0, 2)
 
 
 async def test_usage_plans_keep_the_client_under_amazons_limits(stateful: FakeAmazon) -> None:

@@ -41,7 +41,7 @@ def sections(home: dict[str, Any]) -> dict[str, list[str]]:
         if title:
             current = title.group(1)
             found[current] = []
-        elif block["type"] in ("section", "context"):
+        elif current and block["type"] in ("section", "context"):  # (supervisors' shift numbers come first)
             found[current] += re.findall(r"(?:Cook|Label|Pack) task — \*(MO-\d+)\*|/\w+ (MO-\d+)", json.dumps(block, ensure_ascii=False))
     return {k: [a or b for a, b in v] for k, v in found.items()}
 

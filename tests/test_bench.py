@@ -7,7 +7,7 @@ import asyncio
 
 import mongomock
 
-from bench import ack, budget, confirm, extraction, ingest, sync
+from bench import ack, budget, confirm, extraction, ingest, report_week, sync
 from bench.measure import percentile
 from bench.report import Row, table
 from bench.warp import run as run_warped
@@ -27,7 +27,7 @@ async def test_ack_row_measures_both_servers() -> None:
 
 async def test_confirmation_row_counts_katana_calls_of_a_cook_from_its_task() -> None:
     row = worked(await confirm.run(commands=2))
-    assert "Katana calls per /cook from a task: 4 " in row and "spec violations 0" in row
+    assert "Katana calls per /cook from a task: 5 " in row and "spec violations 0" in row
 
 
 async def test_ingest_row_creates_every_task_once() -> None:
@@ -48,6 +48,11 @@ async def test_sync_row_reads_every_product_and_raises_each_alert() -> None:
 async def test_extraction_row_reads_a_slip_or_says_it_cannot() -> None:
     row = await extraction.run(slips=1)
     assert "not available yet" in row.measured or "1 request per slip" in worked(row)
+
+
+async def test_report_row_builds_a_weeks_report() -> None:
+    text = worked(await report_week.run(mos=12, builds=1))
+    assert "12 MOs, 36 floor actions" in text and "12/12 MOs finished" in text and "kB png + " in text
 
 
 def test_warped_clock_skips_waiting_but_keeps_order() -> None:

@@ -6,7 +6,7 @@ import os
 import signal
 import sys
 import time
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 

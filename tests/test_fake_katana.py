@@ -260,6 +260,24 @@ async def test_rate_limit_answers_429_with_retry_after(spec: SpecValidator) -> N
     assert again.status_code == 200
 
 
+async def test_attempts_answered_429_count_against_the_limit(spec: SpecValidator) -> None:
+    """Katana counts every attempt: retrying a 429 at once keeps the window full. Fails on the old fake,
+    which counted only the requests it let through (the call at +61 s was answered 200)."""
+    clock = FakeClock()
+    async for fake in _running(FakeKatana(validator=spec, rate_limit_per_minute=3, clock=clock)):
+        async with httpx.AsyncClient(base_url=fake.base_url, headers=AUTH) as katana:
+            [await katana.get("/locations") for _ in range(3)]
+            clock.now += 30
+            hammered = [await katana.get("/locations") for _ in range(3)]
+            clock.now += 31
+            still = await katana.get("/locations")
+            clock.now += 30
+            freed = await katana.get("/locations")
+    assert [a.status_code for a in hammered] == [429, 429, 429]
+    assert still.status_code == 429 and still.headers["Retry-After"] == "29"
+    assert freed.status_code == 200
+
+
 async def test_fail_next_then_recover(katana: httpx.AsyncClient, fake: FakeKatana) -> None:
     fake.fail_next(1, status=503, method="PATCH", path_prefix="/manufacturing_orders")
     read = await katana.get("/manufacturing_orders")  # a GET does not match the fault

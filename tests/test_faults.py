@@ -44,3 +44,21 @@ def test_table_lines_up() -> None:
     text = faults.table([faults.Row("a", 1, 1, 0, 0, 0.5), faults.Row("longer name", 10, 9, 1, 0, None)])
     lines = text.splitlines()
     assert len({len(line) for line in lines}) == 1 and "0.5 s" in text and "| -" in text
+
+
+async def test_two_people_recording_one_task_record_it_once() -> None:
+    from sandbox import faults_races
+
+    no_loss(await faults_races.two_people_one_task(4), 4)
+
+
+async def test_store_errors_on_lease_renewals_double_nothing() -> None:
+    from sandbox import faults_races
+
+    no_loss(await faults_races.flaky_lease_renewals(8, rate=0.2), 8)
+
+
+async def test_undos_cut_short_by_a_store_error_are_finished_by_the_worker() -> None:
+    from sandbox import faults_races
+
+    no_loss(await faults_races.undos_cut_short(3), 3)

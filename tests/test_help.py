@@ -1,8 +1,8 @@
 """`/floor help` and `/cook help` (etc.): what each command records in Katana, two lines each, privately."""
 from __future__ import annotations
 
-from sandbox.harness import Sandbox
 from commands.registry import COMMANDS
+from sandbox.harness import Sandbox
 
 ANA = "U0ANA"
 

@@ -5,7 +5,7 @@ import asyncio
 import json
 import random
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -131,7 +131,7 @@ async def test_record_production_refuses_naive_dates_and_zero(katana: Katana, ka
         await katana.manufacturing.record_production(7, Decimal(1), completed_date=datetime(2024, 5, 1))
     with pytest.raises(ValueError):
         await katana.manufacturing.record_production(
-            7, Decimal(0), completed_date=datetime(2024, 5, 1, tzinfo=timezone.utc))
+            7, Decimal(0), completed_date=datetime(2024, 5, 1, tzinfo=UTC))
     assert katana_api.sent == []
 
 
@@ -154,7 +154,7 @@ async def test_find_production_filters_by_mo_time_and_quantity(katana: Katana, k
 
 
 async def test_find_production_rules_out_other_batches(katana: Katana, katana_api: FakeKatana) -> None:
-    since = datetime(2024, 5, 1, 8, 0, tzinfo=timezone.utc)
+    since = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
     katana_api.on("GET", "/manufacturing_order_productions", {"data": [
         {"id": 1, "manufacturing_order_id": 7, "quantity": 2, "created_at": "2024-05-01T08:01:00Z",
          "batch_transactions": [{"batch_id": 55, "quantity": 2}]},
@@ -220,7 +220,7 @@ async def test_finish_order_with_no_info_sends_none_and_skips_if_already_done(
         katana: Katana, katana_api: FakeKatana) -> None:
     katana_api.on("GET", "/manufacturing_orders/7", mo(7, additional_info=None))
     katana_api.on("PATCH", "/manufacturing_orders/7", mo(7, status="DONE"))
-    when = datetime(2024, 5, 1, 16, 30, tzinfo=timezone.utc)
+    when = datetime(2024, 5, 1, 16, 30, tzinfo=UTC)
     await katana.manufacturing.finish_order(7, Decimal(10), done_date=when)
     assert "additional_info" not in katana_api.body("PATCH", "/manufacturing_orders/7")  # "" is invalid
     katana_api.on("GET", "/manufacturing_orders/8", mo(8, status="DONE", actual_quantity="10.00000"))

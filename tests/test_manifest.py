@@ -83,7 +83,7 @@ def test_settings_and_scopes_are_what_the_bot_needs(manifest: dict) -> None:
     assert (settings["org_deploy_enabled"], settings["socket_mode_enabled"],
             settings["token_rotation_enabled"]) == (False, False, False)
     assert set(manifest["oauth_config"]["scopes"]["bot"]) == {
-        "commands", "chat:write", "chat:write.public", "users:read", "files:read", "usergroups:read",
+        "commands", "chat:write", "chat:write.public", "users:read", "files:read", "files:write", "usergroups:read",
         "channels:history", "groups:history"}
     assert manifest["features"]["bot_user"]["display_name"] == "shopfloor"
     assert manifest["display_information"]["name"] == "Shopfloor"

@@ -5,8 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from commands.receiving.matching import (PoChoice, PoRow, match_lines, rank_orders, same_po_number,
-                                         suggested_order, supplier_likeness)
+from commands.receiving.matching import (
+    PoChoice,
+    PoRow,
+    match_lines,
+    rank_orders,
+    same_po_number,
+    suggested_order,
+    supplier_likeness,
+)
 from models.packing_slip import PackingSlip, Read, SlipLine
 
 

@@ -5,10 +5,19 @@ import asyncio
 from datetime import timedelta
 from decimal import Decimal
 
-from sandbox.unleashed import FakeUnleashed
 from models.base import utcnow
-from tests.alert_helpers import (COOK, ESCALATION_CHANNEL, STOCK_CHANNEL, SUPERVISOR, alert_floor, channel_messages,
-                                 kitchen_stock, last_response, message_about)
+from sandbox.unleashed import FakeUnleashed
+from tests.alert_helpers import (
+    COOK,
+    ESCALATION_CHANNEL,
+    STOCK_CHANNEL,
+    SUPERVISOR,
+    alert_floor,
+    channel_messages,
+    kitchen_stock,
+    last_response,
+    message_about,
+)
 
 
 async def test_a_sync_raises_the_right_alerts_once_and_resolves_them_when_stock_recovers() -> None:
@@ -146,7 +155,7 @@ async def test_snoozed_alerts_wait_and_worse_news_ends_the_snooze() -> None:
         for words in ("Sourdough", "Tomato soup"):
             message = message_about(shop, STOCK_CHANNEL, words)
             await shop.workspace.click_button(SUPERVISOR, message, "alert_snooze_24h", channel_id=STOCK_CHANNEL)
-            await wait_until(lambda: "Snoozed" in str(shop.slack.find_message(STOCK_CHANNEL, message["ts"])))
+            await wait_until(lambda ts=message["ts"]: "Snoozed" in str(shop.slack.find_message(STOCK_CHANNEL, ts)))
         await asyncio.sleep(0.1)
         assert await shop.bot.alerts.desk.escalate_due() == 0
 

@@ -4,8 +4,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sandbox.harness import Sandbox
-from sandbox.katana_seed import (ANA_OPERATOR_ID, CHILI_BATCH_NUMBER, CHILI_VARIANT_ID, MO101_ADDITIONAL_INFO, MO101_ID,
-                                     MO101_ROW_IDS, SO7_ID, SOUP_VARIANT_ID)
+from sandbox.katana_seed import (
+    ANA_OPERATOR_ID,
+    CHILI_BATCH_NUMBER,
+    CHILI_VARIANT_ID,
+    MO101_ADDITIONAL_INFO,
+    MO101_ID,
+    MO101_ROW_IDS,
+    SO7_ID,
+    SOUP_VARIANT_ID,
+)
 
 ANA, BEN = "U0ANA", "U0BEN"
 

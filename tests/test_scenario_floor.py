@@ -1,17 +1,26 @@
 """`/floor`, the Amazon and quality syncs, scheduling, and what happens when a source is missing or down."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 
-from sandbox.amazon import FakeAmazon
 from bot.alerts.poster import ChannelPacer
+from integrations.amazon import amazon_time
+from sandbox.amazon import FakeAmazon
 from sandbox.katana_seed import MO101_ID
 from sandbox.unleashed import FakeUnleashed
-from integrations.amazon import amazon_time
-from tests.alert_helpers import (COOK, QUALITY_CHANNEL, STOCK_CHANNEL, SUPERVISOR, alert_floor, channel_messages,
-                                 kitchen_stock, last_response, message_about)
+from tests.alert_helpers import (
+    COOK,
+    QUALITY_CHANNEL,
+    STOCK_CHANNEL,
+    SUPERVISOR,
+    alert_floor,
+    channel_messages,
+    kitchen_stock,
+    last_response,
+    message_about,
+)
 
 
 async def floor_says(shop: object, text: str, user: str = SUPERVISOR) -> dict:
@@ -83,7 +92,7 @@ async def test_the_alert_list_has_working_buttons() -> None:
 
 async def test_amazon_sync_alerts_on_fulfillable_units_and_days_of_cover() -> None:
     amazon = FakeAmazon()  # starts from Amazon's static example: two SKUs at 0, "Silicon Power 32GB" at 66 (+21 inbound)
-    two_days_ago = amazon_time(datetime.now(timezone.utc) - timedelta(days=2))
+    two_days_ago = amazon_time(datetime.now(UTC) - timedelta(days=2))
     amazon.add_order(seller_sku="Silicon Power 32GB", quantity=240, created=two_days_ago)  # 8 a day over 30 days
     async with alert_floor(amazon=amazon) as shop:
         result = await shop.bot.alerts.jobs.run("amazon")

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from models.packing_slip import PackingSlip, Read, SlipLine
 from sandbox.harness import Sandbox
 from sandbox.katana_seed import CENTRAL_KITCHEN_ID, TOMATOES_VARIANT_ID
 from sandbox.katana_trade import PO31_ID, PO31_ROW_IDS, received_rows
-from models.packing_slip import PackingSlip, Read, SlipLine
 
 ANA = "U0ANA"
 TOMATOES_ROW, ONIONS_ROW, OIL_ROW = PO31_ROW_IDS

@@ -2,14 +2,21 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from decimal import Decimal
-from typing import AsyncIterator
 
 import pytest
 
 from sandbox.harness import Sandbox, shop_floor
-from sandbox.katana_seed import (CENTRAL_KITCHEN_ID, FBA_LOCATION_ID, MO101_ID, SO7_ID, SO7_ROW_ID, SOUP_BATCH_ID,
-                                     SOUP_VARIANT_ID)
+from sandbox.katana_seed import (
+    CENTRAL_KITCHEN_ID,
+    FBA_LOCATION_ID,
+    MO101_ID,
+    SO7_ID,
+    SO7_ROW_ID,
+    SOUP_BATCH_ID,
+    SOUP_VARIANT_ID,
+)
 from sandbox.katana_trade import SO8_ID, SO8_ROW_IDS, shipped_of
 
 ANA = "U0ANA"
@@ -129,13 +136,44 @@ async def test_fba_ship_records_a_stock_transfer_to_the_fba_location(fba_shop: S
     assert row["variant_id"] == SOUP_VARIANT_ID and row["quantity"] == 6
     sent = [r for r in shop.katana.requests if r.method == "POST" and r.path == "/stock_transfers"]
     assert sent[0].body["stock_transfer_rows"][0]["quantity"] == "6"  # a string, as the spec wants
+    # Set in transit after creation (a new transfer is a draft in the sandbox; the old /ship never set it):
+    # the stock has left the kitchen and is not at Amazon until Amazon receives it.
+    assert transfer["status"] == "inTransit"
+    [status] = [r for r in shop.katana.requests if r.path == f"/stock_transfers/{transfer['id']}/status"]
+    assert (status.method, status.body, status.status) == ("PATCH", {"status": "inTransit"}, 200)
     assert batch_stock(shop, SOUP_BATCH_ID, CENTRAL_KITCHEN_ID) == 4
-    assert batch_stock(shop, SOUP_BATCH_ID, FBA_LOCATION_ID) == 30
+    assert batch_stock(shop, SOUP_BATCH_ID, FBA_LOCATION_ID) == 24
+    [action] = await shop.store.actions.all()
+    assert action.step("send_fba_transfer").result == {"transfer_status": "inTransit", "wrote": True}
     assert shop.katana.fulfillments == {}
     assert "sent *SO-7* to Amazon FBA" in str((await shop.message_with("to Amazon FBA"))["blocks"])
 
     again = await ship_form(shop, SO7_ID, method="fba")  # what went to FBA counts as shipped for the order
     assert "6 shipped" in str(again["blocks"])
+
+
+async def test_an_fba_transfer_left_waiting_is_resumed_without_moving_it_back(fba_shop: Sandbox) -> None:
+    """The status step is its own, resumable step: Katana down after the transfer was created leaves only
+    the status to set; if someone marked the transfer received meanwhile, the resumed step leaves it so."""
+    shop = fba_shop
+    form = await ship_form(shop, SO7_ID, method="fba")
+    shop.katana.fail_next(20, status=503, method="PATCH", path_prefix="/stock_transfers")
+    await shop.workspace.submit_view(ANA, form, {f"q_{SO7_ROW_ID}": "6", "shipment": "FBA15XK3", "pallets": "1"})
+    await shop.settle()
+    [action] = await shop.store.actions.all()
+    [transfer] = shop.katana.stock_transfers.values()
+    assert action.status == "waiting" and action.step("record_fba_transfer").state == "done"
+    assert action.step("send_fba_transfer").state == "pending" and transfer["status"] == "draft"
+
+    shop.katana._faults.clear()
+    transfer["status"] = "received"  # Amazon's receipt, booked by a person in Katana's app
+    patches = len(shop.katana.writes("/stock_transfers/"))
+    await shop.bot.recorder.record(action.id)
+    await shop.settle()
+    done = await shop.store.actions.get(action.id)
+    assert done is not None and done.status == "recorded"
+    assert done.step("send_fba_transfer").result == {"transfer_status": "received", "wrote": True}
+    assert len(shop.katana.writes("/stock_transfers/")) == patches and transfer["status"] == "received"
 
 
 async def test_fba_without_fba_location_is_refused_at_the_field(shop: Sandbox) -> None:

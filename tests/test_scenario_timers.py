@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from bot.alerts.policy import katana_yields
-from sandbox.harness import FLOOR, Sandbox
-from sandbox.katana_seed import SO7_ID, SOUP_VARIANT_ID
 from commands import timers
 from integrations.katana import ManufacturingOrder
+from sandbox.harness import FLOOR, Sandbox
+from sandbox.katana_seed import SO7_ID, SOUP_VARIANT_ID
 
 ANA, BEN = "U0ANA", "U0BEN"
 

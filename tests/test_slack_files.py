@@ -1,14 +1,14 @@
 """Photo downloads: only from Slack's file host, only images, at most 10 MB — no SSRF."""
 from __future__ import annotations
 
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from aiohttp import web
 
-from sandbox.slack import FakeSlack
 from integrations.slack_files import FileRefused, SlackFiles
+from sandbox.slack import FakeSlack
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64

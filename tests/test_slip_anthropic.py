@@ -5,18 +5,18 @@ import io
 import json
 import random
 import time
+from collections.abc import AsyncIterator
 from datetime import date
 from decimal import Decimal
-from typing import AsyncIterator
 
 import pytest
 from PIL import Image, ImageDraw
 
-from sandbox.anthropic import FakeAnthropic, slip_json
 from bot.settings import load_settings
 from integrations.slips import NotAPhoto, OfflineSlipReader, VisionSlipReader, build_slip_reader
 from integrations.slips.vision_schema import SLIP_SCHEMA
 from models.packing_slip import PackingSlip, Read, SlipLine
+from sandbox.anthropic import FakeAnthropic, slip_json
 
 ANSWER = slip_json(supplier="Acme Foods GmbH", po_number="PO-10234", slip_date="2025-03-12", lines=[
     {"sku": "FLR-1001", "description": "Weizenmehl Type 550", "quantity": "1000.50", "unit": "kg",

@@ -6,8 +6,16 @@ import io
 import pytest
 from PIL import Image
 
-from integrations.slips.images import (HEIC_SUPPORTED, MAX_LONG_SIDE, NotAPhoto, PhotoTooLarge, SlipImageError,
-                                       decode_photo, open_upright, prepare_photo)
+from integrations.slips.images import (
+    HEIC_SUPPORTED,
+    MAX_LONG_SIDE,
+    NotAPhoto,
+    PhotoTooLarge,
+    SlipImageError,
+    decode_photo,
+    open_upright,
+    prepare_photo,
+)
 
 
 def photo(size: tuple[int, int], *, fmt: str = "JPEG", orientation: int | None = None, mode: str = "RGB") -> bytes:

@@ -13,11 +13,11 @@ import pytest
 
 pytest.importorskip("rapidocr", reason="offline OCR not installed (pip install rapidocr onnxruntime)")
 
+from integrations.slips import ocr  # noqa: E402
+from integrations.slips.offline import OfflineSlipReader  # noqa: E402
 from sandbox.slips.accuracy import evaluate, run  # noqa: E402
 from sandbox.slips.corpus import make_corpus, make_truth  # noqa: E402
 from sandbox.slips.render import render  # noqa: E402
-from integrations.slips import ocr  # noqa: E402
-from integrations.slips.offline import OfflineSlipReader  # noqa: E402
 
 
 @pytest.fixture
@@ -94,6 +94,6 @@ def test_the_corpora_are_deterministic_and_balanced() -> None:
     assert [s.truth.degraded for s in samples] == [False, True]
     assert {make_truth(i, degraded=False).layout for i in range(0, 28, 2)} == set(LAYOUTS)
     assert held_out(5) == held_out(5) and [held_out(i).condition for i in range(3)] == ["clean", "degraded", "photo"]
-    slips = [held_out(i) for i in range(0, 63 * 3)]
+    slips = [held_out(i) for i in range(63 * 3)]
     assert {s.layout for s in slips} == set(HELD_OUT_LAYOUTS)
     assert {s.language for s in slips} == {"en-us", "en-gb", "de", "es", "fr", "it", "nl", "pt", "pl"}

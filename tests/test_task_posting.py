@@ -4,11 +4,11 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sandbox.harness import Sandbox
 from commands import cards
 from commands.chain import TASK_POSTED, post_unposted
 from models.base import utcnow
 from models.tasks import ProductionTask, task_id
+from sandbox.harness import Sandbox
 
 MO_ID = 424242
 
@@ -41,7 +41,7 @@ async def test_a_post_that_reached_slack_before_the_crash_is_attached_not_repeat
     task = await unposted_task(shop)
     await shop.store.tasks.claim_posting(task.id)
     # The post went out, but the bot died before it stored Slack's answer.
-    sent = await shop.bot.floor.slack.chat_postMessage(
+    sent = await shop.bot.slack.chat_postMessage(
         channel=shop.bot.floor.settings.floor_channel, **cards.task_message(task, ""),
         metadata={"event_type": TASK_POSTED, "event_payload": {"task_id": task.id}})
     await asyncio.sleep(0.1)

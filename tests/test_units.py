@@ -11,7 +11,7 @@ import pytest
 from bot.logging import REDACTED, SecretFilter
 from bot.settings import Settings, SettingsError, load_settings
 from commands.fields import Form, read_quantity
-from commands.steps import pick_operation
+from commands.operations import pick_operation
 from integrations.katana.models import OperationRow
 from models.base import utcnow
 from models.events import EventRepository, RecentDeliveries, dedup_key
@@ -210,13 +210,13 @@ async def test_only_the_lease_holder_can_save_or_settle() -> None:
     action = FloorAction(_id="V1:h", command="cook", user_id="U", user_name="Ana", input={},
                          steps=[ActionStep(_id="load_order")], created_at=now, updated_at=now)
     await store.actions.create(action)
-    first = await store.actions.lease(action.id, now - timedelta(seconds=1))  # already expired
-    second = await store.actions.lease(action.id, now + timedelta(minutes=1))
+    first = await store.actions.lease(action.id, -timedelta(seconds=1))  # already expired
+    second = await store.actions.lease(action.id, timedelta(minutes=1))
     assert first is not None and second is not None and first.lease_token != second.lease_token
     assert await store.actions.save_step(first, 0, ActionStep(_id="load_order", state="done")) is False
     assert await store.actions.settle(first, "recorded") is False
     assert await store.actions.save_step(second, 0, ActionStep(_id="load_order", state="done")) is True
-    assert await store.actions.lease(action.id, now + timedelta(minutes=1)) is None  # held
+    assert await store.actions.lease(action.id, timedelta(minutes=1)) is None  # held
 
 
 async def test_sweep_leaves_a_fresh_claim_alone_and_frees_a_stale_one() -> None:

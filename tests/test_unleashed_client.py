@@ -3,17 +3,24 @@ from __future__ import annotations
 
 import logging
 import random
-from datetime import datetime, timezone
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import AsyncIterator
 
 import httpx
 import pytest
 
-from sandbox.unleashed import FakeUnleashed
-from integrations.unleashed import (CallCounter, Unleashed, UnleashedAuthError, UnleashedClient,
-                                    UnleashedUnavailable, parse_date)
+from integrations.unleashed import (
+    CallCounter,
+    Unleashed,
+    UnleashedAuthError,
+    UnleashedClient,
+    UnleashedUnavailable,
+    parse_date,
+)
 from integrations.unleashed.auth import query_string, signature
+from sandbox.unleashed import FakeUnleashed, ms_date
+from sandbox.unleashed import signature as sandbox_signature
 
 
 @pytest.fixture
@@ -36,10 +43,16 @@ def client_for(fake: FakeUnleashed, http: httpx.AsyncClient, **kwargs: object) -
     return Unleashed(client)
 
 
-def test_signature_matches_the_public_vector() -> None:
-    # Two public implementations agree on this vector (shared/docs/INTEGRATIONS.md).
-    assert signature("customerCode=ACME", "secret-key") == "adEw/1gTNmqdfSRLMqUNj7dJyDYodHUeekxdpTcf0dg="
-    assert signature("", "secret-key") != signature("customerCode=ACME", "secret-key")
+@pytest.mark.parametrize("sign", [signature, sandbox_signature], ids=["client", "sandbox"])
+def test_signature_matches_the_public_vector(sign: Callable[[str, str], str]) -> None:
+    # Two public implementations agree on this vector (shared/docs/INTEGRATIONS.md). The sandbox has its
+    # own signing, so a client that got it wrong could not make the sandbox agree.
+    assert sign("customerCode=ACME", "secret-key") == "adEw/1gTNmqdfSRLMqUNj7dJyDYodHUeekxdpTcf0dg="
+    assert sign("", "secret-key") != sign("customerCode=ACME", "secret-key")
+
+
+def test_the_sandbox_writes_dates_as_the_docs_show() -> None:
+    assert ms_date(datetime(2020, 3, 3, 8, 59, 30, 451000, tzinfo=UTC)) == "/Date(1583225970451)/"
 
 
 def test_query_string_is_built_once_and_exactly() -> None:
@@ -80,7 +93,7 @@ async def test_stock_and_products_parse_dates_and_decimals(fake: FakeUnleashed) 
 
 
 def test_ms_dates() -> None:
-    assert parse_date("/Date(1583225970451)/") == datetime(2020, 3, 3, 8, 59, 30, 451000, tzinfo=timezone.utc)
+    assert parse_date("/Date(1583225970451)/") == datetime(2020, 3, 3, 8, 59, 30, 451000, tzinfo=UTC)
     assert parse_date("/Date(1583225970451+0000)/") == parse_date("/Date(1583225970451)/")
     assert parse_date(None) is None
     with pytest.raises(ValueError):
@@ -110,6 +123,23 @@ async def test_429_and_5xx_back_off_then_succeed(fake: FakeUnleashed) -> None:
     assert unleashed.calls.used == 3  # every attempt counts against the monthly quota
 
 
+async def test_the_sandbox_quota_counts_refused_calls_too(fake: FakeUnleashed) -> None:
+    """Unleashed counts the calls it receives: a 429 and a refused signature spend quota like an answer."""
+    fake.monthly_quota = 3
+    fake.add_product("SOUP", "Soup", on_hand=1, min_level=2)
+    fake.fail_next(1, status=429)
+    async with httpx.AsyncClient() as http:
+        wrong = UnleashedClient(http, base_url=fake.base_url, api_id=fake.api_id, api_key="wrong-key",
+                                client_type="acme/shopfloorbot")
+        with pytest.raises(UnleashedAuthError):
+            await Unleashed(wrong).products()
+        await client_for(fake, http).products()  # a 429, then the third call of the month
+        with pytest.raises(UnleashedAuthError):
+            await client_for(fake, http).products()
+    assert [r.status for r in fake.requests] == [403, 429, 200, 403]
+    assert fake.auth_refusals == ["The signature provided is not valid"]  # the last one was the quota
+
+
 async def test_an_outage_ends_as_unavailable(fake: FakeUnleashed) -> None:
     fake.fail_next(10, status=500)
     async with httpx.AsyncClient() as http:
@@ -119,8 +149,8 @@ async def test_an_outage_ends_as_unavailable(fake: FakeUnleashed) -> None:
 
 
 def test_call_counter_warns_before_the_quota_runs_out(caplog: pytest.LogCaptureFixture) -> None:
-    moments = iter([datetime(2026, 1, 1, tzinfo=timezone.utc)] + [datetime(2026, 1, 20, tzinfo=timezone.utc)] * 10
-                   + [datetime(2026, 2, 1, tzinfo=timezone.utc)])
+    moments = iter([datetime(2026, 1, 1, tzinfo=UTC)] + [datetime(2026, 1, 20, tzinfo=UTC)] * 10
+                   + [datetime(2026, 2, 1, tzinfo=UTC)])
     counter = CallCounter(10, now=lambda: next(moments))
     with caplog.at_level(logging.WARNING, logger="integrations.unleashed.quota"):
         for _ in range(10):

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import aiohttp
 
-from sandbox.harness import WEBHOOK_TOKEN, Sandbox
-from sandbox.katana_seed import CHILI_VARIANT_ID, MO102_ID
 from bot.webhooks import signature_ok
 from models.base import utcnow
+from sandbox.harness import WEBHOOK_TOKEN, Sandbox
+from sandbox.katana_seed import CHILI_VARIANT_ID, MO102_ID
 
 EVENT = {"resource_type": "manufacturing_order", "action": "manufacturing_order.created", "webhook_id": 1,
          "object": {"id": MO102_ID, "status": "NOT_STARTED", "href": "https://api.katanamrp.com/v1/manufacturing_orders/5102"}}
@@ -23,10 +23,9 @@ def sign(body: bytes, token: str = WEBHOOK_TOKEN) -> str:
 
 
 async def post(shop: Sandbox, body: bytes, headers: dict[str, str]) -> tuple[int, dict]:
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"{shop.url}/webhooks/katana", data=body,
-                             headers={"Content-Type": "application/json", **headers}) as reply:
-            return reply.status, await reply.json()
+    async with aiohttp.ClientSession() as http, http.post(f"{shop.url}/webhooks/katana", data=body,
+                         headers={"Content-Type": "application/json", **headers}) as reply:
+        return reply.status, await reply.json()
 
 
 async def events_stored(shop: Sandbox) -> int:
@@ -112,18 +111,16 @@ async def test_chunked_body_is_read_whole(shop: Sandbox) -> None:
         for i in range(0, len(body), 500):
             yield body[i:i + 500]
 
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"{shop.url}/webhooks/katana", data=pieces(),
-                             headers={"Content-Type": "application/json", "x-sha2-signature": sign(body)}) as reply:
-            assert reply.status == 200
+    async with aiohttp.ClientSession() as http, http.post(f"{shop.url}/webhooks/katana", data=pieces(),
+                         headers={"Content-Type": "application/json", "x-sha2-signature": sign(body)}) as reply:
+        assert reply.status == 200
 
 
 async def test_non_ascii_signature_is_401_not_500(shop: Sandbox) -> None:
     body = json.dumps(EVENT).encode()
-    async with aiohttp.ClientSession() as http:
-        async with http.post(f"{shop.url}/webhooks/katana", data=body,
-                             headers={"x-sha2-signature": "é" * 64}) as reply:
-            assert reply.status == 401
+    async with aiohttp.ClientSession() as http, http.post(f"{shop.url}/webhooks/katana", data=body,
+                         headers={"x-sha2-signature": "é" * 64}) as reply:
+        assert reply.status == 401
 
 
 async def test_processing_steps_aside_while_katana_is_still_sending(shop: Sandbox) -> None:

@@ -1,8 +1,8 @@
 """Which alert sources are configured, and what to set for the others (for /healthz, `check`, `/floor status`)."""
 from __future__ import annotations
 
-from bot.health import IntegrationStatus
 from bot.settings import Settings
+from bot.statuses import IntegrationStatus
 
 UNLEASHED_NEEDS = ("UNLEASHED_API_ID", "UNLEASHED_API_KEY")
 AMAZON_NEEDS = ("AMAZON_LWA_CLIENT_ID", "AMAZON_LWA_CLIENT_SECRET", "AMAZON_REFRESH_TOKEN", "AMAZON_MARKETPLACE_ID")
@@ -34,7 +34,8 @@ def quality_configured(settings: Settings) -> bool:
 def alert_statuses(settings: Settings) -> list[IntegrationStatus]:
     unleashed, amazon = missing(settings, UNLEASHED_NEEDS), missing(settings, AMAZON_NEEDS)
     channel = settings.alerts_inventory_channel
-    stock_channel = f"alerts to {channel}" if channel else "alerts kept for /floor alerts: set ALERTS_INVENTORY_CHANNEL to post them"
+    stock_channel = (f"alerts to {channel}" if channel
+                     else "alerts kept for /floor alerts: set ALERTS_INVENTORY_CHANNEL to post them")
     return [
         IntegrationStatus("unleashed", not unleashed, unleashed, required_for_serve=False,
                           detail=(f"stock sync every {settings.unleashed_sync_minutes:g} min; {stock_channel}"
@@ -43,7 +44,8 @@ def alert_statuses(settings: Settings) -> list[IntegrationStatus]:
                           detail=(f"FBA sync every {settings.amazon_sync_minutes:g} min; {stock_channel}"
                                   if not amazon else "FBA alerts off: not synced until these are set")),
         IntegrationStatus("quality_alerts", quality_configured(settings),
-                          [] if settings.alerts_quality_channel else ["ALERTS_QUALITY_CHANNEL"], required_for_serve=False,
+                          [] if settings.alerts_quality_channel else ["ALERTS_QUALITY_CHANNEL"],
+                          required_for_serve=False,
                           detail=(f"Katana yield checked every {settings.quality_sync_minutes:g} min"
                                   if quality_configured(settings) else "yield of finished MOs not checked")),
         IntegrationStatus("alert_escalation", bool(settings.alerts_escalation_channel),

@@ -52,10 +52,12 @@ class AlertDesk:
         fresh = [a for a in alerts if not a.snoozed(now)]
         if len(fresh) > DIGEST_OVER:
             ts = await self.poster.post(channel, msg.digest_message(fresh, source))
-            for alert in fresh if ts else []:
+            if ts is None:
+                return 0
+            for alert in fresh:
                 await self.repo.attach_message(alert.id, channel=channel, ts=ts, severity=alert.severity,
                                                in_digest=True)
-            return 1 if ts else 0
+            return 1
         posted = 0
         for alert in fresh:
             ts = await self.poster.post(channel, msg.alert_message(alert, now))

@@ -87,7 +87,7 @@ class SyncJobs:
         except SERVICE_ERRORS as exc:
             result.outcome, result.errors = "failed", [str(exc)]
             log.warning("%s sync failed: %s", job.name, exc)
-        except Exception as exc:  # noqa: BLE001 — a job must log and report, never kill the scheduler
+        except Exception as exc:  # a job must log and report, never kill the scheduler
             result.outcome, result.errors = "failed", [f"unexpected error ({type(exc).__name__}); see the bot's log"]
             log.exception("%s sync failed unexpectedly", job.name)
         result.finished_at = utcnow()
@@ -116,7 +116,8 @@ class SyncJobs:
         while chunk := list(islice(rows, CACHE_WRITES_AT_ONCE)):
             # Chunks go in order; within one, a repeated (sku, location) keeps its last row, as one by one did.
             latest = {(sku, location): quantity for sku, location, quantity in chunk}
-            await asyncio.gather(*(self.store.inventory.upsert(reading.source, sku, quantity, location)
+            await asyncio.gather(*(self.store.inventory.upsert(reading.source, sku, quantity, location,
+                                                               reading.cover.get(sku))
                                    for (sku, location), quantity in latest.items()))
 
     def schedule(self, scheduler: object, *, first_run_delay: float = 30.0) -> list[str]:

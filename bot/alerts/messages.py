@@ -1,8 +1,9 @@
 """What supervisors see in Slack for alerts, built with slack_sdk's block models (limits checked on build)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 
@@ -69,7 +70,8 @@ def resolved_message(alert: Alert) -> dict[str, Any]:
     reason = alert.facts.get("resolution", "back to normal")
     line = f":white_check_mark: ~{KIND_NAME.get(alert.kind, alert.kind)}: {alert.title}~ — resolved: {reason}"
     when_resolved = when(alert.resolved_at) if alert.resolved_at else ""
-    return _message(f"Resolved: {alert.title} — {reason}", [text(line), note(f"when raised: {alert.summary} · resolved {when_resolved}")])
+    return _message(f"Resolved: {alert.title} — {reason}",
+                    [text(line), note(f"when raised: {alert.summary} · resolved {when_resolved}")])
 
 
 def superseded_message(alert: Alert) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from integrations.amazon import FbaSummary, UnitsSold
 from integrations.katana import ManufacturingOrder
 from integrations.unleashed import ProductLevel, StockLine
-from models.alerts import rank
+from models.alerts import Severity, rank
 
 YIELD_MEDIUM = Decimal("0.95")
 YIELD_HIGH = Decimal("0.90")
@@ -34,7 +34,7 @@ class Finding:
     kind: str
     item: str
     title: str
-    severity: str
+    severity: Severity
     summary: str
     facts: dict[str, str]
     observed: str = ""
@@ -51,11 +51,12 @@ class Reading:
     seen: set[str] = field(default_factory=set)
     findings: list[Finding] = field(default_factory=list)
     stock: list[tuple[str, str, Decimal]] = field(default_factory=list)  # (sku, location, quantity)
+    cover: dict[str, Decimal] = field(default_factory=dict)  # Amazon: days of cover per SKU, where sales show it
     notes: list[str] = field(default_factory=list)
     partial: bool = False  # something was left out (e.g. no order history): the run says so
 
 
-def below(value: Decimal, threshold: Decimal) -> str | None:
+def below(value: Decimal, threshold: Decimal) -> Severity | None:
     """medium below the threshold, high below half of it, None otherwise."""
     if value < threshold / 2:
         return "high"
@@ -64,9 +65,12 @@ def below(value: Decimal, threshold: Decimal) -> str | None:
     return None
 
 
-def worst(*severities: str | None) -> str | None:
-    present = [s for s in severities if s]
-    return max(present, key=rank) if present else None
+def worst(*severities: Severity | None) -> Severity | None:
+    present: list[Severity] = [s for s in severities if s is not None]
+    if not present:
+        return None
+    chosen: Severity = max(present, key=rank)
+    return chosen
 
 
 def number(value: Decimal) -> str:
@@ -129,7 +133,7 @@ def unleashed_low_stock(stock: Iterable[StockLine], products: Iterable[ProductLe
 
 
 def _unleashed_finding(code: str, description: str, level: Decimal, quantity: Decimal) -> Finding | None:
-    severity = "critical" if quantity <= 0 else below(quantity, level)
+    severity: Severity | None = "critical" if quantity <= 0 else below(quantity, level)
     if severity is None:
         return None
     title = f"{description} ({code})" if description else code
@@ -155,6 +159,9 @@ def amazon_low_stock(summaries: Iterable[FbaSummary], sold: UnitsSold | None, li
         reading.items_read += 1
         reading.seen.add(summary.seller_sku)
         reading.stock.append((summary.seller_sku, marketplace, summary.fulfillable))
+        cover = days_of_cover(summary, sold, now)
+        if cover is not None:
+            reading.cover[summary.seller_sku] = cover  # kept in the inventory cache for the shift report
         finding = _amazon_finding(summary, sold, limits, now)
         if finding:
             reading.findings.append(finding)
@@ -165,6 +172,14 @@ def amazon_low_stock(summaries: Iterable[FbaSummary], sold: UnitsSold | None, li
         reading.partial = True
         reading.notes.append("order history capped: sales understated, days of cover overstated")
     return reading
+
+
+def days_of_cover(summary: FbaSummary, sold: UnitsSold | None, now: datetime) -> Decimal | None:
+    """(fulfillable + inbound) ÷ recent daily sales; None without sales to divide by."""
+    per_day = sold.per_day(summary.seller_sku, now) if sold is not None else Decimal(0)
+    if per_day <= 0:
+        return None
+    return ((summary.fulfillable + summary.inbound) / per_day).quantize(Decimal("0.1"))
 
 
 def _amazon_finding(summary: FbaSummary, sold: UnitsSold | None, limits: AmazonThresholds,
@@ -179,8 +194,8 @@ def _amazon_finding(summary: FbaSummary, sold: UnitsSold | None, limits: AmazonT
     if sold is not None:
         per_day = sold.per_day(summary.seller_sku, now)
         facts[f"sold per day ({limits.window_days} d)"] = number(per_day.quantize(Decimal("0.01")))
-        if per_day > 0:
-            cover = ((fulfillable + summary.inbound) / per_day).quantize(Decimal("0.1"))
+        cover = days_of_cover(summary, sold, now)
+        if cover is not None:
             facts["days of cover"] = number(cover)
             by_cover = below(cover, limits.min_days_cover)
             if by_cover:
@@ -224,7 +239,7 @@ def scrap_on(order: ManufacturingOrder) -> dict[str, Decimal]:
 def yield_finding(order: ManufacturingOrder, link: str | None) -> Finding | None:
     actual, planned = order.actual_quantity or Decimal(0), order.planned_quantity
     ratio = actual / planned
-    severity = "high" if ratio < YIELD_HIGH else "medium" if ratio < YIELD_MEDIUM else None
+    severity: Severity | None = "high" if ratio < YIELD_HIGH else "medium" if ratio < YIELD_MEDIUM else None
     scrap = scrap_on(order)
     scrapped = sum(scrap.values(), Decimal(0))
     if severity is None and scrapped / planned >= 1 - YIELD_MEDIUM:

@@ -25,7 +25,7 @@ def read_entries(form: Form, state: ReceiveState) -> list[LineEntry]:
         row = form.choice(f"row_{index}", "PO row", allowed)
         received = row is not None and row != SKIP
         entries.append(LineEntry(
-            row_id=int(row) if received else None,
+            row_id=int(row) if received and row is not None else None,
             quantity=form.quantity(f"qty_{index}", "quantity received", required=False) if received
             else lenient_quantity(form.raw(f"qty_{index}")),
             lot=form.code(f"lot_{index}", "lot", required=False, max_len=40) if received
@@ -73,7 +73,8 @@ def read_confirmation(form: Form, state: ReceiveState, inputs: set[str],
 def check_lines(form: Form, state: ReceiveState, inputs: set[str]) -> None:
     order = state.order
     lines_over = []
-    for index, (line, entry, room) in enumerate(zip(state.lines, state.entries, room_left(state)), start=1):
+    lines = zip(state.lines, state.entries, room_left(state), strict=False)
+    for index, (line, entry, room) in enumerate(lines, start=1):
         row = order.row(entry.row_id) if order else None
         if row is None:
             continue
@@ -106,8 +107,10 @@ def unchanged(field: str, line: Any, entry: LineEntry) -> bool:
 def receipt(state: ReceiveState, suggested_rows: list[int | None]) -> dict[str, Any]:
     order = state.order
     assert order is not None  # read_confirmation chose it
-    lines, skipped = [], []
-    for index, (line, entry, room) in enumerate(zip(state.lines, state.entries, room_left(state)), start=1):
+    lines: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    read = zip(state.lines, state.entries, room_left(state), strict=False)
+    for index, (line, entry, room) in enumerate(read, start=1):
         row = order.row(entry.row_id)
         if row is None or entry.quantity is None:
             skipped.append({"line": index, "sku": line.sku.value, "description": line.description.value})

@@ -9,49 +9,38 @@ confirm: field errors, or the view again (another PO chosen, an over-receipt tha
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable
-
-from slack_sdk.errors import SlackApiError
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any
 
 from commands import cards
 from commands.context import Floor
+from commands.facts import ReceiveFacts
 from commands.fields import Form
 from commands.forms import FloorCommand
+from commands.ports import Ack, SlackRefused, Submission, View
 from commands.receiving.confirm import read_confirmation
 from commands.receiving.matching import PoChoice, PoRow, rank_orders, suggested_order
 from commands.receiving.service import READ_PATIENCE_SECONDS, Receiving
 from commands.receiving.state import PhotoRef, ReceiveState, entries_for
 from commands.receiving.views import TITLE, confirm_view, photo_view, reading_view, refused_view
 from commands.recording import Recorder
-from commands.trade_outcome import AckClock, record_once
+from commands.submissions import ack_landed, new_action, save_and_record
 from integrations.katana.errors import KatanaError
 from integrations.katana.purchasing import PurchasingService, open_rows, supplier_name
 from integrations.katana.stock import StockService
 from integrations.slack_files import FileRefused
 from integrations.slips import Expected, ExpectedItem, ExpectedOrder, SlipImageError, reconcile
 from models.base import utcnow
-from models.receipts import DraftRepository, ModalDraft
+from models.receipts import ModalDraft
 from models.tasks import ProductionTask
 
 log = logging.getLogger(__name__)
-Ack = Callable[..., Awaitable[None]]
-RECEIVE_PLAN = ("load_purchase_order", "ensure_receipt_batches", "receive_purchase_order", "keep_receipt")
 
 
-def shared_flow() -> Any:
-    # commands.flow imports the registry, which imports this module: take it at call time.
-    from commands import flow
-
-    return flow
-
-
-def drafts(floor: Floor) -> DraftRepository:
-    return DraftRepository(floor.store.db)
-
-
-async def open_receive(floor: Floor, command: FloorCommand, *, trigger_id: str, channel_id: str | None,
-                       task: ProductionTask | None = None) -> None:
-    opened = await floor.slack.views_open(trigger_id=trigger_id, view=cards.message_view(
+async def open_receive(floor: Floor, command: FloorCommand[ReceiveFacts], *, trigger_id: str,
+                       channel_id: str | None, task: ProductionTask | None = None) -> None:
+    opened = await floor.slack.open_view(trigger_id, cards.message_view(
         TITLE, ":hourglass_flowing_sand: Loading open purchase orders from Katana…"))
     try:
         orders = await PurchasingService(floor.katana.client).open_purchase_orders()
@@ -59,11 +48,11 @@ async def open_receive(floor: Floor, command: FloorCommand, *, trigger_id: str, 
     except KatanaError as exc:
         view = cards.message_view(TITLE, f":warning: Can't load the open purchase orders: {exc.user_message}",
                                   footer="Nothing was received. Try again in a minute.")
-    await floor.slack.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"], view=view)
+    await floor.slack.update_view(opened.id, view, hash=opened.hash)
 
 
-async def on_photo(floor: Floor, receiving: Receiving, ack: Ack, body: dict[str, Any]) -> None:
-    view, user = body["view"], (body.get("user") or {}).get("id", "")
+async def on_photo(floor: Floor, receiving: Receiving, ack: Ack, submission: Submission) -> None:
+    view, user = submission.view, submission.user_id
     if not await floor.permissions.allows(user, "receive"):
         await ack(response_action="errors", errors={"photo": floor.permissions.refusal("receive")})
         return
@@ -77,36 +66,37 @@ async def on_photo(floor: Floor, receiving: Receiving, ack: Ack, body: dict[str,
     if po is not None and str(po) not in {str(p) for p in metadata.get("pos") or []}:
         await ack(response_action="errors", errors={"po": "That purchase order is not open any more."})
         return
-    draft, created = await drafts(floor).create(ModalDraft(
-        _id=shared_flow().submission_key(view), kind="receive", user_id=user, channel_id=metadata.get("ch"),
+    draft, created = await floor.store.drafts.create(ModalDraft(
+        id=submission.key, kind="receive", user_id=user, channel_id=metadata.get("ch"),
         view_id=view["id"], status="reading", data={"po_hint": int(po) if po else None},
         created_at=utcnow(), updated_at=utcnow()))
     await ack(response_action="update", view=reading_view())
     if created:  # a re-sent submission reads the slip once
-        floor.jobs.spawn(read_slip(floor, receiving, draft, files[0], AckClock()), name=f"read slip {draft.id}")
+        floor.jobs.spawn(read_slip(floor, receiving, draft, files[0], utcnow()), name=f"read slip {draft.id}")
 
 
-async def read_slip(floor: Floor, receiving: Receiving, draft: ModalDraft, file: dict[str, Any], clock: AckClock) -> None:
+async def read_slip(floor: Floor, receiving: Receiving, draft: ModalDraft, file: dict[str, Any],
+                    acked_at: datetime) -> None:
     async def waiting(ahead: int) -> None:  # other slips are being read first (SLIP_READS_AT_ONCE): say so
-        await clock.landed()
+        await ack_landed(acked_at)
         try:
-            await floor.slack.views_update(view_id=str(draft.view_id), view=reading_view(ahead))
-        except SlackApiError:
+            await floor.slack.update_view(str(draft.view_id), reading_view(ahead))
+        except SlackRefused:
             pass  # the modal was closed meanwhile: nobody to tell
     try:
         view = await confirmation_for(floor, receiving, draft, file, waiting)
     except FileRefused as refusal:
-        await drafts(floor).save(draft.id, status="refused", problem=str(refusal))
+        await floor.store.drafts.save(draft.id, status="refused", problem=str(refusal))
         view = refused_view(str(refusal))
-    await clock.landed()
+    await ack_landed(acked_at)
     try:
-        await floor.slack.views_update(view_id=str(draft.view_id), view=view)
-    except SlackApiError as exc:
-        log.info("the /receive confirmation could not be shown (closed?): %s", exc.response.get("error"))
+        await floor.slack.update_view(str(draft.view_id), view)
+    except SlackRefused as exc:
+        log.info("the /receive confirmation could not be shown (closed?): %s", exc.error)
 
 
 async def confirmation_for(floor: Floor, receiving: Receiving, draft: ModalDraft, file: dict[str, Any],
-                           waiting: Callable[[int], Awaitable[None]] | None = None) -> dict[str, Any]:
+                           waiting: Callable[[int], Awaitable[None]] | None = None) -> View:
     if receiving.reader is None:
         raise FileRefused("This bot cannot read packing slips yet (no slip reader is installed).")
     photo = await receiving.files.download_photo(file)
@@ -115,7 +105,7 @@ async def confirmation_for(floor: Floor, receiving: Receiving, draft: ModalDraft
             slip = await receiving.reader.read(photo.content, patience=READ_PATIENCE_SECONDS)
     except SlipImageError as exc:  # not a usable photo after all; its message is for floor staff
         raise FileRefused(str(exc)) from None
-    except Exception:  # noqa: BLE001 — any reader failure: say so plainly, change nothing
+    except Exception:  # any reader failure: say so plainly, change nothing
         log.exception("reading packing slip %s failed", file.get("id"))
         raise FileRefused("The photo could not be read. Take it again, flat and in good light.") from None
     try:
@@ -128,7 +118,7 @@ async def confirmation_for(floor: Floor, receiving: Receiving, draft: ModalDraft
     state = ReceiveState(photo=PhotoRef(file_id=str(file.get("id") or ""), name=str(file.get("name") or "")[:100]),
                          slip=slip, orders=orders, ranking=rank_orders(slip, orders))
     choose_order(state, draft.data.get("po_hint"))
-    await drafts(floor).save(draft.id, status="ready", state=state.dump(),
+    await floor.store.drafts.save(draft.id, status="ready", state=state.dump(),
                              suggested_rows=[e.row_id for e in state.entries])
     return confirm_view(state, draft_id=draft.id, channel_id=draft.channel_id)
 
@@ -168,15 +158,15 @@ async def open_orders(floor: Floor) -> list[PoChoice]:
     return choices
 
 
-async def submit_receive(floor: Floor, recorder: Recorder, command: FloorCommand, ack: Ack, body: dict[str, Any]) -> None:
-    view, user = body["view"], (body.get("user") or {}).get("id", "")
+async def submit_receive(floor: Floor, recorder: Recorder, command: FloorCommand[ReceiveFacts], ack: Ack,
+                         submission: Submission) -> None:
+    view, user = submission.view, submission.user_id
     metadata = cards.read_metadata(view)
-    draft = await drafts(floor).get(str(metadata.get("draft") or ""))
+    draft = await floor.store.drafts.get(str(metadata.get("draft") or ""))
     if draft is None or draft.kind != "receive" or draft.user_id != user or "state" not in draft.data:
         await ack(response_action="update", view=refused_view("This confirmation has expired: start /receive again."))
         return
-    action_id = shared_flow().submission_key(view)
-    if draft.action_id not in (None, action_id):
+    if draft.action_id not in (None, submission.key):
         await ack(response_action="update", view=cards.message_view(TITLE, "This packing slip was already received."))
         return
     state = ReceiveState.model_validate(draft.data["state"])
@@ -187,9 +177,9 @@ async def submit_receive(floor: Floor, recorder: Recorder, command: FloorCommand
         await ack(response_action="errors", errors=form.errors.errors)
         return
     if outcome is None:  # shown again: another PO, or an over-receipt that needs a choice
-        await drafts(floor).save(draft.id, state=state.dump())
+        await floor.store.drafts.save(draft.id, state=state.dump())
         await ack(response_action="update", view=confirm_view(state, draft_id=draft.id, channel_id=draft.channel_id))
         return
-    action = shared_flow().new_action(command, body, {**outcome, "draft": draft.id}, metadata)
-    await record_once(floor, recorder, ack, draft_id=draft.id, action=action, title=TITLE,
-                      already="This packing slip was already received.", working="Receiving in Katana…")
+    action = new_action(command, submission, {**outcome, "draft": draft.id}, metadata)
+    await save_and_record(floor, recorder, ack, action, title=TITLE, draft_id=draft.id,
+                          already="This packing slip was already received.", working="Receiving in Katana…")

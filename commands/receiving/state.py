@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from commands.fields import MAX_QUANTITY
 from commands.receiving.matching import PoChoice, Ranked, match_lines
-from models.packing_slip import PackingSlip, SlipLine
+from models.packing_slip import PackingSlip, Read, SlipLine
 
 MAX_LINES = 15  # six blocks a line at most keeps the confirmation under Slack's 100 blocks
 OverChoice = Literal["left", "all"]
@@ -59,7 +59,7 @@ def entries_for(lines: list[SlipLine], order: PoChoice | None, kept: list[LineEn
     """Each line's PO row on `order`, with the reader's values (or those the operator already entered)."""
     rows = match_lines(lines, order) if order else [None] * len(lines)
     entries = []
-    for index, (line, row_id) in enumerate(zip(lines, rows)):
+    for index, (line, row_id) in enumerate(zip(lines, rows, strict=False)):
         before = kept[index] if kept and index < len(kept) else None
         entries.append(LineEntry(
             row_id=row_id, quantity=before.quantity if before else usable_quantity(line.quantity.value),
@@ -79,7 +79,9 @@ def usable_lot(value: str | None) -> str | None:
 
 def room_left(state: ReceiveState) -> list[Decimal | None]:
     """What each line's PO row still has left once the lines above it on the same row are counted."""
-    order, used, left = state.order, {}, []
+    order = state.order
+    used: dict[int, Decimal] = {}
+    left: list[Decimal | None] = []
     for entry in state.entries:
         row = order.row(entry.row_id) if order else None
         if row is None:
@@ -92,15 +94,15 @@ def room_left(state: ReceiveState) -> list[Decimal | None]:
 
 def doubtful_fields(line: SlipLine) -> list[str]:
     """The fields the reader was unsure of (confidence under 0.6): they must be confirmed."""
-    fields = {"SKU": line.sku, "description": line.description, "quantity": line.quantity, "unit": line.unit,
-              "lot": line.lot, "expiry": line.expiry}
+    fields: dict[str, Read[Any]] = {"SKU": line.sku, "description": line.description, "quantity": line.quantity,
+                                    "unit": line.unit, "lot": line.lot, "expiry": line.expiry}
     return [name for name, read in fields.items() if read.doubtful]
 
 
 def changes(state: ReceiveState, suggested_rows: list[int | None]) -> list[dict[str, Any]]:
     """What the operator changed from the slip as read (and from the suggested PO rows)."""
     found = []
-    for index, (line, entry) in enumerate(zip(state.lines, state.entries), start=1):
+    for index, (line, entry) in enumerate(zip(state.lines, state.entries, strict=False), start=1):
         pairs = (("quantity", line.quantity.value, entry.quantity), ("lot", line.lot.value, entry.lot),
                  ("expiry", line.expiry.value, entry.expiry),
                  ("po_row", suggested_rows[index - 1] if index - 1 < len(suggested_rows) else None, entry.row_id))

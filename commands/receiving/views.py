@@ -8,8 +8,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from slack_sdk.models.blocks import (Block, CheckboxesElement, DatePickerElement, InputBlock, Option,
-                                     RadioButtonsElement, StaticSelectElement)
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    DatePickerElement,
+    InputBlock,
+    Option,
+    RadioButtonsElement,
+    StaticSelectElement,
+)
 from slack_sdk.models.blocks.block_elements import FileInputElement
 
 from commands import cards
@@ -36,14 +43,16 @@ def amount(value: Decimal | None) -> str:
     return "?" if value is None else f"{value.normalize():f}"
 
 
-def photo_view(orders: list[PurchaseOrder], supplier_names: dict[int, str], *, channel_id: str | None) -> dict[str, Any]:
+def photo_view(orders: list[PurchaseOrder], supplier_names: dict[int, str], *,
+               channel_id: str | None) -> dict[str, Any]:
     options = [Option(value=str(o.id), text=" · ".join(p for p in (o.order_no, supplier_names.get(o.id)) if p)[:75])
                for o in orders[:100]]
     blocks: list[Block] = []
     if options:
         blocks.append(InputBlock(block_id="po", label="Purchase order", optional=True,
                                  hint="Leave empty: the PO number and supplier are read from the slip.",
-                                 element=StaticSelectElement(action_id="po", options=options, placeholder="Any open PO")))
+                                 element=StaticSelectElement(action_id="po", options=options,
+                                                             placeholder="Any open PO")))
     blocks.append(InputBlock(block_id="photo", label="Photo of the packing slip",
                              hint="One photo, flat and in good light (JPG, PNG, WEBP or HEIC, up to 10 MB).",
                              element=FileInputElement(action_id="photo", filetypes=PHOTO_TYPES, max_files=1)))
@@ -79,7 +88,8 @@ def mark(read: Read[Any]) -> str:
 
 def po_select(state: ReceiveState) -> InputBlock:
     ranked = [r.po_id for r in state.ranking]
-    ordered = sorted(state.orders, key=lambda o: (ranked.index(o.po_id) if o.po_id in ranked else len(ranked), -o.po_id))
+    ordered = sorted(state.orders,
+                     key=lambda o: (ranked.index(o.po_id) if o.po_id in ranked else len(ranked), -o.po_id))
     options = [Option(value=str(o.po_id), text=o.label) for o in ordered[:100]]
     initial = next((o for o in options if o.value == str(state.po_id)), None)
     return InputBlock(block_id="po", label="Purchase order", hint=state.note[:150] or None, element=StaticSelectElement(
@@ -106,7 +116,8 @@ def line_blocks(state: ReceiveState, index: int, room: Decimal | None) -> list[B
     row = order.row(entry.row_id) if order else None
     blocks: list[Block] = [row_select(index, line, order, entry.row_id)]
     quantity = quantity_input(f"qty_{index}", f"Quantity received{mark(line.quantity)}"[:150], initial=entry.quantity,
-                              hint=f"{amount(room)} {row.uom or ''} left on {order.order_no}".strip() if row and order else None)
+                              hint=(f"{amount(room)} {row.uom or ''} left on {order.order_no}".strip()
+                                    if row and order else None))
     quantity.optional = True  # a line that is not received needs none
     lot = code_input(f"lot_{index}", f"Lot / batch{mark(line.lot)}", initial=entry.lot, optional=True, max_length=40)
     expiry = InputBlock(block_id=f"exp_{index}", label=f"Best before{mark(line.expiry)}", optional=True,

@@ -7,43 +7,33 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any, Awaitable, Callable
-
-from slack_sdk.errors import SlackApiError
+from typing import Any
 
 from commands import cards
 from commands.context import Floor
+from commands.facts import ShipFacts
 from commands.fields import Form
 from commands.forms import FloorCommand
+from commands.ports import Ack, SlackRefused, Submission, View
 from commands.recording import Recorder
 from commands.shipping.offer import ShipOffer, build_offer, over_problems
+from commands.shipping.steps import CARRIER_PLAN, FBA_PLAN
 from commands.shipping.views import TITLE, form_view, pick_view
-from commands.trade_outcome import AckClock, record_once
+from commands.submissions import ack_landed, new_action, save_and_record
 from integrations.katana.errors import KatanaError
 from integrations.katana.sales import SalesService
 from integrations.katana.stock import StockService
-from models.actions import ActionStep
 from models.base import utcnow
-from models.receipts import DraftRepository, ModalDraft
+from models.receipts import ModalDraft
 from models.tasks import ProductionTask
 
 log = logging.getLogger(__name__)
 
 
-def shared_flow() -> Any:
-    # commands.flow imports the registry, which imports this module: take it at call time.
-    from commands import flow
-
-    return flow
-Ack = Callable[..., Awaitable[None]]
-CARRIER_PLAN = ("check_shipment", "record_fulfilment", "close_ship_tasks")
-FBA_PLAN = ("check_shipment", "record_fba_transfer", "close_ship_tasks")
-
-
-async def open_ship(floor: Floor, command: FloorCommand, *, trigger_id: str, channel_id: str | None,
+async def open_ship(floor: Floor, command: FloorCommand[ShipFacts], *, trigger_id: str, channel_id: str | None,
                     task: ProductionTask | None = None) -> None:
     """Open at once (trigger ids die in 3 s), then fill in the open sales orders."""
-    opened = await floor.slack.views_open(trigger_id=trigger_id, view=cards.message_view(
+    opened = await floor.slack.open_view(trigger_id, cards.message_view(
         TITLE, ":hourglass_flowing_sand: Loading open sales orders from Katana…"))
     try:
         orders = await SalesService(floor.katana.client).open_sales_orders()
@@ -54,11 +44,11 @@ async def open_ship(floor: Floor, command: FloorCommand, *, trigger_id: str, cha
         so_id = task.sales_order_id if task else None
         view = (pick_view(orders, channel_id=channel_id, task_id=task.id if task else None, so_id=so_id) if orders
                 else cards.message_view(TITLE, "No sales order in Katana has anything left to ship."))
-    await floor.slack.views_update(view_id=opened["view"]["id"], hash=opened["view"]["hash"], view=view)
+    await floor.slack.update_view(opened.id, view, hash=opened.hash)
 
 
-async def on_pick(floor: Floor, ack: Ack, body: dict[str, Any]) -> None:
-    view, user = body["view"], (body.get("user") or {}).get("id", "")
+async def on_pick(floor: Floor, ack: Ack, submission: Submission) -> None:
+    view, user = submission.view, submission.user_id
     if not await floor.permissions.allows(user, "ship"):
         await ack(response_action="errors", errors={"so": floor.permissions.refusal("ship")})
         return
@@ -72,16 +62,16 @@ async def on_pick(floor: Floor, ack: Ack, body: dict[str, Any]) -> None:
         await ack(response_action="errors", errors=form.errors.errors)
         return
     await ack(response_action="update", view=cards.message_view(TITLE, ":hourglass_flowing_sand: Loading the order…"))
-    clock = AckClock()
+    acked_at = utcnow()
     next_view = await offer_view(floor, int(str(so_id)), str(method), user, metadata)
-    await clock.landed()
+    await ack_landed(acked_at)
     try:
-        await floor.slack.views_update(view_id=view["id"], view=next_view)
-    except SlackApiError as exc:
-        log.info("the /ship form could not be shown (closed?): %s", exc.response.get("error"))
+        await floor.slack.update_view(view["id"], next_view)
+    except SlackRefused as exc:
+        log.info("the /ship form could not be shown (closed?): %s", exc.error)
 
 
-async def offer_view(floor: Floor, so_id: int, method: str, user: str, metadata: dict[str, Any]) -> dict[str, Any]:
+async def offer_view(floor: Floor, so_id: int, method: str, user: str, metadata: dict[str, Any]) -> View:
     try:
         fba_id, fba_name = await fba_location(floor) if method == "fba" else (None, None)
         if method == "fba" and fba_id is None:
@@ -93,8 +83,8 @@ async def offer_view(floor: Floor, so_id: int, method: str, user: str, metadata:
                                   footer="Nothing was recorded. Try again in a minute.")
     if not offer.open_rows:
         return cards.message_view(TITLE, f"Everything on *{offer.order_no}* has shipped already.")
-    draft = await drafts(floor).create(ModalDraft(
-        _id=uuid.uuid4().hex, kind="ship", user_id=user, channel_id=metadata.get("ch"),
+    draft = await floor.store.drafts.create(ModalDraft(
+        id=uuid.uuid4().hex, kind="ship", user_id=user, channel_id=metadata.get("ch"),
         data={"offer": offer.model_dump(mode="json")}, created_at=utcnow(), updated_at=utcnow()))
     return form_view(offer, draft_id=draft[0].id, channel_id=metadata.get("ch"), task_id=metadata.get("task"))
 
@@ -104,14 +94,11 @@ async def fba_location(floor: Floor) -> tuple[int | None, str | None]:
     return (found.id, found.name) if found else (None, None)
 
 
-def drafts(floor: Floor) -> DraftRepository:
-    return DraftRepository(floor.store.db)
-
-
-async def submit_ship(floor: Floor, recorder: Recorder, command: FloorCommand, ack: Ack, body: dict[str, Any]) -> None:
-    view, user = body["view"], (body.get("user") or {}).get("id", "")
+async def submit_ship(floor: Floor, recorder: Recorder, command: FloorCommand[ShipFacts], ack: Ack,
+                      submission: Submission) -> None:
+    view, user = submission.view, submission.user_id
     metadata = cards.read_metadata(view)
-    draft = await drafts(floor).get(str(metadata.get("draft") or ""))
+    draft = await floor.store.drafts.get(str(metadata.get("draft") or ""))
     if draft is None or draft.kind != "ship" or draft.user_id != user:
         await ack(response_action="update", view=cards.message_view(TITLE, "This form has expired: start /ship again."))
         return
@@ -121,11 +108,10 @@ async def submit_ship(floor: Floor, recorder: Recorder, command: FloorCommand, a
     if form.errors:
         await ack(response_action="errors", errors=form.errors.errors)
         return
-    action = shared_flow().new_action(command, body, {**data, "mo_id": task_mo(metadata.get("task"))}, metadata)
-    plan = FBA_PLAN if offer.method == "fba" else CARRIER_PLAN
-    action = action.model_copy(update={"steps": [ActionStep(_id=name) for name in plan]})
-    await record_once(floor, recorder, ack, draft_id=draft.id, action=action, title=TITLE,
-                      already="This shipment was already recorded.", working="Recording in Katana…")
+    action = new_action(command, submission, {**data, "mo_id": task_mo(metadata.get("task"))}, metadata,
+                        plan=FBA_PLAN if offer.method == "fba" else CARRIER_PLAN)
+    await save_and_record(floor, recorder, ack, action, title=TITLE, draft_id=draft.id,
+                          already="This shipment was already recorded.")
 
 
 def task_mo(task_id: Any) -> int | None:
@@ -143,12 +129,14 @@ def read_shipment(form: Form, offer: ShipOffer, view: dict[str, Any]) -> dict[st
         quantity = form.quantity(f"q_{row.row_id}", f"quantity of {row.sku}", required=False, allow_zero=True)
         if not quantity:
             continue
-        raw_batch = form.raw(f"b_{row.row_id}") if row.tracked else None
-        batch_id = int(raw_batch) if str(raw_batch or "").isdigit() else None
+        raw_batch = str(form.raw(f"b_{row.row_id}") or "") if row.tracked else ""
+        batch_id = int(raw_batch) if raw_batch.isdigit() else None
+        chosen = row.batch(batch_id)
         lines.append({"row_id": row.row_id, "variant_id": row.variant_id, "sku": row.sku, "quantity": quantity,
-                      "batch_id": batch_id, "batch": (row.batch(batch_id).number if row.batch(batch_id) else None),
+                      "batch_id": batch_id, "batch": chosen.number if chosen else None,
                       "linked_mo_id": row.linked_mo_id})
-    for row_id, problem in over_problems(offer, [(l["row_id"], l["quantity"], l["batch_id"]) for l in lines]).items():
+    wanted = [(line["row_id"], line["quantity"], line["batch_id"]) for line in lines]
+    for row_id, problem in over_problems(offer, wanted).items():
         batch_block = f"b_{row_id}"
         key = batch_block if problem.startswith("Choose a batch") and batch_block in inputs else f"q_{row_id}"
         form.errors.add(key, problem)

@@ -150,7 +150,8 @@ def over_problems(offer: ShipOffer, lines: list[tuple[int, Decimal, int | None]]
             problems[row_id] = "That row is not on the order any more."
         elif quantity > row.remaining:
             problems[row_id] = (f"{offer.order_no} has {amount(row.remaining)} of {row.sku} left to ship "
-                                f"({amount(row.ordered)} ordered, {amount(row.shipped)} shipped); {amount(quantity)} is more.")
+                                f"({amount(row.ordered)} ordered, {amount(row.shipped)} shipped); "
+                                f"{amount(quantity)} is more.")
         elif row.tracked and not row.batches:
             problems[row_id] = f"No batch of {row.sku} is in stock at the order's location."
         elif row.tracked and (batch := row.batch(batch_id)) is None:

@@ -3,8 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_sdk.models.blocks import (Block, InputBlock, NumberInputElement, Option, RadioButtonsElement,
-                                     StaticSelectElement)
+from slack_sdk.models.blocks import (
+    Block,
+    InputBlock,
+    NumberInputElement,
+    Option,
+    RadioButtonsElement,
+    StaticSelectElement,
+)
 
 from commands import cards
 from commands.forms import code_input, quantity_input
@@ -42,8 +48,9 @@ def pick_view(orders: list[SalesOrder], *, channel_id: str | None, task_id: str 
 
 def row_blocks(row: OfferRow) -> list[Block]:
     hint = f"{amount(row.ordered)} ordered, {amount(row.shipped)} shipped, {amount(row.in_stock)} in stock"
-    blocks: list[Block] = [quantity_input(f"q_{row.row_id}", f"{row.label}"[:150], initial=row.remaining.normalize(), hint=hint)]
-    blocks[0].optional = True  # an empty quantity means this row does not go out now
+    quantity = quantity_input(f"q_{row.row_id}", f"{row.label}"[:150], initial=row.remaining.normalize(), hint=hint)
+    quantity.optional = True  # an empty quantity means this row does not go out now
+    blocks: list[Block] = [quantity]
     if row.tracked and row.batches:
         options = [Option(value=str(b.batch_id), text=f"{b.number} · {amount(b.in_stock)} in stock"[:75])
                    for b in row.batches[:100]]

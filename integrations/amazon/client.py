@@ -21,8 +21,14 @@ import httpx
 
 from integrations.backoff import full_jitter, parse_retry_after
 
-from .errors import (RATE_LIMITED_MESSAGE, UNAVAILABLE_MESSAGE, AmazonError, AmazonRateLimited,
-                     AmazonUnavailable, sp_api_error)
+from .errors import (
+    RATE_LIMITED_MESSAGE,
+    UNAVAILABLE_MESSAGE,
+    AmazonError,
+    AmazonRateLimited,
+    AmazonUnavailable,
+    sp_api_error,
+)
 from .lwa import LwaTokens
 from .ratelimit import OperationLimits
 
@@ -107,9 +113,9 @@ class SpApiClient:
         return text
 
 
-def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str | int | float | bool | None]]:
     """SP-API (Swagger 2) arrays default to collectionFormat csv: marketplaceIds=A,B; booleans true/false."""
-    pairs: list[tuple[str, str]] = []
+    pairs: list[tuple[str, str | int | float | bool | None]] = []
     for key, value in (params or {}).items():
         if value is None:
             continue

@@ -33,7 +33,7 @@ class FbaSummary(BaseModel):
     reserved: Decimal = Decimal(0)
 
     @classmethod
-    def from_api(cls, raw: dict[str, Any]) -> "FbaSummary":
+    def from_api(cls, raw: dict[str, Any]) -> FbaSummary:
         details = raw.get("inventoryDetails") or {}
         inbound = sum((_qty(details.get(k)) for k in
                        ("inboundWorkingQuantity", "inboundShippedQuantity", "inboundReceivingQuantity")), Decimal(0))

@@ -1,16 +1,21 @@
 """Order velocity from `searchOrders` (Orders API 2026-01-01; Orders v0 `getOrders` is deprecated).
 
-`GET /orders/2026-01-01/orders?createdAfter=…&marketplaceIds=…&fulfilledBy=AMAZON` → `{orders, pagination:
-{nextToken}}` without a `payload` wrapper; the next page is asked for with `paginationToken`. Units are
-`orderItems[].quantityOrdered` per `product.sellerSku`; cancelled orders and cancelled/unfulfillable
-statuses are left out. The usage plan is 0.0056 req/s with a burst of 20, so paging is capped: a capped
-read reports itself as `complete=False` (sales understated, days of cover overstated).
+`GET /orders/2026-01-01/orders?createdAfter=…&marketplaceIds=…&fulfilledBy=AMAZON&includedData=…` →
+`{orders, pagination: {nextToken}}` without a `payload` wrapper; the next page is asked for with
+`paginationToken`. Units are `orderItems[].quantityOrdered` per `product.sellerSku`, less what was cancelled:
+- an order whose `fulfillment.fulfillmentStatus` is CANCELLED or UNFULFILLABLE sold nothing;
+- an item with a `cancellation.cancellationExecution` sold only what had shipped (`fulfillment.quantityFulfilled`).
+Without `includedData` Amazon answers "only basic information": no `fulfillment`, no `cancellation` (the
+model marks both optional), so a cancelled order would look sold. The request therefore names the data sets
+it reads (FULFILLMENT, CANCELLATION), and nothing more. The usage plan is 0.0056 req/s with a burst of 20,
+so paging is capped: a capped read reports itself as `complete=False` (sales understated, days of cover
+overstated).
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +25,8 @@ log = logging.getLogger(__name__)
 PATH = "/orders/2026-01-01/orders"
 MAX_PAGES = 20  # the burst: more would wait ~3 minutes per page
 NOT_SOLD = {"CANCELLED", "UNFULFILLABLE"}
+# The data sets `_count` reads: order and item fulfilment (status, quantity shipped), item cancellations.
+INCLUDED_DATA = ["FULFILLMENT", "CANCELLATION"]
 
 
 @dataclass
@@ -37,7 +44,7 @@ class UnitsSold:
 async def units_sold(client: SpApiClient, marketplace_id: str, since: datetime) -> UnitsSold:
     sold = UnitsSold(since=since)
     params: dict[str, Any] = {"createdAfter": amazon_time(since), "marketplaceIds": [marketplace_id],
-                              "fulfilledBy": ["AMAZON"], "maxResultsPerPage": 100}
+                              "fulfilledBy": ["AMAZON"], "includedData": INCLUDED_DATA, "maxResultsPerPage": 100}
     token: str | None = None
     for _ in range(MAX_PAGES):
         body = await client.get("searchOrders", PATH, {**params, "paginationToken": token}) or {}
@@ -60,11 +67,19 @@ def _count(sold: UnitsSold, order: dict[str, Any]) -> None:
     for item in order.get("orderItems") or []:
         sku = (item.get("product") or {}).get("sellerSku")
         if sku:
-            sold.units[sku] = sold.units.get(sku, Decimal(0)) + Decimal(str(item.get("quantityOrdered") or 0))
+            sold.units[sku] = sold.units.get(sku, Decimal(0)) + units_of(item)
+
+
+def units_of(item: dict[str, Any]) -> Decimal:
+    """What an order item sold. A cancelled item keeps only what had already shipped: a cancellation
+    cannot call back what left (Amazon's own example shows an executed cancellation on shipped units)."""
+    if not (item.get("cancellation") or {}).get("cancellationExecution"):
+        return Decimal(str(item.get("quantityOrdered") or 0))
+    return Decimal(str((item.get("fulfillment") or {}).get("quantityFulfilled") or 0))
 
 
 def amazon_time(moment: datetime) -> str:
     """ISO 8601 in UTC with a Z, as in Amazon's examples (`2024-12-25T00:00:00Z`)."""
     if moment.tzinfo is None:
         raise ValueError("Amazon needs timezone-aware date-times")
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

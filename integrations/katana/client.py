@@ -11,10 +11,18 @@ Retry policy (each attempt first waits for the shared RateLimiter):
   Anything else after the request may have left (read/write timeouts, ReadError, RemoteProtocolError,
   500/502/504, 503 without Retry-After) raises KatanaOutcomeUnknown: the caller must look first.
 - 429 waits max(Retry-After, backoff) and pauses the shared limiter so other callers back off too.
+
+No exchange lasts longer than `timeout` seconds in all (httpx times each phase on its own; the whole
+exchange is bounded here), so a request sent before a worker's lease ran out has been answered or
+abandoned `timeout` seconds later: a lease's grace (commands.recording) is at least that long.
+Writes (anything but GET) first ask the `write_gate` of the current task, right before each attempt
+leaves: a floor action's worker that can no longer be sure it holds its lease sends nothing more
+(`WriteNotAllowed`).
 """
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import email.utils
 import json
 import logging
@@ -35,6 +43,7 @@ from .errors import (
     KatanaOutcomeUnknown,
     KatanaRateLimited,
     KatanaUnavailable,
+    WriteNotAllowed,
     error_from_response,
 )
 from .ratelimit import RateLimiter
@@ -43,6 +52,11 @@ log = logging.getLogger(__name__)
 
 # Transport errors raised before any byte of the request left this process.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+# Asked right before a write leaves; None (the default, e.g. webhook processing): writes always go.
+# A context variable, so each floor action's task (and the steps it runs side by side) has its own.
+write_gate: contextvars.ContextVar[Callable[[], bool] | None] = contextvars.ContextVar("katana_write_gate",
+                                                                                         default=None)
 
 
 class KatanaClient:
@@ -113,12 +127,17 @@ class KatanaClient:
         for attempt in range(1, self._max_attempts + 1):
             last = attempt == self._max_attempts
             slot = await self.limiter.acquire()
+            gate = write_gate.get()
+            if method != "GET" and gate is not None and not gate():
+                self.limiter.answered(slot)
+                raise WriteNotAllowed(f"{method} {_path_only(path)} not sent: the worker's lease is not certain")
             try:
-                response = await self._http.request(
-                    method, url, params=query, content=content, headers=self._headers(content),
-                    timeout=self._timeout,
-                )
-            except httpx.TransportError as exc:
+                async with asyncio.timeout(self._timeout):  # the whole exchange, not each phase
+                    response = await self._http.request(
+                        method, url, params=query, content=content, headers=self._headers(content),
+                        timeout=self._timeout,
+                    )
+            except (httpx.TransportError, TimeoutError) as exc:
                 self.limiter.answered(slot)
                 await self._after_transport_error(method, path, exc, attempt, last)
                 continue
@@ -131,7 +150,7 @@ class KatanaClient:
             await self._after_error_status(method, path, response, attempt, last)
         raise AssertionError("unreachable: the last attempt always returns or raises")
 
-    async def _after_transport_error(self, method: str, path: str, exc: httpx.TransportError,
+    async def _after_transport_error(self, method: str, path: str, exc: Exception,
                                      attempt: int, last: bool) -> None:
         reason = type(exc).__name__
         if method == "POST" and not isinstance(exc, _NOT_SENT):
@@ -211,9 +230,9 @@ def encode_json(value: Any) -> str:
     raise TypeError(f"cannot encode {type(value).__name__} as JSON")
 
 
-def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str]]:
+def encode_params(params: Mapping[str, Any] | None) -> list[tuple[str, str | int | float | bool | None]]:
     """Query pairs: lists as repeated keys (ids=1&ids=2), booleans as true/false, None dropped."""
-    pairs: list[tuple[str, str]] = []
+    pairs: list[tuple[str, str | int | float | bool | None]] = []
     for key, value in (params or {}).items():
         values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
         pairs.extend((key, _param_text(v)) for v in values if v is not None)

@@ -9,6 +9,8 @@ KatanaError(Exception)            .user_message (safe for floor staff), .status 
  ├ KatanaAuthError                401/403: the API key was refused
  ├ KatanaNotFound                 404
  └ KatanaRejected                 400/422; .problems: list[FieldProblem(path, code, message)]
+WriteNotAllowed(Exception)        not sent: the caller's write gate said no (a floor action's worker
+                                  that is no longer sure of its lease); nothing reached Katana
 ```
 
 Safety: `user_message` and `str(exc)` are shown in Slack and written to logs, so they never contain
@@ -78,6 +80,10 @@ class KatanaNotFound(KatanaError):
     pass
 
 
+class WriteNotAllowed(Exception):
+    """A write was not sent because the current write gate refused it (see client.write_gate)."""
+
+
 class KatanaRejected(KatanaError):
     def __init__(self, user_message: str, *, problems: list[FieldProblem] | None = None,
                  **kwargs: Any) -> None:
@@ -99,15 +105,17 @@ def error_from_response(status: int, body: bytes, *, scrub: Any = None) -> Katan
     payload = _error_payload(body)
     message = _text(payload.get("message"), scrub)
     code = _text(payload.get("code"), scrub) or None
-    common = {"status": status, "katana_message": message or None, "code": code}
+    said = message or None
     if status in (401, 403):
-        return KatanaAuthError(AUTH_MESSAGE, **common)
+        return KatanaAuthError(AUTH_MESSAGE, status=status, katana_message=said, code=code)
     if status == 404:
-        return KatanaNotFound(NOT_FOUND_MESSAGE, **common)
+        return KatanaNotFound(NOT_FOUND_MESSAGE, status=status, katana_message=said, code=code)
     if status in (400, 422):
         problems = _problems(payload.get("details"), scrub)
-        return KatanaRejected(_rejection_message(message, problems), problems=problems, **common)
-    return KatanaError(f"Katana refused the request{': ' + message if message else ''}", **common)
+        return KatanaRejected(_rejection_message(message, problems), problems=problems, status=status,
+                              katana_message=said, code=code)
+    return KatanaError(f"Katana refused the request{': ' + message if message else ''}", status=status,
+                       katana_message=said, code=code)
 
 
 def _error_payload(body: bytes) -> dict[str, Any]:

@@ -5,7 +5,7 @@ and created with POST /batches. Filters are re-checked here because Katana ignor
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from .client import KatanaClient, iso
@@ -68,7 +68,7 @@ def _katana_date(value: date) -> str:
     """Katana stores batch dates as date-times; a plain date is sent as midnight UTC, with offset."""
     if isinstance(value, datetime):
         return iso(value)
-    return iso(datetime.combine(value, time(0, 0), tzinfo=timezone.utc))
+    return iso(datetime.combine(value, time(0, 0), tzinfo=UTC))
 
 
 def _checked_barcode(barcode: str) -> str:

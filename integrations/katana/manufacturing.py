@@ -13,7 +13,7 @@ import asyncio
 import re
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -35,11 +35,12 @@ OPERATORS_CACHE_SECONDS = 600.0
 
 
 class OrderMemory(Protocol):
-    """Remembers what Katana returned for an order; says whether it still holds (models.order_memory)."""
+    """Remembers what Katana returned for an order (as JSON); says whether it still holds (models.order_memory)."""
 
-    async def saw_order(self, order: ManufacturingOrder, read_at: datetime) -> None: ...
-    async def saw_rows(self, mo_id: int, rows: list[OperationRow], read_at: datetime) -> None: ...
-    async def known_order(self, mo_id: int, *, ours_since: datetime | None = None) -> ManufacturingOrder | None: ...
+    async def saw_order(self, mo_id: int, order: dict[str, Any], read_at: datetime) -> None: ...
+    async def saw_rows(self, mo_id: int, rows: list[dict[str, Any]], read_at: datetime) -> None: ...
+    async def known_order(self, mo_id: int) -> dict[str, Any] | None: ...
+    async def known_rows(self, mo_id: int) -> list[dict[str, Any]] | None: ...
 
 
 class ManufacturingService:
@@ -73,8 +74,21 @@ class ManufacturingService:
         sent = _now()
         order = ManufacturingOrder.model_validate(await self._client.get(f"/manufacturing_orders/{mo_id}"))
         if self.memory is not None:
-            await self.memory.saw_order(order, sent)
+            await self.memory.saw_order(order.id, order.model_dump(mode="json"), sent)
         return order
+
+    async def known_order(self, mo_id: int) -> ManufacturingOrder:
+        """The order as the bot last saw it while nothing says it changed since (models.order_memory),
+        else read from Katana."""
+        remembered = await self.memory.known_order(mo_id) if self.memory is not None else None
+        return ManufacturingOrder.model_validate(remembered) if remembered else await self.get_order(mo_id)
+
+    async def known_operation_rows(self, mo_id: int) -> list[OperationRow]:
+        """Like `known_order`, for the order's operation rows."""
+        remembered = await self.memory.known_rows(mo_id) if self.memory is not None else None
+        if remembered is None:
+            return await self.operation_rows(mo_id)
+        return [OperationRow.model_validate(raw) for raw in remembered]
 
     async def find_order_by_number(self, order_no: str) -> ManufacturingOrder | None:
         """The order with exactly this number (ignoring surrounding spaces and letter case)."""
@@ -97,7 +111,7 @@ class ManufacturingService:
         mine = [r for r in mine if r.manufacturing_order_id == mo_id and r.deleted_at is None]
         mine.sort(key=lambda r: (r.rank is None, r.rank or Decimal(0), r.id))
         if self.memory is not None:
-            await self.memory.saw_rows(mo_id, mine, sent)
+            await self.memory.saw_rows(mo_id, [row.model_dump(mode="json") for row in mine], sent)
         return mine
 
     async def get_operation_row(self, row_id: int) -> OperationRow:
@@ -226,15 +240,16 @@ class ManufacturingService:
                 body["batch_transactions"] = [{"batch_id": batch_id, "quantity": Decimal(actual_quantity)}]
             return await self._patch_order(order, body)
 
-    async def add_note(self, mo_id: int, line: str, *, ours_since: datetime | None = None) -> ManufacturingOrder:
+    async def add_note(self, mo_id: int, line: str) -> ManufacturingOrder:
         """Append a line to the order's additional info; a line already there is not added again.
 
-        `ours_since`: when the caller's own writes to this order began (see OrderMemory.known_order)."""
+        The order is read right before it is rewritten, never taken from memory: a note a person typed
+        in Katana a moment ago (webhooks about it may still be on their way) must survive the PATCH."""
         line = " ".join(line.split())
         if not line:
             raise ValueError("a note needs some text")
         async with self._lock_for(mo_id):
-            order = await self._current(mo_id, ours_since)
+            order = await self.get_order(mo_id)
             current = order.additional_info or ""
             if line in (existing.strip() for existing in current.splitlines()):
                 return order
@@ -258,11 +273,6 @@ class ManufacturingService:
             await self._patch_order(order, {"additional_info": text})
             return True
 
-    async def _current(self, mo_id: int, ours_since: datetime | None = None) -> ManufacturingOrder:
-        """The order as it is now: remembered while nothing says it changed, else read."""
-        known = await self.memory.known_order(mo_id, ours_since=ours_since) if self.memory is not None else None
-        return known or await self.get_order(mo_id)
-
     async def _patch_order(self, order: ManufacturingOrder, body: dict[str, Any]) -> ManufacturingOrder:
         # Omitting additional_info wipes it; the DTO forbids "" (minLength 1), so echo only real text.
         if "additional_info" not in body and order.additional_info:
@@ -270,7 +280,8 @@ class ManufacturingService:
         sent = _now()
         updated = ManufacturingOrder.model_validate(await self._client.patch(f"/manufacturing_orders/{order.id}", body))
         if self.memory is not None:
-            await self.memory.saw_order(updated, sent)  # (under the order's lock: the next note echoes this)
+            # (under the order's lock: the next note echoes this)
+            await self.memory.saw_order(updated.id, updated.model_dump(mode="json"), sent)
         return updated
 
     def _lock_for(self, mo_id: int) -> asyncio.Lock:
@@ -294,7 +305,7 @@ class ManufacturingService:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _deadline_then_number(order: ManufacturingOrder) -> tuple[Any, ...]:

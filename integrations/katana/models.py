@@ -5,7 +5,7 @@ quantities accept numbers or Katana's fixed-point strings ("7.00000") and become
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -18,7 +18,7 @@ OPERATION_STATUSES = ("NOT_STARTED", "BLOCKED", "IN_PROGRESS", "PAUSED", "COMPLE
 def _assume_utc(value: datetime) -> datetime:
     # Katana sends "...Z", but date-only values ("2024-05-01") parse naive; naive and aware
     # datetimes cannot be compared, so read a missing offset as UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 Timestamp = Annotated[datetime, AfterValidator(_assume_utc)]

@@ -59,7 +59,8 @@ def received_by_variant(rows: list[PurchaseOrderRow]) -> dict[int, Decimal]:
     """What has arrived so far per variant; grows by exactly what a receipt added."""
     total: dict[int, Decimal] = {}
     for row in rows:
-        if row.received_date is not None and row.variant_id is not None and not (row.model_extra or {}).get("deleted_at"):
+        deleted = (row.model_extra or {}).get("deleted_at")
+        if row.received_date is not None and row.variant_id is not None and not deleted:
             total[row.variant_id] = total.get(row.variant_id, Decimal(0)) + row.quantity
     return total
 

@@ -50,7 +50,7 @@ class RateLimiter:
         self._hold_until = float("-inf")
         self._queue = asyncio.Lock()  # asyncio.Lock hands over in FIFO order: that is our fairness
 
-    async def acquire(self) -> "Slot":
+    async def acquire(self) -> Slot:
         """Wait until one more request may start, then count it as started; pass the slot to
         `answered` when its answer (or its failure) is back."""
         async with self._queue:
@@ -61,7 +61,7 @@ class RateLimiter:
             self._starts.append(slot)
             return slot
 
-    def answered(self, slot: "Slot") -> None:
+    def answered(self, slot: Slot) -> None:
         """The request is over: Katana counted it when it arrived, which was no later than now."""
         slot.at, slot.in_flight = max(slot.at, self._clock()), False
 

@@ -5,6 +5,10 @@ Katana facts this module leans on (live-gateway.yaml, readme-portal.yaml, INTEGR
   `GET /inventory` the same per variant and location for items Katana does not batch-track;
 - `POST /stock_transfers` needs `stock_transfer_number`, source and target location and rows whose
   `quantity` is a *string*; transfers are immutable once made (correct with another transfer);
+- a transfer's status is set with `PATCH /stock_transfers/{id}/status`. The specs disagree on its values
+  (`draft|received|inTransit` in live-gateway.yaml, `received|created` in readme-portal.yaml) and neither
+  says what a new transfer starts as, so the bot sends the gateway's value for goods that have left
+  (`inTransit`) and takes whatever status the answer reports;
 - unknown filters are ignored, so every filtered list is re-checked here.
 """
 from __future__ import annotations
@@ -32,9 +36,14 @@ class TransferRow(KatanaModel):
     quantity: Decimal = Decimal(0)
 
 
+IN_TRANSIT = "inTransit"  # live-gateway.yaml UpdateStockTransferStatusDto: draft | received | inTransit
+ON_ITS_WAY = {"inTransit", "received"}  # the goods have left the source (either spec's word for it)
+
+
 class StockTransfer(KatanaModel):
     id: int
     stock_transfer_number: str = ""
+    status: str | None = None  # either spec's vocabulary, or one neither lists: kept as sent
     source_location_id: int | None = None
     target_location_id: int | None = None
     additional_info: str | None = None
@@ -131,3 +140,9 @@ class StockService:
         if note:
             body["additional_info"] = note
         return StockTransfer.model_validate(await self._client.post("/stock_transfers", body))
+
+    async def set_transfer_status(self, transfer_id: int, status: str) -> str | None:
+        """PATCH /stock_transfers/{id}/status (idempotent). The status the answer reports, if it reports one."""
+        answer = await self._client.patch(f"/stock_transfers/{int(transfer_id)}/status", {"status": status})
+        reported = answer.get("status") if isinstance(answer, dict) else None
+        return reported if isinstance(reported, str) else None

@@ -36,7 +36,7 @@ class WebhookService:
     def __init__(self, client: KatanaClient) -> None:
         self._client = client
 
-    async def register(self, url: str, events: list[str], description: str = "Shopfloor bot") -> dict:
+    async def register(self, url: str, events: list[str], description: str = "Shopfloor bot") -> dict[str, Any]:
         """Create a webhook; returns Katana's record including the signing `token`.
 
         If Katana's answer is lost, an existing webhook for the same URL and events counts as success.
@@ -50,12 +50,13 @@ class WebhookService:
         if description:
             body["description"] = description
         try:
-            return await self._client.post("/webhooks", body)
+            created: dict[str, Any] = await self._client.post("/webhooks", body)
+            return created
         except KatanaOutcomeUnknown:
             for hook in await self.list():
                 if hook.get("url") == url and set(hook.get("subscribed_events") or []) == set(events):
                     return hook
             raise
 
-    async def list(self) -> list[dict]:
+    async def list(self) -> list[dict[str, Any]]:
         return [hook for hook in await self._client.get_all("/webhooks") if isinstance(hook, dict)]

@@ -9,8 +9,15 @@
 floor staff. Every other failure of the vision model falls back to offline OCR, noted in `slip.notes`.
 """
 from integrations.slips.expected import Expected, ExpectedItem, ExpectedOrder
-from integrations.slips.images import (NotAPhoto, Photo, PhotoTooLarge, PreparedPhoto, SlipImageError, decode_photo,
-                                       prepare_photo)
+from integrations.slips.images import (
+                                       NotAPhoto,
+                                       Photo,
+                                       PhotoTooLarge,
+                                       PreparedPhoto,
+                                       SlipImageError,
+                                       decode_photo,
+                                       prepare_photo,
+)
 from integrations.slips.matching import same_code
 from integrations.slips.ocr import OfflineOcrUnavailable
 from integrations.slips.offline import OfflineSlip, OfflineSlipReader

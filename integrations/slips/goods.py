@@ -11,11 +11,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from integrations.slips import vocab
 from integrations.slips.dictionary import Dictionary
-from integrations.slips.items import (QTY_LABEL, SEPARATORS, Quantity, code_certainty, labelled, labelled_date,
-                                      litres, looks_like_code, quantities, read, tidy_code, glued_litre)
+from integrations.slips.items import (
+    QTY_LABEL,
+    SEPARATORS,
+    Quantity,
+    code_certainty,
+    glued_litre,
+    labelled,
+    labelled_date,
+    litres,
+    looks_like_code,
+    quantities,
+    read,
+    tidy_code,
+)
 from integrations.slips.layout import Row
 from integrations.slips.values import Convention, find_date
 from models.packing_slip import Read, SlipLine
@@ -114,7 +127,7 @@ def read_region(anchor: Anchor, block: list[Row], convention: Convention, dictio
         expiry=read(fields.expiry[0], score, fields.expiry[1]) if fields.expiry else Read())
 
 
-def _bare(anchor: Anchor, fields: "Fields", score: float, dictionary: Dictionary) -> SlipLine:
+def _bare(anchor: Anchor, fields: Fields, score: float, dictionary: Dictionary) -> SlipLine:
     """A known item whose quantity could not be read (handwriting, a smudge): kept, to be filled in."""
     item = dictionary.item(anchor.code)
     return SlipLine(sku=read(anchor.code, score, anchor.certainty),
@@ -132,7 +145,7 @@ def _strip_position(text: str) -> str:
 class Fields:
     quantity: Quantity | None
     lot: str | None
-    expiry: tuple[object, float] | None
+    expiry: tuple[date, float] | None
     description: str | None
 
 
@@ -156,8 +169,9 @@ def _fields(text: str, convention: Convention) -> Fields:
     return Fields(quantity, lot_value, exp, _description(text, taken))
 
 
-def _dates(text: str, convention: Convention, taken: list[tuple[int, int]]) -> list[tuple[int, int, object, float]]:
-    found, pos = [], 0
+def _dates(text: str, convention: Convention, taken: list[tuple[int, int]]) -> list[tuple[int, int, date, float]]:
+    found: list[tuple[int, int, date, float]] = []
+    pos = 0
     while pos < len(text):
         hit = find_date(text[pos:], convention)
         if hit is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from integrations.slips import vocab
 from integrations.slips.expected import Expected
@@ -21,9 +22,9 @@ HEADER_LABELS = (vocab.PO_LABEL, vocab.DATE_LABEL, vocab.SUPPLIER_LABEL, vocab.S
 
 @dataclass
 class Letterhead:
-    supplier: Read
-    po_number: Read
-    slip_date: Read
+    supplier: Read[Any]
+    po_number: Read[Any]
+    slip_date: Read[Any]
 
 
 def is_header_row(row: Row) -> bool:
@@ -37,7 +38,7 @@ def read_letterhead(rows: list[Row], convention: Convention, expected: Expected 
     return Letterhead(_supplier(rows), po if po.value else _po_number(rows), _slip_date(rows, convention))
 
 
-def _open_po(rows: list[Row], expected: Expected) -> Read:
+def _open_po(rows: list[Row], expected: Expected) -> Read[Any]:
     """An open PO's number printed anywhere at the top, however OCR spelled it: the strongest evidence there is."""
     for row in rows:
         words = [w.text.strip(" :#°º.,;") for w in row.words]
@@ -49,7 +50,7 @@ def _open_po(rows: list[Row], expected: Expected) -> Read:
     return Read()
 
 
-def _po_number(rows: list[Row]) -> Read:
+def _po_number(rows: list[Row]) -> Read[Any]:
     for index, row in enumerate(rows):
         text = row.text
         for m in vocab.PO_LABEL.finditer(text):
@@ -82,8 +83,8 @@ def _code_below(rows: list[Row], index: int, row: Row, start: int) -> tuple[str,
     return None
 
 
-def _slip_date(rows: list[Row], convention: Convention) -> Read:
-    fallback: Read = Read()
+def _slip_date(rows: list[Row], convention: Convention) -> Read[Any]:
+    fallback: Read[Any] = Read()
     for row in rows:
         text = row.text
         if vocab.EXP_LABEL.search(text) and not vocab.DATE_LABEL.search(text):
@@ -100,7 +101,7 @@ def _slip_date(rows: list[Row], convention: Convention) -> Read:
     return fallback
 
 
-def _supplier(rows: list[Row]) -> Read:
+def _supplier(rows: list[Row]) -> Read[Any]:
     for row in rows:
         m = vocab.SUPPLIER_LABEL.search(row.text)
         if m and not vocab.SHIP_TO_LABEL.search(row.text[:m.start() + 1]):

@@ -86,10 +86,10 @@ def decode_photo(data: bytes, *, long_side: int = WORK_LONG_SIDE) -> Photo:
         raise PhotoTooLarge(TOO_LARGE) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         raise NotAPhoto(NOT_READABLE) from None
-    image = _normalised(image, long_side)  # scaled before turning: the copies made after are small
+    picture = _normalised(image, long_side)  # scaled before turning: the copies made after are small
     if orientation in _ORIENTATION:
-        image = image.transpose(_ORIENTATION[orientation])
-    return Photo(image, was_png=data.startswith(b"\x89PNG"))
+        picture = picture.transpose(_ORIENTATION[orientation])
+    return Photo(picture, was_png=data.startswith(b"\x89PNG"))
 
 
 def open_upright(data: bytes) -> Image.Image:
@@ -117,7 +117,7 @@ def _check_cost(image: Image.Image, long_side: int) -> None:
     """Refuse from the header alone what would cost too much memory to decode."""
     pixels = image.width * image.height
     if image.format == "JPEG" and pixels <= MAX_JPEG_PIXELS:
-        factor = 0.75 * long_side / max(image.size)  # a 1/4-scale 8000 px photo (2000 px) is plenty
+        factor = long_side / max(image.size)  # the largest reduction still at least `long_side` px
         image.draft("RGB", (max(1, round(image.width * factor)), max(1, round(image.height * factor))))
         pixels = image.width * image.height  # what draft will decode: ½, ¼ or ⅛ of each side
     elif pixels > MAX_PIXELS:

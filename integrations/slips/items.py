@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from integrations.slips import vocab
 from integrations.slips.values import Convention, find_date, parse_number
@@ -51,7 +52,7 @@ def code_certainty(code: str) -> float:
     return 0.5 if re.match(r"[A-Za-z]{1,3}0\d", code) else 0.95
 
 
-def read(value: object, score: float, certainty: float = 1.0) -> Read:
+def read(value: object, score: float, certainty: float = 1.0) -> Read[Any]:
     return Read(value=value, confidence=round(max(0.0, min(1.0, score * certainty)), 3))
 
 
@@ -99,7 +100,7 @@ def labelled_date(text: str, convention: Convention) -> tuple[int, int, date, fl
     return None
 
 
-def read_item(text: str, score: float, convention: Convention) -> "ItemRead | None":
+def read_item(text: str, score: float, convention: Convention) -> ItemRead | None:
     """One item's text (its rows joined) → the fields it states; None without a quantity."""
     spans: list[tuple[int, int]] = []
     lot = labelled(text, vocab.LOT_LABEL)
@@ -173,9 +174,9 @@ def split_code(head: str) -> tuple[str | None, str | None]:
 
 @dataclass(frozen=True)
 class ItemRead:
-    sku: Read
-    description: Read
-    quantity: Read
-    unit: Read
-    lot: Read
-    expiry: Read
+    sku: Read[Any]
+    description: Read[Any]
+    quantity: Read[Any]
+    unit: Read[Any]
+    lot: Read[Any]
+    expiry: Read[Any]

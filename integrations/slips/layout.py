@@ -115,7 +115,7 @@ def rows_of(boxes: list[OcrBox]) -> list[Row]:
         else:
             rows.append(Row(y, height))
             members.append([item])
-    for row, group in zip(rows, members):
+    for row, group in zip(rows, members, strict=False):
         row.words = _words(sorted(group, key=lambda m: m[2]))
     return rows
 

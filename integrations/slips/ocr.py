@@ -39,7 +39,7 @@ def engine() -> Any:
 
 
 def _build() -> Any:
-    try:
+    try:  # lazy and optional: the OCR engine and its models load on the first slip, not at start-up
         import rapidocr
         from rapidocr import RapidOCR
     except ImportError as exc:
@@ -57,7 +57,7 @@ def _build() -> Any:
 
 def recognise(image: Image.Image) -> list[OcrBox]:
     """Every text box on the picture with its confidence; CPU-bound, call it from a worker thread."""
-    import numpy as np
+    import numpy as np  # lazy: comes with the OCR engine
 
     pixels = np.asarray(image.convert("RGB"))[:, :, ::-1].copy()  # RapidOCR expects OpenCV's BGR order
     ocr = engine()
@@ -68,7 +68,7 @@ def recognise(image: Image.Image) -> list[OcrBox]:
     words = result.word_results if result.word_results and len(result.word_results) == len(result.txts) else None
     return [OcrBox(str(text), float(score), tuple((float(x), float(y)) for x, y in box),
                    _words(words[i]) if words else ())
-            for i, (box, text, score) in enumerate(zip(result.boxes, result.txts, result.scores))]
+            for i, (box, text, score) in enumerate(zip(result.boxes, result.txts, result.scores, strict=False))]
 
 
 def _words(line: Any) -> tuple[tuple[str, float, float, float], ...]:

@@ -68,15 +68,15 @@ def page_corners(grey: np.ndarray) -> np.ndarray | None:
 
 def _clockwise(points: np.ndarray) -> np.ndarray:
     by_sum, by_diff = points.sum(axis=1), np.diff(points, axis=1).ravel()
-    return np.float32([points[by_sum.argmin()], points[by_diff.argmin()], points[by_sum.argmax()],
-                       points[by_diff.argmax()]])
+    return np.array([points[by_sum.argmin()], points[by_diff.argmin()], points[by_sum.argmax()],
+                     points[by_diff.argmax()]], dtype=np.float32)
 
 
 def _warp(grey: np.ndarray, corners: np.ndarray) -> np.ndarray:
     tl, tr, br, bl = corners
     width = int(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
     height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
-    target = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(corners, target)
     return cv2.warpPerspective(grey, matrix, (width, height), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
 

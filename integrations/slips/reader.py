@@ -75,6 +75,7 @@ def build_slip_reader(settings: object, *, offline: OfflineSlipReader | None = N
     key = getattr(settings, "anthropic_api_key", None)
     if vision is None and key is not None and key.get_secret_value():
         base_url = getattr(settings, "anthropic_base_url", None)
-        vision = VisionSlipReader(api_key=key.get_secret_value(), model=getattr(settings, "anthropic_model"),
+        model = str(getattr(settings, "anthropic_model", "claude-haiku-5-5"))
+        vision = VisionSlipReader(api_key=key.get_secret_value(), model=model,
                                   base_url=str(base_url).rstrip("/") if base_url else None)
     return VisionWithFallback(vision, offline) if vision is not None else offline

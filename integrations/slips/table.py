@@ -11,8 +11,17 @@ import re
 from dataclasses import dataclass
 
 from integrations.slips import vocab
-from integrations.slips.items import (CODE, code_certainty, glued_litre, labelled, labelled_date, looks_like_code,
-                                      quantities, read, tidy_code)
+from integrations.slips.items import (
+    CODE,
+    code_certainty,
+    glued_litre,
+    labelled,
+    labelled_date,
+    looks_like_code,
+    quantities,
+    read,
+    tidy_code,
+)
 from integrations.slips.layout import Row, Word
 from integrations.slips.values import Convention, find_date
 from models.packing_slip import Read, SlipLine
@@ -48,7 +57,7 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
     """For each pair of neighbouring columns, the x that separates them."""
     words = [w for row in rows for w in row.words]
     cuts = []
-    for left, right in zip(columns, columns[1:]):
+    for left, right in zip(columns, columns[1:], strict=False):
         lo, hi = int(left.x0) + 4, int(right.x1) - 4
         if hi <= lo:
             cuts.append((left.x1 + right.x0) / 2)
@@ -95,7 +104,7 @@ def _text(words: list[Word] | None) -> tuple[str, float]:
     if not words:
         return "", 0.0
     text = words[0].text
-    for before, word in zip(words, words[1:]):
+    for before, word in zip(words, words[1:], strict=False):
         text += (" " if word.cell == before.cell else "  ") + word.text
     return text, min(w.score for w in words)
 

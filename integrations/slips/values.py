@@ -79,7 +79,7 @@ MONTHS = {
     "gen": 1, "mag": 5, "giu": 6, "lug": 7, "set": 9, "ott": 10,  # Italian
     "janv": 1, "févr": 2, "fév": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "aoû": 8, "août": 8, "déc": 12,
     "mrt": 3, "mei": 5,  # Dutch (jan, feb, apr, jun, jul, aug, sep, okt, nov, dec coincide)
-    "fev": 2, "out": 10, "dez": 12,  # Portuguese
+    "fev": 2, "out": 10,  # Portuguese (dez as in German)
     "sty": 1, "lut": 2, "kwi": 4, "maj": 5, "cze": 6, "lip": 7, "sie": 8, "wrz": 9, "paź": 10, "paz": 10, "lis": 11,
     "gru": 12,  # Polish
 }
@@ -219,6 +219,7 @@ _DAY_FIRST_COUNTRY = re.compile(
 
 def _date_order_hints(text: str) -> tuple[int, int]:
     """Votes (day first, month first) from how dates are worded and where the slip comes from."""
-    day_first = sum(1 for m in _DAY_FIRST_WORDS.findall(text) if _month(m)) + min(2, len(_DAY_FIRST_COUNTRY.findall(text)))
+    day_first = sum(1 for m in _DAY_FIRST_WORDS.findall(text) if _month(m))
+    day_first += min(2, len(_DAY_FIRST_COUNTRY.findall(text)))
     month_first = sum(1 for m in _MONTH_FIRST_WORDS.findall(text) if _month(m)) + min(2, len(_US.findall(text)))
     return day_first, month_first

@@ -67,10 +67,11 @@ class VisionSlipReader:
             if remaining <= 0.5:
                 raise VisionUnavailable(reason)
             try:
-                message = await self.client.messages.create(
-                    model=self.model, max_tokens=self.max_tokens, timeout=remaining,
-                    messages=[{"role": "user", "content": content}],  # type: ignore[typeddict-item]
-                    output_config={"format": {"type": "json_schema", "schema": SLIP_SCHEMA}})
+                request: dict[str, Any] = {
+                    "model": self.model, "max_tokens": self.max_tokens, "timeout": remaining,
+                    "messages": [{"role": "user", "content": content}],
+                    "output_config": {"format": {"type": "json_schema", "schema": SLIP_SCHEMA}}}
+                message = await self.client.messages.create(**request)
                 return to_slip(message)
             except anthropic.APIStatusError as exc:
                 wait, reason = self._wait_after(exc, attempt)
@@ -139,7 +140,7 @@ def _field(raw: Any) -> tuple[Any, float]:
     return raw.get("value"), confidence
 
 
-def _text(raw: Any, limit: int) -> Read:
+def _text(raw: Any, limit: int) -> Read[Any]:
     value, confidence = _field(raw)
     if not isinstance(value, str) or not value.strip():
         return Read()
@@ -147,7 +148,7 @@ def _text(raw: Any, limit: int) -> Read:
     return Read(value=value[:limit], confidence=confidence if len(value) <= limit else 0.0)
 
 
-def _quantity(raw: Any) -> Read:
+def _quantity(raw: Any) -> Read[Any]:
     value, confidence = _field(raw)
     try:
         number = Decimal(str(value).strip())
@@ -158,7 +159,7 @@ def _quantity(raw: Any) -> Read:
     return Read(value=number, confidence=confidence)
 
 
-def _unit(raw: Any) -> Read:
+def _unit(raw: Any) -> Read[Any]:
     value, confidence = _field(raw)
     if not isinstance(value, str):
         return Read()
@@ -166,7 +167,7 @@ def _unit(raw: Any) -> Read:
     return Read(value=unit, confidence=confidence) if unit else Read(value=value[:16], confidence=min(confidence, 0.3))
 
 
-def _date(raw: Any) -> Read:
+def _date(raw: Any) -> Read[Any]:
     value, confidence = _field(raw)
     try:
         return Read(value=date.fromisoformat(str(value)), confidence=confidence) if value else Read()

@@ -31,9 +31,11 @@ LINE_SCHEMA: dict[str, Any] = {
         "sku": _field(TEXT, "the supplier's item code / article number / SKU as printed"),
         "description": _field(TEXT, "the item's name as printed"),
         "quantity": _field(TEXT,
-                           "delivered quantity in plain decimal notation: '1.000,50' and '1,000.50' are both '1000.50'"),
+                           "delivered quantity in plain decimal notation: "
+                           "'1.000,50' and '1,000.50' are both '1000.50'"),
         "unit": _field({"type": "string", "enum": list(UNITS)},
-                       "unit normalised: pcs (pieces, ea, Stk, uds, pz), kg, g, l (litres), m (metres), cases (cs, ctn, Karton, cajas)"),
+                       "unit normalised: pcs (pieces, ea, Stk, uds, pz), kg, g, l (litres), m (metres), "
+                       "cases (cs, ctn, Karton, cajas)"),
         "lot": _field(TEXT, "lot / batch / Charge / Lote / Lotto number"),
         "expiry": _field(DATE, "expiry / best before / MHD / Vence / Scad. / DLUO date as YYYY-MM-DD"),
     },

@@ -14,14 +14,16 @@ UNIT_SYNONYMS: dict[str, str] = {
                      "st", "unit", "units", "u", "ud", "uds", "unid", "unidad", "unidades", "pz", "pezzi", "pzi",
                      "nr", "pièce", "pièces", "x", "stuks", "stuk", "szt", "sztuk", "sztuki", "un", "unid", "und", "pç",
                      "pçs", "peças", "pce", "pc.", "ks"], "pcs"),
-    **dict.fromkeys(["kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramm", "kilogramos", "kilogramas"], "kg"),
+    **dict.fromkeys(["kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramm", "kilogramos", "kilogramas"],
+                    "kg"),
     **dict.fromkeys(["g", "gr", "grs", "gram", "grams", "gramm", "gramos", "grammi"], "g"),
     **dict.fromkeys(["l", "lt", "ltr", "ltrs", "litre", "litres", "liter", "liters", "litro", "litri", "litros", "litr",
                      "litry", "litrów"], "l"),
     **dict.fromkeys(["m", "mtr", "mtrs", "meter", "meters", "metre", "metres", "metro", "metri", "metros", "mb", "lfm",
                      "mt"], "m"),
     **dict.fromkeys(["cases", "case", "cs", "cse", "ctn", "ctns", "carton", "cartons", "krt", "karton", "kartons",
-                     "box", "boxes", "caja", "cajas", "cj", "ct", "cartone", "cartoni", "colis", "kolli", "doos", "dozen",
+                     "box", "boxes", "caja", "cajas", "cj", "ct", "cartone", "cartoni", "colis", "kolli", "doos",
+                     "dozen",
                      "caixa", "caixas", "cx", "kart", "karton", "kartony", "opak", "opakowanie", "krt", "bultos",
                      "colli", "volumes", "caisse", "caisses", "cs"], "cases"),
 }
@@ -100,13 +102,15 @@ COMPANY_SUFFIX = re.compile(
 
 # Column headings of the goods table, by what the column holds.
 COLUMN_WORDS: dict[str, re.Pattern[str]] = {
-    "pos": re.compile(_label(r"pos\.?", r"#", r"line", r"ln", r"no\.", r"nr\.?", r"n[°º]", r"n\.[°º]", r"riga", r"lp\.?",
-                             r"l[íi]n\.?", r"regel", r"ligne"), re.I),
+    "pos": re.compile(_label(r"pos\.?", r"#", r"line", r"ln", r"no\.", r"nr\.?", r"n[°º]", r"n\.[°º]", r"riga",
+                             r"lp\.?", r"l[íi]n\.?", r"regel", r"ligne"), re.I),
     "sku": re.compile(_label(r"sku", r"item(?:\s*(?:no\.?|code|#))?", r"art(?:ikel)?\.?[\s\-]*nr\.?", r"artikel",
-                             r"article", r"code", r"codice", r"c[oó]digo", r"cod\.", r"ref\.?", r"réf\.?", r"referencia",
+                             r"article", r"code", r"codice", r"c[oó]digo", r"cod\.", r"ref\.?", r"réf\.?",
+                             r"referencia",
                              r"part\s*(?:no\.?|number)", r"product\s*code", r"material", r"art\.?\s*nr\.?",
                              r"artikelnummer", r"artikelcode", r"productcode", r"c[óo]d\.?\s*(?:art\.?|artigo|produto)",
-                             r"artigo", r"ref\.?ª", r"indeks", r"symbol", r"kod(?:\s*towaru)?", r"stock\s*(?:code|#|no\.?)",
+                             r"artigo", r"ref\.?ª", r"indeks", r"symbol", r"kod(?:\s*towaru)?",
+                             r"stock\s*(?:code|#|no\.?)",
                              r"sachnummer", r"materialnr\.?", r"art\.?\s*-?\s*nr\.?"), re.I),
     "description": re.compile(_label(r"description", r"desc\.?", r"bezeichnung", r"artikelbezeichnung",
                                      r"descripci[oó]n", r"descrizione", r"d[ée]signation", r"product", r"produkt",
@@ -117,11 +121,14 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
     "quantity": re.compile(_label(r"qty\.?(?:\s*shipped)?", r"quantity", r"shipped", r"menge", r"anzahl",
                                   r"cantidad", r"cant\.?", r"q\.?\s?t[àa]\.?", r"quantit[àa]", r"qt[ée]\.?",
                                   r"quantit[ée]", r"aantal", r"hoeveelheid", r"quantidade", r"qtde?\.?", r"ilo[śs][ćc]",
-                                  r"liefermenge", r"unidades", r"units", r"qty\s*shpd", r"qty\s*desp", r"geleverd"), re.I),
+                                  r"liefermenge", r"unidades", r"units", r"qty\s*shpd", r"qty\s*desp", r"geleverd"),
+                         re.I),
     "unit": re.compile(_label(r"unit", r"uom", r"u/m", r"u\.m\.", r"einheit", r"me", r"ud\.?", r"unidad",
-                              r"um", r"unit[ée]", r"eenheid", r"eenh\.?", r"unidade", r"un\.", r"unid\.", r"j\.?\s?m\.?",
+                              r"um", r"unit[ée]", r"eenheid", r"eenh\.?", r"unidade", r"un\.", r"unid\.",
+                              r"j\.?\s?m\.?",
                               r"jedn\.?", r"einh\.?", r"medida"), re.I),
-    "lot": re.compile(_label(r"lot(?:[\s\-]*(?:no|nr)\.?)?", r"n[°º]\s*lot", r"batch(?:\s*no\.?)?", r"charge(?:n[\s\-]*nr\.?)?",
+    "lot": re.compile(_label(r"lot(?:[\s\-]*(?:no|nr)\.?)?", r"n[°º]\s*lot", r"batch(?:\s*no\.?)?",
+                             r"charge(?:n[\s\-]*nr\.?)?",
                              r"lote", r"lotto", r"partij", r"partia", r"nr\s*partii", r"lotnummer", r"n\.?º?\s*lote"),
                      re.I),
     "expiry": re.compile(_label(r"exp(?:iry|\.)?(?:\s*date)?", r"best\s*before", r"bbd", r"bbe", r"mhd",
@@ -134,7 +141,8 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
 
 # Numbers that look like codes but belong to the letterhead: phone, fax, tax and bank identifiers.
 PHONE_OR_TAX = re.compile(
-    _label(r"tel\.?", r"phone", r"fax", r"vat", r"ust[\s\-]*id(?:nr)?\.?", r"nif", r"cif", r"p\.?\s?iva", r"nip", r"btw",
+    _label(r"tel\.?", r"phone", r"fax", r"vat", r"ust[\s\-]*id(?:nr)?\.?", r"nif", r"cif", r"p\.?\s?iva", r"nip",
+           r"btw",
            r"tva", r"iban", r"bic", r"swift", r"kvk", r"hrb", r"regon", r"e-?mail"), re.I)
 DOC_NUMBER_LABEL = re.compile(
     _label(r"(?:delivery\s*)?note" + _NUM, r"slip" + _NUM, r"shipment" + _NUM, r"beleg[\s\-]*nr\.?",

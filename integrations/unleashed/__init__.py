@@ -4,15 +4,23 @@ Build one per process with `build_unleashed`; its `CallCounter` watches the mont
 """
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 import httpx
 
 from .client import UnleashedClient
-from .errors import (UnleashedAuthError, UnleashedError, UnleashedRateLimited, UnleashedRejected,
-                     UnleashedUnavailable)
-from .models import (PRODUCT_LEVELS, STOCK_LINES, Assembly, Product, ProductLevel, StockLine, StockOnHand,
-                     format_date, parse_date)
+from .errors import UnleashedAuthError, UnleashedError, UnleashedRateLimited, UnleashedRejected, UnleashedUnavailable
+from .models import (
+    PRODUCT_LEVELS,
+    STOCK_LINES,
+    Assembly,
+    Product,
+    ProductLevel,
+    StockLine,
+    StockOnHand,
+    format_date,
+    parse_date,
+)
 from .quota import CallCounter
 
 
@@ -36,10 +44,10 @@ class Unleashed:
     # A sync reads the whole account: these yield page by page, only the fields the alerts use, so a
     # 50,000-product account is never held whole (bench row 5).
 
-    def stock_lines(self) -> AsyncIterator[list[StockLine]]:
+    def stock_lines(self) -> AsyncGenerator[list[StockLine], None]:
         return self.client.iter_pages("StockOnHand", read=STOCK_LINES.validate_python)
 
-    def product_levels(self) -> AsyncIterator[list[ProductLevel]]:
+    def product_levels(self) -> AsyncGenerator[list[ProductLevel], None]:
         return self.client.iter_pages("Products", read=PRODUCT_LEVELS.validate_python)
 
     async def assemblies(self, status: str | None = None) -> list[Assembly]:

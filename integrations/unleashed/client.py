@@ -11,7 +11,7 @@ import asyncio
 import json
 import logging
 import random
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -62,7 +62,7 @@ class UnleashedClient:
 
     async def iter_pages(self, resource: str, params: Mapping[str, Any] | None = None, *,
                          page_size: int = 200, max_pages: int = 1000,
-                         read: PageReader = None) -> AsyncIterator[list[Any]]:
+                         read: PageReader = None) -> AsyncGenerator[list[Any], None]:
         # (bench, issue 6) was 50 pages: a 50,000-product account was read only to 10,000, silently.
         # Pages are yielded as they arrive, so a caller can reduce them without holding the whole list.
         """Each page's items in turn: page N is `/{resource}/{N}`, `pageSize` in the query. `read` turns a

@@ -6,7 +6,7 @@ Dates come as `"/Date(1583225970451)/"`: milliseconds since the epoch, UTC (a `+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,11 +19,11 @@ def parse_date(value: Any) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     match = _MS_DATE.match(str(value).strip())
     if match is None:
         raise ValueError(f"not an Unleashed /Date(ms)/ value: {value!r}")
-    return datetime.fromtimestamp(int(match.group(1)) / 1000, tz=timezone.utc)
+    return datetime.fromtimestamp(int(match.group(1)) / 1000, tz=UTC)
 
 
 def format_date(moment: datetime) -> str:

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 log = logging.getLogger(__name__)
 WARN_AT = (0.8, 0.95)  # share of the quota at which a warning is logged (once each per month)
 
 
 def month_of(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m")
+    return moment.astimezone(UTC).strftime("%Y-%m")
 
 
 class CallCounter:
     def __init__(self, monthly_limit: int | None = None, *,
-                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.monthly_limit = monthly_limit
         self._now = now
         self.month = month_of(now())

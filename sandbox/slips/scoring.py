@@ -44,7 +44,7 @@ class Tally:
         right, total = self.fields.get(name, [0, 0])
         return right / total if total else None
 
-    def add(self, other: "Tally") -> None:
+    def add(self, other: Tally) -> None:
         for name in ("slips", "lines", "lines_right", "invented", "seconds", "silent", "cosmetic"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name, (right, total) in other.fields.items():

@@ -19,14 +19,13 @@ from models.base import utcnow
 log = logging.getLogger(__name__)
 
 
-def register_events(app: AsyncApp, floor: Floor) -> None:
+def register(app: AsyncApp, floor: Floor) -> None:
     app.middleware(dedupe_event_retries(floor))
     app.event("app_home_opened")(home.home_handler(floor))
-    floor.on_recorded.append(home.refresh_after_recording(floor))
 
 
 def dedupe_event_retries(floor: Floor) -> Any:
-    async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:  # noqa: A002 — Bolt's name
+    async def once_per_event(body: dict[str, Any], next: Any) -> BoltResponse | None:  # Bolt's name
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         if event_id:
             try:

@@ -3,13 +3,17 @@
     /floor status                      integrations, last sync of each job, open alerts by severity
     /floor sync unleashed|amazon|quality   run that sync now and say what it found
     /floor alerts                      open alerts, worst first, with their buttons
+    /floor report today|yesterday|week|shift   the shift report for that period, posted here (bot/report)
 """
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from slack_sdk.models.blocks import Block
+
 from bot.alerts import Alerts
+from bot.alerts.config import alert_statuses
 from bot.alerts.jobs import JOB_TITLES
 from bot.alerts.messages import alerts_list, when
 from bot.health import configuration
@@ -18,8 +22,10 @@ from commands.cards import note, text
 from models.store import Store
 
 HELP = ("*/floor* — `status` (integrations, last syncs, open alerts) · `sync unleashed|amazon|quality` "
-        "(sync now) · `alerts` (open alerts with Acknowledge/Snooze)")
-SHOWN_INTEGRATIONS = ("slack", "katana", "unleashed", "amazon", "quality_alerts", "alert_escalation", "packing_slips", "store")
+        "(sync now) · `alerts` (open alerts with Acknowledge/Snooze) · `report today|yesterday|week|shift` "
+        "(made vs planned, yield, scrap, time per stage, what waits; chart and CSV in its thread)")
+SHOWN_INTEGRATIONS = ("slack", "katana", "unleashed", "amazon", "quality_alerts", "alert_escalation", "packing_slips",
+                      "store")
 
 
 def parse(command_text: str) -> tuple[str, str | None]:
@@ -34,8 +40,8 @@ async def status_message(settings: Settings, store: Store, alerts: Alerts) -> di
     syncs = [await last_sync_line(store, name) for name in JOB_TITLES]
     counts = await store.alerts.open_counts()
     open_line = " · ".join(f"{counts[s]} {s}" for s in ("critical", "high", "medium"))
-    blocks = [text("*Integrations*\n" + "\n".join(lines)), text("*Last syncs*\n" + "\n".join(syncs)),
-              text(f"*Open alerts:* {open_line}")]
+    blocks: list[Block] = [text("*Integrations*\n" + "\n".join(lines)), text("*Last syncs*\n" + "\n".join(syncs)),
+                           text(f"*Open alerts:* {open_line}")]
     if alerts.unleashed is not None:
         blocks.append(note(alerts.unleashed.calls.describe()))
     return {"text": f"Floor status — open alerts: {open_line}", "blocks": [b.to_dict() for b in blocks]}
@@ -65,8 +71,6 @@ async def sync_now(alerts: Alerts, job: str | None) -> str:
     if job not in JOB_TITLES:
         return f"Which sync? `/floor sync {known.replace(', ', '|')}`"
     if job not in alerts.jobs.jobs:
-        from bot.alerts.config import alert_statuses
-
         status = next(s for s in alert_statuses(alerts.settings) if s.name in (job, f"{job}_alerts"))
         return f"{JOB_TITLES[job]} is not configured: set {', '.join(status.missing)}."
     result = await alerts.jobs.run(job)
