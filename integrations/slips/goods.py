@@ -21,8 +21,7 @@ from integrations.slips.items import (
     Quantity,
     code_certainty,
     glued_litre,
-    labelled,
-    labelled_date,
+    labelled_lot_and_expiry,
     litres,
     looks_like_code,
     quantities,
@@ -150,12 +149,7 @@ class Fields:
 
 
 def _fields(text: str, convention: Convention) -> Fields:
-    taken: list[tuple[int, int]] = []
-    lot = labelled(text, vocab.LOT_LABEL)
-    expiry = labelled_date(text, convention)
-    for hit in (lot, expiry):
-        if hit:
-            taken.append((hit[0], hit[1]))
+    lot, expiry, taken = labelled_lot_and_expiry(text, convention)
     dates = [] if expiry else _dates(text, convention, taken)
     taken += [(d[0], d[1]) for d in dates]
     quantity = _quantity(text, convention, taken)

@@ -100,14 +100,19 @@ def labelled_date(text: str, convention: Convention) -> tuple[int, int, date, fl
     return None
 
 
-def read_item(text: str, score: float, convention: Convention) -> ItemRead | None:
-    """One item's text (its rows joined) → the fields it states; None without a quantity."""
-    spans: list[tuple[int, int]] = []
+Labelled = tuple[tuple[int, int, str] | None, tuple[int, int, date, float] | None, list[tuple[int, int]]]
+
+
+def labelled_lot_and_expiry(text: str, convention: Convention) -> Labelled:
+    """'Lot: L1 … MHD 31.12.2025': the lot, the expiry, and the spans they (labels included) take up."""
     lot = labelled(text, vocab.LOT_LABEL)
     expiry = labelled_date(text, convention)
-    for hit in (lot, expiry):
-        if hit:
-            spans.append((hit[0], hit[1]))
+    return lot, expiry, [(hit[0], hit[1]) for hit in (lot, expiry) if hit]
+
+
+def read_item(text: str, score: float, convention: Convention) -> ItemRead | None:
+    """One item's text (its rows joined) → the fields it states; None without a quantity."""
+    lot, expiry, spans = labelled_lot_and_expiry(text, convention)
     quantity = _the_quantity(text, convention, spans)
     if quantity is None:
         return None
