@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bench import ack, budget, confirm, extraction, ingest, report_week, sync
+from bench import ack, budget, budget_replicas, confirm, extraction, ingest, report_week, sync
 from bench.report import Row, machine, table, write
 
 
@@ -35,11 +35,13 @@ def plans(tiny: bool) -> list[Plan]:
                 Plan(4, "budget", lambda: budget.run(actions=8)),
                 Plan(5, "sync", lambda: sync.run(small=200, large=1000)),
                 Plan(6, "extraction", lambda: extraction.run(slips=1)),
-                Plan(7, "report", lambda: report_week.run(mos=20, builds=1))]
+                Plan(7, "report", lambda: report_week.run(mos=20, builds=1)),
+                Plan(10, "budget, 3 replicas", lambda: budget_replicas.run(actions=6))]
     return [Plan(1, "ack", lambda: ack.run()), Plan(2, "confirm", lambda: confirm.run()),
             Plan(3, "ingest", lambda: ingest.run()), Plan(4, "budget", lambda: budget.run()),
             Plan(5, "sync", lambda: sync.run()), Plan(6, "extraction", lambda: extraction.run()),
-            Plan(7, "report", lambda: report_week.run())]
+            Plan(7, "report", lambda: report_week.run()),
+            Plan(10, "budget, 3 replicas", lambda: budget_replicas.run())]
 
 
 def run_one(plan: Plan) -> Row:

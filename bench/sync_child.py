@@ -16,6 +16,7 @@ import httpx
 
 from bench.measure import peak_rss_mb
 from bot.alerts import build_alerts
+from bot.jobs import ReplicaJobs
 from bot.settings import Settings
 from models.store import open_store
 from sandbox import memory_indexes
@@ -31,7 +32,8 @@ async def sync_once(url: str) -> dict[str, object]:
     store = open_store(None, "bench")
     await store.ensure_indexes()
     async with httpx.AsyncClient(timeout=60) as http:
-        alerts = build_alerts(settings, store, http, None, None, lambda mo_id: "")  # type: ignore[arg-type]
+        alerts = build_alerts(settings, store, http, None, None, lambda mo_id: "",  # type: ignore[arg-type]
+                              ReplicaJobs(store.leases, "bench"))
         before = peak_rss_mb()
         started = time.perf_counter()
         result = await alerts.jobs.run("unleashed")

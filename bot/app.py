@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
@@ -24,12 +26,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import home
 from bot.alerts import build_alerts
 from bot.health import health_route
+from bot.jobs import ReplicaJobs
 from bot.katana_events import EventProcessor
 from bot.listeners import register_listeners
 from bot.permissions import Permissions
 from bot.report.post import ShiftReports
 from bot.settings import Settings
 from bot.slack_guard import slack_guard
+from bot.slack_pacing import SlackPacer
 from bot.slack_port import SlackWeb
 from bot.webhooks import katana_webhook_route
 from commands import chain, timers
@@ -41,10 +45,13 @@ from commands.receiving.service import Receiving, SlipReader
 from commands.recording import Recorder
 from commands.registry import COMMANDS
 from commands.reversal import REVERSAL, announce_reversal
-from integrations.katana import build_katana
+from integrations.katana import RateLimiter, build_katana
+from integrations.katana.ratelimit import WINDOW_SECONDS
 from integrations.slack_files import SlackFiles
 from integrations.slips import build_slip_reader
 from integrations.slips.queue import SlipReadingQueue
+from models.budget import SharedWindow
+from models.leases import StoreLocks
 from models.order_memory import TRUST_FOR
 from models.store import Store, open_store
 
@@ -60,9 +67,16 @@ class ShopfloorBot:
         self.store = store or open_store(
             settings.mongodb_uri.get_secret_value() if settings.mongodb_uri else None, settings.mongodb_db)
         self.http = http or httpx.AsyncClient(timeout=30.0)
-        self.katana = build_katana(self.http, base_url=settings.katana_url,
-                                   api_key=secret(settings.katana_api_key),
-                                   per_minute=settings.katana_rate_limit_per_minute)
+        # Katana's budget is the account's: every replica takes its turns from one window in MongoDB.
+        budget = SharedWindow(self.store.db, self.store.clock, "katana", limit=settings.katana_rate_limit_per_minute,
+                              window=timedelta(seconds=WINDOW_SECONDS), margin=timedelta(seconds=1))
+        self.katana = build_katana(self.http, base_url=settings.katana_url, api_key=secret(settings.katana_api_key),
+                                   per_minute=settings.katana_rate_limit_per_minute,
+                                   limiter=RateLimiter(settings.katana_rate_limit_per_minute, shared=budget))
+        self.budget = budget
+        self.replica_jobs = ReplicaJobs(self.store.leases, settings.replica_id)
+        shared_locks = StoreLocks(self.store.leases)  # an MO's notes, a task's row: one writer in all replicas
+        self.katana.manufacturing.locks = shared_locks
         self.slack = AsyncWebClient(token=secret(settings.slack_bot_token), base_url=settings.slack_url,
                                     retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3),
                                                     # a kept-alive connection Slack closed meanwhile (see start)
@@ -72,9 +86,11 @@ class ShopfloorBot:
         self.katana.manufacturing.memory = self.store.orders
         if settings.katana_webhook_token:
             self.store.orders.trust_for = TRUST_FOR
+        self.pacer = SlackPacer(self.store.db, self.store.clock, per_second=settings.slack_posts_per_second,
+                                burst=settings.slack_post_burst)
         self.floor = Floor(settings=floor_settings(settings), store=self.store, katana=self.katana,
-                           slack=SlackWeb(self.slack), permissions=Permissions(settings, self.slack),
-                           orders=OpenOrders(self.katana))
+                           slack=SlackWeb(self.slack, pacer=self.pacer), permissions=Permissions(settings, self.slack),
+                           orders=OpenOrders(self.katana), locks=shared_locks)
         self.reports = ShiftReports(self.store, self.slack, settings.shift_clock, channel=settings.report_channel,
                                     katana=self.katana)
         self.floor.refresh_home = home.publisher(self.floor, shift=self.reports.shift_so_far)
@@ -82,7 +98,8 @@ class ShopfloorBot:
         self.recorder = Recorder(self.floor, {**COMMANDS, REVERSAL.name: REVERSAL}, announce=self.announce)
         self.receiving = build_receiving(settings, self.http)  # /receive: slip reader + Slack file downloads
         self.events = EventProcessor(self.floor)
-        self.alerts = build_alerts(settings, self.store, self.http, self.slack, self.katana, self.floor.katana_link)
+        self.alerts = build_alerts(settings, self.store, self.http, self.slack, self.katana, self.floor.katana_link,
+                                   self.replica_jobs, pacer=self.pacer)
         self.bolt = self._bolt()
         self.scheduler = AsyncIOScheduler(timezone="UTC")
         self.web = self._web_app()
@@ -130,25 +147,29 @@ class ShopfloorBot:
         if self.slack.session is None or self.slack.session.closed:
             self.slack.session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.slack.timeout))
         await self.store.ensure_indexes()
-        every = self.settings.worker_interval_seconds
-        self.scheduler.add_job(self.recorder.resume_due, "interval", seconds=every,
-                               id="resume_floor_actions", max_instances=1, coalesce=True)
-        self.scheduler.add_job(self.events.retry_due, "interval", seconds=every,
-                               id="retry_katana_events", max_instances=1, coalesce=True)
-        self.scheduler.add_job(timers.sweep, "interval", args=[self.floor], seconds=every,
-                               id="task_timers", max_instances=1, coalesce=True)  # auto-pause, row resync, Undo expiry
-        self.scheduler.add_job(chain.post_unposted, "interval", args=[self.floor], seconds=every,
-                               id="post_unposted_tasks", max_instances=1, coalesce=True)  # a crash cut a post short
+        every = timedelta(seconds=self.settings.worker_interval_seconds)
+        for job, work in self.worker_jobs().items():  # once per interval across replicas (bot/jobs.py)
+            self.scheduler.add_job(self.replica_jobs.once_per(job, every, work), "interval",
+                                   seconds=every.total_seconds(), id=job, max_instances=1, coalesce=True)
         await self.alerts.start(self.scheduler)  # only configured sources get a sync job
         if self.reports.schedule(self.scheduler):  # at each shift's end; a report a restart missed goes out now
             self.floor.jobs.spawn(self.reports.post_due(), name="shift report catch-up")
         self.scheduler.start()
-        # Start-up recovery: whatever a crash or a stop left unfinished resumes now, not in 10 s.
-        resumed = await self.recorder.resume_due() + await self.events.retry_due()
-        if resumed:
-            log.info("resuming %d unfinished floor actions / webhook events", resumed)
+        # Start-up recovery: whatever a crash or a stop left unfinished resumes now, not in 10 s (unless
+        # another replica is at it right now: the items are leased one by one anyway).
+        resumed = [await self.replica_jobs.exclusive(job, self.worker_jobs()[job])
+                   for job in ("resume_floor_actions", "retry_katana_events")]
+        if sum(r or 0 for r in resumed):
+            log.info("resuming %d unfinished floor actions / webhook events", sum(r or 0 for r in resumed))
         await load_first_call_imports()
         freeze_startup_heap()
+
+    def worker_jobs(self) -> dict[str, Callable[[], Awaitable[Any]]]:
+        """The worker's sweeps: waiting actions and events, task timers (auto-pause, row resync, Undo
+        expiry), task posts a crash cut short."""
+        return {"resume_floor_actions": self.recorder.resume_due, "retry_katana_events": self.events.retry_due,
+                "task_timers": lambda: timers.sweep(self.floor),
+                "post_unposted_tasks": lambda: chain.post_unposted(self.floor)}
 
     async def stop(self) -> None:
         if self.scheduler.running:
@@ -173,18 +194,14 @@ async def load_first_call_imports() -> None:
     await anyio.lowlevel.checkpoint()
 
 
-_heap_frozen = False
-
-
 def freeze_startup_heap() -> None:
     """Once per process: what imports and start-up built lives as long as the process, so the cyclic
     collector's full passes needn't walk it. Without this each full pass over the bot's large heap
-    stalled every request in flight — the bot's p99 under 50 concurrent /cook (bench row 1)."""
-    global _heap_frozen
-    if not _heap_frozen:
+    stalled every request in flight — the bot's p99 under 50 concurrent /cook (bench row 1). (The
+    interpreter itself knows whether it was done: no flag of ours, so bot instances share nothing.)"""
+    if gc.get_freeze_count() == 0:
         gc.collect()
         gc.freeze()
-        _heap_frozen = True
 
 
 def secret(value: Any) -> str:

@@ -19,9 +19,10 @@ from typing import Any
 from commands.chain import open_task, order_done, order_ref, stage_finished
 from commands.context import Floor
 from commands.operations import pick_operation
+from commands.steps import complete_operation
 from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaRateLimited, KatanaUnavailable
 from models.base import utcnow
-from models.events import KatanaEvent
+from models.events import EVENT_HOLD, KatanaEvent
 from models.tasks import TaskKind
 
 log = logging.getLogger(__name__)
@@ -131,7 +132,7 @@ async def completed_by_the_floor(floor: Floor, row_id: int) -> bool:
     that did not end recorded leaves the advancing to this event, as before."""
     since = utcnow() - OWN_COMPLETION_WINDOW
     for _ in range(int(OWN_OUTCOME_WAIT / 0.2)):
-        action = await floor.store.actions.completing_row(row_id, since)
+        action = await floor.store.actions.completing_row(row_id, since, complete_operation.name)
         if action is None or action.status in ("failed", "cancelled", "waiting"):
             return False
         if action.status == "recorded":
@@ -199,6 +200,7 @@ class EventProcessor:
         self.queued: set[str] = set()  # waiting or being processed
         self.runners = 0
         self.stopping = False
+        self.claim_hold = EVENT_HOLD  # how long a claim lasts unrenewed (a dead replica's events wait that long)
 
     def stop(self) -> None:
         """Shutting down: finish what is in hand, start nothing new (the rest is stored; the next start resumes it)."""
@@ -275,14 +277,27 @@ class EventProcessor:
             self.runners -= 1
 
     async def process(self, key: str) -> str | None:
-        event = await self.floor.store.events.claim(key)
+        event = await self.floor.store.events.claim(key, self.claim_hold)
         if event is None:
             return None  # processed already, or another worker has it
         handler = HANDLERS.get(event.resource_type)
         if handler is None:
-            await self.floor.store.events.finish(key, f"{event.event} needs nothing from the floor", ignored=True)
+            await self.floor.store.events.finish(event, f"{event.event} needs nothing from the floor", ignored=True)
             return "ignored"
-        return await self._run(handler, event)
+        keeping = asyncio.create_task(self._keep_claim(event))  # a live worker's claim never runs out
+        try:
+            return await self._run(handler, event)
+        finally:
+            keeping.cancel()
+
+    async def _keep_claim(self, event: KatanaEvent) -> None:
+        while True:
+            await asyncio.sleep(self.claim_hold.total_seconds() / 4)
+            try:
+                if not await self.floor.store.events.renew(event, self.claim_hold):
+                    return  # taken over: this worker's outcome will not be recorded
+            except Exception:  # noqa: BLE001 — a blip: the next beat tries again before the claim runs out
+                continue
 
     async def _run(self, handler: Handler, event: KatanaEvent) -> str:
         try:
@@ -292,14 +307,15 @@ class EventProcessor:
         except Exception as exc:  # recorded on the event, retried, never lost silently
             log.exception("processing %s failed", event.event)
             return await self._failed(event, f"internal error: {type(exc).__name__}")
-        await self.floor.store.events.finish(event.id, outcome)
+        if not await self.floor.store.events.finish(event, outcome):
+            log.warning("Katana event %s was taken over by another worker; its outcome stays theirs", event.id[:12])
         await self.floor.store.audit.write("webhook", event.event, outcome, object_id=event.object_id,
                                            mo_id=self._mo_id(event))
         return outcome
 
     async def _failed(self, event: KatanaEvent, error: str) -> str:
         retry = RETRY_DELAYS[event.attempts - 1] if event.attempts <= len(RETRY_DELAYS) else None
-        await self.floor.store.events.fail(event.id, error, utcnow() + timedelta(seconds=retry) if retry else None)
+        await self.floor.store.events.fail(event, error, utcnow() + timedelta(seconds=retry) if retry else None)
         await self.floor.store.audit.write("webhook", event.event, "failed", object_id=event.object_id,
                                            error=error, will_retry=retry is not None, mo_id=self._mo_id(event))
         log.warning("Katana event %s for %s failed (attempt %d): %s", event.event, event.object_id, event.attempts,
@@ -318,7 +334,7 @@ class EventProcessor:
             return 0
         self.last_sweep = self.clock()
         await self.write_repeats()
-        now = utcnow()
+        now = await self.floor.store.clock.now()  # claims are judged on the database's clock
         await self.floor.store.events.reset_stuck(now)  # one update for all: this runs every few seconds
         due = [key for key in await self.floor.store.events.due(now) if key not in self.queued]
         for key in due:

@@ -7,6 +7,8 @@ Invalid values fail at start-up with a message naming the variable
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -36,6 +38,9 @@ class Settings(BaseSettings):
     floor_channel: str | None = None
     slack_files_url: AnyHttpUrl | None = None  # an extra trusted file host (tests); files.slack.com always is
     supervisor_channel: str | None = None  # floor actions that need a decision (gave up, partly recorded)
+    # Slack's pace for posts per channel, kept by every replica together (bot/slack_pacing.py)
+    slack_posts_per_second: float = Field(1.0, gt=0, le=1000)
+    slack_post_burst: int = Field(3, ge=1, le=1000)
 
     # Katana
     katana_api_key: SecretStr | None = None
@@ -104,6 +109,8 @@ class Settings(BaseSettings):
     mongodb_db: str = Field("shopfloor", min_length=1, max_length=63)
 
     # Server
+    replica_id: str = Field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}", min_length=1,
+                            max_length=100)  # names this process in leases, logs and /metrics
     port: int = Field(3000, ge=1, le=65535)
     host: str = "0.0.0.0"
     log_level: LogLevel = "INFO"
@@ -150,6 +157,11 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v  # `UNLEASHED_MONTHLY_CALL_LIMIT=` in .env
+
+    @field_validator("replica_id", mode="before")
+    @classmethod
+    def _blank_replica_is_this_process(cls, v: object) -> object:
+        return f"{socket.gethostname()}:{os.getpid()}" if isinstance(v, str) and not v.strip() else v
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -10,7 +10,7 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -19,14 +19,20 @@ from slack_sdk.web.async_client import AsyncWebClient
 from commands.ports import Message, OpenedView, Posted, SlackRefused, View
 
 log = logging.getLogger(__name__)
+
+
+class Pacer(Protocol):
+    async def wait_turn(self, channel: str) -> None: ...
 NAMES_KEPT = 2000  # people a bot instance remembers by name (a big site has a few hundred)
 NAME_FOR_SECONDS = 3600.0  # a renamed person is called by the new name within the hour
 
 
 class SlackWeb:
-    def __init__(self, client: AsyncWebClient, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, client: AsyncWebClient, *, clock: Callable[[], float] = time.monotonic,
+                 pacer: Pacer | None = None) -> None:
         self.client = client
         self.clock = clock
+        self.pacer = pacer  # Slack's pace per channel, shared by every replica (bot.slack_pacing)
         self._names: OrderedDict[str, tuple[float, str]] = OrderedDict()
 
     async def _call(self, method: str, **args: Any) -> Any:
@@ -54,6 +60,8 @@ class SlackWeb:
             extra["thread_ts"] = thread_ts
         if metadata:
             extra["metadata"] = metadata
+        if self.pacer is not None:
+            await self.pacer.wait_turn(channel)
         reply = await self._call("chat_postMessage", channel=channel, **message, **extra)
         return Posted(channel=str(reply["channel"]), ts=str(reply["ts"]))
 

@@ -23,7 +23,6 @@ from commands.ports import Message, Posted, SlackRefused, Tap, View
 from commands.submissions import ack_landed
 from commands.supervision import decision_message
 from models.actions import FloorAction
-from models.base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +93,7 @@ async def post_where_they_work(floor: Floor, action: FloorAction, message: Messa
 
 async def offer_undo(floor: Floor, action: FloorAction, posted: Posted, plain: Message) -> None:
     """Remember the confirmation so Undo can find it, update it and, later, take the button away."""
-    expires = utcnow() + timedelta(minutes=floor.settings.undo_window_minutes)
+    expires = await floor.store.clock.now() + timedelta(minutes=floor.settings.undo_window_minutes)
     await floor.store.undo_offers.offer(action, posted.channel, posted.ts, plain, expires)
 
 

@@ -28,6 +28,9 @@ from models.base import aware, plain, utcnow
 from models.receipts import ModalDraft
 
 SAME_FACTS_WINDOW = timedelta(minutes=10)
+# A claim is won before its action is saved; if the store fails in between, the claim names an action
+# that never came to be. After this long (a save takes milliseconds) the next submission takes it over.
+ORPHANED_AFTER = timedelta(seconds=60)
 ANOTHER, AGAIN = "another_batch", "same_again"
 NOT_FACTS = ("minutes",)  # the timer fills them in: the same batch entered twice differs there
 
@@ -61,7 +64,7 @@ async def first_or_why_not(floor: Floor, command: FloorCommand[Any], action: Flo
     if action.task_id and not action.input.get(ANOTHER):
         key = task_claim_key(command.stage, action.mo_id)
         won, holder = await floor.store.claims.claim(key, holder_of(action))
-        if won or holder.get("action_id") == action.id:
+        if won or holder.get("action_id") == action.id or await took_over_orphan(floor, key, holder, action):
             action.claim_key = key
             return None
         return await choice_view(floor, command, action, metadata, ANOTHER, await taken_text(floor, command, holder))
@@ -70,6 +73,16 @@ async def first_or_why_not(floor: Floor, command: FloorCommand[Any], action: Flo
     if won or holder.get("action_id") == action.id:
         return None
     return await choice_view(floor, command, action, metadata, AGAIN, same_text(command, holder))
+
+
+async def took_over_orphan(floor: Floor, key: str, holder: dict[str, Any], action: FloorAction) -> bool:
+    """Take a claim whose action was never saved (the store failed right after the claim)."""
+    at = holder.get("at")
+    if at is None or utcnow() - aware(at) < ORPHANED_AFTER:
+        return False
+    if await floor.store.actions.get(str(holder.get("action_id"))) is not None:
+        return False
+    return await floor.store.claims.take_over(key, str(holder.get("action_id")), holder_of(action))
 
 
 async def taken_text(floor: Floor, command: FloorCommand[Any], holder: dict[str, Any]) -> str:

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,6 +15,7 @@ from commands.orders import OpenOrders
 from commands.outcome import Outcome
 from commands.ports import Permissions, SlackPort
 from integrations.katana import Katana
+from models.leases import KeyedLocks, ProcessLocks
 from models.store import Store
 
 log = logging.getLogger(__name__)
@@ -87,31 +87,6 @@ class Jobs:
         return len(left)
 
 
-class KeyedLocks:
-    """One asyncio lock per key (a task, an order), forgotten as soon as nobody holds or awaits it, so
-    the map holds only what is in use however many keys pass through it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def hold(self, key: str) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
-
-    def __len__(self) -> int:
-        return len(self._locks)
-
-
 async def no_home(user_id: str, notice: str | None = None) -> None:
     """Without an App Home (tests of the floor alone) there is nothing to refresh."""
 
@@ -125,7 +100,9 @@ class Floor:
     permissions: Permissions
     orders: OpenOrders
     jobs: Jobs = field(default_factory=Jobs)
-    locks: KeyedLocks = field(default_factory=KeyedLocks)  # in-process order of Katana writes per key
+    # One writer per key at a time (a task's operation row): the composition root plugs in locks shared by
+    # every replica (models.leases.StoreLocks); one process alone needs no more than these.
+    locks: KeyedLocks = field(default_factory=ProcessLocks)
     # The person's App Home shows what they just did (bot.home publishes it; `notice` goes on top).
     refresh_home: Callable[[str, str | None], Awaitable[None]] = no_home
     on_recorded: list[Callable[[Outcome], Awaitable[None]]] = field(default_factory=list)

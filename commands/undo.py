@@ -21,7 +21,7 @@ from commands.forms import FloorCommand
 from commands.recording import Recorder
 from commands.registry import COMMANDS
 from models.actions import FloorAction
-from models.base import aware, utcnow
+from models.base import aware
 from models.tasks import NEXT_STAGE, task_id
 
 log = logging.getLogger(__name__)
@@ -41,13 +41,14 @@ async def author_undo(floor: Floor, recorder: Recorder, action_id: str, user_id:
     if refusal:
         return refusal
     offered = await floor.store.undo_offers.get(action_id)
-    if offered is None or offered["state"] != "offered" or aware(offered["expires_at"]) <= utcnow():
+    now = await floor.store.clock.now()  # the Undo window is judged on the database's clock, like leases
+    if offered is None or offered["state"] != "offered" or aware(offered["expires_at"]) <= now:
         return await why_not(floor, action_id)
     confirmation = {"channel": offered["channel"], "ts": offered["ts"], "text": offered["message"].get("text", "")}
     if not await reversal.start(floor, recorder, action, "author", by=name, by_user=user_id,
                                 confirmation=confirmation):
         return "It is already undone."
-    await floor.store.undo_offers.claim(action_id, name, utcnow())  # the button answers "undone" from now on
+    await floor.store.undo_offers.claim(action_id, name, now)  # the button answers "undone" from now on
     return None
 
 
@@ -80,7 +81,7 @@ async def chain_blocker(floor: Floor, command: FloorCommand[Any], action: FloorA
 
 async def expire_due(floor: Floor) -> int:
     """Take the Undo button off confirmations whose window is over (the worker's job)."""
-    expired = await floor.store.undo_offers.expired(utcnow())
+    expired = await floor.store.undo_offers.expired(await floor.store.clock.now())
     for offered in expired:
         await show_on_confirmation(floor, offered["channel"], offered["ts"], offered["message"])
         await floor.store.undo_offers.settle(offered["_id"], "expired")

@@ -151,10 +151,11 @@ class ActionRepository:
             {"$or": [{"lease_until": None}, {"lease_until": {"$lt": now - grace}}]}]}
         return [d["_id"] async for d in self.col.find(query, {"_id": 1}).limit(200)]
 
-    async def completing_row(self, row_id: int, since: datetime) -> FloorAction | None:
-        """The newest action since `since` whose plan completes this operation row (e.g. a /cook)."""
+    async def completing_row(self, row_id: int, since: datetime, step: str) -> FloorAction | None:
+        """The newest action since `since` whose plan has `step` (the one that completes an operation row)
+        and found this row (e.g. a /cook)."""
         doc = await self.col.find_one({"steps.result.operation_row_id": row_id, "created_at": {"$gte": since},
-                                       "steps._id": "complete_operation"}, sort=[("created_at", -1)])
+                                       "steps._id": step}, sort=[("created_at", -1)])
         return FloorAction.from_mongo(doc)
 
     async def for_order(self, mo_id: int) -> list[FloorAction]:

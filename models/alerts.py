@@ -8,7 +8,7 @@ names the state it expects, so a button tapped twice, or a tap racing a sync, ch
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from pymongo import ReturnDocument
@@ -124,10 +124,25 @@ class AlertRepository:
                                             "facts.resolution": reason},
                                    "$unset": {"open_key": ""}})
 
+    async def claim_post(self, alert_id: str, severity: str, stale: timedelta = timedelta(minutes=1)) -> bool:
+        """One poster per alert and severity, whichever replica reconciles: the post is claimed first
+        (a claim left by a poster that died is taken over after `stale`)."""
+        now = utcnow()
+        won = await self.col.find_one_and_update(
+            {"_id": alert_id, "posted_severity": {"$ne": severity},
+             "$or": [{"posting_since": None}, {"posting_since": {"$lt": now - stale}}]},
+            {"$set": {"posting_since": now}})
+        return won is not None
+
+    async def release_post(self, alert_id: str) -> None:
+        """The post failed: the next run may try again."""
+        await self.col.update_one({"_id": alert_id}, {"$set": {"posting_since": None}})
+
     async def attach_message(self, alert_id: str, *, channel: str, ts: str, severity: str,
                              in_digest: bool = False) -> Alert | None:
         return await self._change({"_id": alert_id}, {"$set": {
-            "channel": channel, "message_ts": ts, "posted_severity": severity, "in_digest": in_digest}})
+            "channel": channel, "message_ts": ts, "posted_severity": severity, "in_digest": in_digest,
+            "posting_since": None}})
 
     async def acknowledge(self, alert_id: str, user: str) -> Alert | None:
         """Record who acknowledged; only the first tap counts."""

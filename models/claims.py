@@ -3,7 +3,8 @@
 - A task's recording: `record:<stage>:<mo id>` is claimed by the first submission from that task; a
   second person (or a second form of the same person) finds it taken and is told by whom and when.
   The claim is released when that recording comes to nothing (refused before any write), is undone,
-  or is cancelled by a supervisor: then the task can be recorded again.
+  or is cancelled by a supervisor: then the task can be recorded again. A claim whose action was never
+  saved (the store failed in between) is taken over by the next submission a minute later.
 - The same facts twice: `same:<user>:<hash of the facts>` is claimed for a while; the same person
   entering the same facts for the same MO within that window is asked to confirm.
 
@@ -53,6 +54,12 @@ class ClaimRepository:
         except DuplicateKeyError:  # a fresh claim is there: the upsert's insert collided with it
             current = await self.col.find_one({"_id": key})
             return False, dict(current or holder)
+
+    async def take_over(self, key: str, from_action_id: str, holder: dict[str, Any]) -> bool:
+        """Hand the claim to `holder` if `from_action_id` still holds it (one of several callers wins)."""
+        result = await self.col.update_one({"_id": key, "action_id": from_action_id},
+                                           {"$set": {"released": False, **holder}})
+        return bool(result.modified_count == 1)
 
     async def release(self, key: str, action_id: str) -> bool:
         """Free the claim, if this action still holds it."""

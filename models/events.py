@@ -19,6 +19,7 @@ import asyncio
 import hashlib
 import json
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -28,10 +29,12 @@ from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from models.base import Document, _aware, utcnow
+from models.clock import Clock, LocalClock
 
 log = logging.getLogger(__name__)
 
 EventStatus = Literal["pending", "processing", "processed", "failed", "ignored"]
+EVENT_HOLD = timedelta(seconds=60)  # a processing claim, renewed every quarter of it while its worker lives
 
 KATANA_RETRY_LADDER = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=15))
 KATANA_ANSWER_TIMEOUT = timedelta(seconds=10)  # an attempt not answered 2xx within it is retried
@@ -61,6 +64,8 @@ class KatanaEvent(Document):
     last_received_at: datetime
     next_attempt_at: datetime | None = None
     claimed_at: datetime | None = None
+    claim_until: datetime | None = None  # the processing worker's claim, renewed while it works
+    claim_token: str | None = None
     processed_at: datetime | None = None
 
     @property
@@ -143,11 +148,12 @@ def delivery_document(key: str, payload: dict[str, Any], received: datetime, las
 
 class EventRepository:
     def __init__(self, db: Any, *, repeat_window: timedelta = RETRY_WINDOW, twin_window: timedelta = TWIN_WINDOW,
-                 clock: Callable[[], datetime] = utcnow) -> None:
+                 clock: Callable[[], datetime] = utcnow, db_clock: Clock | None = None) -> None:
         """`repeat_window`: how long a numbered (retried) delivery counts as a repeat; `twin_window`: how
-        long an unnumbered one does (see the module docstring)."""
+        long an unnumbered one does (see the module docstring). `db_clock` judges processing claims."""
         self.col = db["katana_events"]
         self.repeat_window, self.twin_window, self.clock = repeat_window, twin_window, clock
+        self.db_clock: Clock = db_clock or LocalClock()
         self.recent = RecentDeliveries(repeat_window)
         self.untold: dict[str, Tally] = {}  # repeats answered from memory, written by `write_repeats`
 
@@ -229,37 +235,50 @@ class EventRepository:
                                              {"$set": {"status": "pending", "attempts": 0, "error": None}})
         return bool(reopened.modified_count == 1)
 
-    async def claim(self, key: str) -> KatanaEvent | None:
-        """Take an event for processing; only one worker wins."""
+    async def claim(self, key: str, hold: timedelta = EVENT_HOLD) -> KatanaEvent | None:
+        """Take an event for processing; only one worker wins. The claim carries a token and an end on the
+        database's clock: its worker renews it while it works (`renew`), and only its worker can finish
+        or fail it, so a replica's sweep never reopens work a live replica is doing."""
+        now = await self.db_clock.now()
         doc = await self.col.find_one_and_update(
             {"_id": key, "status": {"$in": ["pending", "failed"]}},
-            {"$set": {"status": "processing", "claimed_at": utcnow()}, "$inc": {"attempts": 1}},
+            {"$set": {"status": "processing", "claimed_at": now, "claim_until": now + hold,
+                      "claim_token": uuid.uuid4().hex}, "$inc": {"attempts": 1}},
             return_document=ReturnDocument.AFTER)
         return KatanaEvent.from_mongo(doc)
 
-    async def finish(self, key: str, outcome: str, *, ignored: bool = False) -> None:
-        await self.col.update_one({"_id": key}, {"$set": {
-            "status": "ignored" if ignored else "processed", "outcome": outcome,
+    async def renew(self, event: KatanaEvent, hold: timedelta = EVENT_HOLD) -> bool:
+        until = await self.db_clock.now() + hold
+        result = await self.col.update_one({"_id": event.id, "claim_token": event.claim_token},
+                                           {"$set": {"claim_until": until}})
+        return bool(result.matched_count == 1)
+
+    async def finish(self, event: KatanaEvent, outcome: str, *, ignored: bool = False) -> bool:
+        """Record the outcome, if this worker still holds the claim (False: it was taken over)."""
+        result = await self.col.update_one({"_id": event.id, "claim_token": event.claim_token}, {"$set": {
+            "status": "ignored" if ignored else "processed", "outcome": outcome, "claim_token": None,
             "error": None, "processed_at": utcnow(), "next_attempt_at": None}})
+        return bool(result.matched_count == 1)
 
-    async def fail(self, key: str, error: str, retry_at: datetime | None) -> None:
+    async def fail(self, event: KatanaEvent, error: str, retry_at: datetime | None) -> bool:
         """Record a failure; `retry_at` None means give up (status stays failed, no retry scheduled)."""
-        await self.col.update_one({"_id": key}, {"$set": {
-            "status": "failed", "error": error, "next_attempt_at": retry_at}})
+        result = await self.col.update_one({"_id": event.id, "claim_token": event.claim_token}, {"$set": {
+            "status": "failed", "error": error, "next_attempt_at": retry_at, "claim_token": None}})
+        return bool(result.matched_count == 1)
 
-    async def due(self, now: datetime, *, stuck_after: timedelta = timedelta(minutes=5)) -> list[str]:
+    async def due(self, now: datetime) -> list[str]:
         """Keys to (re)process: failed ones whose retry time came, and pending ones nobody picked up."""
         query = {"$or": [
             {"status": "failed", "next_attempt_at": {"$lte": now}},
             {"status": "pending"},
-            {"status": "processing", "claimed_at": {"$lt": now - stuck_after}},  # its worker died
+            {"status": "processing", "claim_until": {"$lt": now}},  # its worker died
         ]}
         return [d["_id"] async for d in self.col.find(query, {"_id": 1}).limit(500)]
 
-    async def reset_stuck(self, now: datetime, *, stuck_after: timedelta = timedelta(minutes=5)) -> int:
-        """Free events whose worker died; a fresh claim (work in progress) is left alone."""
-        freed = await self.col.update_many({"status": "processing", "claimed_at": {"$lt": now - stuck_after}},
-                                           {"$set": {"status": "pending"}})
+    async def reset_stuck(self, now: datetime) -> int:
+        """Free events whose worker died (its claim ran out); work in progress is left alone."""
+        freed = await self.col.update_many({"status": "processing", "claim_until": {"$lt": now}},
+                                           {"$set": {"status": "pending", "claim_token": None}})
         return int(freed.modified_count)
 
     async def get(self, key: str) -> KatanaEvent | None:

@@ -15,6 +15,7 @@ from models.audit import AuditRepository, InventoryRepository
 from models.claims import ClaimRepository
 from models.clock import Clock, LocalClock, ServerClock
 from models.events import EventRepository
+from models.leases import LeaseRepository
 from models.order_memory import OrderMemory
 from models.receipts import DraftRepository, ReceiptRepository
 from models.reports import ShiftReportRepository
@@ -45,11 +46,12 @@ class Store:
     undo_offers: UndoOffers
     reports: ShiftReportRepository  # shift reports posted: each once (bot/report)
     claims: ClaimRepository  # one recording per task and stage; the same facts twice asked to confirm
+    leases: LeaseRepository  # one holder at a time across replicas: scheduled jobs, locks
     clock: Clock  # the database's time: leases are judged on it
 
     async def ensure_indexes(self) -> None:
         for repo in (self.tasks, self.events, self.actions, self.audit, self.inventory, self.alerts, self.orders,
-                     self.undo_offers, self.claims):
+                     self.undo_offers, self.claims, self.leases):
             await repo.ensure_indexes()
         # Slack event ids seen (dedup of Events API retries); Slack retries within minutes, keep a day.
         await self.db["slack_events"].create_index("received_at", expireAfterSeconds=86400, name="forget_after_a_day")
@@ -82,8 +84,8 @@ def open_store(mongodb_uri: str | None, db_name: str) -> Store:
 
 def store_over(kind: Literal["mongodb", "memory"], client: Any, db: Any, clock: Clock) -> Store:
     """The repositories over one database (the fault tests hand in one that fails on purpose)."""
-    return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db),
+    return Store(kind=kind, client=client, db=db, tasks=TaskRepository(db), events=EventRepository(db, db_clock=clock),
                  actions=ActionRepository(db, clock), audit=AuditRepository(db), inventory=InventoryRepository(db),
                  alerts=AlertRepository(db), orders=OrderMemory(db), drafts=DraftRepository(db),
                  receipts=ReceiptRepository(db), undo_offers=UndoOffers(db), reports=ShiftReportRepository(db, clock),
-                 claims=ClaimRepository(db), clock=clock)
+                 claims=ClaimRepository(db), leases=LeaseRepository(db, clock), clock=clock)

@@ -314,15 +314,17 @@ async def fuzzed_submissions(count: int, seed: int = 11) -> Row:
 # ---- the table ---------------------------------------------------------------------------------------
 
 async def run_all(quick: bool) -> list[Row]:
-    from sandbox import faults_races as races  # it builds on this module's rows and counts
+    from sandbox import faults_races as races  # these build on this module's rows and counts
+    from sandbox import faults_replicas as replicas
 
     if quick:
         plan = [katana_outage(20, 3), crash_at_each_step(), webhook_storm(1000), fuzzed_submissions(100),
-                races.two_people_one_task(5), races.flaky_lease_renewals(10), races.undos_cut_short(3)]
+                races.two_people_one_task(5), races.flaky_lease_renewals(10), races.undos_cut_short(3),
+                replicas.replica_killed_mid_storm(10, 100)]
     else:
         plan = [katana_outage(100, 300), crash_at_each_step(), webhook_storm(10_000), fuzzed_submissions(1000),
                 races.two_people_one_task(50), races.flaky_lease_renewals(100), races.undos_cut_short(20),
-                races.stateful_search(200)]
+                races.stateful_search(200), replicas.replica_killed_mid_storm(100, 2000)]
     return [await scenario for scenario in plan]
 
 

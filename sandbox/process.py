@@ -77,6 +77,14 @@ class BotProcess:
             await asyncio.wait_for(self._reader, timeout=5)
         return self.proc.returncode or 0
 
+    async def exited(self, timeout: float = 30.0) -> int:
+        """Wait for the process to end by itself (after a signal sent earlier); returns its exit code."""
+        assert self.proc is not None
+        await asyncio.wait_for(self.proc.wait(), timeout=timeout)
+        if self._reader is not None:
+            await asyncio.wait_for(self._reader, timeout=5)
+        return self.proc.returncode or 0
+
     @property
     def log(self) -> str:
         return self.output.decode(errors="replace")

@@ -149,3 +149,10 @@ async def test_a_request_holds_its_budget_slot_from_its_answer() -> None:
     await limiter.acquire()  # the first slot has left the window
     await limiter.acquire()  # must wait for the late one: 60 s after its answer
     assert now[0] == 65.0
+
+
+def test_shared_budget_row_never_gets_a_429_with_three_replicas() -> None:
+    from bench import budget_replicas
+
+    text = worked(budget_replicas.run(actions=6))
+    assert text.startswith("3 replicas: 0 × 429") and "6/6 recorded" in text

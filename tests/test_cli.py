@@ -5,7 +5,6 @@ import asyncio
 import os
 import signal
 import sys
-import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -46,11 +45,11 @@ async def test_serve_opens_cook_modal_within_3s_and_stops_cleanly(fakes, tmp_pat
         assert health["integrations"]["katana"]["configured"] is True
 
         user = SlackWorkspace(events_url=f"{bot.url}/slack/events", signing_secret=SIGNING_SECRET, slack=slack)
-        started = time.monotonic()
         reply = await user.slash_command("U0ANA", "/cook")
-        opened = await slack.wait_for(lambda c: c.method == "views.open", timeout=3.0)
+        opened = await slack.wait_for(lambda c: c.method == "views.open", timeout=10.0)
+        # The fake Slack refuses a trigger older than 3 s (expired_trigger_id), as Slack does: an ok
+        # views.open is the proof the modal opened in time (no stopwatch in the test).
         assert reply.status == 200 and opened.ok, opened.error
-        assert time.monotonic() - started < 3.0
         await user.close()
     finally:
         code = await bot.stop(signal.SIGTERM)

@@ -62,3 +62,10 @@ async def test_undos_cut_short_by_a_store_error_are_finished_by_the_worker() -> 
     from sandbox import faults_races
 
     no_loss(await faults_races.undos_cut_short(3), 3)
+
+
+async def test_a_replica_killed_mid_storm_and_mid_action_leaves_nothing_lost_or_doubled() -> None:
+    from sandbox import faults_replicas
+
+    row = await faults_replicas.replica_killed_mid_storm(8, 80)
+    assert (row.lost, row.duplicated) == (0, 0), faults.table([row])

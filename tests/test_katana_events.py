@@ -105,7 +105,7 @@ async def test_repeat_windows_follow_katanas_retry_ladder() -> None:
     clock = Clock()
     events = EventRepository(open_store(None, "ladder").db, clock=clock)
     key, fresh = await events.deliver(DONE, None)
-    await events.finish(key, "tasks left open")  # read while Katana still showed it in progress
+    await events.finish(await events.claim(key), "tasks left open")  # read while Katana still showed it in progress
     clock.now += timedelta(seconds=5)
     assert await events.deliver(DONE, None) == (key, False), "the overlapping subscription's twin"
     clock.now += timedelta(minutes=14)
@@ -119,6 +119,6 @@ async def test_a_retry_after_the_ladder_is_processed_again() -> None:
     clock = Clock()
     events = EventRepository(open_store(None, "late-retry").db, clock=clock)
     key, _ = await events.deliver(DONE, None)
-    await events.finish(key, "done")
+    await events.finish(await events.claim(key), "done")
     clock.now += RETRY_WINDOW + timedelta(seconds=2)
     assert await events.deliver(DONE, 1) == (key, True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from models.base import utcnow
 from sandbox.flaky_store import Call, Faults, flaky_store
 from sandbox.harness import Sandbox, shop_floor
 from sandbox.katana_seed import MO101_ID, SOUP_VARIANT_ID
@@ -189,3 +190,25 @@ async def test_a_store_error_in_the_middle_of_an_undo_is_resumed_to_the_end() ->
         await shop.workspace.submit_view(BEN, again, {"quantity": "39", "batch": "U-2", "crate": "C-2"})
         await shop.settle()
         assert [p for p in productions(shop, mo["id"]) if not p["deleted_at"]]
+
+
+async def test_a_claim_whose_action_was_never_saved_does_not_block_the_task_for_ever() -> None:
+    """The store fails right after Ana's submission claimed the cook task, before her action is saved.
+    Before: the claim named an action that never existed, and everyone after her was told "already
+    recorded" for ever. Now a minute later the next submission takes the orphaned claim over."""
+    faults = Faults()
+    async with shop_floor(store=flaky_store(faults)) as shop:
+        mo, ana, ben = await two_forms_from_one_task(shop)
+        once = [True]
+        faults.rule = lambda call: (call.collection == "floor_actions" and call.method == "insert_one"
+                                    and bool(once) and once.pop())
+        await shop.workspace.submit_view(ANA, ana, {"quantity": "40", "batch": "O-1", "crate": "C-1"})
+        await shop.settle()
+        assert faults.failed and productions(shop, mo["id"]) == []
+        await shop.workspace.submit_view(BEN, ben, {"quantity": "39", "batch": "O-2", "crate": "C-2"})
+        assert "already recorded" in str(shop.slack.views[ben["id"]]), "within the minute the claim still holds"
+        await shop.store.db["claims"].update_many({}, {"$set": {"at": utcnow() - timedelta(minutes=2)}})
+        again = await shop.form_from_task(BEN, f"Cook task: {mo['order_no']}")
+        await shop.workspace.submit_view(BEN, again, {"quantity": "39", "batch": "O-2", "crate": "C-2"})
+        await shop.settle()
+        assert [int(float(p["quantity"])) for p in productions(shop, mo["id"])] == [39]

@@ -117,11 +117,13 @@ async def test_acknowledge_and_snooze_buttons_record_who_and_update_the_message(
         assert acked is not None and acked.acknowledged_by == SUPERVISOR and acked.acknowledged_at is not None
 
         bread = message_about(shop, STOCK_CHANNEL, "Sourdough")
+        tapped_at = utcnow().replace(microsecond=0)
+        shop.bot.alerts.desk.now = lambda: tapped_at  # the desk's clock, injected: no race with the real one
         await shop.workspace.click_button(SUPERVISOR, bread, "alert_snooze_4h", channel_id=STOCK_CHANNEL)
         await wait_until(lambda: "Snoozed by <@U0SUP>" in str(shop.slack.find_message(STOCK_CHANNEL, bread["ts"])))
         snoozed = next(a for a in await shop.store.alerts.open_for("unleashed") if a.item == "BREAD")
         assert snoozed.snoozed_until is not None
-        assert abs(snoozed.snoozed_until - (utcnow() + timedelta(hours=4))) < timedelta(minutes=1)
+        assert snoozed.snoozed_until == tapped_at + timedelta(hours=4)
         assert len(channel_messages(shop, STOCK_CHANNEL)) == 3  # taps update messages, they never add posts
 
 
@@ -145,6 +147,8 @@ async def test_unacknowledged_high_and_critical_alerts_are_escalated_once() -> N
         await shop.workspace.click_button(SUPERVISOR, escalation, "alert_ack", channel_id=ESCALATION_CHANNEL)
         bread = message_about(shop, STOCK_CHANNEL, "Sourdough")
         await wait_until(lambda: "Acknowledged" in str(shop.slack.find_message(STOCK_CHANNEL, bread["ts"])))
+        # The escalation message is updated right after the stock message (desk.refresh): wait for it too.
+        await wait_until(lambda: "Acknowledged" in str(shop.slack.find_message(ESCALATION_CHANNEL, escalation["ts"])))
         assert "Acknowledged by <@U0SUP>" in str(shop.slack.find_message(ESCALATION_CHANNEL, escalation["ts"]))
 
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import asyncio
 import copy
+from datetime import timedelta
 from decimal import Decimal
 
+from models.base import utcnow
 from sandbox.harness import FLOOR, Sandbox, shop_floor
 from sandbox.katana_seed import CENTRAL_KITCHEN_ID, SO7_ID, SOUP_VARIANT_ID
 
@@ -92,10 +94,10 @@ async def test_undo_is_refused_once_the_next_stage_is_recorded(shop: Sandbox) ->
 
 
 async def test_undo_window_closes_and_the_button_goes() -> None:
-    async with shop_floor(undo_window_minutes=0.002) as shop:  # 0.12 s
+    async with shop_floor(undo_window_minutes=15) as shop:
         mo = await cooked(shop)
         confirmation = copy.deepcopy(await shop.message_with("cooked 118"))
-        await asyncio.sleep(0.2)
+        shop.store.clock.wall = lambda: utcnow() + timedelta(minutes=16)  # the database's clock, 16 min on
         await tap_undo(shop, ANA, confirmation)
         assert "minutes to undo this are over" in shop.slack.ephemerals[-1]["text"]
         assert Decimal(str(next(p for p in shop.katana.productions.values()

@@ -76,7 +76,7 @@ async def test_identical_payload_after_the_repeat_window_is_processed_again() ->
     assert fresh is True
     await store.db["katana_events"].update_one({}, {"$set": {"last_received_at": long_ago}})
     assert (await another_process().deliver(payload, 1))[1] is False  # still pending: a retry
-    await events.finish(key, "done")
+    await events.finish(await events.claim(key), "done")
     await store.db["katana_events"].update_one({}, {"$set": {"last_received_at": long_ago}})
     _, fresh = await another_process().deliver(payload, None)
     again = await events.get(key)
@@ -100,7 +100,7 @@ async def test_delivered_repeats_are_counted_and_reopen_only_after_the_window() 
     events = EventRepository(store.db, repeat_window=timedelta(hours=1), clock=clock)
     key, fresh = await events.deliver(BLOCKED, None)
     assert fresh
-    await events.finish(key, "done")
+    await events.finish(await events.claim(key), "done")
     for minutes, retry in ((10, 1), (50, 2)):  # repeats within the window: counted, not reopened
         clock.now += timedelta(minutes=minutes)
         assert await events.deliver(BLOCKED, retry) == (key, False)

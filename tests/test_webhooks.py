@@ -1,6 +1,7 @@
 """POST /webhooks/katana: signature, size, shape, dedup — before any work is done."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -9,9 +10,11 @@ from datetime import timedelta
 
 import aiohttp
 
+from bench.warp import WarpLoop
+from bench.warp import run as run_warped
 from bot.webhooks import signature_ok
 from models.base import utcnow
-from sandbox.harness import WEBHOOK_TOKEN, Sandbox
+from sandbox.harness import WEBHOOK_TOKEN, Sandbox, shop_floor
 from sandbox.katana_seed import CHILI_VARIANT_ID, MO102_ID
 
 EVENT = {"resource_type": "manufacturing_order", "action": "manufacturing_order.created", "webhook_id": 1,
@@ -123,57 +126,60 @@ async def test_non_ascii_signature_is_401_not_500(shop: Sandbox) -> None:
         assert reply.status == 401
 
 
-async def test_processing_steps_aside_while_katana_is_still_sending(shop: Sandbox) -> None:
-    """Deliveries are answered first: a task waits for a quiet moment, but not for the whole storm."""
-    import asyncio
-    import time
+def test_processing_steps_aside_while_katana_is_still_sending() -> None:
+    """Deliveries are answered first: a task waits for a quiet moment, but not for the whole storm.
+    On a warped clock (bench/warp.py): the storm's seconds pass on the loop's clock, not the wall's."""
+    run_warped(steps_aside)
 
+
+async def steps_aside(loop: WarpLoop) -> None:
     from bot.katana_events import MAX_DEFER_SECONDS
 
-    storm_until = time.monotonic() + 3 * MAX_DEFER_SECONDS
-
-    async def storm() -> None:  # what the route tells the processor on every delivery
-        while time.monotonic() < storm_until:
-            shop.bot.events.delivery_arrived()
-            await asyncio.sleep(0.01)
-
-    stormy = asyncio.create_task(storm())
-    await asyncio.sleep(0.05)
-    mo = shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=3)
-    await shop.katana.flush_webhooks()
-    await asyncio.sleep(MAX_DEFER_SECONDS / 2)
-    assert not shop.messages_with(f"Cook task: {mo['order_no']}"), "processing waited while deliveries arrived"
-    while not shop.messages_with(f"Cook task: {mo['order_no']}") and time.monotonic() < storm_until:
-        await asyncio.sleep(0.02)
-    assert shop.messages_with(f"Cook task: {mo['order_no']}"), "...but not until the storm was over"
-    await stormy
+    async with shop_floor() as shop:
+        shop.bot.events.clock = loop.time
+        storm_until = loop.time() + 3 * MAX_DEFER_SECONDS
+        stormy = asyncio.create_task(storm(shop, loop, storm_until))
+        await asyncio.sleep(0.05)
+        mo = shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=3)
+        await shop.katana.flush_webhooks()
+        await asyncio.sleep(MAX_DEFER_SECONDS / 2)
+        assert not shop.messages_with(f"Cook task: {mo['order_no']}"), "processing waited while deliveries arrived"
+        while not shop.messages_with(f"Cook task: {mo['order_no']}") and loop.time() < storm_until:
+            await asyncio.sleep(0.02)
+        assert shop.messages_with(f"Cook task: {mo['order_no']}"), "...but not until the storm was over"
+        await stormy
+        await shop.settle()
 
 
-async def test_during_a_storm_events_are_processed_a_pace_apart(shop: Sandbox) -> None:
+async def storm(shop: Sandbox, loop: WarpLoop, until: float) -> None:
+    """What the webhook route tells the processor on every delivery, every 10 ms."""
+    while loop.time() < until:
+        shop.bot.events.delivery_arrived()
+        await asyncio.sleep(0.01)
+
+
+def test_during_a_storm_events_are_processed_a_pace_apart() -> None:
     """Processed together, events added their work to every delivery in flight at once (bench row 3)."""
-    import asyncio
-    import time
+    run_warped(a_pace_apart)
 
+
+async def a_pace_apart(loop: WarpLoop) -> None:
     from bot.katana_events import MAX_DEFER_SECONDS, STORM_PACE
 
-    storm_until = time.monotonic() + MAX_DEFER_SECONDS + 4 * STORM_PACE + 0.5
-
-    async def storm() -> None:
-        while time.monotonic() < storm_until:
-            shop.bot.events.delivery_arrived()
-            await asyncio.sleep(0.01)
-
-    stormy = asyncio.create_task(storm())
-    await asyncio.sleep(0.05)
-    orders = [shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=n) for n in (1, 2, 3)]
-    await shop.katana.flush_webhooks()
-    await stormy
-    await shop.settle()
-    posted = sorted(call.at for call in shop.slack.calls_to("chat.postMessage")
-                    if any(f"Cook task: {mo['order_no']}" in str(call.args.get("text")) for mo in orders))
-    assert len(posted) == 3, "every event was processed during the storm"
-    gaps = [later - earlier for earlier, later in zip(posted, posted[1:])]
-    assert min(gaps) >= 0.8 * STORM_PACE, gaps
+    async with shop_floor() as shop:
+        shop.bot.events.clock, shop.slack.clock = loop.time, loop.epoch
+        stormy = asyncio.create_task(storm(shop, loop, loop.time() + MAX_DEFER_SECONDS + 4 * STORM_PACE + 0.5))
+        await asyncio.sleep(0.05)
+        orders = [shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=n)
+                  for n in (1, 2, 3)]
+        await shop.katana.flush_webhooks()
+        await stormy
+        await shop.settle()
+        posted = sorted(call.at for call in shop.slack.calls_to("chat.postMessage")
+                        if any(f"Cook task: {mo['order_no']}" in str(call.args.get("text")) for mo in orders))
+        assert len(posted) == 3, "every event was processed during the storm"
+        gaps = [later - earlier for earlier, later in zip(posted, posted[1:], strict=False)]
+        assert min(gaps) >= 0.8 * STORM_PACE, gaps
 
 
 async def test_the_sweep_steps_aside_during_a_storm_but_not_for_long(shop: Sandbox) -> None:
@@ -184,7 +190,8 @@ async def test_the_sweep_steps_aside_during_a_storm_but_not_for_long(shop: Sandb
     events.clock = lambda: now[0]
     await events.retry_due()  # a sweep while Katana is quiet
     key, _ = await shop.store.events.deliver(EVENT, None)
-    await shop.store.events.fail(key, "Katana unavailable", utcnow() - timedelta(seconds=1))  # its retry is due
+    await shop.store.events.fail(await shop.store.events.claim(key), "Katana unavailable",
+                                utcnow() - timedelta(seconds=1))  # its retry is due
     events.delivery_arrived()
     now[0] += 0.01
     assert await events.retry_due() == 0, "skipped: Katana is sending"

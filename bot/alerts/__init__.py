@@ -14,8 +14,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.alerts.config import amazon_configured, quality_configured, unleashed_configured
 from bot.alerts.desk import AlertDesk
 from bot.alerts.jobs import SyncJob, SyncJobs, SyncResult
-from bot.alerts.poster import AlertPoster, ChannelPacer
+from bot.alerts.poster import AlertPoster, Pacer
 from bot.alerts.sources import AmazonReader, QualityReader, read_unleashed, thresholds
+from bot.jobs import ReplicaJobs
 from bot.settings import Settings
 from integrations.amazon import Amazon, build_amazon
 from integrations.katana import Katana
@@ -43,11 +44,11 @@ class Alerts:
 
 
 def build_alerts(settings: Settings, store: Store, http: httpx.AsyncClient, slack: AsyncWebClient, katana: Katana,
-                 katana_link: Callable[[int], str], *, now: Callable[[], datetime] = utcnow,
-                 pacer: ChannelPacer | None = None) -> Alerts:
+                 katana_link: Callable[[int], str], replicas: ReplicaJobs, *, now: Callable[[], datetime] = utcnow,
+                 pacer: Pacer | None = None) -> Alerts:
     desk = AlertDesk(store.alerts, AlertPoster(slack, pacer), escalation_channel=settings.alerts_escalation_channel,
                      escalate_after_minutes=settings.alert_escalate_after_minutes, now=now)
-    alerts = Alerts(settings=settings, store=store, desk=desk, jobs=SyncJobs(store, desk, []))
+    alerts = Alerts(settings=settings, store=store, desk=desk, jobs=SyncJobs(store, desk, [], replicas))
     jobs: list[SyncJob] = []
     if unleashed_configured(settings):
         alerts.unleashed = _unleashed(settings, http)
@@ -64,7 +65,7 @@ def build_alerts(settings: Settings, store: Store, http: httpx.AsyncClient, slac
     if quality_configured(settings):
         quality = QualityReader(katana, katana_link, now)
         jobs.append(SyncJob("quality", quality.read, settings.alerts_quality_channel, settings.quality_sync_minutes))
-    alerts.jobs = SyncJobs(store, desk, jobs)
+    alerts.jobs = SyncJobs(store, desk, jobs, replicas)
     return alerts
 
 

@@ -49,30 +49,34 @@ class AlertDesk:
 
     async def _post_new(self, alerts: list[Alert], source: str, channel: str) -> int:
         now = self.now()
-        fresh = [a for a in alerts if not a.snoozed(now)]
+        fresh = [a for a in alerts if not a.snoozed(now) and await self.repo.claim_post(a.id, a.severity)]
         if len(fresh) > DIGEST_OVER:
             ts = await self.poster.post(channel, msg.digest_message(fresh, source))
-            if ts is None:
-                return 0
             for alert in fresh:
-                await self.repo.attach_message(alert.id, channel=channel, ts=ts, severity=alert.severity,
-                                               in_digest=True)
-            return 1
+                await self._attach_or_release(alert, channel, ts, in_digest=True)
+            return 1 if ts else 0
         posted = 0
         for alert in fresh:
             ts = await self.poster.post(channel, msg.alert_message(alert, now))
-            if ts:
-                await self.repo.attach_message(alert.id, channel=channel, ts=ts, severity=alert.severity)
-                posted += 1
+            await self._attach_or_release(alert, channel, ts)
+            posted += 1 if ts else 0
         return posted
 
     async def _repost(self, alert: Alert, channel: str) -> int:
+        if not await self.repo.claim_post(alert.id, alert.severity):
+            return 0  # another replica is posting (or posted) this severity
         if alert.message_ts and alert.channel and not alert.in_digest:
             await self.poster.update(alert.channel, alert.message_ts, msg.superseded_message(alert))
         ts = await self.poster.post(channel, msg.alert_message(alert, self.now()))
-        if ts:
-            await self.repo.attach_message(alert.id, channel=channel, ts=ts, severity=alert.severity)
+        await self._attach_or_release(alert, channel, ts)
         return 1 if ts else 0
+
+    async def _attach_or_release(self, alert: Alert, channel: str, ts: str | None, *, in_digest: bool = False) -> None:
+        if ts is None:
+            await self.repo.release_post(alert.id)
+        else:
+            await self.repo.attach_message(alert.id, channel=channel, ts=ts, severity=alert.severity,
+                                           in_digest=in_digest)
 
     async def _resolve_messages(self, resolved: list[Alert], source: str, channel: str) -> int:
         only_in_digest = [a for a in resolved if a.in_digest]

@@ -1,8 +1,10 @@
 """Sync runs: read a source, reconcile its alerts, post, and write the SyncLog and inventory cache.
 
-One lock per job: a scheduled run and a `/floor sync` never overlap (APScheduler's max_instances only
-covers the scheduler's own runs). A run that fails still writes its SyncLog, with the error people can
-act on (which variable to check), never a secret or a response body.
+One run of a job at a time across every replica (a lease in MongoDB, bot/jobs.py): a scheduled run and a
+`/floor sync` never overlap, and a scheduled firing within most of an interval of the last run anywhere
+is skipped, so N replicas sync once per interval, not N times (N× Unleashed's monthly quota, N× Amazon's
+tiny searchOrders allowance). A run that fails still writes its SyncLog, with the error people can act
+on (which variable to check), never a secret or a response body.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from itertools import islice
 from bot.alerts.desk import AlertDesk
 from bot.alerts.ledger import reconcile
 from bot.alerts.policy import Reading
+from bot.jobs import GAP_SHARE, ReplicaJobs
 from integrations.amazon import AmazonError
 from integrations.katana import KatanaError
 from integrations.unleashed import UnleashedError
@@ -64,17 +67,17 @@ class SyncResult:
 
 
 class SyncJobs:
-    def __init__(self, store: Store, desk: AlertDesk, jobs: list[SyncJob]) -> None:
-        self.store, self.desk = store, desk
+    def __init__(self, store: Store, desk: AlertDesk, jobs: list[SyncJob], replicas: ReplicaJobs) -> None:
+        self.store, self.desk, self.replicas = store, desk, replicas
         self.jobs = {job.name: job for job in jobs}
-        self._locks = {job.name: asyncio.Lock() for job in jobs}
 
-    async def run(self, name: str) -> SyncResult:
-        job, lock = self.jobs[name], self._locks[name]
-        if lock.locked():
+    async def run(self, name: str, *, min_gap: timedelta | None = None) -> SyncResult:
+        """Run now, unless it runs elsewhere (or, with `min_gap`, ran less than that ago): "busy"."""
+        job = self.jobs[name]
+        result: SyncResult | None = await self.replicas.exclusive(f"sync_{name}", lambda: self._run(job),
+                                                                  min_gap=min_gap)
+        if result is None:
             return SyncResult(name, utcnow(), outcome="busy")
-        async with lock:
-            result = await self._run(job)
         await self.desk.escalate_due()
         return result
 
@@ -126,11 +129,13 @@ class SyncJobs:
         for name, job in self.jobs.items():
             jitter = int(min(60.0, job.minutes * 6))  # ≤ 10 % of the interval, at most a minute
             scheduler.add_job(self.run, "interval", args=[name], minutes=job.minutes, jitter=jitter,  # type: ignore[attr-defined]
+                              kwargs={"min_gap": timedelta(minutes=job.minutes) * GAP_SHARE},
                               id=f"sync_{name}", max_instances=1, coalesce=True,
                               next_run_time=utcnow() + timedelta(seconds=first_run_delay))
             ids.append(f"sync_{name}")
         if self.jobs and self.desk.escalation_channel:
-            scheduler.add_job(self.desk.escalate_due, "interval", seconds=60, id="escalate_alerts",  # type: ignore[attr-defined]
+            escalate = self.replicas.once_per("escalate_alerts", timedelta(seconds=60), self.desk.escalate_due)
+            scheduler.add_job(escalate, "interval", seconds=60, id="escalate_alerts",  # type: ignore[attr-defined]
                               max_instances=1, coalesce=True)
             ids.append("escalate_alerts")
         return ids

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -35,8 +35,12 @@ class ChannelPacer:
             self._last[channel] = self._clock()
 
 
+class Pacer(Protocol):
+    async def wait_turn(self, channel: str) -> None: ...
+
+
 class AlertPoster:
-    def __init__(self, slack: AsyncWebClient, pacer: ChannelPacer | None = None) -> None:
+    def __init__(self, slack: AsyncWebClient, pacer: Pacer | None = None) -> None:
         self.slack, self.pacer = slack, pacer or ChannelPacer()
 
     async def post(self, channel: str, message: dict[str, Any]) -> str | None:

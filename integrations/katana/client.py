@@ -145,6 +145,7 @@ class KatanaClient:
                 if slot.in_flight:  # (bench, issue 6) counted from its answer: see ratelimit.py
                     self.limiter.answered(slot)
             self.limiter.observe(response.headers)
+            await self.limiter.share_pause()
             if response.is_success:
                 return response
             await self._after_error_status(method, path, response, attempt, last)
@@ -166,6 +167,7 @@ class KatanaClient:
         if status == 429:
             if retry_after is not None:
                 self.limiter.pause_for(retry_after)
+            await self.limiter.share_pause()
             if last:
                 raise KatanaRateLimited(RATE_LIMITED_MESSAGE, retry_after=retry_after, status=status)
             await self._back_off(method, path, "HTTP 429", attempt, at_least=retry_after or 0.0)

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
+from models.leases import KeyedLocks, ProcessLocks
+
 from .client import KatanaClient, iso
 from .errors import KatanaOutcomeUnknown, KatanaRejected
 from .models import (
@@ -49,7 +51,9 @@ class ManufacturingService:
         self._clock = clock
         self._operators: tuple[float, list[Operator]] | None = None
         self._operators_lock = asyncio.Lock()  # one fetch when a whole shift submits at once
-        self._order_locks: dict[int, asyncio.Lock] = {}
+        # One writer of an order's additional_info at a time (read, then PATCH with the text echoed): in this
+        # process by default; the composition root plugs in locks shared by every replica (models.leases).
+        self.locks: KeyedLocks = ProcessLocks()
         self.memory: OrderMemory | None = None  # set by the app; without it every echo reads first
 
     # --- reading orders -----------------------------------------------------------------------------
@@ -227,7 +231,7 @@ class ManufacturingService:
         assigns it when the order has none yet (an assigned batch is left as Katana has it)."""
         if actual_quantity < 0:
             raise ValueError("actual quantity cannot be negative")
-        async with self._lock_for(mo_id):
+        async with self.locks.hold(f"order {mo_id}"):
             order = await self.get_order(mo_id)
             if order.is_done and order.actual_quantity == actual_quantity:
                 return order
@@ -248,7 +252,7 @@ class ManufacturingService:
         line = " ".join(line.split())
         if not line:
             raise ValueError("a note needs some text")
-        async with self._lock_for(mo_id):
+        async with self.locks.hold(f"order {mo_id}"):
             order = await self.get_order(mo_id)
             current = order.additional_info or ""
             if line in (existing.strip() for existing in current.splitlines()):
@@ -261,7 +265,7 @@ class ManufacturingService:
         """Remove a line added by `add_note`; False when it is not there (already removed by hand).
         ValueError when it is the order's only text: Katana refuses an empty additional_info."""
         line = " ".join(line.split())
-        async with self._lock_for(mo_id):
+        async with self.locks.hold(f"order {mo_id}"):
             order = await self.get_order(mo_id)
             lines = (order.additional_info or "").splitlines()
             kept = [existing for existing in lines if " ".join(existing.split()) != line]
@@ -284,8 +288,6 @@ class ManufacturingService:
             await self.memory.saw_order(updated.id, updated.model_dump(mode="json"), sent)
         return updated
 
-    def _lock_for(self, mo_id: int) -> asyncio.Lock:
-        return self._order_locks.setdefault(mo_id, asyncio.Lock())
 
     # --- operators ----------------------------------------------------------------------------------
 

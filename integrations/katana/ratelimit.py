@@ -17,16 +17,34 @@ of a second covers that jitter and costs < 0.5 % of the budget.
 requests one after another, and the last reaches Katana a few hundred ms after it "started" — `make
 bench` got 8 × 429 in 1,409 calls that way. So a request's place in the window moves to the moment its
 answer came back (`answered(slot)`, which the client calls): no later than Katana counted it.
+
+Several replicas share one API key, so the budget is the account's, not the process's: with `shared`
+(models.budget.SharedWindow over MongoDB) every start also takes a turn in the shared window, after
+this process's own window allowed it (which can only be stricter), and a 429's or a spent quota's pause
+holds every replica (`share_pause`). If the store cannot be reached for SHARED_PATIENCE seconds, this
+process goes on with its own window alone and says so in the log: Katana's 429s then pace it.
 """
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
+from typing import Protocol
 
+log = logging.getLogger(__name__)
 WINDOW_SECONDS = 60.0
 _MAX_HOLD_SECONDS = 120.0  # a garbled or skewed Reset header must not stall the floor for long
+SHARED_PATIENCE = 5.0  # seconds of store errors before a replica paces itself alone
+
+
+class SharedBudget(Protocol):
+    """The account's budget, shared by every replica (models.budget.SharedWindow)."""
+
+    async def take(self) -> float: ...  # 0: taken; else seconds to wait
+
+    async def pause_for(self, seconds: float) -> None: ...
 
 
 class RateLimiter:
@@ -38,6 +56,7 @@ class RateLimiter:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         wall_clock: Callable[[], float] = time.time,
         margin: float = 0.25,
+        shared: SharedBudget | None = None,
     ) -> None:
         if per_minute < 1:
             raise ValueError("per_minute must be at least 1")
@@ -49,6 +68,8 @@ class RateLimiter:
         self._starts: deque[Slot] = deque()
         self._hold_until = float("-inf")
         self._queue = asyncio.Lock()  # asyncio.Lock hands over in FIFO order: that is our fairness
+        self.shared = shared
+        self._to_share = 0.0  # a pause heard here, not yet told to the other replicas
 
     async def acquire(self) -> Slot:
         """Wait until one more request may start, then count it as started; pass the slot to
@@ -57,6 +78,8 @@ class RateLimiter:
             while (wait := self._wait_needed(self._clock())) > 0:
                 # Re-check after waking: pause_for/observe may have extended the hold meanwhile.
                 await self._sleep(wait)
+            if self.shared is not None:
+                await self._take_shared(self.shared)
             slot = Slot(self._clock())
             self._starts.append(slot)
             return slot
@@ -65,10 +88,38 @@ class RateLimiter:
         """The request is over: Katana counted it when it arrived, which was no later than now."""
         slot.at, slot.in_flight = max(slot.at, self._clock()), False
 
+    async def _take_shared(self, shared: SharedBudget) -> None:
+        failing_since: float | None = None
+        while True:
+            try:
+                wait = await shared.take()
+                failing_since = None
+            except Exception:  # noqa: BLE001 — the store is away: keep to our own window for a while
+                failing_since = self._clock() if failing_since is None else failing_since
+                if self._clock() - failing_since >= SHARED_PATIENCE:
+                    log.warning("the shared Katana budget cannot be read; this replica paces itself alone")
+                    return
+                wait = 0.5
+            if wait <= 0:
+                return
+            await self._sleep(min(wait, WINDOW_SECONDS))
+
+    async def share_pause(self) -> None:
+        """Tell every replica about a pause this one heard (the client calls it after each answer)."""
+        if self.shared is None or self._to_share <= 0:
+            return
+        seconds, self._to_share = self._to_share, 0.0
+        try:
+            await self.shared.pause_for(seconds)
+        except Exception:  # noqa: BLE001 — the others will hear Katana's own 429 soon enough
+            log.warning("could not share a Katana pause of %.0f s with the other replicas", seconds)
+
     def pause_for(self, seconds: float) -> None:
         """Hold every caller for `seconds` from now (used for 429 Retry-After)."""
         if seconds > 0:
-            self._hold(min(seconds, _MAX_HOLD_SECONDS))
+            held = min(seconds, _MAX_HOLD_SECONDS)
+            self._hold(held)
+            self._to_share = max(self._to_share, held)
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Learn from Katana's X-Ratelimit-* response headers."""

@@ -1,0 +1,99 @@
+"""`make faults`: one of three replicas is killed in the middle of a webhook storm and of floor actions
+(issue 19). The other two must finish its work: every /cook recorded once (counted by its batch in
+Katana), every open MO's cook task posted once, no task for a finished MO."""
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from collections import Counter
+from datetime import timedelta
+
+import aiohttp
+
+from sandbox.faults import ANA, Row, count_by_batch, storm_deliveries
+from sandbox.faults import deliver as signed_delivery
+from sandbox.katana_seed import MO101_ID, MO102_ID
+from sandbox.replicas import Replicas, replica_floor
+
+SHORT = {"worker_interval_seconds": 0.5, "action_retry_first_seconds": 0.5, "action_retry_max_seconds": 2,
+         "katana_rate_limit_per_minute": 6000}
+
+
+def quick_takeovers(floor: Replicas) -> None:
+    """A dead replica's leases run out in about a second here (30 to 60 s in production)."""
+    for bot in floor.bots:
+        bot.recorder.lease, bot.recorder.grace = timedelta(seconds=0.6), timedelta(seconds=0.4)
+        bot.events.claim_hold = timedelta(seconds=1)
+        bot.replica_jobs.hold = timedelta(seconds=1)
+
+
+async def replica_killed_mid_storm(actions: int, deliveries: int, seed: int = 3) -> Row:
+    async with replica_floor(3, **SHORT) as floor:
+        quick_takeovers(floor)
+        started = time.monotonic()
+        floor.katana.webhooks.clear()  # the storm below is delivered by hand, shuffled, with its repeats
+        bodies, expected, finished = storm_deliveries(floor.katana, deliveries, 0.3, random.Random(seed))
+        batches = [f"RK-{n:03d}" for n in range(actions)]
+        # Katana answers productions slowly, so the kill lands while some are in flight.
+        floor.katana.fail_next(actions, method="POST", path_prefix="/manufacturing_order_productions", hang=0.3)
+        forms = [await open_form(floor) for _ in batches]
+        work = [floor.workspace.submit_view(ANA, form, {"mo": str(MO101_ID if n % 2 else MO102_ID), "quantity": "1",
+                                                         "batch": batch, "crate": "C-1"})
+                for n, (form, batch) in enumerate(zip(forms, batches, strict=True))]
+        work += [deliver(floor, body) for body in bodies]
+        random.Random(seed).shuffle(work)
+        sending = asyncio.gather(*work)
+        await asyncio.sleep(0.3)
+        await floor.kill(1)  # mid-storm, mid-action
+        await sending
+        recover = await until_done(floor, batches, expected, timeout=120)
+        row = count_by_batch(floor.katana, batches)
+        tasks = Counter(m["text"].split(": ", 1)[1] for m in floor.slack.messages
+                        if m.get("text", "").startswith("Cook task: "))
+        phantom = sum(1 for mo in finished if tasks[mo["order_no"]])
+        missing = sum(1 for order in expected if not tasks[order])
+        row.scenario = (f"one of 3 replicas killed mid-storm ({deliveries} webhooks) and mid-action ({actions} /cook); "
+                        f"{len(expected)} cook tasks")
+        row.submitted += len(expected)
+        row.recorded += len(expected) - missing
+        row.lost += missing
+        row.duplicated += sum(max(n - 1, 0) for n in tasks.values()) + phantom
+        row.recover_seconds = recover if recover is not None else time.monotonic() - started
+        return row
+
+
+async def open_form(floor: Replicas) -> dict:
+    seen = {v["id"] for v in floor.slack.views.values()}
+    await floor.workspace.slash_command(ANA, "/cook")
+    for _ in range(500):
+        fresh = [v for v in floor.slack.views.values() if v["id"] not in seen and v.get("callback_id") == "cook_form"]
+        if fresh:
+            return fresh[-1]
+        await asyncio.sleep(0.02)
+    raise TimeoutError("no cook form opened")
+
+
+async def deliver(floor: Replicas, body: bytes) -> int:
+    """Katana delivers at least once: a delivery that got no 2xx (its replica died) is sent again."""
+    status = 0
+    for attempt in range(5):
+        try:
+            status = await signed_delivery(floor.workspace._session(), floor.balancer.url, body)  # noqa: SLF001
+        except (aiohttp.ClientError, TimeoutError):
+            status = 0
+        if 200 <= status < 300:
+            return status
+        await asyncio.sleep(0.5 * (attempt + 1))
+    return status
+
+
+async def until_done(floor: Replicas, batches: list[str], expected: set[str], timeout: float) -> float | None:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        tasks = {m["text"].split(": ", 1)[1] for m in floor.slack.messages if m.get("text", "").startswith("Cook task: ")}
+        if count_by_batch(floor.katana, batches).recorded == len(batches) and expected <= tasks:
+            await asyncio.sleep(1.0)  # anything doubled would show up now
+            return time.monotonic() - started
+        await asyncio.sleep(0.2)
+    return None
