@@ -1,7 +1,7 @@
 """Row 6: reading packing-slip photos for /receive — offline OCR time, and the vision path's requests.
 
-Uses H1's integrations/slips (`build_slip_reader`) and its seeded slip generator (bot/slips), when
-they are installed: half the slips clean scans, half degraded like phone photos. The vision path is
+Uses integrations/slips (`build_slip_reader`) and the evaluation slip corpus (sandbox/slips/heldout/):
+a third each clean scans, degraded scans and phone photos. The vision path is
 pointed at the fake Anthropic API on loopback (sandbox/anthropic.py) and counted from its side.
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ async def run(slips: int = 6) -> Row:
         from integrations.slips import OfflineOcrUnavailable, build_slip_reader
         from sandbox.anthropic import FakeAnthropic
         from sandbox.slips.accuracy import warm_up
-        from sandbox.slips.corpus import make_corpus
+        from sandbox.slips.heldout import make_corpus
     except ImportError as exc:
         return not_available(f"{exc.name} is not installed")
     samples = make_corpus(slips)
@@ -66,10 +66,10 @@ async def _close(reader: Any) -> None:
 
 def row(seconds: list[float], per_slip: float, violations: int, count: int) -> Row:
     median, worst = statistics.median(seconds), max(seconds)
-    measured = (f"offline OCR {median:.2f} s per image (worst {worst:.2f} s, {count} slips, half degraded); "
+    measured = (f"offline OCR {median:.2f} s per image (worst {worst:.2f} s, {count} slips, 1/3 photos); "
                 f"vision path {per_slip:g} request per slip, {violations} request violations")
     ok = worst <= PATIENCE and per_slip == 1 and violations == 0
     return Row(6, "Packing-slip extraction", measured, f"OCR within /receive's {PATIENCE:g} s; 1 request per slip",
-               ok, notes=["Slips from bot/slips (seeded, rendered; degraded ones rotated, blurred, noisy, JPEG). "
+               ok, notes=["Slips from sandbox/slips/heldout (seeded, rendered; scans, degraded scans, phone photos). "
                           "OCR time is after the models are loaded once; the vision path answers from the fake "
                           "Anthropic API, which checks each request."])

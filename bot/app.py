@@ -54,6 +54,7 @@ from integrations.katana import KatanaError, RateLimiter, build_katana
 from integrations.katana.ratelimit import WINDOW_SECONDS
 from integrations.slack_files import SlackFiles
 from integrations.slips import build_slip_reader
+from integrations.slips.queue import SlipReadingQueue
 from integrations.slips.worker import OcrInChildProcess
 from models.budget import SharedWindow
 from models.leases import StoreLocks
@@ -291,4 +292,4 @@ def build_receiving(settings: Settings, http: httpx.AsyncClient, offline: OcrInC
     files = SlackFiles(http, bot_token=secret(settings.slack_bot_token),
                        files_url=str(settings.slack_files_url) if settings.slack_files_url else None)
     reader: SlipReader = build_slip_reader(settings, offline=offline)
-    return Receiving(reader=reader, files=files)
+    return Receiving(reader=reader, files=files, queue=SlipReadingQueue(settings.slip_reads_at_once))

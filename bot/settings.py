@@ -111,6 +111,7 @@ class Settings(BaseSettings):
     anthropic_base_url: AnyHttpUrl | None = None  # tests point it at sandbox/anthropic.py
     # Offline slip reading runs in child processes at a lower priority, this many reads at once (issue 14)
     ocr_processes: int = Field(1, ge=1, le=8)
+    slip_reads_at_once: int = Field(2, ge=1, le=16)  # packing-slip photos read at the same time; others wait
 
     # Storage
     mongodb_uri: SecretStr | None = None  # unset → in-memory store, nothing persists

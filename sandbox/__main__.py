@@ -21,11 +21,16 @@ def parser() -> argparse.ArgumentParser:
     faults.set_defaults(run=run_faults)
     slips = sub.add_parser("slips", help="packing-slip reading: measure the offline reader")
     slips_sub = slips.add_subparsers(required=True, metavar="action")
-    accuracy = slips_sub.add_parser("accuracy", help="read the generated slip corpus offline and print accuracy")
-    accuracy.add_argument("--count", type=int, default=40, help="slips to generate, half clean half degraded")
+    accuracy = slips_sub.add_parser("accuracy", help="read the evaluation slip corpus offline and print accuracy")
+    accuracy.add_argument("--count", type=int, default=63,
+                          help="evaluation slips, a third each clean, degraded and photographed")
     accuracy.add_argument("--out", type=Path, default=None, help="also write the images and ground truth here")
-    accuracy.add_argument("--seed", type=int, default=7, help="corpus seed (same seed, same slips)")
+    accuracy.add_argument("--seed", type=int, default=None, help="corpus seed (same seed, same slips)")
     accuracy.add_argument("--verbose", action="store_true", help="list every field read wrongly")
+    accuracy.add_argument("--tuning", action="store_true",
+                          help="also (--tuning-only: only) read the corpus the parser was tuned on")
+    accuracy.add_argument("--tuning-only", action="store_true", help=argparse.SUPPRESS)
+    accuracy.add_argument("--tuning-count", type=int, default=40, help="tuning slips, half clean half degraded")
     accuracy.set_defaults(run=slips_accuracy)
     return p
 
@@ -45,14 +50,17 @@ def run_faults(args: argparse.Namespace) -> int:
 
 def slips_accuracy(args: argparse.Namespace) -> int:
     from integrations.slips import OfflineOcrUnavailable
-    from sandbox.slips.accuracy import run
+    from sandbox.slips.accuracy import evaluate, run
 
-    if args.count < 2:
-        print("--count must be at least 2 (one clean, one degraded slip)", file=sys.stderr)
+    if args.count < 3 or args.tuning_count < 2:
+        print("--count must be at least 3 (clean, degraded, photo), --tuning-count at least 2", file=sys.stderr)
         return 2
     logging.getLogger().setLevel(logging.ERROR)  # the table is the output
     try:
-        run(args.count, args.out, verbose=args.verbose, seed=args.seed)
+        if not args.tuning_only:
+            evaluate(args.count, args.out, verbose=args.verbose, seed=args.seed)
+        if args.tuning or args.tuning_only:
+            run(args.tuning_count, None, verbose=args.verbose, seed=7 if args.seed is None else args.seed)
     except OfflineOcrUnavailable as exc:
         print(exc, file=sys.stderr)
         return 2

@@ -97,6 +97,10 @@ class FakeAnthropic:
         self.fail_with(429, "rate_limit_error", "Your organization has reached its monthly usage limit.",
                        error_code="enforced_spend_limit_reached")
 
+    def gateway_page(self) -> None:
+        """200 with an HTML page, as a captive proxy or a misrouted base URL answers: no Messages API shape at all."""
+        self.queue.append(Answer(200, {"_html": "<html><body><h1>Gateway</h1>Sign in to continue</body></html>"}))
+
     def workspace_spend_limit(self) -> None:
         self.fail_with(400, "invalid_request_error", "You have reached your specified API usage limits. "
                        "You will regain access on 2026-01-01 at 00:00 UTC.")
@@ -121,6 +125,8 @@ class FakeAnthropic:
         if answer.status != 200:
             return web.json_response({**answer.body, "request_id": request_id}, status=answer.status,
                                      headers={"request-id": request_id, **answer.headers})
+        if "_html" in answer.body:
+            return web.Response(text=answer.body["_html"], content_type="text/html")
         return web.json_response(self._message(body, answer.body["_text"], answer.body["_stop_reason"]),
                                  headers={"request-id": request_id})
 

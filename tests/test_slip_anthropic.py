@@ -207,3 +207,29 @@ async def test_prompt_injection_on_a_slip_stays_data(fake: FakeAnthropic, offlin
 async def test_without_a_key_the_reader_is_offline_only() -> None:
     reader = build_slip_reader(load_settings(anthropic_api_key=None), offline=OfflineStandIn())
     assert isinstance(reader, OfflineSlipReader) and reader.name == "offline"
+
+
+def test_the_installed_sdk_takes_every_parameter_the_reader_passes() -> None:
+    """pyproject's floor (anthropic>=0.77) is the first release with output_config; 0.40 had none, and the
+    TypeError it raised was no "vision unavailable", so /receive failed instead of reading offline."""
+    import inspect
+
+    import anthropic
+    from anthropic.resources.messages import AsyncMessages
+
+    create = inspect.signature(AsyncMessages.create).parameters
+    assert {"model", "max_tokens", "messages", "timeout", "output_config"} <= set(create)
+    client = inspect.signature(anthropic.AsyncAnthropic.__init__).parameters
+    assert {"api_key", "base_url", "max_retries", "timeout"} <= set(client)
+
+
+async def test_an_unforeseen_failure_of_the_vision_path_reads_offline(
+        fake: FakeAnthropic, offline: OfflineStandIn, caplog: pytest.LogCaptureFixture) -> None:
+    # A proxy between us and the API answers 200 with its own HTML page: the SDK hands back a str, and reading
+    # it fails with an AttributeError nobody wrote a handler for. The receipt must go on offline all the same.
+    fake.gateway_page()
+    slip = await reader_for(fake, offline).read(slip_photo())
+    assert slip.reader == "offline" and offline.calls == 1 and len(fake.requests) == 1
+    assert slip.notes[0] == "vision model unusable, read offline"
+    assert any("failed unexpectedly (AttributeError)" in r.getMessage() for r in caplog.records)
+    assert "Gateway" not in " ".join(slip.notes)  # the page's text is not shown to anyone

@@ -12,6 +12,7 @@ from integrations.slips.images import (
     NotAPhoto,
     PhotoTooLarge,
     SlipImageError,
+    decode_photo,
     open_upright,
     prepare_photo,
 )
@@ -95,3 +96,79 @@ def test_a_decompression_bomb_is_refused() -> None:
     Image.new("1", (12000, 12000)).save(out, format="PNG")  # 144 MP of nothing: tiny file, huge decode
     with pytest.raises(PhotoTooLarge):
         prepare_photo(out.getvalue())
+
+
+def one_bit_png(side: int) -> bytes:
+    """A one-bit PNG of nothing: a few KiB on the wire, `side`² pixels once decoded. Written row by row with
+    zlib, so making it costs this test no more memory than the file."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\0" + b"\xff" * ((side + 7) // 8)
+    packer = zlib.compressobj(9)
+    body = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+PEAK = """
+import re, sys
+from pathlib import Path
+from integrations.slips.images import decode_photo, SlipImageError
+
+def kib(name):
+    return int(re.search(name + r":\\s+(\\d+)", Path("/proc/self/status").read_text()).group(1))
+
+data = open(sys.argv[1], "rb").read()
+Path("/proc/self/clear_refs").write_text("5")  # the peak (VmHWM) starts again from here
+before = kib("VmRSS")
+try:
+    decode_photo(data)
+    outcome = "decoded"
+except SlipImageError as exc:
+    outcome = str(exc)
+print(outcome)
+print((kib("VmHWM") - before) // 1024)
+"""
+
+
+def peak_mib_decoding(tmp_path: object, data: bytes) -> tuple[str, int]:
+    """Decode in a fresh process and report what the decode added to its peak memory (MiB)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "photo.bin"
+    path.write_bytes(data)
+    done = subprocess.run([sys.executable, "-c", PEAK, str(path)], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).resolve().parents[1], check=True)
+    outcome, peak = done.stdout.strip().splitlines()
+    return outcome, int(peak)
+
+
+def test_a_one_bit_png_bomb_is_refused_before_it_costs_memory(tmp_path: object) -> None:
+    hostile = one_bit_png(7745)  # 60 MP: passed the old 60 MP limit and cost ~370 MiB per read
+    assert len(hostile) < 64 * 1024
+    outcome, peak = peak_mib_decoding(tmp_path, hostile)
+    assert "too many pixels" in outcome and "<" not in outcome
+    assert peak < 16, f"refusing it cost {peak} MiB"
+
+
+def test_a_phone_sized_photo_is_decoded_within_a_bounded_budget(tmp_path: object) -> None:
+    out = io.BytesIO()  # a 48 MP JPEG, as phones' full-resolution modes save: decoded at a quarter of each side
+    Image.new("RGB", (8000, 6000), "white").save(out, format="JPEG", quality=60)
+    outcome, peak = peak_mib_decoding(tmp_path, out.getvalue())
+    assert outcome == "decoded" and peak < 40, f"decoding it cost {peak} MiB (a full decode is 137 MiB)"
+    almost = one_bit_png(5000)  # 25 MP one-bit scan: decoded at one byte per pixel, scaled before RGB
+    outcome, peak = peak_mib_decoding(tmp_path, almost)
+    assert outcome == "decoded" and peak < 90, f"decoding it cost {peak} MiB"
+
+
+def test_a_mode_the_bot_cannot_price_is_refused() -> None:
+    out = io.BytesIO()
+    Image.new("I;16", (64, 64), 30000).save(out, format="PNG")
+    assert open_upright(out.getvalue()).mode == "RGB"  # 16-bit greyscale is priced and read
+    assert decode_photo(photo((300, 200))).was_png is False and decode_photo(photo((30, 20), fmt="PNG")).was_png

@@ -13,11 +13,11 @@ import pytest
 
 pytest.importorskip("rapidocr", reason="offline OCR not installed (pip install rapidocr onnxruntime)")
 
-from integrations.slips import ocr
-from integrations.slips.offline import OfflineSlipReader
-from sandbox.slips.accuracy import run
-from sandbox.slips.corpus import make_corpus, make_truth
-from sandbox.slips.render import render
+from integrations.slips import ocr  # noqa: E402
+from integrations.slips.offline import OfflineSlipReader  # noqa: E402
+from sandbox.slips.accuracy import evaluate, run  # noqa: E402
+from sandbox.slips.corpus import make_corpus, make_truth  # noqa: E402
+from sandbox.slips.render import render  # noqa: E402
 
 
 @pytest.fixture
@@ -62,22 +62,38 @@ async def test_a_photographed_slip_is_read_offline_while_the_loop_keeps_serving(
     assert read == [(t.sku, t.quantity, t.unit, t.lot, t.expiry) for t in truth.lines]
 
 
-def test_the_accuracy_command_prints_its_table(tmp_path: Path) -> None:
+def test_the_accuracy_command_reports_the_evaluation_corpus(tmp_path: Path) -> None:
     out = io.StringIO()
-    tallies = run(2, tmp_path, stream=out)  # a clean and a degraded US table slip
+    passes = evaluate(3, tmp_path, stream=out)  # a clean, a degraded and a photographed US slip
     table = out.getvalue()
-    for row in ("lines fully correct", "  quantity", "  lot", "po_number", "seconds per image"):
+    for row in ("lines fully right (code,qty,unit,lot)", "  expiry", "po_number", "silent errors", "seconds per slip"):
         assert row in table
-    assert "clean" in table.splitlines()[0] and "degraded" in table.splitlines()[0]
-    assert len(list(tmp_path.glob("*.json"))) == 2 and len(list(tmp_path.glob("slip-*g"))) == 2
+    assert "evaluation corpus" in table and "with open POs" in table and "reading alone" in table
+    assert len(list(tmp_path.glob("eval-*.json"))) == 3 and len(list(tmp_path.glob("eval-*g"))) == 3
+    known = passes["with open POs"]
+    assert [known[c].slips for c in ("clean", "degraded", "photo")] == [1, 1, 1]
+    assert known["clean"].lines_right / known["clean"].lines >= 0.75
+
+
+def test_the_tuning_corpus_is_still_reported(tmp_path: Path) -> None:
+    out = io.StringIO()
+    tallies = run(2, None, stream=out)  # a clean and a degraded US table slip
+    assert "tuning corpus" in out.getvalue().splitlines()[0]
     clean, degraded = tallies["clean"], tallies["degraded"]
-    assert clean.slips == degraded.slips == 1
-    assert clean.lines_correct / clean.lines >= 0.9 and degraded.lines_correct / degraded.lines >= 0.8
+    assert clean.slips == degraded.slips == 1 and clean.lines_right == clean.lines
 
 
-def test_the_corpus_is_deterministic_and_balanced() -> None:
+def test_the_corpora_are_deterministic_and_balanced() -> None:
+    from sandbox.slips.corpus import LAYOUTS
+    from sandbox.slips.heldout import LAYOUTS as HELD_OUT_LAYOUTS
+    from sandbox.slips.heldout import make_truth as held_out
+
     first, again = make_truth(3, degraded=True), make_truth(3, degraded=True)
     assert first == again
     samples = make_corpus(2)
     assert [s.truth.degraded for s in samples] == [False, True]
-    assert {make_truth(i, degraded=False).layout for i in range(0, 16, 2)} == {"table", "twocol", "list", "inline"}
+    assert {make_truth(i, degraded=False).layout for i in range(0, 28, 2)} == set(LAYOUTS)
+    assert held_out(5) == held_out(5) and [held_out(i).condition for i in range(3)] == ["clean", "degraded", "photo"]
+    slips = [held_out(i) for i in range(63 * 3)]
+    assert {s.layout for s in slips} == set(HELD_OUT_LAYOUTS)
+    assert {s.language for s in slips} == {"en-us", "en-gb", "de", "es", "fr", "it", "nl", "pt", "pl"}

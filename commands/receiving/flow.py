@@ -9,6 +9,7 @@ confirm: field errors, or the view again (another PO chosen, an over-receipt tha
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -32,7 +33,7 @@ from integrations.katana.errors import KatanaError
 from integrations.katana.purchasing import OPEN_PO_STATUSES, PurchasingService, open_rows, supplier_name
 from integrations.katana.stock import StockService
 from integrations.slack_files import FileRefused
-from integrations.slips import SlipImageError
+from integrations.slips import Expected, ExpectedItem, ExpectedOrder, SlipImageError, reconcile
 from models.base import utcnow
 from models.open_orders import Kind
 from models.receipts import ModalDraft
@@ -92,8 +93,14 @@ async def on_photo(floor: Floor, receiving: Receiving, ack: Ack, submission: Sub
 
 async def read_slip(floor: Floor, receiving: Receiving, draft: ModalDraft, file: dict[str, Any],
                     acked_at: datetime) -> None:
+    async def waiting(ahead: int) -> None:  # other slips are being read first (SLIP_READS_AT_ONCE): say so
+        await ack_landed(acked_at)
+        try:
+            await floor.slack.update_view(str(draft.view_id), reading_view(ahead))
+        except SlackRefused:
+            pass  # the modal was closed meanwhile: nobody to tell
     try:
-        view = await confirmation_for(floor, receiving, draft, file)
+        view = await confirmation_for(floor, receiving, draft, file, waiting)
     except FileRefused as refusal:
         await floor.store.drafts.save(draft.id, status="refused", problem=str(refusal))
         view = refused_view(str(refusal))
@@ -104,23 +111,26 @@ async def read_slip(floor: Floor, receiving: Receiving, draft: ModalDraft, file:
         log.info("the /receive confirmation could not be shown (closed?): %s", exc.error)
 
 
-async def confirmation_for(floor: Floor, receiving: Receiving, draft: ModalDraft, file: dict[str, Any]) -> View:
+async def confirmation_for(floor: Floor, receiving: Receiving, draft: ModalDraft, file: dict[str, Any],
+                           waiting: Callable[[int], Awaitable[None]] | None = None) -> View:
     if receiving.reader is None:
         raise FileRefused("This bot cannot read packing slips yet (no slip reader is installed).")
     photo = await receiving.files.download_photo(file)
     try:
-        slip = await receiving.reader.read(photo.content, patience=READ_PATIENCE_SECONDS)
+        async with receiving.queue.turn(on_wait=waiting):
+            slip = await receiving.reader.read(photo.content, patience=READ_PATIENCE_SECONDS)
     except SlipImageError as exc:  # not a usable photo after all; its message is for floor staff
         raise FileRefused(str(exc)) from None
     except Exception:  # any reader failure: say so plainly, change nothing
         log.exception("reading packing slip %s failed", file.get("id"))
         raise FileRefused("The photo could not be read. Take it again, flat and in good light.") from None
-    if not slip.lines:
-        raise FileRefused("No item lines could be read on that photo. Take it again, flat and in good light.")
     try:
         orders = await open_orders(floor, also=draft.data.get("po_hint"))
     except KatanaError as exc:
         raise FileRefused(f"Can't load the open purchase orders: {exc.user_message}") from None
+    slip = reconcile(slip, expected_goods(orders, draft.data.get("po_hint")))  # codes snapped to the POs' rows
+    if not slip.lines:
+        raise FileRefused("No item lines could be read on that photo. Take it again, flat and in good light.")
     state = ReceiveState(photo=PhotoRef(file_id=str(file.get("id") or ""), name=str(file.get("name") or "")[:100]),
                          slip=slip, orders=orders, ranking=rank_orders(slip, orders))
     choose_order(state, draft.data.get("po_hint"))
@@ -140,6 +150,13 @@ def choose_order(state: ReceiveState, po_hint: int | None) -> None:
     else:
         state.note = "No open PO clearly matches this slip: choose it."
     state.entries = entries_for(state.lines, state.order)
+
+
+def expected_goods(orders: list[PoChoice], po_hint: int | None) -> Expected:
+    """The open POs as the slip reader's dictionary: each row's SKU, supplier codes, unit and what is left."""
+    return Expected(orders=tuple(ExpectedOrder(o.order_no, o.supplier, tuple(
+        ExpectedItem((r.sku, *r.codes), r.uom, r.remaining, r.name) for r in o.rows)) for o in orders),
+        chosen=next((o.order_no for o in orders if o.po_id == po_hint), None))
 
 
 async def open_orders(floor: Floor, also: int | None = None) -> list[PoChoice]:

@@ -6,10 +6,11 @@ on a running bot (`bot.receiving.reader`) to stand at this boundary.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from integrations.slack_files import SlackFiles
+from integrations.slips.queue import SlipReadingQueue
 from models.packing_slip import PackingSlip
 
 log = logging.getLogger(__name__)
@@ -24,3 +25,4 @@ class SlipReader(Protocol):
 class Receiving:
     reader: SlipReader | None  # None: no reader could be built; /receive says so instead of guessing
     files: SlackFiles
+    queue: SlipReadingQueue = field(default_factory=SlipReadingQueue)  # SLIP_READS_AT_ONCE, the rest wait

@@ -58,8 +58,9 @@ def photo_view(orders: OrderList | None, *, channel_id: str | None, chosen: Open
     return cards.modal(TITLE, blocks, callback_id=PHOTO_CALLBACK, submit="Read slip", close="Cancel", metadata=metadata)
 
 
-def reading_view() -> dict[str, Any]:
-    return cards.message_view(TITLE, ":hourglass_flowing_sand: Reading the packing slip…",
+def reading_view(ahead: int = 0) -> dict[str, Any]:
+    waiting = f" {ahead} slip{'s' if ahead != 1 else ''} ahead of yours: it is read after them." if ahead else ""
+    return cards.message_view(TITLE, f":hourglass_flowing_sand: Reading the packing slip…{waiting}",
                               footer="This takes a few seconds. Nothing is received until you confirm.")
 
 

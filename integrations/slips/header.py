@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from integrations.slips import vocab
+from integrations.slips.expected import Expected
 from integrations.slips.items import CODE, code_certainty, read, tidy_code
 from integrations.slips.layout import Row
 from integrations.slips.values import Convention, find_date
@@ -31,19 +32,55 @@ def is_header_row(row: Row) -> bool:
     return any(label.search(text) for label in HEADER_LABELS) and not vocab.EXP_LABEL.search(text)
 
 
-def read_letterhead(rows: list[Row], convention: Convention) -> Letterhead:
-    return Letterhead(_supplier(rows), _po_number(rows), _slip_date(rows, convention))
+def read_letterhead(rows: list[Row], convention: Convention, expected: Expected | None = None,
+                    everything: list[Row] | None = None) -> Letterhead:
+    po = _open_po(everything or rows, expected) if expected is not None else Read()
+    return Letterhead(_supplier(rows), po if po.value else _po_number(rows), _slip_date(rows, convention))
+
+
+def _open_po(rows: list[Row], expected: Expected) -> Read[Any]:
+    """An open PO's number printed anywhere at the top, however OCR spelled it: the strongest evidence there is."""
+    for row in rows:
+        words = [w.text.strip(" :#°º.,;") for w in row.words]
+        for i, word in enumerate(words):
+            for candidate in (word, word + "".join(words[i + 1:i + 2]), word + "".join(words[i + 1:i + 3])):
+                order = expected.order_named(candidate) if any(c.isdigit() for c in candidate) else None
+                if order is not None:
+                    return read(order.order_no, max(row.score, 0.9), 0.97)
+    return Read()
 
 
 def _po_number(rows: list[Row]) -> Read[Any]:
-    for row in rows:
+    for index, row in enumerate(rows):
         text = row.text
         for m in vocab.PO_LABEL.finditer(text):
-            rest = text[m.end():m.end() + 30].lstrip(" :#°º.")
-            code = CODE.match(rest)
-            if code and any(c.isdigit() for c in code.group()) and find_date(code.group()) is None:
-                return read(tidy_code(code.group()), row.score, code_certainty(code.group()))
+            value = _code_after(text, m) or _code_below(rows, index, row, m.start())
+            if value is not None:
+                return read(tidy_code(value[0]), value[1], code_certainty(value[0]))
     return Read()
+
+
+def _code_after(text: str, label: re.Match[str]) -> tuple[str, float] | None:
+    """'PO: 4711', or 'PO-4711' where the label is the number's own prefix."""
+    rest = text[label.end():label.end() + 30].lstrip(" :#°º.")
+    for code in (CODE.match(rest), CODE.match(text, label.start())):
+        if code and any(c.isdigit() for c in code.group()) and find_date(code.group()) is None:
+            return code.group(), 1.0
+    return None
+
+
+def _code_below(rows: list[Row], index: int, row: Row, start: int) -> tuple[str, float] | None:
+    """A label in a box with its value on the line under it ('Your order' over 'PO-4711')."""
+    _, xs = row.char_positions()
+    if index + 1 >= len(rows) or start >= len(xs):
+        return None
+    x = xs[start]
+    for word in rows[index + 1].words:
+        if abs(word.x0 - x) < 3 * row.height:
+            code = CODE.fullmatch(word.text.strip(" :#.,"))
+            if code and any(c.isdigit() for c in code.group()) and find_date(code.group()) is None:
+                return code.group(), word.score
+    return None
 
 
 def _slip_date(rows: list[Row], convention: Convention) -> Read[Any]:

@@ -20,8 +20,9 @@ from models.packing_slip import Read
 QUANTITY = re.compile(
     r"(?<![\w.,/×+#-])(\d{1,3}(?:[.,']\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d%×])(?![.,]\d)(?!x\d)"
     r"(?:\s*([A-Za-zÀ-ÿ]{1,10}\.?)(?![\wÀ-ÿ]))?")
-QTY_LABEL = re.compile(r"(?<![A-Za-zÀ-ÿ])(?:qty|quantity|menge|anzahl|cantidad|cant|q\.?\s?t[àa]|quantit[àaée]|qt[ée])"
-                       r"\.?\s*[:.]?\s*", re.I)
+QTY_LABEL = re.compile(r"(?<![A-Za-zÀ-ÿ])(?:qty|quantity|menge|liefermenge|anzahl|cantidad|cant|unidades|uds|"
+                       r"q\.?\s?t[àa]|quantit[àaée]|qt[ée]|aantal|hoeveelheid|quantidade|qtde?|ilo[śs][ćc]|shipped|"
+                       r"despatched|delivered|geliefert|geleverd)(?![A-Za-zÀ-ÿ])\.?\s*[:.]?\s*", re.I)
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.]*[A-Za-z0-9]")
 SEPARATORS = " \t|—–·-:;,"
 
@@ -64,7 +65,12 @@ class Quantity:
     unit: str | None
 
 
+SPACE_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?=,\d|[^\d.,]|$)")
+
+
 def quantities(text: str, convention: Convention) -> list[Quantity]:
+    if convention.decimal == ",":  # "11 791,5" where thousands are grouped by spaces (fr, pl): one number
+        text = SPACE_GROUPED.sub(lambda m: m.group().replace(" ", "."), text)  # same length: spans still hold
     found = []
     for m in QUANTITY.finditer(text):
         number = parse_number(m.group(1), convention)
@@ -94,14 +100,19 @@ def labelled_date(text: str, convention: Convention) -> tuple[int, int, date, fl
     return None
 
 
-def read_item(text: str, score: float, convention: Convention) -> ItemRead | None:
-    """One item's text (its rows joined) → the fields it states; None without a quantity."""
-    spans: list[tuple[int, int]] = []
+Labelled = tuple[tuple[int, int, str] | None, tuple[int, int, date, float] | None, list[tuple[int, int]]]
+
+
+def labelled_lot_and_expiry(text: str, convention: Convention) -> Labelled:
+    """'Lot: L1 … MHD 31.12.2025': the lot, the expiry, and the spans they (labels included) take up."""
     lot = labelled(text, vocab.LOT_LABEL)
     expiry = labelled_date(text, convention)
-    for hit in (lot, expiry):
-        if hit:
-            spans.append((hit[0], hit[1]))
+    return lot, expiry, [(hit[0], hit[1]) for hit in (lot, expiry) if hit]
+
+
+def read_item(text: str, score: float, convention: Convention) -> ItemRead | None:
+    """One item's text (its rows joined) → the fields it states; None without a quantity."""
+    lot, expiry, spans = labelled_lot_and_expiry(text, convention)
     quantity = _the_quantity(text, convention, spans)
     if quantity is None:
         return None
@@ -122,12 +133,12 @@ def _the_quantity(text: str, convention: Convention, taken: list[tuple[int, int]
     for m in QTY_LABEL.finditer(text):  # "Menge: 1.952,7 kg" beats every other number
         after = [q for q in free if m.end() <= q.start <= m.end() + 2]
         if after:
-            return after[0] if after[0].unit else _litres(text, after[:1], convention) or after[0]
+            return after[0] if after[0].unit else litres(text, after[:1], convention) or after[0]
     with_unit = [q for q in free if q.unit]
-    return with_unit[-1] if with_unit else _litres(text, free, convention)
+    return with_unit[-1] if with_unit else litres(text, free, convention)
 
 
-def _litres(text: str, candidates: list[Quantity], convention: Convention) -> Quantity | None:
+def litres(text: str, candidates: list[Quantity], convention: Convention) -> Quantity | None:
     """No unit anywhere: OCR's usual way of losing one is reading the l of litres as 1, | or I."""
     bar = "|" if text.count("|") == 1 else ""  # where "|" separates fields it is no l
     for q in reversed(candidates):  # "6,31 1 Lot: …", "17,15| Lote"

@@ -19,6 +19,7 @@ class OcrBox:
     text: str
     score: float
     quad: tuple[tuple[float, float], ...]  # top-left, top-right, bottom-right, bottom-left
+    words: tuple[tuple[str, float, float, float], ...] = ()  # (text, score, x0, x1) when the OCR gives words
 
 
 @dataclass(frozen=True)
@@ -120,15 +121,37 @@ def rows_of(boxes: list[OcrBox]) -> list[Row]:
 
 
 def _words(group: list[tuple[float, float, float, float, OcrBox]]) -> list[Word]:
-    words = []
+    words: list[Word] = []
     for cell, (_, _, x0, x1, box) in enumerate(group):
-        text = " ".join(unglue(box.text).split())
-        step = (x1 - x0) / max(1, len(text))
-        pos = 0
-        for token in text.split(" "):
-            words.append(Word(token, x0 + step * pos, x0 + step * (pos + len(token)), box.score, cell))
-            pos += len(token) + 1
+        pieces = _placed(box, x0, x1) if box.words and _consistent(box) else ((box.text, box.score, x0, x1),)
+        for text, score, left, right in pieces:
+            words += _split(" ".join(unglue(text).split()), score, left, right, cell)
     return words
+
+
+def _placed(box: OcrBox, x0: float, x1: float) -> list[tuple[str, float, float, float]]:
+    """The OCR's words moved into the row's (deskewed) frame, by where they sit along their box."""
+    xs = [x for x, _ in box.quad]
+    left, width = min(xs), max(1.0, max(xs) - min(xs))
+    return [(text, score, x0 + (a - left) / width * (x1 - x0), x0 + (b - left) / width * (x1 - x0))
+            for text, score, a, b in box.words]
+
+
+def _consistent(box: OcrBox) -> bool:
+    """The OCR's words spell the box's text (else its word boxes are not to be trusted)."""
+    return "".join(w[0] for w in box.words).replace(" ", "") == box.text.replace(" ", "")
+
+
+def _split(text: str, score: float, x0: float, x1: float, cell: int) -> list[Word]:
+    """A piece of text over [x0, x1]: its words placed by their share of the characters. A word the OCR
+    scored on its own keeps that score; words cut from one long box share the box's."""
+    step = (x1 - x0) / max(1, len(text))
+    out, pos = [], 0
+    for token in text.split(" "):
+        if token:
+            out.append(Word(token, x0 + step * pos, x0 + step * (pos + len(token)), score, cell))
+        pos += len(token) + 1
+    return out
 
 
 def _height(box: OcrBox) -> float:

@@ -62,8 +62,24 @@ def recognise(image: Image.Image) -> list[OcrBox]:
     pixels = np.asarray(image.convert("RGB"))[:, :, ::-1].copy()  # RapidOCR expects OpenCV's BGR order
     ocr = engine()
     with _lock:
-        result = ocr(pixels)
+        result = ocr(pixels, return_word_box=True)
     if result.boxes is None or result.txts is None:
         return []
-    return [OcrBox(str(text), float(score), tuple((float(x), float(y)) for x, y in box))
-            for box, text, score in zip(result.boxes, result.txts, result.scores, strict=False)]
+    words = result.word_results if result.word_results and len(result.word_results) == len(result.txts) else None
+    return [OcrBox(str(text), float(score), tuple((float(x), float(y)) for x, y in box),
+                   _words(words[i]) if words else ())
+            for i, (box, text, score) in enumerate(zip(result.boxes, result.txts, result.scores, strict=False))]
+
+
+def _words(line: Any) -> tuple[tuple[str, float, float, float], ...]:
+    """RapidOCR's words of one text line: each with its own score (a misread digit lowers its word's score far
+    more than the line's) and its own left and right edge."""
+    out = []
+    for word in line or ():
+        try:
+            text, score, quad = word
+            xs = [float(p[0]) for p in quad]
+            out.append((str(text), float(score), min(xs), max(xs)))
+        except (TypeError, ValueError, IndexError):
+            return ()
+    return tuple(out)

@@ -1,27 +1,57 @@
 """The offline reader: OCR on this machine's CPU, then the packing-slip parser. No network at all.
 
 OCR takes seconds of CPU per photo; it runs in a worker thread so the event loop keeps answering Slack
-(which wants every request acknowledged within 3 s) while a slip is being read.
+(which wants every request acknowledged within 3 s) while a slip is being read. The OCR boxes stay with
+the slip (`OfflineSlip`), so once the open purchase orders are known the same read can be parsed again
+with them as a dictionary (`integrations.slips.reconcile`) without a second OCR pass.
 """
 from __future__ import annotations
 
 import asyncio
 
-from integrations.slips.images import open_upright, scaled
+from pydantic import PrivateAttr
+
+from integrations.slips.expected import Expected
+from integrations.slips.images import Photo, decode_photo
+from integrations.slips.layout import OcrBox
 from integrations.slips.ocr import recognise
 from integrations.slips.parser import parse_slip
+from integrations.slips.photo import flatten_page
 from models.packing_slip import PackingSlip
 
 
-def read_offline_sync(image: bytes) -> PackingSlip:
+class OfflineSlip(PackingSlip):
+    """A slip read offline, with the OCR boxes it was parsed from (not stored, not shown)."""
+
+    _boxes: list[OcrBox] = PrivateAttr(default_factory=list)
+    _parse_notes: list[str] = PrivateAttr(default_factory=list)  # the parser's, not the reader's
+
+    @property
+    def boxes(self) -> list[OcrBox]:
+        return self._boxes
+
+
+def ocr_photo(image: bytes | Photo) -> list[OcrBox]:
+    """bytes of a photo → the text boxes on the flattened page. Raises SlipImageError for what is not a photo."""
+    photo = image if isinstance(image, Photo) else decode_photo(image)
+    return recognise(flatten_page(photo.image))
+
+
+def parse_boxes(boxes: list[OcrBox], expected: Expected | None = None) -> OfflineSlip:
+    slip = OfflineSlip(**dict(parse_slip(boxes, expected)))
+    slip._boxes, slip._parse_notes = boxes, list(slip.notes)
+    return slip
+
+
+def read_offline_sync(image: bytes | Photo, expected: Expected | None = None) -> OfflineSlip:
     """bytes of a photo → PackingSlip. Raises SlipImageError for what is not a photo."""
-    picture = scaled(open_upright(image))
-    return parse_slip(recognise(picture))
+    return parse_boxes(ocr_photo(image), expected)
 
 
 class OfflineSlipReader:
     name = "offline"
 
-    async def read(self, image: bytes, *, patience: float = 20.0) -> PackingSlip:
+    async def read(self, image: bytes | Photo, *, patience: float = 20.0,
+                   expected: Expected | None = None) -> PackingSlip:
         """`patience` is accepted for a common interface; offline reading is not abandoned half-way."""
-        return await asyncio.to_thread(read_offline_sync, image)
+        return await asyncio.to_thread(read_offline_sync, image, expected)

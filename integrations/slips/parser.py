@@ -2,34 +2,67 @@
 
 Pure (no OCR, no I/O), so every layout rule is testable with hand-written boxes. The text on the slip is
 only ever data here: it can fill the fields of lines shown for confirmation, nothing else.
+
+Two readings of the goods are made and the better kept: by the table's heading row when one is understood
+(table.py: columns in any order), and by item codes wherever they are printed (goods.py: no heading
+needed, block layouts, codes after descriptions). With the open POs known (`Expected`), the PO's codes are
+the dictionary both readings snap to (dictionary.py), and each snap is noted on the slip.
 """
 from __future__ import annotations
 
 import re
 
 from integrations.slips import vocab
+from integrations.slips.dictionary import Dictionary
+from integrations.slips.expected import Expected
+from integrations.slips.goods import find_anchors, read_region, regions
 from integrations.slips.header import is_header_row, read_letterhead
 from integrations.slips.items import looks_like_code, read_item
 from integrations.slips.layout import OcrBox, Row, rows_of
+from integrations.slips.snapping import snap_lines
 from integrations.slips.table import find_heading, read_table
 from integrations.slips.values import Convention, learn_convention
 from models.packing_slip import PackingSlip, SlipLine
 
 
-def parse_slip(boxes: list[OcrBox]) -> PackingSlip:
+def parse_slip(boxes: list[OcrBox], expected: Expected | None = None) -> PackingSlip:
     rows = rows_of(boxes)
     convention = learn_convention([row.text for row in rows])
+    start = _body_start(rows)
+    head = read_letterhead(rows[:start] or rows, convention, expected, rows)
+    items, source = expected.dictionary(head.po_number.value, head.supplier.value) if expected else ([], "")
+    dictionary = Dictionary(items)
+    lines = best_reading(rows, start, convention, dictionary)
+    lines, notes = snap_lines(lines, dictionary, source)
+    notes = notes if lines else ["no goods lines found on the slip"]
+    return PackingSlip(supplier=head.supplier, po_number=head.po_number, slip_date=head.slip_date,
+                       lines=lines, reader="offline", notes=notes)
+
+
+def best_reading(rows: list[Row], start: int, convention: Convention, dictionary: Dictionary) -> list[SlipLine]:
     heading = find_heading(rows)
     if heading is not None:
         index, columns = heading
-        lines = read_table(rows[index], rows[index + 1:], columns, convention)
-        top = rows[:index]
+        printed = read_table(rows[index], rows[index + 1:], columns, convention)
+        body = rows[index + 1:]
     else:
-        lines, top = read_listed(rows, convention)
-    head = read_letterhead(top or rows, convention)
-    notes = [] if lines else ["no goods lines found on the slip"]
-    return PackingSlip(supplier=head.supplier, po_number=head.po_number, slip_date=head.slip_date,
-                       lines=lines, reader="offline", notes=notes)
+        printed = read_listed(rows, start, convention)
+        body = rows[start:]
+    anchors = find_anchors(body, dictionary)
+    by_code = [line for anchor, block in regions(body, anchors)
+               if (line := read_region(anchor, block, convention, dictionary)) is not None]
+    margin = 1 if heading is not None else 0  # a heading row that was understood is worth trusting
+    return by_code if _worth(by_code, dictionary) >= _worth(printed, dictionary) + margin else printed
+
+
+def _worth(lines: list[SlipLine], dictionary: Dictionary) -> float:
+    """Lines that have a code and a quantity; codes the PO expects count double."""
+    total = 0.0
+    for line in lines:
+        if line.sku.value and line.quantity.value is not None:
+            total += 1 + bool(dictionary and dictionary.code_for(line.sku.value))
+        total += 0.1 * bool(line.lot.value) + 0.1 * bool(line.expiry.value)
+    return total
 
 
 def parse_text(text: str) -> PackingSlip:
@@ -42,9 +75,8 @@ def parse_text(text: str) -> PackingSlip:
     return parse_slip(boxes)
 
 
-def read_listed(rows: list[Row], convention: Convention) -> tuple[list[SlipLine], list[Row]]:
+def read_listed(rows: list[Row], start: int, convention: Convention) -> list[SlipLine]:
     """Items printed as text: each starts with a position number or a code, details may follow below."""
-    start = _body_start(rows)
     blocks: list[list[Row]] = []
     for row in rows[start:]:
         if vocab.FOOTER_WORDS.search(row.text):
@@ -59,7 +91,7 @@ def read_listed(rows: list[Row], convention: Convention) -> tuple[list[SlipLine]
         if item is not None:
             lines.append(SlipLine(sku=item.sku, description=item.description, quantity=item.quantity,
                                   unit=item.unit, lot=item.lot, expiry=item.expiry))
-    return lines, rows[:start]
+    return lines
 
 
 def _body_start(rows: list[Row]) -> int:

@@ -1,8 +1,9 @@
 """Choosing how a packing slip is read: the vision model when configured, offline OCR otherwise or as fallback.
 
 The floor never waits on a dead API: when the model is busy beyond the caller's patience, rate-limited,
-over its spend limit or answers nonsense, the same photo is read offline and the receipt's notes say so.
-A file that is not a photo fails the same way on both paths (SlipImageError), before any API call.
+over its spend limit, answers nonsense or fails in a way nobody foresaw (an old SDK, a proxy's HTML page),
+the same photo is read offline and the receipt's notes say so. A file that is not a photo fails the same
+way on both paths (SlipImageError), before any API call; the photo is decoded once for both.
 """
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ import asyncio
 import logging
 from typing import Protocol
 
-from integrations.slips.images import open_upright
-from integrations.slips.offline import OfflineSlipReader
+from integrations.slips.expected import Expected
+from integrations.slips.images import Photo, SlipImageError, decode_photo
+from integrations.slips.offline import OfflineSlip, OfflineSlipReader, parse_boxes
 from integrations.slips.vision import VisionSlipReader, VisionUnavailable
 from models.packing_slip import PackingSlip
 
@@ -25,25 +27,42 @@ class SlipReader(Protocol):
 
 
 class VisionWithFallback:
-    """The vision model first; offline OCR when it cannot answer within the patience."""
+    """The vision model first; offline OCR when it cannot answer within the patience, or fails at all."""
 
     name = "anthropic"
 
     def __init__(self, vision: VisionSlipReader, offline: OfflineSlipReader) -> None:
         self.vision, self.offline = vision, offline
 
-    async def read(self, image: bytes, *, patience: float = 20.0) -> PackingSlip:
-        await asyncio.to_thread(open_upright, image)  # a non-photo is refused here: sent neither to the API nor OCR
+    async def read(self, image: bytes | Photo, *, patience: float = 20.0) -> PackingSlip:
+        photo = image if isinstance(image, Photo) else await asyncio.to_thread(decode_photo, image)
         try:
-            return await self.vision.read(image, patience=patience)
+            return await self.vision.read(photo, patience=patience)
         except VisionUnavailable as exc:
             log.warning("packing slip read offline: %s", exc)
-            slip = await self.offline.read(image, patience=patience)
-            slip.notes.insert(0, f"{exc}, read offline")
-            return slip
+            why = str(exc)
+        except SlipImageError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — whatever went wrong there, the receipt goes on offline
+            log.warning("packing slip read offline: the vision path failed unexpectedly (%s)", type(exc).__name__)
+            why = "vision model unusable"
+        slip = await self.offline.read(photo, patience=patience)
+        slip.notes.insert(0, f"{why}, read offline")
+        return slip
 
     async def aclose(self) -> None:
         await self.vision.aclose()
+
+
+def reconcile(slip: PackingSlip, expected: Expected) -> PackingSlip:
+    """The slip read again with what the bot knows (open POs) as its dictionary: codes snapped to a PO row's
+    codes, units preferred as the row has them, each snap noted. A slip read by the vision model (or by
+    anything that kept no OCR boxes) is returned as it is."""
+    if not isinstance(slip, OfflineSlip) or not slip.boxes:
+        return slip
+    again = parse_boxes(slip.boxes, expected)
+    again.notes = [n for n in slip.notes if n not in slip._parse_notes] + again.notes
+    return again
 
 
 def build_slip_reader(settings: object, *, offline: OfflineSlipReader | None = None,

@@ -7,6 +7,7 @@ widest vertical strip that no word of the table crosses.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from integrations.slips import vocab
@@ -98,9 +99,14 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
 
 
 def _text(words: list[Word] | None) -> tuple[str, float]:
+    """A cell's words: one space inside an OCR box, two between boxes ('3  541 g' is a position and a
+    quantity, '3 541 g' one grouped number)."""
     if not words:
         return "", 0.0
-    return " ".join(w.text for w in words), min(w.score for w in words)
+    text = words[0].text
+    for before, word in zip(words, words[1:], strict=False):
+        text += (" " if word.cell == before.cell else "  ") + word.text
+    return text, min(w.score for w in words)
 
 
 def _line(cells: dict[str, list[Word]], convention: Convention) -> SlipLine | None:
@@ -141,11 +147,16 @@ def _unit_cell(text: str) -> tuple[str | None, float]:
 
 
 def _code(text: str) -> str | None:
+    """The code in a code cell: its pieces joined when OCR split one code ('FLR- 1001'), never when a piece
+    is a word of the description or a position number that spilled into the cell."""
     text = text.strip()
-    joined = text.replace(" ", "")
-    if looks_like_code(joined) or (joined and CODE.fullmatch(joined) and len(joined) >= 3 and " " not in text):
+    pieces = text.split()
+    joinable = len(pieces) > 1 and not any(re.search(r"[a-zà-ÿ]{2}", p) or re.fullmatch(r"\d{1,2}[.)]?", p)
+                                           for p in pieces)
+    joined = "".join(pieces)
+    if (joinable or len(pieces) == 1) and (looks_like_code(joined) or (CODE.fullmatch(joined) and len(joined) >= 3)):
         return tidy_code(joined)
-    for token in text.split():
+    for token in pieces:
         if looks_like_code(token):
             return tidy_code(token)
     return None

@@ -78,6 +78,10 @@ MONTHS = {
     "ene": 1, "abr": 4, "ago": 8, "dic": 12,  # Spanish (feb, mar, may… coincide)
     "gen": 1, "mag": 5, "giu": 6, "lug": 7, "set": 9, "ott": 10,  # Italian
     "janv": 1, "févr": 2, "fév": 2, "mars": 3, "avr": 4, "juin": 6, "juil": 7, "aoû": 8, "août": 8, "déc": 12,
+    "mrt": 3, "mei": 5,  # Dutch (jan, feb, apr, jun, jul, aug, sep, okt, nov, dec coincide)
+    "fev": 2, "out": 10,  # Portuguese (dez as in German)
+    "sty": 1, "lut": 2, "kwi": 4, "maj": 5, "cze": 6, "lip": 7, "sie": 8, "wrz": 9, "paź": 10, "paz": 10, "lis": 11,
+    "gru": 12,  # Polish
 }
 _SEP = r"\s*[./\-]\s*"
 NUMERIC_DATE = re.compile(rf"(?<!\d)(\d{{1,4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{2,4}})(?!\d)")
@@ -173,7 +177,9 @@ def _date(year: int, month: int, day: int) -> date | None:
 # Words of languages that write decimal commas, and English ones: a weak vote when numbers don't tell.
 _COMMA_LANGUAGE = re.compile(
     r"(?i)(?<!\w)(menge|charge|datum|lieferschein|bestell\w*|cantidad|lote|fecha|pedido|albar[aá]n|quantit[àé]|"
-    r"lotto|scad\w*|ordine|qt[ée]|désignation|commande|livraison|dluo|ddm|mhd|stk|stück|uds|pz|pezzi|cajas|colis)(?!\w)")
+    r"lotto|scad\w*|ordine|qt[ée]|désignation|commande|livraison|dluo|ddm|mhd|stk|stück|uds|pz|pezzi|cajas|colis|"
+    r"aantal|omschrijving|pakbon|leverdatum|partij|tht|stuks|quantidade|descrição|encomenda|validade|guia|"
+    r"ilo[śs][ćc]|nazwa|partia|szt|zam[óo]wienie|wa[żz]ne|odbiorca|dostawa)(?!\w)")
 _POINT_LANGUAGE = re.compile(r"(?i)(?<!\w)(qty|quantity|ship\s*date|purchase\s*order|delivery\s*note|each|pcs|"
                              r"best\s*before|use\s*by|batch)(?!\w)")
 
@@ -196,7 +202,24 @@ def learn_convention(texts: list[str]) -> Convention:
             dmy += sep == "." or (a > 12 >= b)
             mdy += b > 12 >= a and sep != "."
     decimal: DecimalMark | None = "," if comma > point else "." if point > comma else None
+    day_first, month_first = _date_order_hints(joined)
+    dmy, mdy = dmy + day_first, mdy + month_first
     order: DateOrder | None = "DMY" if dmy > mdy else "MDY" if mdy > dmy else None
-    if order is None and decimal is not None:  # decimal commas go with day-first dates; points mostly US
-        order = "DMY" if decimal == "," else "MDY"
+    if order is None and decimal == ",":  # decimal commas go with day-first dates; a decimal point does not
+        order = "DMY"  # tell: the UK, Ireland, India and Australia write points and day-first dates
     return Convention(decimal, order)
+
+
+_MONTH_FIRST_WORDS = re.compile(r"(?<![\w])([A-Za-z]{3,9})\.?\s+\d{1,2},\s+\d{4}(?!\d)")  # "Mar 12, 2025"
+_DAY_FIRST_WORDS = re.compile(r"(?<![\w.,])\d{1,2}\.?\s+([A-Za-zÀ-ÿ]{3,9})\.?\s+\d{4}(?!\d)")  # "12 Mar 2025"
+_US = re.compile(r"(?<![A-Za-z])(?:[A-Z]{2}\s\d{5}(?:-\d{4})?(?!\d)|USA|U\.S\.A\.|\$\s?\d)")  # "TX 75001"
+_DAY_FIRST_COUNTRY = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}(?![A-Za-z])|£\s?\d|Ltd\.?|plc|Pty|GmbH|S\.?A\.?S|S\.?r\.?l)")
+
+
+def _date_order_hints(text: str) -> tuple[int, int]:
+    """Votes (day first, month first) from how dates are worded and where the slip comes from."""
+    day_first = sum(1 for m in _DAY_FIRST_WORDS.findall(text) if _month(m))
+    day_first += min(2, len(_DAY_FIRST_COUNTRY.findall(text)))
+    month_first = sum(1 for m in _MONTH_FIRST_WORDS.findall(text) if _month(m)) + min(2, len(_US.findall(text)))
+    return day_first, month_first

@@ -24,7 +24,7 @@ import anthropic
 
 from integrations.backoff import full_jitter, parse_retry_after
 from integrations.slips import vocab
-from integrations.slips.images import prepare_photo
+from integrations.slips.images import Photo, prepare_photo
 from integrations.slips.vision_schema import PROMPT, SLIP_SCHEMA
 from models.packing_slip import PackingSlip, Read, SlipLine
 
@@ -52,7 +52,7 @@ class VisionSlipReader:
     async def aclose(self) -> None:
         await self.client.close()
 
-    async def read(self, image: bytes, *, patience: float = 20.0) -> PackingSlip:
+    async def read(self, image: bytes | Photo, *, patience: float = 20.0) -> PackingSlip:
         # Decoding and scaling a 12 MP photo is CPU work too: off the event loop. SlipImageError propagates.
         photo = await asyncio.to_thread(prepare_photo, image)
         content = [{"type": "image", "source": {"type": "base64", "media_type": photo.media_type,

@@ -12,13 +12,20 @@ import re
 UNIT_SYNONYMS: dict[str, str] = {
     **dict.fromkeys(["pcs", "pc", "pce", "pces", "piece", "pieces", "ea", "each", "stk", "stck", "stück", "stuck",
                      "st", "unit", "units", "u", "ud", "uds", "unid", "unidad", "unidades", "pz", "pezzi", "pzi",
-                     "nr", "pièce", "pièces", "x"], "pcs"),
-    **dict.fromkeys(["kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramm", "kilogramos"], "kg"),
+                     "nr", "pièce", "pièces", "x", "stuks", "stuk", "szt", "sztuk", "sztuki", "un", "unid", "und", "pç",
+                     "pçs", "peças", "pce", "pc.", "ks"], "pcs"),
+    **dict.fromkeys(["kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "kilogramm", "kilogramos", "kilogramas"],
+                    "kg"),
     **dict.fromkeys(["g", "gr", "grs", "gram", "grams", "gramm", "gramos", "grammi"], "g"),
-    **dict.fromkeys(["l", "lt", "ltr", "ltrs", "litre", "litres", "liter", "liters", "litro", "litri", "litros"], "l"),
-    **dict.fromkeys(["m", "mtr", "mtrs", "meter", "meters", "metre", "metres", "metro", "metri", "metros"], "m"),
+    **dict.fromkeys(["l", "lt", "ltr", "ltrs", "litre", "litres", "liter", "liters", "litro", "litri", "litros", "litr",
+                     "litry", "litrów"], "l"),
+    **dict.fromkeys(["m", "mtr", "mtrs", "meter", "meters", "metre", "metres", "metro", "metri", "metros", "mb", "lfm",
+                     "mt"], "m"),
     **dict.fromkeys(["cases", "case", "cs", "cse", "ctn", "ctns", "carton", "cartons", "krt", "karton", "kartons",
-                     "box", "boxes", "caja", "cajas", "cj", "ct", "cartone", "cartoni", "colis", "kolli"], "cases"),
+                     "box", "boxes", "caja", "cajas", "cj", "ct", "cartone", "cartoni", "colis", "kolli", "doos",
+                     "dozen",
+                     "caixa", "caixas", "cx", "kart", "karton", "kartony", "opak", "opakowanie", "krt", "bultos",
+                     "colli", "volumes", "caisse", "caisses", "cs"], "cases"),
 }
 # "u", "x", "st", "nr" and "m" are also ordinary letters/words: only trusted as units right after a number.
 WEAK_UNITS = frozenset({"u", "x", "st", "nr", "m", "g", "l", "ct"})
@@ -42,18 +49,27 @@ def _label(*alternatives: str) -> str:
 _NUM = r"(?:\s*(?:no|nr|n°|nº|n\.?o|n(?=\.)|num|number|nummer|#)\.?)?"  # "Lot No.", "Charge Nr", "Lotto n°"
 LOT_LABEL = re.compile(
     _label(r"lot[\s\-]*nr\.?", r"lot[\s\-]*no\.?", r"lot" + _NUM, r"batch" + _NUM, r"charge" + _NUM,
-           r"chargen[\s\-]*(?:nr|nummer)\.?", r"ch\.?[\s\-]*b\.?", r"lote" + _NUM, r"lotto" + _NUM,
-           r"partie" + _NUM) + r"\s*[:#.]?\s*", re.I)
+           r"chargen[\s\-]*(?:nr|nummer)\.?", r"ch\.?[\s\-]*b\.?", r"ch\.?[\s\-]*nr\.?", r"lote" + _NUM,
+           r"lotto" + _NUM, r"partie" + _NUM, r"partij" + _NUM, r"partijnr\.?", r"lotnummer", r"partia" + _NUM,
+           r"nr\.?\s*partii", r"seria" + _NUM, r"n\.?[ºo°]?\s*(?:de\s*)?lote", r"n[°º]\s*(?:de\s*)?lot",
+           r"batch\s*number", r"lot\s*number", r"n\.\s*lotto") + r"\s*[:#.]?\s*", re.I)
 EXP_LABEL = re.compile(
     _label(r"exp(?:iry|iration|ires)?\.?(?:\s*date)?", r"best\s*before(?:\s*end)?", r"bbd", r"bbe", r"b\.?b\.?",
            r"use\s*by", r"mhd", r"mindestens\s*haltbar\s*bis", r"haltbar\s*bis", r"verfall(?:sdatum)?",
            r"vence", r"venc\.?", r"caducidad", r"cad\.?", r"consumir\s*antes\s*de", r"scad\.?(?:enza)?",
-           r"da\s*consumarsi\s*entro", r"dluo", r"ddm", r"dlc", r"à\s*consommer\s*avant") + r"\s*[:.]?\s*", re.I)
+           r"da\s*consumarsi\s*entro", r"dluo", r"ddm", r"dlc", r"à\s*consommer\s*avant", r"tht",
+           r"(?:ten\s*minste\s*)?houdbaar\s*tot", r"vervaldatum", r"validade", r"val\.", r"consumir\s*até",
+           r"data\s*de\s*validade", r"wa[żz]ne\s*do", r"data\s*wa[żz]no[śs]ci", r"termin\s*przydatno[śs]ci",
+           r"tmc", r"best\s*by", r"bb\s*date", r"exp\.?\s*date", r"expiration", r"mind\.?\s*haltbar\s*bis",
+           r"consumo\s*pref\.?(?:erente)?", r"consumir\s*preferentemente\s*antes\s*de") + r"\s*[:.]?\s*", re.I)
 PO_LABEL = re.compile(
     _label(r"p\.?\s?o\.?" + _NUM, r"purchase\s*order" + _NUM, r"your\s*order" + _NUM, r"customer\s*order" + _NUM,
            r"order" + _NUM, r"bestell(?:ung|nummer|nr\.?)" + _NUM, r"ihre\s*bestellung" + _NUM,
            r"pedido" + _NUM, r"su\s*pedido" + _NUM, r"ordine" + _NUM, r"vs\.?\s*ordine" + _NUM,
-           r"commande" + _NUM, r"bon\s*de\s*commande" + _NUM) + r"\s*[:#.]?\s*", re.I)
+           r"commande" + _NUM, r"bon\s*de\s*commande" + _NUM, r"bestelnummer", r"bestelling" + _NUM,
+           r"ordernummer", r"inkooporder" + _NUM, r"encomenda" + _NUM, r"zam[óo]wieni[ea]" + _NUM,
+           r"nr\s*zam[óo]wienia", r"auftrag(?:s[\s\-]*nr\.?)?" + _NUM, r"bestell[\s\-]*nr\.?", r"order\s*ref\.?",
+           r"ref\.?\s*(?:pedido|commande|ordine|encomenda)", r"customer\s*po", r"your\s*po") + r"\s*[:#.]?\s*", re.I)
 DATE_LABEL = re.compile(
     _label(r"(?:delivery|ship(?:ping|ment)?|dispatch|slip)?\s*date", r"datum", r"liefer\s*datum", r"lieferdatum",
            r"versanddatum", r"fecha(?:\s*de\s*entrega)?", r"data(?:\s*(?:di\s*)?consegna)?",
@@ -78,35 +94,56 @@ FOOTER_WORDS = re.compile(
     _label(r"total", r"totals", r"summe", r"gesamt", r"gesamtgewicht", r"totale", r"totale\s*colli", r"signature",
            r"received\s*by", r"unterschrift", r"firma", r"signé", r"gross\s*weight", r"net\s*weight",
            r"bruttogewicht", r"peso", r"poids", r"packages", r"colli", r"bultos", r"thank\s*you",
-           r"vielen\s*dank", r"gracias", r"grazie", r"merci"), re.I)
+           r"vielen\s*dank", r"gracias", r"grazie", r"merci", r"totaal", r"razem", r"suma", r"bedankt",
+           r"obrigad[oa]", r"dzi[ęe]kujemy", r"brutogewicht", r"waga", r"volumes", r"cartons?\s*total"), re.I)
 COMPANY_SUFFIX = re.compile(
     r"(?<![A-Za-z])(?:gmbh|ag|kg|ltd|limited|inc|llc|plc|co|corp|s\.?\s?l\.?|s\.?\s?a\.?|s\.?\s?r\.?\s?l\.?|"
     r"s\.?p\.?a\.?|sarl|sas|bv|nv|oy|ab)\.?(?![A-Za-z])", re.I)
 
 # Column headings of the goods table, by what the column holds.
 COLUMN_WORDS: dict[str, re.Pattern[str]] = {
-    "pos": re.compile(_label(r"pos\.?", r"#", r"line", r"no\.", r"nr\.", r"n°", r"riga"), re.I),
+    "pos": re.compile(_label(r"pos\.?", r"#", r"line", r"ln", r"no\.", r"nr\.?", r"n[°º]", r"n\.[°º]", r"riga",
+                             r"lp\.?", r"l[íi]n\.?", r"regel", r"ligne"), re.I),
     "sku": re.compile(_label(r"sku", r"item(?:\s*(?:no\.?|code|#))?", r"art(?:ikel)?\.?[\s\-]*nr\.?", r"artikel",
                              r"article", r"code", r"codice", r"c[oó]digo", r"cod\.", r"ref\.?", r"réf\.?",
                              r"referencia",
-                             r"part\s*(?:no\.?|number)", r"product\s*code", r"material"), re.I),
+                             r"part\s*(?:no\.?|number)", r"product\s*code", r"material", r"art\.?\s*nr\.?",
+                             r"artikelnummer", r"artikelcode", r"productcode", r"c[óo]d\.?\s*(?:art\.?|artigo|produto)",
+                             r"artigo", r"ref\.?ª", r"indeks", r"symbol", r"kod(?:\s*towaru)?",
+                             r"stock\s*(?:code|#|no\.?)",
+                             r"sachnummer", r"materialnr\.?", r"art\.?\s*-?\s*nr\.?"), re.I),
     "description": re.compile(_label(r"description", r"desc\.?", r"bezeichnung", r"artikelbezeichnung",
                                      r"descripci[oó]n", r"descrizione", r"d[ée]signation", r"product", r"produkt",
-                                     r"producto", r"prodotto", r"produit", r"goods", r"ware"), re.I),
+                                     r"producto", r"prodotto", r"produit", r"goods", r"ware", r"omschrijving",
+                                     r"descri[çc][ãa]o", r"designa[çc][ãa]o", r"nazwa(?:\s*towaru)?", r"opis",
+                                     r"libell[ée]", r"denominaci[óo]n", r"concepto", r"artikeltext", r"beschreibung"),
+                    re.I),
     "quantity": re.compile(_label(r"qty\.?(?:\s*shipped)?", r"quantity", r"shipped", r"menge", r"anzahl",
                                   r"cantidad", r"cant\.?", r"q\.?\s?t[àa]\.?", r"quantit[àa]", r"qt[ée]\.?",
-                                  r"quantit[ée]"), re.I),
+                                  r"quantit[ée]", r"aantal", r"hoeveelheid", r"quantidade", r"qtde?\.?", r"ilo[śs][ćc]",
+                                  r"liefermenge", r"unidades", r"units", r"qty\s*shpd", r"qty\s*desp", r"geleverd"),
+                         re.I),
     "unit": re.compile(_label(r"unit", r"uom", r"u/m", r"u\.m\.", r"einheit", r"me", r"ud\.?", r"unidad",
-                              r"um", r"unit[ée]"), re.I),
+                              r"um", r"unit[ée]", r"eenheid", r"eenh\.?", r"unidade", r"un\.", r"unid\.",
+                              r"j\.?\s?m\.?",
+                              r"jedn\.?", r"einh\.?", r"medida"), re.I),
     "lot": re.compile(_label(r"lot(?:[\s\-]*(?:no|nr)\.?)?", r"n[°º]\s*lot", r"batch(?:\s*no\.?)?",
                              r"charge(?:n[\s\-]*nr\.?)?",
-                             r"lote", r"lotto"), re.I),
+                             r"lote", r"lotto", r"partij", r"partia", r"nr\s*partii", r"lotnummer", r"n\.?º?\s*lote"),
+                     re.I),
     "expiry": re.compile(_label(r"exp(?:iry|\.)?(?:\s*date)?", r"best\s*before", r"bbd", r"bbe", r"mhd",
                                 r"use\s*by", r"vence", r"caducidad", r"scad(?:enza|\.)?", r"dluo", r"ddm", r"dlc",
-                                r"verfall(?:sdatum)?"), re.I),
+                                r"verfall(?:sdatum)?", r"tht", r"houdbaar\s*tot", r"vervaldatum", r"validade",
+                                r"val\.", r"data\s*wa[żz]no[śs]ci", r"wa[żz]ne\s*do", r"tmc", r"best\s*by",
+                                r"expiration", r"use\s*by", r"bb\s*date", r"haltbar\s*bis"), re.I),
 }
 
 
+# Numbers that look like codes but belong to the letterhead: phone, fax, tax and bank identifiers.
+PHONE_OR_TAX = re.compile(
+    _label(r"tel\.?", r"phone", r"fax", r"vat", r"ust[\s\-]*id(?:nr)?\.?", r"nif", r"cif", r"p\.?\s?iva", r"nip",
+           r"btw",
+           r"tva", r"iban", r"bic", r"swift", r"kvk", r"hrb", r"regon", r"e-?mail"), re.I)
 DOC_NUMBER_LABEL = re.compile(
     _label(r"(?:delivery\s*)?note" + _NUM, r"slip" + _NUM, r"shipment" + _NUM, r"beleg[\s\-]*nr\.?",
            r"lieferschein[\s\-]*nr\.?", r"albar[aá]n" + _NUM, r"ddt" + _NUM, r"bl\s*n[°º.]"), re.I)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sandbox.slips.locales import LOCALES, PERISHABLE, PRODUCTS, Locale
 
-LAYOUTS = ("table", "twocol", "list", "inline")
+LAYOUTS = ("table", "twocol", "list", "inline", "codeafter", "bare", "tight")
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,14 @@ class TruthSlip:
     lines: list[TruthLine]
     printed_date: str = ""
     extras: dict[str, str] = field(default_factory=dict)  # distractors: note number, customer, footer, seed
+    photo: bool = False  # a phone photo of the page (perspective, shadow, low resolution) rather than a scan
 
     def to_json(self) -> str:
         data = asdict(self)
         return json.dumps(data, default=str, ensure_ascii=False, indent=1)
 
 
-def make_truth(index: int, *, degraded: bool, seed: int = 7) -> TruthSlip:
+def make_truth(index: int, *, degraded: bool, seed: int = 7, photo: bool = False) -> TruthSlip:
     rng = random.Random(f"{seed}:{index}")
     pair = index // 2  # a clean and a degraded slip share locale and layout, so the split compares like with like
     locale = LOCALES[list(LOCALES)[pair % len(LOCALES)]]
@@ -65,9 +66,10 @@ def make_truth(index: int, *, degraded: bool, seed: int = 7) -> TruthSlip:
         "title": rng.choice(locale.titles), "ship_to": rng.choice(locale.ship_to), "seed": f"{seed}:{index}",
     }
     return TruthSlip(
-        name=f"slip-{index:03d}-{locale.code}-{layout}{'-degraded' if degraded else ''}", locale=locale.code,
-        layout=layout, degraded=degraded, supplier=rng.choice(locale.suppliers), po_number=_po_number(rng),
-        slip_date=slip_date, lines=lines, printed_date=locale.date(slip_date, rng), extras=extras)
+        name=f"slip-{index:03d}-{locale.code}-{layout}{'-photo' if photo else '-degraded' if degraded else ''}",
+        locale=locale.code, layout=layout, degraded=degraded, supplier=rng.choice(locale.suppliers),
+        po_number=_po_number(rng), slip_date=slip_date, lines=lines, printed_date=locale.date(slip_date, rng),
+        extras=extras, photo=photo)
 
 
 def _line(rng: random.Random, locale: Locale, prefix: str, unit: str, names: dict[str, str],
@@ -119,13 +121,16 @@ class Sample:
     media_type: str
 
 
-def make_corpus(count: int = 40, *, seed: int = 7) -> list[Sample]:
-    """`count` slips, alternating clean and degraded so any prefix of the corpus is balanced."""
+def make_corpus(count: int = 40, *, seed: int = 7, photos: bool = False) -> list[Sample]:
+    """`count` slips, alternating clean and degraded so any prefix of the corpus is balanced; with `photos`,
+    every third slip is a phone photo of the page instead (clean, degraded, photo, clean, …)."""
     from sandbox.slips.render import render
 
     samples = []
     for index in range(count):
-        truth = make_truth(index, degraded=index % 2 == 1, seed=seed)
+        photo = photos and index % 3 == 2
+        degraded = index % 3 == 1 or photo if photos else index % 2 == 1
+        truth = make_truth(index, degraded=degraded, seed=seed, photo=photo)
         image, media_type = render(truth)
         samples.append(Sample(truth, image, media_type))
     return samples

@@ -64,12 +64,17 @@ def render(truth: TruthSlip) -> tuple[bytes, str]:
     image = Image.new("RGB", (WIDTH, 2400), "white")
     page = Page(ImageDraw.Draw(image), size=rng.randint(21, 25), family=rng.randrange(len(FAMILIES)))
     _letterhead(page, truth, locale, rng)
-    {"table": _table, "twocol": _table, "list": _list, "inline": _inline}[truth.layout](page, truth, locale, rng)
+    {"table": _table, "twocol": _table, "list": _list, "inline": _inline, "codeafter": _table, "bare": _table,
+     "tight": _tight}[truth.layout](page, truth, locale, rng)
     page.newline(1.2)
     page.text(MARGIN, truth.extras["footer"].format(n=len(truth.lines) + rng.randint(0, 6),
                                                     w=locale.number(Decimal(rng.randint(20, 900)), rng)))
     page.newline(2.0)
     image = image.crop((0, 0, WIDTH, page.y + MARGIN))
+    if truth.photo:
+        from sandbox.slips.photograph import photograph
+
+        return photograph(image, rng), "image/jpeg"
     if not truth.degraded:
         out = io.BytesIO()
         image.save(out, format="PNG")
@@ -110,6 +115,9 @@ def _columns(truth: TruthSlip, rng: random.Random) -> list[str]:
     if truth.layout == "twocol":  # quantity and unit in one column, in an order other than the usual
         return rng.choice([["pos", "quantity", "sku", "description", "lot", "expiry"],
                            ["sku", "description", "lot", "expiry", "quantity"]])
+    if truth.layout == "codeafter":  # the supplier's code after the name, the unit before the quantity
+        return rng.choice([["description", "sku", "unit", "quantity", "lot", "expiry"],
+                           ["pos", "description", "sku", "quantity", "unit", "expiry", "lot"]])
     return ["pos"] * rng.randint(0, 1) + ["sku", "description", "quantity", "unit", "lot", "expiry"]
 
 
@@ -134,10 +142,11 @@ def _table(page: Page, truth: TruthSlip, locale: Locale, rng: random.Random) -> 
         page.size -= 1
     xs = [MARGIN + sum(widths[:c]) + gap * c for c in range(len(kinds))]
     page.rule()
-    for c, head in enumerate(heads):
-        page.text(xs[c], head, bold=True)
-    page.newline(1.3)
-    page.rule()
+    if truth.layout != "bare":  # "bare": a table printed without a heading row, columns told only by content
+        for c, head in enumerate(heads):
+            page.text(xs[c], head, bold=True)
+        page.newline(1.3)
+        page.rule()
     for row in cells:
         for c, value in enumerate(row):
             page.text(xs[c], value)
@@ -175,6 +184,16 @@ def _inline(page: Page, truth: TruthSlip, locale: Locale, rng: random.Random) ->
     for text in texts:
         page.text(MARGIN, text)
         page.newline(1.9)
+
+
+def _tight(page: Page, truth: TruthSlip, locale: Locale, rng: random.Random) -> None:
+    """One line per item, single spaces between fields: where OCR glues a code to a word, a unit to a label."""
+    texts = [" ".join([line.sku, line.description, *_details(line, locale, rng)]) for line in truth.lines]
+    while max(page.width(t) for t in texts) > WIDTH - 2 * MARGIN and page.size > 14:
+        page.size -= 1
+    for text in texts:
+        page.text(MARGIN, text)
+        page.newline(1.5)
 
 
 def degrade(image: Image.Image, rng: random.Random) -> bytes:

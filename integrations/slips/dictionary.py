@@ -1,0 +1,72 @@
+"""Snapping what OCR read to the codes the purchase order expects.
+
+OCR reads O as 0, l and I as 1, S as 5, B as 8, drops hyphens and glues a code to the word after it
+('MAT-LEMLemonjuice'). Folded (integrations.slips.matching.code_key), 'MAT-LEM', 'MAT LEM' and 'MAT-1EM'
+are one key, so such a read snaps to the PO's code with confidence; a read one character further off
+snaps only when exactly one code is that close, and is marked for a person to check.
+"""
+from __future__ import annotations
+
+from integrations.slips.expected import ExpectedItem
+from integrations.slips.matching import code_key
+from integrations.slips.vocab import normalise_unit
+
+SURE, GLUED, NEAR = 0.95, 0.9, 0.55  # NEAR is under models.packing_slip.CONFIDENT: such a snap shows ⚠
+
+
+class Dictionary:
+    def __init__(self, items: list[ExpectedItem] | None = None) -> None:
+        self.items = list(items or [])
+        self._codes: dict[str, tuple[str, ExpectedItem]] = {}
+        for item in self.items:
+            for code in item.codes:
+                if code and len(code_key(code)) >= 3:
+                    self._codes.setdefault(code_key(code), (code, item))
+
+    def __bool__(self) -> bool:
+        return bool(self._codes)
+
+    def item(self, code: str) -> ExpectedItem | None:
+        found = self._codes.get(code_key(code))
+        return found[1] if found else None
+
+    def unit_of(self, code: str) -> str | None:
+        item = self.item(code)
+        return normalise_unit(item.unit) if item and item.unit else None
+
+    def code_for(self, word: str) -> tuple[str, float] | None:
+        """The PO's code this word reads as, with how sure the snap is; None when none is close."""
+        key = code_key(word)
+        if len(key) < 3:
+            return None
+        if key in self._codes:
+            return self._codes[key][0], SURE
+        glued = [(k, v) for k, v in self._codes.items() if len(k) >= 4 and key.startswith(k) and _word_after(word, k)]
+        if len(glued) == 1:
+            return glued[0][1][0], GLUED
+        near = [v for k, v in self._codes.items() if len(k) >= 5 and _one_off(key, k)]
+        if len(near) == 1:
+            return near[0][0], NEAR
+        return None
+
+
+def _word_after(word: str, key: str) -> bool:
+    """'PKG-BOX-12Shipper': after the code's characters comes a letter, so it was a code glued to a word."""
+    seen = 0
+    for i, char in enumerate(word):
+        if char.isalnum():
+            seen += 1
+        if seen == len(key):
+            rest = word[i + 1:].lstrip("-_/.")
+            return bool(rest) and rest[0].isalpha()
+    return False
+
+
+def _one_off(a: str, b: str) -> bool:
+    """One character replaced, dropped or added."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))

@@ -1,0 +1,239 @@
+"""Goods lines found without trusting the slip's headings: by item codes, then by what surrounds them.
+
+An item starts where an item code is printed: a word that is one of the codes the open PO expects (the
+dictionary, forgiving OCR's confusions), or failing that a word shaped like a code. Its fields are what
+follows on its printed line and, in block layouts, on the lines under it until the next item: a labelled
+value first (Lot: …, MHD …, Qty: …), else by what the value looks like — a number with a unit is the
+quantity, another code is the lot, a date is the expiry, the remaining words the description. Table rows
+whose columns are told only by a heading row are read by `table.py` when the heading is understood.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from integrations.slips import vocab
+from integrations.slips.dictionary import Dictionary
+from integrations.slips.items import (
+    QTY_LABEL,
+    SEPARATORS,
+    Quantity,
+    code_certainty,
+    glued_litre,
+    labelled_lot_and_expiry,
+    litres,
+    looks_like_code,
+    quantities,
+    read,
+    tidy_code,
+)
+from integrations.slips.layout import Row
+from integrations.slips.values import Convention, find_date
+from models.packing_slip import Read, SlipLine
+
+POSITION = re.compile(r"\d{1,2}[.)]?")
+PACK_SIZE = re.compile(r"\d+(?:[.,]\d+)?\s*[x×]\s*(?:\d+(?:[.,]\d+)?\w{0,3})?|[x×]\d+|\d+er", re.I)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    row: int  # index into the body rows
+    word: int  # index of the code's word in its row
+    code: str  # as it will be reported (snapped to the dictionary when it matched)
+    certainty: float
+    known: bool  # found in the dictionary
+
+
+def find_anchors(rows: list[Row], dictionary: Dictionary) -> list[Anchor]:
+    """One anchor per item row: the dictionary's code if the row has one, else the left-most code-shaped word."""
+    anchors = []
+    for r, row in enumerate(rows):
+        if vocab.FOOTER_WORDS.search(row.text):
+            break
+        found = _known_code(row, dictionary) or _shaped_code(row)
+        if found is not None:
+            anchors.append(Anchor(r, *found))
+    return anchors if any(a.known for a in anchors) or not dictionary else [a for a in anchors if a.known] or anchors
+
+
+def _known_code(row: Row, dictionary: Dictionary) -> tuple[int, str, float, bool] | None:
+    """A word (or two OCR split apart) that reads as one of the PO's codes. The code is kept as printed:
+    snapping.py replaces it by the PO's and says so."""
+    for w, word in enumerate(row.words):
+        if dictionary.code_for(word.text) is not None:
+            return w, word.text.strip(SEPARATORS), code_certainty(word.text), True
+        if w + 1 < len(row.words) and dictionary.code_for(both := word.text + row.words[w + 1].text) is not None:
+            return w, both.strip(SEPARATORS), code_certainty(both), True
+    return None
+
+
+def _shaped_code(row: Row) -> tuple[int, str, float, bool] | None:
+    words = row.words
+    for w, word in enumerate(words):
+        text = word.text.strip(SEPARATORS)
+        before = " ".join(x.text for x in words[max(0, w - 2):w])
+        if w == 0 and POSITION.fullmatch(text) and len(words) > 1:
+            continue
+        if _after_label(before):
+            return None  # "Lot: L123" or "PO: 4711" starts no item
+        if PACK_SIZE.fullmatch(text) or len(text) < 4:
+            continue  # "40x30", "12x250g": a pack size in a description, never an item code
+        if looks_like_code(text) and any(c.isalpha() for c in " ".join(x.text for x in words)) and \
+                not vocab.PHONE_OR_TAX.search(before + " " + text):
+            return w, tidy_code(text), code_certainty(text), False
+    return None
+
+
+def _after_label(before: str) -> bool:
+    tail = before[-16:]
+    return any(label.search(tail) and label.search(tail).end() >= len(tail) - 1  # type: ignore[union-attr]
+               for label in (vocab.LOT_LABEL, vocab.PO_LABEL, vocab.EXP_LABEL, vocab.DOC_NUMBER_LABEL))
+
+
+def regions(rows: list[Row], anchors: list[Anchor]) -> list[tuple[Anchor, list[Row]]]:
+    """Each anchor's rows: its own and those under it (a block's details), up to the next item."""
+    out = []
+    for i, anchor in enumerate(anchors):
+        end = anchors[i + 1].row if i + 1 < len(anchors) else len(rows)
+        block = [rows[anchor.row]]
+        for row in rows[anchor.row + 1:end]:
+            if vocab.FOOTER_WORDS.search(row.text) or row.y - block[-1].y > 2.6 * row.height:
+                break
+            block.append(row)
+        out.append((anchor, block[:4]))
+    return out
+
+
+def read_region(anchor: Anchor, block: list[Row], convention: Convention, dictionary: Dictionary) -> SlipLine | None:
+    first = block[0]
+    head = " ".join(w.text for w in first.words[:anchor.word])
+    rest = [" ".join(w.text for w in first.words[anchor.word + 1:])] + [row.text for row in block[1:]]
+    score = min(row.score for row in block)
+    text = "  ".join(part for part in (_strip_position(head), *rest) if part)
+    fields = _fields(text, convention)
+    if fields.quantity is None and not any(vocab.normalise_unit(w) for w in text.split()):
+        return None if not anchor.known else _bare(anchor, fields, score, dictionary)
+    item = dictionary.item(anchor.code)
+    unit, unit_certainty = _unit(fields, text, item.unit if item else None)
+    quantity = fields.quantity
+    return SlipLine(
+        sku=read(anchor.code, first.words[anchor.word].score, anchor.certainty),
+        description=read(fields.description, score, 0.9) if fields.description else Read(),
+        quantity=read(quantity.value, score, quantity.certainty) if quantity else Read(),
+        unit=read(unit, score, unit_certainty) if unit else Read(),
+        lot=read(fields.lot, score, code_certainty(fields.lot)) if fields.lot else Read(),
+        expiry=read(fields.expiry[0], score, fields.expiry[1]) if fields.expiry else Read())
+
+
+def _bare(anchor: Anchor, fields: Fields, score: float, dictionary: Dictionary) -> SlipLine:
+    """A known item whose quantity could not be read (handwriting, a smudge): kept, to be filled in."""
+    item = dictionary.item(anchor.code)
+    return SlipLine(sku=read(anchor.code, score, anchor.certainty),
+                    description=read(fields.description, score, 0.9) if fields.description else Read(),
+                    unit=read(item.unit, score, 0.5) if item and item.unit else Read(),
+                    lot=read(fields.lot, score, code_certainty(fields.lot)) if fields.lot else Read(),
+                    expiry=read(fields.expiry[0], score, fields.expiry[1]) if fields.expiry else Read())
+
+
+def _strip_position(text: str) -> str:
+    return re.sub(r"^\s*\d{1,2}[.)]?(?:\s+|$)", "", text) if text else text
+
+
+@dataclass
+class Fields:
+    quantity: Quantity | None
+    lot: str | None
+    expiry: tuple[date, float] | None
+    description: str | None
+
+
+def _fields(text: str, convention: Convention) -> Fields:
+    lot, expiry, taken = labelled_lot_and_expiry(text, convention)
+    dates = [] if expiry else _dates(text, convention, taken)
+    taken += [(d[0], d[1]) for d in dates]
+    quantity = _quantity(text, convention, taken)
+    if quantity is not None:
+        taken.append((quantity.start, quantity.end))
+    lot_value = lot[2] if lot else _unlabelled_lot(text, taken)
+    if lot_value and not lot:
+        start = text.find(lot_value)
+        taken.append((start, start + len(lot_value)))
+    exp = (expiry[2], expiry[3]) if expiry else ((dates[0][2], dates[0][3]) if dates else None)
+    return Fields(quantity, lot_value, exp, _description(text, taken))
+
+
+def _dates(text: str, convention: Convention, taken: list[tuple[int, int]]) -> list[tuple[int, int, date, float]]:
+    found: list[tuple[int, int, date, float]] = []
+    pos = 0
+    while pos < len(text):
+        hit = find_date(text[pos:], convention)
+        if hit is None:
+            break
+        start, end = pos + hit.start, pos + hit.end
+        if not any(s <= start < e for s, e in taken):
+            found.append((start, end, hit.value, hit.certainty))
+        pos = end
+    return found
+
+
+def _quantity(text: str, convention: Convention, taken: list[tuple[int, int]]) -> Quantity | None:
+    free = [q for q in quantities(text, convention) if not any(s <= q.start < e for s, e in taken)]
+    for m in QTY_LABEL.finditer(text):
+        after = [q for q in free if m.end() <= q.start <= m.end() + 2]
+        if after:  # "Menge: 7201" with no unit anywhere is "720 l" whose l the OCR read as 1
+            return after[0] if after[0].unit else litres(text, after[:1], convention) or after[0]
+    with_unit = [q for q in free if q.unit]
+    if with_unit:
+        return with_unit[0]
+    before_unit = [q for q in free if _unit_before(text, q.start)]
+    if before_unit:
+        return before_unit[0]
+    glued = [g for q in free if (g := glued_litre(text[q.start:q.end], q.start, convention))]
+    if glued:
+        return glued[0]
+    return free[0] if len(free) == 1 else None
+
+
+def _unit_before(text: str, start: int) -> str | None:
+    words = text[:start].split()
+    return vocab.normalise_unit(words[-1]) if words and words[-1].lower() not in vocab.WEAK_UNITS else None
+
+
+def _unlabelled_lot(text: str, taken: list[tuple[int, int]]) -> str | None:
+    """A code-shaped word that is nothing else on the line; after the quantity if there is one there
+    (before it, words like '60x40' or '12x250' are pack sizes in the description)."""
+    after = max((e for s, e in taken), default=0)
+    found = []
+    for m in re.finditer(r"\S+", text):
+        token = m.group().strip(SEPARATORS)
+        if any(s <= m.start() < e for s, e in taken) or PACK_SIZE.fullmatch(token):
+            continue
+        digits = sum(c.isdigit() for c in token)
+        if looks_like_code(token) and (digits >= 4 or (digits >= 2 and m.start() >= after)):
+            found.append((m.start() >= after, tidy_code(token)))
+    found.sort(key=lambda f: not f[0])
+    return found[0][1] if found else None
+
+
+def _description(text: str, taken: list[tuple[int, int]]) -> str | None:
+    cut = min([s for s, _ in taken] + [len(text)])
+    head = QTY_LABEL.sub(" ", text[:cut])
+    words = head.split()
+    while len(words) > 1 and vocab.normalise_unit(words[-1]) and not re.fullmatch(r"[\d.,]+", words[-2]):
+        words.pop()  # a unit cell printed before the quantity cell; "5 L" in a name stays
+    description = " ".join(words).strip(SEPARATORS).strip()
+    return description or None
+
+
+def _unit(fields: Fields, text: str, expected: str | None) -> tuple[str | None, float]:
+    """The unit printed with the quantity, else a unit word on the line, else the PO row's (to be checked)."""
+    quantity = fields.quantity
+    if quantity is not None and quantity.unit:
+        return quantity.unit, 0.95 if quantity.unit == expected or expected is None else 0.9
+    if quantity is not None and (before := _unit_before(text, quantity.start)):
+        return before, 0.9
+    units = {vocab.normalise_unit(w) for w in text.split() if w.lower() not in vocab.WEAK_UNITS} - {None}
+    if len(units) == 1:
+        return units.pop(), 0.85
+    return (expected, 0.5) if expected else (None, 0.0)

@@ -1,0 +1,53 @@
+"""The read lines snapped to what the purchase order expects, each change noted for the receipt.
+
+A code is replaced by the PO's code it reads as (dictionary.py): surely when they differ only by OCR's
+look-alike characters or a glued word, with ⚠ when one character is off. A missing or doubtful unit is
+taken from the PO row, marked for checking; a clearly printed unit that differs from the row's stays as
+printed (the operator sees both).
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from integrations.slips.dictionary import NEAR, Dictionary
+from integrations.slips.expected import ExpectedItem
+from models.packing_slip import CONFIDENT, Read, SlipLine
+
+
+def snap_lines(lines: list[SlipLine], dictionary: Dictionary, source: str) -> tuple[list[SlipLine], list[str]]:
+    if not dictionary:
+        return lines, []
+    notes = []
+    for index, line in enumerate(lines, start=1):
+        read_as = line.sku.value
+        hit = dictionary.code_for(read_as) if read_as else None
+        if hit is not None and hit[0] != read_as:
+            code, certainty = hit
+            line.sku = Read(value=code, confidence=min(line.sku.confidence, certainty) if certainty > NEAR
+                            else min(certainty, CONFIDENT - 0.05))
+            notes.append(f"line {index}: code read as {read_as!r}, taken as {code} from {source}")
+        elif hit is not None:
+            line.sku = Read(value=read_as, confidence=max(line.sku.confidence, 0.9))
+        _prefer_row_unit(line, dictionary.unit_of(line.sku.value) if line.sku.value else None)
+        _check_quantity(line, dictionary.item(line.sku.value) if line.sku.value else None)
+    return lines, notes
+
+
+def _check_quantity(line: SlipLine, item: ExpectedItem | None) -> None:
+    """What the PO still expects vouches for a quantity that matches it; one a thousand times off it (a
+    decimal mark misread, 1.039 for 1039) or a tiny share of it is marked. More than expected already needs
+    an explicit choice in the confirmation, whatever the mark."""
+    quantity, left = line.quantity.value, item.remaining if item else None
+    if quantity is None or not left or left <= 0:
+        return
+    if quantity == left:
+        line.quantity = Read(value=quantity, confidence=max(line.quantity.confidence, 0.9))
+    elif quantity / left > 5 or quantity / left < Decimal("0.01"):
+        line.quantity = Read(value=quantity, confidence=min(line.quantity.confidence, CONFIDENT - 0.05))
+
+
+def _prefer_row_unit(line: SlipLine, expected: str | None) -> None:
+    if expected is None:
+        return
+    if line.unit.value is None or (line.unit.value != expected and line.unit.doubtful):
+        line.unit = Read(value=expected, confidence=0.5)
