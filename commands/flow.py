@@ -51,7 +51,7 @@ def form_view(command: FloorCommand[Any], prefill: Prefill, channel_id: str | No
     metadata = {"ch": channel_id, "task": prefill.task.id if prefill.task else None, **command.metadata(prefill)}
     blocks: list[Any] = list(command.blocks(prefill))
     if prefill.warning:
-        blocks = [cards.text(f":warning: {escape(prefill.warning)}"), *blocks]
+        blocks = [cards.text(f":warning: {prefill.warning}"), *blocks]  # escaped where it was worded
     if command.scrap and scrap_reasons:
         blocks = [*blocks, *cards.scrap_blocks(scrap_reasons)]
     return cards.modal(command.title, blocks, callback_id=command.callback_id,

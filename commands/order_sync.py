@@ -46,9 +46,9 @@ VARIANTS_KEPT = 5000  # more than a kitchen makes and buys; the oldest are read 
 class Variants:
     """SKU and product (or material) name per variant id, read once per variant."""
 
-    def __init__(self, katana: Katana) -> None:
+    def __init__(self, katana: Katana, *, kept: int = VARIANTS_KEPT) -> None:
         self.katana = katana
-        self.known: BoundedCache[int, tuple[str | None, str | None]] = BoundedCache(VARIANTS_KEPT)
+        self.known: BoundedCache[int, tuple[str | None, str | None]] = BoundedCache(kept)
 
     async def learn(self, variant_ids: Iterable[int | None]) -> None:
         missing = sorted({v for v in variant_ids if v is not None and v not in self.known})

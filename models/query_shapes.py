@@ -73,4 +73,10 @@ QUERY_SHAPES: tuple[QueryShape, ...] = (
     shape("undo_offers", "expired", eq=("state",), range=("expires_at",)),
     # receipts (models/receipts.py)
     shape("receipts", "for_order", eq=("purchase_order_id",)),
+    # open_orders (models/open_orders.py): what the order fields offer and search
+    shape("open_orders", "all_open", eq=("kind", "open"), sort=(("order_id", NEWEST),)),
+    shape("open_orders", "count", eq=("kind", "open")),
+    shape("open_orders", "not_seen_since (re-sync)", eq=("kind", "open"), range=("seen_at",)),
+    shape("open_orders", "forget_tombstones", eq=("kind", "open"), range=("closed_at",)),
+    shape("open_orders", "search", eq=("kind",), sort=(("order_id", NEWEST),), range=("keys",)),
 )

@@ -10,7 +10,7 @@ import json
 import aiohttp
 
 from bot.slack_pacing import CHANNELS_KEPT
-from commands.orders import OpenOrders
+from commands.order_sync import Variants
 from integrations.keyed import BoundedCache
 from models.events import RETRY_NUMS_KEPT, dedup_key
 from models.leases import ProcessLocks
@@ -35,11 +35,13 @@ async def test_process_locks_serialise_one_key_and_keep_nothing_afterwards() -> 
 
 
 async def test_the_sku_cache_keeps_the_newest_and_reads_a_forgotten_one_again(shop: Sandbox) -> None:
-    orders = OpenOrders(shop.bot.katana, skus_kept=1)
-    assert await orders.sku(SOUP_VARIANT_ID) and await orders.sku(CHILI_VARIANT_ID)
-    assert len(orders.skus) == 1
+    variants = Variants(shop.bot.katana, kept=1)
+    await variants.learn([SOUP_VARIANT_ID])
+    await variants.learn([CHILI_VARIANT_ID])
+    assert variants.sku(CHILI_VARIANT_ID) and len(variants.known) == 1
     reads = sum(r.path == "/variants" for r in shop.katana.requests)
-    assert await orders.sku(SOUP_VARIANT_ID)
+    await variants.learn([SOUP_VARIANT_ID])
+    assert variants.sku(SOUP_VARIANT_ID)
     assert sum(r.path == "/variants" for r in shop.katana.requests) == reads + 1
 
 
