@@ -21,7 +21,7 @@ test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 # Fault scenarios at full size (Katana down 5 min during 100 actions, 10,000 webhooks, …): ~10 min.
 faults: $(VENV)/.installed

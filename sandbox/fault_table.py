@@ -21,11 +21,11 @@ from sandbox.faults import (
 
 async def run_all(quick: bool) -> list[Row]:
     if quick:
-        plan = [katana_outage(20, 3), crash_at_each_step(), webhook_storm(300), fuzzed_submissions(100),
+        plan = [katana_outage(20, 3), crash_at_each_step(), webhook_storm(1000), fuzzed_submissions(100),
                 races.two_people_one_task(5), races.flaky_lease_renewals(10), races.undos_cut_short(3),
                 replicas.replica_killed_mid_storm(10, 100), hostile_barrage(150)]
     else:
-        plan = [katana_outage(100, 300), crash_at_each_step(), webhook_storm(2000), fuzzed_submissions(1000),
+        plan = [katana_outage(100, 300), crash_at_each_step(), webhook_storm(10_000), fuzzed_submissions(1000),
                 races.two_people_one_task(50), races.flaky_lease_renewals(100), races.undos_cut_short(20),
                 races.stateful_search(200), replicas.replica_killed_mid_storm(100, 2000), hostile_barrage(1000)]
     return [await scenario for scenario in plan]
