@@ -29,6 +29,17 @@ def submission_view(form: dict[str, Any], n: int, mo_id: int) -> dict[str, Any]:
     return {**form, "id": f"VBUDGET{n:04d}", "hash": f"h{n}", "private_metadata": metadata}
 
 
+async def submit_cooks(workspace: Any, form: dict[str, Any], mos: list[dict[str, Any]], prefix: str) -> None:
+    """One /cook per MO, all submitted at the same moment (each its own modal, batch `prefix`-n)."""
+    replies = await asyncio.gather(*(
+        workspace.submit_crafted(ANA, view, crafted_state_values(view, {"mo": str(mo["id"]), "quantity": "10",
+                                                                 "batch": f"{prefix}-{n}", "crate": "C-1"}))
+        for n, (mo, view) in enumerate((mo, submission_view(form, n, mo["id"])) for n, mo in enumerate(mos))))
+    refused = [r.status for r in replies if (r.json or {}).get("response_action") != "update"]
+    if refused:
+        raise RuntimeError(f"{len(refused)} submissions were not accepted: {refused[:3]}")
+
+
 async def floor_actions(shop: Sandbox, loop: WarpLoop, actions: int) -> tuple[list[float], int]:
     """(when each call was made, 429s) of `actions` /cook submitted at once, once all are recorded."""
     form = await shop.form_from_command(ANA, "/cook")
@@ -37,13 +48,7 @@ async def floor_actions(shop: Sandbox, loop: WarpLoop, actions: int) -> tuple[li
            for _ in range(actions)]
     await shop.bot.floor.orders.sync.load("mo")  # their webhooks are off: the forms learn of them by a re-read
     start = len(shop.katana.requests)
-    replies = await asyncio.gather(*(
-        shop.workspace.submit_crafted(ANA, view, crafted_state_values(view, {"mo": str(mo["id"]), "quantity": "10",
-                                                                      "batch": f"B-{n}", "crate": "C-1"}))
-        for n, (mo, view) in enumerate((mo, submission_view(form, n, mo["id"])) for n, mo in enumerate(mos))))
-    refused = [r.status for r in replies if (r.json or {}).get("response_action") != "update"]
-    if refused:
-        raise RuntimeError(f"{len(refused)} submissions were not accepted: {refused[:3]}")
+    await submit_cooks(shop.workspace, form, mos, "B")
     while await shop.store.db["floor_actions"].count_documents({"status": "recorded"}) < actions:
         await asyncio.sleep(5)  # warped: costs nothing while the floor waits for the budget
     calls = shop.katana.requests[start:]

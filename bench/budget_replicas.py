@@ -11,14 +11,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
-from bench.budget import LIMIT, calls_per_minute, submission_view
+from bench.budget import LIMIT, calls_per_minute, submit_cooks
 from bench.report import Row
 from bench.warp import WarpLoop
 from bench.warp import run as run_warped
 from integrations.katana import RateLimiter
 from sandbox.katana_seed import CHILI_VARIANT_ID
 from sandbox.replicas import Replicas, replica_floor, store_for_replicas
-from sandbox.slack_user import crafted_state_values
 
 ANA = "U0ANA"
 REPLICAS = 3
@@ -31,13 +30,7 @@ async def submit_all(floor: Replicas, actions: int) -> None:
     mos = [floor.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=10)
            for _ in range(actions)]
     await floor.bots[0].floor.orders.sync.load("mo")  # their webhooks are off: the forms learn of them by a re-read
-    replies = await asyncio.gather(*(
-        floor.workspace.submit_crafted(ANA, view, crafted_state_values(view, {"mo": str(mo["id"]), "quantity": "10",
-                                                                       "batch": f"R-{n}", "crate": "C-1"}))
-        for n, (mo, view) in enumerate((mo, submission_view(form, n, mo["id"])) for n, mo in enumerate(mos))))
-    refused = [r.status for r in replies if (r.json or {}).get("response_action") != "update"]
-    if refused:
-        raise RuntimeError(f"{len(refused)} submissions were not accepted: {refused[:3]}")
+    await submit_cooks(floor.workspace, form, mos, "R")
 
 
 async def opened_form(floor: Replicas) -> dict:
