@@ -28,7 +28,8 @@ def bot_env(katana: FakeKatana, slack: FakeSlack, **extra: str) -> dict[str, str
     env.update(SLACK_BOT_TOKEN=slack.bot_token, SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=slack.api_url,
                KATANA_API_KEY=katana.api_key, KATANA_BASE_URL=katana.base_url, KATANA_WEBHOOK_TOKEN=WEBHOOK_TOKEN,
                FLOOR_CHANNEL="C0FLOOR", HOST="127.0.0.1", LOG_LEVEL="INFO",
-               SLACK_POSTS_PER_SECOND="1000", SLACK_POST_BURST="1000")  # as the harness: the fake takes any pace
+               SLACK_POSTS_PER_SECOND="1000", SLACK_POST_BURST="1000",  # as the harness: the fake takes any pace
+               SHUTDOWN_GRACE_SECONDS="0")  # no load balancer in front to wait for (the SIGTERM test sets it)
     env.update(extra)
     return env
 
