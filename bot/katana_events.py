@@ -21,7 +21,7 @@ from commands.context import Floor
 from commands.operations import pick_operation
 from commands.steps import complete_operation
 from integrations.katana.errors import KatanaError, KatanaNotFound, KatanaRateLimited, KatanaUnavailable
-from models.base import utcnow
+from models.base import utcnow, whole_number
 from models.events import EVENT_HOLD, KatanaEvent
 from models.open_orders import Kind
 from models.tasks import TaskKind
@@ -97,7 +97,7 @@ async def mo_event(floor: Floor, event: KatanaEvent) -> str:
     read and its current state decides. A read is spent only where it can matter to the floor: the event
     announces DONE (or no status), it is a creation, or the bot has no open task for the MO. The open orders
     the forms search follow that read; without one, the light re-sync (bot/app.py) catches up."""
-    if not event.object_id.isdigit():
+    if whole_number(event.object_id) is None:
         return "no MO id"
     if verb(event) == "deleted":
         await floor.orders.sync.closed("mo", int(event.object_id))
@@ -159,7 +159,7 @@ async def completed_by_the_floor(floor: Floor, row_id: int) -> bool:
 
 
 async def operation_completed(floor: Floor, event: KatanaEvent) -> str:
-    if event.object_id.isdigit() and await completed_by_the_floor(floor, int(event.object_id)):
+    if whole_number(event.object_id) is not None and await completed_by_the_floor(floor, int(event.object_id)):
         return f"operation row {event.object_id} was completed from Slack; that action advanced the chain"
     row = await fresh_read(lambda: floor.katana.manufacturing.get_operation_row(int(event.object_id)),
                            lambda r: r.status == "COMPLETED")
@@ -192,7 +192,7 @@ async def row_event(floor: Floor, event: KatanaEvent) -> str:
 def order_changed(kind: Kind) -> Handler:
     """A sales or purchase order created, shipped, received or deleted: the forms' open orders follow."""
     async def handler(floor: Floor, event: KatanaEvent) -> str:
-        if not event.object_id.isdigit():
+        if whole_number(event.object_id) is None:
             return f"{event.event}: no order id"
         if verb(event) == "deleted":
             await floor.orders.sync.closed(kind, int(event.object_id))
@@ -356,7 +356,7 @@ class EventProcessor:
 
     @staticmethod
     def _mo_id(event: KatanaEvent) -> int | None:
-        if event.resource_type == "manufacturing_order" and event.object_id.isdigit():
+        if event.resource_type == "manufacturing_order" and whole_number(event.object_id) is not None:
             return int(event.object_id)
         return None
 

@@ -26,6 +26,7 @@ from commands.fields import Form
 from commands.orders import OrderList
 from commands.plan import F, Step
 from models.actions import FloorAction
+from models.base import whole_number
 from models.open_orders import OpenOrder
 from models.tasks import ProductionTask
 
@@ -179,7 +180,7 @@ def read_order(form: Form, offered: set[str] | None) -> int | None:
     """The MO must be one the modal could offer — an open MO in the store, or the task's (commands.flow
     works out `offered`): a crafted or stale id is refused at the field."""
     value = form.choice("mo", "manufacturing order", offered)
-    return int(value) if value is not None and value.isdigit() else None
+    return whole_number(value)
 
 
 def time_spent(minutes: int | None) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 from commands.context import Floor
 from commands.fields import Form
 from commands.mrkdwn import escape
+from models.base import whole_number
 from models.open_orders import Kind, OpenOrder
 
 ORDER_NOUNS = {"mo": "manufacturing order", "so": "sales order", "po": "purchase order"}
@@ -30,9 +31,10 @@ async def offered(floor: Floor, kind: Kind, block_id: str, form: Form, metadata:
     or the order of the task the form was opened from. Anything else — a crafted id, an order closed
     since — is refused at the field."""
     value = str(form.raw(block_id) or "")
-    if not value.isdigit():
+    order_id = whole_number(value)
+    if order_id is None:
         return set()
-    if await floor.orders.is_open(kind, int(value)):
+    if await floor.orders.is_open(kind, order_id):
         return {value}
     task = await floor.store.tasks.get(str(metadata.get("task") or "")) if metadata.get("task") else None
     if task is None or not task.is_open:

@@ -12,6 +12,17 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pymongo.errors import DuplicateKeyError
 
+INT64_DIGITS = 18  # any number of up to 18 digits fits MongoDB's int64 (and Katana's ids)
+
+
+def whole_number(text: object) -> int | None:
+    """An id or count typed or sent as text: ASCII digits only, at most 18 of them, else None.
+    (`"²".isdigit()` and `"①".isdigit()` are True, but `int()` refuses them: a crafted field answered 500.)"""
+    value = str(text) if text is not None else ""
+    if not (value.isascii() and value.isdigit() and len(value) <= INT64_DIGITS):
+        return None
+    return int(value)
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -22,6 +22,7 @@ from bot.report.records import Records
 from commands.facts import OrderFacts, ReceiveFacts, ShipFacts
 from commands.registry import COMMANDS
 from models.actions import FloorAction
+from models.base import whole_number
 
 STAGES = ("cook", "label", "pack")
 WHOLE_ORDER_TYPES = ("setup", "fixed")  # their planned time is the operation's, not per unit
@@ -241,7 +242,7 @@ def receipts(received: list[ReceiveFacts]) -> Receipts:
     for facts in received:
         numbers = {line.line for line in facts.lines}
         lines += len(numbers)
-        corrected += len(numbers & {int(c["line"]) for c in facts.changes if str(c.get("line", "")).isdigit()})
+        corrected += len(numbers & {int(c["line"]) for c in facts.changes if whole_number(c.get("line")) is not None})
     return Receipts(tuple(dict.fromkeys(f.order for f in received)), lines, corrected)
 
 

@@ -29,7 +29,7 @@ from integrations.katana import Katana
 from integrations.katana.errors import KatanaError
 from integrations.katana.sales import Fulfilment, SalesService
 from integrations.katana.stock import StockService
-from models.base import utcnow
+from models.base import utcnow, whole_number
 from models.receipts import ModalDraft
 from models.tasks import ProductionTask
 
@@ -143,7 +143,7 @@ async def submit_delivery(floor: Floor, recorder: Recorder, command: FloorComman
         await ack(response_action="errors", errors=form.errors.errors)
         return
     mo = str(metadata.get("task") or "").partition(":")[2]
-    action = new_action(command, submission, {**data, "mo_id": int(mo) if mo.isdigit() else None}, metadata,
+    action = new_action(command, submission, {**data, "mo_id": whole_number(mo)}, metadata,
                         plan=DELIVER_PLAN)
     await save_and_record(floor, recorder, ack, action, title=TITLE, draft_id=draft.id,
                           already="This delivery was already recorded.")

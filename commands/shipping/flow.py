@@ -26,7 +26,7 @@ from commands.shipping.views import TITLE, form_view, pick_view
 from commands.submissions import ack_landed, new_action, save_and_record
 from integrations.katana.errors import KatanaError
 from integrations.katana.stock import StockService
-from models.base import utcnow
+from models.base import utcnow, whole_number
 from models.open_orders import Kind
 from models.receipts import ModalDraft
 from models.tasks import ProductionTask
@@ -148,7 +148,7 @@ async def submit_ship(floor: Floor, recorder: Recorder, command: FloorCommand[Sh
 def task_mo(task_id: Any) -> int | None:
     """A SHIP task is per MO ("ship:<mo id>"): the action then shows in that MO's history."""
     kind, _, mo = str(task_id or "").partition(":")
-    return int(mo) if kind == "ship" and mo.isdigit() else None
+    return whole_number(mo) if kind == "ship" else None
 
 
 def read_shipment(form: Form, offer: ShipOffer, view: dict[str, Any]) -> dict[str, Any]:
@@ -161,7 +161,7 @@ def read_shipment(form: Form, offer: ShipOffer, view: dict[str, Any]) -> dict[st
         if not quantity:
             continue
         raw_batch = str(form.raw(f"b_{row.row_id}") or "") if row.tracked else ""
-        batch_id = int(raw_batch) if raw_batch.isdigit() else None
+        batch_id = whole_number(raw_batch)
         chosen = row.batch(batch_id)
         lines.append({"row_id": row.row_id, "variant_id": row.variant_id, "sku": row.sku, "quantity": quantity,
                       "batch_id": batch_id, "batch": chosen.number if chosen else None,
@@ -181,7 +181,7 @@ def read_shipment(form: Form, offer: ShipOffer, view: dict[str, Any]) -> dict[st
 def read_dispatch(form: Form, offer: ShipOffer) -> dict[str, Any]:
     if offer.method == "fba":
         raw = str(form.raw("pallets") or "").strip()
-        pallets = int(raw) if raw.isdigit() else None
+        pallets = whole_number(raw)
         if pallets is None or not 1 <= pallets <= 99:
             form.errors.add("pallets", "Enter the number of pallets (1 to 99).")
         return {"shipment": form.code("shipment", "FBA shipment reference", max_len=60), "pallets": pallets}

@@ -351,5 +351,5 @@ def _deadline_then_number(order: ManufacturingOrder) -> tuple[Any, ...]:
 
 def _natural(text: str) -> tuple[Any, ...]:
     """'MO-9' before 'MO-10': compare digit runs as numbers."""
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+    return tuple((0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part.casefold())
                  for part in re.split(r"(\d+)", text) if part)
