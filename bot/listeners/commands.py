@@ -4,6 +4,7 @@ the order; attach the slip's photo)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from pymongo.errors import PyMongoError
@@ -17,14 +18,17 @@ from commands.claiming import confirm_callback, submit_confirmed
 from commands.context import Floor
 from commands.forms import FloorCommand, Submitter
 from commands.mrkdwn import escape
+from commands.ports import SlackRefused
 from commands.receiving.flow import on_photo
 from commands.receiving.service import Receiving
 from commands.receiving.views import PHOTO_CALLBACK
+from commands.receiving.views import TITLE as RECEIVE_TITLE
 from commands.recording import Recorder
 from commands.registry import COMMANDS
 from commands.shipping.delivery import open_delivery
 from commands.shipping.flow import on_pick
 from commands.shipping.views import PICK_CALLBACK
+from commands.shipping.views import TITLE as SHIP_TITLE
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +42,21 @@ def register(app: AsyncApp, floor: Floor, recorder: Recorder, receiving: Receivi
     app.action(DELIVER_TASK_ACTION)(deliver_task_handler(floor))
 
     async def on_pick_submit(ack: Any, body: dict[str, Any]) -> None:
-        await on_pick(floor, ack, submission_of(body))
+        submission = submission_of(body)
+        await saving(floor, ack, submission.view, "/ship", SHIP_TITLE,
+                     lambda ack_once: on_pick(floor, ack_once, submission))
 
     async def on_photo_submit(ack: Any, body: dict[str, Any]) -> None:
-        await on_photo(floor, receiving, ack, submission_of(body))
+        submission = submission_of(body)
+        await saving(floor, ack, submission.view, "/receive", RECEIVE_TITLE,
+                     lambda ack_once: on_photo(floor, receiving, ack_once, submission))
 
     app.view(PICK_CALLBACK)(on_pick_submit)
     app.view(PHOTO_CALLBACK)(on_photo_submit)
 
 
 def slash_handler(floor: Floor, command: FloorCommand[Any]) -> Any:
-    async def on_slash(ack: Any, body: dict[str, Any]) -> None:
+    async def on_slash(ack: Any, body: dict[str, Any], respond: Any) -> None:
         if (body.get("text") or "").strip().lower() == "help":
             await ack(**flow.help_message(command.name))  # ephemeral, in the HTTP response
             return
@@ -58,9 +66,14 @@ def slash_handler(floor: Floor, command: FloorCommand[Any]) -> Any:
             return
         await ack()
         opener = command.opens or flow.open_form
-        # `/cook MO-1399`: the text after the command names the order the form opens on.
-        await opener(floor, command, trigger_id=body["trigger_id"], channel_id=body.get("channel_id"),
-                     typed=str(body.get("text") or "")[:100])
+        try:
+            # `/cook MO-1399`: the text after the command names the order the form opens on.
+            await opener(floor, command, trigger_id=body["trigger_id"], channel_id=body.get("channel_id"),
+                         typed=str(body.get("text") or "")[:100])
+        except PyMongoError as exc:  # a failover while the form was being opened: say so, privately
+            log.warning("/%s form not opened: the store failed (%s)", command.name, type(exc).__name__)
+            await respond(text=f"The bot could not open /{command.name} just now (its database did not answer). "
+                               "Nothing was recorded. Try again in a moment.", response_type="ephemeral")
     return on_slash
 
 
@@ -70,30 +83,44 @@ def submit_handler(floor: Floor, recorder: Recorder, command: FloorCommand[Any],
         # Checked again here: a submission can be replayed or crafted without the slash command.
         refusal = await floor.permissions.refusal(submission.user_id, command.name)
         if refusal:
-            await refuse_in_form(ack, command, submission.view, refusal)
+            await refuse_in_form(ack, command.title, submission.view, refusal)
             return
-        acked = False
-
-        async def ack_once(**answer: Any) -> None:
-            nonlocal acked
-            acked = True
-            await ack(**answer)
-        try:
-            await submits(floor, recorder, command, ack_once, submission)
-        except PyMongoError as exc:  # a failover: nothing was saved, so nothing will be recorded
-            log.warning("/%s submission not saved: the store failed (%s)", command.name, type(exc).__name__)
-            if not acked:
-                await refuse_in_form(ack, command, submission.view, STORE_AWAY)
+        await saving(floor, ack, submission.view, f"/{command.name}", command.title,
+                     lambda ack_once: submits(floor, recorder, command, ack_once, submission))
     return on_submit
 
 
 STORE_AWAY = "The bot could not save this just now — nothing was recorded. Submit again in a moment."
 
 
-async def refuse_in_form(ack: Any, command: FloorCommand[Any], view: dict[str, Any], why: str) -> None:
+async def saving(floor: Floor, ack: Any, view: dict[str, Any], name: str, title: str,
+                 work: Callable[[Any], Awaitable[None]]) -> None:
+    """A submission's work, whose store error (a failover) the person is told about: nothing was saved,
+    so nothing will be recorded. Not acked yet: at the form's first field, what was typed kept. Acked
+    already (a "Loading…" modal): that modal says it instead of waiting for ever."""
+    acked = False
+
+    async def ack_once(**answer: Any) -> None:
+        nonlocal acked
+        acked = True
+        await ack(**answer)
+    try:
+        await work(ack_once)
+    except PyMongoError as exc:
+        log.warning("%s submission not saved: the store failed (%s)", name, type(exc).__name__)
+        if not acked:
+            await refuse_in_form(ack, title, view, STORE_AWAY)
+            return
+        try:
+            await floor.slack.update_view(str(view.get("id")), cards.message_view(title, STORE_AWAY))
+        except SlackRefused:
+            pass  # closed meanwhile: nobody to tell
+
+
+async def refuse_in_form(ack: Any, title: str, view: dict[str, Any], why: str) -> None:
     """Say why at the form's first field (what was typed stays), or instead of a form without fields."""
     if first_input(view, "") == "":
-        await ack(response_action="update", view=cards.message_view(command.title, why))
+        await ack(response_action="update", view=cards.message_view(title, why))
     else:
         await ack(response_action="errors", errors={first_input(view): why})
 
