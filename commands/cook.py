@@ -72,7 +72,9 @@ async def prepare(floor: Floor, task: ProductionTask) -> dict[str, Any]:
 
 
 def read(form: Form, offered: set[str] | None) -> dict[str, Any]:
-    return {"mo_id": read_order(form, offered), "quantity": form.quantity("quantity", "quantity cooked"),
+    mo_id = read_order(form, offered)
+    ingredients.same_order(form, mo_id)
+    return {"mo_id": mo_id, "quantity": form.quantity("quantity", "quantity cooked"),
             "batch": form.code("batch", "batch number"), "crate": form.code("crate", "crate"),
             "minutes": form.minutes("minutes"), "ingredients": ingredients.read(form)}
 

@@ -110,7 +110,16 @@ def metadata(prefill: Prefill) -> dict[str, Any]:
     rows = [[i.row_id, str(i.per_unit),
              [b.id for b in i.likeliest_batches(i.planned_for(made))[:MAX_BATCHES]] if i.batch_tracked else None]
             for i in shown(recipe)]
-    return {"ing": {"for": str(made), "rows": rows}}
+    return {"ing": {"mo": prefill.mo_id, "for": str(made), "rows": rows}}
+
+
+def same_order(form: Form, mo_id: int | None) -> None:
+    """The ingredient fields are the recipe of the MO the form was opened on: chosen another MO (the order
+    field offers every open one), they are not that MO's, so the choice is refused at the order field."""
+    context = form.context.get("ing")
+    if isinstance(context, dict) and context.get("mo") and mo_id is not None and mo_id != context.get("mo"):
+        form.errors.add("mo", "This form's ingredients are for the task's MO. To record another MO, close "
+                              "this form and type /cook with that MO's number.")
 
 
 def read(form: Form) -> list[dict[str, Any]]:
@@ -130,7 +139,11 @@ def read(form: Form) -> list[dict[str, Any]]:
 
 
 def read_entry(form: Form, row_id: int, made: Decimal, per_unit: Decimal, batches: Any) -> dict[str, Any]:
-    used = form.quantity(f"{QTY}{row_id}", "quantity used")
+    used = form.quantity(f"{QTY}{row_id}", "quantity used", allow_zero=True)
+    if used is not None and used == 0:  # Katana's ProductionIngredientDto: quantity "not 0" (live-gateway.yaml)
+        form.errors.add(f"{QTY}{row_id}", "Katana cannot book 0 of an ingredient: enter the smallest amount used, "
+                                          "or ask a supervisor to take it off this MO's recipe in Katana first.")
+        used = None
     prefilled = planned_for(per_unit, made)
     entry: dict[str, Any] = {"row_id": row_id}
     if used is not None and used != prefilled:
