@@ -12,6 +12,7 @@ plan) and their batches (the likeliest in stock) are filled in (commands.ingredi
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from commands import ingredients
@@ -50,7 +51,13 @@ def suggested_batch(prefill: Prefill) -> str | None:
     task = prefill.task
     if task is None:
         return None
-    return task.batch_number or f"{task.mo_order_no}-{task.created_at:%y%m%d}".replace(" ", "")
+    if task.batch_number:
+        return task.batch_number
+    # The MO number as Katana holds it may have characters a batch code may not (`MO-1399 (rush)`,
+    # Cyrillic letters) or be long: the suggestion keeps to the code rule and the field's 40 characters,
+    # so a form submitted as it was filled in is accepted.
+    base = re.sub(r"[^A-Za-z0-9._/#-]+", "-", task.mo_order_no).strip("-._/#")[:32].rstrip("-._/#")
+    return f"{base or f'MO{task.mo_id}'}-{task.created_at:%y%m%d}"
 
 
 def blocks(prefill: Prefill) -> list[Any]:
