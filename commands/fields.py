@@ -32,20 +32,23 @@ class Form:
     the modal was opened with (its private_metadata), e.g. what a prefilled input started as."""
 
     def __init__(self, state_values: dict[str, Any], context: dict[str, Any] | None = None) -> None:
-        self.values = state_values or {}
+        self.values = state_values if isinstance(state_values, dict) else {}
         self.context = context or {}
         self.errors = FieldErrors()
 
     def raw(self, block_id: str) -> Any:
-        """The element's value, whatever its type (text, number, select, date)."""
-        element = next(iter((self.values.get(block_id) or {}).values()), None) or {}
+        """The element's value, whatever its type (text, number, select, date); None for anything not
+        shaped as Slack sends it (a modified client can send a number, a list or null anywhere)."""
+        block = self.values.get(block_id)
+        element = next(iter(block.values()), None) if isinstance(block, dict) else None
+        if not isinstance(element, dict):
+            return None
         if "selected_option" in element:
-            option = element["selected_option"] or {}
-            return option.get("value")
-        for key in ("value", "selected_date", "selected_user"):
-            if key in element:
-                return element[key]
-        return None
+            option = element["selected_option"]
+            value = option.get("value") if isinstance(option, dict) else None
+        else:
+            value = next((element[key] for key in ("value", "selected_date", "selected_user") if key in element), None)
+        return value if isinstance(value, str | int | float) and not isinstance(value, bool) else None
 
     def text(self, block_id: str, label: str, *, required: bool = True, max_len: int = 60) -> str | None:
         value = (self.raw(block_id) or "").strip() if isinstance(self.raw(block_id), str) else None

@@ -28,6 +28,7 @@ from commands import cards, undo
 from commands.announce import tell_privately
 from commands.chain import refresh_task_message
 from commands.context import Floor
+from commands.fields import Form
 from commands.mrkdwn import escape
 from commands.operations import pick_operation, row_lock
 from commands.ports import SlackRefused, Submission, Tap, View
@@ -257,11 +258,11 @@ def reason_form(state: str, task: ProductionTask, metadata: dict[str, Any]) -> V
 
 def read_reason(state: str, values: dict[str, Any]) -> tuple[str | None, str | None]:
     """(reason, error): one of the offered reasons, with the optional detail after it."""
-    chosen = ((values.get("reason") or {}).get("reason") or {}).get("selected_option") or {}
-    reason = chosen.get("value")
+    form = Form(values)  # (shaped as Slack sends it, or read as nothing)
+    reason = form.raw("reason")
     if reason not in REASONS[state]:
         return None, "Choose a reason."
-    detail = " ".join(str((values.get("detail") or {}).get("detail", {}).get("value") or "").split())[:100]
+    detail = " ".join(str(form.raw("detail") or "").split())[:100]
     return (f"{reason} — {detail}" if detail else reason), None
 
 
