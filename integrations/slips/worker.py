@@ -9,7 +9,8 @@ so /cook acks waited behind it (bench row 7). Here it runs in a child process:
   the rest;
 - at most `processes` reads at once (one by default, for a 2-core server); the others queue in order;
 - a photo that kills the child (out of memory: the decoded image lives there, not in the bot) fails that
-  one read with BrokenProcessPool, and the next read starts a new child.
+  one read with BrokenProcessPool: each read the child held is tried again in a child of its own, so
+  only the killer's fails; the next read starts a new shared child.
 
     offline = OcrInChildProcess()                           # reads like OfflineSlipReader
     reader = build_slip_reader(settings, offline=offline)   # (bot/app.py)
@@ -69,21 +70,37 @@ class OcrInChildProcess(OfflineSlipReader):
         return rebuilt(await self.run(functools.partial(read_and_pack, image, **options)))
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
-        """`work(*args)` in the child; both must pickle (a module-level function and plain data)."""
+        """`work(*args)` in the child; both must pickle (a module-level function and plain data).
+
+        When the child dies, every read it held or had queued fails with it, not only the one that
+        killed it. Each is then tried once more in a child of its own: the photo that killed the shared
+        child kills its own one and fails; the others are read."""
+        pool = self._started()
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._started(), work, *args)
+            return await asyncio.get_running_loop().run_in_executor(pool, work, *args)
         except BrokenProcessPool:
-            self.close()  # the child died: the next read starts a new one
-            raise
+            self._forget(pool)  # the next read starts a new shared child
+        alone = self._new_pool(1)
+        try:
+            return await asyncio.get_running_loop().run_in_executor(alone, work, *args)
+        finally:
+            alone.shutdown(wait=False, cancel_futures=True)
+
+    def _new_pool(self, processes: int) -> ProcessPoolExecutor:
+        # spawn, not fork: the bot's process has threads and an event loop a fork would copy half-way
+        return ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=lower_priority, initargs=(self.niceness,))
 
     def _started(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # spawn, not fork: the bot's process has threads and an event loop a fork would copy half-way
-            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=lower_priority, initargs=(self.niceness,))
+            self._pool = self._new_pool(self.processes)
         return self._pool
+
+    def _forget(self, pool: ProcessPoolExecutor) -> None:
+        pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool is pool:
+            self._pool = None
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+            self._forget(self._pool)
