@@ -59,13 +59,18 @@ def find_anchors(rows: list[Row], dictionary: Dictionary) -> list[Anchor]:
 
 def _known_code(row: Row, dictionary: Dictionary) -> tuple[int, str, float, bool] | None:
     """A word (or two OCR split apart) that reads as one of the PO's codes. The code is kept as printed:
-    snapping.py replaces it by the PO's and says so."""
+    snapping.py replaces it by the PO's and says so. The surest match on the row wins, the left-most among
+    equals: '1' and 'HNY-2313' joined are one character off HNY-2313, but 'HNY-2313' alone is the code."""
+    found: list[tuple[float, int, str]] = []
     for w, word in enumerate(row.words):
-        if dictionary.code_for(word.text) is not None:
-            return w, word.text.strip(SEPARATORS), code_certainty(word.text), True
-        if w + 1 < len(row.words) and dictionary.code_for(both := word.text + row.words[w + 1].text) is not None:
-            return w, both.strip(SEPARATORS), code_certainty(both), True
-    return None
+        if (hit := dictionary.code_for(word.text)) is not None:
+            found.append((hit[1], w, word.text))
+        if w + 1 < len(row.words) and (hit := dictionary.code_for(both := word.text + row.words[w + 1].text)):
+            found.append((hit[1], w, both))
+    if not found:
+        return None
+    _, w, text = max(found, key=lambda f: (f[0], -f[1]))
+    return w, text.strip(SEPARATORS), code_certainty(text), True
 
 
 def _shaped_code(row: Row) -> tuple[int, str, float, bool] | None:
