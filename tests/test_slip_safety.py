@@ -40,3 +40,25 @@ def test_a_position_number_is_not_read_as_part_of_the_code() -> None:
     line = read.lines[0]
     assert (line.sku.value, line.quantity.value, line.lot.value) == ("HNY-2313", 45, "LOT660500")
     assert not line.sku.doubtful
+
+
+def test_the_vision_model_s_confidence_is_never_raised() -> None:
+    """A confidence outside 0–1 (85 on a percent scale, `true`, a word, NaN) marks the value instead of being
+    clamped to 1.0. (Fails with the old `min(1.0, max(0.0, float(confidence)))`.)"""
+    import json
+    from types import SimpleNamespace
+
+    from integrations.slips.vision import to_slip
+
+    def field(value: object, confidence: object) -> dict[str, object]:
+        return {"value": value, "confidence": confidence}
+
+    lines = [{"sku": field("FLR-1001", 85), "description": field("Flour", 0.9), "quantity": field("12", True),
+              "unit": field("kg", "sure"), "lot": field("L1", float("nan")), "expiry": field("2026-01-31", 1.5)}]
+    answer = {"supplier": field("Acme", 0.95), "po_number": field("PO-1", 60), "slip_date": field("2025-03-12", 0.9),
+              "lines": lines}
+    message = SimpleNamespace(stop_reason="end_turn", content=[SimpleNamespace(type="text", text=json.dumps(answer))])
+    slip = to_slip(message)
+    line = slip.lines[0]
+    assert all(getattr(line, f).doubtful for f in ("sku", "quantity", "unit", "lot", "expiry"))
+    assert slip.po_number.doubtful and not slip.supplier.doubtful and not line.description.doubtful
