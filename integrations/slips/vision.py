@@ -136,7 +136,7 @@ def _field(raw: Any) -> tuple[Any, float]:
     never clamped up to 1.0."""
     if not isinstance(raw, dict):
         return None, 0.0
-    stated = raw.get("confidence")
+    stated: Any = raw.get("confidence")
     try:
         confidence = float(stated) if not isinstance(stated, bool) else -1.0
     except (TypeError, ValueError):
