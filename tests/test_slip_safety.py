@@ -193,3 +193,22 @@ def test_a_number_whose_separator_only_the_convention_settles_is_marked_unless_t
     us = parse_slip(boxes_of(["Lone Star Provisions Inc."], ["PO #: PO-31", "Ship Date: 04/23/2026"],
                              ["MAT-OIL", "Olive oil", "Qty: 2.125 kg"])).lines[0]
     assert us.quantity.value == Decimal("2.125") and us.quantity.doubtful  # 2,125 kg if the "." was a ","
+
+
+def test_the_accuracy_tally_counts_what_the_form_asks_a_person_to_check() -> None:
+    """⚠ per line and lines to tick, as commands.receiving.state.doubtful_fields marks them. (Fails when
+    scoring.score stops counting Tally.marked / Tally.ticked.)"""
+    from models.packing_slip import PackingSlip, Read, SlipLine
+    from sandbox.slips.corpus import make_truth
+    from sandbox.slips.scoring import Tally, score
+
+    truth = make_truth(0, degraded=False)
+    sure, unsure = 0.9, 0.5
+    lines = [SlipLine(sku=Read(value=t.sku, confidence=sure), quantity=Read(value=t.quantity, confidence=unsure),
+                      unit=Read(value=t.unit, confidence=unsure if i == 0 else sure)) for i, t in enumerate(truth.lines)]
+    lines[1].quantity = Read(value=truth.lines[1].quantity, confidence=sure)
+    tally = Tally()
+    score(truth, PackingSlip(lines=lines), tally)
+    assert tally.read_lines == len(truth.lines) and tally.ticked == len(truth.lines) - 1
+    assert tally.marked == len(truth.lines)  # line 1: quantity and unit; line 2: none; the others: quantity
+    assert tally.silent == 0
