@@ -21,6 +21,9 @@ class Read(BaseModel, Generic[T]):
 
     value: T | None = None
     confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    # how the offline reader found it ("lot.label", "qty.po", …; integrations/slips/evidence.py), kept with
+    # the receipt's extraction; empty for the vision model's values
+    how: str = Field(default="", max_length=32, repr=False)
 
     @property
     def doubtful(self) -> bool:

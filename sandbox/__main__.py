@@ -31,6 +31,8 @@ def parser() -> argparse.ArgumentParser:
                           help="also (--tuning-only: only) read the corpus the parser was tuned on")
     accuracy.add_argument("--tuning-only", action="store_true", help=argparse.SUPPRESS)
     accuracy.add_argument("--tuning-count", type=int, default=40, help="tuning slips, half clean half degraded")
+    accuracy.add_argument("--tuning-photos", action="store_true",
+                          help="tuning slips a third each clean, degraded and photographed")
     accuracy.set_defaults(run=slips_accuracy)
     return p
 
@@ -60,7 +62,8 @@ def slips_accuracy(args: argparse.Namespace) -> int:
         if not args.tuning_only:
             evaluate(args.count, args.out, verbose=args.verbose, seed=args.seed)
         if args.tuning or args.tuning_only:
-            run(args.tuning_count, None, verbose=args.verbose, seed=7 if args.seed is None else args.seed)
+            run(args.tuning_count, None, verbose=args.verbose, seed=7 if args.seed is None else args.seed,
+                photos=args.tuning_photos)
     except OfflineOcrUnavailable as exc:
         print(exc, file=sys.stderr)
         return 2

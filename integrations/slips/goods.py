@@ -10,7 +10,7 @@ whose columns are told only by a heading row are read by `table.py` when the hea
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from integrations.slips import vocab
@@ -59,13 +59,18 @@ def find_anchors(rows: list[Row], dictionary: Dictionary) -> list[Anchor]:
 
 def _known_code(row: Row, dictionary: Dictionary) -> tuple[int, str, float, bool] | None:
     """A word (or two OCR split apart) that reads as one of the PO's codes. The code is kept as printed:
-    snapping.py replaces it by the PO's and says so."""
+    snapping.py replaces it by the PO's and says so. The surest match on the row wins, the left-most among
+    equals: '1' and 'HNY-2313' joined are one character off HNY-2313, but 'HNY-2313' alone is the code."""
+    found: list[tuple[float, int, str]] = []
     for w, word in enumerate(row.words):
-        if dictionary.code_for(word.text) is not None:
-            return w, word.text.strip(SEPARATORS), code_certainty(word.text), True
-        if w + 1 < len(row.words) and dictionary.code_for(both := word.text + row.words[w + 1].text) is not None:
-            return w, both.strip(SEPARATORS), code_certainty(both), True
-    return None
+        if (hit := dictionary.code_for(word.text)) is not None:
+            found.append((hit[1], w, word.text))
+        if w + 1 < len(row.words) and (hit := dictionary.code_for(both := word.text + row.words[w + 1].text)):
+            found.append((hit[1], w, both))
+    if not found:
+        return None
+    _, w, text = max(found, key=lambda f: (f[0], -f[1]))
+    return w, text.strip(SEPARATORS), code_certainty(text), True
 
 
 def _shaped_code(row: Row) -> tuple[int, str, float, bool] | None:
@@ -115,25 +120,30 @@ def read_region(anchor: Anchor, block: list[Row], convention: Convention, dictio
     if fields.quantity is None and not any(vocab.normalise_unit(w) for w in text.split()):
         return None if not anchor.known else _bare(anchor, fields, score, dictionary)
     item = dictionary.item(anchor.code)
-    unit, unit_certainty = _unit(fields, text, item.unit if item else None)
+    unit, unit_certainty, unit_how = _unit(fields, text, item.unit if item else None)
     quantity = fields.quantity
     return SlipLine(
-        sku=read(anchor.code, first.words[anchor.word].score, anchor.certainty),
-        description=read(fields.description, score, 0.9) if fields.description else Read(),
-        quantity=read(quantity.value, score, quantity.certainty) if quantity else Read(),
-        unit=read(unit, score, unit_certainty) if unit else Read(),
-        lot=read(fields.lot, score, code_certainty(fields.lot)) if fields.lot else Read(),
-        expiry=read(fields.expiry[0], score, fields.expiry[1]) if fields.expiry else Read())
+        sku=read(anchor.code, first.words[anchor.word].score, anchor.certainty, _sku_how(anchor)),
+        description=read(fields.description, score, 0.9, "description") if fields.description else Read(),
+        quantity=read(quantity.value, score, quantity.certainty, quantity.how) if quantity else Read(),
+        unit=read(unit, score, unit_certainty, unit_how) if unit else Read(),
+        lot=read(fields.lot, score, code_certainty(fields.lot), fields.lot_how) if fields.lot else Read(),
+        expiry=read(fields.expiry[0], score, fields.expiry[1], fields.expiry_how) if fields.expiry else Read())
+
+
+def _sku_how(anchor: Anchor) -> str:
+    return "sku.po" if anchor.known else "sku.shape"
 
 
 def _bare(anchor: Anchor, fields: Fields, score: float, dictionary: Dictionary) -> SlipLine:
     """A known item whose quantity could not be read (handwriting, a smudge): kept, to be filled in."""
     item = dictionary.item(anchor.code)
-    return SlipLine(sku=read(anchor.code, score, anchor.certainty),
-                    description=read(fields.description, score, 0.9) if fields.description else Read(),
-                    unit=read(item.unit, score, 0.5) if item and item.unit else Read(),
-                    lot=read(fields.lot, score, code_certainty(fields.lot)) if fields.lot else Read(),
-                    expiry=read(fields.expiry[0], score, fields.expiry[1]) if fields.expiry else Read())
+    return SlipLine(sku=read(anchor.code, score, anchor.certainty, _sku_how(anchor)),
+                    description=read(fields.description, score, 0.9, "description") if fields.description else Read(),
+                    unit=read(item.unit, score, 0.5, "unit.po") if item and item.unit else Read(),
+                    lot=read(fields.lot, score, code_certainty(fields.lot), fields.lot_how) if fields.lot else Read(),
+                    expiry=read(fields.expiry[0], score, fields.expiry[1], fields.expiry_how) if fields.expiry
+                    else Read())
 
 
 def _strip_position(text: str) -> str:
@@ -146,6 +156,8 @@ class Fields:
     lot: str | None
     expiry: tuple[date, float] | None
     description: str | None
+    lot_how: str = "lot.label"
+    expiry_how: str = "exp.label"
 
 
 def _fields(text: str, convention: Convention) -> Fields:
@@ -160,7 +172,8 @@ def _fields(text: str, convention: Convention) -> Fields:
         start = text.find(lot_value)
         taken.append((start, start + len(lot_value)))
     exp = (expiry[2], expiry[3]) if expiry else ((dates[0][2], dates[0][3]) if dates else None)
-    return Fields(quantity, lot_value, exp, _description(text, taken))
+    return Fields(quantity, lot_value, exp, _description(text, taken), "lot.label" if lot else "lot.shape",
+                  "exp.label" if expiry else "exp.shape")
 
 
 def _dates(text: str, convention: Convention, taken: list[tuple[int, int]]) -> list[tuple[int, int, date, float]]:
@@ -182,17 +195,18 @@ def _quantity(text: str, convention: Convention, taken: list[tuple[int, int]]) -
     for m in QTY_LABEL.finditer(text):
         after = [q for q in free if m.end() <= q.start <= m.end() + 2]
         if after:  # "Menge: 7201" with no unit anywhere is "720 l" whose l the OCR read as 1
-            return after[0] if after[0].unit else litres(text, after[:1], convention) or after[0]
+            return replace(after[0] if after[0].unit else litres(text, after[:1], convention) or after[0],
+                           how="qty.label")
     with_unit = [q for q in free if q.unit]
     if with_unit:
         return with_unit[0]
     before_unit = [q for q in free if _unit_before(text, q.start)]
     if before_unit:
-        return before_unit[0]
+        return replace(before_unit[0], how="qty.unit_before")
     glued = [g for q in free if (g := glued_litre(text[q.start:q.end], q.start, convention))]
     if glued:
         return glued[0]
-    return free[0] if len(free) == 1 else None
+    return replace(free[0], how="qty.lone") if len(free) == 1 else None
 
 
 def _unit_before(text: str, start: int) -> str | None:
@@ -226,14 +240,16 @@ def _description(text: str, taken: list[tuple[int, int]]) -> str | None:
     return description or None
 
 
-def _unit(fields: Fields, text: str, expected: str | None) -> tuple[str | None, float]:
-    """The unit printed with the quantity, else a unit word on the line, else the PO row's (to be checked)."""
+def _unit(fields: Fields, text: str, expected: str | None) -> tuple[str | None, float, str]:
+    """The unit printed with the quantity, else a unit word on the line, else the PO row's (to be checked).
+    A unit is as vouched for as the quantity it came with."""
     quantity = fields.quantity
+    how = "unit.label" if quantity is not None and quantity.how == "qty.label" else "unit.shape"
     if quantity is not None and quantity.unit:
-        return quantity.unit, 0.95 if quantity.unit == expected or expected is None else 0.9
+        return quantity.unit, 0.95 if quantity.unit == expected or expected is None else 0.9, how
     if quantity is not None and (before := _unit_before(text, quantity.start)):
-        return before, 0.9
+        return before, 0.9, how
     units = {vocab.normalise_unit(w) for w in text.split() if w.lower() not in vocab.WEAK_UNITS} - {None}
     if len(units) == 1:
-        return units.pop(), 0.85
-    return (expected, 0.5) if expected else (None, 0.0)
+        return units.pop(), 0.85, "unit.shape"
+    return (expected, 0.5, "unit.po") if expected else (None, 0.0, "")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from integrations.slips import vocab
+from integrations.slips.evidence import ASK
 from integrations.slips.expected import Expected
 from integrations.slips.items import CODE, code_certainty, read, tidy_code
 from integrations.slips.layout import Row
@@ -35,7 +36,11 @@ def is_header_row(row: Row) -> bool:
 def read_letterhead(rows: list[Row], convention: Convention, expected: Expected | None = None,
                     everything: list[Row] | None = None) -> Letterhead:
     po = _open_po(everything or rows, expected) if expected is not None else Read()
-    return Letterhead(_supplier(rows), po if po.value else _po_number(rows), _slip_date(rows, convention))
+    if not po.value:
+        po = _po_number(rows)
+        if po.value and expected is not None and expected.orders:  # printed, but no open PO has that number
+            po = Read(value=po.value, confidence=min(po.confidence, ASK), how="po.not_open")
+    return Letterhead(_supplier(rows), po, _slip_date(rows, convention))
 
 
 def _open_po(rows: list[Row], expected: Expected) -> Read[Any]:
@@ -46,7 +51,7 @@ def _open_po(rows: list[Row], expected: Expected) -> Read[Any]:
             for candidate in (word, word + "".join(words[i + 1:i + 2]), word + "".join(words[i + 1:i + 3])):
                 order = expected.order_named(candidate) if any(c.isdigit() for c in candidate) else None
                 if order is not None:
-                    return read(order.order_no, max(row.score, 0.9), 0.97)
+                    return read(order.order_no, max(row.score, 0.9), 0.97, "po.open")
     return Read()
 
 
@@ -54,9 +59,11 @@ def _po_number(rows: list[Row]) -> Read[Any]:
     for index, row in enumerate(rows):
         text = row.text
         for m in vocab.PO_LABEL.finditer(text):
-            value = _code_after(text, m) or _code_below(rows, index, row, m.start())
+            value = _code_after(text, m)
+            how = "po.label" if value is not None else "po.below"
+            value = value or _code_below(rows, index, row, m.start())
             if value is not None:
-                return read(tidy_code(value[0]), value[1], code_certainty(value[0]))
+                return read(tidy_code(value[0]), value[1], code_certainty(value[0]), how)
     return Read()
 
 
@@ -94,10 +101,10 @@ def _slip_date(rows: list[Row], convention: Convention) -> Read[Any]:
                 continue
             found = find_date(text[m.end():m.end() + 24], convention)
             if found and found.start <= 3:
-                return read(found.value, row.score, found.certainty)
+                return read(found.value, row.score, found.certainty, "date.label")
         found = find_date(text, convention)
         if found and fallback.value is None and not vocab.EXP_LABEL.search(text):
-            fallback = read(found.value, row.score, found.certainty * 0.6)  # an unlabelled date: ask
+            fallback = read(found.value, row.score, found.certainty * 0.6, "date.shape")  # an unlabelled date: ask
     return fallback
 
 
@@ -107,7 +114,7 @@ def _supplier(rows: list[Row]) -> Read[Any]:
         if m and not vocab.SHIP_TO_LABEL.search(row.text[:m.start() + 1]):
             name = _tidy_company(_name_after(row.text[m.end():]) or "")
             if name:
-                return read(name, row.score, 0.9)
+                return read(name, row.score, 0.9, "supplier.label")
     best: tuple[float, str, float] | None = None
     for rank, row in enumerate(rows[:8]):
         if vocab.SHIP_TO_LABEL.search(row.text):
@@ -120,7 +127,7 @@ def _supplier(rows: list[Row]) -> Read[Any]:
             weight = row.height * (1.5 if suffix else 1.0) - rank * 2
             if best is None or weight > best[0]:
                 best = (weight, name, score * (0.85 if suffix else 0.55))
-    return read(best[1], best[2]) if best else Read()
+    return read(best[1], best[2], 1.0, "supplier.top") if best else Read()
 
 
 def _cells(row: Row) -> list[tuple[str, float]]:

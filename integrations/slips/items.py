@@ -8,12 +8,12 @@ numbered item with a details line) and for cells of a table. A number inside a d
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from integrations.slips import vocab
+from integrations.slips import evidence, vocab
 from integrations.slips.values import Convention, find_date, parse_number
 from models.packing_slip import Read
 
@@ -52,8 +52,11 @@ def code_certainty(code: str) -> float:
     return 0.5 if re.match(r"[A-Za-z]{1,3}0\d", code) else 0.95
 
 
-def read(value: object, score: float, certainty: float = 1.0) -> Read[Any]:
-    return Read(value=value, confidence=round(max(0.0, min(1.0, score * certainty)), 3))
+def read(value: object, score: float, certainty: float = 1.0, how: str = "") -> Read[Any]:
+    """A value with the OCR's score for its words times how certain its parsing is, at most what the
+    evidence it was found by may show (evidence.py)."""
+    confidence = round(max(0.0, min(1.0, score * certainty, evidence.cap(how, score))), 3)
+    return Read(value=value, confidence=confidence, how=how)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Quantity:
     value: Decimal
     certainty: float
     unit: str | None
+    how: str = "qty.shape"  # what made it the quantity (evidence.py)
 
 
 SPACE_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?=,\d|[^\d.,]|$)")
@@ -120,12 +124,13 @@ def read_item(text: str, score: float, convention: Convention) -> ItemRead | Non
     head = QTY_LABEL.sub(" ", head) if QTY_LABEL.search(head[-12:] or "") else head
     sku, description = split_code(head)
     return ItemRead(
-        sku=read(sku, score, code_certainty(sku)) if sku else Read(),
-        description=read(description, score, 0.9) if description else Read(),
-        quantity=read(quantity.value, score, quantity.certainty),
-        unit=read(quantity.unit, score, 0.95) if quantity.unit else Read(),
-        lot=read(lot[2], score, code_certainty(lot[2])) if lot else Read(),
-        expiry=read(expiry[2], score, expiry[3]) if expiry else Read())
+        sku=read(sku, score, code_certainty(sku), "sku.listed") if sku else Read(),
+        description=read(description, score, 0.9, "description") if description else Read(),
+        quantity=read(quantity.value, score, quantity.certainty, quantity.how),
+        unit=read(quantity.unit, score, 0.95, "unit.label" if quantity.how == "qty.label" else "unit.shape")
+        if quantity.unit else Read(),
+        lot=read(lot[2], score, code_certainty(lot[2]), "lot.label") if lot else Read(),
+        expiry=read(expiry[2], score, expiry[3], "exp.label") if expiry else Read())
 
 
 def _the_quantity(text: str, convention: Convention, taken: list[tuple[int, int]]) -> Quantity | None:
@@ -133,7 +138,8 @@ def _the_quantity(text: str, convention: Convention, taken: list[tuple[int, int]
     for m in QTY_LABEL.finditer(text):  # "Menge: 1.952,7 kg" beats every other number
         after = [q for q in free if m.end() <= q.start <= m.end() + 2]
         if after:
-            return after[0] if after[0].unit else litres(text, after[:1], convention) or after[0]
+            return replace(after[0] if after[0].unit else litres(text, after[:1], convention) or after[0],
+                           how="qty.label")
     with_unit = [q for q in free if q.unit]
     return with_unit[-1] if with_unit else litres(text, free, convention)
 
@@ -143,7 +149,7 @@ def litres(text: str, candidates: list[Quantity], convention: Convention) -> Qua
     bar = "|" if text.count("|") == 1 else ""  # where "|" separates fields it is no l
     for q in reversed(candidates):  # "6,31 1 Lot: …", "17,15| Lote"
         if re.match(rf"\s+1(?![\w.,])|\s*[{bar}I](?![\w.,])", text[q.end:]):
-            return Quantity(q.start, q.end + 2, q.value, min(q.certainty, 0.6), "l")
+            return Quantity(q.start, q.end + 2, q.value, min(q.certainty, 0.6), "l", "qty.litre")
     glued = [g for q in candidates if (g := glued_litre(text[q.start:q.end], q.start, convention))]
     return glued[-1] if glued else None
 
@@ -158,7 +164,7 @@ def glued_litre(number: str, start: int, convention: Convention) -> Quantity | N
     parsed = parse_number(number[:-1], convention)
     if parsed is None:
         return None
-    return Quantity(start, start + len(number), parsed[0], min(parsed[1], 0.45), "l")
+    return Quantity(start, start + len(number), parsed[0], min(parsed[1], 0.45), "l", "qty.litre")
 
 
 def split_code(head: str) -> tuple[str | None, str | None]:

@@ -1,17 +1,20 @@
 """The read lines snapped to what the purchase order expects, each change noted for the receipt.
 
 A code is replaced by the PO's code it reads as (dictionary.py): surely when they differ only by OCR's
-look-alike characters or a glued word, with ⚠ when one character is off. A missing or doubtful unit is
-taken from the PO row, marked for checking; a clearly printed unit that differs from the row's stays as
-printed (the operator sees both).
+look-alike characters or a glued word, with ⚠ when one character is off; a code the PO does not know is
+marked (a misread, or an item nobody ordered). A missing or doubtful unit is taken from the PO row, marked
+for checking; a printed unit the row agrees with is vouched for, one that differs from the row's stays as
+printed and is marked (the operator sees both). A "lot" that reads as one of the PO's item codes is marked.
+The PO is the only independent check a read value has (evidence.py): what it confirms may show without ⚠.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
 from integrations.slips.dictionary import NEAR, Dictionary
+from integrations.slips.evidence import ASK
 from integrations.slips.expected import ExpectedItem
-from models.packing_slip import CONFIDENT, Read, SlipLine
+from models.packing_slip import Read, SlipLine
 
 
 def snap_lines(lines: list[SlipLine], dictionary: Dictionary, source: str) -> tuple[list[SlipLine], list[str]]:
@@ -24,12 +27,17 @@ def snap_lines(lines: list[SlipLine], dictionary: Dictionary, source: str) -> tu
         if hit is not None and hit[0] != read_as:
             code, certainty = hit
             line.sku = Read(value=code, confidence=min(line.sku.confidence, certainty) if certainty > NEAR
-                            else min(certainty, CONFIDENT - 0.05))
+                            else min(certainty, ASK), how="sku.snapped" if certainty > NEAR else "sku.near")
             notes.append(f"line {index}: code read as {read_as!r}, taken as {code} from {source}")
         elif hit is not None:
-            line.sku = Read(value=read_as, confidence=max(line.sku.confidence, 0.9))
+            line.sku = Read(value=read_as, confidence=max(line.sku.confidence, 0.9), how="sku.exact")
+        elif read_as:
+            line.sku = Read(value=read_as, confidence=min(line.sku.confidence, ASK), how="sku.not_on_po")
+            notes.append(f"line {index}: code {read_as!r} is not on {source}")
         _prefer_row_unit(line, dictionary.unit_of(line.sku.value) if line.sku.value else None)
         _check_quantity(line, dictionary.item(line.sku.value) if line.sku.value else None)
+        if line.lot.value and (as_code := dictionary.code_for(line.lot.value)) is not None and as_code[1] > NEAR:
+            line.lot = Read(value=line.lot.value, confidence=min(line.lot.confidence, ASK), how="lot.is_a_code")
     return lines, notes
 
 
@@ -41,13 +49,18 @@ def _check_quantity(line: SlipLine, item: ExpectedItem | None) -> None:
     if quantity is None or not left or left <= 0:
         return
     if quantity == left:
-        line.quantity = Read(value=quantity, confidence=max(line.quantity.confidence, 0.9))
+        line.quantity = Read(value=quantity, confidence=max(line.quantity.confidence, 0.9), how="qty.po")
     elif quantity / left > 5 or quantity / left < Decimal("0.01"):
-        line.quantity = Read(value=quantity, confidence=min(line.quantity.confidence, CONFIDENT - 0.05))
+        line.quantity = Read(value=quantity, confidence=min(line.quantity.confidence, ASK),
+                             how="qty.far_off_po")
 
 
 def _prefer_row_unit(line: SlipLine, expected: str | None) -> None:
     if expected is None:
         return
     if line.unit.value is None or (line.unit.value != expected and line.unit.doubtful):
-        line.unit = Read(value=expected, confidence=0.5)
+        line.unit = Read(value=expected, confidence=0.5, how="unit.po")
+    elif line.unit.value == expected and line.unit.how != "unit.po":  # printed, and the PO row agrees
+        line.unit = Read(value=expected, confidence=max(line.unit.confidence, 0.9), how="unit.po_agrees")
+    elif line.unit.value != expected:  # printed clearly, but not the row's unit: a person looks
+        line.unit = Read(value=line.unit.value, confidence=min(line.unit.confidence, ASK), how="unit.po_differs")

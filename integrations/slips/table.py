@@ -110,15 +110,19 @@ def _text(words: list[Word] | None) -> tuple[str, float]:
 
 
 def _line(cells: dict[str, list[Word]], convention: Convention) -> SlipLine | None:
+    """One table row. A heading vouches for a cell that holds one value of its kind; a cell holding two
+    numbers (or codes, or dates) took words from a column the heading row did not name: which one is the
+    value is a guess by position, marked ("*.crowded", evidence.py)."""
     qty_text, qty_score = _text(cells.get("quantity"))
     found = quantities(qty_text, convention)
     if not found:
         return None
     quantity = found[0]
+    qty_how = "qty.cell" if len(found) == 1 else "qty.crowded"
     unit_text, unit_score = _text(cells.get("unit"))
-    unit, unit_certainty = quantity.unit, 0.95
+    unit, unit_certainty, unit_how = quantity.unit, 0.95, "unit.cell" if len(found) == 1 else "unit.crowded"
     if unit is None and "unit" in cells:
-        unit, unit_certainty = _unit_cell(unit_text)
+        (unit, unit_certainty), unit_how = _unit_cell(unit_text), "unit.cell"
     elif unit is None and (glued := glued_litre(qty_text.split(" ")[0], 0, convention)):  # "62,661" = "62,66 l"
         quantity, unit, unit_certainty = glued, "l", 0.45
     sku_text, sku_score = _text(cells.get("sku"))
@@ -128,13 +132,16 @@ def _line(cells: dict[str, list[Word]], convention: Convention) -> SlipLine | No
     sku = _code(sku_text)
     lot = _code(vocab.LOT_LABEL.sub("", lot_text))
     expiry = find_date(exp_text, convention) if exp_text else None
+    lot_how = "lot.crowded" if sum(looks_like_code(w) for w in lot_text.split()) > 1 else "lot.cell"
+    exp_how = "exp.crowded" if expiry and find_date(exp_text[expiry.end:], convention) else "exp.cell"
     return SlipLine(
-        sku=read(sku, sku_score, code_certainty(sku)) if sku else Read(),
-        description=read(desc_text.strip(" |:"), desc_score, 0.9) if desc_text.strip(" |:") else Read(),
-        quantity=read(quantity.value, qty_score, quantity.certainty),
-        unit=read(unit, unit_score if "unit" in cells else qty_score, unit_certainty) if unit else Read(),
-        lot=read(lot, lot_score, code_certainty(lot)) if lot else Read(),
-        expiry=read(expiry.value, exp_score, expiry.certainty) if expiry else Read())
+        sku=read(sku, sku_score, code_certainty(sku), "sku.cell") if sku else Read(),
+        description=read(desc_text.strip(" |:"), desc_score, 0.9, "description") if desc_text.strip(" |:")
+        else Read(),
+        quantity=read(quantity.value, qty_score, quantity.certainty, qty_how),
+        unit=read(unit, unit_score if "unit" in cells else qty_score, unit_certainty, unit_how) if unit else Read(),
+        lot=read(lot, lot_score, code_certainty(lot), lot_how) if lot else Read(),
+        expiry=read(expiry.value, exp_score, expiry.certainty, exp_how) if expiry else Read())
 
 
 def _unit_cell(text: str) -> tuple[str | None, float]:
@@ -168,6 +175,6 @@ def _continue(line: SlipLine, row: Row, convention: Convention) -> None:
     lot = labelled(text, vocab.LOT_LABEL)
     expiry = labelled_date(text, convention)
     if lot and line.lot.value is None:
-        line.lot = read(lot[2], row.score, code_certainty(lot[2]) * 0.95)
+        line.lot = read(lot[2], row.score, code_certainty(lot[2]) * 0.95, "lot.label")
     if expiry and line.expiry.value is None:
-        line.expiry = read(expiry[2], row.score, expiry[3] * 0.9)
+        line.expiry = read(expiry[2], row.score, expiry[3] * 0.9, "exp.label")

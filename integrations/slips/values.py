@@ -52,9 +52,11 @@ def parse_number(text: str, convention: Convention = Convention()) -> tuple[Deci
     whole, frac = raw.split(sep)
     if len(frac) != 3 or whole == "0" or len(whole) > 3:
         return _decimal(f"{whole}.{frac}"), 0.95  # "10,5", "2.25", "0.500": only a decimal mark fits
+    # "1.720": which the separator is, the slip's convention says, if OCR read the separator right; on photos
+    # it reads "," as "." and back (1.039 for 1,039), so the reading is marked unless the PO confirms it
     if convention.decimal == sep:
-        return _decimal(f"{whole}.{frac}"), 0.8
-    return _decimal(whole + frac), 0.85 if convention.decimal else 0.7
+        return _decimal(f"{whole}.{frac}"), 0.58
+    return _decimal(whole + frac), 0.59 if convention.decimal else 0.5
 
 
 def _grouped(whole: str, frac: str, *, certainty: float) -> tuple[Decimal, float] | None:

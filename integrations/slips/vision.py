@@ -131,13 +131,17 @@ def _line(item: dict[str, Any]) -> SlipLine:
 
 
 def _field(raw: Any) -> tuple[Any, float]:
+    """A field's value and the model's confidence in it. A confidence that is not a number from 0 to 1
+    (missing, a word, `true`, 85 on a percent scale, NaN) is no confidence at all: the value is marked,
+    never clamped up to 1.0."""
     if not isinstance(raw, dict):
         return None, 0.0
+    stated: Any = raw.get("confidence")
     try:
-        confidence = min(1.0, max(0.0, float(raw.get("confidence", 0.0))))
+        confidence = float(stated) if not isinstance(stated, bool) else -1.0
     except (TypeError, ValueError):
-        confidence = 0.0
-    return raw.get("value"), confidence
+        confidence = -1.0
+    return raw.get("value"), confidence if 0.0 <= confidence <= 1.0 else 0.0
 
 
 def _text(raw: Any, limit: int) -> Read[Any]:

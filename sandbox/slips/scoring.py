@@ -35,6 +35,9 @@ class Tally:
     fields: dict[str, list[int]] = field(default_factory=dict)  # name → [right, total]
     silent: int = 0  # wrong values that matter, shown without ⚠
     cosmetic: int = 0  # wrong descriptions / supplier names shown without ⚠
+    read_lines: int = 0  # lines the confirmation form shows
+    marked: int = 0  # their fields marked ⚠ (what a person must look at)
+    ticked: int = 0  # of them, lines with at least one ⚠ (each needs its "I checked" ticked)
 
     def count(self, name: str, ok: bool) -> None:
         right, total = self.fields.setdefault(name, [0, 0])
@@ -45,7 +48,8 @@ class Tally:
         return right / total if total else None
 
     def add(self, other: Tally) -> None:
-        for name in ("slips", "lines", "lines_right", "invented", "seconds", "silent", "cosmetic"):
+        for name in ("slips", "lines", "lines_right", "invented", "seconds", "silent", "cosmetic", "read_lines",
+                     "marked", "ticked"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for name, (right, total) in other.fields.items():
             mine = self.fields.get(name, [0, 0])
@@ -83,6 +87,9 @@ def score(truth: Any, read: PackingSlip, tally: Tally) -> list[str]:
         if not ok:
             _wrong(tally, name, got)
             problems.append(f"{name}: expected {getattr(truth, name)!r}, read {got.value!r}{' ⚠' * got.doubtful}")
+    for line in read.lines:  # the fields commands.receiving.state.doubtful_fields marks
+        marks = sum(getattr(line, name).doubtful for name in LINE_FIELDS)
+        tally.read_lines, tally.marked, tally.ticked = tally.read_lines + 1, tally.marked + marks, tally.ticked + bool(marks)
     pairs, spare = pair_lines(truth.lines, read.lines)
     for line, match in pairs:
         problems += _score_line(line, match, tally)
@@ -143,6 +150,8 @@ def print_table(title: str, tallies: dict[str, Tally], stream: Any) -> None:
     rows += [("invented lines", lambda t: str(t.invented)),
              ("silent errors (wrong, no ⚠)", lambda t: str(t.silent)),
              ("  cosmetic (description, name)", lambda t: str(t.cosmetic)),
+             ("⚠ per line shown", lambda t: f"{t.marked / t.read_lines:.2f}" if t.read_lines else "–"),
+             ("lines to tick", lambda t: pct(t.ticked / t.read_lines if t.read_lines else None)),
              ("seconds per slip", lambda t: f"{t.seconds / t.slips:.2f}" if t.slips else "–")]
     for label, value in rows:
         print(f"{label:<40}" + "".join(f"{value(t):>11}" for t in columns.values()), file=stream)

@@ -1,0 +1,214 @@
+"""The safety property of slip reading: a value that may be wrong is marked ⚠ and must be confirmed.
+
+Each test builds OCR boxes by hand (no OCR, fast) for one rule of evidence.py / snapping.py / goods.py, and
+fails when that rule is removed.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from integrations.slips import Expected, ExpectedItem, ExpectedOrder
+from integrations.slips.layout import OcrBox
+from integrations.slips.parser import parse_slip
+
+
+def boxes_of(*rows: list[str]) -> list[OcrBox]:
+    """Hand-made OCR output: one box per cell, rows 40 px apart, cells where their text would be printed."""
+    out = []
+    for y, cells in enumerate(rows):
+        x = 40.0
+        for cell in cells:
+            width = 13.0 * len(cell)
+            out.append(OcrBox(cell, 0.97, ((x, 40.0 * y), (x + width, 40.0 * y), (x + width, 40.0 * y + 24),
+                                           (x, 40.0 * y + 24))))
+            x += width + 60
+    return out
+
+
+def po(*items: ExpectedItem, number: str = "BST-80078", supplier: str = "Bergmühle Schneider KG") -> Expected:
+    return Expected(orders=(ExpectedOrder(number, supplier, items),))
+
+
+HEAD = (["Bergmühle Schneider KG", "Lieferschein"], ["Ihre Bestellung: BST-80078", "Lieferdatum: 03.04.2025"])
+
+
+def test_a_position_number_is_not_read_as_part_of_the_code() -> None:
+    """'1' glued to 'HNY-2313' is one character off the PO's HNY-2313; the word itself matches exactly, so it
+    anchors the item and is not taken for the lot. (Fails when _known_code takes the first, near match.)"""
+    boxes = boxes_of(*HEAD, ["1", "HNY-2313", "Honig 12x250 g", "45", "Krt", "LOT660500", "06.11.2026"])
+    read = parse_slip(boxes, po(ExpectedItem(("HNY-2313",), "cases", Decimal(45))))
+    line = read.lines[0]
+    assert (line.sku.value, line.quantity.value, line.lot.value) == ("HNY-2313", 45, "LOT660500")
+    assert not line.sku.doubtful
+
+
+def test_the_vision_model_s_confidence_is_never_raised() -> None:
+    """A confidence outside 0–1 (85 on a percent scale, `true`, a word, NaN) marks the value instead of being
+    clamped to 1.0. (Fails with the old `min(1.0, max(0.0, float(confidence)))`.)"""
+    import json
+    from types import SimpleNamespace
+
+    from integrations.slips.vision import to_slip
+
+    def field(value: object, confidence: object) -> dict[str, object]:
+        return {"value": value, "confidence": confidence}
+
+    lines = [{"sku": field("FLR-1001", 85), "description": field("Flour", 0.9), "quantity": field("12", True),
+              "unit": field("kg", "sure"), "lot": field("L1", float("nan")), "expiry": field("2026-01-31", 1.5)}]
+    answer = {"supplier": field("Acme", 0.95), "po_number": field("PO-1", 60), "slip_date": field("2025-03-12", 0.9),
+              "lines": lines}
+    message = SimpleNamespace(stop_reason="end_turn", content=[SimpleNamespace(type="text", text=json.dumps(answer))])
+    slip = to_slip(message)
+    line = slip.lines[0]
+    assert all(getattr(line, f).doubtful for f in ("sku", "quantity", "unit", "lot", "expiry"))
+    assert slip.po_number.doubtful and not slip.supplier.doubtful and not line.description.doubtful
+
+
+def boxes_scored(score: float, *rows: list[str]) -> list[OcrBox]:
+    return [OcrBox(b.text, score, b.quad) for b in boxes_of(*rows)]
+
+
+FLOUR = ["FLR-1001", "Weizenmehl Type 550", "12 kg"]
+
+
+def test_a_quantity_found_by_its_shape_is_marked_unless_the_po_expects_it() -> None:
+    """'12 kg' on an item's line, no label, no heading: nothing but its shape says it is the quantity.
+    (Fails without CAPS["qty.shape"] / CAPS["unit.shape"]; the PO half fails without snapping's qty.po and
+    unit.po_agrees.)"""
+    alone = parse_slip(boxes_of(*HEAD, FLOUR)).lines[0]
+    assert (alone.quantity.value, alone.unit.value) == (12, "kg")
+    assert alone.quantity.doubtful and alone.unit.doubtful
+    expects = parse_slip(boxes_of(*HEAD, FLOUR), po(ExpectedItem(("FLR-1001",), "kg", Decimal(12)))).lines[0]
+    assert not expects.quantity.doubtful and not expects.unit.doubtful and not expects.sku.doubtful
+    partial = parse_slip(boxes_of(*HEAD, FLOUR), po(ExpectedItem(("FLR-1001",), "kg", Decimal(20)))).lines[0]
+    assert partial.quantity.doubtful and not partial.unit.doubtful  # 12 of 20: a guess the PO cannot confirm
+
+
+def test_a_labelled_quantity_needs_no_po() -> None:
+    """'Menge: 12 kg': the slip says what the number is. (Guards the caps from reaching labelled values.)"""
+    line = parse_slip(boxes_of(*HEAD, ["FLR-1001", "Weizenmehl Type 550", "Menge: 12 kg"])).lines[0]
+    assert line.quantity.value == 12 and not line.quantity.doubtful and not line.unit.doubtful
+
+
+def test_an_unlabelled_lot_and_date_are_marked_labelled_ones_are_not() -> None:
+    """A code-shaped word after the quantity may be an article number; a date on the line a production date.
+    (Fails without CAPS["lot.shape"] / CAPS["exp.shape"].)"""
+    shaped = parse_slip(boxes_of(*HEAD, [*FLOUR, "L2403A", "31.12.2025"])).lines[0]
+    assert (shaped.lot.value, str(shaped.expiry.value)) == ("L2403A", "2025-12-31")
+    assert shaped.lot.doubtful and shaped.expiry.doubtful
+    labelled = parse_slip(boxes_of(*HEAD, [*FLOUR, "Charge: L2403A", "MHD 31.12.2025"])).lines[0]
+    assert (labelled.lot.value, str(labelled.expiry.value)) == ("L2403A", "2025-12-31")
+    assert not labelled.lot.doubtful and not labelled.expiry.doubtful
+
+
+def test_an_unlabelled_slip_date_is_marked_even_when_printed_crisply() -> None:
+    """(Fails without CAPS["date.shape"]: 0.6 × a perfect OCR score is not under CONFIDENT.)"""
+    read = parse_slip(boxes_scored(1.0, ["Bergmühle Schneider KG"], ["03.04.2025"], ["Ihre Bestellung: BST-80078"],
+                                   ["FLR-1001", "Weizenmehl", "Menge: 12 kg"]))
+    assert str(read.slip_date.value) == "2025-04-03" and read.slip_date.doubtful
+
+
+def test_a_code_the_po_does_not_list_is_marked() -> None:
+    """With the PO known, a code not on it is a misread or an item nobody ordered. (Fails without
+    snapping's sku.not_on_po.)"""
+    rows = (*HEAD, ["FLR-1001", "Weizenmehl", "Menge: 12 kg"], ["ZZT-4410", "Zimt", "Menge: 3 kg"])
+    read = parse_slip(boxes_of(*rows), po(ExpectedItem(("FLR-1001",), "kg", Decimal(12)),
+                                          ExpectedItem(("SUG-2",), "kg", Decimal(3))))
+    by_code = {line.sku.value: line for line in read.lines}
+    assert not by_code["FLR-1001"].sku.doubtful
+    if "ZZT-4410" in by_code:  # kept only when the reading without the PO's codes wins
+        assert by_code["ZZT-4410"].sku.doubtful
+    assert parse_slip(boxes_of(*rows)).lines[1].sku.value == "ZZT-4410"
+    from integrations.slips.dictionary import Dictionary
+    from integrations.slips.snapping import snap_lines
+    from models.packing_slip import Read, SlipLine
+    lines, notes = snap_lines([SlipLine(sku=Read(value="ZZT-4410", confidence=0.97))],
+                              Dictionary([ExpectedItem(("FLR-1001",), "kg", Decimal(12))]), "PO BST-80078")
+    assert lines[0].sku.doubtful and "not on PO BST-80078" in notes[0]
+
+
+def test_a_printed_unit_the_po_row_disagrees_with_is_marked() -> None:
+    """'12 kg' under a Menge label, the PO row in g. (Fails without snapping's unit.po_differs.)"""
+    rows = (*HEAD, ["FLR-1001", "Weizenmehl", "Menge: 12 kg"])
+    line = parse_slip(boxes_of(*rows), po(ExpectedItem(("FLR-1001",), "g", Decimal(12000)))).lines[0]
+    assert line.unit.value == "kg" and line.unit.doubtful
+
+
+def test_a_lot_that_is_one_of_the_po_codes_is_marked() -> None:
+    """(Fails without snapping's lot.is_a_code.)"""
+    rows = (*HEAD, ["FLR-1001", "Weizenmehl", "Menge: 12 kg", "Lot: SUG-2210"])
+    line = parse_slip(boxes_of(*rows), po(ExpectedItem(("FLR-1001",), "kg", Decimal(12)),
+                                          ExpectedItem(("SUG-2210",), "kg", Decimal(5)))).lines[0]
+    assert line.lot.value == "SUG-2210" and line.lot.doubtful
+
+
+def test_a_printed_po_number_no_open_po_has_is_marked() -> None:
+    """(Fails without header's po.not_open.) Reading alone, the label vouches for it."""
+    rows = (*HEAD, FLOUR)
+    with_pos = parse_slip(boxes_of(*rows), po(ExpectedItem(("FLR-1001",), "kg", Decimal(12)), number="PO-12"))
+    assert with_pos.po_number.value == "BST-80078" and with_pos.po_number.doubtful
+    assert not parse_slip(boxes_of(*rows)).po_number.doubtful
+
+
+def test_a_po_number_found_under_its_label_is_marked() -> None:
+    """A boxed header: the label, and on the line under it the number. (Fails without CAPS["po.below"].)"""
+    read = parse_slip(boxes_of(["Bergmühle Schneider KG"], ["Ihre Bestellung", "Lieferschein-Nr."],
+                               ["BST-80078", "Lieferdatum: 03.04.2025"], ["FLR-1001", "Weizenmehl", "Menge: 12 kg"],
+                               ["SUG-2210", "Zucker", "Menge: 40 kg"], ["SLT-3", "Salz", "Menge: 5 kg"]))
+    assert read.po_number.value == "BST-80078" and read.po_number.doubtful
+
+
+def test_values_from_words_the_ocr_scored_low_are_marked() -> None:
+    """A labelled lot read at 0.75: OCR's score under OCR_SURE. (Fails without the score rule in cap().)"""
+    rows = (*HEAD, ["FLR-1001", "Weizenmehl", "Menge: 12 kg", "Charge: B-25766"])
+    assert parse_slip(boxes_scored(0.75, *rows)).lines[0].lot.doubtful
+    assert not parse_slip(boxes_scored(0.9, *rows)).lines[0].lot.doubtful
+
+
+def test_a_table_cell_with_two_numbers_is_marked() -> None:
+    """Under an understood heading, a quantity cell that also caught a column the heading did not name.
+    (Fails without CAPS["qty.crowded"].)"""
+    table = [["Artikel", "Bezeichnung", "Menge", "Einheit", "Charge"],
+             ["FLR-1001", "Weizenmehl", "12 3,5", "kg", "Charge L2403A"],
+             ["SUG-2210", "Zucker", "40", "kg", "Charge L2404B"]]
+    boxes = boxes_of(*HEAD)
+    for y, cells in enumerate(table, start=len(HEAD)):  # columns at fixed x, as printed
+        for x, cell in zip((40.0, 240.0, 480.0, 640.0, 760.0), cells, strict=True):
+            right = x + 13.0 * len(cell)
+            boxes.append(OcrBox(cell, 0.97, ((x, 40.0 * y), (right, 40.0 * y), (right, 40.0 * y + 24),
+                                             (x, 40.0 * y + 24))))
+    lines = {line.sku.value: line for line in parse_slip(boxes).lines}
+    assert lines["FLR-1001"].quantity.value == 12 and lines["SUG-2210"].quantity.value == 40
+    assert lines["FLR-1001"].quantity.doubtful and not lines["SUG-2210"].quantity.doubtful
+
+
+def test_a_number_whose_separator_only_the_convention_settles_is_marked_unless_the_po_expects_it() -> None:
+    """'1.231 Stk': a thousand and more on a German slip, if OCR read the separator right (photos swap ',' and
+    '.'). (Fails with values.parse_number's old certainties 0.8 / 0.85.)"""
+    rows = (*HEAD, ["FLR-1001", "Weizenmehl", "Menge: 1.231 Stk"])
+    alone = parse_slip(boxes_of(*rows)).lines[0]
+    assert alone.quantity.value == 1231 and alone.quantity.doubtful
+    expects = parse_slip(boxes_of(*rows), po(ExpectedItem(("FLR-1001",), "pcs", Decimal(1231)))).lines[0]
+    assert not expects.quantity.doubtful
+    us = parse_slip(boxes_of(["Lone Star Provisions Inc."], ["PO #: PO-31", "Ship Date: 04/23/2026"],
+                             ["MAT-OIL", "Olive oil", "Qty: 2.125 kg"])).lines[0]
+    assert us.quantity.value == Decimal("2.125") and us.quantity.doubtful  # 2,125 kg if the "." was a ","
+
+
+def test_the_accuracy_tally_counts_what_the_form_asks_a_person_to_check() -> None:
+    """⚠ per line and lines to tick, as commands.receiving.state.doubtful_fields marks them. (Fails when
+    scoring.score stops counting Tally.marked / Tally.ticked.)"""
+    from models.packing_slip import PackingSlip, Read, SlipLine
+    from sandbox.slips.corpus import make_truth
+    from sandbox.slips.scoring import Tally, score
+
+    truth = make_truth(0, degraded=False)
+    sure, unsure = 0.9, 0.5
+    lines = [SlipLine(sku=Read(value=t.sku, confidence=sure), quantity=Read(value=t.quantity, confidence=unsure),
+                      unit=Read(value=t.unit, confidence=unsure if i == 0 else sure)) for i, t in enumerate(truth.lines)]
+    lines[1].quantity = Read(value=truth.lines[1].quantity, confidence=sure)
+    tally = Tally()
+    score(truth, PackingSlip(lines=lines), tally)
+    assert tally.read_lines == len(truth.lines) and tally.ticked == len(truth.lines) - 1
+    assert tally.marked == len(truth.lines)  # line 1: quantity and unit; line 2: none; the others: quantity
+    assert tally.silent == 0
