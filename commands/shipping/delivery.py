@@ -95,7 +95,7 @@ async def delivery_view(floor: Floor, so_id: int, user: str, *, channel_id: str 
     try:
         delivery = await find_packed(floor.katana, so_id)
     except KatanaError as exc:
-        return cards.message_view(TITLE, f":warning: Can't load the order: {exc.user_message}",
+        return cards.message_view(TITLE, f":warning: Can't load the order: {escape(exc.user_message)}",
                                   footer="Nothing was recorded. Try again in a minute.")
     if not delivery.packed:
         return cards.message_view(TITLE, f"Nothing on *{escape(delivery.order_no)}* is packed and waiting "
