@@ -23,7 +23,7 @@ from commands.ports import Ack, Submission, View
 from commands.recording import Recorder
 from commands.shipping.offer import amount
 from commands.shipping.steps import DELIVER_PLAN
-from commands.shipping.views import FORM_CALLBACK, TITLE
+from commands.shipping.views import CARRIER_LEN, FORM_CALLBACK, TITLE, TRACKING_LEN, carrier_name
 from commands.submissions import new_action, save_and_record
 from integrations.katana import Katana
 from integrations.katana.errors import KatanaError
@@ -75,17 +75,25 @@ def label(fulfilment: Fulfilment, sku: Callable[[int], str]) -> str:
     return f"#{fulfilment.id} · {goods}{carrier}"[:75]
 
 
+def room(held: str | None, typed: int) -> int:
+    """The input's max_length: what a person may type, or longer when Katana already holds a longer value (Slack
+    refuses an initial value over max_length; its inputs take at most 3000 characters)."""
+    return min(max(typed, len(held or "")), 3000)
+
+
 def delivery_form(delivery: Delivery, *, draft_id: str, channel_id: str | None, task_id: str | None) -> View:
     options = [Option(value=str(p.id), text=p.label) for p in delivery.packed]
     missing = [p for p in delivery.packed if not p.carrier]
+    carrier, tracking = delivery.common("carrier"), delivery.common("tracking")
     blocks: list[Block] = [
         cards.text(f"*{escape(delivery.order_no)}* — packed and waiting for pickup. "
                    "Tick what the carrier took."),
         InputBlock(block_id="packed", label="Packed shipments", element=CheckboxesElement(
             action_id="packed", options=options, initial_options=options)),
-        code_input("carrier", "Carrier", initial=delivery.common("carrier"), optional=not missing,
-                   placeholder="e.g. DHL, UPS, own van", max_length=60),
-        code_input("tracking", "Tracking number", initial=delivery.common("tracking"), optional=True, max_length=100),
+        code_input("carrier", "Carrier", initial=carrier, optional=not missing, placeholder="e.g. DHL, UPS, own van",
+                   max_length=room(carrier, CARRIER_LEN)),
+        code_input("tracking", "Tracking number", initial=tracking, optional=True,
+                   max_length=room(tracking, TRACKING_LEN)),
     ]
     metadata = {"ch": channel_id, "task": task_id, "draft": draft_id}
     return cards.modal(TITLE, blocks, callback_id=FORM_CALLBACK, submit="Delivered", close="Cancel", metadata=metadata)
@@ -126,13 +134,22 @@ def read_delivery(form: Form, delivery: Delivery) -> dict[str, Any]:
               if str(o.get("value")) in offered]  # a stale or crafted id is no choice
     if not chosen:
         form.errors.add("packed", "Tick at least one packed shipment the carrier took.")
-    carrier = form.code("carrier", "carrier", required=False, max_len=60)
+    held_carrier, held_tracking = delivery.common("carrier"), delivery.common("tracking")
+    carrier = held_carrier if as_held(form, "carrier", held_carrier) else carrier_name(form, required=False)
     bare = [p for p in chosen if not p.carrier]
     if bare and not carrier and "carrier" not in form.errors.errors:
         form.errors.add("carrier", f"Enter the carrier: #{bare[0].id} has none yet.")
+    tracking = held_tracking if as_held(form, "tracking", held_tracking) else form.code(
+        "tracking", "tracking number", required=False, max_len=TRACKING_LEN)
     return {"so_id": delivery.so_id, "order_no": delivery.order_no, "method": "deliver",
-            "fulfilments": [p.id for p in chosen], "carrier": carrier,
-            "tracking": form.code("tracking", "tracking number", required=False, max_len=100)}
+            "fulfilments": [p.id for p in chosen], "carrier": carrier, "tracking": tracking}
+
+
+def as_held(form: Form, block_id: str, held: str | None) -> bool:
+    """The field was left as prefilled from Katana: Katana's value, whatever it is, is not ours to refuse (it
+    was typed in Katana's app, under Katana's rules, not this form's)."""
+    raw = form.raw(block_id)
+    return bool(held and held.strip()) and isinstance(raw, str) and raw.strip() == str(held).strip()
 
 
 async def submit_delivery(floor: Floor, recorder: Recorder, command: FloorCommand[Any], ack: Ack,

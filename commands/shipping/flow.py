@@ -22,7 +22,7 @@ from commands.recording import Recorder
 from commands.shipping.delivery import delivery_view, submit_delivery
 from commands.shipping.offer import ShipOffer, build_offer, over_problems
 from commands.shipping.steps import CARRIER_PLAN, FBA_PLAN
-from commands.shipping.views import TITLE, form_view, pick_view
+from commands.shipping.views import TITLE, TRACKING_LEN, carrier_name, form_view, pick_view
 from commands.submissions import ack_landed, new_action, save_and_record
 from integrations.katana.errors import KatanaError
 from integrations.katana.stock import StockService
@@ -186,7 +186,7 @@ def read_dispatch(form: Form, offer: ShipOffer) -> dict[str, Any]:
             form.errors.add("pallets", "Enter the number of pallets (1 to 99).")
         return {"shipment": form.code("shipment", "FBA shipment reference", max_len=60), "pallets": pallets}
     status = form.choice("status", "status", {"DELIVERED", "PACKED"})
-    return {"carrier": form.code("carrier", "carrier", max_len=60),
-            "tracking": form.code("tracking", "tracking number", required=False, max_len=100),
+    return {"carrier": carrier_name(form, required=True),
+            "tracking": form.code("tracking", "tracking number", required=False, max_len=TRACKING_LEN),
             "status": status or "DELIVERED"}
 
