@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from slack_sdk.models.blocks import Block, CheckboxesElement, InputBlock, Option
 
 from commands import cards
@@ -22,7 +22,7 @@ from commands.mrkdwn import escape
 from commands.ports import Ack, Submission, View
 from commands.recording import Recorder
 from commands.shipping.offer import amount
-from commands.shipping.steps import DELIVER_PLAN
+from commands.shipping.steps import DELIVER_PLAN, own_task
 from commands.shipping.views import CARRIER_LEN, FORM_CALLBACK, TITLE, TRACKING_LEN, carrier_name
 from commands.submissions import new_action, save_and_record
 from integrations.katana import Katana
@@ -49,6 +49,7 @@ class Delivery(BaseModel):
     so_id: int
     order_no: str
     packed: list[Packed]
+    linked_mos: list[int] = Field(default_factory=list)  # the MOs the order's rows were made by
 
     def common(self, field: str) -> str | None:
         """The carrier (or tracking number) every packed fulfilment has, to prefill the form."""
@@ -65,7 +66,8 @@ async def find_packed(katana: Katana, so_id: int) -> Delivery:
     skus = {row: (items[v].sku if v in items else None) or f"row {row}" for row, v in variants.items()}
     return Delivery(so_id=order.id, order_no=order.order_no, packed=[
         Packed(id=f.id, label=label(f, lambda row: skus.get(row, f"row {row}")), carrier=f.tracking_carrier,
-               tracking=f.tracking_number) for f in packed])
+               tracking=f.tracking_number) for f in packed],
+        linked_mos=[r.linked_manufacturing_order_id for r in order.sales_order_rows if r.linked_manufacturing_order_id])
 
 
 def label(fulfilment: Fulfilment, sku: Callable[[int], str]) -> str:
@@ -112,7 +114,8 @@ async def delivery_view(floor: Floor, so_id: int, user: str, *, channel_id: str 
     draft, _ = await floor.store.drafts.create(ModalDraft(
         id=uuid.uuid4().hex, kind="ship", user_id=user, channel_id=channel_id,
         data={"delivery": delivery.model_dump(mode="json")}, created_at=now, updated_at=now))
-    return delivery_form(delivery, draft_id=draft.id, channel_id=channel_id, task_id=task_id)
+    task = await own_task(floor, task_id, delivery.so_id, delivery.linked_mos)
+    return delivery_form(delivery, draft_id=draft.id, channel_id=channel_id, task_id=task)
 
 
 async def open_delivery(floor: Floor, user: str, *, trigger_id: str, channel_id: str | None,

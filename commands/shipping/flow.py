@@ -21,7 +21,7 @@ from commands.ports import Ack, SlackRefused, Submission, View
 from commands.recording import Recorder
 from commands.shipping.delivery import delivery_view, submit_delivery
 from commands.shipping.offer import ShipOffer, build_offer, over_problems
-from commands.shipping.steps import CARRIER_PLAN, FBA_PLAN
+from commands.shipping.steps import CARRIER_PLAN, FBA_PLAN, own_task
 from commands.shipping.views import TITLE, TRACKING_LEN, carrier_name, form_view, pick_view
 from commands.submissions import ack_landed, new_action, save_and_record
 from integrations.katana.errors import KatanaError
@@ -111,10 +111,11 @@ async def offer_view(floor: Floor, so_id: int, method: str, user: str, metadata:
                                   footer="Nothing was recorded. Try again in a minute.")
     if not offer.open_rows:
         return cards.message_view(TITLE, f"Everything on *{escape(offer.order_no)}* has shipped already.")
+    task = await own_task(floor, metadata.get("task"), offer.so_id, (r.linked_mo_id for r in offer.rows))
     draft = await floor.store.drafts.create(ModalDraft(
         id=uuid.uuid4().hex, kind="ship", user_id=user, channel_id=metadata.get("ch"),
         data={"offer": offer.model_dump(mode="json")}, created_at=utcnow(), updated_at=utcnow()))
-    return form_view(offer, draft_id=draft[0].id, channel_id=metadata.get("ch"), task_id=metadata.get("task"))
+    return form_view(offer, draft_id=draft[0].id, channel_id=metadata.get("ch"), task_id=task)
 
 
 async def fba_location(floor: Floor) -> tuple[int | None, str | None]:
