@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from slack_sdk.models.blocks import Block, CheckboxesElement, InputBlock, Option
 
 from commands import cards
+from commands.claiming import save_once
 from commands.context import Floor
 from commands.fields import Form
 from commands.forms import FloorCommand, code_input
@@ -24,7 +25,7 @@ from commands.recording import Recorder
 from commands.shipping.offer import amount
 from commands.shipping.steps import DELIVER_PLAN, own_task
 from commands.shipping.views import CARRIER_LEN, FORM_CALLBACK, TITLE, TRACKING_LEN, carrier_name
-from commands.submissions import new_action, save_and_record
+from commands.submissions import new_action
 from integrations.katana import Katana
 from integrations.katana.errors import KatanaError
 from integrations.katana.sales import Fulfilment, SalesService
@@ -165,6 +166,6 @@ async def submit_delivery(floor: Floor, recorder: Recorder, command: FloorComman
     mo = str(metadata.get("task") or "").partition(":")[2]
     action = new_action(command, submission, {**data, "mo_id": whole_number(mo)}, metadata,
                         plan=DELIVER_PLAN)
-    await save_and_record(floor, recorder, ack, action, title=TITLE, draft_id=draft.id,
-                          already="This delivery was already recorded.")
+    await save_once(floor, recorder, command, ack, action, metadata, draft_id=draft.id,
+                    already="This delivery was already recorded.")
 

@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from commands import cards
+from commands.claiming import save_once
 from commands.context import Floor
 from commands.facts import ShipFacts
 from commands.fields import Form
@@ -23,7 +24,7 @@ from commands.shipping.delivery import delivery_view, submit_delivery
 from commands.shipping.offer import ShipOffer, build_offer, over_problems
 from commands.shipping.steps import CARRIER_PLAN, FBA_PLAN, own_task
 from commands.shipping.views import TITLE, TRACKING_LEN, carrier_name, form_view, pick_view
-from commands.submissions import ack_landed, new_action, save_and_record
+from commands.submissions import ack_landed, new_action
 from integrations.katana.errors import KatanaError
 from integrations.katana.stock import StockService
 from models.base import utcnow, whole_number
@@ -142,8 +143,8 @@ async def submit_ship(floor: Floor, recorder: Recorder, command: FloorCommand[Sh
         return
     action = new_action(command, submission, {**data, "mo_id": task_mo(metadata.get("task"))}, metadata,
                         plan=FBA_PLAN if offer.method == "fba" else CARRIER_PLAN)
-    await save_and_record(floor, recorder, ack, action, title=TITLE, draft_id=draft.id,
-                          already="This shipment was already recorded.")
+    await save_once(floor, recorder, command, ack, action, metadata, draft_id=draft.id,
+                    already="This shipment was already recorded.")
 
 
 def task_mo(task_id: Any) -> int | None:
