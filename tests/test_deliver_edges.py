@@ -82,3 +82,19 @@ async def test_a_carrier_typed_with_brackets_is_a_name_not_a_label_code(shop: Sa
     await shop.settle()
     [fulfilment] = shop.katana.fulfillments.values()
     assert fulfilment["tracking_carrier"] == "Royal Mail (24h)"
+
+
+async def test_a_carrier_with_slack_markup_is_shown_as_text(shop: Sandbox) -> None:
+    """Any text is a carrier now: what it says reaches Katana as typed and the channel escaped."""
+    from sandbox.katana_seed import SO7_ID, SO7_ROW_ID
+    from tests.test_hostile_text import RAW_MARKUP, SHORT, mrkdwn_texts
+    from tests.test_scenario_ship import ship_form
+    form = await ship_form(shop, SO7_ID)
+    reply = await shop.workspace.submit_view(ANA, form, {f"q_{SO7_ROW_ID}": "4", "carrier": f"{SHORT} @everyone"})
+    assert reply.json["response_action"] == "update", reply.json
+    await shop.settle()
+    [fulfilment] = shop.katana.fulfillments.values()
+    assert fulfilment["tracking_carrier"] == f"{SHORT} @everyone"
+    told = await shop.message_with("shipped SO-7")
+    shown = list(mrkdwn_texts(told))
+    assert shown and not [t for t in shown if RAW_MARKUP.search(t)], shown
