@@ -44,6 +44,7 @@ class Packed(BaseModel):
     label: str
     carrier: str | None = None
     tracking: str | None = None
+    mos: list[int] = Field(default_factory=list)  # the MOs that made its rows (Katana's links)
 
 
 class Delivery(BaseModel):
@@ -65,10 +66,13 @@ async def find_packed(katana: Katana, so_id: int) -> Delivery:
     variants = {r.id: r.variant_id for r in order.sales_order_rows}
     items = await StockService(katana.client).items({v for v in variants.values() if v})
     skus = {row: (items[v].sku if v in items else None) or f"row {row}" for row, v in variants.items()}
+    made_by = {r.id: r.linked_manufacturing_order_id for r in order.sales_order_rows if r.linked_manufacturing_order_id}
     return Delivery(so_id=order.id, order_no=order.order_no, packed=[
         Packed(id=f.id, label=label(f, lambda row: skus.get(row, f"row {row}")), carrier=f.tracking_carrier,
-               tracking=f.tracking_number) for f in packed],
-        linked_mos=[r.linked_manufacturing_order_id for r in order.sales_order_rows if r.linked_manufacturing_order_id])
+               tracking=f.tracking_number,
+               mos=sorted({made_by[r.sales_order_row_id] for r in f.sales_order_fulfillment_rows
+                           if r.sales_order_row_id in made_by}))
+        for f in packed], linked_mos=sorted(set(made_by.values())))
 
 
 def label(fulfilment: Fulfilment, sku: Callable[[int], str]) -> str:
@@ -156,14 +160,25 @@ def as_held(form: Form, block_id: str, held: str | None) -> bool:
     return bool(held and held.strip()) and isinstance(raw, str) and raw.strip() == str(held).strip()
 
 
+def carries_task_goods(delivery: Delivery, chosen: list[int], mo_id: int | None) -> bool:
+    """Whether the packed shipments the carrier took carry the SHIP task's goods: one of them holds a row made by
+    the task's MO, or Katana links none of the order's rows to it (the person's word, then)."""
+    if mo_id is None or mo_id not in delivery.linked_mos:
+        return True
+    return any(mo_id in p.mos for p in delivery.packed if p.id in chosen)
+
+
 async def submit_delivery(floor: Floor, recorder: Recorder, command: FloorCommand[Any], ack: Ack,
                           submission: Submission, draft: ModalDraft, metadata: dict[str, Any]) -> None:
     form = Form((submission.view.get("state") or {}).get("values") or {})
-    data = read_delivery(form, Delivery.model_validate(draft.data["delivery"]))
+    delivery = Delivery.model_validate(draft.data["delivery"])
+    data = read_delivery(form, delivery)
     if form.errors:
         await ack(response_action="errors", errors=form.errors.errors)
         return
     mo = str(metadata.get("task") or "").partition(":")[2]
+    if not carries_task_goods(delivery, data["fulfilments"], whole_number(mo)):
+        metadata, mo = {**metadata, "task": None}, ""  # only another MO's goods of the order went: not the task's
     action = new_action(command, submission, {**data, "mo_id": whole_number(mo)}, metadata,
                         plan=DELIVER_PLAN)
     await save_once(floor, recorder, command, ack, action, metadata, draft_id=draft.id,

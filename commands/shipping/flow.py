@@ -141,10 +141,19 @@ async def submit_ship(floor: Floor, recorder: Recorder, command: FloorCommand[Sh
     if form.errors:
         await ack(response_action="errors", errors=form.errors.errors)
         return
+    if not carries_task_goods(offer, data["lines"], task_mo(metadata.get("task"))):
+        metadata = {**metadata, "task": None}  # only another MO's rows of the order went: not the task's shipment
     action = new_action(command, submission, {**data, "mo_id": task_mo(metadata.get("task"))}, metadata,
                         plan=FBA_PLAN if offer.method == "fba" else CARRIER_PLAN)
     await save_once(floor, recorder, command, ack, action, metadata, draft_id=draft.id,
                     already="This shipment was already recorded.")
+
+
+def carries_task_goods(offer: ShipOffer, lines: list[dict[str, Any]], mo_id: int | None) -> bool:
+    """Whether a shipment from a SHIP task's form carries that task's goods: a row of the order made by the
+    task's MO, or any row when Katana links none of the order's rows to it (the person's word, then)."""
+    own_rows = {row.row_id for row in offer.rows if mo_id is not None and row.linked_mo_id == mo_id}
+    return not own_rows or any(line["row_id"] in own_rows for line in lines)
 
 
 def task_mo(task_id: Any) -> int | None:
