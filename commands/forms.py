@@ -106,6 +106,12 @@ class FloorCommand(Generic[F]):
     # lives 3 s), and what of it the submission needs back (the modal's private_metadata, ≤ 3000 chars).
     prepare: Preparer | None = None
     metadata: Callable[[Prefill], dict[str, Any]] = no_metadata
+    # commands.claiming, "the same facts twice": which parts of what was entered make two entries the same
+    # (each set on its own; None: everything entered) and how the earlier entry is recalled to the person.
+    same_facts: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None
+    recap: Callable[[dict[str, Any]], str] | None = None  # plain text, escaped where it is shown
+    # What only one recording at a time may touch (/ship: its sales order), as a claim key; None: no such thing.
+    one_at_a_time: Callable[[dict[str, Any]], str | None] | None = None
 
     @property
     def callback_id(self) -> str:

@@ -10,6 +10,9 @@ The modals and the steps live in commands/shipping/.
 """
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from commands.context import Floor
 from commands.facts import ShipFacts
 from commands.forms import FloorCommand
@@ -57,6 +60,34 @@ def tasks_said(facts: ShipFacts) -> list[str]:
         [f"{packed} ship task(s) waiting for pickup"] if packed else [])
 
 
+def same_shipment(entered: dict[str, Any]) -> list[dict[str, Any]]:
+    """What makes two /ship entries by one person the same (commands.claiming asks before the second): the
+    order with the same tracking number, or the order with the same rows and quantities. Marking packed
+    goods delivered has none: the order's one-at-a-time claim and Katana's own state keep that to once."""
+    if entered.get("method") == "deliver":
+        return []
+    rows = sorted((int(line["row_id"]), f"{Decimal(str(line['quantity'])).normalize():f}")
+                  for line in entered.get("lines") or [])
+    same = [{"so": entered.get("so_id"), "rows": rows}]
+    if entered.get("tracking"):
+        same.append({"so": entered.get("so_id"), "tracking": str(entered["tracking"]).strip().upper()})
+    return same
+
+
+def recap(entered: dict[str, Any]) -> str:
+    """The earlier entry, as the person is reminded of it."""
+    lines = ", ".join(f"{Decimal(str(line['quantity'])).normalize():f} × {line.get('sku')}"
+                      for line in entered.get("lines") or [])
+    tracking = f", tracking {entered['tracking']}" if entered.get("tracking") else ""
+    return f"{entered.get('order_no')}: {lines or 'nothing'}{tracking}"
+
+
+def one_order(entered: dict[str, Any]) -> str | None:
+    """One recording of a sales order at a time: two submissions at once never both write (two people marking
+    the same parcel delivered; two shipments of the same rows)."""
+    return f"order:so:{entered['so_id']}" if entered.get("so_id") is not None else None
+
+
 def sales_order_link(floor: Floor, facts: ShipFacts) -> str:
     return floor.order_link("salesorder", facts.so_id)
 
@@ -64,6 +95,7 @@ def sales_order_link(floor: Floor, facts: ShipFacts) -> str:
 COMMAND = FloorCommand(
     name="ship", title=TITLE, stage="ship", facts=ShipFacts, plan=CARRIER_PLAN, other_plans=(FBA_PLAN, DELIVER_PLAN),
     headline=headline, link=sales_order_link, opens=open_ship, submits=submit_ship,
+    same_facts=same_shipment, recap=recap, one_at_a_time=one_order,
     help="Records what left for a sales order: a fulfilment with carrier and tracking number, or a stock "
          "transfer to Amazon FBA; or marks what was packed earlier as delivered. Quantities and batches are "
          "checked against the order and the stock.")

@@ -151,7 +151,7 @@ def deliver_task_handler(floor: Floor) -> Any:
         tap = tap_of(body)
         task = await floor.store.tasks.get(tap.value)
         if task is None or task.kind != "ship" or not task.is_open:
-            state = "no longer exists" if task is None else f"for {task.mo_order_no} is already {task.status}"
+            state = "no longer exists" if task is None else f"for {escape(task.mo_order_no)} is already {task.status}"
             await tell_privately(floor, tap, f"That task {state}.")
             return
         refusal = await floor.permissions.refusal(tap.user_id, "ship")

@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from commands import cards
+from commands.claiming import save_once
 from commands.context import Floor
 from commands.facts import ShipFacts
 from commands.fields import Form
@@ -21,9 +22,9 @@ from commands.ports import Ack, SlackRefused, Submission, View
 from commands.recording import Recorder
 from commands.shipping.delivery import delivery_view, submit_delivery
 from commands.shipping.offer import ShipOffer, build_offer, over_problems
-from commands.shipping.steps import CARRIER_PLAN, FBA_PLAN
-from commands.shipping.views import TITLE, form_view, pick_view
-from commands.submissions import ack_landed, new_action, save_and_record
+from commands.shipping.steps import CARRIER_PLAN, FBA_PLAN, own_task
+from commands.shipping.views import TITLE, TRACKING_LEN, carrier_name, form_view, pick_view
+from commands.submissions import ack_landed, new_action
 from integrations.katana.errors import KatanaError
 from integrations.katana.stock import StockService
 from models.base import utcnow, whole_number
@@ -111,10 +112,11 @@ async def offer_view(floor: Floor, so_id: int, method: str, user: str, metadata:
                                   footer="Nothing was recorded. Try again in a minute.")
     if not offer.open_rows:
         return cards.message_view(TITLE, f"Everything on *{escape(offer.order_no)}* has shipped already.")
+    task = await own_task(floor, metadata.get("task"), offer.so_id, (r.linked_mo_id for r in offer.rows))
     draft = await floor.store.drafts.create(ModalDraft(
         id=uuid.uuid4().hex, kind="ship", user_id=user, channel_id=metadata.get("ch"),
         data={"offer": offer.model_dump(mode="json")}, created_at=utcnow(), updated_at=utcnow()))
-    return form_view(offer, draft_id=draft[0].id, channel_id=metadata.get("ch"), task_id=metadata.get("task"))
+    return form_view(offer, draft_id=draft[0].id, channel_id=metadata.get("ch"), task_id=task)
 
 
 async def fba_location(floor: Floor) -> tuple[int | None, str | None]:
@@ -139,10 +141,19 @@ async def submit_ship(floor: Floor, recorder: Recorder, command: FloorCommand[Sh
     if form.errors:
         await ack(response_action="errors", errors=form.errors.errors)
         return
+    if not carries_task_goods(offer, data["lines"], task_mo(metadata.get("task"))):
+        metadata = {**metadata, "task": None}  # only another MO's rows of the order went: not the task's shipment
     action = new_action(command, submission, {**data, "mo_id": task_mo(metadata.get("task"))}, metadata,
                         plan=FBA_PLAN if offer.method == "fba" else CARRIER_PLAN)
-    await save_and_record(floor, recorder, ack, action, title=TITLE, draft_id=draft.id,
-                          already="This shipment was already recorded.")
+    await save_once(floor, recorder, command, ack, action, metadata, draft_id=draft.id,
+                    already="This shipment was already recorded.")
+
+
+def carries_task_goods(offer: ShipOffer, lines: list[dict[str, Any]], mo_id: int | None) -> bool:
+    """Whether a shipment from a SHIP task's form carries that task's goods: a row of the order made by the
+    task's MO, or any row when Katana links none of the order's rows to it (the person's word, then)."""
+    own_rows = {row.row_id for row in offer.rows if mo_id is not None and row.linked_mo_id == mo_id}
+    return not own_rows or any(line["row_id"] in own_rows for line in lines)
 
 
 def task_mo(task_id: Any) -> int | None:
@@ -186,7 +197,7 @@ def read_dispatch(form: Form, offer: ShipOffer) -> dict[str, Any]:
             form.errors.add("pallets", "Enter the number of pallets (1 to 99).")
         return {"shipment": form.code("shipment", "FBA shipment reference", max_len=60), "pallets": pallets}
     status = form.choice("status", "status", {"DELIVERED", "PACKED"})
-    return {"carrier": form.code("carrier", "carrier", max_len=60),
-            "tracking": form.code("tracking", "tracking number", required=False, max_len=100),
+    return {"carrier": carrier_name(form, required=True),
+            "tracking": form.code("tracking", "tracking number", required=False, max_len=TRACKING_LEN),
             "status": status or "DELIVERED"}
 

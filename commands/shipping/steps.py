@@ -11,10 +11,13 @@ it shows "waiting for pickup" with Mark delivered, and closes when the packed go
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from commands import cards
 from commands.chain import refresh_task_message
+from commands.context import Floor
 from commands.facts import ShipFacts
 from commands.plan import Result, Step, StepContext, StepRefused, step
 from commands.shipping.offer import Method, build_offer, fba_note, over_problems
@@ -157,10 +160,25 @@ async def mark_delivered(ctx: Ctx) -> Result:
     return {"wrote": bool(facts.to_deliver)}
 
 
+async def own_task(floor: Floor, tid: Any, so_id: int, linked_mos: Iterable[int | None]) -> str | None:
+    """The SHIP task a /ship form was opened from, if the order chosen is that task's: only then is the shipment
+    the task's (it shows in its MO's history, close_ship_tasks closes it). The pick form offers every open order,
+    and another order shipped leaves the task's goods where they are. A task that does not know its order (an MO
+    linked to a sales order Katana did not name) is the order's when one of the order's rows is linked to its MO."""
+    tid = str(tid or "")
+    task = await floor.store.tasks.get(tid) if tid.startswith("ship:") else None
+    if task is None:
+        return None
+    if task.sales_order_id is not None:
+        return tid if task.sales_order_id == so_id else None
+    return tid if task.mo_id in set(linked_mos) else None
+
+
 @step("close_ship_tasks", "", in_katana=False)
 async def close_ship_tasks(ctx: Ctx) -> Result:
-    """The SHIP task it was opened from, and those of MOs whose order row has now gone out in full: done,
-    or — when the goods were only packed — waiting for pickup, with Mark delivered."""
+    """The SHIP task it was opened from (when the order was that task's: own_task), and those of MOs whose order
+    row has now gone out in full: done, or — when the goods were only packed — waiting for pickup, with Mark
+    delivered."""
     facts = ctx.facts
     wanted = [task_id("ship", mo) for mo in facts.finished_mos]
     if str(ctx.action.task_id or "").startswith("ship:"):

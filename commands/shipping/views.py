@@ -13,6 +13,7 @@ from slack_sdk.models.blocks import (
 )
 
 from commands import cards
+from commands.fields import Form
 from commands.forms import code_input, order_element, quantity_input
 from commands.mrkdwn import escape
 from commands.orders import OrderList
@@ -26,6 +27,13 @@ MAX_ROWS = 30  # two inputs a row keeps the form under Slack's 100 blocks
 METHODS = {"carrier": "By carrier (fulfilment in Katana)", "fba": "To Amazon FBA (stock transfer)",
            "deliver": "Packed earlier: mark delivered"}
 STATUSES = {"DELIVERED": "Shipped: handed to the carrier", "PACKED": "Packed: waiting for pickup"}
+CARRIER_LEN, TRACKING_LEN = 60, 100  # what a person may type (Katana: a carrier of any length, tracking ≤ 256)
+
+
+def carrier_name(form: Form, *, required: bool) -> str | None:
+    """A carrier is a name ("Royal Mail (24h)", "Correos Exprés", "own van"), not a code printed on our labels:
+    any text, shown escaped wherever it is put into mrkdwn (commands/ship.py), as Katana takes any string."""
+    return form.text("carrier", "carrier", required=required, max_len=CARRIER_LEN)
 
 
 def pick_view(orders: OrderList | None, *, channel_id: str | None, task_id: str | None,
@@ -66,8 +74,8 @@ def row_blocks(row: OfferRow) -> list[Block]:
 def carrier_blocks() -> list[Block]:
     statuses = [Option(value=key, text=text) for key, text in STATUSES.items()]
     return [
-        code_input("carrier", "Carrier", placeholder="e.g. DHL, UPS, own van", max_length=60),
-        code_input("tracking", "Tracking number", optional=True, max_length=100),
+        code_input("carrier", "Carrier", placeholder="e.g. DHL, UPS, own van", max_length=CARRIER_LEN),
+        code_input("tracking", "Tracking number", optional=True, max_length=TRACKING_LEN),
         InputBlock(block_id="status", label="Status", element=RadioButtonsElement(
             action_id="status", options=statuses, initial_option=statuses[0])),
     ]
