@@ -10,19 +10,7 @@ from decimal import Decimal
 from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.layout import OcrBox
 from integrations.slips.parser import parse_slip
-
-
-def boxes_of(*rows: list[str]) -> list[OcrBox]:
-    """Hand-made OCR output: one box per cell, rows 40 px apart, cells where their text would be printed."""
-    out = []
-    for y, cells in enumerate(rows):
-        x = 40.0
-        for cell in cells:
-            width = 13.0 * len(cell)
-            out.append(OcrBox(cell, 0.97, ((x, 40.0 * y), (x + width, 40.0 * y), (x + width, 40.0 * y + 24),
-                                           (x, 40.0 * y + 24))))
-            x += width + 60
-    return out
+from tests.test_slip_failure_classes import boxes_of
 
 
 def po(*items: ExpectedItem, number: str = "BST-80078", supplier: str = "Bergmühle Schneider KG") -> Expected:
