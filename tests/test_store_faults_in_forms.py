@@ -76,3 +76,22 @@ async def test_store_error_as_cook_opens_its_form_tells_the_person() -> None:
         told = str(reply.json or "") + str(shop.slack.ephemerals[ephemerals:]) + str(
             [v for k, v in shop.slack.views.items() if k not in views])
         assert "again" in told, told
+
+
+async def test_store_error_saving_the_delivery_draft_does_not_leave_mark_delivered_loading_for_ever() -> None:
+    """The SHIP task's Mark delivered (commands/shipping/delivery.py open_delivery) opens "Loading what was
+    packed…", then delivery_view saves a draft: a store error there escapes, and the modal stays on Loading."""
+    from sandbox.harness import FLOOR
+    from tests.test_scenario_deliver import BEN, pack_from_the_ship_task
+    faults = Faults()
+    async with shop_floor(store=flaky_store(faults)) as shop:
+        message = await pack_from_the_ship_task(shop)
+        views = set(shop.slack.views)
+        faults.rule = once(lambda call: call.collection == "modal_drafts" and call.method == "insert_one")
+        await shop.workspace.click_button(BEN, message, "task_deliver", channel_id=FLOOR)
+        await shop.settle()
+        await asyncio.sleep(1.0)
+        assert faults.failed
+        [opened] = [v for k, v in shop.slack.views.items() if k not in views]
+        shown = str(opened["blocks"])
+        assert "Loading what was packed" not in shown, shown

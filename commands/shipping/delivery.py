@@ -7,6 +7,7 @@ Katana is read again, then each fulfilment still PACKED is PATCHed to DELIVERED.
 """
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -33,6 +34,8 @@ from integrations.katana.stock import StockService
 from models.base import utcnow, whole_number
 from models.receipts import ModalDraft
 from models.tasks import ProductionTask
+
+log = logging.getLogger(__name__)
 
 MAX_SHOWN = 10  # Slack's checkbox group holds ten options
 
@@ -131,7 +134,12 @@ async def open_delivery(floor: Floor, user: str, *, trigger_id: str, channel_id:
     if task.sales_order_id is None:
         view = cards.message_view(TITLE, f"{escape(task.mo_order_no)} is not for a sales order.")
     else:
-        view = await delivery_view(floor, task.sales_order_id, user, channel_id=channel_id, task_id=task.id)
+        try:
+            view = await delivery_view(floor, task.sales_order_id, user, channel_id=channel_id, task_id=task.id)
+        except Exception:  # noqa: BLE001 — e.g. the store failing over: say so, never leave it "Loading…"
+            log.exception("Mark delivered for %s could not be filled in", task.id)
+            view = cards.message_view(TITLE, "What was packed could not be loaded just now. Nothing was "
+                                             "recorded: tap Mark delivered again in a moment.")
     await floor.slack.update_view(opened.id, view, hash=opened.hash)
 
 
