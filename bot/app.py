@@ -104,7 +104,8 @@ class ShopfloorBot:
         self.floor.refresh_home = home.publisher(self.floor, shift=self.reports.shift_so_far)
         self.floor.on_recorded.append(home.refresh_after_recording(self.floor))
         self.recorder = Recorder(self.floor, {**COMMANDS, REVERSAL.name: REVERSAL}, announce=self.announce)
-        self.ocr = OcrInChildProcess(processes=settings.ocr_processes)  # offline slip reading, off the ack's CPU
+        self.ocr = OcrInChildProcess(processes=settings.ocr_processes,
+                                     niceness=settings.ocr_niceness)  # offline slip reading, off the ack's CPU
         self.receiving = build_receiving(settings, self.http, self.ocr)  # /receive: slip reader + Slack files
         self.events = EventProcessor(self.floor)
         self.channels = ChannelWatch(self.floor.slack, settings)  # the bot in FLOOR_CHANNEL & co (/healthz)

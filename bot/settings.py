@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     anthropic_base_url: AnyHttpUrl | None = None  # tests point it at sandbox/anthropic.py
     # Offline slip reading runs in child processes at a lower priority, this many reads at once (issue 14)
     ocr_processes: int = Field(1, ge=1, le=8)
+    # How far below the bot the OCR child runs (nice): the ack path first. 0 where nothing needs serving
+    # first, e.g. a test run whose other workers would otherwise starve the slip reading.
+    ocr_niceness: int = Field(10, ge=0, le=19)
     slip_reads_at_once: int = Field(2, ge=1, le=16)  # packing-slip photos read at the same time; others wait
 
     # Storage

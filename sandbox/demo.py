@@ -214,7 +214,7 @@ async def receive_delivery(sandbox: Sandbox) -> None:
     reply = await sandbox.workspace.submit_view(ANA, form, {"photo": [photo]})
     say(f"  Ana attaches the photo and submits → ack in {reply.elapsed * 1000:.0f} ms, the modal says "
         f"“Reading the packing slip…”")
-    confirm = await sandbox.view_becomes(form["id"], "receive_form", timeout=30)
+    confirm = await sandbox.view_becomes(form["id"], "receive_form", timeout=120)  # OCR: seconds of CPU, more on a busy machine
     say(f"  read offline (no ANTHROPIC_API_KEY here) in {time.monotonic() - started:.1f} s")
     show("Ana's phone: modal", render_view(confirm))
     checks = {b["block_id"]: ["checked"] for b in confirm["blocks"] if str(b.get("block_id")).startswith("ok_")}

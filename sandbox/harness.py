@@ -51,7 +51,8 @@ def sandbox_settings(slack: FakeSlack, katana: FakeKatana, **overrides: Any) -> 
         slack_api_url=slack.api_url, slack_files_url=slack.base_url, floor_channel=FLOOR, katana_api_key=katana.api_key,
         katana_base_url=katana.base_url, katana_webhook_token=WEBHOOK_TOKEN, mongodb_uri=None,
         host="127.0.0.1", log_level="WARNING",  # the harness binds an ephemeral port itself
-        slack_posts_per_second=1000, slack_post_burst=1000)  # the fake Slack takes any pace unless a test asks
+        slack_posts_per_second=1000, slack_post_burst=1000,  # the fake Slack takes any pace unless a test asks
+        ocr_niceness=0)  # a second pytest worker beside this one would starve a niced OCR child
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg] — never a developer's real .env
 
