@@ -35,3 +35,19 @@ async def test_a_pause_form_with_a_null_detail_is_answered(shop: Sandbox) -> Non
              "detail": {"detail": None}}
     reply = await shop.workspace.submit_crafted(ANA, form, state)
     assert reply.status == 200, reply.body
+
+
+@pytest.mark.parametrize("odd", [["1"], "1", {"packed": [1]}, {"packed": {"selected_options": "1"}}],
+                         ids=["list", "string", "list-element", "string-options"])
+async def test_a_mark_delivered_form_with_an_oddly_shaped_choice_is_refused_at_the_field(
+        shop: Sandbox, odd: object) -> None:
+    """commands/shipping/delivery.py read_delivery read the ticked shipments without checking their shape:
+    a list where Slack sends an object answered 500 (fails with the old read)."""
+    from tests.test_scenario_deliver import BEN, pack_from_the_ship_task, tap_mark_delivered
+    form = await tap_mark_delivered(shop, BEN, await pack_from_the_ship_task(shop))
+    writes = len(shop.katana.writes())
+    reply = await shop.workspace.submit_crafted(BEN, form, {"packed": odd})
+    assert reply.status == 200, reply.body
+    assert reply.json["response_action"] == "errors" and "packed" in reply.json["errors"]
+    await shop.settle()
+    assert len(shop.katana.writes()) == writes

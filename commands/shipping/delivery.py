@@ -144,10 +144,12 @@ async def open_delivery(floor: Floor, user: str, *, trigger_id: str, channel_id:
 
 
 def read_delivery(form: Form, delivery: Delivery) -> dict[str, Any]:
-    element = (form.values.get("packed") or {}).get("packed") or {}
+    block = form.values.get("packed")
+    element = block.get("packed") if isinstance(block, dict) else None
+    ticked = element.get("selected_options") if isinstance(element, dict) else None
     offered = {str(p.id): p for p in delivery.packed}
-    chosen = [offered[str(o.get("value"))] for o in element.get("selected_options") or []
-              if str(o.get("value")) in offered]  # a stale or crafted id is no choice
+    values = [str(o.get("value")) for o in ticked if isinstance(o, dict)] if isinstance(ticked, list) else []
+    chosen = [offered[v] for v in values if v in offered]  # a stale, crafted or oddly shaped choice is none
     if not chosen:
         form.errors.add("packed", "Tick at least one packed shipment the carrier took.")
     held_carrier, held_tracking = delivery.common("carrier"), delivery.common("tracking")
