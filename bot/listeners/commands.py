@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any
 
 from pymongo.errors import PyMongoError
@@ -29,6 +30,8 @@ from commands.shipping.delivery import open_delivery
 from commands.shipping.flow import on_pick
 from commands.shipping.views import PICK_CALLBACK
 from commands.shipping.views import TITLE as SHIP_TITLE
+from commands.submissions import ack_landed
+from models.base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -98,19 +101,20 @@ async def saving(floor: Floor, ack: Any, view: dict[str, Any], name: str, title:
     """A submission's work, whose store error (a failover) the person is told about: nothing was saved,
     so nothing will be recorded. Not acked yet: at the form's first field, what was typed kept. Acked
     already (a "Loading…" modal): that modal says it instead of waiting for ever."""
-    acked = False
+    acked_at: datetime | None = None
 
     async def ack_once(**answer: Any) -> None:
-        nonlocal acked
-        acked = True
+        nonlocal acked_at
+        acked_at = utcnow()
         await ack(**answer)
     try:
         await work(ack_once)
     except PyMongoError as exc:
         log.warning("%s submission not saved: the store failed (%s)", name, type(exc).__name__)
-        if not acked:
+        if acked_at is None:
             await refuse_in_form(ack, title, view, STORE_AWAY)
             return
+        await ack_landed(acked_at)  # else Slack applies the ack's "Loading…" after this message
         try:
             await floor.slack.update_view(str(view.get("id")), cards.message_view(title, STORE_AWAY))
         except SlackRefused:
