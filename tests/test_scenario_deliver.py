@@ -20,10 +20,11 @@ def in_stock(shop: Sandbox, batch_id: int) -> Decimal:
     return Decimal(shop.katana.batch_stock(batch_id, CENTRAL_KITCHEN_ID)["quantity_in_stock"])
 
 
-async def pack_from_the_ship_task(shop: Sandbox) -> dict:
-    """MO-101 (for SO-7) is done; Ana records its whole row packed, waiting for pickup; the task's message."""
+async def pack_from_the_ship_task(shop: Sandbox, task_title: str = "Ship task: MO-101") -> dict:
+    """MO-101 (for SO-7) is done; Ana records its whole row packed, waiting for pickup; the task's message.
+    `task_title`: how its task message begins (shorter when a test renamed the MO)."""
     shop.katana.finish_order_in_app(MO101_ID, 120)
-    pick = await shop.form_from_task(ANA, "Ship task: MO-101")
+    pick = await shop.form_from_task(ANA, task_title)
     await shop.workspace.submit_view(ANA, pick, {"method": "carrier"})
     form = await shop.view_becomes(pick["id"], "ship_form")
     await shop.workspace.submit_view(ANA, form, {f"q_{SO7_ROW_ID}": "120", "carrier": "DHL", "status": "PACKED"})
