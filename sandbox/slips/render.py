@@ -7,10 +7,12 @@ numbers, phone, the slip's own number, a customer block, a footer with totals) b
 """
 from __future__ import annotations
 
+import importlib.util
 import io
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -22,17 +24,44 @@ from sandbox.slips.locales import LOCALES, Locale
 WIDTH = 1240
 MARGIN = 60
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+# DejaVu from Debian, and typefaces from PyPI's fontpkg-* wheels (test extras) that the evaluation corpus
+# does not use: a grotesque, a condensed sans, a narrow display face, a serif. Without the wheel the face
+# falls back to DejaVu Sans, so a machine without them still draws every slip.
 FAMILIES = (("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"), ("DejaVuSerif.ttf", "DejaVuSerif-Bold.ttf"),
-            ("DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf"), ("DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf"))
+            ("DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf"), ("DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf"),
+            ("fontpkg_roboto/Roboto[wdth,wght].ttf", ""), ("fontpkg_roboto_condensed/RobotoCondensed[wght].ttf", ""),
+            ("fontpkg_oswald/Oswald[wght].ttf", ""), ("fontpkg_merriweather/Merriweather[opsz,wdth,wght].ttf", ""))
+HAND = "fontpkg_indie_flower/IndieFlower-Regular.ttf"  # quantities written in by hand
 Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
-def font(size: int, *, bold: bool = False, family: int = 0) -> Font:
-    """DejaVu when installed (Debian/Ubuntu), otherwise Pillow's own scalable font (same on every machine)."""
-    path = FONT_DIR / FAMILIES[family % len(FAMILIES)][1 if bold else 0]
-    if path.exists():
-        return ImageFont.truetype(str(path), size)
+def _face_path(name: str) -> Path | None:
+    if "/" not in name:
+        path = FONT_DIR / name
+        return path if path.exists() else None
+    package, file = name.split("/", 1)
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(list(spec.submodule_search_locations)[0]) / "files" / file
+    return path if path.exists() else None
+
+
+@lru_cache(maxsize=512)
+def font(size: int, *, bold: bool = False, family: int = 0, hand: bool = False) -> Font:
+    """The family's face (its bold, or the regular drawn with a stroke: see `Page.text`); DejaVu Sans when it
+    is not installed, Pillow's own scalable font when not even that is (same on every machine)."""
+    regular, heavy = (HAND, "") if hand else FAMILIES[family % len(FAMILIES)]
+    for name in ([heavy] if bold and heavy else []) + [regular, FAMILIES[0][0]]:
+        path = _face_path(name)
+        if path is not None:
+            return ImageFont.truetype(str(path), size)
     return ImageFont.load_default(size)
+
+
+def _stroke(bold: bool, family: int) -> int:
+    """A face without a bold file is made bold by outlining its strokes."""
+    return 1 if bold and not FAMILIES[family % len(FAMILIES)][1] else 0
 
 
 @dataclass
@@ -41,14 +70,23 @@ class Page:
     size: int
     family: int
     y: int = MARGIN
+    hand: bool = False  # quantities written into the printed form by hand
 
     def text(self, x: int, value: str, *, bold: bool = False, size: int | None = None) -> int:
         f = font(size or self.size, bold=bold, family=self.family)
-        self.draw.text((x, self.y), value, font=f, fill=(20, 20, 25))
+        stroke = _stroke(bold, self.family)
+        self.draw.text((x, self.y), value, font=f, fill=(20, 20, 25), stroke_width=stroke, stroke_fill=(20, 20, 25))
+        return int(self.draw.textlength(value, font=f)) + 2 * stroke
+
+    def handwritten(self, x: int, value: str) -> int:
+        """Blue ballpoint, a little larger than the print and off its baseline."""
+        f = font(int(self.size * 1.5), hand=True)
+        self.draw.text((x, self.y - int(self.size * 0.35)), value, font=f, fill=(30, 45, 120))
         return int(self.draw.textlength(value, font=f))
 
     def width(self, value: str, *, bold: bool = False, size: int | None = None) -> int:
-        return int(self.draw.textlength(value, font=font(size or self.size, bold=bold, family=self.family)))
+        f = font(size or self.size, bold=bold, family=self.family)
+        return int(self.draw.textlength(value, font=f)) + 2 * _stroke(bold, self.family)
 
     def newline(self, factor: float = 1.6) -> None:
         self.y += int(self.size * factor)
@@ -62,7 +100,8 @@ def render(truth: TruthSlip) -> tuple[bytes, str]:
     rng = random.Random(truth.extras["seed"] + ":render")
     locale = LOCALES[truth.locale]
     image = Image.new("RGB", (WIDTH, 2400), "white")
-    page = Page(ImageDraw.Draw(image), size=rng.randint(21, 25), family=rng.randrange(len(FAMILIES)))
+    page = Page(ImageDraw.Draw(image), size=rng.randint(21, 25), family=rng.randrange(len(FAMILIES)),
+                hand=rng.random() < 0.2)
     _letterhead(page, truth, locale, rng)
     {"table": _table, "twocol": _table, "list": _list, "inline": _inline, "codeafter": _table, "bare": _table,
      "tight": _tight}[truth.layout](page, truth, locale, rng)
@@ -141,7 +180,9 @@ def _table(page: Page, truth: TruthSlip, locale: Locale, rng: random.Random) -> 
             break
         page.size -= 1
     xs = [MARGIN + sum(widths[:c]) + gap * c for c in range(len(kinds))]
+    ruled = rng.random() < 0.35  # a grid: a rule between columns (OCR may read one as "|" or "1")
     page.rule()
+    top = page.y
     if truth.layout != "bare":  # "bare": a table printed without a heading row, columns told only by content
         for c, head in enumerate(heads):
             page.text(xs[c], head, bold=True)
@@ -149,8 +190,15 @@ def _table(page: Page, truth: TruthSlip, locale: Locale, rng: random.Random) -> 
         page.rule()
     for row in cells:
         for c, value in enumerate(row):
-            page.text(xs[c], value)
+            if page.hand and kinds[c] == "quantity":
+                page.handwritten(xs[c], value)
+            else:
+                page.text(xs[c], value)
         page.newline(1.7)
+    if ruled:
+        for c in range(1, len(kinds)):
+            x = xs[c] - gap // 2
+            page.draw.line((x, top - 4, x, page.y), fill=(90, 90, 90), width=2)
     page.rule()
 
 
