@@ -8,7 +8,7 @@ snaps only when exactly one code is that close, and is marked for a person to ch
 from __future__ import annotations
 
 from integrations.slips.expected import ExpectedItem
-from integrations.slips.matching import code_key
+from integrations.slips.matching import code_key, one_off
 from integrations.slips.vocab import normalise_unit
 
 SURE, GLUED, NEAR = 0.95, 0.9, 0.55  # NEAR is under models.packing_slip.CONFIDENT: such a snap shows ⚠
@@ -44,7 +44,7 @@ class Dictionary:
         glued = [(k, v) for k, v in self._codes.items() if len(k) >= 4 and key.startswith(k) and _word_after(word, k)]
         if len(glued) == 1:
             return glued[0][1][0], GLUED
-        near = [v for k, v in self._codes.items() if len(k) >= 5 and _one_off(key, k)]
+        near = [v for k, v in self._codes.items() if len(k) >= 5 and one_off(key, k)]
         if len(near) == 1:
             return near[0][0], NEAR
         return None
@@ -60,13 +60,3 @@ def _word_after(word: str, key: str) -> bool:
             rest = word[i + 1:].lstrip("-_/.")
             return bool(rest) and rest[0].isalpha()
     return False
-
-
-def _one_off(a: str, b: str) -> bool:
-    """One character replaced, dropped or added."""
-    if abs(len(a) - len(b)) > 1 or a == b:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
-    short, long_ = (a, b) if len(a) < len(b) else (b, a)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))

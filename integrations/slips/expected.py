@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from integrations.slips.matching import code_key
+from integrations.slips.matching import code_key, one_off
 
 LEGAL_FORMS = frozenset({"ltd", "limited", "gmbh", "inc", "llc", "bv", "nv", "sa", "sas", "sarl", "srl", "spa", "sl",
                          "co", "company", "ag", "kg", "oy", "ab", "as", "plc", "corp", "the", "and", "und", "sp", "zoo",
@@ -49,13 +49,21 @@ class Expected:
         found = [o for o in self.orders if key and _po_key(o.order_no) == key]
         return found[0] if len(found) == 1 else None
 
+    def orders_near(self, printed: str) -> list[ExpectedOrder]:
+        """Open POs whose number is one character off what was read (replaced, dropped or added)."""
+        key = _po_key(printed)
+        return [o for o in self.orders if len(key) >= 4 and one_off(key, _po_key(o.order_no))]
+
+    def orders_of(self, supplier: str | None) -> list[ExpectedOrder]:
+        return [o for o in self.orders if supplier_likeness(supplier, o.supplier) >= 0.6]
+
     def dictionary(self, po_number: str | None, supplier: str | None) -> tuple[list[ExpectedItem], str]:
         """The items this slip may list, and where they came from (for the receipt's notes)."""
         chosen = next((o for o in self.orders if o.order_no == self.chosen), None)
         order = chosen or self.order_named(po_number)
         if order is not None:
             return list(order.items), f"PO {order.order_no}"
-        theirs = [o for o in self.orders if supplier_likeness(supplier, o.supplier) >= 0.6]
+        theirs = self.orders_of(supplier)
         if theirs:
             return [i for o in theirs for i in o.items], f"open POs of {theirs[0].supplier}"
         return [], ""

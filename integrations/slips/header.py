@@ -36,11 +36,27 @@ def is_header_row(row: Row) -> bool:
 def read_letterhead(rows: list[Row], convention: Convention, expected: Expected | None = None,
                     everything: list[Row] | None = None) -> Letterhead:
     po = _open_po(everything or rows, expected) if expected is not None else Read()
+    supplier = _supplier(rows)
     if not po.value:
         po = _po_number(rows)
-        if po.value and expected is not None and expected.orders:  # printed, but no open PO has that number
-            po = Read(value=po.value, confidence=min(po.confidence, ASK), how="po.not_open")
-    return Letterhead(_supplier(rows), po, _slip_date(rows, convention))
+        if expected is not None and expected.orders:
+            po = _nearest_open_po(po, supplier.value, expected)
+    return Letterhead(supplier, po, _slip_date(rows, convention))
+
+
+def _nearest_open_po(printed: Read[Any], supplier: str | None, expected: Expected) -> Read[Any]:
+    """No open PO has the number as read. One open PO a single character off it (OCR's 3 for 8) is taken,
+    or, when no number was read at all, the one PO open with the slip's supplier; either is marked, and
+    the confirmation lets the operator pick another. Otherwise the number stays as printed, marked."""
+    if printed.value:
+        near = expected.orders_near(str(printed.value))
+        if len(near) == 1:
+            return Read(value=near[0].order_no, confidence=ASK, how="po.near")
+        return Read(value=printed.value, confidence=min(printed.confidence, ASK), how="po.not_open")
+    theirs = expected.orders_of(supplier)
+    if len(theirs) == 1:
+        return Read(value=theirs[0].order_no, confidence=ASK, how="po.only_open")
+    return printed
 
 
 def _open_po(rows: list[Row], expected: Expected) -> Read[Any]:

@@ -17,3 +17,13 @@ def code_key(code: str) -> str:
 
 def same_code(read: str | None, known: str | None) -> bool:
     return bool(read) and bool(known) and code_key(read or "") == code_key(known or "")
+
+
+def one_off(a: str, b: str) -> bool:
+    """One character replaced, dropped or added."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
