@@ -105,13 +105,14 @@ def test_day_month_order_follows_the_slip(read_once: dict[str, list[OcrBox]], tr
 
 
 def boxes_of(*rows: list[str]) -> list[OcrBox]:
-    """Hand-made OCR output: one box per cell, rows 40 px apart, cells where their text would be printed."""
+    """Hand-made OCR output: one box per cell, rows 40 px apart, cells where their text would be printed,
+    each scored as RapidOCR scores a crisply printed word (its least sure character, evidence.OCR_SURE)."""
     out = []
     for y, cells in enumerate(rows):
         x = 40.0
         for cell in cells:
             width = 13.0 * len(cell)
-            out.append(OcrBox(cell, 0.97, ((x, 40.0 * y), (x + width, 40.0 * y), (x + width, 40.0 * y + 24),
+            out.append(OcrBox(cell, 0.999, ((x, 40.0 * y), (x + width, 40.0 * y), (x + width, 40.0 * y + 24),
                                            (x, 40.0 * y + 24))))
             x += width + 60
     return out
@@ -140,3 +141,33 @@ def test_a_code_one_character_off_is_snapped_but_marked() -> None:
     assert any("SP-1608" in note and "SP-1602" in note for note in read.notes)
     alone = parse_slip(boxes)
     assert alone.lines[0].sku.value == "SP-1608"  # without the PO nothing is snapped
+
+
+def test_a_table_without_headings_keeps_its_cells_apart() -> None:
+    """A bare table (no heading row, no labels): the unlabelled lot and expiry after the quantity are read,
+    a lost litre unit ("4,43 1") is still a quantity, and a pack size in a name ("12x") is not. (Fails
+    without litres() in goods._quantity, or without the PACK_SIZE test there.)"""
+    boxes = boxes_of(["Moulins de Provence SAS", "BON DE LIVRAISON"],
+                     ["Date de livraison: 03/10/2025", "Votre commande: PO2025-2221"],
+                     ["CRM-6866", "Crème entière", "4,43", "1", "LOT297772", "14/08/2027"],
+                     ["FLR-3388", "Farine de blé T55", "293", "kg", "LOT478158", "10/02/2027"],
+                     ["Caisse carton 12x", "BOX-1200", "200", "pièces", "CH20566"],
+                     ["Total colis: 3"])
+    read = [(l.sku.value, l.quantity.value, l.unit.value, l.lot.value, str(l.expiry.value))
+            for l in parse_slip(boxes).lines]
+    assert read == [("CRM-6866", Decimal("4.43"), "l", "LOT297772", "2027-08-14"),
+                    ("FLR-3388", Decimal(293), "kg", "LOT478158", "2027-02-10"),
+                    ("BOX-1200", Decimal(200), "pcs", "CH20566", "None")]
+
+
+@pytest.mark.parametrize("cells", [["SLT-3619", "Sel gros sac 25", "293", "kg", "LOT373578"],
+                                   ["SLT-3619", "Sel gros T25 293 kg", "LOT373578"]], ids=["two cells", "one box"])
+def test_a_number_ending_a_description_is_not_the_quantity_s_thousands(cells: list[str]) -> None:
+    """French slips group thousands with a space ("1 763,9"). "sac 25" ending the description and "293" in
+    the next cell, joined by one space, read as 25 293 kg; a code-like word "T25" is no number at all.
+    (two cells: fails with goods.read_region joining the row's words by single spaces, losing the column gap;
+    one box: fails with SPACE_GROUPED's number allowed to start right after a letter.)"""
+    boxes = boxes_of(["Moulins de Provence SAS", "BON DE LIVRAISON"], ["Date de livraison: 03/10/2025"],
+                     cells, ["CRM-6866", "Crème entière", "1 763,9", "l", "LOT297772"])
+    read = [(l.sku.value, l.quantity.value, l.unit.value) for l in parse_slip(boxes).lines]
+    assert read == [("SLT-3619", Decimal(293), "kg"), ("CRM-6866", Decimal("1763.9"), "l")]

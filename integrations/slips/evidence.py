@@ -40,10 +40,12 @@ CAPS: dict[str, float] = {
 }
 
 
-# OCR word scores are not probabilities: on the tuning corpus (seeds 11 and 12, 102 slips with photos) values
-# read from words scored under 0.7 were wrong about 1 in 30, those over 0.8 about 1 in 600. A value whose
-# words scored under OCR_SURE is marked, however it was found, unless the PO vouches for it.
-OCR_SURE = 0.8
+# A word's score is its least sure character's (ocr._WordScores). On the tuning corpus (seeds 21 and 22, 90
+# slips, a third photographed) words that should spell a printed code, lot or quantity were misread: 0 of
+# 945 scored 0.995 or more, 1 of 31 at 0.99–0.995, 3 of 90 at 0.95–0.99, 7 of 42 at 0.8–0.95. (Before the
+# scores were a word's own, 0.8 was chosen here from scores that belonged to other characters.) A value
+# whose words scored under OCR_SURE is marked, however it was found, unless the PO vouches for it.
+OCR_SURE = 0.99
 
 
 def cap(how: str, score: float = 1.0) -> float:

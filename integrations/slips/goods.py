@@ -20,7 +20,6 @@ from integrations.slips.items import (
     SEPARATORS,
     Quantity,
     code_certainty,
-    glued_litre,
     labelled_lot_and_expiry,
     litres,
     looks_like_code,
@@ -113,7 +112,7 @@ def regions(rows: list[Row], anchors: list[Anchor]) -> list[tuple[Anchor, list[R
 def read_region(anchor: Anchor, block: list[Row], convention: Convention, dictionary: Dictionary) -> SlipLine | None:
     first = block[0]
     head = " ".join(w.text for w in first.words[:anchor.word])
-    rest = [" ".join(w.text for w in first.words[anchor.word + 1:])] + [row.text for row in block[1:]]
+    rest = [_text_after(first, anchor.word)] + [row.text for row in block[1:]]
     score = min(row.score for row in block)
     text = "  ".join(part for part in (_strip_position(head), *rest) if part)
     fields = _fields(text, convention)
@@ -129,6 +128,14 @@ def read_region(anchor: Anchor, block: list[Row], convention: Convention, dictio
         unit=read(unit, score, unit_certainty, unit_how) if unit else Read(),
         lot=read(fields.lot, score, code_certainty(fields.lot), fields.lot_how) if fields.lot else Read(),
         expiry=read(fields.expiry[0], score, fields.expiry[1], fields.expiry_how) if fields.expiry else Read())
+
+
+def _text_after(row: Row, word: int) -> str:
+    """The row's text after its `word`-th word, a column gap kept as two spaces (as `Row.text` does): one
+    space would make "T55" and "293 kg" of neighbouring cells one number."""
+    words = row.words[word + 1:]
+    return "".join(("  " if i and w.cell != words[i - 1].cell else " " if i else "") + w.text
+                   for i, w in enumerate(words))
 
 
 def _sku_how(anchor: Anchor) -> str:
@@ -197,15 +204,15 @@ def _quantity(text: str, convention: Convention, taken: list[tuple[int, int]]) -
         if after:  # "Menge: 7201" with no unit anywhere is "720 l" whose l the OCR read as 1
             return replace(after[0] if after[0].unit else litres(text, after[:1], convention) or after[0],
                            how="qty.label")
-    with_unit = [q for q in free if q.unit]
+    with_unit = [q for q in free if q.unit and not PACK_SIZE.fullmatch(text[q.start:q.end])]  # "12x": a 12-pack
     if with_unit:
         return with_unit[0]
     before_unit = [q for q in free if _unit_before(text, q.start)]
     if before_unit:
         return replace(before_unit[0], how="qty.unit_before")
-    glued = [g for q in free if (g := glued_litre(text[q.start:q.end], q.start, convention))]
-    if glued:
-        return glued[0]
+    lost = litres(text, free, convention)  # "4,43 1": the l of litres read as 1, or glued to the number
+    if lost is not None:
+        return lost
     return replace(free[0], how="qty.lone") if len(free) == 1 else None
 
 

@@ -69,7 +69,7 @@ class Quantity:
     how: str = "qty.shape"  # what made it the quantity (evidence.py)
 
 
-SPACE_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?=,\d|[^\d.,]|$)")
+SPACE_GROUPED = re.compile(r"(?<![\w.,])\d{1,3}(?: \d{3})+(?=,\d|[^\d.,]|$)")  # "T55 293": no number
 
 
 def quantities(text: str, convention: Convention) -> list[Quantity]:

@@ -52,7 +52,49 @@ def _build() -> Any:
             raise OfflineOcrUnavailable(f"The OCR model {name} is missing from the rapidocr install "
                                         "(reinstall rapidocr; models are never downloaded at run time).")
         params[key] = str(path)
-    return RapidOCR(params=params)
+    ocr = RapidOCR(params=params)
+    ocr.cal_rec_boxes = _WordScores(ocr.cal_rec_boxes)  # type: ignore[assignment]  # same call, better scores
+    return ocr
+
+
+class _WordScores:
+    """RapidOCR 3.x gives word i of a line the score of the line's *character* i (it zips the words with the
+    per-character confidences), so "Lot: B-6O548" would carry the scores of "L" and "o". This wraps its
+    word-box step to score each word by its own characters instead: the least sure of them, because one
+    misread character (8 for B) makes the whole word wrong however sure the rest are."""
+
+    def __init__(self, word_boxes: Any) -> None:
+        self.word_boxes = word_boxes
+
+    def __call__(self, imgs: Any, dt_boxes: Any, rec_res: Any, return_single_char_box: bool = False) -> Any:
+        confidences = [list(getattr(info, "confs", None) or ()) for info in rec_res.word_results or ()]
+        texts = list(rec_res.txts or ())
+        out = self.word_boxes(imgs, dt_boxes, rec_res, return_single_char_box)
+        if len(confidences) != len(texts) or len(out.word_results or ()) != len(texts):
+            return out  # not the shape this was written for: keep RapidOCR's own
+        out.word_results = tuple(_rescored(line, text, scores)
+                                 for line, text, scores in zip(out.word_results, texts, confidences, strict=True))
+        return out
+
+
+def _rescored(words: Any, text: str, scores: list[float]) -> Any:
+    """Each word's score: its least sure character's. `scores` holds one per character of `text` (spaces
+    included); the words are `text`'s non-space characters in order."""
+    if len(scores) != len(text):
+        return words
+    chars = [(c, s) for c, s in zip(text, scores, strict=True) if not c.isspace()]
+    out, at = [], 0
+    for word in words:
+        try:
+            piece, _, box = word
+        except (TypeError, ValueError):
+            return words
+        taken = chars[at:at + len(piece)]
+        if "".join(c for c, _ in taken) != piece:
+            return words  # not aligned as expected: keep RapidOCR's own
+        out.append((piece, min(s for _, s in taken), box))
+        at += len(piece)
+    return tuple(out)
 
 
 def recognise(image: Image.Image) -> list[OcrBox]:
