@@ -111,3 +111,4 @@ async def test_missing_operation_is_refused_before_anything_is_written(shop: San
     assert shop.katana.writes() == []
     said = str(shop.slack.views[form["id"]]["blocks"])
     assert "has no cook operation" in said and "Recorded in Katana: nothing" in said
+    assert "was not recorded:" in said  # not "not fully": nothing was
