@@ -161,3 +161,15 @@ async def test_label_and_pack_on_an_mo_finished_in_katana_write_nothing(shop: Sa
     assert shop.katana.writes()[writes:] == []
     assert f"{mo['order_no']} is already done in Katana" in shown(shop, form)
     assert (await task_states(shop, mo["id"]))[stage] == ("closed", "MO done in Katana")
+
+
+async def test_an_mo_deleted_in_katana_closes_its_tasks_when_the_webhook_comes_in_time(shop: Sandbox) -> None:
+    """The webhook does what the late one's /cook does. Mutation caught: mo_event's `deleted` branch only
+    taking the MO out of the open orders (the cook task stayed open, its Record button on an MO that is gone)."""
+    mo, _ = await soup_task(shop)
+    shop.katana.delete_order_in_app(mo["id"])
+    await shop.settle()
+
+    assert await task_states(shop, mo["id"]) == {"cook": ("closed", "MO deleted in Katana")}
+    assert "closed: MO deleted in Katana" in str((await shop.message_with(f"Cook done: {mo['order_no']}"))["blocks"])
+    assert not await shop.bot.floor.orders.is_open("mo", mo["id"])
