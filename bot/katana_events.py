@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
-from commands.chain import open_task, order_done, order_ref, stage_finished
+from commands.chain import open_task, order_deleted, order_done, order_ref, stage_finished
 from commands.context import Floor
 from commands.operations import pick_operation
 from commands.steps import complete_operation
@@ -99,9 +99,9 @@ async def mo_event(floor: Floor, event: KatanaEvent) -> str:
     the forms search follow that read; without one, the light re-sync (bot/app.py) catches up."""
     if whole_number(event.object_id) is None:
         return "no MO id"
-    if verb(event) == "deleted":
-        await floor.orders.sync.closed("mo", int(event.object_id))
-        return "no longer offered"
+    if verb(event) == "deleted":  # (no read: `href` is absent, the order is gone)
+        closed = await order_deleted(floor, int(event.object_id))
+        return f"no longer offered; closed {len(closed)} task(s)"
     finishing = verb(event) == "done" or announced(event) in (None, "DONE")
     if not finishing and verb(event) != "created" and await floor.store.tasks.open_for_order(int(event.object_id)):
         return "left to the open orders' re-sync"

@@ -67,7 +67,8 @@ def outcome_texts(floor: Floor, command: FloorCommand[Any], outcome: Outcome) ->
                 f"*{escape(order)}* again: the bot records it as soon as Katana answers, checking first that "
                 "nothing is doubled. You'll get a message here.")
     else:
-        text = (f":x: /{command.name} for *{escape(order)}* was not fully recorded: {escape(outcome.problem)}\n"
+        fully = " fully" if outcome.recorded or outcome.uncertain else ""  # "not fully" when nothing was: misread
+        text = (f":x: /{command.name} for *{escape(order)}* was not{fully} recorded: {escape(outcome.problem)}\n"
                 + steps_told(outcome))
     return cards.message_view(command.title, text), cards.confirmation_message(text, [], link, order)
 

@@ -139,17 +139,32 @@ async def stage_finished(floor: Floor, order: OrderRef, stage: str, *, by: str |
 
 async def order_done(floor: Floor, order: OrderRef, *, by: str | None = None) -> list[ProductionTask]:
     """The MO is DONE in Katana: no production stage is left to do; shipping may be."""
+    open_tasks = await floor.store.tasks.open_for_order(order.mo_id)
+    if not order.sku:  # (a floor command's read does not look the SKU up; its tasks know it)
+        order = replace(order, sku=next((t.sku for t in open_tasks if t.sku), None))
+    closed = await close_production_tasks(floor, open_tasks, reason="MO done in Katana", by=by)
+    if next_stage("pack", order) == "ship":
+        await open_task(floor, order, "ship", source="webhook")
+    return closed
+
+
+async def order_deleted(floor: Floor, mo_id: int) -> list[ProductionTask]:
+    """The MO is gone from Katana: it is offered no more, and no production stage of it can be recorded."""
+    await floor.orders.sync.closed("mo", mo_id)
+    return await close_production_tasks(floor, await floor.store.tasks.open_for_order(mo_id),
+                                        reason="MO deleted in Katana")
+
+
+async def close_production_tasks(floor: Floor, tasks: list[ProductionTask], *, reason: str,
+                                 by: str | None = None) -> list[ProductionTask]:
     closed = []
-    for task in await floor.store.tasks.open_for_order(order.mo_id):
+    for task in tasks:
         if task.kind == "ship":
             continue
-        finished = await floor.store.tasks.finish(task.id, by=by, reason="MO done in Katana", status="closed",
-                                                  source="webhook")
+        finished = await floor.store.tasks.finish(task.id, by=by, reason=reason, status="closed", source="webhook")
         if finished is not None:
             closed.append(finished)
             await refresh_task_message(floor, finished, cards.task_done_message)
-    if next_stage("pack", order) == "ship":
-        await open_task(floor, order, "ship", source="webhook")
     return closed
 
 

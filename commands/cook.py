@@ -106,8 +106,10 @@ def headline(facts: OrderFacts) -> tuple[str, list[str]]:
 
 COMMAND = FloorCommand(
     name="cook", title="Record cooking", stage="cook", facts=OrderFacts, blocks=blocks, read=read,
-    plan=(load_order, find_operation, identify_operator, ingredients.plan_ingredients, ensure_batch,
-          record_production, complete_operation, note_on_order, advance_chain),
+    # The note right after the reads: it echoes the order load_order has just read from Katana, so that
+    # one read both refuses a finished MO before any write and keeps a note typed in Katana (bench row 2).
+    plan=(load_order, find_operation, identify_operator, ingredients.plan_ingredients, note_on_order,
+          ensure_batch, record_production, complete_operation, advance_chain),
     note=note, handover=handover, headline=headline, link=mo_link, scrap=True, undoable=True,
     prepare=prepare, metadata=ingredients.metadata,
     help="Records a production of the cooked quantity into its batch (created if new) with what each ingredient "

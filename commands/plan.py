@@ -50,8 +50,13 @@ class Command(Protocol[F]):
 class StepRefused(Exception):
     """A step found that the floor's input cannot be recorded (e.g. the MO is already done).
 
-    The message is for floor staff: it names what is wrong in their words.
+    The message is for floor staff: it names what is wrong in their words. `learned`: what the step found
+    out before refusing (the order's number), kept with the step so the outcome can name it.
     """
+
+    def __init__(self, message: str, *, learned: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.learned = dict(learned or {})
 
 
 class NeedsHand(Exception):

@@ -170,7 +170,10 @@ class Recorder:
             return await self._hold(action, index, current, "unknown", user_text(exc))
         except (KatanaUnavailable, KatanaRateLimited) as exc:
             return await self._hold(action, index, current, "pending", user_text(exc))
-        except (KatanaError, StepRefused) as exc:
+        except StepRefused as exc:
+            current.result = exc.learned  # (nothing written: facts for the outcome's words only)
+            return await self._hold(action, index, current, "failed", user_text(exc))
+        except KatanaError as exc:
             return await self._hold(action, index, current, "failed", user_text(exc))
         except Exception:  # an odd answer or our bug: keep the action, retry, tell once
             log.exception("floor action %s: step %s failed unexpectedly", action.id, current.id)

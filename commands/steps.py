@@ -1,8 +1,11 @@
 """The Katana steps /cook, /label and /pack are made of, each with how it comes back out.
 
 Reads come first in every plan, so a refusal (MO already done, no such operation) happens before
-anything is written. The reads that need nothing from each other are marked `joins` and run together
-(see commands.recording); writes stay one after another, so a refused write stops the rest.
+anything is written. The order itself is read from Katana before the first write, never taken from the
+bot's memory of it: an MO finished or deleted in Katana's own app while the form was open is refused
+with nothing written, and its tasks follow Katana at once instead of waiting for a late webhook. The
+reads that need nothing from each other are marked `joins` and run together (see commands.recording);
+writes stay one after another, so a refused write stops the rest.
 Undoing takes back what Katana can take back (a production deleted, an operation row reopened, the
 bot's note line removed) and says exactly what to do by hand where it can't.
 """
@@ -12,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
-from commands.chain import OrderRef, stage_finished
+from commands.chain import OrderRef, order_deleted, order_done, order_ref, stage_finished
 from commands.context import Floor
 from commands.facts import OrderFacts
 from commands.ingredients import uses
@@ -20,8 +23,9 @@ from commands.operations import pick_operation, row_lock
 from commands.plan import NeedsHand, Result, StepContext, StepRefused, Undo, Written, step
 from commands.recording import since
 from integrations.katana import Katana
-from integrations.katana.errors import KatanaRejected
-from integrations.katana.models import OperatorRef
+from integrations.katana.errors import KatanaNotFound, KatanaRejected
+from integrations.katana.models import ManufacturingOrder, OperatorRef
+from models.base import utcnow
 from models.tasks import task_id
 
 log = logging.getLogger(__name__)
@@ -41,14 +45,43 @@ def mo_link(floor: Floor, facts: OrderFacts) -> str:
 
 @step("load_order", "")
 async def load_order(ctx: Ctx) -> Result:
-    # The bot's last view of the order (from its webhook, when the task was made) stands in for a read
-    # while nothing says the order changed since (models.order_memory).
-    mo = await ctx.katana.manufacturing.known_order(ctx.facts.mo_id)
-    if mo.status == "DONE":
-        raise StepRefused(f"{mo.order_no} is already done in Katana.")
-    return {"order_no": mo.order_no, "variant_id": mo.variant_id, "location_id": mo.location_id,
-            "planned_quantity": str(mo.planned_quantity), "sales_order_id": mo.sales_order_id,
-            "linked_to_sales_order": bool(mo.is_linked_to_sales_order or mo.sales_order_id)}
+    """The order as Katana has it now. Not the bot's memory of it: the webhook saying it was finished or
+    deleted in Katana's own app can come late, and the memory would vouch for it meanwhile (the first write
+    would then be a batch before Katana refused the production). The note (/cook) echoes this read."""
+    read_at = utcnow()
+    mo = await current_order(ctx)
+    learned = {"order_no": mo.order_no, "variant_id": mo.variant_id, "location_id": mo.location_id,
+               "planned_quantity": str(mo.planned_quantity), "sales_order_id": mo.sales_order_id,
+               "linked_to_sales_order": bool(mo.is_linked_to_sales_order or mo.sales_order_id)}
+    if mo.is_done:
+        await ctx.floor.orders.sync.taken("mo", mo, read_at)  # offered no more
+        await order_done(ctx.floor, order_ref(mo))  # what its `done` webhook will do: its tasks close
+        raise StepRefused(finished_in_katana(mo), learned=learned)
+    return learned
+
+
+async def current_order(ctx: Ctx) -> ManufacturingOrder:
+    """The order read from Katana; refused (its tasks closed) when Katana has it no more."""
+    facts = ctx.facts
+    try:
+        mo: ManufacturingOrder | None = await ctx.katana.manufacturing.get_order(facts.mo_id)
+    except KatanaNotFound:
+        mo = None
+    if mo is not None and mo.deleted_at is None:
+        return mo
+    closed = await order_deleted(ctx.floor, facts.mo_id)
+    number = mo.order_no if mo is not None else next((t.mo_order_no for t in closed), f"MO #{facts.mo_id}")
+    tasks = " Its floor tasks are closed." if closed else ""
+    raise StepRefused(f"{number} is no longer in Katana (it was deleted there), so nothing was written.{tasks}",
+                      learned={"order_no": number})
+
+
+def finished_in_katana(mo: ManufacturingOrder) -> str:
+    """Katana's MO says when and how much, not who: the floor is told what Katana knows."""
+    when = f" on {mo.done_date:%Y-%m-%d at %H:%M} UTC" if mo.done_date else ""
+    made = f" with {mo.actual_quantity.normalize():f} made" if mo.actual_quantity is not None else ""
+    return (f"{mo.order_no} is already done in Katana: it was finished there{when}{made}, so nothing was "
+            "written. Its floor tasks are closed.")
 
 
 @step("identify_operator", "", joins=True)
@@ -215,7 +248,8 @@ def take_note_back(mo_id: int, line: str, order: str) -> Callable[[Katana], Awai
 
 @step("note_on_order", "note added to the MO", undo=remove_note)
 async def note_on_order(ctx: Ctx) -> Result:
-    """Crates live in the MO's additional_info; the service echoes what is there (PATCH wipes it otherwise)."""
+    """Crates live in the MO's additional_info; the service echoes what is there (PATCH wipes it otherwise),
+    read right before or at most NOTE_ECHO earlier (integrations.katana.manufacturing)."""
     line = ctx.command.note(ctx.facts, ctx.action)
     if not line:
         return {"wrote": False}

@@ -10,9 +10,15 @@ a command can skip them — but only while nothing says the order changed since:
 - a view older than TRUST_FOR is not trusted either (a missed or unsubscribed webhook must not
   leave the bot on old news for a whole day);
 - our own writes send webhooks too, and are not told apart from anyone else's: after a write the
-  order is read again. The MO's notes are never taken from memory at all (the note step reads the
-  order right before rewriting `additional_info`): a note typed in Katana a moment ago, whose webhook
-  may still be on its way, must not be wiped — a spent call is cheaper than a lost note.
+  order is read again.
+
+Two facts are never taken from this memory, because the webhook that would correct them can be late:
+- whether the order is still open: a floor command reads the order before its first write (commands.steps
+  load_order); an MO finished or deleted in Katana's own app while its form was open is refused there;
+- the MO's notes: `additional_info` is rewritten from a read made right before — by the note itself, or
+  at most a couple of seconds earlier with nothing announced since (`recent_order`, NOTE_ECHO in
+  integrations.katana.manufacturing): a note typed in Katana a moment ago, whose webhook may still be
+  on its way, must not be wiped.
 
 One document per MO (`_id` = MO id); a view only replaces an older one (compare-and-set on `seen_at`).
 """
@@ -83,6 +89,22 @@ class OrderMemory:
         if seen_at is None or await self._changed_since(mo_id, seen_at, rows=[]):
             return None
         return dict(doc["order"]) if doc is not None else None
+
+    async def recent_order(self, mo_id: int, since: datetime) -> dict[str, Any] | None:
+        """The order as read at or after `since`, if nothing since says it changed; else None (read it).
+        Trusted with or without webhooks: the caller keeps `since` seconds back, where a view stands for
+        a read made now (what rewriting the MO's notes needs)."""
+        doc = await self.col.find_one({"_id": mo_id}, {"order": 1, "order_seen_at": 1})
+        if not doc or doc.get("order") is None or doc.get("order_seen_at") is None:
+            return None
+        seen_at = _aware(doc["order_seen_at"])
+        if seen_at < since or await self._changed_since(mo_id, seen_at, rows=[]):
+            return None
+        return dict(doc["order"])
+
+    async def forget(self, mo_id: int) -> None:
+        """Katana has no such order (any more): nothing of it may stand in for a read."""
+        await self.col.delete_one({"_id": mo_id})
 
     async def known_rows(self, mo_id: int) -> list[dict[str, Any]] | None:
         """The order's operation rows as last seen, if neither they nor the order changed since."""

@@ -161,10 +161,9 @@ async def katana_outage(actions: int, outage: float) -> Row:
 
 CRASH_POINTS: list[tuple[str, str | None, str]] = [  # (step, method, path hung so the kill lands mid-request)
     ("load_order", "GET", "/manufacturing_orders/"), ("find_operation", "GET", "/manufacturing_order_operation_rows"),
-    ("identify_operator", "GET", "/operators"), ("ensure_batch", "POST", "/batches"),
-    ("record_production", "POST", "/manufacturing_order_productions"),
-    ("complete_operation", "PATCH", "/manufacturing_order_operation_rows"),
-    ("note_on_order", "PATCH", "/manufacturing_orders/"), ("advance_chain", None, ""),
+    ("identify_operator", "GET", "/operators"), ("note_on_order", "PATCH", "/manufacturing_orders/"),
+    ("ensure_batch", "POST", "/batches"), ("record_production", "POST", "/manufacturing_order_productions"),
+    ("complete_operation", "PATCH", "/manufacturing_order_operation_rows"), ("advance_chain", None, ""),
 ]
 
 
@@ -179,7 +178,7 @@ async def crash_once(step: str, method: str | None, path: str) -> tuple[Row, flo
         shop.store.tasks.posting_stale = timedelta(seconds=0.5)  # 30 s by default
         mo = shop.katana.create_manufacturing_order(variant_id=SOUP_VARIANT_ID, planned_quantity=50, sales_order_id=SO7_ID)
         form = await shop.form_from_task(ANA, f"Cook task: {mo['order_no']}")
-        if method == "GET":  # the order changed since its task was made: the bot reads it (and its rows) again
+        if method == "GET":  # the order changed since its task was made: the bot reads its rows again too
             shop.katana.note_in_app(mo["id"], "Supervisor: use the small kettle")
             await shop.settle()
         if method:  # Katana takes 0.3 s over this request, so the kill lands while it is in flight
@@ -210,7 +209,8 @@ async def wait_for_step(shop: Sandbox, step: str, *, running: bool) -> None:
     for _ in range(300):
         action = await shop.store.db["floor_actions"].find_one({})
         states = {s["_id"]: s["state"] for s in (action or {}).get("steps", [])}
-        if states.get(step) == wanted or (not running and step == "advance_chain" and states.get("note_on_order") == "done"):
+        if states.get(step) == wanted or (not running and step == "advance_chain"
+                                          and states.get("complete_operation") == "done"):
             return
         await asyncio.sleep(0.01)
     raise TimeoutError(f"step {step} never became {wanted}")

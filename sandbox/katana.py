@@ -347,6 +347,20 @@ class FakeKatana(KatanaBooks):
         self.emit("manufacturing_order.updated", mo)
         return self.snapshot(mo)
 
+    def delete_order_in_app(self, mo_id: int) -> dict:
+        """A person deletes the order in Katana's own app: it and its operation and recipe rows answer 404
+        from then on (DELETE /manufacturing_orders/{id} is documented; what it does to the rows is not: gone
+        with it is the stricter reading)."""
+        mo = self.require(self.manufacturing_orders, mo_id)
+        now = self.now()
+        for rows in (self.operation_rows, self.recipe_rows):
+            for row in rows.values():
+                if row["manufacturing_order_id"] == mo_id and not row.get("deleted_at"):
+                    row["deleted_at"] = row["updated_at"] = now
+        mo["deleted_at"] = mo["updated_at"] = now
+        self.emit("manufacturing_order.deleted", mo)
+        return self.snapshot(mo)
+
 
 def _parse_json(raw: bytes) -> tuple[Any, ApiAnswer | None]:
     if not raw.strip():

@@ -3,7 +3,7 @@
 Behaviour follows INTEGRATIONS.md and Katana's docs: a partial production moves the completed quantity into
 stock (and its batch) and consumes the ingredients it names at the quantities given, or the plan when it
 names none (katana_ingredients.py); DONE moves the rest of the actual quantity in and consumes the plan for
-it; a PATCH that omits `additional_info` wipes it.
+it; a PATCH that omits `additional_info` wipes it; a DONE order's operation rows take operators and time only.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ ROW_STATUS_EVENTS = {
 }
 MO_STATUS_EVENTS = {"IN_PROGRESS": "in_progress", "BLOCKED": "blocked", "DONE": "done"}
 MO_DATE_FIELDS = ("order_created_date", "production_deadline_date")
+# Katana's docs for PATCH /manufacturing_order_operation_rows/{id} (readme-portal.yaml): "Only
+# completed_by_operators and total_actual_time can be updated when the manufacturing order status is DONE".
+DONE_ORDER_ROW_FIELDS = frozenset({"completed_by_operators", "total_actual_time"})
 
 
 # --- opening an MO ---------------------------------------------------------------------------------
@@ -307,6 +310,7 @@ def delete_production(books: KatanaBooks, production_id: int) -> dict:
 
 def update_operation_row(books: KatanaBooks, row_id: int, body: dict) -> dict:
     row = books.require(books.operation_rows, row_id)
+    _only_what_a_done_order_takes(books, row, body)
     for key in ("operation_id", "operation_name", "resource_id", "resource_name", "type"):
         if key in body:
             row[key] = body[key]
@@ -324,6 +328,17 @@ def update_operation_row(books: KatanaBooks, row_id: int, body: dict) -> dict:
     books.touch(row)
     books.emit("manufacturing_order_operation_row.updated", row)
     return row
+
+
+def _only_what_a_done_order_takes(books: KatanaBooks, row: dict, body: dict) -> None:
+    """A DONE order's rows take operators and time only. Any other key is refused, even one that repeats the
+    row's current value: whether Katana accepts that is not documented, and the stricter reading keeps a
+    client from coming to depend on it."""
+    mo = books.manufacturing_orders.get(row["manufacturing_order_id"])
+    others = sorted(set(body) - DONE_ORDER_ROW_FIELDS)
+    if mo is not None and mo["status"] == "DONE" and others:
+        raise unprocessable(f".{others[0]}", f"manufacturing order {mo['id']} is DONE: only completed_by_operators "
+                                             "and total_actual_time can be updated")
 
 
 def change_row_status(books: KatanaBooks, row: dict, status: str) -> None:

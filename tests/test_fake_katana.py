@@ -296,6 +296,22 @@ async def test_done_sets_date_quantity_and_stock(katana: httpx.AsyncClient, fake
     assert again.status_code == 422
 
 
+async def test_a_done_orders_operation_rows_take_only_operators_and_time(katana: httpx.AsyncClient,
+                                                                         fake: FakeKatana) -> None:
+    """readme-portal, PATCH operation row: only completed_by_operators and total_actual_time once the MO is DONE."""
+    row = next(r for r in fake.operation_rows.values() if r["manufacturing_order_id"] == kitchen.MO102_ID)
+    await katana.patch(f"/manufacturing_orders/{kitchen.MO102_ID}", json={"status": "DONE", "actual_quantity": 120,
+                                                                          **BATCH_DONE})
+    status = await katana.patch(f"/manufacturing_order_operation_rows/{row['id']}",
+                                json={"status": "COMPLETED", "total_actual_time": 60})
+    time = await katana.patch(f"/manufacturing_order_operation_rows/{row['id']}",
+                              json={"total_actual_time": 90, "completed_by_operators": [{"name": "Ana"}]})
+    assert status.status_code == 422 and status.json()["details"][0]["path"] == ".status"
+    assert time.status_code == 200
+    assert (fake.operation_rows[row["id"]]["status"], fake.operation_rows[row["id"]]["total_actual_time"]) == (
+        row["status"], 90)
+
+
 async def test_done_without_a_batch_is_refused_and_changes_nothing(katana: httpx.AsyncClient,
                                                                    fake: FakeKatana) -> None:
     answer = await katana.patch(f"/manufacturing_orders/{kitchen.MO101_ID}",

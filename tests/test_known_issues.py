@@ -2,9 +2,9 @@
 what should happen and fails today; xfail(strict=True) makes the suite fail the day one passes, so that its
 mark is taken off with the fix.
 
-1. A /cook submitted from its task as the MO is finished in Katana's own app, its `done` webhook late: the
-   bot remembers the MO as its creation webhook showed it (models/order_memory.py), so commands/steps.py
-   load_order trusts it, ensure_batch creates the batch, and only record_production hears Katana's 422.
+1. Fixed (its mark is off; more in tests/test_scenario_cook_mo_changed_in_katana.py): a /cook submitted from
+   its task as the MO is finished in Katana's own app, its `done` webhook late, wrote a batch before Katana
+   refused the production; commands/steps.py load_order now reads the MO before the first write.
 2. The bot restarts while a packing slip is read or queued: the draft stays "reading" and nothing picks it
    up, so the person's modal says "Reading the packing slip…" for ever.
 """
@@ -19,7 +19,6 @@ from tests.test_scenario_ingredients import ANA, soup_task
 from tests.test_slip_queue import HeldReader
 
 
-@pytest.mark.xfail(strict=True, reason="known: the order memory is trusted before the first write")
 async def test_cook_from_a_task_on_an_mo_just_finished_in_katana_writes_nothing(shop: Sandbox) -> None:
     mo, form = await soup_task(shop)
     shop.katana.webhooks.clear()  # its `done` webhook is late

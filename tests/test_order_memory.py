@@ -1,8 +1,9 @@
 """The bot's memory of Katana orders: reads it may skip, and the ones it must not.
 
-A /cook from its task needs nothing read while nothing changed the order since the task was made
-(4 Katana calls: batch, production, operation row, note). Anything Katana announces about the order
-in between (a person's note in Katana's app) makes the bot read again, so that text is kept.
+A /cook from its task reads only the order itself (whether it is still open is never taken from memory),
+and its note echoes that read: 5 Katana calls (the order, its note, batch, production, operation row). Its
+rows and recipe come from memory while nothing changed the order since the task was made. Anything Katana
+announces about the order in between (a person's note in Katana's app) makes the bot read those again.
 """
 from __future__ import annotations
 
@@ -32,16 +33,16 @@ async def cook_from_task(shop: Sandbox, mo: dict, batch: str, *, before_submit: 
 
 
 async def test_cook_from_its_task_writes_four_times_and_reads_only_the_mo_before_its_note(shop: Sandbox) -> None:
-    """Four writes; the one read is the MO right before its note is rewritten (issue 14: a note typed in
-    Katana a moment before must survive), the order and its rows come from memory."""
+    """Four writes; the one read is the MO, before anything is written and right before its note is rewritten
+    (issue 14: a note typed in Katana a moment before must survive); its rows come from memory."""
     mo = shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=40)
     await cook_from_task(shop, shop.katana.create_manufacturing_order(variant_id=CHILI_VARIANT_ID, planned_quantity=5),
                          "WARM-1")  # the first /cook after start fetches the operators once
 
     calls = await cook_from_task(shop, mo, "MEM-1")
 
-    assert [m for m, _ in calls] == ["POST", "POST", "PATCH", "GET", "PATCH"], calls
-    assert calls[3] == ("GET", f"/manufacturing_orders/{mo['id']}")
+    assert [m for m, _ in calls] == ["GET", "PATCH", "POST", "POST", "PATCH"], calls
+    assert calls[:2] == [("GET", f"/manufacturing_orders/{mo['id']}"), ("PATCH", f"/manufacturing_orders/{mo['id']}")]
     assert "batch MEM-1, 40 in crate C-3" in shop.katana.manufacturing_orders[mo["id"]]["additional_info"]
     assert len(shop.messages_with(f"Label task: {mo['order_no']}")) == 1  # its own webhook echo advanced nothing twice
 
@@ -54,7 +55,7 @@ async def test_a_note_made_in_katana_after_the_task_is_kept(shop: Sandbox) -> No
 
     text = shop.katana.manufacturing_orders[mo["id"]]["additional_info"]
     assert "QA: hold two jars back" in text and "batch MEM-2, 40 in crate C-3" in text
-    assert ("GET", f"/manufacturing_orders/{mo['id']}") in calls  # the change made the bot read again
+    assert ("GET", f"/manufacturing_orders/{mo['id']}") in calls  # the note's text comes from a read of Katana
 
 
 async def test_an_order_finished_in_katana_is_refused_not_recorded(shop: Sandbox) -> None:
@@ -106,6 +107,22 @@ async def test_memory_without_webhooks_or_when_old_trusts_nothing() -> None:
     old = OrderMemory(db, trust_for=TRUST_FOR)
     await old.col.update_one({"_id": 7}, {"$set": {"order_seen_at": utcnow() - TRUST_FOR - timedelta(minutes=1)}})
     assert await old.known_order(7) is None
+
+
+async def test_a_recent_view_stands_for_a_read_only_if_read_since_and_nothing_announced_since() -> None:
+    """What the note echoes (integrations.katana.manufacturing.NOTE_ECHO). Mutation caught: recent_order
+    ignoring `since` (an old view would be echoed and a note typed in Katana since wiped), or the events."""
+    memory = OrderMemory(mongomock_motor.AsyncMongoMockClient()["t"])  # trusted without webhooks too: it is young
+    read_at = utcnow()
+    await memory.saw_order(7, order(), read_at)
+    assert (await memory.recent_order(7, read_at - timedelta(seconds=2)))["additional_info"] == "first line"
+    assert await memory.recent_order(7, read_at + timedelta(milliseconds=1)) is None  # read before `since`
+
+    await event(memory, "manufacturing_order.updated", 7, read_at + timedelta(milliseconds=5))
+    assert await memory.recent_order(7, read_at - timedelta(seconds=2)) is None  # a change announced since
+
+    await memory.forget(7)  # Katana answered 404
+    assert await memory.col.find_one({"_id": 7}) is None
 
 
 async def test_a_variants_sku_is_read_once_for_all_its_orders(shop: Sandbox) -> None:

@@ -75,8 +75,8 @@ async def test_katana_refusal_says_what_was_and_was_not_recorded(shop: Sandbox) 
     await shop.settle()
     said = str(shop.slack.views[form["id"]]["blocks"])
     assert "not fully recorded" in said
-    assert "Recorded in Katana: batch created, production recorded" in said
-    assert "Not recorded: operation completed, note added to the MO" in said
+    assert "Recorded in Katana: note added to the MO, batch created, production recorded" in said  # (plan order)
+    assert "Not recorded: operation completed" in said
     assert "katana-sandbox-key" not in said and "Traceback" not in said
     assert (await shop.store.db["floor_actions"].find_one({}))["status"] == "failed"
     audit = [a async for a in shop.store.db["sync_log"].find({"kind": "floor_action"})]
@@ -111,3 +111,4 @@ async def test_missing_operation_is_refused_before_anything_is_written(shop: San
     assert shop.katana.writes() == []
     said = str(shop.slack.views[form["id"]]["blocks"])
     assert "has no cook operation" in said and "Recorded in Katana: nothing" in said
+    assert "was not recorded:" in said  # not "not fully": nothing was

@@ -29,7 +29,8 @@ async def test_cancel_with_undo_deletes_the_production_and_tells_everyone() -> N
         await cook_that_fails_halfway(shop)
         decision = await shop.message_with("needs a decision")
         assert decision["channel"] == "C0SUPER"
-        assert "Recorded in Katana: batch created, production recorded" in str(decision["blocks"])
+        recorded = "Recorded in Katana: note added to the MO, batch created, production recorded"  # (note first)
+        assert recorded in str(decision["blocks"])
         assert len(live_productions(shop)) == 1
 
         refused = len(shop.slack.ephemerals)
@@ -48,6 +49,7 @@ async def test_cancel_with_undo_deletes_the_production_and_tells_everyone() -> N
         await shop.settle()
         assert live_productions(shop) == []
         assert shop.katana.stock_of(SOUP_VARIANT_ID, CENTRAL_KITCHEN_ID) == stock_before
+        assert "batch B-30" not in (shop.katana.manufacturing_orders[MO101_ID]["additional_info"] or "")  # note too
         action = await shop.store.db["floor_actions"].find_one({})
         assert action["status"] == "cancelled" and action["decided_by"] == "Sam Supervisor"
         told = await shop.message_with("was cancelled by Sam Supervisor")

@@ -3,8 +3,9 @@
 Katana facts this module leans on (docs/INTEGRATIONS.md):
 - unknown query filters are silently ignored, so every filtered list is re-checked here;
 - a PATCH of a manufacturing order that omits `additional_info` wipes it, so writes echo the current
-  text and are serialised per order inside this process. The current text is read first, unless the
-  `memory` (models.order_memory) still trusts what the last read or write returned;
+  text and are serialised per order (across replicas: `locks`). The current text is read first, unless
+  a read or write at most NOTE_ECHO ago returned it and nothing announced a change since (`memory`,
+  models.order_memory);
 - operation times are seconds; date-times go out as ISO 8601 with an explicit offset.
 """
 from __future__ import annotations
@@ -14,14 +15,14 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
 from models.leases import KeyedLocks, ProcessLocks
 
 from .client import KatanaClient, iso
-from .errors import KatanaOutcomeUnknown, KatanaRejected
+from .errors import KatanaNotFound, KatanaOutcomeUnknown, KatanaRejected
 from .models import (
     MO_STATUSES,
     OPERATION_STATUSES,
@@ -35,6 +36,10 @@ from .models import (
 
 OPEN_MO_STATUSES = tuple(s for s in MO_STATUSES if s != "DONE")
 OPERATORS_CACHE_SECONDS = 600.0
+# A read of the order this recent stands for the read right before its notes are rewritten: /cook reads the
+# order before its first write, then notes it at once (a round trip later), so one read does for both. Older,
+# or with a change announced since, the order is read again: a note typed in Katana must survive.
+NOTE_ECHO = timedelta(seconds=2)
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,9 @@ class OrderMemory(Protocol):
     async def saw_order(self, mo_id: int, order: dict[str, Any], read_at: datetime) -> None: ...
     async def saw_rows(self, mo_id: int, rows: list[dict[str, Any]], read_at: datetime) -> None: ...
     async def known_order(self, mo_id: int) -> dict[str, Any] | None: ...
+    async def recent_order(self, mo_id: int, since: datetime) -> dict[str, Any] | None: ...
     async def known_rows(self, mo_id: int) -> list[dict[str, Any]] | None: ...
+    async def forget(self, mo_id: int) -> None: ...
 
 
 class ManufacturingService:
@@ -92,9 +99,15 @@ class ManufacturingService:
         return sorted(found.values(), key=_deadline_then_number)[:limit]
 
     async def get_order(self, mo_id: int) -> ManufacturingOrder:
-        """The order; KatanaNotFound if Katana has none with that id."""
+        """The order; KatanaNotFound if Katana has none with that id (the memory forgets it then)."""
         sent = _now()
-        order = ManufacturingOrder.model_validate(await self._client.get(f"/manufacturing_orders/{mo_id}"))
+        try:
+            raw = await self._client.get(f"/manufacturing_orders/{mo_id}")
+        except KatanaNotFound:
+            if self.memory is not None:
+                await self.memory.forget(mo_id)
+            raise
+        order = ManufacturingOrder.model_validate(raw)
         if self.memory is not None:
             await self.memory.saw_order(order.id, order.model_dump(mode="json"), sent)
         return order
@@ -279,18 +292,23 @@ class ManufacturingService:
     async def add_note(self, mo_id: int, line: str) -> ManufacturingOrder:
         """Append a line to the order's additional info; a line already there is not added again.
 
-        The order is read right before it is rewritten, never taken from memory: a note a person typed
-        in Katana a moment ago (webhooks about it may still be on their way) must survive the PATCH."""
+        The order is read right before it is rewritten, or taken from a read at most NOTE_ECHO old that
+        nothing announced a change to since — never from an older memory: a note a person typed in Katana
+        a moment ago (webhooks about it may still be on their way) must survive the PATCH."""
         line = " ".join(line.split())
         if not line:
             raise ValueError("a note needs some text")
         async with self.locks.hold(f"order {mo_id}"):
-            order = await self.get_order(mo_id)
+            order = await self._just_read(mo_id) or await self.get_order(mo_id)
             current = order.additional_info or ""
             if line in (existing.strip() for existing in current.splitlines()):
                 return order
             text = f"{current.rstrip()}\n{line}" if current.strip() else line
             return await self._patch_order(order, {"additional_info": text})
+
+    async def _just_read(self, mo_id: int) -> ManufacturingOrder | None:
+        remembered = await self.memory.recent_order(mo_id, _now() - NOTE_ECHO) if self.memory is not None else None
+        return ManufacturingOrder.model_validate(remembered) if remembered else None
 
     # issue 7 (the author's Undo; added by the timers/undo helper): take a bot-written line back out.
     async def remove_note(self, mo_id: int, line: str) -> bool:
