@@ -31,9 +31,16 @@ def read_entries(form: Form, state: ReceiveState) -> list[LineEntry]:
             lot=form.code(f"lot_{index}", "lot", required=False, max_len=40) if received
             else (str(form.raw(f"lot_{index}") or "").strip()[:40] or None),
             expiry=read_expiry(form, index),
-            checked=bool(((form.values.get(f"ok_{index}") or {}).get(f"ok_{index}") or {}).get("selected_options")),
+            checked=ticked(form, f"ok_{index}"),
             over=over if (over := form.raw(f"over_{index}")) in ("left", "all") else None))
     return entries
+
+
+def ticked(form: Form, block_id: str) -> bool:
+    """A one-box "I checked …" checkbox block, ticked."""
+    block = form.values.get(block_id)
+    element = block.get(block_id) if isinstance(block, dict) else None
+    return isinstance(element, dict) and bool(element.get("selected_options"))
 
 
 def lenient_quantity(raw: Any) -> Any:
@@ -58,12 +65,15 @@ def read_confirmation(form: Form, state: ReceiveState, inputs: set[str],
         return None
     entries = read_entries(form, state)
     if int(po) != state.po_id:  # matched again against the PO the operator chose, keeping what they typed
-        state.po_id, state.note = int(po), "You chose this PO."
+        state.po_id, state.note, state.po_to_check = int(po), "You chose this PO.", False
         state.entries = entries_for(state.lines, state.order, kept=entries)
         state.banner = f"The lines are matched to {state.order.order_no if state.order else 'that PO'} now: check them."
         form.errors.errors.clear()
         return None
     state.entries = entries
+    if state.po_to_check and not ticked(form, "po_ok"):
+        form.errors.add("po_ok", "The PO number was hard to read: check it on the slip and tick the box "
+                                 "(or choose the right PO above).")
     check_lines(form, state, inputs)
     if form.errors or state.banner:
         return None

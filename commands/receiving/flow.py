@@ -144,6 +144,9 @@ def choose_order(state: ReceiveState, po_hint: int | None) -> None:
     best = suggested_order(state.ranking)
     if po_hint and any(o.po_id == po_hint for o in state.orders):
         state.po_id, state.note = po_hint, "You chose this PO."
+    elif best is not None and best.doubtful:
+        state.po_id, state.po_to_check = best.po_id, True
+        state.note = f"The {best.reason} was hard to read: check it and tick below."
     elif best is not None:
         state.po_id = best.po_id
         state.note = f"Matched by {best.reason}." if best.printed else f"Best match ({best.reason}): check it."

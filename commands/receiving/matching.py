@@ -56,6 +56,7 @@ class Ranked(BaseModel):
     score: float
     reason: str
     printed: bool = False  # the slip names this PO
+    doubtful: bool = False  # ... as the reader marked ⚠ (a misread, a postcode): the operator must confirm it
 
 
 def key(text: str | None) -> str:
@@ -110,8 +111,9 @@ def rank_orders(slip: PackingSlip, orders: list[PoChoice]) -> list[Ranked]:
     """Open POs that could be this slip's, best first; a printed PO number that names one wins outright."""
     printed = [o for o in orders if same_po_number(slip.po_number.value, o.order_no)]
     if len(printed) == 1:
-        return [Ranked(po_id=printed[0].po_id, score=1.0, reason=f"PO number {printed[0].order_no} on the slip",
-                       printed=True)]
+        doubtful = slip.po_number.doubtful
+        return [Ranked(po_id=printed[0].po_id, score=1.0, printed=True, doubtful=doubtful,
+                       reason=f"PO number {printed[0].order_no}{' ⚠' if doubtful else ''} on the slip")]
     ranked = []
     for order in orders:
         found, total = sku_overlap(slip, order)

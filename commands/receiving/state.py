@@ -39,6 +39,7 @@ class ReceiveState(BaseModel):
     orders: list[PoChoice] = Field(default_factory=list)
     ranking: list[Ranked] = Field(default_factory=list)
     po_id: int | None = None
+    po_to_check: bool = False  # po_id came from a PO number read with ⚠: "I checked the PO" must be ticked
     note: str = ""
     entries: list[LineEntry] = Field(default_factory=list)
     banner: str | None = None  # why the view was shown again (an over-receipt needs a choice)

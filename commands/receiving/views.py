@@ -94,6 +94,17 @@ def po_select(state: ReceiveState) -> InputBlock:
         action_id="po", options=options, initial_option=initial, placeholder="Choose the PO"))
 
 
+PO_CHECKED = "checked"
+
+
+def po_check(state: ReceiveState) -> InputBlock:
+    """The PO was chosen from a number read with ⚠: receiving into the wrong PO is the costliest misread."""
+    order = state.order
+    checked = Option(value=PO_CHECKED, text=f"I checked {order.order_no if order else 'the PO'} against the slip"[:75])
+    return InputBlock(block_id="po_ok", label="Purchase order: hard to read", optional=True,
+                      element=CheckboxesElement(action_id="po_ok", options=[checked]))
+
+
 def line_label(index: int, line: SlipLine) -> str:
     what = " ".join(str(p) for p in (line.sku.value, line.description.value) if p) or "(unreadable item)"
     unit = f" {line.unit.value}" if line.unit.value else ""
@@ -146,6 +157,8 @@ def confirm_view(state: ReceiveState, *, draft_id: str, channel_id: str | None) 
     if state.banner:
         blocks.append(cards.text(f":warning: {escape(state.banner)}"))
     blocks.append(po_select(state))
+    if state.po_to_check:
+        blocks.append(po_check(state))
     if len(state.slip.lines) > MAX_LINES:
         blocks.append(cards.note(f"The slip has {len(state.slip.lines)} lines; the first {MAX_LINES} are shown. "
                                  "Receive the others in Katana."))

@@ -49,10 +49,11 @@ class Expected:
         found = [o for o in self.orders if key and _po_key(o.order_no) == key]
         return found[0] if len(found) == 1 else None
 
-    def orders_near(self, printed: str) -> list[ExpectedOrder]:
-        """Open POs whose number is one character off what was read (replaced, dropped or added)."""
+    def orders_near(self, printed: str, shortest: int = 4) -> list[ExpectedOrder]:
+        """Open POs whose number is one character off what was read (replaced, dropped or added); numbers
+        folded shorter than `shortest` have too many such neighbours to pick one by it."""
         key = _po_key(printed)
-        return [o for o in self.orders if len(key) >= 4 and one_off(key, _po_key(o.order_no))]
+        return [o for o in self.orders if len(key) >= shortest and one_off(key, _po_key(o.order_no))]
 
     def orders_of(self, supplier: str | None) -> list[ExpectedOrder]:
         return [o for o in self.orders if supplier_likeness(supplier, o.supplier) >= 0.6]

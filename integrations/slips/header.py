@@ -1,8 +1,9 @@
 """The slip's letterhead: who sent it, which purchase order it answers, and its date.
 
-The PO is only taken after a PO label (the slip's own number, a customer number and phone numbers look
-just like one). The supplier is the labelled one, or else the most prominent company name at the top
-that is not in the ship-to block — which names *us*, the customer.
+The PO is taken after a PO label (the slip's own number, a customer number, phone numbers and postcodes
+look just like one); anything else that gives the PO is marked for the operator to confirm. The
+supplier is the labelled one, or else the most prominent company name at the top that is not in the
+ship-to block — which names *us*, the customer.
 """
 from __future__ import annotations
 
@@ -35,24 +36,34 @@ def is_header_row(row: Row) -> bool:
 
 def read_letterhead(rows: list[Row], convention: Convention, expected: Expected | None = None,
                     everything: list[Row] | None = None) -> Letterhead:
-    po = _open_po(everything or rows, expected) if expected is not None else Read()
     supplier = _supplier(rows)
-    if not po.value:
-        po = _po_number(rows)
-        if expected is not None and expected.orders:
-            po = _nearest_open_po(po, supplier.value, expected)
+    po = _po_number(rows)
+    if expected is not None and expected.orders:
+        po = _against_open_pos(po, supplier.value, rows, everything or rows, expected)
     return Letterhead(supplier, po, _slip_date(rows, convention))
 
 
-def _nearest_open_po(printed: Read[Any], supplier: str | None, expected: Expected) -> Read[Any]:
-    """No open PO has the number as read. One open PO a single character off it (OCR's 3 for 8) is taken,
-    or, when no number was read at all, the one PO open with the slip's supplier; either is marked, and
-    the confirmation lets the operator pick another. Otherwise the number stays as printed, marked."""
+def _against_open_pos(printed: Read[Any], supplier: str | None, rows: list[Row], everything: list[Row],
+                      expected: Expected) -> Read[Any]:
+    """The number under the slip's PO label, checked against the open POs. One that names an open PO is
+    that PO, vouched for by it (as a code the PO lists is) unless another open PO's number is a character
+    away from what was read. Otherwise, each marked (the confirmation asks for the PO to be checked): the one open PO a
+    single character off it (OCR's 3 for 8); with no labelled number, an open PO's number printed
+    elsewhere (a label the vocabulary lacks — or a postcode: PO31 is Cowes), else the supplier's only open
+    PO. A labelled number near no open PO stays as printed, marked."""
+    if printed.value and (order := expected.order_named(str(printed.value))) is not None:
+        rivals = [o for o in expected.orders_near(str(printed.value), shortest=1) if o is not order]
+        if rivals:  # a misread of one open PO's number could read as another's
+            return Read(value=order.order_no, confidence=min(printed.confidence, ASK), how="po.open_rivals")
+        return Read(value=order.order_no, confidence=max(printed.confidence, 0.9), how="po.open")
     if printed.value:
         near = expected.orders_near(str(printed.value))
         if len(near) == 1:
             return Read(value=near[0].order_no, confidence=ASK, how="po.near")
         return Read(value=printed.value, confidence=min(printed.confidence, ASK), how="po.not_open")
+    elsewhere = _open_po(everything, expected)
+    if elsewhere.value:
+        return Read(value=elsewhere.value, confidence=min(elsewhere.confidence, ASK), how="po.unlabelled")
     theirs = expected.orders_of(supplier)
     if len(theirs) == 1:
         return Read(value=theirs[0].order_no, confidence=ASK, how="po.only_open")
@@ -60,7 +71,7 @@ def _nearest_open_po(printed: Read[Any], supplier: str | None, expected: Expecte
 
 
 def _open_po(rows: list[Row], expected: Expected) -> Read[Any]:
-    """An open PO's number printed anywhere at the top, however OCR spelled it: the strongest evidence there is."""
+    """An open PO's number printed anywhere, however OCR spelled it (no label says it is the PO's)."""
     for row in rows:
         words = [w.text.strip(" :#°º.,;") for w in row.words]
         for i, word in enumerate(words):
