@@ -1,0 +1,169 @@
+"""A packing slip's read outlives the process that started it (commands/receiving/reading.py): the draft
+carries the Slack file, the replica reading it and a lease on the database's clock. A restarted replica reads
+its own slips again at start; another replica's sweep takes a dead one's over once its lease ran out; a read
+that finishes after a takeover changes nothing.
+
+Lease timing runs on the store's clock, which these tests hold (`clock[0]`), not on sleeps; the slip reader
+is stood in for at our own boundary (`bot.receiving.reader`), as tests/test_scenario_receive.py does."""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.app import ShopfloorBot
+from commands.receiving import reading
+from integrations.slips import SlipReadingQueue
+from models.packing_slip import PackingSlip
+from models.receipts import ModalDraft
+from sandbox.harness import FLOOR, Sandbox
+from sandbox.replicas import Replicas, replica_floor, store_for_replicas
+from tests.test_scenario_receive import ANA, SlipAsRead, fresh_farms_slip, jpeg, line
+from tests.test_slip_queue import HeldReader
+
+PAST_THE_LEASE = timedelta(seconds=70)  # READ_LEASE 30 s + READ_GRACE 35 s, and a little
+
+
+def tomatoes(kg: str = "5") -> PackingSlip:
+    return fresh_farms_slip(line("MAT-TOMATO", kg, "kg"))
+
+
+def reads_with(reader: Any) -> Callable[[ShopfloorBot], None]:
+    """What the restarted process reads with, in place before its start-up recovery runs."""
+    def prepare(bot: ShopfloorBot) -> None:
+        bot.receiving.reader = reader
+    return prepare
+
+
+async def send_photo(shop: Sandbox) -> dict[str, Any]:
+    form = await shop.form_from_command(ANA, "/receive")
+    reply = await shop.workspace.submit_view(ANA, form, {"photo": [shop.slack.add_file("slip.jpg", jpeg(), "image/jpeg")]})
+    assert reply.acked_in_time and "Reading the packing slip" in str(reply.json["view"])
+    return form
+
+
+async def draft_of(store: Any, form: dict[str, Any]) -> ModalDraft:
+    [doc] = [d async for d in store.db["modal_drafts"].find({"view_id": form["id"]})]
+    return ModalDraft.model_validate(doc)
+
+
+async def test_a_slip_in_line_when_the_bot_restarts_is_read_by_the_new_process(shop: Sandbox) -> None:
+    """The second photo waits behind the first (one read at a time) when the process dies: neither is lost.
+    Fails without the start-up recovery (`resume_own` in ShopfloorBot.start): both stay "Reading…"."""
+    shop.bot.receiving.queue = SlipReadingQueue(at_once=1)
+    shop.bot.receiving.reader = HeldReader(tomatoes())
+    first = await send_photo(shop)
+    queued = await send_photo(shop)
+    await shop.view_becomes(queued["id"], None, "1 slip ahead of yours")
+    assert (await draft_of(shop.store, queued)).status == "queued"
+
+    reader = SlipAsRead(tomatoes("7"))
+    await shop.crash_and_restart(prepare=reads_with(reader))
+    for form in (first, queued):
+        shown = await shop.view_becomes(form["id"], "receive_form")
+        assert "'initial_value': '7'" in str(shown["blocks"])  # read by the new process
+    assert len(reader.images) == 2
+    for form in (first, queued):
+        draft = await draft_of(shop.store, form)
+        assert (draft.status, draft.attempts, draft.lease_token) == ("ready", 2, None)
+
+
+async def open_receive(floor: Replicas) -> dict[str, Any]:
+    before = set(floor.slack.views)
+    await floor.workspace.slash_command(ANA, "/receive", channel_id=FLOOR)
+    for _ in range(250):
+        opened = [v for k, v in floor.slack.views.items() if k not in before and v.get("callback_id") == "receive_photo"]
+        if opened:
+            return opened[0]
+        await asyncio.sleep(0.02)
+    raise AssertionError("no /receive form opened")
+
+
+async def shown(floor: Replicas, view_id: str, callback_id: str) -> dict[str, Any]:
+    for _ in range(250):
+        view = floor.slack.views.get(view_id) or {}
+        if view.get("callback_id") == callback_id:
+            return view
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"view {view_id} never became {callback_id}: {floor.slack.views.get(view_id)}")
+
+
+async def photo_read_by_one_replica(floor: Replicas, readers: list[HeldReader]) -> tuple[dict[str, Any], int]:
+    """A photo sent through the balancer; which replica reads it (its reader holds the read)."""
+    for bot, reader in zip(floor.bots, readers, strict=True):
+        bot.receiving.reader = reader
+    form = await open_receive(floor)
+    file = floor.slack.add_file("slip.jpg", jpeg(), "image/jpeg")
+    assert (await floor.workspace.submit_view(ANA, form, {"photo": [file]})).acked_in_time
+    for _ in range(250):
+        draft = await draft_of(floor.store, form)
+        if draft.status == "reading":
+            return form, [bot.settings.replica_id for bot in floor.bots].index(draft.reader)
+        await asyncio.sleep(0.02)
+    raise AssertionError("no replica started reading the slip")
+
+
+async def test_a_dead_replicas_slip_is_taken_over_by_another_once_its_lease_ran_out() -> None:
+    """Fails without the sweep (`resume_due`), or with a sweep that ignores the lease (taken at once below)."""
+    clock = [datetime(2026, 12, 7, 6, 0, tzinfo=UTC)]
+    async with replica_floor(2, store=store_for_replicas(lambda: clock[0]), worker_interval_seconds=3600) as floor:
+        readers = [HeldReader(tomatoes()), HeldReader(tomatoes("9"))]
+        form, dead = await photo_read_by_one_replica(floor, readers)
+        alive = 1 - dead
+        await floor.kill(dead)  # its lease is left to run out
+        survivor = floor.bots[alive]
+
+        clock[0] += timedelta(seconds=40)  # its last renewal was at most a quarter of a lease before it died
+        assert await reading.resume_due(survivor.floor, survivor.receiving) == 0
+        assert (await draft_of(floor.store, form)).reader == floor.bots[dead].settings.replica_id
+
+        clock[0] += PAST_THE_LEASE - timedelta(seconds=40)
+        assert await reading.resume_due(survivor.floor, survivor.receiving) == 1
+        readers[alive].release.set()
+        view = await shown(floor, form["id"], "receive_form")
+        draft = await draft_of(floor.store, form)
+        assert draft.reader == survivor.settings.replica_id and (draft.status, draft.attempts) == ("ready", 2)
+        assert f"'initial_value': '{'9' if alive == 1 else '5'}'" in str(view["blocks"])
+        await floor.settle()
+
+
+async def test_a_read_that_finishes_after_another_replica_took_it_over_changes_nothing() -> None:
+    """The first replica stalls (its heartbeat does not beat for longer than the lease); the second takes the
+    slip over and shows what it read; then the first's read finishes. Fails when a read saves its outcome
+    without holding the lease (the token condition in DraftRepository.settle_read): the modal and the draft
+    go back to the stalled replica's reading."""
+    clock = [datetime(2026, 12, 7, 6, 0, tzinfo=UTC)]
+    async with replica_floor(2, store=store_for_replicas(lambda: clock[0]), worker_interval_seconds=3600) as floor:
+        readers = [HeldReader(tomatoes("5")), HeldReader(tomatoes("5"))]
+        form, stalled = await photo_read_by_one_replica(floor, readers)
+        other = 1 - stalled
+        readers[other].slip = tomatoes("7")
+        clock[0] += PAST_THE_LEASE
+        assert await reading.resume_due(floor.bots[other].floor, floor.bots[other].receiving) == 1
+        readers[other].release.set()
+        newer = await shown(floor, form["id"], "receive_form")
+        assert "'initial_value': '7'" in str(newer["blocks"])
+
+        readers[stalled].release.set()  # the stalled read comes back with its own answer
+        await floor.settle()
+        assert floor.slack.views[form["id"]] == newer
+        draft = await draft_of(floor.store, form)
+        assert draft.data["state"]["entries"][0]["quantity"] == "7" and draft.reader == floor.bots[other].settings.replica_id
+
+
+
+async def test_a_slip_read_for_longer_than_its_lease_is_not_taken_from_its_live_reader(shop: Sandbox) -> None:
+    """The one test here on real time: a heartbeat is time. A 0.4 s lease; the read takes 1.2 s while the
+    sweep runs every 0.1 s. Fails without the heartbeat (SlipRead.run's renewals): the sweep takes the slip
+    and reads it a second time."""
+    shop.bot.receiving.lease, shop.bot.receiving.grace = timedelta(seconds=0.4), timedelta(seconds=0.1)
+    reader = shop.bot.receiving.reader = HeldReader(tomatoes())
+    form = await send_photo(shop)
+    for _ in range(12):
+        await reading.resume_due(shop.bot.floor, shop.bot.receiving)
+        await asyncio.sleep(0.1)
+    reader.release.set()
+    await shop.view_becomes(form["id"], "receive_form")
+    await shop.settle()
+    assert (await draft_of(shop.store, form)).attempts == 1 and reader.most == 1
