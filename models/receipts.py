@@ -10,8 +10,8 @@ recorded: it keeps the Slack file to read, the replica reading it (`reader`, its
 (a token and an end on the database's clock) that the reader renews. Taking a read, renewing it and
 saving its outcome are each one conditional update of the draft: one reader at a time, and the outcome
 of a reader whose lease was taken over (it stalled, or its process was thought dead) is never saved.
-Statuses: queued (waiting for a turn, or for another try) → reading → ready | refused; confirmed once a
-receipt claims it.
+Statuses: queued (waiting for a turn, or for another try) → reading → ready | refused | unreadable
+(every try failed); confirmed once a receipt claims it.
 
 A `Receipt` is the audit record of one packing slip received: the photo's Slack file id, what the reader
 extracted (with confidences), what the operator changed, and what Katana was asked to receive.
@@ -37,7 +37,7 @@ class ModalDraft(Document):
     user_id: str
     channel_id: str | None = None
     view_id: str | None = None
-    status: str = "open"  # receive: queued → reading → ready | refused; all: confirmed once claimed
+    status: str = "open"  # receive: queued → reading → ready | refused | unreadable; all: confirmed once claimed
     data: dict[str, Any] = {}
     action_id: str | None = None
     reader: str | None = None  # receive: the replica that reads (or last read) the slip
@@ -94,16 +94,28 @@ class DraftRepository:
             "attempts": 1}))
 
     async def take_read(self, draft_id: str, reader: str, hold: timedelta, *, grace: timedelta,
-                        own: bool = False) -> ModalDraft | None:
+                        max_attempts: int, own: bool = False) -> ModalDraft | None:
         """Take a slip's read for `hold`: one whose lease ran out `grace` ago or was let go, or — `own`, at
-        start-up — one this replica was reading when it stopped. None when another replica holds it or it
-        is read already."""
+        start-up — one this replica was reading when it stopped. None when another replica holds it, it is
+        read already, or it has had `max_attempts` reads (`give_up_read` says so then)."""
         now = await self.clock.now()
         doc = await self.col.find_one_and_update(
             {"_id": draft_id, "status": {"$in": list(READING)}, "action_id": None,
-             **self._nobody_reads(reader, now, grace, own)},
+             "attempts": {"$lt": max_attempts}, **self._nobody_reads(reader, now, grace, own)},
             {"$set": {"status": "queued", "reader": reader, "lease_token": uuid.uuid4().hex, "lease_until": now + hold,
                       "updated_at": now}, "$inc": {"attempts": 1}},
+            return_document=ReturnDocument.AFTER)
+        return ModalDraft.from_mongo(doc)
+
+    async def give_up_read(self, draft_id: str, reader: str, *, grace: timedelta, max_attempts: int,
+                           own: bool = False) -> ModalDraft | None:
+        """Mark `unreadable` a slip that had its `max_attempts` reads, the last of which died with its
+        replica (as `take_read` judges it). The one caller that gets the draft back tells the person."""
+        now = await self.clock.now()
+        doc = await self.col.find_one_and_update(
+            {"_id": draft_id, "status": {"$in": list(READING)}, "action_id": None,
+             "attempts": {"$gte": max_attempts}, **self._nobody_reads(reader, now, grace, own)},
+            {"$set": {"status": "unreadable", "lease_token": None, "lease_until": None, "updated_at": now}},
             return_document=ReturnDocument.AFTER)
         return ModalDraft.from_mongo(doc)
 
@@ -127,13 +139,23 @@ class DraftRepository:
         return bool(result.matched_count == 1)
 
     async def settle_read(self, draft: ModalDraft, status: str, **data: Any) -> ModalDraft | None:
-        """Save the read's outcome (ready, refused; or queued for another try) and let its lease
+        """Save the read's outcome (ready, refused, unreadable; or queued for another try) and let its lease
         go, if `draft`'s holder still holds it: None when another replica took the read over (its outcome
         stands; nothing of this one may be shown)."""
         fields = {f"data.{key}": value for key, value in data.items()}
         fields.update(status=status, lease_token=None, lease_until=None, updated_at=utcnow())
         doc = await self.col.find_one_and_update(
             {"_id": draft.id, "lease_token": draft.lease_token, "action_id": None}, {"$set": plain(fields)},
+            return_document=ReturnDocument.AFTER)
+        return ModalDraft.from_mongo(doc)
+
+    async def read_again(self, draft_id: str, user_id: str, reader: str, hold: timedelta) -> ModalDraft | None:
+        """The person asked for another try at a slip no read could read: a fresh count of attempts."""
+        now = await self.clock.now()
+        doc = await self.col.find_one_and_update(
+            {"_id": draft_id, "user_id": user_id, "status": "unreadable", "action_id": None},
+            {"$set": {"status": "queued", "reader": reader, "lease_token": uuid.uuid4().hex, "lease_until": now + hold,
+                      "attempts": 1, "updated_at": now}},
             return_document=ReturnDocument.AFTER)
         return ModalDraft.from_mongo(doc)
 

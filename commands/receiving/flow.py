@@ -3,8 +3,8 @@
 open:    "Loading…" → the photo modal (an optional PO and one file)
 photo:   ack with "Reading the packing slip…" → download (Slack file hosts only, images only, ≤ 10 MB)
          → read → match to an open PO → the confirmation view (a refused file says why; nothing changes).
-         The read is leased, resumed after a restart or by another replica, and tried again after a
-         failure (commands/receiving/reading.py).
+         The read is leased, resumed after a restart or by another replica, and tried a few times
+         (commands/receiving/reading.py); then the person may type the lines or try again (unreadable.py).
 confirm: field errors, or the view again (another PO chosen, an over-receipt that needs a choice),
          or a durable floor action: batches, the PO receipt, the receipt kept for audit.
 """

@@ -13,8 +13,10 @@ The rules, kept as floor actions keep theirs (commands/recording.py):
   REPLICA_ID); every WORKER_INTERVAL_SECONDS one replica's sweep (`resume_due`) takes over the slips whose
   lease ran out READ_GRACE ago, and those let go for another try;
 - each take of a slip is an attempt. A read that fails for a reason the person cannot act on (the
-  download, the reader, the store) lets its lease go and the sweep tries again. A file that is not a
-  usable photo, or shows no lines, is said at once: reading it again would not help.
+  download, the reader, the store) lets its lease go and the sweep tries again; after MAX_READ_ATTEMPTS the
+  modal says the slip could not be read and offers to type its lines or to try again
+  (commands/receiving/unreadable.py). A file that is not a usable photo, or shows no lines, is said at
+  once: reading it again would not help.
 """
 from __future__ import annotations
 
@@ -31,14 +33,18 @@ from commands.receiving.open_pos import expected_goods, open_orders
 from commands.receiving.service import READ_PATIENCE_SECONDS, Receiving
 from commands.receiving.state import PhotoRef, ReceiveState, entries_for
 from commands.receiving.views import confirm_view, reading_view, refused_view
+from commands.receiving.views import unreadable_view as unreadable_modal
 from commands.submissions import ack_landed
 from integrations.katana.errors import KatanaError
 from integrations.slack_files import FileRefused
 from integrations.slips import SlipImageError, reconcile
+from models.base import whole_number
 from models.leases import LeaseHold, heartbeat
+from models.open_orders import Kind
 from models.receipts import ModalDraft
 
 log = logging.getLogger(__name__)
+PO: Kind = "po"
 FILE_FIELDS = ("id", "name", "mimetype", "filetype", "size", "url_private", "url_private_download")
 
 
@@ -102,9 +108,17 @@ class SlipRead:
             refused = await self.floor.store.drafts.settle_read(self.draft, "refused", problem=str(refusal))
             return refused_view(str(refusal)) if refused is not None else None
         except Exception:  # noqa: BLE001 — the download, the reader or the store: another try may do better
-            log.exception("packing slip %s: attempt %d failed", self.draft.id, self.draft.attempts)
-        await self.floor.store.drafts.settle_read(self.draft, "queued")  # let go: the sweep tries again
-        return None
+            log.exception("packing slip %s: attempt %d of %d failed", self.draft.id, self.draft.attempts,
+                          self.receiving.max_attempts)
+        return await self.failed()
+
+    async def failed(self) -> View | None:
+        drafts = self.floor.store.drafts
+        if self.draft.attempts < self.receiving.max_attempts:
+            await drafts.settle_read(self.draft, "queued")  # let go: the sweep tries again
+            return None
+        gave_up = await drafts.settle_read(self.draft, "unreadable")
+        return await unreadable_view(self.floor, gave_up) if gave_up is not None else None
 
     async def confirmation(self) -> View:
         receiving, draft = self.receiving, self.draft
@@ -175,11 +189,23 @@ async def resume_due(floor: Floor, receiving: Receiving) -> int:
 
 
 async def resume(floor: Floor, receiving: Receiving, draft_id: str, *, own: bool = False) -> None:
-    """Take the slip's read, unless another replica has it, and read it."""
-    taken = await floor.store.drafts.take_read(draft_id, receiving.replica, receiving.lease, grace=receiving.grace,
-                                               own=own)
+    """Take the slip's read and read it; or, when it has had its attempts, say it could not be read."""
+    drafts = floor.store.drafts
+    rules: dict[str, Any] = {"grace": receiving.grace, "max_attempts": receiving.max_attempts, "own": own}
+    taken = await drafts.take_read(draft_id, receiving.replica, receiving.lease, **rules)
+    gave_up = None if taken is not None else await drafts.give_up_read(draft_id, receiving.replica, **rules)
     if taken is not None:
         await SlipRead(floor, receiving, taken).run()
+    elif gave_up is not None:
+        await SlipRead(floor, receiving, gave_up).show(await unreadable_view(floor, gave_up))
+
+
+async def unreadable_view(floor: Floor, draft: ModalDraft) -> View:
+    """The slip could not be read: type its lines (on the PO chosen with the photo, or another) or try again."""
+    po_hint = whole_number(draft.data.get("po_hint"))
+    chosen = await floor.orders.get(PO, po_hint) if po_hint else None
+    listed = await floor.orders.current(PO)
+    return unreadable_modal(draft_id=draft.id, channel_id=draft.channel_id, orders=listed, chosen=chosen)
 
 
 def choose_order(state: ReceiveState, po_hint: int | None) -> None:

@@ -21,6 +21,7 @@ READ_PATIENCE_SECONDS = 20.0  # how long the "Reading the packing slip…" modal
 # (slack_sdk's 30 s timeout), so its "slips ahead of yours" cannot overwrite what the new reader shows.
 READ_LEASE = timedelta(seconds=30)
 READ_GRACE = timedelta(seconds=35)
+MAX_READ_ATTEMPTS = 3  # then the modal says the slip could not be read: type the lines, or try again
 
 
 class SlipReader(Protocol):
@@ -35,3 +36,4 @@ class Receiving:
     replica: str = "this process"  # REPLICA_ID: the reader named in a draft, whose own reads it resumes at start
     lease: timedelta = READ_LEASE
     grace: timedelta = READ_GRACE
+    max_attempts: int = MAX_READ_ATTEMPTS
