@@ -16,8 +16,10 @@ from typing import Any
 from bot.app import ShopfloorBot
 from commands.receiving import reading
 from integrations.slips import SlipReadingQueue
+from models.clock import LocalClock
 from models.packing_slip import PackingSlip
 from models.receipts import ModalDraft
+from sandbox.flaky_store import Faults, flaky_store
 from sandbox.harness import FLOOR, Sandbox, shop_floor
 from sandbox.katana_trade import PO31_ID, received_rows
 from sandbox.replicas import Replicas, replica_floor, store_for_replicas
@@ -275,3 +277,53 @@ async def test_the_po_to_type_is_found_by_typing_among_150_open_purchase_orders(
         assert "PO-1000" in str(typed["blocks"])
         await shop.settle()
         assert shop.slack.ui_errors == [] and shop.katana.violations == []
+
+
+async def test_a_store_error_during_the_sweep_leaves_the_slip_for_the_next_one() -> None:
+    """The store fails as the restarted process looks for its own slips (it starts anyway), then as the
+    sweep takes the first of two slips over: the second is read, the first at the next sweep. Fails when the
+    start-up recovery lets the store error out (resume_own without its try: the restarted bot does not
+    start). The sweep's half holds by construction (each slip is resumed in a job of its own; `resume` turns
+    the error into a warning rather than a failed job's traceback): it is checked here, not mutated."""
+    clock = [datetime(2026, 12, 7, 6, 0, tzinfo=UTC)]
+    faults = Faults(cursors=True)
+    async with shop_floor(store=flaky_store(faults, clock=LocalClock(lambda: clock[0]))) as shop:
+        shop.bot.receiving.reader = HeldReader(tomatoes())
+        forms = [await send_photo(shop), await send_photo(shop)]
+        await shop.view_becomes(forms[1]["id"], None, "Reading the packing slip")
+        faults.rule = lambda call: call.collection == "modal_drafts" and call.method == "find"
+        reader = SlipAsRead(tomatoes("6"))
+        await shop.crash_and_restart(prepare=reads_with(reader))
+        assert faults.failed and reader.images == []  # started; nothing resumed yet
+
+        faults.rule = lambda call: False
+        first = (await draft_of(shop.store, forms[0])).id
+        faults.rule = lambda call: (call.collection == "modal_drafts" and call.method == "find_one_and_update"
+                                    and call.args[0].get("_id") == first and not faults.failed[1:])
+        clock[0] += PAST_THE_LEASE
+        assert await reading.resume_due(shop.bot.floor, shop.bot.receiving) == 2
+        await shop.view_becomes(forms[1]["id"], "receive_form")
+        await shop.settle()
+        assert len(faults.failed) == 2 and "Reading the packing slip" in str(shop.slack.views[forms[0]["id"]]["blocks"])
+
+        assert await reading.resume_due(shop.bot.floor, shop.bot.receiving) == 1
+        await shop.view_becomes(forms[0]["id"], "receive_form")
+        assert len(reader.images) == 2
+
+
+async def test_a_store_error_as_the_slip_is_given_up_still_tells_the_person() -> None:
+    """The store fails as the "could not be read" form looks up the open POs: the slip is unreadable
+    already, so the form says so without the PO to type (another try stays offered). Fails when that store
+    error escapes (unreadable_view without its try): the modal stays "Reading…" and no sweep comes back to
+    a slip given up."""
+    faults = Faults()
+    async with shop_floor(store=flaky_store(faults)) as shop:
+        reader = shop.bot.receiving.reader = BrokenReader()
+        form = await send_photo(shop)
+        await shop.settle()
+        await sweep(shop)
+        faults.rule = lambda call: call.collection == "open_order_lists" and call.method == "find_one"
+        await sweep(shop)
+        view = await shop.view_becomes(form["id"], "receive_unreadable")
+        assert faults.failed and reader.reads == 3
+        assert "Try reading the photo again" in str(view["blocks"]) and "Type the lines" not in str(view["blocks"])

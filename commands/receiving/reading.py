@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pymongo.errors import PyMongoError
+
 from commands.context import Floor
 from commands.ports import SlackRefused, View
 from commands.receiving.matching import rank_orders, suggested_order
@@ -173,8 +175,13 @@ class SlipRead:
 
 async def resume_own(floor: Floor, receiving: Receiving) -> int:
     """At start-up: the slips this replica was reading or had in line when it stopped, taken again now rather
-    than once their lease runs out."""
-    found = await floor.store.drafts.reads_of(receiving.replica)
+    than once their lease runs out. A store error leaves them to the sweep."""
+    try:
+        found = await floor.store.drafts.reads_of(receiving.replica)
+    except PyMongoError as exc:
+        log.warning("packing slips being read at the last stop not looked for (the store failed: %s); the sweep "
+                    "takes them over once their lease runs out", type(exc).__name__)
+        return 0
     for draft_id in found:
         floor.jobs.spawn(resume(floor, receiving, draft_id, own=True), name=f"resume slip {draft_id}")
     return len(found)
@@ -192,8 +199,13 @@ async def resume(floor: Floor, receiving: Receiving, draft_id: str, *, own: bool
     """Take the slip's read and read it; or, when it has had its attempts, say it could not be read."""
     drafts = floor.store.drafts
     rules: dict[str, Any] = {"grace": receiving.grace, "max_attempts": receiving.max_attempts, "own": own}
-    taken = await drafts.take_read(draft_id, receiving.replica, receiving.lease, **rules)
-    gave_up = None if taken is not None else await drafts.give_up_read(draft_id, receiving.replica, **rules)
+    try:
+        taken = await drafts.take_read(draft_id, receiving.replica, receiving.lease, **rules)
+        gave_up = None if taken is not None else await drafts.give_up_read(draft_id, receiving.replica, **rules)
+    except PyMongoError as exc:
+        log.warning("packing slip %s not resumed: the store failed (%s); the next sweep tries again",
+                    draft_id, type(exc).__name__)
+        return
     if taken is not None:
         await SlipRead(floor, receiving, taken).run()
     elif gave_up is not None:
@@ -203,8 +215,11 @@ async def resume(floor: Floor, receiving: Receiving, draft_id: str, *, own: bool
 async def unreadable_view(floor: Floor, draft: ModalDraft) -> View:
     """The slip could not be read: type its lines (on the PO chosen with the photo, or another) or try again."""
     po_hint = whole_number(draft.data.get("po_hint"))
-    chosen = await floor.orders.get(PO, po_hint) if po_hint else None
-    listed = await floor.orders.current(PO)
+    try:
+        chosen = await floor.orders.get(PO, po_hint) if po_hint else None
+        listed = await floor.orders.current(PO)
+    except PyMongoError:  # the draft is unreadable already: say so, offering what needs no list
+        chosen, listed = None, None
     return unreadable_modal(draft_id=draft.id, channel_id=draft.channel_id, orders=listed, chosen=chosen)
 
 
