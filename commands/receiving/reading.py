@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pymongo.errors import PyMongoError
-
 from commands.context import Floor
 from commands.ports import SlackRefused, View
 from commands.receiving.matching import rank_orders, suggested_order
@@ -44,6 +42,7 @@ from models.base import whole_number
 from models.leases import LeaseHold, heartbeat
 from models.open_orders import Kind
 from models.receipts import ModalDraft
+from models.store import StoreError
 
 log = logging.getLogger(__name__)
 PO: Kind = "po"
@@ -178,7 +177,7 @@ async def resume_own(floor: Floor, receiving: Receiving) -> int:
     than once their lease runs out. A store error leaves them to the sweep."""
     try:
         found = await floor.store.drafts.reads_of(receiving.replica)
-    except PyMongoError as exc:
+    except StoreError as exc:
         log.warning("packing slips being read at the last stop not looked for (the store failed: %s); the sweep "
                     "takes them over once their lease runs out", type(exc).__name__)
         return 0
@@ -202,7 +201,7 @@ async def resume(floor: Floor, receiving: Receiving, draft_id: str, *, own: bool
     try:
         taken = await drafts.take_read(draft_id, receiving.replica, receiving.lease, **rules)
         gave_up = None if taken is not None else await drafts.give_up_read(draft_id, receiving.replica, **rules)
-    except PyMongoError as exc:
+    except StoreError as exc:
         log.warning("packing slip %s not resumed: the store failed (%s); the next sweep tries again",
                     draft_id, type(exc).__name__)
         return
@@ -218,7 +217,7 @@ async def unreadable_view(floor: Floor, draft: ModalDraft) -> View:
     try:
         chosen = await floor.orders.get(PO, po_hint) if po_hint else None
         listed = await floor.orders.current(PO)
-    except PyMongoError:  # the draft is unreadable already: say so, offering what needs no list
+    except StoreError:  # the draft is unreadable already: say so, offering what needs no list
         chosen, listed = None, None
     return unreadable_modal(draft_id=draft.id, channel_id=draft.channel_id, orders=listed, chosen=chosen)
 

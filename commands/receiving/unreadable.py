@@ -12,8 +12,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from pymongo.errors import PyMongoError
-
 from commands import cards
 from commands.context import Floor
 from commands.fields import Form
@@ -30,6 +28,7 @@ from integrations.katana.errors import KatanaError
 from models.base import utcnow, whole_number
 from models.packing_slip import PackingSlip, Read, SlipLine
 from models.receipts import ModalDraft
+from models.store import StoreError
 
 log = logging.getLogger(__name__)
 EXPIRED = "This form has expired: start /receive again."
@@ -76,7 +75,7 @@ async def type_lines(floor: Floor, draft: ModalDraft, po_id: int, acked_at: date
     except KatanaError as exc:
         view = cards.message_view(TITLE, f":warning: Can't load the purchase order: {exc.user_message}",
                                   footer="Nothing was received. Try /receive again in a minute.")
-    except PyMongoError as exc:
+    except StoreError as exc:
         log.warning("/receive lines to type not shown: the store failed (%s)", type(exc).__name__)
         view = cards.message_view(TITLE, ":warning: The bot could not keep the lines just now (its database did "
                                          "not answer).", footer="Nothing was received. Try /receive again in a moment.")
