@@ -327,3 +327,21 @@ async def test_a_store_error_as_the_slip_is_given_up_still_tells_the_person() ->
         view = await shop.view_becomes(form["id"], "receive_unreadable")
         assert faults.failed and reader.reads == 3
         assert "Try reading the photo again" in str(view["blocks"]) and "Type the lines" not in str(view["blocks"])
+
+
+async def test_a_store_error_keeping_the_typed_lines_is_told_not_left_loading() -> None:
+    """Fails when that store error escapes type_lines (its `except StoreError` removed): the modal stays on
+    "Loading the lines of the purchase order…"."""
+    faults = Faults()
+    async with shop_floor(store=flaky_store(faults)) as shop:
+        shop.bot.receiving.reader = BrokenReader()
+        form = await send_photo(shop)
+        await shop.settle()
+        await sweep(shop)
+        await sweep(shop)
+        view = await shop.view_becomes(form["id"], "receive_unreadable")
+        faults.rule = lambda call: (call.collection == "modal_drafts" and call.method == "find_one_and_update"
+                                    and not faults.failed)
+        await shop.workspace.submit_view(ANA, view, {"next": "type", "po": str(PO31_ID)})
+        told = await shop.view_becomes(form["id"], None, "could not keep the lines")
+        assert faults.failed and "Nothing was received" in str(told["blocks"])
