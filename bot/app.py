@@ -46,6 +46,7 @@ from commands.announce import announce
 from commands.context import Floor, FloorSettings
 from commands.orders import OpenOrders
 from commands.outcome import Outcome
+from commands.receiving import reading
 from commands.receiving.service import Receiving, SlipReader
 from commands.recording import Recorder
 from commands.registry import COMMANDS
@@ -196,6 +197,10 @@ class ShopfloorBot:
                    for job in ("resume_floor_actions", "retry_katana_events")]
         if sum(r or 0 for r in resumed):
             log.info("resuming %d unfinished floor actions / webhook events", sum(r or 0 for r in resumed))
+        # This replica's own packing slips, cut off by its stop, are read again now (not once their lease runs
+        # out); another replica's are the sweep's.
+        if slips := await reading.resume_own(self.floor, self.receiving):
+            log.info("reading again %d packing slips the last stop cut off", slips)
         await load_first_call_imports()
         freeze_startup_heap()
 
@@ -205,10 +210,11 @@ class ShopfloorBot:
 
     def worker_jobs(self) -> dict[str, Callable[[], Awaitable[Any]]]:
         """The worker's sweeps: waiting actions and events, task timers (auto-pause, row resync, Undo
-        expiry), task posts a crash cut short."""
+        expiry), task posts a crash cut short, packing slips whose reader died or that wait for another try."""
         return {"resume_floor_actions": self.recorder.resume_due, "retry_katana_events": self.events.retry_due,
                 "task_timers": lambda: timers.sweep(self.floor),
-                "post_unposted_tasks": lambda: chain.post_unposted(self.floor)}
+                "post_unposted_tasks": lambda: chain.post_unposted(self.floor),
+                "resume_slip_reads": lambda: reading.resume_due(self.floor, self.receiving)}
 
     def begin_draining(self) -> None:
         """SIGTERM: /healthz answers 503 from now on (requests are still served) and no scheduled job starts
@@ -293,4 +299,5 @@ def build_receiving(settings: Settings, http: httpx.AsyncClient, offline: OcrInC
     files = SlackFiles(http, bot_token=secret(settings.slack_bot_token),
                        files_url=str(settings.slack_files_url) if settings.slack_files_url else None)
     reader: SlipReader = build_slip_reader(settings, offline=offline)
-    return Receiving(reader=reader, files=files, queue=SlipReadingQueue(settings.slip_reads_at_once))
+    return Receiving(reader=reader, files=files, queue=SlipReadingQueue(settings.slip_reads_at_once),
+                     replica=settings.replica_id)

@@ -43,26 +43,13 @@ from integrations.katana.errors import (
 )
 from models.actions import ActionStep, FloorAction
 from models.base import utcnow
+from models.leases import LeaseHold, heartbeat
 
 log = logging.getLogger(__name__)
 
 # A live worker renews its lease every LEASE/4; a dead one's actions are taken over LEASE + GRACE later.
 LEASE = timedelta(seconds=30)
 GRACE = timedelta(seconds=35)  # ≥ the Katana client's whole-exchange timeout (30 s), plus clock agreement
-
-
-@dataclass
-class LeaseHold:
-    """What this worker knows of its lease: its end as last renewed, or that someone else has it.
-    It stops writing a tenth of a lease before the end (3 s of the default 30 s): clocks agree to
-    well within that, and a renewal is due every quarter of a lease."""
-
-    until: datetime
-    lease: timedelta
-    lost: bool = False
-
-    def lets_write(self, now: datetime) -> bool:
-        return not self.lost and now < self.until - self.lease / 10
 
 
 @dataclass
@@ -98,7 +85,8 @@ class Recorder:
         # A step can wait minutes in the rate limiter's queue at shift change; the heartbeat keeps
         # the lease while this worker lives, and lets it expire quickly if the process dies.
         hold = LeaseHold(action.lease_until, self.lease)
-        heartbeat = asyncio.create_task(self._keep_lease(action, hold))
+        beating = asyncio.create_task(heartbeat(hold, lambda: self.floor.store.actions.renew(action, self.lease),
+                                                f"floor action {action.id}"))
         clock = self.floor.store.clock
         gate = write_gate.set(lambda: hold.lets_write(clock.estimate()))  # this task and the steps it runs
         try:
@@ -108,22 +96,7 @@ class Recorder:
             return None
         finally:
             write_gate.reset(gate)
-            heartbeat.cancel()
-
-    async def _keep_lease(self, action: FloorAction, hold: LeaseHold) -> None:
-        """Renew every LEASE/4 for as long as this worker lives; a store error is retried at the next
-        beat (meanwhile the write gate stops writes once the known end comes near)."""
-        while True:
-            await asyncio.sleep(self.lease.total_seconds() / 4)
-            try:
-                until = await self.floor.store.actions.renew(action, self.lease)
-            except Exception:  # a failover or a blip: keep beating, never give up silently
-                log.warning("floor action %s: lease renewal failed; trying again", action.id, exc_info=True)
-                continue
-            if until is None:  # another worker holds it now: this one must not write again
-                hold.lost = True
-                return
-            hold.until = until
+            beating.cancel()
 
     async def _run_plan(self, action: FloorAction) -> Outcome:
         for phase in phases(self.plan_of(action)):

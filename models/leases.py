@@ -10,14 +10,18 @@ out. Two uses:
   replica's run finds the job taken;
 - locks around a read-modify-write in Katana (`hold`): an MO's notes, a task's operation row. A
   waiter polls with a short backoff until the holder releases or its lease runs out.
+
+A lease kept on the worked document itself (a floor action, a packing slip being read) is renewed by the
+same heartbeat (`heartbeat`, with what its holder knows of it in a `LeaseHold`).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -30,6 +34,39 @@ log = logging.getLogger(__name__)
 FORGET_UNUSED = timedelta(days=7)
 LOCK_HOLD = timedelta(seconds=60)  # a lock's lease, renewed while its holder works
 LOCK_POLL = (0.02, 0.5)  # first and longest wait between tries for a lock someone holds
+
+
+@dataclass
+class LeaseHold:
+    """What a holder knows of its lease: its end as last renewed, or that someone else has it.
+    It stops writing a tenth of a lease before the end (3 s of the default 30 s): clocks agree to
+    well within that, and a renewal is due every quarter of a lease."""
+
+    until: datetime
+    lease: timedelta
+    lost: bool = False
+
+    def lets_write(self, now: datetime) -> bool:
+        return not self.lost and now < self.until - self.lease / 10
+
+
+async def heartbeat(hold: LeaseHold, renew: Callable[[], Awaitable[datetime | None]], what: str) -> None:
+    """Renew every quarter of the lease for as long as the holder works (run it as a task, cancel it when
+    done). `renew` returns the lease's new end, or None when someone else holds it now: then `hold` is
+    marked lost and this returns. A store error (a failover, a blip) is tried again at the next beat;
+    meanwhile `lets_write` turns False once the known end comes near."""
+    while True:
+        await asyncio.sleep(hold.lease.total_seconds() / 4)
+        try:
+            until = await renew()
+        except Exception:  # noqa: BLE001 — keep beating, never give up silently
+            log.warning("%s: lease renewal failed; trying again", what, exc_info=True)
+            continue
+        if until is None:
+            log.warning("%s: the lease was taken over while this holder had it", what)
+            hold.lost = True
+            return
+        hold.until = until
 
 
 class KeyedLocks(Protocol):
@@ -99,14 +136,8 @@ class LeaseRepository:
     async def keep_renewed(self, name: str, holder: str, hold: timedelta) -> None:
         """Renew every quarter of `hold` for as long as the holder works (run it as a task, cancel it when
         done); a store error is tried again at the next beat; returns when someone else holds the lease."""
-        while True:
-            await asyncio.sleep(hold.total_seconds() / 4)
-            try:
-                if await self.renew(name, holder, hold) is None:
-                    log.warning("lease %s was taken over while %s held it", name, holder)
-                    return
-            except Exception:  # noqa: BLE001 — a blip: the next beat tries again before the lease runs out
-                continue
+        held = LeaseHold(self.clock.estimate() + hold, hold)  # (its end is not read here: no gate)
+        await heartbeat(held, lambda: self.renew(name, holder, hold), f"lease {name}")
 
     async def release(self, name: str, holder: str) -> None:
         await self.col.update_one({"_id": name, "holder": holder}, {"$set": {"lease_until": None}})

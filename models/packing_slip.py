@@ -44,5 +44,5 @@ class PackingSlip(BaseModel):
     po_number: Read[str] = Field(default_factory=Read)
     slip_date: Read[date] = Field(default_factory=Read)
     lines: list[SlipLine] = Field(default_factory=list)
-    reader: Literal["anthropic", "offline"] = "offline"
+    reader: Literal["anthropic", "offline", "typed"] = "offline"  # typed: by hand, when no read could read it
     notes: list[str] = Field(default_factory=list)  # e.g. "vision model busy, read offline"

@@ -71,6 +71,9 @@ QUERY_SHAPES: tuple[QueryShape, ...] = (
     shape("alerts", "open_counts", eq=("status",)),
     # undo_offers (models/undo_offers.py): the worker's sweep for Undo buttons whose window is over
     shape("undo_offers", "expired", eq=("state",), range=("expires_at",)),
+    # modal_drafts (models/receipts.py): packing slips whose read is not over
+    shape("modal_drafts", "reads_due", eq=("status",), range=("lease_until",)),
+    shape("modal_drafts", "reads_of", eq=("status", "reader")),
     # receipts (models/receipts.py)
     shape("receipts", "for_order", eq=("purchase_order_id",)),
     # open_orders (models/open_orders.py): what the order fields offer and search

@@ -29,6 +29,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
+from pymongo.errors import PyMongoError
+
 from models.actions import ActionRepository
 from models.alerts import AlertRepository
 from models.audit import AuditRepository, InventoryRepository
@@ -46,6 +48,9 @@ from models.tasks import TaskRepository
 from models.undo_offers import UndoOffers
 
 log = logging.getLogger(__name__)
+# What any store call raises when the database fails (a failover, a timeout, a refused write): the floor's
+# code names it so, and leaves the driver to this package.
+StoreError = PyMongoError
 
 MEMORY_WARNING = (
     "MONGODB_URI is not set: using an IN-MEMORY store. NOTHING PERSISTS — tasks, floor actions "
@@ -138,7 +143,8 @@ def store_over(kind: Literal["mongodb", "memory"], client: Any, db: Any, clock: 
                  actions=ActionRepository(db, clock, keep=retention.actions),
                  audit=AuditRepository(db, keep=retention.audit), inventory=InventoryRepository(db),
                  alerts=AlertRepository(db, keep=retention.audit),
-                 orders=OrderMemory(db, keep=retention.order_memory), drafts=DraftRepository(db, keep=retention.drafts),
+                 orders=OrderMemory(db, keep=retention.order_memory),
+                 drafts=DraftRepository(db, clock, keep=retention.drafts),
                  receipts=ReceiptRepository(db), undo_offers=UndoOffers(db, keep=retention.actions),
                  reports=ShiftReportRepository(db, clock, keep=retention.audit),
                  claims=ClaimRepository(db, keep=retention.actions), leases=LeaseRepository(db, clock),

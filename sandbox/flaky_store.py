@@ -44,6 +44,7 @@ class Faults:
     rule: Rule = lambda call: False
     failed: list[Call] = field(default_factory=list)
     pause: bool = False  # yield to the loop before each call, as a round trip to a real server does
+    cursors: bool = False  # `find` may fail too (where the driver would raise as the cursor is read)
 
     def should_fail(self, call: Call) -> bool:
         if self.rule(call):
@@ -58,6 +59,12 @@ class FlakyCollection:
 
     def __getattr__(self, attribute: str) -> Any:
         real = getattr(self._collection, attribute)
+        if attribute == "find" and self._faults.cursors:
+            def find(*args: Any, **kwargs: Any) -> Any:
+                if self._faults.should_fail(Call(self._name, attribute, args, kwargs)):
+                    raise AutoReconnect(f"injected: {self._name}.find")
+                return real(*args, **kwargs)
+            return find
         if attribute not in CALLS:
             return real  # find() cursors, names…: failures come from the calls that write or read one
 

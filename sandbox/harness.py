@@ -84,15 +84,16 @@ class Sandbox:
     def katana_in_flight(self) -> bool:
         return bool(getattr(self.katana, "_webhook_tasks", None))
 
-    async def crash_and_restart(self) -> None:
+    async def crash_and_restart(self, prepare: Callable[[ShopfloorBot], None] | None = None) -> None:
         """kill -9 of the bot while its database survives (MongoDB in production): in-flight work is
-        abandoned mid-request and nothing drains; a new bot starts on the same store and recovers."""
+        abandoned mid-request and nothing drains; a new bot starts on the same store and recovers.
+        `prepare`: done to the new bot before it starts (e.g. the slip reader its start-up recovery uses)."""
         old = self.bot
         for job in list(old.floor.jobs._tasks):  # the harness plays the kernel here
             job.cancel()
         await asyncio.sleep(0)
         await self.runner.cleanup()
-        self.bot, self.runner, self.url = await start_bot(old.settings, store=old.store)
+        self.bot, self.runner, self.url = await start_bot(old.settings, store=old.store, prepare=prepare)
         self.workspace.events_url = f"{self.url}/slack/events"
         self.katana.webhooks.clear()
         self.katana.subscribe(f"{self.url}/webhooks/katana", FLOOR_EVENTS, token=WEBHOOK_TOKEN)
@@ -158,9 +159,11 @@ async def listeners_finished(timeout: float = 10.0) -> None:
         await asyncio.wait(running, timeout=timeout)
 
 
-async def start_bot(settings: Settings, store: Any = None,
-                    clock: Callable[[], float] = time.monotonic) -> tuple[ShopfloorBot, web.AppRunner, str]:
+async def start_bot(settings: Settings, store: Any = None, clock: Callable[[], float] = time.monotonic,
+                    prepare: Callable[[ShopfloorBot], None] | None = None) -> tuple[ShopfloorBot, web.AppRunner, str]:
     bot = ShopfloorBot(settings, store=store, clock=clock)
+    if prepare is not None:
+        prepare(bot)
     runner = web.AppRunner(bot.web, handle_signals=False, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

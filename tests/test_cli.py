@@ -42,7 +42,7 @@ async def test_serve_opens_cook_modal_within_3s_and_stops_cleanly(fakes, tmp_pat
         health = await bot.start()
         assert health["status"] == "ok" and health["store"] == {"kind": "memory", "ok": True}
         assert {j["id"] for j in health["scheduler"]["jobs"]} == {"resume_floor_actions", "retry_katana_events",
-                                                                "task_timers", "post_unposted_tasks",
+                                                                "task_timers", "post_unposted_tasks", "resume_slip_reads",
                                                                 "check_channels", "sync_open_orders"}
         assert health["integrations"]["katana"]["configured"] is True
 

@@ -5,14 +5,13 @@ mark is taken off with the fix.
 1. Fixed (its mark is off; more in tests/test_scenario_cook_mo_changed_in_katana.py): a /cook submitted from
    its task as the MO is finished in Katana's own app, its `done` webhook late, wrote a batch before Katana
    refused the production; commands/steps.py load_order now reads the MO before the first write.
-2. The bot restarts while a packing slip is read or queued: the draft stays "reading" and nothing picks it
-   up, so the person's modal says "Reading the packing slip…" for ever.
+2. Fixed (commands/receiving/reading.py; more in tests/test_slip_resume.py), its mark taken off: the bot
+   restarted while a packing slip was read or queued left the draft "reading" with nothing to pick it up,
+   and the person's modal said "Reading the packing slip…" for ever.
 """
 from __future__ import annotations
 
 import asyncio
-
-import pytest
 
 from sandbox.harness import Sandbox
 from tests.test_scenario_ingredients import ANA, soup_task
@@ -31,7 +30,6 @@ async def test_cook_from_a_task_on_an_mo_just_finished_in_katana_writes_nothing(
     assert not shop.messages_with("needs a decision")
 
 
-@pytest.mark.xfail(strict=True, reason="known: drafts in reading have no lease nor sweep")
 async def test_a_slip_being_read_when_the_bot_restarts_is_not_left_reading_for_ever(shop: Sandbox) -> None:
     from tests.test_scenario_receive import fresh_farms_slip, jpeg, line
     slip = fresh_farms_slip(line("MAT-TOMATO", "5", "kg"))

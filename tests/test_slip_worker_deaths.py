@@ -33,7 +33,7 @@ async def test_a_photo_that_kills_the_child_fails_only_its_own_read(worker: OcrI
     await asyncio.sleep(0.1)
     other = asyncio.create_task(worker.run(abs, -7))  # the second slip, read at the same time (queued in the pool)
     results = await asyncio.gather(bomb, other, return_exceptions=True)
-    # commands/receiving/flow.py turns the BrokenProcessPool into "The photo could not be read. Take it again"
-    # for the operator whose photo was fine.
+    # commands/receiving/reading.py counts a BrokenProcessPool as a failed try at reading: the operator whose
+    # photo was fine would wait for another try, or be told after three that it could not be read.
     assert results[1] == 7, f"the innocent read failed too: {results[1]!r}"
 

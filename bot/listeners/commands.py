@@ -1,6 +1,6 @@
 """The five floor commands: the slash command, the Record button on a task (and Mark delivered on a SHIP task
 waiting for pickup), each form's submission, and the stages /ship and /receive have before their form (pick
-the order; attach the slip's photo)."""
+the order; attach the slip's photo; type the lines or read again when the slip could not be read)."""
 from __future__ import annotations
 
 import logging
@@ -22,7 +22,8 @@ from commands.mrkdwn import escape
 from commands.ports import SlackRefused
 from commands.receiving.flow import on_photo
 from commands.receiving.service import Receiving
-from commands.receiving.views import PHOTO_CALLBACK
+from commands.receiving.unreadable import on_unreadable
+from commands.receiving.views import PHOTO_CALLBACK, UNREADABLE_CALLBACK
 from commands.receiving.views import TITLE as RECEIVE_TITLE
 from commands.recording import Recorder
 from commands.registry import COMMANDS
@@ -54,8 +55,14 @@ def register(app: AsyncApp, floor: Floor, recorder: Recorder, receiving: Receivi
         await saving(floor, ack, submission.view, "/receive", RECEIVE_TITLE,
                      lambda ack_once: on_photo(floor, receiving, ack_once, submission))
 
+    async def on_unreadable_submit(ack: Any, body: dict[str, Any]) -> None:  # type the lines, or read again
+        submission = submission_of(body)
+        await saving(floor, ack, submission.view, "/receive", RECEIVE_TITLE,
+                     lambda ack_once: on_unreadable(floor, receiving, ack_once, submission))
+
     app.view(PICK_CALLBACK)(on_pick_submit)
     app.view(PHOTO_CALLBACK)(on_photo_submit)
+    app.view(UNREADABLE_CALLBACK)(on_unreadable_submit)
 
 
 def slash_handler(floor: Floor, command: FloorCommand[Any]) -> Any:

@@ -17,7 +17,7 @@ from models.open_orders import Kind
 
 ORDER_FIELDS: dict[str, Kind] = {"mo": "mo", "so": "so", "po": "po"}  # action_id → the orders it offers
 FORM_COMMANDS = {"cook_form": "cook", "label_form": "label", "pack_form": "pack", "ship_pick": "ship",
-                 "receive_photo": "receive"}  # callback_id → the command whose allow list applies
+                 "receive_photo": "receive", "receive_unreadable": "receive"}  # callback_id → whose allow list applies
 MAX_TYPED = 100
 
 

@@ -2,16 +2,15 @@
 
 open:    "Loading…" → the photo modal (an optional PO and one file)
 photo:   ack with "Reading the packing slip…" → download (Slack file hosts only, images only, ≤ 10 MB)
-         → read → match to an open PO → the confirmation view (a refused file says why; nothing changes)
+         → read → match to an open PO → the confirmation view (a refused file says why; nothing changes).
+         The read is leased, resumed after a restart or by another replica, and tried a few times
+         (commands/receiving/reading.py); then the person may type the lines or try again (unreadable.py).
 confirm: field errors, or the view again (another PO chosen, an over-receipt that needs a choice),
          or a durable floor action: batches, the PO receipt, the receipt kept for audit.
 """
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime
-from typing import Any
 
 from commands import cards
 from commands.context import Floor
@@ -21,19 +20,15 @@ from commands.forms import FloorCommand
 from commands.mrkdwn import escape
 from commands.order_fields import offered, typed_order
 from commands.orders import OrderList
-from commands.ports import Ack, SlackRefused, Submission, View
+from commands.ports import Ack, Submission, View
 from commands.receiving.confirm import read_confirmation
-from commands.receiving.matching import PoChoice, PoRow, rank_orders, suggested_order
-from commands.receiving.service import READ_PATIENCE_SECONDS, Receiving
-from commands.receiving.state import PhotoRef, ReceiveState, entries_for
+from commands.receiving.reading import SlipRead, slack_file
+from commands.receiving.service import Receiving
+from commands.receiving.state import ReceiveState
 from commands.receiving.views import TITLE, confirm_view, photo_view, reading_view, refused_view
 from commands.recording import Recorder
-from commands.submissions import ack_landed, new_action, save_and_record
+from commands.submissions import new_action, save_and_record
 from integrations.katana.errors import KatanaError
-from integrations.katana.purchasing import OPEN_PO_STATUSES, PurchasingService, open_rows, supplier_name
-from integrations.katana.stock import StockService
-from integrations.slack_files import FileRefused
-from integrations.slips import Expected, ExpectedItem, ExpectedOrder, SlipImageError, reconcile
 from models.base import utcnow
 from models.open_orders import Kind
 from models.receipts import ModalDraft
@@ -82,105 +77,13 @@ async def on_photo(floor: Floor, receiving: Receiving, ack: Ack, submission: Sub
     if po is not None and str(po) not in await offered(floor, PO, "po", Form(values), metadata):
         await ack(response_action="errors", errors={"po": "That purchase order is not open any more."})
         return
-    draft, created = await floor.store.drafts.create(ModalDraft(
-        id=submission.key, kind="receive", user_id=user, channel_id=metadata.get("ch"),
-        view_id=view["id"], status="reading", data={"po_hint": int(po) if po else None},
-        created_at=utcnow(), updated_at=utcnow()))
+    draft, created = await floor.store.drafts.create_read(ModalDraft(
+        id=submission.key, kind="receive", user_id=user, channel_id=metadata.get("ch"), view_id=view["id"],
+        data={"po_hint": int(po) if po else None, "file": slack_file(files[0])},  # the file: to read it again
+        created_at=utcnow(), updated_at=utcnow()), receiving.replica, receiving.lease)
     await ack(response_action="update", view=reading_view())
     if created:  # a re-sent submission reads the slip once
-        floor.jobs.spawn(read_slip(floor, receiving, draft, files[0], utcnow()), name=f"read slip {draft.id}")
-
-
-async def read_slip(floor: Floor, receiving: Receiving, draft: ModalDraft, file: dict[str, Any],
-                    acked_at: datetime) -> None:
-    async def waiting(ahead: int) -> None:  # other slips are being read first (SLIP_READS_AT_ONCE): say so
-        await ack_landed(acked_at)
-        try:
-            await floor.slack.update_view(str(draft.view_id), reading_view(ahead))
-        except SlackRefused:
-            pass  # the modal was closed meanwhile: nobody to tell
-    try:
-        view = await confirmation_for(floor, receiving, draft, file, waiting)
-    except FileRefused as refusal:
-        await floor.store.drafts.save(draft.id, status="refused", problem=str(refusal))
-        view = refused_view(str(refusal))
-    await ack_landed(acked_at)
-    try:
-        await floor.slack.update_view(str(draft.view_id), view)
-    except SlackRefused as exc:
-        log.info("the /receive confirmation could not be shown (closed?): %s", exc.error)
-
-
-async def confirmation_for(floor: Floor, receiving: Receiving, draft: ModalDraft, file: dict[str, Any],
-                           waiting: Callable[[int], Awaitable[None]] | None = None) -> View:
-    if receiving.reader is None:
-        raise FileRefused("This bot cannot read packing slips yet (no slip reader is installed).")
-    photo = await receiving.files.download_photo(file)
-    try:
-        async with receiving.queue.turn(on_wait=waiting):
-            slip = await receiving.reader.read(photo.content, patience=READ_PATIENCE_SECONDS)
-    except SlipImageError as exc:  # not a usable photo after all; its message is for floor staff
-        raise FileRefused(str(exc)) from None
-    except Exception:  # any reader failure: say so plainly, change nothing
-        log.exception("reading packing slip %s failed", file.get("id"))
-        raise FileRefused("The photo could not be read. Take it again, flat and in good light.") from None
-    try:
-        orders = await open_orders(floor, also=draft.data.get("po_hint"))
-    except KatanaError as exc:
-        raise FileRefused(f"Can't load the open purchase orders: {exc.user_message}") from None
-    slip = reconcile(slip, expected_goods(orders, draft.data.get("po_hint")))  # codes snapped to the POs' rows
-    if not slip.lines:
-        raise FileRefused("No item lines could be read on that photo. Take it again, flat and in good light.")
-    state = ReceiveState(photo=PhotoRef(file_id=str(file.get("id") or ""), name=str(file.get("name") or "")[:100]),
-                         slip=slip, orders=orders, ranking=rank_orders(slip, orders))
-    choose_order(state, draft.data.get("po_hint"))
-    await floor.store.drafts.save(draft.id, status="ready", state=state.dump(),
-                             suggested_rows=[e.row_id for e in state.entries])
-    return confirm_view(state, draft_id=draft.id, channel_id=draft.channel_id)
-
-
-def choose_order(state: ReceiveState, po_hint: int | None) -> None:
-    """The operator's PO if they chose one, else the slip's printed number or a clear best match."""
-    best = suggested_order(state.ranking)
-    if po_hint and any(o.po_id == po_hint for o in state.orders):
-        state.po_id, state.note = po_hint, "You chose this PO."
-    elif best is not None and best.doubtful:
-        state.po_id, state.po_to_check = best.po_id, True
-        state.note = f"The {best.reason} was hard to read: check it and tick below."
-    elif best is not None:
-        state.po_id = best.po_id
-        state.note = f"Matched by {best.reason}." if best.printed else f"Best match ({best.reason}): check it."
-    else:
-        state.note = "No open PO clearly matches this slip: choose it."
-    state.entries = entries_for(state.lines, state.order)
-
-
-def expected_goods(orders: list[PoChoice], po_hint: int | None) -> Expected:
-    """The open POs as the slip reader's dictionary: each row's SKU, supplier codes, unit and what is left."""
-    return Expected(orders=tuple(ExpectedOrder(o.order_no, o.supplier, tuple(
-        ExpectedItem((r.sku, *r.codes), r.uom, r.remaining, r.name) for r in o.rows)) for o in orders),
-        chosen=next((o.order_no for o in orders if o.po_id == po_hint), None))
-
-
-async def open_orders(floor: Floor, also: int | None = None) -> list[PoChoice]:
-    """The open POs (with their rows) a slip is matched against; `also`: the PO the operator chose, read
-    on its own when it is older than the newest hundred."""
-    purchasing = PurchasingService(floor.katana.client)
-    orders = await purchasing.open_purchase_orders()
-    if also and all(o.id != also for o in orders):
-        chosen = await purchasing.get_purchase_order(int(also))
-        orders += [chosen] if chosen.status in OPEN_PO_STATUSES and chosen.deleted_at is None else []
-    rows = [(o, r) for o in orders for r in open_rows(o) if r.variant_id]
-    items = await StockService(floor.katana.client).items({r.variant_id for _, r in rows if r.variant_id})
-    choices = []
-    for order in orders:
-        po_rows = [PoRow(row_id=r.id, variant_id=int(r.variant_id), sku=items[r.variant_id].sku or "",
-                         name=items[r.variant_id].name, codes=items[r.variant_id].supplier_item_codes,
-                         remaining=r.quantity, uom=items[r.variant_id].uom, tracked=items[r.variant_id].batch_tracked)
-                   for o, r in rows if o.id == order.id and r.variant_id in items]
-        choices.append(PoChoice(po_id=order.id, order_no=order.order_no, supplier=supplier_name(order),
-                                location_id=order.location_id, rows=po_rows))
-    return choices
+        floor.jobs.spawn(SlipRead(floor, receiving, draft, acked_at=utcnow()).run(), name=f"read slip {draft.id}")
 
 
 async def submit_receive(floor: Floor, recorder: Recorder, command: FloorCommand[ReceiveFacts], ack: Ack,

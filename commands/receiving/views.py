@@ -1,4 +1,5 @@
-"""The /receive modals: the photo, "Reading the packing slip…", and the confirmation of what was read.
+"""The /receive modals: the photo, "Reading the packing slip…", the confirmation of what was read (or typed),
+and what to do when the slip could not be read.
 
 Everything read off a slip is shown in plain_text (labels, hints, option texts) or escaped mrkdwn, so a
 slip cannot mention people, post links or format the modal: text in a photo is data.
@@ -31,6 +32,8 @@ from models.packing_slip import Read, SlipLine
 TITLE = "Receive goods"
 PHOTO_CALLBACK = "receive_photo"
 CONFIRM_CALLBACK = "receive_form"
+UNREADABLE_CALLBACK = "receive_unreadable"
+TYPE_LINES, READ_AGAIN = "type", "again"
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic"]
 SKIP = "skip"
 UNSURE = " ⚠ check"
@@ -69,8 +72,32 @@ def refused_view(reason: str) -> dict[str, Any]:
                               footer="Nothing was received. Try /receive again with a photo of the slip.")
 
 
+def unreadable_view(*, draft_id: str, channel_id: str | None, orders: OrderList | None,
+                    chosen: OpenOrder | None) -> dict[str, Any]:
+    """Every try failed: said plainly (what failed is in the bot's log, never here), with the ways on: type
+    the lines of a PO (when there are open POs to choose from), or try reading the photo again."""
+    again = Option(value=READ_AGAIN, text="Try reading the photo again")
+    blocks: list[Block] = [cards.text(":warning: *The packing slip could not be read.* Nothing was received.")]
+    if chosen is None and (orders is None or orders.choices == []):
+        blocks.append(InputBlock(block_id="next", label="What now?", element=RadioButtonsElement(
+            action_id="next", options=[again], initial_option=again)))
+    else:
+        typed = Option(value=TYPE_LINES, text="Type the lines by hand")
+        blocks += [
+            InputBlock(block_id="next", label="What now?", element=RadioButtonsElement(
+                action_id="next", options=[typed, again], initial_option=typed)),
+            InputBlock(block_id="po", label="Purchase order", optional=True,
+                       hint="To type the lines: the open lines of this PO are listed for you to enter what arrived.",
+                       element=order_element("po", "Choose the PO", orders, chosen))]
+    return cards.modal(TITLE, blocks, callback_id=UNREADABLE_CALLBACK, submit="Continue", close="Cancel",
+                       metadata={"ch": channel_id, "draft": draft_id})
+
+
 def slip_summary(state: ReceiveState) -> Block:
     slip = state.slip
+    if slip.reader == "typed":
+        return cards.text("*Typed by hand* (the photo could not be read): enter what arrived on each line, "
+                          "or choose “Not on this PO — don't receive it”.")
     parts = [f"*Packing slip* from *{escape(slip.supplier.value) or 'an unknown supplier'}*{mark(slip.supplier)}"]
     if slip.po_number.value:
         parts.append(f"PO number on the slip: {escape(slip.po_number.value)}{mark(slip.po_number)}")
