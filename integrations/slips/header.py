@@ -46,14 +46,15 @@ def read_letterhead(rows: list[Row], convention: Convention, expected: Expected 
 def _against_open_pos(printed: Read[Any], supplier: str | None, rows: list[Row], everything: list[Row],
                       expected: Expected) -> Read[Any]:
     """The number under the slip's PO label, checked against the open POs. One that names an open PO is
-    that PO, vouched for by it (as a code the PO lists is) unless another open PO's number is a character
-    away from what was read. Otherwise, each marked (the confirmation asks for the PO to be checked): the one open PO a
-    single character off it (OCR's 3 for 8); with no labelled number, an open PO's number printed
-    elsewhere (a label the vocabulary lacks — or a postcode: PO31 is Cowes), else the supplier's only open
-    PO. A labelled number near no open PO stays as printed, marked."""
+    that PO; a read the OCR hesitated over is vouched for by it (as a code the PO lists is) unless another
+    open PO's number is a character away (PO-31 and PO-32: Katana numbers POs in sequence). Otherwise,
+    each marked (the confirmation asks for the PO to be checked): the one open PO a single character off
+    it (OCR's 3 for 8); with no labelled number, an open PO's number printed elsewhere (a label the
+    vocabulary lacks — or a postcode: PO31 is Cowes), else the supplier's only open PO. A labelled
+    number near no open PO stays as printed, marked."""
     if printed.value and (order := expected.order_named(str(printed.value))) is not None:
         rivals = [o for o in expected.orders_near(str(printed.value), shortest=1) if o is not order]
-        if rivals:  # a misread of one open PO's number could read as another's
+        if printed.doubtful and rivals:  # a hesitant read of one open PO's number could be another's
             return Read(value=order.order_no, confidence=min(printed.confidence, ASK), how="po.open_rivals")
         return Read(value=order.order_no, confidence=max(printed.confidence, 0.9), how="po.open")
     if printed.value:
@@ -86,7 +87,7 @@ def _po_number(rows: list[Row]) -> Read[Any]:
     for index, row in enumerate(rows):
         text = row.text
         for m in vocab.PO_LABEL.finditer(text):
-            value = _code_after(text, m)
+            value = _code_after(text, m, row)
             how = "po.label" if value is not None else "po.below"
             value = value or _code_below(rows, index, row, m.start())
             if value is not None:
@@ -94,12 +95,13 @@ def _po_number(rows: list[Row]) -> Read[Any]:
     return Read()
 
 
-def _code_after(text: str, label: re.Match[str]) -> tuple[str, float] | None:
-    """'PO: 4711', or 'PO-4711' where the label is the number's own prefix."""
-    rest = text[label.end():label.end() + 30].lstrip(" :#°º.")
-    for code in (CODE.match(rest), CODE.match(text, label.start())):
+def _code_after(text: str, label: re.Match[str], row: Row) -> tuple[str, float] | None:
+    """'PO: 4711', or 'PO-4711' where the label is the number's own prefix; with the OCR's score for its words."""
+    start = len(text) - len(text[label.end():].lstrip(" :#°º."))
+    for code in (CODE.match(text, start, min(len(text), start + 30)), CODE.match(text, label.start())):
         if code and any(c.isdigit() for c in code.group()) and find_date(code.group()) is None:
-            return code.group(), 1.0
+            words = row.words_between(code.start(), code.end())
+            return code.group(), min((w.score for w in words), default=row.score)
     return None
 
 
