@@ -199,15 +199,28 @@ async def ship_order(sandbox: Sandbox) -> None:
     await submit(sandbox, BEN, form, {row: "116", "carrier": "DHL", "tracking": "JD014600"})
 
 
-async def receive_delivery(sandbox: Sandbox) -> None:
+def fresh_farms_slip() -> bytes:
+    """Fresh Farms' printed despatch note for PO-31: 40 kg tomatoes, 30 l olive oil (lot OIL-2406). Drawn by the
+    tuning renderer from seed 29, printed in DejaVu Sans throughout (other seeds write quantities by hand)."""
     from sandbox.slips.corpus import TruthLine, make_truth
     from sandbox.slips.render import render
 
-    scene("12:00 A delivery for PO-31: Ana photographs the packing slip")
     lines = [TruthLine("MAT-TOMATO", "Tomatoes", Decimal(40), "kg", None, None, "40", "kg", ""),
              TruthLine("FF-OIL-5L", "Olive oil", Decimal(30), "l", "OIL-2406", date(2027, 6, 30), "30", "l", "30/06/2027")]
-    slip = dataclasses.replace(make_truth(2, degraded=False), supplier="Fresh Farms Ltd", po_number="PO-31", lines=lines)
-    photo = sandbox.slack.add_file("slip.png", render(slip)[0], "image/png")
+    slip = dataclasses.replace(make_truth(2, degraded=False, seed=29), supplier="Fresh Farms Ltd", po_number="PO-31",
+                               lines=lines)
+    return render(slip)[0]
+
+
+def ticks(view: dict[str, Any]) -> dict[str, list[str]]:
+    """Every "I checked … against the slip" box on a /receive confirmation, ticked (lines' and the PO's)."""
+    return {b["block_id"]: ["checked"] for b in view["blocks"]
+            if str(b.get("block_id")).startswith("ok_") or b.get("block_id") == "po_ok"}
+
+
+async def receive_delivery(sandbox: Sandbox) -> None:
+    scene("12:00 A delivery for PO-31: Ana photographs the packing slip")
+    photo = sandbox.slack.add_file("slip.png", fresh_farms_slip(), "image/png")
     form = await sandbox.form_from_command(ANA, "/receive")
     show("Ana's phone: modal", render_view(form))
     started = time.monotonic()
@@ -217,9 +230,8 @@ async def receive_delivery(sandbox: Sandbox) -> None:
     confirm = await sandbox.view_becomes(form["id"], "receive_form", timeout=120)  # OCR: seconds of CPU, more on a busy machine
     say(f"  read offline (no ANTHROPIC_API_KEY here) in {time.monotonic() - started:.1f} s")
     show("Ana's phone: modal", render_view(confirm))
-    checks = {b["block_id"]: ["checked"] for b in confirm["blocks"] if str(b.get("block_id")).startswith("ok_")}
-    reply = await sandbox.workspace.submit_view(ANA, confirm, checks)
-    say(f"  Ana ticks the line marked ⚠ and taps [Receive] → ack in {reply.elapsed * 1000:.0f} ms")
+    reply = await sandbox.workspace.submit_view(ANA, confirm, ticks(confirm))
+    say(f"  Ana checks what is marked ⚠ against the slip, ticks it and taps [Receive] → ack in {reply.elapsed * 1000:.0f} ms")
     show("#floor sees", render_message(await sandbox.message_with("received PO-31"), NAMES))
 
 

@@ -5,10 +5,7 @@ OCR takes seconds of CPU.
 """
 from __future__ import annotations
 
-import dataclasses
-from datetime import date
-from decimal import Decimal
-
+from sandbox.demo import fresh_farms_slip, ticks
 from sandbox.harness import Sandbox
 from sandbox.katana_seed import TOMATOES_VARIANT_ID
 from sandbox.katana_trade import OLIVE_OIL_VARIANT_ID, PO31_ID, received_rows
@@ -16,16 +13,8 @@ from tests.test_scenario_receive import ANA, TOMATOES_ROW, confirmation, stock
 
 
 def printed_slip() -> bytes:
-    """A packing slip for PO-31 drawn by the accuracy corpus's renderer (UK layout, clean scan)."""
-    from sandbox.slips.corpus import TruthLine, make_truth
-    from sandbox.slips.render import render
-
-    lines = [TruthLine("MAT-TOMATO", "Tomatoes", Decimal(40), "kg", None, None, "40", "kg", ""),
-             TruthLine("FF-OIL-5L", "Olive oil", Decimal(30), "l", "OIL-2406", date(2027, 6, 30), "30", "l", "30/06/2027")]
-    # seed 29: printed in DejaVu Sans throughout (the tuning corpus also writes quantities by hand, in other faces)
-    truth = dataclasses.replace(make_truth(2, degraded=False, seed=29), supplier="Fresh Farms Ltd", po_number="PO-31",
-                                lines=lines)
-    return render(truth)[0]
+    """A packing slip for PO-31 drawn by the accuracy corpus's renderer (clean scan), as `make demo` shows it."""
+    return fresh_farms_slip()
 
 
 def offline_reader(shop: Sandbox) -> None:
@@ -43,8 +32,7 @@ async def test_a_photo_becomes_a_po_receipt_with_batches(shop: Sandbox) -> None:
     assert "read offline" in blocks
     tomatoes_before = stock(shop, TOMATOES_VARIANT_ID)
 
-    checked = {b["block_id"]: ["checked"] for b in form["blocks"] if str(b.get("block_id")).startswith("ok_")}
-    reply = await shop.workspace.submit_view(ANA, form, checked)  # as read: nothing to correct
+    reply = await shop.workspace.submit_view(ANA, form, ticks(form))  # as read: nothing to correct
     assert reply.json["response_action"] == "update"
     await shop.settle()
 
