@@ -48,3 +48,9 @@ async def test_an_mo_changed_in_katana_while_its_cook_waited_after_the_note_gets
 
         assert batches_named(shop, "B-30") == [], f"a batch was created on an MO {change} in Katana"
         assert not shop.messages_with("needs a decision"), [m["text"] for m in shop.messages_with("needs a decision")]
+        # (added with the fix) the person is told why, and the note of a cook Katana never got is taken back
+        told = (await shop.message_with("/cook for MO-101 was not"))["text"]
+        assert ("is already done in Katana" if change == "finished" else "is no longer in Katana") in told, told
+        assert "nothing more was written" in told and "taken back out: the note on MO-101" in told, told
+        if change == "finished":
+            assert "crate C-30" not in shop.katana.manufacturing_orders[MO101_ID]["additional_info"]
