@@ -6,7 +6,8 @@ the promises are kept everywhere alike:
   FLOOR_CHANNEL, else a DM (and, while it is open, in the modal);
 - "saved, waiting for Katana" is said once; the next word is the final outcome;
 - a recorded production step can be undone by its author from the confirmation for a while;
-- an action that gave up or failed after writing part of itself goes to the supervisors;
+- an action that gave up or failed after writing part of itself goes to the supervisors (to decide; or,
+  when its MO was finished or deleted in Katana while it waited, to learn what is left to do by hand);
 - whatever Slack refuses is logged, never raised: telling people must not undo what was recorded.
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ from commands.mrkdwn import escape
 from commands.outcome import Outcome
 from commands.ports import Message, Posted, SlackRefused, Tap, View
 from commands.submissions import ack_landed
-from commands.supervision import decision_message, steps_told
+from commands.supervision import closed_message, decision_message, steps_told
 from models.actions import FloorAction
 
 log = logging.getLogger(__name__)
@@ -113,8 +114,8 @@ async def ask_supervisors(floor: Floor, outcome: Outcome) -> None:
     if not channel:
         log.error("floor action %s needs a decision but no SUPERVISOR_CHANNEL is set", outcome.action.id)
         return
-    try:
-        await floor.slack.post(channel, decision_message(outcome))
+    try:  # an order closed in Katana leaves nothing to retry: what is left to do by hand, without buttons
+        await floor.slack.post(channel, closed_message(outcome) if outcome.order_closed else decision_message(outcome))
     except SlackRefused as exc:
         log.error("could not ask supervisors about %s: %s", outcome.action.id, exc.error)
 

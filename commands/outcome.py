@@ -14,3 +14,4 @@ class Outcome:
     not_recorded: list[str] = field(default_factory=list)
     problem: str | None = None
     uncertain: list[str] = field(default_factory=list)  # sent, answer lost: may have been recorded
+    order_closed: bool = False  # stopped for good, its MO finished or deleted in Katana: nothing to decide

@@ -118,6 +118,11 @@ class Step(Generic[F]):
     undo: UndoFn[F] | None = None  # how a recorded step comes back out; None: checked in Katana by hand
     in_katana: bool = True  # False for bot-side steps (tasks, messages)
     joins: bool = False  # runs alongside the step before it in a plan (needs nothing from it)
+    # A resumed action (it waited for Katana, or its worker died) runs its `recheck` steps again (the order's
+    # read) before the first `needs_open_order` step still to run: a write Katana refuses, or that must not be
+    # made, on an MO finished or deleted in Katana while the action waited (commands.recording).
+    recheck: bool = False
+    needs_open_order: bool = False
 
     def taking_back(self, written: Written[F]) -> Undo:
         if self.undo is not None:
@@ -126,11 +131,29 @@ class Step(Generic[F]):
 
 
 def step(name: str, done_text: str, *, check: CheckFn[F] | None = None, undo: UndoFn[F] | None = None,
-         in_katana: bool = True, joins: bool = False) -> Callable[[StepFn[F]], Step[F]]:
+         in_katana: bool = True, joins: bool = False, recheck: bool = False,
+         needs_open_order: bool = False) -> Callable[[StepFn[F]], Step[F]]:
     """Make a function a plan step (the function itself stays reachable as `.run`)."""
     def make(fn: StepFn[F]) -> Step[F]:
-        return Step(name, done_text, fn, check, undo, in_katana, joins)
+        return Step(name, done_text, fn, check, undo, in_katana, joins, recheck, needs_open_order)
     return make
+
+
+def taking_back(command: Command[F], action: FloorAction, order: str) -> list[tuple[int, Undo]]:
+    """How each step that wrote (or may have: its answer was lost) comes back out, last write first, like
+    unwinding a stack; with the step's index."""
+    plan, facts = command.steps_of(action), command.facts_of(action)
+    pairs = list(zip(action.steps, plan, strict=True))  # a plan step for every saved step
+    wrote = [spec for saved, spec in pairs if saved.state == "done" and saved.result.get("wrote")]
+    undos = []
+    for index in reversed(range(len(pairs))):
+        saved, spec = pairs[index]
+        if saved.state == "unknown":
+            undos.append((index, Undo(f"{spec.done_text} (may have happened)",
+                                      manual=f"Check {order} in Katana for it and remove it by hand if it is there.")))
+        elif spec in wrote:
+            undos.append((index, spec.taking_back(Written(facts, saved.result, order, wrote))))
+    return undos
 
 
 def phases(plan: list[Step[Any]]) -> list[list[int]]:

@@ -10,6 +10,11 @@ Rules this module keeps:
   until `ACTION_GIVE_UP_AFTER_HOURS`;
 - a refusal (422, unknown resource, a rule of the floor) fails the action and says plainly which
   steps were recorded and which were not;
+- a resumed action (it waited, or its worker died) reads its order again (`recheck` steps) before its
+  next write that needs the order open (`needs_open_order`): an MO finished or deleted in Katana
+  meanwhile stops it there. If none of those writes was made yet, what it wrote before them (the /cook
+  note, which would describe a cook Katana never got) is taken back, what only a person can put right
+  is listed, and the action is closed — Retry could only be refused; otherwise the supervisors decide;
 - a plan runs in phases: a step marked `joins` runs alongside the step before it (reads that need
   nothing from each other; writes that only describe what the previous write recorded), so the floor
   waits for Katana's critical path, not for the sum of its calls. Each step is still saved on its own;
@@ -32,10 +37,11 @@ from typing import Any
 
 from commands.context import Floor
 from commands.outcome import Outcome
-from commands.plan import Command, Step, StepContext, StepRefused, phases
+from commands.plan import Command, NeedsHand, Step, StepContext, StepRefused, phases, taking_back
 from integrations.katana.client import write_gate
 from integrations.katana.errors import (
     KatanaError,
+    KatanaNotFound,
     KatanaOutcomeUnknown,
     KatanaRateLimited,
     KatanaUnavailable,
@@ -59,6 +65,7 @@ class Stop:
     step: ActionStep
     kind: str
     problem: str
+    order_closed: bool = False  # stopped for good: its MO was finished or deleted while it waited
 
 
 class LeaseLost(Exception):
@@ -99,10 +106,18 @@ class Recorder:
             beating.cancel()
 
     async def _run_plan(self, action: FloorAction) -> Outcome:
-        for phase in phases(self.plan_of(action)):
+        plan = self.plan_of(action)
+        recheck = any(saved.started_at is not None for saved in action.steps)  # resumed: it ran before
+        for phase in phases(plan):
             todo = [i for i in phase if action.steps[i].state != "done"]
             if not todo:
                 continue
+            if recheck and any(plan[i].needs_open_order for i in todo):
+                recheck = False
+                stop = await self._recheck(action, plan)
+                if stop is not None:
+                    return await self._conclude(await self._stop(action, stop))
+            recheck = recheck and not any(plan[i].recheck for i in todo)  # read again in this run anyway
             stops = await self._run_phase(action, todo)
             if stops:
                 # A refusal outranks a wait: the action cannot finish without someone deciding.
@@ -110,6 +125,46 @@ class Recorder:
                 return await self._conclude(await self._stop(action, stop))
         await self._settle(action, "recorded", outcome="recorded")
         return await self._conclude(self._outcome(action, "recorded"))
+
+    async def _recheck(self, action: FloorAction, plan: list[Step[Any]]) -> Stop | None:
+        """Read the order again before the next write that needs it open: the action waited, and the MO
+        may be finished or deleted in Katana by now (see the rules above)."""
+        for index in [i for i, spec in enumerate(plan) if spec.recheck and action.steps[i].state == "done"]:
+            stop = await self._run_step(action, index, action.steps[index])
+            if stop is not None and stop.kind == "fail" and not any(
+                    spec.needs_open_order and saved.state == "done" and saved.result.get("wrote")
+                    for saved, spec in zip(action.steps, plan, strict=True)):
+                stop.problem, stop.order_closed = await self._take_back(action, stop.problem), True
+                stop.step.error = stop.problem
+                await self._save(action, stop.index, stop.step)
+            if stop is not None:
+                return stop
+        return None
+
+    async def _take_back(self, action: FloorAction, problem: str) -> str:
+        """Take back automatically what the stopped action wrote; say what was, and what a person must do."""
+        order = str(action.results().get("order_no") or f"MO {action.mo_id}")
+        taken, by_hand = [], []
+        for index, undo in taking_back(self.commands[action.command], action, order):
+            gone = ""
+            try:
+                if undo.run is None:
+                    raise NeedsHand(undo.manual or "Check it in Katana.")
+                await undo.run(self.floor.katana)
+            except KatanaNotFound:
+                gone = " (gone with the order)"  # deleted in Katana
+            except NeedsHand as exc:
+                by_hand.append(f"{undo.describe}: {exc}")
+                continue
+            except KatanaError as exc:
+                by_hand.append(f"{undo.describe} could not be taken back ({user_text(exc)}): remove it in Katana.")
+                continue
+            saved = action.steps[index]
+            saved.result = {**saved.result, "wrote": False, "taken_back": True}
+            await self._save(action, index, saved)
+            taken.append(undo.describe + gone)
+        told = f" What it had written was taken back out: {', '.join(taken)}." if taken else ""
+        return problem + told + "".join(f" By hand: {each}" for each in by_hand)
 
     async def _run_phase(self, action: FloorAction, todo: list[int]) -> list[Stop]:
         if len(todo) == 1:
@@ -144,7 +199,7 @@ class Recorder:
         except (KatanaUnavailable, KatanaRateLimited) as exc:
             return await self._hold(action, index, current, "pending", user_text(exc))
         except StepRefused as exc:
-            current.result = exc.learned  # (nothing written: facts for the outcome's words only)
+            current.result = {**current.result, **exc.learned}  # (nothing written: facts for the outcome's words)
             return await self._hold(action, index, current, "failed", user_text(exc))
         except KatanaError as exc:
             return await self._hold(action, index, current, "failed", user_text(exc))
@@ -179,6 +234,7 @@ class Recorder:
         if stop.kind == "fail":
             await self._settle(action, "failed", outcome="failed", error=stop.problem)
             failed = self._outcome(action, "failed", problem=stop.problem)
+            failed.order_closed = stop.order_closed
             if action.claim_key and not (failed.recorded or failed.uncertain):  # refused before any write:
                 await self.floor.store.claims.release(action.claim_key, action.id)  # the task is free again
             return failed

@@ -43,11 +43,12 @@ def mo_link(floor: Floor, facts: OrderFacts) -> str:
 
 # ---- reads ---------------------------------------------------------------------------------------
 
-@step("load_order", "")
+@step("load_order", "", recheck=True)
 async def load_order(ctx: Ctx) -> Result:
     """The order as Katana has it now. Not the bot's memory of it: the webhook saying it was finished or
     deleted in Katana's own app can come late, and the memory would vouch for it meanwhile (the first write
-    would then be a batch before Katana refused the production). The note (/cook) echoes this read."""
+    would then be a batch before Katana refused the production). The note (/cook) echoes this read.
+    Run again when a waiting action resumes, before its next write that needs the order open (`recheck`)."""
     read_at = utcnow()
     mo = await current_order(ctx)
     learned = {"order_no": mo.order_no, "variant_id": mo.variant_id, "location_id": mo.location_id,
@@ -56,7 +57,7 @@ async def load_order(ctx: Ctx) -> Result:
     if mo.is_done:
         await ctx.floor.orders.sync.taken("mo", mo, read_at)  # offered no more
         await order_done(ctx.floor, order_ref(mo))  # what its `done` webhook will do: its tasks close
-        raise StepRefused(finished_in_katana(mo), learned=learned)
+        raise StepRefused(finished_in_katana(mo, nothing_more(ctx)), learned=learned)
     return learned
 
 
@@ -70,18 +71,25 @@ async def current_order(ctx: Ctx) -> ManufacturingOrder:
     if mo is not None and mo.deleted_at is None:
         return mo
     closed = await order_deleted(ctx.floor, facts.mo_id)
-    number = mo.order_no if mo is not None else next((t.mo_order_no for t in closed), f"MO #{facts.mo_id}")
+    known = next((t.mo_order_no for t in closed), None) or ctx.action.results().get("order_no")  # read before
+    number = mo.order_no if mo is not None else str(known or f"MO #{facts.mo_id}")
     tasks = " Its floor tasks are closed." if closed else ""
-    raise StepRefused(f"{number} is no longer in Katana (it was deleted there), so nothing was written.{tasks}",
+    raise StepRefused(f"{number} is no longer in Katana (it was deleted there), so {nothing_more(ctx)}.{tasks}",
                       learned={"order_no": number})
 
 
-def finished_in_katana(mo: ManufacturingOrder) -> str:
+def finished_in_katana(mo: ManufacturingOrder, nothing: str = "nothing was written") -> str:
     """Katana's MO says when and how much, not who: the floor is told what Katana knows."""
     when = f" on {mo.done_date:%Y-%m-%d at %H:%M} UTC" if mo.done_date else ""
     made = f" with {mo.actual_quantity.normalize():f} made" if mo.actual_quantity is not None else ""
-    return (f"{mo.order_no} is already done in Katana: it was finished there{when}{made}, so nothing was "
-            "written. Its floor tasks are closed.")
+    return (f"{mo.order_no} is already done in Katana: it was finished there{when}{made}, so {nothing}. "
+            "Its floor tasks are closed.")
+
+
+def nothing_more(ctx: Ctx) -> str:
+    """A resumed action may have written before (the /cook note): what it had is then told apart."""
+    wrote = any(saved.state == "done" and saved.result.get("wrote") for saved in ctx.action.steps)
+    return "nothing more was written" if wrote else "nothing was written"
 
 
 @step("identify_operator", "", joins=True)
@@ -144,7 +152,7 @@ def reopen_operation(written: Written[OrderFacts]) -> Undo:
     return Undo(what, run=run)
 
 
-@step("complete_operation", "operation completed", undo=reopen_operation)
+@step("complete_operation", "operation completed", undo=reopen_operation, needs_open_order=True)
 async def complete_operation(ctx: Ctx) -> Result:
     facts = ctx.facts
     tid = task_id(ctx.command.stage, facts.mo_id)
@@ -163,7 +171,7 @@ def created_batch(written: Written[OrderFacts]) -> Undo:
                 manual=f"Batch {batch} was created in Katana; delete it there if nothing else uses it.")
 
 
-@step("ensure_batch", "batch created", undo=created_batch)
+@step("ensure_batch", "batch created", undo=created_batch, needs_open_order=True)
 async def ensure_batch(ctx: Ctx) -> Result:
     """The batch by number for this product, created if new.
 
@@ -197,7 +205,8 @@ def delete_production(written: Written[OrderFacts]) -> Undo:
     return Undo(f"production #{pid} of {written.facts.quantity} on {written.order}{used}", run=run)
 
 
-@step("record_production", "production recorded", check=production_already_recorded, undo=delete_production)
+@step("record_production", "production recorded", check=production_already_recorded, undo=delete_production,
+      needs_open_order=True)
 async def record_production(ctx: Ctx) -> Result:
     facts = ctx.facts
     production = await ctx.katana.manufacturing.record_production(

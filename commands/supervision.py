@@ -19,7 +19,7 @@ from commands import cards
 from commands.forms import FloorCommand
 from commands.mrkdwn import escape
 from commands.outcome import Outcome
-from commands.plan import Undo, Written
+from commands.plan import Undo, taking_back
 from commands.ports import Message
 from models.actions import FloorAction
 
@@ -33,19 +33,7 @@ def who(action: FloorAction) -> str:
 
 
 def undo_plan(command: FloorCommand[Any], action: FloorAction) -> list[Undo]:
-    facts = command.facts_of(action)
-    order = facts.order
-    steps = command.steps_of(action)
-    pairs = list(zip(action.steps, steps, strict=True))  # a plan step for every saved step
-    wrote = [spec for saved, spec in pairs if saved.state == "done" and saved.result.get("wrote")]
-    plan = []
-    for saved, spec in reversed(pairs):  # last written first, like unwinding a stack
-        if saved.state == "unknown":
-            plan.append(Undo(f"{spec.done_text} (may have happened)",
-                             manual=f"Check {order} in Katana for it and remove it by hand if it is there."))
-        elif spec in wrote:
-            plan.append(spec.taking_back(Written(facts, saved.result, order, wrote)))
-    return plan
+    return [undo for _, undo in taking_back(command, action, command.facts_of(action).order)]
 
 
 def steps_told(outcome: Outcome) -> str:
@@ -68,6 +56,16 @@ def decision_message(outcome: Outcome) -> Message:
         ButtonElement(text="Cancel", action_id=CANCEL, value=action.id, style="danger")])
     return {"text": f"/{action.command} for {order} needs a decision",
             "blocks": [cards.text("\n".join(lines)).to_dict(), buttons.to_dict()]}
+
+
+def closed_message(outcome: Outcome) -> Message:
+    """An action stopped because its MO was finished or deleted in Katana: nothing to retry, what the bot
+    could take back is taken back; the rest is what a person should check."""
+    action = outcome.action
+    order = escape(action.results().get("order_no") or f"MO {action.mo_id}")
+    text = (f":information_source: /{action.command} by *{escape(who(action))}* for *{order}* was stopped: "
+            f"{escape(outcome.problem)}\n{steps_told(outcome)}")
+    return {"text": f"/{action.command} for {order} was stopped", "blocks": [cards.text(text).to_dict()]}
 
 
 def cancel_preview(command: FloorCommand[Any], action: FloorAction) -> Message:

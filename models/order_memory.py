@@ -18,7 +18,8 @@ Two facts are never taken from this memory, because the webhook that would corre
 - the MO's notes: `additional_info` is rewritten from a read made right before — by the note itself, or
   at most a couple of seconds earlier with nothing announced since (`recent_order`, NOTE_ECHO in
   integrations.katana.manufacturing): a note typed in Katana a moment ago, whose webhook may still be
-  on its way, must not be wiped.
+  on its way, must not be wiped. Nor from a view that may miss the bot's own last write of the order:
+  a read sent while that write was on its way can be answered from the text before it (`writes_of`).
 
 One document per MO (`_id` = MO id); a view only replaces an older one (compare-and-set on `seen_at`).
 """
@@ -27,6 +28,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from models.base import _aware, utcnow
@@ -57,9 +59,28 @@ class OrderMemory:
 
     # --- remembering -------------------------------------------------------------------------------
 
-    async def saw_order(self, mo_id: int, order: dict[str, Any], read_at: datetime) -> None:
-        """`order`: the MO as Katana returned it (JSON); `read_at`: when that request was sent."""
-        await self._keep(mo_id, "order", order, read_at)
+    async def saw_order(self, mo_id: int, order: dict[str, Any], read_at: datetime, *, writes: int = 0) -> None:
+        """`order`: the MO as Katana returned it (JSON); `read_at`: when that request was sent; `writes`:
+        `writes_of` the order, asked before that request was sent."""
+        await self._keep(mo_id, "order", order, read_at, order_writes_in=writes)
+
+    # The bot's own writes of an order are counted, not timed: a read sent after a write of ours was sent but
+    # answered before it landed is newer by the clock, yet misses that write. A view "holds" the writes that
+    # were answered before its read was sent (or, for a write's answer, that write and the ones before it).
+
+    async def writes_of(self, mo_id: int) -> int:
+        """How many writes of this order the bot has seen answered (or lost); ask before sending a read."""
+        doc = await self.col.find_one({"_id": mo_id}, {"order_writes": 1})
+        return int(doc.get("order_writes") or 0) if doc else 0
+
+    async def wrote_order(self, mo_id: int, order: dict[str, Any] | None, sent: datetime) -> None:
+        """The bot's own write of the order (made under its lock) was answered with `order`, or its answer was
+        lost (None: it may have landed). Views read before it was answered stop standing for a read."""
+        counted = await self.col.find_one_and_update(
+            {"_id": mo_id}, {"$inc": {"order_writes": 1}, "$max": {"kept_at": sent}}, upsert=True,
+            return_document=ReturnDocument.AFTER)
+        if order is not None:
+            await self._keep(mo_id, "order", order, sent, order_writes_in=int(counted["order_writes"]))
 
     async def saw_rows(self, mo_id: int, rows: list[dict[str, Any]], read_at: datetime) -> None:
         await self._keep(mo_id, "rows", rows, read_at)
@@ -68,15 +89,15 @@ class OrderMemory:
         """The order's ingredients with their items and batches in stock (integrations.katana.recipes)."""
         await self._keep(mo_id, "recipe", recipe, read_at)
 
-    async def _keep(self, mo_id: int, part: str, value: Any, read_at: datetime) -> None:
+    async def _keep(self, mo_id: int, part: str, value: Any, read_at: datetime, **also: Any) -> None:
         seen = f"{part}_seen_at"
         newer = await self.col.update_one(
             {"_id": mo_id, "$or": [{seen: {"$lt": read_at}}, {seen: None}]},
-            {"$set": {part: value, seen: read_at}, "$max": {"kept_at": read_at}})
+            {"$set": {part: value, seen: read_at, **also}, "$max": {"kept_at": read_at}})
         if newer.matched_count:
             return
         try:
-            await self.col.insert_one({"_id": mo_id, part: value, seen: read_at, "kept_at": read_at})
+            await self.col.insert_one({"_id": mo_id, part: value, seen: read_at, "kept_at": read_at, **also})
         except DuplicateKeyError:
             pass  # the document exists and holds a view read later than this one: keep that
 
@@ -86,7 +107,7 @@ class OrderMemory:
         """The order as last seen, if nothing since says it changed; else None (read it)."""
         doc = await self.col.find_one({"_id": mo_id})
         seen_at = self._seen(doc, "order")
-        if seen_at is None or await self._changed_since(mo_id, seen_at, rows=[]):
+        if seen_at is None or misses_own_write(doc) or await self._changed_since(mo_id, seen_at, rows=[]):
             return None
         return dict(doc["order"]) if doc is not None else None
 
@@ -94,8 +115,9 @@ class OrderMemory:
         """The order as read at or after `since`, if nothing since says it changed; else None (read it).
         Trusted with or without webhooks: the caller keeps `since` seconds back, where a view stands for
         a read made now (what rewriting the MO's notes needs)."""
-        doc = await self.col.find_one({"_id": mo_id}, {"order": 1, "order_seen_at": 1})
-        if not doc or doc.get("order") is None or doc.get("order_seen_at") is None:
+        doc = await self.col.find_one({"_id": mo_id}, {"order": 1, "order_seen_at": 1, "order_writes": 1,
+                                                        "order_writes_in": 1})
+        if not doc or doc.get("order") is None or doc.get("order_seen_at") is None or misses_own_write(doc):
             return None
         seen_at = _aware(doc["order_seen_at"])
         if seen_at < since or await self._changed_since(mo_id, seen_at, rows=[]):
@@ -157,3 +179,10 @@ class OrderMemory:
             return None
         seen_at = _aware(doc[f"{part}_seen_at"])
         return seen_at if utcnow() - seen_at <= self.trust_for else None
+
+
+def misses_own_write(doc: dict[str, Any] | None) -> bool:
+    """The order view may not show a write of the bot's that was answered after its read was sent."""
+    if not doc:
+        return False
+    return int(doc.get("order_writes_in") or 0) < int(doc.get("order_writes") or 0)

@@ -141,3 +141,26 @@ async def test_a_variants_sku_is_read_once_for_all_its_orders(shop: Sandbox) -> 
     assert not [path for path in reads if path.startswith("/variants")], reads
     card = await shop.message_with(f"Cook task: {second['order_no']}")
     assert sku in str(card), card
+
+
+async def test_a_view_read_while_an_own_write_was_on_its_way_stands_for_no_read() -> None:
+    """A read sent after the bot's note PATCH was sent, answered before it landed, is newer by the clock but
+    misses that note (tests/test_attack2_cook_note.py). Mutation caught: recent_order or known_order not
+    asking `misses_own_write` (the next note echoes the view and wipes the first); `wrote_order` not counting
+    a write whose answer was lost."""
+    memory = OrderMemory(mongomock_motor.AsyncMongoMockClient()["t"], trust_for=TRUST_FOR)
+    patch_sent = utcnow()
+    writes = await memory.writes_of(7)  # the read asks before it is sent, while the PATCH is on its way
+    await memory.saw_order(7, order(), patch_sent + timedelta(milliseconds=5), writes=writes)
+    await memory.wrote_order(7, order(info="first line\nnote"), patch_sent)  # its answer: older by the clock
+    assert await memory.recent_order(7, patch_sent - timedelta(seconds=2)) is None
+    assert await memory.known_order(7) is None
+
+    writes = await memory.writes_of(7)  # a read sent after the answer shows the note
+    await memory.saw_order(7, order(info="first line\nnote"), patch_sent + timedelta(seconds=1), writes=writes)
+    assert (await memory.recent_order(7, patch_sent))["additional_info"] == "first line\nnote"
+
+    await memory.wrote_order(7, None, patch_sent + timedelta(seconds=2))  # answer lost: the PATCH may have landed
+    assert await memory.recent_order(7, patch_sent) is None
+    await memory.wrote_order(7, order(info="first line\nnote\nmore"), patch_sent + timedelta(seconds=3))  # a write's own answer stands
+    assert (await memory.recent_order(7, patch_sent))["additional_info"] == "first line\nnote\nmore"

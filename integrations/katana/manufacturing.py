@@ -4,7 +4,8 @@ Katana facts this module leans on (docs/INTEGRATIONS.md):
 - unknown query filters are silently ignored, so every filtered list is re-checked here;
 - a PATCH of a manufacturing order that omits `additional_info` wipes it, so writes echo the current
   text and are serialised per order (across replicas: `locks`). The current text is read first, unless
-  a read or write at most NOTE_ECHO ago returned it and nothing announced a change since (`memory`,
+  a read or write at most NOTE_ECHO ago returned it, nothing announced a change since, and it shows the
+  bot's own last write of the order (a read sent while that write was on its way may not: `memory`,
   models.order_memory);
 - operation times are seconds; date-times go out as ISO 8601 with an explicit offset.
 """
@@ -62,7 +63,9 @@ class IngredientUse:
 class OrderMemory(Protocol):
     """Remembers what Katana returned for an order (as JSON); says whether it still holds (models.order_memory)."""
 
-    async def saw_order(self, mo_id: int, order: dict[str, Any], read_at: datetime) -> None: ...
+    async def saw_order(self, mo_id: int, order: dict[str, Any], read_at: datetime, *, writes: int = 0) -> None: ...
+    async def writes_of(self, mo_id: int) -> int: ...
+    async def wrote_order(self, mo_id: int, order: dict[str, Any] | None, sent: datetime) -> None: ...
     async def saw_rows(self, mo_id: int, rows: list[dict[str, Any]], read_at: datetime) -> None: ...
     async def known_order(self, mo_id: int) -> dict[str, Any] | None: ...
     async def recent_order(self, mo_id: int, since: datetime) -> dict[str, Any] | None: ...
@@ -100,6 +103,7 @@ class ManufacturingService:
 
     async def get_order(self, mo_id: int) -> ManufacturingOrder:
         """The order; KatanaNotFound if Katana has none with that id (the memory forgets it then)."""
+        writes = await self.memory.writes_of(mo_id) if self.memory is not None else 0  # ours it can show
         sent = _now()
         try:
             raw = await self._client.get(f"/manufacturing_orders/{mo_id}")
@@ -109,7 +113,7 @@ class ManufacturingService:
             raise
         order = ManufacturingOrder.model_validate(raw)
         if self.memory is not None:
-            await self.memory.saw_order(order.id, order.model_dump(mode="json"), sent)
+            await self.memory.saw_order(order.id, order.model_dump(mode="json"), sent, writes=writes)
         return order
 
     async def known_order(self, mo_id: int) -> ManufacturingOrder:
@@ -334,10 +338,16 @@ class ManufacturingService:
         if "additional_info" not in body and order.additional_info:
             body["additional_info"] = order.additional_info
         sent = _now()
-        updated = ManufacturingOrder.model_validate(await self._client.patch(f"/manufacturing_orders/{order.id}", body))
-        if self.memory is not None:
-            # (under the order's lock: the next note echoes this)
-            await self.memory.saw_order(updated.id, updated.model_dump(mode="json"), sent)
+        answer: dict[str, Any] | None = None
+        try:
+            updated = ManufacturingOrder.model_validate(
+                await self._client.patch(f"/manufacturing_orders/{order.id}", body))
+            answer = updated.model_dump(mode="json")
+        finally:
+            if self.memory is not None:
+                # Under the order's lock: counted before the next writer reads the memory, so that no view
+                # read while this PATCH was on its way is echoed by the next note (the answer is).
+                await self.memory.wrote_order(order.id, answer, sent)
         return updated
 
 
