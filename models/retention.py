@@ -22,7 +22,8 @@ whatever its age.
 Kept without a TTL: production tasks (one per MO and stage; a late webhook must still find an old MO's
 stage recorded), receipts (the record of which supplier lots came in, what the slip said and who confirmed
 it: traceability, a few a day), the inventory cache (one row per item, overwritten by each sync), the
-shared budgets (one document per budget: Katana's, each Slack channel's).
+shared budgets (`budgets` and `budget_turns`: per budget, Katana's and each Slack channel's, one document
+and one per turn its window allows, overwritten turn after turn).
 """
 from __future__ import annotations
 
