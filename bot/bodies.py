@@ -25,8 +25,12 @@ class BodyTooSlow(Exception):
 
 
 async def within(timeout: float, reading: Awaitable[T]) -> T:
+    """`reading`, or BodyTooSlow once `timeout` has passed. A deadline on the request's own task: wait_for
+    ran each body read as a task of its own, for every request (bench row 3: ~6 % of the bot's CPU in a
+    webhook burst)."""
     try:
-        return await asyncio.wait_for(reading, timeout)
+        async with asyncio.timeout(timeout):
+            return await reading
     except TimeoutError:
         raise BodyTooSlow from None
 
