@@ -1,4 +1,5 @@
-"""MongoDB's TTL monitor, for the in-memory store (mongomock keeps TTL indexes but never expires anything).
+"""MongoDB's TTL monitor, for the in-memory store, on demand (mongomock's own expiry ignores partial filters and
+runs only on the wall clock: sandbox.memory_indexes paces it to once a minute, as the server does).
 
 One pass of what the server does about once a minute (docs: "Expire Data from Collections by Setting TTL"):
 for every TTL index, delete the documents its partial filter (if any) admits whose indexed field is a date

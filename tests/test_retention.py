@@ -1,7 +1,7 @@
 """Retention: TTL indexes forget finished records after their settings' days, and never anything unfinished.
 
-mongomock keeps TTL indexes but never expires documents: the declared indexes are checked as MongoDB would
-read them, and `sandbox.ttl_monitor.sweep` runs one pass of MongoDB's TTL monitor over them."""
+mongomock's own expiry runs on the wall clock and ignores partial filters: the declared indexes are checked as
+MongoDB would read them, and `sandbox.ttl_monitor.sweep` runs one pass of MongoDB's TTL monitor over them."""
 from __future__ import annotations
 
 from datetime import timedelta
