@@ -14,7 +14,7 @@ from hypothesis.errors import Flaky
 from hypothesis.stateful import run_state_machine_as_test
 
 from sandbox.exactly_once import ExactlyOnce
-from sandbox.faults import ANA, Row, count_by_batch
+from sandbox.faults import ANA, Row, count_by_batch, stock_for_a_long_shift
 from sandbox.flaky_store import Call, Faults, flaky_store
 from sandbox.harness import Sandbox, shop_floor
 from sandbox.katana_seed import MO101_ID, SOUP_VARIANT_ID
@@ -35,6 +35,7 @@ async def sweep_until_quiet(shop: Sandbox, rounds: int = 3) -> None:
 
 async def two_people_one_task(tasks: int) -> Row:
     async with shop_floor(spec_required=False, katana_rate_limit_per_minute=6000) as shop:
+        stock_for_a_long_shift(shop.katana)
         started = time.monotonic()
         orders = [shop.katana.create_manufacturing_order(variant_id=SOUP_VARIANT_ID, planned_quantity=10)
                   for _ in range(tasks)]
@@ -60,6 +61,7 @@ async def flaky_lease_renewals(actions: int, rate: float = 0.1, seed: int = 5) -
     chance, faults = random.Random(seed), Faults()
     faults.rule = lambda call: renews_a_lease(call) and chance.random() < rate
     async with shop_floor(spec_required=False, store=flaky_store(faults), katana_rate_limit_per_minute=6000) as shop:
+        stock_for_a_long_shift(shop.katana)
         shop.bot.recorder.lease, shop.bot.recorder.grace = timedelta(seconds=0.4), timedelta(seconds=2)
         batches = [f"LR-{i:04d}" for i in range(actions)]
         forms = [await shop.form_from_command(ANA, "/cook") for _ in batches]
