@@ -8,6 +8,7 @@ import random
 import time
 from collections import Counter
 from datetime import timedelta
+from typing import Any
 
 import aiohttp
 
@@ -28,6 +29,15 @@ def quick_takeovers(floor: Replicas) -> None:
         bot.replica_jobs.hold = timedelta(seconds=1)
 
 
+async def type_the_mo(floor: Any, form: dict, mo_id: int) -> None:
+    """With the storm's thousands of open MOs the /cook form's MO field is a type-ahead search (issue 20):
+    the person types the MO's number, as they would, before picking it."""
+    element = next((b.get("element") or {} for b in form["blocks"] if b.get("block_id") == "mo"), {})
+    if str(element.get("type", "")).endswith("external_select"):
+        number = str(floor.katana.manufacturing_orders[mo_id]["order_no"])
+        await floor.workspace.suggest(ANA, form, "mo", number)
+
+
 async def replica_killed_mid_storm(actions: int, deliveries: int, seed: int = 3) -> Row:
     async with replica_floor(3, **SHORT) as floor:
         quick_takeovers(floor)
@@ -38,6 +48,8 @@ async def replica_killed_mid_storm(actions: int, deliveries: int, seed: int = 3)
         # Katana answers productions slowly, so the kill lands while some are in flight.
         floor.katana.fail_next(actions, method="POST", path_prefix="/manufacturing_order_productions", hang=0.3)
         forms = [await open_form(floor) for _ in batches]
+        for n, form in enumerate(forms):
+            await type_the_mo(floor, form, MO101_ID if n % 2 else MO102_ID)
         work = [floor.workspace.submit_view(ANA, form, {"mo": str(MO101_ID if n % 2 else MO102_ID), "quantity": "1",
                                                          "batch": batch, "crate": "C-1"})
                 for n, (form, batch) in enumerate(zip(forms, batches, strict=True))]
