@@ -131,11 +131,9 @@ def read_region(anchor: Anchor, block: list[Row], convention: Convention, dictio
 
 
 def _text_after(row: Row, word: int) -> str:
-    """The row's text after its `word`-th word, a column gap kept as two spaces (as `Row.text` does): one
-    space would make "T55" and "293 kg" of neighbouring cells one number."""
-    words = row.words[word + 1:]
-    return "".join(("  " if i and w.cell != words[i - 1].cell else " " if i else "") + w.text
-                   for i, w in enumerate(words))
+    """The row's text after its `word`-th word, a column gap kept as two spaces (`Row.text`): one space
+    would make "T55" and "293 kg" of neighbouring cells one number."""
+    return Row(row.y, row.height, row.words[word + 1:]).text
 
 
 def _sku_how(anchor: Anchor) -> str:
