@@ -98,7 +98,7 @@ def labelled(text: str, label: re.Pattern[str]) -> tuple[int, int, str] | None:
 
 def labelled_date(text: str, convention: Convention) -> tuple[int, int, date, float] | None:
     for m in vocab.EXP_LABEL.finditer(text):
-        found = find_date(text[m.end():m.end() + 24], convention)
+        found = find_date(text[m.end():m.end() + 24], convention, lost_separator=True)
         if found and found.start <= 2:
             return m.start(), m.end() + found.end, found.value, found.certainty
     return None

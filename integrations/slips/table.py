@@ -131,7 +131,7 @@ def _line(cells: dict[str, list[Word]], convention: Convention) -> SlipLine | No
     exp_text, exp_score = _text(cells.get("expiry"))
     sku = _code(sku_text)
     lot = _code(vocab.LOT_LABEL.sub("", lot_text))
-    expiry = find_date(exp_text, convention) if exp_text else None
+    expiry = find_date(exp_text, convention, lost_separator=True) if exp_text else None
     lot_how = "lot.crowded" if sum(looks_like_code(w) for w in lot_text.split()) > 1 else "lot.cell"
     exp_how = "exp.crowded" if expiry and find_date(exp_text[expiry.end:], convention) else "exp.cell"
     return SlipLine(

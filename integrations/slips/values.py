@@ -101,9 +101,21 @@ class FoundDate:
     end: int
 
 
-def find_date(text: str, convention: Convention = Convention()) -> FoundDate | None:
-    """The first date written in `text`, in any of the usual ways."""
+# A date one of whose separators the OCR lost ("0705.2027", "16.042027"): photos lose a dot between digits
+# often. Read only where a label or a column heading says a date is printed, never as a date found by shape.
+LOST_SEPARATOR = re.compile(r"(?<![\d.,/\-])(\d{2})([./\-])?(\d{2})(?(2)|[./\-])(\d{4})(?![\d.,/\-])")
+LOST_SEPARATOR_CERTAINTY = 0.5  # under CONFIDENT: shown with ⚠ however sure the OCR was
+
+
+def find_date(text: str, convention: Convention = Convention(), *, lost_separator: bool = False) -> FoundDate | None:
+    """The first date written in `text`, in any of the usual ways; with `lost_separator`, also one printed
+    with two separators of which the OCR read one (where the slip says a date is there)."""
     found = [d for d in (_numeric(text, convention), _worded(text), _month_year(text)) if d is not None]
+    if not found and lost_separator and (m := LOST_SEPARATOR.search(text)):
+        sep = m.group(2) or text[m.end(3):m.start(4)]
+        parts, _ = _day_month(int(m.group(1)), int(m.group(3)), int(m.group(4)), sep, convention)
+        value = _date(*parts)
+        return FoundDate(value, LOST_SEPARATOR_CERTAINTY, m.start(), m.end()) if value else None
     return min(found, key=lambda d: d.start) if found else None
 
 
