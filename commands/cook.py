@@ -8,14 +8,16 @@ and quantity.
 
 From a task the form needs at most two inputs when the recipe was followed: the quantity (suggested:
 the planned quantity) and the crate; the MO, a batch number, the timed minutes, the ingredients (at
-plan) and their batches (the likeliest in stock) are filled in (commands.ingredients).
+plan) and their batches (the likeliest in stock) are filled in (commands.ingredients). On submit, each batch
+the form names is checked against Katana's stock now (commands.batch_stock): one emptied since the task was
+made is refused at its field, with nothing written.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from commands import ingredients
+from commands import batch_stock, ingredients
 from commands.cards import scrap_fact
 from commands.context import Floor
 from commands.facts import OrderFacts
@@ -111,7 +113,7 @@ COMMAND = FloorCommand(
     plan=(load_order, find_operation, identify_operator, ingredients.plan_ingredients, note_on_order,
           ensure_batch, record_production, complete_operation, advance_chain),
     note=note, handover=handover, headline=headline, link=mo_link, scrap=True, undoable=True,
-    prepare=prepare, metadata=ingredients.metadata,
+    prepare=prepare, metadata=ingredients.metadata, check=batch_stock.check_batches,
     help="Records a production of the cooked quantity into its batch (created if new) with what each ingredient "
          "really used and its batch, completes the cooking step with time and operator, and notes crate, what "
          "differed from the recipe and scrap on the MO.\n"

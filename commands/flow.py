@@ -2,6 +2,8 @@
 
 open:   ack → views.open at once (trigger ids die in 3 s) → form, or "Loading…" then the form.
 submit: read the form → field errors back to Slack, nothing written
+        → the command's check of Katana's state, if it has one (/cook: the ingredient batches still hold
+          what it takes) → its field errors the same way
         → else save the FloorAction → ack with "Recording…" → run the plan in the background
           (commands.submissions) → the outcome is told by commands.announce.
 
@@ -129,8 +131,14 @@ async def submit(floor: Floor, recorder: Recorder, command: FloorCommand[Any], a
     if form.errors:
         await ack(response_action="errors", errors=form.errors.errors)
         return
+    known = await floor.store.actions.get(submission.key)  # (a re-sent submission is that same action)
+    if known is None and command.check is not None:
+        await command.check(floor, form, data)  # Katana's state now: an emptied batch is said at its field
+        if form.errors:
+            await ack(response_action="errors", errors=form.errors.errors)
+            return
     action = new_action(command, submission, data, metadata)
-    if await floor.store.actions.get(action.id) is None:  # (a re-sent submission is that same action)
+    if known is None:
         why_not = await first_or_why_not(floor, command, action, metadata)
         if why_not is not None:  # someone recorded this task already, or the same facts were just entered
             await ack(response_action="update", view=why_not)

@@ -77,6 +77,9 @@ def no_metadata(prefill: Prefill) -> dict[str, Any]:
 
 
 Preparer = Callable[[Floor, ProductionTask], Awaitable[dict[str, Any]]]  # → Prefill.extra, from the store only
+# (floor, form, what was read) → field errors added to the form; may complete what was read. Runs before Slack's
+# ack, so it must keep to a deadline and let the submission through when it cannot tell (commands.batch_stock).
+Checker = Callable[[Floor, Form, dict[str, Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,9 @@ class FloorCommand(Generic[F]):
     # lives 3 s), and what of it the submission needs back (the modal's private_metadata, ≤ 3000 chars).
     prepare: Preparer | None = None
     metadata: Callable[[Prefill], dict[str, Any]] = no_metadata
+    # A look at Katana's current state before the action is saved (what it finds is said at the field, and
+    # nothing is written): advice within a deadline, never a read the recording relies on.
+    check: Checker | None = None
     # commands.claiming, "the same facts twice": which parts of what was entered make two entries the same
     # (each set on its own; None: everything entered) and how the earlier entry is recalled to the person.
     same_facts: Callable[[dict[str, Any]], list[dict[str, Any]]] | None = None

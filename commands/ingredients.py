@@ -5,7 +5,8 @@ The form (opened from a task) lists the MO's main ingredients, read with its rec
 A prefilled value left as it is means "as planned", for whatever quantity was cooked: a cook who followed
 the recipe changes nothing, one who did not corrects one field. A batch-tracked ingredient asks for its
 batch: the batches in stock when the task was made, likeliest first (those that cover the need, earliest
-expiry, oldest) and preselected; none chosen is refused under that field. Slack's limits hold for long
+expiry, oldest) and preselected; none chosen is refused under that field, and so is one that no longer holds
+what the cook takes (commands.batch_stock asks Katana on submit). Slack's limits hold for long
 recipes: at most MAX_SHOWN ingredients get a field, the rest are consumed at plan and the form says so.
 
 The recording sends every recipe row explicitly (what a list that leaves rows out consumes is not
@@ -199,7 +200,8 @@ async def batch_of(ctx: Ctx, recipe: Recipe, ingredient: Ingredient, entry: Ingr
     recipes, location = ctx.katana.recipes, recipe.location_id
     if entry is not None and entry.batch_id is not None:
         known = next((b for b in ingredient.batches if b.id == entry.batch_id), None)
-        return known or StockedBatch(id=entry.batch_id, number=f"#{entry.batch_id}", in_stock=Decimal(0)), False
+        number = entry.batch_number or f"#{entry.batch_id}"  # typed, and found by the form's check
+        return known or StockedBatch(id=entry.batch_id, number=number, in_stock=Decimal(0)), False
     if entry is not None and entry.batch_number:
         typed = await recipes.find_batch(entry.batch_number, ingredient.variant_id, location)
         if typed is None:

@@ -99,11 +99,12 @@ def inventory_rows(books: KatanaBooks, call: ApiCall) -> list[dict]:
 
 
 def batch_stock_rows(books: KatanaBooks, call: ApiCall) -> list[dict]:
-    """Batch stock joined with its batch, quantity as a fixed-point string (readme-portal example)."""
+    """Batch stock joined with its batch, quantity as a fixed-point string (readme-portal example), in the
+    order readme-portal.yaml documents for getBatchStock: location_id ASC, variant_id ASC, batch_id DESC —
+    not the oldest batch first, so a client that wants first in, first out must sort for itself."""
     include_empty = "true" in query_values(call.query, "include_empty")
     rows = []
-    ordered = sorted(books.batch_stocks.values(), key=lambda r: (r["batch_id"], r["location_id"]))
-    for stock in ordered:
+    for stock in books.batch_stocks.values():
         if stock["quantity_in_stock"] == 0 and not include_empty:
             continue
         batch = books.batches[stock["batch_id"]]
@@ -115,7 +116,7 @@ def batch_stock_rows(books: KatanaBooks, call: ApiCall) -> list[dict]:
         })
     if include_empty:
         rows += never_stocked_batches(books)
-    return rows
+    return sorted(rows, key=lambda r: (r["location_id"] or 0, r["variant_id"], -r["batch_id"]))
 
 
 def never_stocked_batches(books: KatanaBooks) -> list[dict]:

@@ -338,6 +338,16 @@ async def test_new_batch_and_batch_edit(katana: httpx.AsyncClient) -> None:
     assert len(everything) == 2
 
 
+async def test_batch_stock_comes_in_the_documented_order(katana: httpx.AsyncClient) -> None:
+    """readme-portal.yaml getBatchStock: "sorted order, base on location_id ASC, variant_id ASC, batch_id DESC".
+    The seed's two olive-oil batches: the newer (higher id) first, so a client must sort for first in, first out."""
+    rows = (await katana.get("/batch_stocks")).json()["data"]
+    keys = [(r["location_id"], r["variant_id"], -r["batch_id"]) for r in rows]
+    assert keys == sorted(keys) and len(rows) > 2
+    oil = [r["batch_id"] for r in rows if r["variant_id"] == OIL]
+    assert oil == [kitchen.OIL_BATCH_ID, kitchen.OIL_OLD_BATCH_ID]
+
+
 async def test_helper_opens_an_order_with_cook_label_pack(fake: FakeKatana) -> None:
     order = fake.create_manufacturing_order(variant_id=kitchen.CHILI_VARIANT_ID, planned_quantity=40)
     rows = sorted((r for r in fake.operation_rows.values() if r["manufacturing_order_id"] == order["id"]),

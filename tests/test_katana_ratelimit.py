@@ -189,3 +189,18 @@ async def test_a_slow_answer_keeps_its_slot_while_quicker_later_ones_leave() -> 
 def test_per_minute_must_be_positive() -> None:
     with pytest.raises(ValueError):
         RateLimiter(0)
+
+
+async def test_has_room_says_whether_a_request_could_start_without_waiting() -> None:
+    """What an advisory read asks before Slack's ack (commands/batch_stock.py): with the window full or a
+    pause held it would wait, so it is not sent at all. Mutation caught: has_room ignoring the window."""
+    fake = FakeTime()
+    limiter = make_limiter(2, fake)
+    assert limiter.has_room()
+    for _ in range(2):
+        await limiter.finished(await limiter.acquire())
+    assert not limiter.has_room() and fake.sleeps == []  # asking never waits
+    fake.now += WINDOW_SECONDS + 1
+    assert limiter.has_room()
+    limiter.pause_for(5)
+    assert not limiter.has_room()

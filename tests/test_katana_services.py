@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from integrations.katana import Katana, KatanaNotFound, KatanaOutcomeUnknown, OperatorRef, build_katana
+from integrations.katana import Katana, KatanaError, KatanaNotFound, KatanaOutcomeUnknown, OperatorRef, build_katana
 from integrations.katana.client import KatanaClient
 from integrations.katana.inventory import AdjustmentLine
 from integrations.katana.manufacturing import IngredientUse
@@ -353,6 +353,29 @@ async def test_ensure_batch_finds_an_existing_batch_stock(katana: Katana, katana
     assert batch.id == 71 and batch.quantity_in_stock == Decimal("10")
     assert katana_api.calls("POST") == []
     assert ("include_empty", "true") in katana_api.sent[0][2]
+    katana_api.assert_conforms_to_spec()
+
+
+async def test_one_batchs_stock_is_read_once_and_checked_client_side(katana: Katana, katana_api: FakeKatana) -> None:
+    """recipes.batch_stock, the /cook form's advisory read: one attempt when asked (a 503 is an answer: not
+    known), the batch at that location only, nothing when Katana lists none (it leaves empty batches out), and
+    an error, not "empty", when Katana ignored the filter and one page cannot prove the batch absent.
+    Mutation caught: a listing without the batch read as "empty" whatever else it holds."""
+    answers = iter([httpx.Response(503, json={"message": "busy"}),
+                    _json({"data": [{"batch_id": 71, "location_id": 2, "quantity_in_stock": "9.00000"},
+                                    {"batch_id": 71, "location_id": 1, "quantity_in_stock": "0.50000"}]}),
+                    _json({"data": []}),
+                    _json({"data": [{"batch_id": 70, "location_id": 1, "quantity_in_stock": "3.00000"}]})])
+    katana_api.on("GET", "/batch_stocks", lambda _r: next(answers))
+    with pytest.raises(KatanaError):
+        await katana.recipes.batch_stock(71, 1, attempts=1)
+    found = await katana.recipes.batch_stock(71, 1, attempts=1)
+    assert found is not None and found.in_stock == Decimal("0.5")
+    assert await katana.recipes.batch_stock(71, 1) is None
+    with pytest.raises(KatanaError):
+        await katana.recipes.batch_stock(71, 1)
+    assert len(katana_api.calls()) == 4
+    assert katana_api.sent[0][2][:2] == [("batch_id", "71"), ("location_id", "1")]
     katana_api.assert_conforms_to_spec()
 
 

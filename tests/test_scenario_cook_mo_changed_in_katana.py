@@ -72,8 +72,10 @@ async def test_an_mo_deleted_in_katana_is_refused_and_its_tasks_close(shop: Sand
 
 
 async def test_an_open_mo_is_read_once_and_its_note_echoes_that_read(shop: Sandbox) -> None:
-    """The normal path: 5 Katana calls (bench row 2's goal), the read doing for both the refusal and the note.
-    A note typed in Katana while the form was open, its webhook late, is in that read and kept.
+    """The normal path: 5 Katana calls for the recording (bench row 2's goal), the read doing for both the
+    refusal and the note — after the one read, before Slack's ack, of what the soup's olive-oil batch holds now
+    (commands/batch_stock.py). A note typed in Katana while the form was open, its webhook late, is in that read
+    and kept.
     Mutation caught: note_on_order back after the writes (6 calls: the production's echo makes the note read
     again); NOTE_ECHO at 0 (6 calls); load_order taking the order from the memory (no read before the writes)."""
     warm, warm_form = await soup_task(shop)  # the first /cook after start reads the operators once
@@ -88,7 +90,8 @@ async def test_an_open_mo_is_read_once_and_its_note_echoes_that_read(shop: Sandb
     await shop.settle()
 
     calls = [(r.method, r.path) for r in shop.katana.requests[first:]]
-    assert calls == [("GET", f"/manufacturing_orders/{mo['id']}"), ("PATCH", f"/manufacturing_orders/{mo['id']}"),
+    assert calls == [("GET", "/batch_stocks"),
+                     ("GET", f"/manufacturing_orders/{mo['id']}"), ("PATCH", f"/manufacturing_orders/{mo['id']}"),
                      ("POST", "/batches"), ("POST", "/manufacturing_order_productions"),
                      ("PATCH", f"/manufacturing_order_operation_rows/{rows_of(shop, mo['id'])[0]['id']}")], calls
     note = shop.katana.manufacturing_orders[mo["id"]]["additional_info"]

@@ -11,6 +11,8 @@ Retry policy (each attempt first waits for the shared RateLimiter):
   Anything else after the request may have left (read/write timeouts, ReadError, RemoteProtocolError,
   500/502/504, 503 without Retry-After) raises KatanaOutcomeUnknown: the caller must look first.
 - 429 waits max(Retry-After, backoff) and pauses the shared limiter so other callers back off too.
+- A read that is only advice (the /cook form's stock check, before Slack's 3 s ack) asks for one attempt:
+  its failure is an answer too ("not known"), and a retry would spend the budget and the ack's time.
 
 No exchange lasts longer than `timeout` seconds in all (httpx times each phase on its own; the whole
 exchange is bounded here), so a request sent before a worker's lease ran out has been answered or
@@ -98,12 +100,13 @@ class KatanaClient:
         return unwrap(_decode(response))
 
     async def get_all(self, path: str, params: Mapping[str, Any] | None = None, *,
-                      page_size: int = 250, max_pages: int = 100) -> list[Any]:
-        """Every item of a list endpoint, following X-Pagination (values are strings) page by page."""
+                      page_size: int = 250, max_pages: int = 100, attempts: int | None = None) -> list[Any]:
+        """Every item of a list endpoint, following X-Pagination (values are strings) page by page.
+        `attempts`: fewer than the client's retries, for a read that is only advice (a failure is an answer)."""
         items: list[Any] = []
         for page in range(1, max_pages + 1):
             query = {**(params or {}), "limit": page_size, "page": page}
-            response = await self._request("GET", path, params=query)
+            response = await self._request("GET", path, params=query, attempts=attempts)
             batch = unwrap(_decode(response))
             batch = batch if isinstance(batch, list) else ([] if batch is None else [batch])
             items.extend(batch)
@@ -124,12 +127,13 @@ class KatanaClient:
     # --- the retry loop -----------------------------------------------------------------------------
 
     async def _request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-                       body: Any = None) -> httpx.Response:
+                       body: Any = None, attempts: int | None = None) -> httpx.Response:
         url = self._url(path)
         content = encode_json(body).encode() if body is not None else None
         query = encode_params(params)
-        for attempt in range(1, self._max_attempts + 1):
-            last = attempt == self._max_attempts
+        most = max(1, min(attempts or self._max_attempts, self._max_attempts))
+        for attempt in range(1, most + 1):
+            last = attempt == most
             slot = await self.limiter.acquire()
             gate = write_gate.get()
             if method != "GET" and gate is not None and not gate():

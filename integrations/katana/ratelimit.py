@@ -87,6 +87,11 @@ class RateLimiter:
             self._starts.append(slot)
             return slot
 
+    def has_room(self) -> bool:
+        """Whether a request could start now without waiting for this process's window (nobody queued, no
+        pause, a free slot). The shared window is not asked: it can still make `acquire` wait."""
+        return not self._queue.locked() and self._wait_needed(self._clock()) <= 0
+
     def answered(self, slot: Slot) -> None:
         """The request is over: Katana counted it when it arrived, which was no later than now."""
         slot.at, slot.in_flight = max(slot.at, self._clock()), False

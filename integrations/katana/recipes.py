@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field
 
 from .client import KatanaClient
+from .errors import KatanaError
 from .models import Batch, RecipeRow
 from .stock import Item, StockService
 
@@ -134,12 +135,27 @@ class RecipeService:
     async def batches(self, variant_id: int, location_id: int) -> list[StockedBatch]:
         return [stocked(b) for b in await self._stock.batches_in_stock(variant_id, location_id)]
 
-    async def find_batch(self, number: str, variant_id: int, location_id: int | None) -> StockedBatch | None:
-        """A batch of the ingredient by its number (as typed on the form), if Katana has it there."""
+    async def find_batch(self, number: str, variant_id: int, location_id: int | None, *,
+                         attempts: int | None = None) -> StockedBatch | None:
+        """A batch of the ingredient by its number (as typed on the form), if Katana has it there (with stock:
+        Katana lists empty batches only when asked to)."""
         query: dict[str, Any] = {"batch_number": number, "variant_id": variant_id}
-        found = [Batch.model_validate(r) for r in await self._client.get_all("/batch_stocks", query, max_pages=4)]
+        found = [Batch.model_validate(r) for r in await self._client.get_all("/batch_stocks", query, max_pages=4,
+                                                                            attempts=attempts)]
         found = [b for b in found if b.batch_number == number and b.variant_id == variant_id
                  and (location_id is None or b.location_id == location_id)]
+        return stocked(found[0]) if found else None
+
+
+    async def batch_stock(self, batch_id: int, location_id: int, *, attempts: int | None = None) -> StockedBatch | None:
+        """One batch's stock at a location now; None when Katana lists none there (getBatchStock leaves empty
+        batches out unless `include_empty` is asked for, readme-portal.yaml)."""
+        query = {"batch_id": batch_id, "location_id": location_id}
+        listed = [Batch.model_validate(r) for r in await self._client.get_all("/batch_stocks", query, max_pages=1,
+                                                                             attempts=attempts)]
+        found = [b for b in listed if b.id == batch_id and b.location_id == location_id]
+        if not found and any(b.id != batch_id for b in listed):  # the filter was ignored: one page proves nothing
+            raise KatanaError("Katana's batch stock list did not keep to the batch asked for")
         return stocked(found[0]) if found else None
 
 
