@@ -5,7 +5,9 @@ fails when that rule is removed.
 """
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
+from typing import Any
 
 from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.layout import OcrBox
@@ -255,3 +257,23 @@ def test_an_open_po_number_printed_without_a_po_label_is_marked() -> None:
     rows = (["Bergmühle Schneider KG", "Lieferschein"], ["Vorgang BST-80078", "Lieferdatum: 03.04.2025"], FLOUR)
     read = parse_slip(boxes_of(*rows), po(ExpectedItem(("FLR-1001",), "kg", Decimal(12))))
     assert read.po_number.value == "BST-80078" and read.po_number.doubtful
+
+
+def test_an_unsure_quantity_one_digit_off_the_po_is_taken_as_the_po_s_and_marked() -> None:
+    """OCR unsure of '940' (a blurred 8) where the PO still expects 948: the PO's number is offered, marked,
+    and the note shows both. A crisp '940' stays 940 (a short delivery), and an unsure '30' is not taken as
+    the PO's 60 (one digit of two is half the number). (Fails without snapping's qty.near_po; the '30' half
+    fails without its three-character minimum; the crisp half fails without its `doubtful` condition.)"""
+    def slip(quantity: str, score: float, expects: int) -> tuple[Any, list[str]]:
+        boxes = [dataclasses.replace(b, score=score) if b.text.startswith("Menge") else b
+                 for b in boxes_of(*HEAD, ["FLR-1001", "Weizenmehl Type 550", f"Menge: {quantity} kg"])]
+        read = parse_slip(boxes, po(ExpectedItem(("FLR-1001",), "kg", Decimal(expects))))
+        return read.lines[0].quantity, read.notes
+
+    unsure, notes = slip("940", 0.9, 948)
+    assert unsure.value == 948 and unsure.doubtful
+    assert any("940" in note and "948" in note for note in notes)
+    crisp, _ = slip("940", 0.999, 948)
+    assert crisp.value == 940 and not crisp.doubtful
+    short, _ = slip("30", 0.9, 60)
+    assert short.value == 30 and short.doubtful

@@ -14,6 +14,7 @@ from decimal import Decimal
 from integrations.slips.dictionary import NEAR, Dictionary
 from integrations.slips.evidence import ASK
 from integrations.slips.expected import ExpectedItem
+from integrations.slips.matching import one_off
 from models.packing_slip import Read, SlipLine
 
 
@@ -35,24 +36,38 @@ def snap_lines(lines: list[SlipLine], dictionary: Dictionary, source: str) -> tu
             line.sku = Read(value=read_as, confidence=min(line.sku.confidence, ASK), how="sku.not_on_po")
             notes.append(f"line {index}: code {read_as!r} is not on {source}")
         _prefer_row_unit(line, dictionary.unit_of(line.sku.value) if line.sku.value else None)
-        _check_quantity(line, dictionary.item(line.sku.value) if line.sku.value else None)
+        if note := _check_quantity(line, dictionary.item(line.sku.value) if line.sku.value else None):
+            notes.append(f"line {index}: {note} from {source}")
         if line.lot.value and (as_code := dictionary.code_for(line.lot.value)) is not None and as_code[1] > NEAR:
             line.lot = Read(value=line.lot.value, confidence=min(line.lot.confidence, ASK), how="lot.is_a_code")
     return lines, notes
 
 
-def _check_quantity(line: SlipLine, item: ExpectedItem | None) -> None:
+def _check_quantity(line: SlipLine, item: ExpectedItem | None) -> str | None:
     """What the PO still expects vouches for a quantity that matches it; one a thousand times off it (a
-    decimal mark misread, 1.039 for 1039) or a tiny share of it is marked. More than expected already needs
-    an explicit choice in the confirmation, whatever the mark."""
+    decimal mark misread, 1.039 for 1039) or a tiny share of it is marked. A doubtful quantity one character
+    off what the PO expects (940 read where the PO has 948) is taken as the PO's, still marked: an unsure
+    digit is more likely the PO's number than another, and the note shows both. More than expected already
+    needs an explicit choice in the confirmation, whatever the mark."""
     quantity, left = line.quantity.value, item.remaining if item else None
     if quantity is None or not left or left <= 0:
-        return
+        return None
+    read_as, expected = _digits(quantity), _digits(left)
+    if quantity != left and line.quantity.doubtful and min(len(read_as), len(expected)) >= 3 \
+            and one_off(read_as, expected):  # not 30 for 60: one digit of two is half the number
+        line.quantity = Read(value=left, confidence=min(line.quantity.confidence, ASK), how="qty.near_po")
+        return f"quantity read as {read_as}, taken as {expected}"
     if quantity == left:
         line.quantity = Read(value=quantity, confidence=max(line.quantity.confidence, 0.9), how="qty.po")
     elif quantity / left > 5 or quantity / left < Decimal("0.01"):
         line.quantity = Read(value=quantity, confidence=min(line.quantity.confidence, ASK),
                              how="qty.far_off_po")
+    return None
+
+
+def _digits(quantity: Decimal) -> str:
+    """940, 41.1, 2394.06: as printed without grouping, so one misread digit is one character off."""
+    return format(quantity.normalize(), "f")
 
 
 def _prefer_row_unit(line: SlipLine, expected: str | None) -> None:
