@@ -50,6 +50,12 @@ def test_table_lines_up() -> None:
     assert len({len(line) for line in lines}) == 1 and "0.5 s" in text and "| -" in text
 
 
+def test_late_work_is_shown_apart_from_lost_and_is_not_clean() -> None:
+    late = faults.Row("replicas", 700, 698, 0, 0, 120.0, late=2)
+    assert "| 0 (+2 late) |" in faults.table([late])
+    assert not late.clean and faults.Row("replicas", 700, 700, 0, 0, 23.5).clean
+
+
 async def test_two_people_recording_one_task_record_it_once() -> None:
     from sandbox import faults_races
 
