@@ -16,6 +16,7 @@ from sandbox.faults import ANA, Row, count_by_batch, storm_deliveries
 from sandbox.faults import deliver as signed_delivery
 from sandbox.katana_seed import MO101_ID, MO102_ID
 from sandbox.replicas import Replicas, replica_floor
+from sandbox.slack_user import SlackWorkspace
 
 SHORT = {"worker_interval_seconds": 0.5, "action_retry_first_seconds": 0.5, "action_retry_max_seconds": 2,
          "katana_rate_limit_per_minute": 6000}
@@ -50,8 +51,9 @@ async def replica_killed_mid_storm(actions: int, deliveries: int, seed: int = 3)
         forms = [await open_form(floor) for _ in batches]
         for n, form in enumerate(forms):
             await type_the_mo(floor, form, MO101_ID if n % 2 else MO102_ID)
-        work = [floor.workspace.submit_view(ANA, form, {"mo": str(MO101_ID if n % 2 else MO102_ID), "quantity": "1",
-                                                         "batch": batch, "crate": "C-1"})
+        unanswered: list[int] = []
+        work = [submit(floor.workspace, form, {"mo": str(MO101_ID if n % 2 else MO102_ID), "quantity": "1", "batch": batch,
+                                     "crate": "C-1"}, unanswered)
                 for n, (form, batch) in enumerate(zip(forms, batches, strict=True))]
         work += [deliver(floor, body) for body in bodies]
         random.Random(seed).shuffle(work)
@@ -66,7 +68,7 @@ async def replica_killed_mid_storm(actions: int, deliveries: int, seed: int = 3)
         phantom = sum(1 for mo in finished if tasks[mo["order_no"]])
         missing = sum(1 for order in expected if not tasks[order])
         row.scenario = (f"one of 3 replicas killed mid-storm ({deliveries} webhooks) and mid-action ({actions} /cook); "
-                        f"{len(expected)} cook tasks")
+                        f"{len(expected)} cook tasks; {len(unanswered)} /cook submitted again after Slack's error")
         row.submitted += len(expected)
         row.recorded += len(expected) - missing
         row.lost += missing
@@ -84,6 +86,29 @@ async def open_form(floor: Replicas) -> dict:
             return fresh[-1]
         await asyncio.sleep(0.02)
     raise TimeoutError("no cook form opened")
+
+
+SUBMIT_TRIES = 5
+
+
+async def submit(workspace: SlackWorkspace, form: dict[str, Any], values: dict[str, str],
+                 unanswered: list[int]) -> int:
+    """The person presses Submit. A submission nothing acknowledged (the replica it reached was killed under it,
+    and the balancer answered 502; or no answer came in time) is not recorded, and Slack says so on the form it
+    keeps open ("We had some trouble connecting"): the person presses Submit again, the same view, so it is one
+    action however often it arrives. `unanswered` gets one entry per submission that needed another try."""
+    status = 0
+    for attempt in range(SUBMIT_TRIES):
+        try:
+            status = (await workspace.submit_view(ANA, form, values)).status
+        except (aiohttp.ClientError, TimeoutError):
+            status = 0
+        if status == 200:
+            return status
+        if attempt == 0:
+            unanswered.append(1)
+        await asyncio.sleep(0.5 * (attempt + 1))
+    return status
 
 
 async def deliver(floor: Replicas, body: bytes) -> int:

@@ -86,3 +86,37 @@ async def test_hostile_input_barrage_answers_no_5xx_and_loses_nothing() -> None:
     assert row.server_errors == 0 and (row.lost, row.duplicated) == (0, 0), faults.table([row])
     assert row.tracebacks == 0, "junk is one warning line in the log, never a traceback"
     assert row.recorded == row.submitted > 0 and row.peak_rss_mb is not None and row.peak_rss_mb > 0
+
+
+async def test_the_replica_row_submits_again_a_form_slack_showed_an_error_for() -> None:
+    """A submission in flight to the replica the row kills gets the balancer's 502 and is never stored; Slack
+    shows the person an error on the form it keeps open, and they submit it again. Counted lost before."""
+    from aiohttp import web
+
+    from sandbox import faults_replicas
+    from sandbox.loopback import LoopbackServer
+    from sandbox.slack import FakeSlack
+    from sandbox.slack_user import SlackWorkspace
+
+    bodies: list[bytes] = []
+
+    async def balancer(request: web.Request) -> web.Response:
+        bodies.append(await request.read())
+        return web.Response(status=502, text="bad gateway") if len(bodies) == 1 else web.json_response({})
+
+    app = web.Application()
+    app.router.add_post("/slack/events", balancer)
+    server = LoopbackServer()
+    url = await server.serve(app)
+    workspace = SlackWorkspace(events_url=f"{url}/slack/events", signing_secret="s", slack=FakeSlack())
+    form = {"id": "V1", "hash": "h1", "callback_id": "cook_form",
+            "blocks": [{"type": "input", "block_id": "batch",
+                        "element": {"type": "plain_text_input", "action_id": "batch"}}]}
+    unanswered: list[int] = []
+    try:
+        status = await faults_replicas.submit(workspace, form, {"batch": "RK-000"}, unanswered)
+    finally:
+        await workspace.close()
+        await server.close()
+    assert status == 200 and unanswered == [1] and len(bodies) == 2
+    assert b"RK-000" in bodies[1] and b"%22hash%22%3A+%22h1%22" in bodies[1]  # the same view: one action
