@@ -69,8 +69,10 @@ async def replica_killed_mid_storm(actions: int, deliveries: int, seed: int = 3)
         tasks = cook_tasks(floor)
         phantom = sum(1 for mo in finished if tasks[mo["order_no"]])
         missing = await what_is_missing(floor, batches, expected)
-        for each in missing:
+        for each in missing[:SHOWN]:
             print(f"  {'late' if each.under_way else 'LOST'}: {each.what} — {each.records}", flush=True)
+        if len(missing) > SHOWN:
+            print(f"  … and {len(missing) - SHOWN} more not there when the wait ended", flush=True)
         row.scenario = (f"one of 3 replicas killed mid-storm ({deliveries} webhooks) and mid-action ({actions} /cook); "
                         f"{len(expected)} cook tasks; {len(unanswered)} /cook submitted again after Slack's error")
         row.submitted += len(expected)
@@ -136,6 +138,7 @@ def cook_tasks(floor: Replicas) -> Counter[str]:
                    if m.get("text", "").startswith("Cook task: "))
 
 
+SHOWN = 20  # missing work printed with its records (the first ones: the rest are most often alike)
 IDLE_FOR = 5.0  # seconds with nothing left to do in the bot (ten of the row's worker sweeps): what is missing stays so
 
 
