@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from integrations.slips import vocab
+from integrations.slips.blurred_headings import blurred_heading
 from integrations.slips.items import (
     CODE,
     code_certainty,
@@ -50,7 +51,8 @@ def find_heading(rows: list[Row]) -> tuple[int, list[Column]] | None:
         if "quantity" in kinds and len(kinds - {"pos"}) >= 3:
             columns = [Column(kind, xs[start], xs[end - 1]) for start, end, kind in chosen]
             return index, sorted(columns, key=lambda c: c.x0)
-    return None
+    blurred = blurred_heading(rows)  # none reads exactly: perhaps one the photo blurred (blurred_headings.py)
+    return (blurred[0], [Column(*column) for column in blurred[1]]) if blurred else None
 
 
 def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
@@ -112,33 +114,37 @@ def _text(words: list[Word] | None) -> tuple[str, float]:
 def _line(cells: dict[str, list[Word]], convention: Convention) -> SlipLine | None:
     """One table row. A heading vouches for a cell that holds one value of its kind; a cell holding two
     numbers (or codes, or dates) took words from a column the heading row did not name: which one is the
-    value is a guess by position, marked ("*.crowded", evidence.py)."""
+    value is a guess by position, marked ("*.crowded", evidence.py). A row with an item code but no number
+    under the quantity heading (the photo smudged it) is still an item: its quantity is left for a person."""
     qty_text, qty_score = _text(cells.get("quantity"))
     found = quantities(qty_text, convention)
-    if not found:
+    sku_text, sku_score = _text(cells.get("sku"))
+    sku = _code(sku_text)
+    if not found and not (sku and looks_like_code(sku)):
         return None
-    quantity = found[0]
+    quantity = found[0] if found else None
     qty_how = "qty.cell" if len(found) == 1 else "qty.crowded"
     unit_text, unit_score = _text(cells.get("unit"))
-    unit, unit_certainty, unit_how = quantity.unit, 0.95, "unit.cell" if len(found) == 1 else "unit.crowded"
+    unit, unit_certainty = quantity.unit if quantity else None, 0.95
+    unit_how = "unit.cell" if len(found) == 1 else "unit.crowded"
     if unit is None and "unit" in cells:
         (unit, unit_certainty), unit_how = _unit_cell(unit_text), "unit.cell"
     elif unit is None and (glued := glued_litre(qty_text.split(" ")[0], 0, convention)):  # "62,661" = "62,66 l"
         quantity, unit, unit_certainty = glued, "l", 0.45
-    sku_text, sku_score = _text(cells.get("sku"))
     desc_text, desc_score = _text(cells.get("description"))
     lot_text, lot_score = _text(cells.get("lot"))
     exp_text, exp_score = _text(cells.get("expiry"))
-    sku = _code(sku_text)
     lot = _code(vocab.LOT_LABEL.sub("", lot_text))
     expiry = find_date(exp_text, convention, lost_separator=True) if exp_text else None
     lot_how = "lot.crowded" if sum(looks_like_code(w) for w in lot_text.split()) > 1 else "lot.cell"
     exp_how = "exp.crowded" if expiry and find_date(exp_text[expiry.end:], convention) else "exp.cell"
+    if expiry is None and "expiry" not in cells and lot_text:  # no expiry heading read: a date in the lot's cell
+        expiry, exp_score, exp_how = find_date(lot_text, convention), lot_score, "exp.crowded"
     return SlipLine(
         sku=read(sku, sku_score, code_certainty(sku), "sku.cell") if sku else Read(),
         description=read(desc_text.strip(" |:"), desc_score, 0.9, "description") if desc_text.strip(" |:")
         else Read(),
-        quantity=read(quantity.value, qty_score, quantity.certainty, qty_how),
+        quantity=read(quantity.value, qty_score, quantity.certainty, qty_how) if quantity else Read(),
         unit=read(unit, unit_score if "unit" in cells else qty_score, unit_certainty, unit_how) if unit else Read(),
         lot=read(lot, lot_score, code_certainty(lot), lot_how) if lot else Read(),
         expiry=read(expiry.value, exp_score, expiry.certainty, exp_how) if expiry else Read())
@@ -159,7 +165,7 @@ def _code(text: str) -> str | None:
     text = text.strip()
     pieces = text.split()
     joinable = len(pieces) > 1 and not any(re.search(r"[a-zà-ÿ]{2}", p) or re.fullmatch(r"\d{1,2}[.)]?", p)
-                                           for p in pieces)
+                                           or find_date(p) for p in pieces)  # nor a date beside the lot
     joined = "".join(pieces)
     if (joinable or len(pieces) == 1) and (looks_like_code(joined) or (CODE.fullmatch(joined) and len(joined) >= 3)):
         return tidy_code(joined)

@@ -158,6 +158,11 @@ _CONFUSIONS = (
 )
 
 
+# A date glued to the code before it ("LOT63970529-12-2026", "L2413F08/02/2026"): a table's lot and expiry
+# cells that the OCR read as one word. Only a full day-month-year after at least three code characters.
+_GLUED_DATE = re.compile(r"(?<=[A-Za-z0-9][A-Za-z0-9\-]{2})(?<![./\-]\d)(?=\d{2}[./\-]\d{2}[./\-]\d{4}(?!\d))")
+
+
 def unglue(text: str) -> str:
     """Undo what OCR does to slips: dropped spaces across wide gaps ('CHC-6152Zartbitter',
     '1.952,7 kgCharge: L1') and O read as 0 inside words ('L0T', 'B0X', '0rder').
@@ -167,6 +172,7 @@ def unglue(text: str) -> str:
     for pattern, replacement in _CONFUSIONS:
         text = pattern.sub(replacement, text)
     text = re.sub(r"(?<=\d)(?=[A-ZÀ-Ý][a-zà-ÿ]{2,})|(?<=[a-zà-ÿ]{2})(?=\d)", " ", text)
+    text = _GLUED_DATE.sub(" ", text)
     out, last = [], 0
     for m in re.finditer(r"(?<=[A-Za-zà-ÿ0-9.%])(?=[A-ZÀ-Ý])", text):
         if any((hit := label.match(text[m.start():])) and len(hit.group().strip()) >= 3 for label in _LABELS_GLUED):
