@@ -113,7 +113,8 @@ def render(truth: TruthSlip) -> tuple[bytes, str]:
     if truth.photo:
         from sandbox.slips.photograph import photograph
 
-        return photograph(image, rng), "image/jpeg"
+        far = random.Random(truth.extras["seed"] + ":far")  # half the photos: small text (photograph.py)
+        return photograph(image, rng, far if far.random() < 0.5 else None), "image/jpeg"
     if not truth.degraded:
         out = io.BytesIO()
         image.save(out, format="PNG")
