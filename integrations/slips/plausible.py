@@ -18,7 +18,7 @@ LONGEST_SHELF_LIFE_DAYS = 3653
 
 def implausible_expiries(lines: list[SlipLine], slip_date: date | None) -> list[str]:
     """Mark expiries not after the slip's date or more than ten years after it; the notes say why."""
-    notes = []
+    notes: list[str] = []
     if slip_date is None:
         return notes
     for index, line in enumerate(lines, start=1):
