@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 
 from integrations.slips.layout import Row, Word
+from integrations.slips.matching import distance as edit_distance
 
 HEADING_WORDS: dict[str, tuple[str, ...]] = {
     "pos": ("pos", "line", "riga", "regel", "ligne", "lp"),
@@ -78,20 +79,8 @@ def kind_of(folded: str) -> str | None:
             target = known.translate(_LOOK_ALIKES)
             if abs(len(target) - len(folded)) > allowed:
                 continue
-            distance = _distance(folded, target, allowed)
+            distance = edit_distance(folded, target, allowed)
             if distance <= allowed and (best is None or distance < best[0]):
                 best = (distance, kind)
     return best[1] if best else None
 
-
-def _distance(a: str, b: str, limit: int) -> int:
-    """Edit distance between `a` and `b`, or limit + 1 once it is sure to exceed `limit`."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[-1]

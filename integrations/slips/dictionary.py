@@ -3,12 +3,13 @@
 OCR reads O as 0, l and I as 1, S as 5, B as 8, drops hyphens and glues a code to the word after it
 ('MAT-LEMLemonjuice'). Folded (integrations.slips.matching.code_key), 'MAT-LEM', 'MAT LEM' and 'MAT-1EM'
 are one key, so such a read snaps to the PO's code with confidence; a read one character further off
-snaps only when exactly one code is that close, and is marked for a person to check.
+snaps only when exactly one code is that close, and is marked for a person to check; so does a long code
+two characters off, when no other code is within three.
 """
 from __future__ import annotations
 
 from integrations.slips.expected import ExpectedItem
-from integrations.slips.matching import code_key, one_off
+from integrations.slips.matching import code_key, distance, one_off
 from integrations.slips.vocab import normalise_unit
 
 SURE, GLUED, NEAR = 0.95, 0.9, 0.55  # NEAR is under models.packing_slip.CONFIDENT: such a snap shows ⚠
@@ -47,6 +48,16 @@ class Dictionary:
         near = [v for k, v in self._codes.items() if len(k) >= 5 and one_off(key, k)]
         if len(near) == 1:
             return near[0][0], NEAR
+        return self._two_off(key)
+
+    def _two_off(self, key: str) -> tuple[str, float] | None:
+        """A long code with two characters misread ('E00-7638' for EGG-7638, 'YWT6012' for YST-6812, both
+        on one blurred photo): the PO's code two off, when no other of its codes is within three."""
+        if len(key) < 7:
+            return None
+        close = sorted((distance(key, k, 3), v[0]) for k, v in self._codes.items() if len(k) >= 7)
+        if close and close[0][0] == 2 and (len(close) == 1 or close[1][0] > 3):
+            return close[0][1], NEAR
         return None
 
 
