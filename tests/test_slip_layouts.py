@@ -117,3 +117,19 @@ def test_a_size_letter_ending_a_name_is_not_a_unit_cell() -> None:
                    [(40, "1."), (90, "EGG-3096 Eier Freiland M")], [(90, "Menge: 9.963 Stück"), (420, "Charge: 2392-528")],
                    [(40, "2."), (90, "MLK-1042 Vollmilch"), (400, "l"), (480, "12")])
     assert [l.description.value for l in parse_slip(boxes).lines] == ["Eier Freiland M", "Vollmilch"]
+
+
+def test_a_code_under_a_lot_heading_is_no_item_code() -> None:
+    """A table whose lot column comes before the code column and whose heading row is not understood as a
+    whole ('C6d.' for 'Cód.'): the code-shaped word under 'Lote' is the lot, the one after it the item
+    code. (Fails with goods._same_column keeping the left-most code-shaped word: the lots are read as
+    codes and shown as sure.)"""
+    boxes = placed([(40, "Conservas Marinas S.L.")], [(40, "Pedido: PO-39235")],
+                   [(40, "N°"), (100, "Caducidad"), (300, "Descripción"), (620, "Lote"), (800, "Cant."), (1050, "C6d.")],
+                   [(40, "1"), (100, "19-11-2025"), (300, "Harina de trigo"), (620, "B-95259"), (800, "83 Kg"),
+                    (1050, "FLR-2192")],
+                   [(40, "2"), (300, "Caja de envío 40x30"), (620, "2553-998"), (800, "5.588 cajas"), (1050, "BOX-6253")],
+                   [(40, "3"), (300, "Cinta de embalar"), (800, "63 metros"), (1050, "TPE-7822")])
+    read = parse_slip(boxes)
+    assert [(l.sku.value, l.lot.value) for l in read.lines] == [
+        ("FLR-2192", "B-95259"), ("BOX-6253", "2553-998"), ("TPE-7822", None)]

@@ -47,12 +47,15 @@ class Anchor:
 def find_anchors(rows: list[Row], dictionary: Dictionary) -> list[Anchor]:
     """One anchor per item row: the dictionary's code if the row has one, else the left-most code-shaped word."""
     anchors = []
+    shaped: dict[int, list[Word]] = {}  # row → its code-shaped words, for _same_column
     for r, row in enumerate(rows):
         if vocab.FOOTER_WORDS.search(row.text):
             break
-        found = _known_code(row, dictionary) or _shaped_code(row)
+        found = _known_code(row, dictionary) or _shaped_code(row, shaped.setdefault(r, []))
         if found is not None:
             anchors.append(Anchor(r, *found))
+    heading = _heading_above(rows, anchors[0].row) if anchors else None
+    anchors = [_same_column(a, rows[a.row], shaped, heading) for a in anchors]
     return anchors if any(a.known for a in anchors) or not dictionary else [a for a in anchors if a.known] or anchors
 
 
@@ -72,7 +75,36 @@ def _known_code(row: Row, dictionary: Dictionary) -> tuple[int, str, float, bool
     return w, text.strip(SEPARATORS + BRACKETS), code_certainty(text), True
 
 
-def _shaped_code(row: Row) -> tuple[int, str, float, bool] | None:
+def _same_column(anchor: Anchor, row: Row, shaped: dict[int, list[Word]], heading: Row | None) -> Anchor:
+    """Of two code-shaped words on a table row, the item code is not the one under a lot or expiry heading,
+    even where the heading row as a whole was not understood ('Lote' over 'B-95259', 'C6d.' over
+    'FLR-2192'): a lot column may come before the code column."""
+    candidates = shaped.get(anchor.row, [])
+    if heading is None or anchor.known or len(candidates) < 2 or _marked_as_code(row.words, anchor.word):
+        return anchor
+
+    def under(word: Word) -> set[str]:
+        text = " ".join(h.text for h in heading.words if h.x0 < word.x1 + 8 and word.x0 - 8 < h.x1)
+        return {kind for kind, pattern in vocab.COLUMN_WORDS.items() if pattern.search(text)}
+
+    if not under(row.words[anchor.word]) & {"lot", "expiry"}:
+        return anchor
+    others = [w for w in candidates if w is not row.words[anchor.word] and not under(w) & {"lot", "expiry"}]
+    if not others:
+        return anchor
+    text = _unbracketed(others[0].text.strip(SEPARATORS))
+    return Anchor(anchor.row, row.words.index(others[0]), tidy_code(text), code_certainty(text), False)
+
+
+def _heading_above(rows: list[Row], first: int) -> Row | None:
+    """The nearest row above the first item that names two or more kinds of column."""
+    for row in reversed(rows[:first]):
+        if len({kind for kind, pattern in vocab.COLUMN_WORDS.items() if pattern.search(row.text)} - {"pos"}) >= 2:
+            return row
+    return None
+
+
+def _shaped_code(row: Row, seen: list[Word] | None = None) -> tuple[int, str, float, bool] | None:
     """The row's item code by its shape: one printed in brackets or after a code label ('Weizenmehl T550
     [FLR-1001]', 'Mehl  Art.-Nr. FLR-1001') before the left-most. Only a row that also names something
     starts an item: 'L2304A  12.05.2026' under an item is its lot and expiry, not the next item."""
@@ -90,6 +122,8 @@ def _shaped_code(row: Row) -> tuple[int, str, float, bool] | None:
         if looks_like_code(text) and any(c.isalpha() for c in " ".join(x.text for x in words)) and \
                 not vocab.PHONE_OR_TAX.search(before + " " + text):
             found.append((w, text))
+    if seen is not None:
+        seen.extend(words[w] for w, _ in found)
     if not found:
         return None
     marked = [f for f in found if _marked_as_code(words, f[0])]
