@@ -95,7 +95,7 @@ def test_the_corpora_are_deterministic_and_balanced() -> None:
     assert first == again
     samples = make_corpus(2)
     assert [s.truth.degraded for s in samples] == [False, True]
-    assert {make_truth(i, degraded=False).layout for i in range(0, 28, 2)} == set(LAYOUTS)
+    assert {make_truth(i, degraded=False).layout for i in range(0, 4 * len(LAYOUTS), 2)} == set(LAYOUTS)
     assert held_out(5) == held_out(5) and [held_out(i).condition for i in range(3)] == ["clean", "degraded", "photo"]
     slips = [held_out(i) for i in range(63 * 3)]
     assert {s.layout for s in slips} == set(HELD_OUT_LAYOUTS)

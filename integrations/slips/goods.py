@@ -27,8 +27,8 @@ from integrations.slips.items import (
     read,
     tidy_code,
 )
-from integrations.slips.layout import Row
-from integrations.slips.values import Convention, find_date
+from integrations.slips.layout import Row, Word
+from integrations.slips.values import MONTHS, Convention, find_date
 from models.packing_slip import Read, SlipLine
 
 POSITION = re.compile(r"\d{1,2}[.)]?")
@@ -47,12 +47,15 @@ class Anchor:
 def find_anchors(rows: list[Row], dictionary: Dictionary) -> list[Anchor]:
     """One anchor per item row: the dictionary's code if the row has one, else the left-most code-shaped word."""
     anchors = []
+    shaped: dict[int, list[Word]] = {}  # row → its code-shaped words, for _same_column
     for r, row in enumerate(rows):
         if vocab.FOOTER_WORDS.search(row.text):
             break
-        found = _known_code(row, dictionary) or _shaped_code(row)
+        found = _known_code(row, dictionary) or _shaped_code(row, shaped.setdefault(r, []))
         if found is not None:
             anchors.append(Anchor(r, *found))
+    heading = _heading_above(rows, anchors[0].row) if anchors else None
+    anchors = [_same_column(a, rows[a.row], shaped, heading) for a in anchors]
     return anchors if any(a.known for a in anchors) or not dictionary else [a for a in anchors if a.known] or anchors
 
 
@@ -69,24 +72,106 @@ def _known_code(row: Row, dictionary: Dictionary) -> tuple[int, str, float, bool
     if not found:
         return None
     _, w, text = max(found, key=lambda f: (f[0], -f[1]))
-    return w, text.strip(SEPARATORS), code_certainty(text), True
+    return w, text.strip(SEPARATORS + BRACKETS), code_certainty(text), True
 
 
-def _shaped_code(row: Row) -> tuple[int, str, float, bool] | None:
+def _same_column(anchor: Anchor, row: Row, shaped: dict[int, list[Word]], heading: Row | None) -> Anchor:
+    """Of two code-shaped words on a table row, the item code is not the one under a lot or expiry heading,
+    even where the heading row as a whole was not understood ('Lote' over 'B-95259', 'C6d.' over
+    'FLR-2192'): a lot column may come before the code column."""
+    candidates = shaped.get(anchor.row, [])
+    if heading is None or anchor.known or len(candidates) < 2 or _marked_as_code(row.words, anchor.word):
+        return anchor
+
+    def under(word: Word) -> set[str]:
+        text = " ".join(h.text for h in heading.words if h.x0 < word.x1 + 8 and word.x0 - 8 < h.x1)
+        return {kind for kind, pattern in vocab.COLUMN_WORDS.items() if pattern.search(text)}
+
+    if not under(row.words[anchor.word]) & {"lot", "expiry"}:
+        return anchor
+    others = [w for w in candidates if w is not row.words[anchor.word] and not under(w) & {"lot", "expiry"}]
+    if not others:
+        return anchor
+    text = _unbracketed(others[0].text.strip(SEPARATORS))
+    return Anchor(anchor.row, row.words.index(others[0]), tidy_code(text), code_certainty(text), False)
+
+
+def _heading_above(rows: list[Row], first: int) -> Row | None:
+    """The nearest row above the first item that names two or more kinds of column."""
+    for row in reversed(rows[:first]):
+        if len({kind for kind, pattern in vocab.COLUMN_WORDS.items() if pattern.search(row.text)} - {"pos"}) >= 2:
+            return row
+    return None
+
+
+def _shaped_code(row: Row, seen: list[Word] | None = None) -> tuple[int, str, float, bool] | None:
+    """The row's item code by its shape: one printed in brackets or after a code label ('Weizenmehl T550
+    [FLR-1001]', 'Mehl  Art.-Nr. FLR-1001') before the left-most. Only a row that also names something
+    starts an item: 'L2304A  12.05.2026' under an item is its lot and expiry, not the next item."""
     words = row.words
+    found: list[tuple[int, str]] = []
     for w, word in enumerate(words):
-        text = word.text.strip(SEPARATORS)
+        text = _unbracketed(word.text.strip(SEPARATORS))
         before = " ".join(x.text for x in words[max(0, w - 2):w])
         if w == 0 and POSITION.fullmatch(text) and len(words) > 1:
             continue
         if _after_label(before):
-            return None  # "Lot: L123" or "PO: 4711" starts no item
+            break  # "Lot: L123" or "PO: 4711" starts no item, nor does what follows it
         if PACK_SIZE.fullmatch(text) or len(text) < 4:
             continue  # "40x30", "12x250g": a pack size in a description, never an item code
         if looks_like_code(text) and any(c.isalpha() for c in " ".join(x.text for x in words)) and \
                 not vocab.PHONE_OR_TAX.search(before + " " + text):
-            return w, tidy_code(text), code_certainty(text), False
-    return None
+            found.append((w, text))
+    if seen is not None:
+        seen.extend(words[w] for w, _ in found)
+    if not found:
+        return None
+    marked = [f for f in found if _marked_as_code(words, f[0])]
+    w, text = (marked or found)[0]
+    if not _names_something(row, text):
+        return None
+    return w, tidy_code(text), code_certainty(text), False
+
+
+BRACKETS = "()[]{}<>"
+
+
+def _unbracketed(token: str) -> str:
+    """'[FLR-1001]' → 'FLR-1001', and '[YST-533' whose bracket the OCR lost; a number with a stray
+    bracket ('(557755' from a garbled 'Nr.: 557755') stays as it is: no code."""
+    inner = token.strip(BRACKETS)
+    closed = token[:1] in "([{<" and token[-1:] in ")]}>"
+    letters_and_digits = any(c.isalpha() for c in inner) and any(c.isdigit() for c in inner)
+    return inner if closed or letters_and_digits else token
+
+
+def _marked_as_code(words: list[Word], w: int) -> bool:
+    """'[FLR-1001]', '(FLR-1001)' or 'Art.-Nr. FLR-1001': the slip says this word is the item's code."""
+    word = words[w].text.strip(SEPARATORS)
+    if word[:1] in "([{<" or word[-1:] in ")]}>":
+        return True
+    tail = " ".join(x.text for x in words[max(0, w - 2):w])[-16:].rstrip(" :#")
+    return any(m.end() == len(tail) for m in vocab.COLUMN_WORDS["sku"].finditer(tail))
+
+
+def _names_something(row: Row, code: str) -> bool:
+    """A word of three letters or more on the row that is not the code, a label, a month or the unit
+    after a number ('72 cartons' is a quantity, 'Caisse carton' a name)."""
+    text = row.text.replace(code, " ")
+    for label in (QTY_LABEL, vocab.LOT_LABEL, vocab.EXP_LABEL, vocab.COLUMN_WORDS["sku"]):
+        text = label.sub(" ", text)
+    tokens = text.split()
+    for i, token in enumerate(tokens):
+        token = token.strip(SEPARATORS + BRACKETS + ".")
+        letters = sum(c.isalpha() for c in token)
+        if letters < 3 or letters < len(token) - 1:
+            continue
+        if vocab.normalise_unit(token) and i and re.fullmatch(r"[\d.,']+", tokens[i - 1]):
+            continue
+        if len(token) <= 5 and token.lower()[:3] in MONTHS:
+            continue
+        return True
+    return False
 
 
 def _after_label(before: str) -> bool:
@@ -226,8 +311,9 @@ def _unlabelled_lot(text: str, taken: list[tuple[int, int]]) -> str | None:
     found = []
     for m in re.finditer(r"\S+", text):
         token = m.group().strip(SEPARATORS)
-        if any(s <= m.start() < e for s, e in taken) or PACK_SIZE.fullmatch(token):
-            continue
+        if any(s <= m.start() < e for s, e in taken) or PACK_SIZE.fullmatch(token) or \
+                re.search(r"[a-zà-ÿ]{3}", token):
+            continue  # "25-kg-Sack" in a name wrapped onto the next line: lots are not spelled in words
         digits = sum(c.isdigit() for c in token)
         if looks_like_code(token) and (digits >= 4 or (digits >= 2 and m.start() >= after)):
             found.append((m.start() >= after, tidy_code(token)))
@@ -237,11 +323,12 @@ def _unlabelled_lot(text: str, taken: list[tuple[int, int]]) -> str | None:
 
 def _description(text: str, taken: list[tuple[int, int]]) -> str | None:
     cut = min([s for s, _ in taken] + [len(text)])
-    head = QTY_LABEL.sub(" ", text[:cut])
-    words = head.split()
-    while len(words) > 1 and vocab.normalise_unit(words[-1]) and not re.fullmatch(r"[\d.,]+", words[-2]):
-        words.pop()  # a unit cell printed before the quantity cell; "5 L" in a name stays
-    description = " ".join(words).strip(SEPARATORS).strip()
+    head = QTY_LABEL.sub(" ", text[:cut]).rstrip()
+    # a unit cell printed before the quantity cell, a column gap away; "5 L" and the size in "Eier M" stay
+    while (cell := re.search(r"\S\s{2,}(\S+)$", head)) and vocab.normalise_unit(cell.group(1)) and \
+            not re.search(r"(?<!\S)[\d.,]+$", head[:cell.start() + 1]):
+        head = head[:cell.start() + 1]
+    description = " ".join(head.split()).strip(SEPARATORS).strip()
     return description or None
 
 

@@ -33,6 +33,10 @@ class Column:
     kind: str  # a key of vocab.COLUMN_WORDS
     x0: float
     x1: float
+    also: tuple[str, ...] = ()  # kinds its heading names too: 'Lot / Exp.' heads one cell holding both
+
+
+JOINED_HEADINGS = re.compile(r"\s?[/&+]\s?|\s(?:and|und|y|et|e|i|en)\s", re.I)  # 'Charge / MHD', 'Lot & Expiry'
 
 
 def find_heading(rows: list[Row]) -> tuple[int, list[Column]] | None:
@@ -49,10 +53,22 @@ def find_heading(rows: list[Row]) -> tuple[int, list[Column]] | None:
                 chosen.append(m)
         kinds = {c[2] for c in chosen}
         if "quantity" in kinds and len(kinds - {"pos"}) >= 3:
-            columns = [Column(kind, xs[start], xs[end - 1]) for start, end, kind in chosen]
-            return index, sorted(columns, key=lambda c: c.x0)
+            return index, _joined(sorted(chosen), text, xs)
     blurred = blurred_heading(rows)  # none reads exactly: perhaps one the photo blurred (blurred_headings.py)
     return (blurred[0], [Column(*column) for column in blurred[1]]) if blurred else None
+
+
+def _joined(chosen: list[tuple[int, int, str]], text: str, xs: list[float]) -> list[Column]:
+    """Headings joined by '/', '&' or 'and' within one heading cell name one column holding both values."""
+    columns: list[Column] = []
+    for i, (start, end, kind) in enumerate(chosen):
+        before = chosen[i - 1] if i else None
+        if before and columns and JOINED_HEADINGS.fullmatch(text[before[1]:start]):
+            last = columns[-1]
+            columns[-1] = Column(last.kind, last.x0, xs[end - 1], (*last.also, kind))
+        else:
+            columns.append(Column(kind, xs[start], xs[end - 1]))
+    return columns
 
 
 def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
@@ -86,13 +102,15 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
             break
         body.append(row)
     cuts = boundaries(columns, [heading, *body])  # headings count too: no boundary cuts through "Quantity"
+    shared = {kind for c in columns if c.also for kind in (c.kind, *c.also)}  # kinds printed in one cell
     lines: list[SlipLine] = []
     for row in body:
         cells: dict[str, list[Word]] = {}
         for word in row.words:
-            kind = columns[sum(1 for cut in cuts if word.x > cut)].kind
-            cells.setdefault(kind, []).append(word)
-        line = _line(cells, convention)
+            column = columns[sum(1 for cut in cuts if word.x > cut)]
+            for kind in (column.kind, *column.also):
+                cells.setdefault(kind, []).append(word)
+        line = _line(cells, convention, shared)
         if line is not None:
             lines.append(line)
         elif lines:
@@ -111,7 +129,8 @@ def _text(words: list[Word] | None) -> tuple[str, float]:
     return text, min(w.score for w in words)
 
 
-def _line(cells: dict[str, list[Word]], convention: Convention) -> SlipLine | None:
+def _line(cells: dict[str, list[Word]], convention: Convention,
+          shared: frozenset[str] | set[str] = frozenset()) -> SlipLine | None:
     """One table row. A heading vouches for a cell that holds one value of its kind; a cell holding two
     numbers (or codes, or dates) took words from a column the heading row did not name: which one is the
     value is a guess by position, marked ("*.crowded", evidence.py). A row with an item code but no number
@@ -134,9 +153,8 @@ def _line(cells: dict[str, list[Word]], convention: Convention) -> SlipLine | No
     desc_text, desc_score = _text(cells.get("description"))
     lot_text, lot_score = _text(cells.get("lot"))
     exp_text, exp_score = _text(cells.get("expiry"))
-    lot = _code(vocab.LOT_LABEL.sub("", lot_text))
+    lot, lot_how = _lot_cell(vocab.LOT_LABEL.sub("", lot_text), {"lot", "expiry"} <= shared, convention)
     expiry = find_date(exp_text, convention, lost_separator=True) if exp_text else None
-    lot_how = "lot.crowded" if sum(looks_like_code(w) for w in lot_text.split()) > 1 else "lot.cell"
     exp_how = "exp.crowded" if expiry and find_date(exp_text[expiry.end:], convention) else "exp.cell"
     if expiry is None and "expiry" not in cells and lot_text:  # no expiry heading read: a date in the lot's cell
         expiry, exp_score, exp_how = find_date(lot_text, convention), lot_score, "exp.crowded"
@@ -148,6 +166,23 @@ def _line(cells: dict[str, list[Word]], convention: Convention) -> SlipLine | No
         unit=read(unit, unit_score if "unit" in cells else qty_score, unit_certainty, unit_how) if unit else Read(),
         lot=read(lot, lot_score, code_certainty(lot), lot_how) if lot else Read(),
         expiry=read(expiry.value, exp_score, expiry.certainty, exp_how) if expiry else Read())
+
+
+def _lot_cell(text: str, with_expiry: bool, convention: Convention) -> tuple[str | None, str]:
+    """The lot in its cell; in a cell that holds the expiry too ('L2304A / 12.05.2026', OCR's
+    'L2304A/12.05.2026') the date is cut out first. Where no date could be read there, the lot is what
+    comes before the '/', a guess (marked)."""
+    crowded = sum(looks_like_code(w) for w in text.split()) > 1
+    if with_expiry:
+        found = find_date(text, convention)
+        if found is not None:
+            text = f"{text[:found.start]} {text[found.end:]}"
+            crowded = sum(looks_like_code(w.strip("/&+|")) for w in text.split()) > 1
+        elif "/" in text:
+            text, crowded = text.split("/")[0], True
+        text = " ".join(w.strip("/&+|") for w in text.split())
+    lot = _code(text)
+    return lot, "lot.crowded" if crowded else "lot.cell"
 
 
 def _unit_cell(text: str) -> tuple[str | None, float]:

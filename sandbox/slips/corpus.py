@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sandbox.slips.locales import LOCALES, PERISHABLE, PRODUCTS, Locale
+from sandbox.slips.locales import EXTRAS, EXTRAS_OF, LOCALES, PERISHABLE, PRODUCTS, Locale
 
-LAYOUTS = ("table", "twocol", "list", "inline", "codeafter", "bare", "tight")
+CLASSIC = ("table", "twocol", "list", "inline", "codeafter", "bare", "tight")
+# Wider families (render.py): two-line cards, tables with columns in any order, descriptions wrapping inside
+# their cell, tables with totals rows; each with a boxed or gridded header, logos, stamps, footers and units
+# written out. In the rotation, so seeds draw other layouts than before from the 8th pair of slips on:
+# `make_corpus(…, layouts=CLASSIC)` draws the slips those seeds drew before.
+WIDER = ("cards", "shuffled", "wrapped", "totals")
+LAYOUTS = CLASSIC + WIDER
 
 
 @dataclass(frozen=True)
@@ -51,14 +57,17 @@ class TruthSlip:
         return json.dumps(data, default=str, ensure_ascii=False, indent=1)
 
 
-def make_truth(index: int, *, degraded: bool, seed: int = 7, photo: bool = False) -> TruthSlip:
+def make_truth(index: int, *, degraded: bool, seed: int = 7, photo: bool = False,
+               layouts: tuple[str, ...] = LAYOUTS) -> TruthSlip:
     rng = random.Random(f"{seed}:{index}")
     pair = index // 2  # a clean and a degraded slip share locale and layout, so the split compares like with like
     locale = LOCALES[list(LOCALES)[pair % len(LOCALES)]]
-    layout = LAYOUTS[(pair + pair // len(LOCALES)) % len(LAYOUTS)]
+    layout = layouts[(pair + pair // len(LOCALES)) % len(layouts)]
     slip_date = date(2025, 1, 1) + timedelta(days=rng.randrange(0, 700))
     chosen = rng.sample(PRODUCTS, rng.randint(3, 7))
     lines = [_line(rng, locale, prefix, unit, names, slip_date) for prefix, unit, names in chosen]
+    if layout in WIDER:  # drawn from a generator of their own: the classic layouts' slips stay as they were
+        lines = _widen(random.Random(f"{seed}:{index}:wider"), locale, layout, lines)
     extras = {
         "note_label": rng.choice(locale.note_labels), "note_number": f"{rng.choice(['DN', 'LS', 'A', ''])}{rng.randint(10000, 99999)}",
         "customer": rng.choice(locale.customers), "footer": rng.choice(locale.footers),
@@ -82,6 +91,21 @@ def _line(rng: random.Random, locale: Locale, prefix: str, unit: str, names: dic
         sku=f"{prefix}-{rng.randint(100, 9999):0{rng.choice([3, 4])}d}", description=names.get(locale.language, names["en"]),
         quantity=quantity, unit=unit, lot=lot, expiry=expiry, printed_quantity=locale.number(quantity, rng),
         printed_unit=rng.choice(locale.units[unit]), printed_expiry=locale.date(expiry, rng) if expiry else "")
+
+
+def _widen(rng: random.Random, locale: Locale, layout: str, lines: list[TruthLine]) -> list[TruthLine]:
+    """Units written out on some slips ("kilograms", "Liter", "unidades", "szt."), and on wrapped tables
+    descriptions long enough to wrap inside their cell (the tail is part of the description)."""
+    extras = EXTRAS[EXTRAS_OF[locale.code]]
+    spelled = rng.random() < 0.45
+    out = []
+    for line in lines:
+        if spelled:
+            line = replace(line, printed_unit=rng.choice(extras.spelled[line.unit]))
+        if layout == "wrapped" and rng.random() < 0.75:
+            line = replace(line, description=f"{line.description}, {rng.choice(extras.tails)}")
+        out.append(line)
+    return out
 
 
 def _quantity(rng: random.Random, unit: str) -> Decimal:
@@ -121,7 +145,8 @@ class Sample:
     media_type: str
 
 
-def make_corpus(count: int = 40, *, seed: int = 7, photos: bool = False) -> list[Sample]:
+def make_corpus(count: int = 40, *, seed: int = 7, photos: bool = False,
+                layouts: tuple[str, ...] = LAYOUTS) -> list[Sample]:
     """`count` slips, alternating clean and degraded so any prefix of the corpus is balanced; with `photos`,
     every third slip is a phone photo of the page instead (clean, degraded, photo, clean, …)."""
     from sandbox.slips.render import render
@@ -130,7 +155,7 @@ def make_corpus(count: int = 40, *, seed: int = 7, photos: bool = False) -> list
     for index in range(count):
         photo = photos and index % 3 == 2
         degraded = index % 3 == 1 or photo if photos else index % 2 == 1
-        truth = make_truth(index, degraded=degraded, seed=seed, photo=photo)
+        truth = make_truth(index, degraded=degraded, seed=seed, photo=photo, layouts=layouts)
         image, media_type = render(truth)
         samples.append(Sample(truth, image, media_type))
     return samples

@@ -180,3 +180,107 @@ PRODUCTS: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("BAG", "pcs", {"en": "Paper bags kraft", "de": "Papiertüten Kraft", "es": "Bolsas de papel", "it": "Sacchetti carta", "fr": "Sachets kraft"}),
 )
 PERISHABLE = frozenset({"FLR", "SUG", "OIL", "BTR", "EGG", "SLT", "PEP", "VAN", "MLK", "CRM", "CHC", "ALM", "YST", "HNY"})
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What the wider layouts (cards, shuffled and wrapped tables, totals) print besides the goods, per
+    locale: units spelled out, a code's label after a description, totals and signature lines, page
+    footers, stamps, a logo's tagline and the tails that make a description wrap."""
+
+    spelled: dict[str, tuple[str, ...]]  # canonical unit → written out
+    code_labels: tuple[str, ...]  # "Art.-Nr. FLR-1234" after the description
+    subtotal: tuple[str, ...]  # a row inside the table summing the quantities
+    weight: tuple[str, ...]  # "Total weight: {w} kg"
+    pallets: tuple[str, ...]  # "Pallets: {n}"
+    signature: tuple[str, ...]
+    page: tuple[str, ...]  # "Page 1/1"
+    stamps: tuple[str, ...]
+    tagline: tuple[str, ...]
+    tails: tuple[str, ...]  # what follows a name in a long description
+    lot_expiry: tuple[str, ...]  # a heading for one cell holding both
+
+
+EXTRAS: dict[str, Extras] = {
+    "en": Extras(
+        {"pcs": ("pieces", "units", "each"), "kg": ("kilograms", "kilos", "KGS"), "g": ("grams", "gr"),
+         "l": ("litres", "liters", "Ltr"), "m": ("metres", "meters"), "cases": ("cartons", "boxes", "cases")},
+        ("Item No.", "Item #", "Code:", "SKU"), ("Subtotal", "Sub-total", "Total qty"),
+        ("Total weight: {w} kg", "Gross weight: {w} kg", "Net weight {w} kg"), ("Pallets: {n}", "No. of pallets: {n}"),
+        ("Received by: ______________   Signature: ______________", "Driver signature ____________   Date ________"),
+        ("Page 1/1", "Page 1 of 1", "1/1"), ("RECEIVED", "COPY", "DUPLICATE", "CHECKED"),
+        ("Quality ingredients since 1987", "Wholesale food supplies", "Packaging solutions"),
+        ("food grade", "organic, EU origin", "in 25 kg sacks", "store cool and dry", "pallet wrapped"),
+        ("Lot / Exp.", "Batch / BBE", "Lot & Expiry")),
+    "de": Extras(
+        {"pcs": ("Stück", "Stk.", "Stck"), "kg": ("Kilogramm", "Kilo", "kg"), "g": ("Gramm",), "l": ("Liter", "Ltr."),
+         "m": ("Meter", "lfm"), "cases": ("Kartons", "Karton")},
+        ("Art.-Nr.", "Artikelnr.", "Art.Nr."), ("Zwischensumme", "Summe Menge", "Gesamtmenge"),
+        ("Gesamtgewicht: {w} kg", "Bruttogewicht {w} kg"), ("Paletten: {n}", "Anzahl Paletten: {n}"),
+        ("Ware erhalten: ______________   Unterschrift: ______________", "Fahrer ____________   Datum ________"),
+        ("Seite 1/1", "Seite 1 von 1", "1/1"), ("ERHALTEN", "KOPIE", "GEPRÜFT", "EINGANG"),
+        ("Qualität seit 1987", "Großhandel für Gastronomie"),
+        ("lebensmittelecht", "Bio, EU-Herkunft", "im 25-kg-Sack", "kühl und trocken lagern", "palettiert"),
+        ("Charge / MHD", "Charge/MHD", "LOT / Verfall")),
+    "es": Extras(
+        {"pcs": ("unidades", "uds.", "ud."), "kg": ("kilos", "kilogramos", "Kg"), "g": ("gramos", "gr"),
+         "l": ("litros", "Lt"), "m": ("metros",), "cases": ("cajas",)},
+        ("Ref.", "Cód.", "Código:"), ("Subtotal", "Total unidades"),
+        ("Peso total: {w} kg", "Peso bruto {w} kg"), ("Palés: {n}", "Nº palets: {n}"),
+        ("Recibido por: ______________   Firma: ______________", "Conforme cliente ____________"),
+        ("Página 1/1", "Pág. 1 de 1", "1/1"), ("RECIBIDO", "COPIA", "DUPLICADO"),
+        ("Calidad desde 1987", "Distribución alimentaria"),
+        ("apto uso alimentario", "ecológico, origen UE", "en sacos de 25 kg", "conservar en lugar fresco"),
+        ("Lote / Cad.", "Lote/Caducidad")),
+    "fr": Extras(
+        {"pcs": ("pièces", "unités", "pce"), "kg": ("kilos", "kilogrammes", "Kg"), "g": ("grammes", "gr"),
+         "l": ("litres", "Lt"), "m": ("mètres",), "cases": ("cartons", "colis")},
+        ("Réf.", "Code :", "Réf. art."), ("Sous-total", "Total quantité"),
+        ("Poids total : {w} kg", "Poids brut {w} kg"), ("Palettes : {n}", "Nb palettes : {n}"),
+        ("Reçu par : ______________   Signature : ______________", "Signature chauffeur ____________"),
+        ("Page 1/1", "Page 1 sur 1", "1/1"), ("REÇU", "COPIE", "DUPLICATA"),
+        ("Qualité depuis 1987", "Fournisseur de la restauration"),
+        ("qualité alimentaire", "bio, origine UE", "en sacs de 25 kg", "à conserver au sec"),
+        ("Lot / DLUO", "Lot/DDM")),
+    "it": Extras(
+        {"pcs": ("pezzi", "pz.", "unità"), "kg": ("chilogrammi", "Kg"), "g": ("grammi", "gr"), "l": ("litri", "Lt"),
+         "m": ("metri",), "cases": ("cartoni", "colli")},
+        ("Cod.", "Cod. art.", "Art."), ("Subtotale", "Totale quantità"),
+        ("Peso totale: {w} kg", "Peso lordo {w} kg"), ("Bancali: {n}", "N. pallet: {n}"),
+        ("Firma del destinatario ______________   Firma vettore ______________",),
+        ("Pagina 1/1", "Pag. 1 di 1", "1/1"), ("RICEVUTO", "COPIA", "DUPLICATO"),
+        ("Qualità dal 1987", "Forniture per la ristorazione"),
+        ("per uso alimentare", "biologico, origine UE", "in sacchi da 25 kg", "conservare in luogo fresco"),
+        ("Lotto / Scad.", "Lotto/Scadenza")),
+    "nl": Extras(
+        {"pcs": ("stuks", "st."), "kg": ("kilo", "kilogram", "Kg"), "g": ("gram",), "l": ("liter", "Ltr"),
+         "m": ("meter",), "cases": ("dozen", "colli")},
+        ("Art.nr.", "Artikelnr.", "Code:"), ("Subtotaal", "Totaal aantal"),
+        ("Totaal gewicht: {w} kg", "Brutogewicht {w} kg"), ("Pallets: {n}", "Aantal pallets: {n}"),
+        ("Ontvangen door: ______________   Handtekening: ______________",),
+        ("Pagina 1/1", "Pagina 1 van 1", "1/1"), ("ONTVANGEN", "KOPIE", "GECONTROLEERD"),
+        ("Kwaliteit sinds 1987", "Groothandel horeca"),
+        ("food grade", "biologisch, EU-herkomst", "in zakken van 25 kg", "koel en droog bewaren"),
+        ("Partij / THT", "Lot/THT")),
+    "pt": Extras(
+        {"pcs": ("unidades", "un."), "kg": ("quilos", "quilogramas", "Kg"), "g": ("gramas",), "l": ("litros", "Lt"),
+         "m": ("metros",), "cases": ("caixas",)},
+        ("Ref.", "Cód.", "Código:"), ("Subtotal", "Total unidades"),
+        ("Peso total: {w} kg", "Peso bruto {w} kg"), ("Paletes: {n}", "N.º de paletes: {n}"),
+        ("Recebido por: ______________   Assinatura: ______________",),
+        ("Página 1/1", "Pág. 1 de 1", "1/1"), ("RECEBIDO", "CÓPIA", "DUPLICADO"),
+        ("Qualidade desde 1987", "Distribuição alimentar"),
+        ("grau alimentar", "biológico, origem UE", "em sacos de 25 kg", "conservar em local fresco"),
+        ("Lote / Val.", "Lote/Validade")),
+    "pl": Extras(
+        {"pcs": ("szt.", "sztuk", "sztuki"), "kg": ("kilogramy", "kilogramów", "Kg"), "g": ("gramy", "gram"),
+         "l": ("litry", "litrów"), "m": ("metry", "mb"), "cases": ("kartony", "opak.")},
+        ("Kod", "Indeks", "Nr kat."), ("Razem ilość", "Suma częściowa"),
+        ("Waga całkowita: {w} kg", "Waga brutto {w} kg"), ("Palety: {n}", "Ilość palet: {n}"),
+        ("Odebrał: ______________   Podpis: ______________", "Wydał ____________   Przyjął ____________"),
+        ("Strona 1/1", "Str. 1 z 1", "1/1"), ("OTRZYMANO", "KOPIA", "SPRAWDZONO"),
+        ("Jakość od 1987", "Hurtownia gastronomiczna"),
+        ("do kontaktu z żywnością", "ekologiczny, pochodzenie UE", "w workach po 25 kg", "przechowywać w suchym miejscu"),
+        ("Partia / Ważne do", "Partia/Data ważności")),
+}
+EXTRAS_OF = {"us": "en", "uk": "en", "de": "de", "es": "es", "fr": "fr", "it": "it", "nl": "nl", "pt": "pt", "pl": "pl"}
