@@ -23,12 +23,15 @@ MODEL_FILES = {  # what rapidocr 3.x ships in its wheel (rapidocr/models/)
 
 
 # How dark a pixel of the detector's text map must be to count as text (RapidOCR's default 0.3). On phone
-# photos whose text is 6-9 px high, faint strokes fall under 0.3 and a word or a whole line goes missing.
-# Measured on the tuning corpus's small-text photos, lines fully right: seed 41 (20 slips) 58.1 % at 0.3,
-# 62.9 % at 0.2, 61.9 % at 0.15, 60.0 % at 0.1; seed 42 52.8 → 56.5 % at 0.2; seeds 21+22 photos 71.9 →
-# 72.5 %, their scans unchanged (98.7 / 99.3 %). Box threshold, unclip ratio, text score and upscaling the
-# photo (the other options measured) did not help.
-DETECT_THRESHOLD = 0.2
+# photos of small text (6-9 px letters) faint strokes fall under 0.3 and a word or a whole line goes
+# missing; on scans a lower threshold merges noise and neighbouring cells. Measured on the tuning corpus,
+# lines fully right: small-text photos of seed 41 (20 slips) 58.1 % at 0.3, 62.9 % at 0.2, 61.9 % at 0.15,
+# 60.0 % at 0.1; seed 42 52.8 → 56.5 % at 0.2; seeds 21+22 photos 71.9 → 72.5 %, their scans unchanged; but
+# the wider layouts' degraded scans (seeds 31+32) 94.6 → 91.6 %. So a picture is read at 0.3 and, when its
+# text turns out small (median box under SMALL_TEXT_PX: scans measure 26-35 px, phone photos 13-23 px),
+# read again at 0.2. Box threshold, unclip ratio, text score and upscaling did not help.
+DETECT_THRESHOLD, SMALL_TEXT_THRESHOLD = 0.3, 0.2
+SMALL_TEXT_PX = 24
 
 
 class OfflineOcrUnavailable(Exception):
@@ -36,6 +39,7 @@ class OfflineOcrUnavailable(Exception):
 
 
 _engine: Any = None
+_small_text_engine: Any = None
 _lock = threading.Lock()
 
 
@@ -43,18 +47,26 @@ def engine() -> Any:
     global _engine
     with _lock:
         if _engine is None:
-            _engine = _build()
+            _engine = _build(DETECT_THRESHOLD)
         return _engine
 
 
-def _build() -> Any:
+def small_text_engine() -> Any:
+    global _small_text_engine
+    with _lock:
+        if _small_text_engine is None:
+            _small_text_engine = _build(SMALL_TEXT_THRESHOLD)
+        return _small_text_engine
+
+
+def _build(threshold: float) -> Any:
     try:  # lazy and optional: the OCR engine and its models load on the first slip, not at start-up
         import rapidocr
         from rapidocr import RapidOCR
     except ImportError as exc:
         raise OfflineOcrUnavailable("Offline slip reading needs `pip install rapidocr onnxruntime`.") from exc
     models = Path(rapidocr.__file__).parent / "models"
-    params: dict[str, Any] = {"Global.log_level": "error", "Global.use_cls": False, "Det.thresh": DETECT_THRESHOLD}
+    params: dict[str, Any] = {"Global.log_level": "error", "Global.use_cls": False, "Det.thresh": threshold}
     for key, name in MODEL_FILES.items():
         path = models / name
         if not path.is_file():
@@ -114,12 +126,24 @@ def recognise(image: Image.Image) -> list[OcrBox]:
     ocr = engine()
     with _lock:
         result = ocr(pixels, return_word_box=True)
+    if _small_text(result):
+        again = small_text_engine()
+        with _lock:
+            result = again(pixels, return_word_box=True)
     if result.boxes is None or result.txts is None:
         return []
     words = result.word_results if result.word_results and len(result.word_results) == len(result.txts) else None
     return [OcrBox(str(text), float(score), tuple((float(x), float(y)) for x, y in box),
                    _words(words[i]) if words else ())
             for i, (box, text, score) in enumerate(zip(result.boxes, result.txts, result.scores, strict=False))]
+
+
+def _small_text(result: Any) -> bool:
+    """The picture's text boxes are small (a photo from further away, a picture sent small)."""
+    if result.boxes is None or not len(result.boxes):
+        return False
+    heights = sorted(float(abs(box[3][1] - box[0][1])) for box in result.boxes)
+    return heights[len(heights) // 2] < SMALL_TEXT_PX
 
 
 def _words(line: Any) -> tuple[tuple[str, float, float, float], ...]:
