@@ -293,3 +293,45 @@ def test_an_expiry_not_after_the_slip_s_date_is_marked() -> None:
     assert (str(today.value), str(far.value), str(fine.value)) == ("2025-04-03", "2045-04-03", "2026-04-03")
     assert today.doubtful and far.doubtful and not fine.doubtful
     assert sum("slip's date" in note for note in read.notes) == 2
+
+
+def test_a_lot_under_a_coloured_stamp_is_marked_however_sure_the_ocr_is() -> None:
+    """Three lot cells printed in black: one with a half-transparent red stamp across it, one clean, one a
+    blue ballpoint note with no print under it. Only the stamped one's words lose their sureness, so the
+    lot read from it is marked. (Fails with COLOURED_SHARE or PRINT_SHARE raised to 0.5, or with any
+    ink counted as print: the ballpoint note is then marked too.)"""
+    from PIL import Image, ImageDraw
+
+    from integrations.slips.overprint import mark_overprinted
+
+    page = Image.new("RGB", (900, 200), "white")
+    draw = ImageDraw.Draw(page)
+    for x in (20, 320):
+        draw.text((x, 20), "Lot: CH32067", fill=(20, 20, 25), font_size=36)
+    draw.text((620, 20), "Lot: CH32067", fill=(30, 45, 120), font_size=36)
+    stamp = Image.new("RGBA", (260, 70), (0, 0, 0, 0))
+    ImageDraw.Draw(stamp).rectangle((0, 0, 259, 69), outline=(200, 30, 40, 150), width=8)
+    page.paste(stamp, (10, 5), stamp)
+    boxes = [OcrBox("Lot: CH32067", 0.999, ((x, 15), (x + 260, 15), (x + 260, 65), (x, 65)),
+                    (("Lot:", 0.999, x, x + 70), ("CH32067", 0.998, x + 80, x + 260))) for x in (10, 310, 610)]
+    stamped, clean, ballpoint = mark_overprinted(page, boxes)
+    assert stamped.words[1][1] < 0.99 and stamped.score < 0.99
+    assert (clean, ballpoint) == (boxes[1], boxes[2])
+    read = parse_slip([*boxes_of(*HEAD), dataclasses.replace(stamped, quad=tuple((x, y + 120) for x, y in stamped.quad)),
+                       OcrBox("FLR-1001 Weizenmehl 12 kg", 0.999, ((300, 120), (600, 120), (600, 150), (300, 150)))])
+    assert read.lines[0].lot.value == "CH32067" and read.lines[0].lot.doubtful
+
+
+def test_the_offline_reader_looks_for_stamps() -> None:
+    """A tuning slip with a COPY/RECEIVED stamp across its goods, read by the real OCR: some of its text
+    boxes come back capped. (Fails without mark_overprinted in offline.ocr_photo.)"""
+    import pytest
+
+    pytest.importorskip("rapidocr", reason="offline OCR not installed")
+    from integrations.slips.offline import ocr_photo
+    from integrations.slips.overprint import OVERPRINTED_SCORE
+    from sandbox.slips.corpus import WIDER, make_truth
+    from sandbox.slips.render import render
+
+    boxes = ocr_photo(render(make_truth(3, degraded=False, seed=31, layouts=WIDER))[0])
+    assert any(box.score == OVERPRINTED_SCORE for box in boxes)
