@@ -335,3 +335,13 @@ def test_the_offline_reader_looks_for_stamps() -> None:
 
     boxes = ocr_photo(render(make_truth(3, degraded=False, seed=31, layouts=WIDER))[0])
     assert any(box.score == OVERPRINTED_SCORE for box in boxes)
+
+
+def test_an_item_code_found_by_its_shape_alone_is_marked() -> None:
+    """Without a PO nothing checks which code-shaped word is the item's: a lot column printed first
+    ('2448-861  YST-6214 …') or a lot glued to its date looks the same. So a code read by shape alone is
+    marked; the PO's code is not. (Fails without CAPS["sku.shape"].)"""
+    alone = parse_slip(boxes_of(*HEAD, FLOUR)).lines[0]
+    assert alone.sku.value == "FLR-1001" and alone.sku.doubtful
+    known = parse_slip(boxes_of(*HEAD, FLOUR), po(ExpectedItem(("FLR-1001",), "kg", Decimal(12)))).lines[0]
+    assert not known.sku.doubtful
