@@ -122,7 +122,7 @@ def recognise(image: Image.Image) -> list[OcrBox]:
     """Every text box on the picture with its confidence; CPU-bound, call it from a worker thread."""
     import numpy as np  # lazy: comes with the OCR engine
 
-    pixels = np.asarray(image.convert("RGB"))[:, :, ::-1].copy()  # RapidOCR expects OpenCV's BGR order
+    pixels = np.asarray(_padded(image.convert("RGB")))[:, :, ::-1].copy()  # RapidOCR expects OpenCV's BGR order
     ocr = engine()
     with _lock:
         result = ocr(pixels, return_word_box=True)
@@ -136,6 +136,22 @@ def recognise(image: Image.Image) -> list[OcrBox]:
     return [OcrBox(str(text), float(score), tuple((float(x), float(y)) for x, y in box),
                    _words(words[i]) if words else ())
             for i, (box, text, score) in enumerate(zip(result.boxes, result.txts, result.scores, strict=False))]
+
+
+MAX_ASPECT = 4  # a long till receipt is about 1:4
+
+
+def _padded(image: Image.Image) -> Image.Image:
+    """A picture thinner than 1:MAX_ASPECT on white paper of that shape (text keeps its coordinates). The
+    detector scales the short side up to 736 px: a 20 × 1568 px strip would become 736 × 57,700 px and take
+    gigabytes (outside review, tests/test_attack3_findings.py)."""
+    width, height = image.size
+    wide, tall = max(width, -(-height // MAX_ASPECT)), max(height, -(-width // MAX_ASPECT))
+    if (wide, tall) == (width, height):
+        return image
+    paper = Image.new("RGB", (wide, tall), "white")
+    paper.paste(image, (0, 0))
+    return paper
 
 
 def _small_text(result: Any) -> bool:

@@ -20,14 +20,25 @@ from integrations.slips.layout import OcrBox
 COLOURED_SHARE = 0.02  # of a box's pixels in saturated ink
 PRINT_SHARE = 0.02  # and in dark neutral ink (print)
 OVERPRINTED_SCORE = 0.9  # under evidence.OCR_SURE: values from these words are marked
+PAPER_HUE_APART = 25  # of PIL's 256 hue steps (≈ 35°): a red stamp on yellow paper is ink, yellow is paper
 
 
 def mark_overprinted(image: Image.Image, boxes: list[OcrBox]) -> list[OcrBox]:
     hsv = np.asarray(image.convert("HSV")).astype(np.int16)
-    saturation, value = hsv[..., 1], hsv[..., 2]
-    coloured = (saturation > 90) & (value > 60)
+    hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    coloured = (saturation > 90) & (value > 60) & _not_the_paper(hsv, hue)
     printed = (saturation < 60) & (value < 110)
     return [_capped(box) if _overprinted(box, coloured, printed) else box for box in boxes]
+
+
+def _not_the_paper(hsv: np.ndarray, hue: np.ndarray) -> np.ndarray:
+    """Coloured paper (a carbonless form's yellow or pink copy) or warm light is no ink: where the paper
+    itself is saturated, only a hue PAPER_HUE_APART away from its own counts (outside review)."""
+    paper = np.median(hsv.reshape(-1, 3), axis=0)  # most of a slip's picture is its paper
+    if paper[1] <= 60:
+        return np.ones(hue.shape, dtype=bool)
+    apart = np.abs(hue - int(paper[0]))
+    return np.asarray(np.minimum(apart, 256 - apart) > PAPER_HUE_APART, dtype=bool)
 
 
 def _overprinted(box: OcrBox, coloured: np.ndarray, printed: np.ndarray) -> bool:

@@ -34,6 +34,7 @@ class Column:
     x0: float
     x1: float
     also: tuple[str, ...] = ()  # kinds its heading names too: 'Lot / Exp.' heads one cell holding both
+    twice: bool = False  # the heading row names this kind twice ('Qty Ord  Qty Ship'): the last taken, marked
 
 
 JOINED_HEADINGS = re.compile(r"\s?[/&+]\s?|\s(?:and|und|y|et|e|i|en)\s", re.I)  # 'Charge / MHD', 'Lot & Expiry'
@@ -53,9 +54,24 @@ def find_heading(rows: list[Row]) -> tuple[int, list[Column]] | None:
                 chosen.append(m)
         kinds = {c[2] for c in chosen}
         if "quantity" in kinds and len(kinds - {"pos"}) >= 3:
-            return index, _joined(sorted(chosen), text, xs)
+            return index, _quantity_twice(_joined(sorted(chosen), text, xs), matches, chosen, xs)
     blurred = blurred_heading(rows)  # none reads exactly: perhaps one the photo blurred (blurred_headings.py)
     return (blurred[0], [Column(*column) for column in blurred[1]]) if blurred else None
+
+
+def _quantity_twice(columns: list[Column], matches: list[tuple[int, int, str]],
+                    chosen: list[tuple[int, int, str]], xs: list[float]) -> list[Column]:
+    """'Qty Ord  Qty Ship', 'Ordered  Shipped': a second quantity heading no other heading overlaps. Which
+    column is what came is a guess (usually the last: ordered, then shipped), so it is taken and its values
+    are marked — a short delivery must not read as the ordered amount without ⚠ (outside review)."""
+    taken = next(c for c in chosen if c[2] == "quantity")
+    others = [m for m in matches if m[2] == "quantity" and m != taken
+              and all(m[1] <= c[0] or m[0] >= c[1] for c in chosen)]
+    if not others:
+        return columns
+    last = max([taken, *others], key=lambda m: m[0])
+    return [Column("quantity", xs[last[0]], xs[last[1] - 1], c.also, True) if c.kind == "quantity" else c
+            for c in columns]
 
 
 def _joined(chosen: list[tuple[int, int, str]], text: str, xs: list[float]) -> list[Column]:
@@ -103,6 +119,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
         body.append(row)
     cuts = boundaries(columns, [heading, *body])  # headings count too: no boundary cuts through "Quantity"
     shared = {kind for c in columns if c.also for kind in (c.kind, *c.also)}  # kinds printed in one cell
+    shared |= {"quantity twice"} if any(c.twice for c in columns) else set()
     lines: list[SlipLine] = []
     for row in body:
         cells: dict[str, list[Word]] = {}
@@ -141,8 +158,8 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     sku = _code(sku_text)
     if not found and not (sku and looks_like_code(sku)):
         return None
-    quantity = found[0] if found else None
-    qty_how = "qty.cell" if len(found) == 1 else "qty.crowded"
+    quantity = (found[-1] if "quantity twice" in shared else found[0]) if found else None  # shipped after ordered
+    qty_how = "qty.cell" if len(found) == 1 and "quantity twice" not in shared else "qty.crowded"
     unit_text, unit_score = _text(cells.get("unit"))
     unit, unit_certainty = quantity.unit if quantity else None, 0.95
     unit_how = "unit.cell" if len(found) == 1 else "unit.crowded"

@@ -163,6 +163,8 @@ def _month_year(text: str) -> FoundDate | None:
     if not m or not 1 <= int(m.group(1)) <= 12:
         return None
     year, month = int(m.group(2)), int(m.group(1))
+    if not 2000 <= year <= 2099:  # '3.0000' is a number, '12-0000' a phone number's end: no date
+        return None
     return FoundDate(date(year, month, calendar.monthrange(year, month)[1]), 0.8, m.start(), m.end())
 
 
