@@ -9,25 +9,7 @@ from integrations.slips.layout import OcrBox
 from integrations.slips.overprint import mark_overprinted
 from integrations.slips.parser import parse_slip
 from integrations.slips.values import find_date
-
-
-def boxes_of(*rows: list[str]) -> list[OcrBox]:
-    out = []
-    for y, cells in enumerate(rows):
-        x = 40.0
-        for cell in cells:
-            width = 13.0 * len(cell)
-            out.append(OcrBox(cell, 0.999, ((x, 40.0 * y), (x + width, 40.0 * y), (x + width, 40.0 * y + 24),
-                                           (x, 40.0 * y + 24))))
-            x += width + 60
-    return out
-
-
-def printed_table(*rows: list[str], top: int = 2, columns: tuple[int, ...] = (40, 200, 420, 560, 700, 840)
-                  ) -> list[OcrBox]:
-    return [OcrBox(text, 0.999, ((x, 40.0 * y), (x + 13.0 * len(text), 40.0 * y),
-                                 (x + 13.0 * len(text), 40.0 * y + 24), (x, 40.0 * y + 24)))
-            for y, row in enumerate(rows, start=top) for x, text in zip(columns, row, strict=False) if text]
+from tests.test_slip_failure_classes import boxes_of, printed_table
 
 
 def test_attack3_yellow_copy_paper_is_not_a_stamp() -> None:

@@ -39,7 +39,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
 
 async def test_a_photographed_slip_is_read_offline_while_the_loop_keeps_serving(no_network: list[object]) -> None:
-    ocr._engine = None  # build the engine under the network guard: its models must come from the wheel
+    ocr._engines.clear()  # build the engines under the network guard: their models must come from the wheel
     truth = make_truth(5, degraded=True)  # German list slip, turned, blurred, noisy, JPEG
     image, media_type = render(truth)
     assert media_type == "image/jpeg"

@@ -38,25 +38,15 @@ class OfflineOcrUnavailable(Exception):
     """rapidocr/onnxruntime or their bundled models are not installed; `str()` says what to install."""
 
 
-_engine: Any = None
-_small_text_engine: Any = None
+_engines: dict[float, Any] = {}  # by detection threshold: DETECT_THRESHOLD, and SMALL_TEXT_THRESHOLD once needed
 _lock = threading.Lock()
 
 
-def engine() -> Any:
-    global _engine
+def engine(threshold: float = DETECT_THRESHOLD) -> Any:
     with _lock:
-        if _engine is None:
-            _engine = _build(DETECT_THRESHOLD)
-        return _engine
-
-
-def small_text_engine() -> Any:
-    global _small_text_engine
-    with _lock:
-        if _small_text_engine is None:
-            _small_text_engine = _build(SMALL_TEXT_THRESHOLD)
-        return _small_text_engine
+        if threshold not in _engines:
+            _engines[threshold] = _build(threshold)
+        return _engines[threshold]
 
 
 def _build(threshold: float) -> Any:
@@ -127,7 +117,7 @@ def recognise(image: Image.Image) -> list[OcrBox]:
     with _lock:
         result = ocr(pixels, return_word_box=True)
     if _small_text(result):
-        again = small_text_engine()
+        again = engine(SMALL_TEXT_THRESHOLD)
         with _lock:
             result = again(pixels, return_word_box=True)
     if result.boxes is None or result.txts is None:

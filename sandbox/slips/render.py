@@ -128,16 +128,21 @@ def render(truth: TruthSlip) -> tuple[bytes, str]:
     return degrade(image, rng), "image/jpeg"
 
 
-def _letterhead(page: Page, truth: TruthSlip, locale: Locale, rng: random.Random) -> None:
+def _supplier_lines(page: Page, truth: TruthSlip, rng: random.Random, cities: tuple[str, ...]) -> None:
+    """The supplier's name and the slip's title, its street and its phone number."""
     title, big = truth.extras["title"], page.size + 12
     page.text(MARGIN, truth.supplier, bold=True, size=big)
     page.text(WIDTH - MARGIN - page.width(title, bold=True, size=big - 4), title, bold=True, size=big - 4)
     page.newline(2.2)
     page.text(MARGIN, f"{rng.choice(['Industriestr.', 'Via Roma', 'Calle Mayor', 'Mill Lane', 'Rue du Port'])} "
-                      f"{rng.randint(1, 180)}, {rng.randint(10000, 99999)} {rng.choice(['Lyon', 'Bremen', 'Valencia', 'Leeds', 'Parma', 'Denver'])}")
+                      f"{rng.randint(1, 180)}, {rng.randint(10000, 99999)} {rng.choice(cities)}")
     page.newline()
     page.text(MARGIN, f"Tel. +{rng.randint(1, 49)} {rng.randint(10, 999)} {rng.randint(100000, 9999999)}")
     page.newline(2.0)
+
+
+def _letterhead(page: Page, truth: TruthSlip, locale: Locale, rng: random.Random) -> None:
+    _supplier_lines(page, truth, rng, ('Lyon', 'Bremen', 'Valencia', 'Leeds', 'Parma', 'Denver'))
     x = WIDTH // 2 + 40
     meta = [(truth.extras["note_label"], truth.extras["note_number"]), (truth.extras["date_label"], truth.printed_date),
             (truth.extras["po_label"], truth.po_number)]
@@ -202,8 +207,13 @@ def _table(page: Page, truth: TruthSlip, locale: Locale, rng: random.Random) -> 
             else:
                 page.text(xs[c], value)
         page.newline(1.7)
+    _column_rules(page, xs, gap, top, ruled)
+
+
+def _column_rules(page: Page, xs: list[int], gap: int, top: int, ruled: bool) -> None:
+    """A ruled grid's lines between columns (OCR may read one as "|" or "1"), and the rule under the goods."""
     if ruled:
-        for c in range(1, len(kinds)):
+        for c in range(1, len(xs)):
             x = xs[c] - gap // 2
             page.draw.line((x, top - 4, x, page.y), fill=(90, 90, 90), width=2)
     page.rule()
@@ -312,15 +322,7 @@ def _logo(page: Page, truth: TruthSlip, extras: Extras, rng: random.Random) -> N
 
 
 def _header(page: Page, truth: TruthSlip, locale: Locale, rng: random.Random) -> None:
-    title, big = truth.extras["title"], page.size + 12
-    page.text(MARGIN, truth.supplier, bold=True, size=big)
-    page.text(WIDTH - MARGIN - page.width(title, bold=True, size=big - 4), title, bold=True, size=big - 4)
-    page.newline(2.2)
-    page.text(MARGIN, f"{rng.choice(['Industriestr.', 'Via Roma', 'Calle Mayor', 'Mill Lane', 'Rue du Port'])} "
-                      f"{rng.randint(1, 180)}, {rng.randint(10000, 99999)} {rng.choice(['Lyon', 'Bremen', 'Parma'])}")
-    page.newline()
-    page.text(MARGIN, f"Tel. +{rng.randint(1, 49)} {rng.randint(10, 999)} {rng.randint(100000, 9999999)}")
-    page.newline(2.0)
+    _supplier_lines(page, truth, rng, ('Lyon', 'Bremen', 'Parma'))
     meta = [(truth.extras["note_label"], truth.extras["note_number"]), (truth.extras["date_label"], truth.printed_date),
             (truth.extras["po_label"], truth.po_number)]
     style = rng.choice(["line", "box", "grid"])
@@ -468,11 +470,7 @@ def _grid(page: Page, kinds: list[str], heads: list[str], cells: list[list[list[
                 put(c, value)
         page.y = y + int(page.size * 1.3) * (height - 1)
         page.newline(1.7)
-    if ruled:
-        for c in range(1, len(kinds)):
-            x = xs[c] - gap // 2
-            page.draw.line((x, top - 4, x, page.y), fill=(90, 90, 90), width=2)
-    page.rule()
+    _column_rules(page, xs, gap, top, ruled)
     for extra in extra_rows or []:  # totals under the goods, in the goods' columns
         for c, kind in enumerate(kinds):
             if kind in extra:
