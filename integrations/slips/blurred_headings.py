@@ -30,7 +30,7 @@ HEADING_WORDS: dict[str, tuple[str, ...]] = {
                "validade", "val", "waznosci", "houdbaar", "verfall", "verfallsdatum", "vervaldatum", "expiration"),
 }
 _LOOK_ALIKES = str.maketrans({"0": "o", "1": "l", "|": "l", "5": "s", "8": "b", "q": "o", "i": "l", "ł": "l"})
-_ORDER = tuple(HEADING_WORDS)
+_FOLDED = [(kind, known.translate(_LOOK_ALIKES)) for kind, words in HEADING_WORDS.items() for known in words]
 
 
 def blurred_heading(rows: list[Row]) -> tuple[int, list[tuple[str, float, float]]] | None:
@@ -74,13 +74,11 @@ def kind_of(folded: str) -> str | None:
     """The column kind whose heading word `folded` is, allowing one wrong letter in five (none in shorter words)."""
     allowed = len(folded) // 5
     best: tuple[int, str] | None = None
-    for kind in _ORDER:
-        for known in HEADING_WORDS[kind]:
-            target = known.translate(_LOOK_ALIKES)
-            if abs(len(target) - len(folded)) > allowed:
-                continue
-            distance = edit_distance(folded, target, allowed)
-            if distance <= allowed and (best is None or distance < best[0]):
-                best = (distance, kind)
+    for kind, target in _FOLDED:  # folded once, at import
+        if abs(len(target) - len(folded)) > allowed:
+            continue
+        distance = edit_distance(folded, target, allowed)
+        if distance <= allowed and (best is None or distance < best[0]):
+            best = (distance, kind)
     return best[1] if best else None
 

@@ -54,11 +54,11 @@ def _check_quantity(line: SlipLine, item: ExpectedItem | None) -> str | None:
     if quantity is None or not left or left <= 0:
         return None
     read_as, expected = _digits(quantity), _digits(left)
-    if quantity != left and line.quantity.doubtful and min(len(read_as), len(expected)) >= 3 \
-            and one_off(read_as, expected):  # not 30 for 60: one digit of two is half the number
-        line.quantity = Read(value=left, confidence=min(line.quantity.confidence, ASK), how="qty.near_po")
-        return f"quantity read as {read_as}, taken as {expected}"
-    if quantity != left and min(len(read_as), len(expected)) >= 3 and one_off(read_as, expected):
+    # not 30 for 60: one digit of two is half the number
+    if min(len(read_as), len(expected)) >= 3 and one_off(read_as, expected):
+        if line.quantity.doubtful:
+            line.quantity = Read(value=left, confidence=min(line.quantity.confidence, ASK), how="qty.near_po")
+            return f"quantity read as {read_as}, taken as {expected}"
         line.quantity = Read(value=quantity, confidence=min(line.quantity.confidence, ASK), how="qty.one_off_po")
         return f"quantity {read_as} is one digit off the {expected} still expected"  # a sure misread, or short
     if quantity == left:
