@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("rapidocr", reason="offline OCR not installed (pip install rapidocr onnxruntime)")
 
-from integrations.slips import Expected, ExpectedItem, ExpectedOrder  # noqa: E402
+from integrations.slips import Expected, ExpectedItem, ExpectedOrder, values  # noqa: E402
 from integrations.slips.layout import OcrBox  # noqa: E402
 from integrations.slips.offline import ocr_photo, parse_boxes  # noqa: E402
 from integrations.slips.parser import parse_slip  # noqa: E402
@@ -269,3 +269,20 @@ def test_small_text_is_detected_finely_and_a_scan_is_not() -> None:
         tally = Tally()
         score(truth, parse_boxes(ocr_photo(image), tuning_orders(truth)), tally)
         assert (tally.lines_right, tally.lines, tally.silent) == right, truth.name
+
+
+def test_a_date_after_a_slash_in_the_lot_cell_is_cut_out_of_the_lot() -> None:
+    """'2584-651/26-07-2025' under 'Lote/Caducidad': the lot's '651/26-07' is no date, and the real date starts
+    inside it; '07-2025' is no month/year either. Under 'Lot / Ver fall' (the photo broke 'Verfall', so the
+    heading names only the lot) the date is still no part of the lot: cut out, the lot marked. (Fails with
+    values._numeric skipping a failed candidate whole (finditer): no expiry (on tuning slip 33:24 it read
+    31 July, sure, from '07-2025'); with MONTH_YEAR allowing a digit-hyphen before it; with table._lot_cell cutting dates only
+    under a heading that names the expiry: lot '2341-445/10.06.2027', sure.)"""
+    both = parse_slip(PT_HEAD + printed_table(["Código", "Descrição", "Quantidade", "Unidade", "Lote/Validade"],
+                                              ["FLR-7933", "Harina de trigo", "41,54", "kg", "2584-651/26-07-2025"]))
+    assert (both.lines[0].lot.value, both.lines[0].expiry.value) == ("2584-651", date(2025, 7, 26))
+    assert values.MONTH_YEAR.search("26-07-2025") is None and values.MONTH_YEAR.search("MHD-12/2026")
+    lot_only = parse_slip(PT_HEAD + printed_table(["Artikelnr.", "Bezeichnung", "Menge", "Einheit", "LOT / Ver fall"],
+                                                  ["VAN-9127", "Vanilleschoten", "1.907", "g", "2341-445/10.06.2027"]))
+    line = lot_only.lines[0]
+    assert (line.lot.value, line.expiry.value) == ("2341-445", date(2027, 6, 10)) and line.lot.doubtful

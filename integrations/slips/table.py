@@ -188,15 +188,16 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
 def _lot_cell(text: str, with_expiry: bool, convention: Convention) -> tuple[str | None, str]:
     """The lot in its cell; in a cell that holds the expiry too ('L2304A / 12.05.2026', OCR's
     'L2304A/12.05.2026') the date is cut out first. Where no date could be read there, the lot is what
-    comes before the '/', a guess (marked)."""
+    comes before the '/', a guess (marked). A date in a cell whose heading named only the lot (the photo
+    broke 'Verfall' into 'Ver fall') is cut out too — no lot ends in a date — and the lot is marked."""
     crowded = sum(looks_like_code(w) for w in text.split()) > 1
-    if with_expiry:
-        found = find_date(text, convention)
-        if found is not None:
-            text = f"{text[:found.start]} {text[found.end:]}"
-            crowded = sum(looks_like_code(w.strip("/&+|")) for w in text.split()) > 1
-        elif "/" in text:
-            text, crowded = text.split("/")[0], True
+    found = find_date(text, convention)
+    if found is not None:
+        text = f"{text[:found.start]} {text[found.end:]}"
+        crowded = not with_expiry or sum(looks_like_code(w.strip("/&+|")) for w in text.split()) > 1
+    elif with_expiry and "/" in text:
+        text, crowded = text.split("/")[0], True
+    if with_expiry or found is not None:
         text = " ".join(w.strip("/&+|") for w in text.split())
     lot = _code(text)
     return lot, "lot.crowded" if crowded else "lot.cell"

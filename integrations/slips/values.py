@@ -87,7 +87,8 @@ MONTHS = {
 }
 _SEP = r"\s*[./\-]\s*"
 NUMERIC_DATE = re.compile(rf"(?<!\d)(\d{{1,4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{2,4}})(?!\d)")
-MONTH_YEAR = re.compile(r"(?<![\d.,/])(\d{1,2})\s*[./\-]\s*(\d{4})(?![\d.,/])")
+# not the tail of a day-month-year: '07-2025' in '26-07-2025' (after a hyphen only when a digit precedes it)
+MONTH_YEAR = re.compile(r"(?<![\d.,/])(?<!\d-)(\d{1,2})\s*[./\-]\s*(\d{4})(?![\d.,/])")
 WORD_DATE = re.compile(
     r"(?:(\d{1,2})[.\s\-]*(?:de\s+)?([A-Za-zÀ-ÿ]{3,9})[.,\s\-]*(?:de\s+)?(\d{2,4})(?!\d))"  # 12 Mar 2025, 12-ene-26
     r"|(?:([A-Za-zÀ-ÿ]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4}))")  # Mar 12, 2025
@@ -120,7 +121,11 @@ def find_date(text: str, convention: Convention = Convention(), *, lost_separato
 
 
 def _numeric(text: str, convention: Convention) -> FoundDate | None:
-    for m in NUMERIC_DATE.finditer(text):
+    """The first valid date; a candidate that is none is passed by one character, not by its whole length:
+    in '2341-445/10.06.2027' the lot's '445/10.06' is no date, and the date begins inside it."""
+    start = 0
+    while m := NUMERIC_DATE.search(text, start):
+        start = m.start() + 1
         a, b, c = m.group(1), m.group(2), m.group(3)
         sep = text[m.end(1):m.start(2)].strip()
         if len(a) == 4:  # 2025-12-31
