@@ -53,7 +53,8 @@ def best_reading(rows: list[Row], start: int, convention: Convention, dictionary
     anchors = find_anchors(body, dictionary)
     by_code = [line for anchor, block in regions(body, anchors)
                if (line := read_region(anchor, block, convention, dictionary)) is not None]
-    margin = 1 if heading is not None else 0  # a heading row that was understood is worth trusting
+    # a heading row that was understood is worth trusting — where its columns gave the lines their codes
+    margin = 1 if heading is not None and any(line.sku.value for line in printed) else 0
     return by_code if _worth(by_code, dictionary) >= _worth(printed, dictionary) + margin else printed
 
 
@@ -61,8 +62,8 @@ def _worth(lines: list[SlipLine], dictionary: Dictionary) -> float:
     """Lines that have a code and a quantity; codes the PO expects count double."""
     total = 0.0
     for line in lines:
-        if line.sku.value and line.quantity.value is not None:
-            total += 1 + bool(dictionary and dictionary.code_for(line.sku.value))
+        if line.sku.value and line.quantity.value is not None:  # a quantity that is a guess counts half
+            total += (1 + bool(dictionary and dictionary.code_for(line.sku.value))) / (1 + line.quantity.doubtful)
         total += 0.1 * bool(line.lot.value) + 0.1 * bool(line.expiry.value)
     return total
 

@@ -204,12 +204,15 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention) -> tuple[str
 
 
 def _unit_cell(text: str) -> tuple[str | None, float]:
-    """The unit column: a lone "1", "|" or "i" there is an l the OCR misread (no unit is called 1)."""
-    word = text.split(" ")[0] if text else ""
-    unit = vocab.normalise_unit(word)
-    if unit is None and word in ("1", "|", "i", "I", "l1"):
+    """The unit column: the word there that names a unit ('1  gr': a position number no heading named fell
+    into the first column); a lone "1", "|" or "i" is an l the OCR misread (no unit is called 1)."""
+    words = text.split()
+    for word in words:
+        if (unit := vocab.normalise_unit(word)) is not None:
+            return unit, 0.95
+    if len(words) == 1 and words[0] in ("1", "|", "i", "I", "l1"):
         return "l", 0.7
-    return unit, 0.95
+    return None, 0.95
 
 
 def _code(text: str) -> str | None:

@@ -127,9 +127,9 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
                               r"um", r"unit[ée]", r"eenheid", r"eenh\.?", r"unidade", r"un\.", r"unid\.",
                               r"j\.?\s?m\.?",
                               r"jedn\.?", r"einh\.?", r"medida"), re.I),
-    "lot": re.compile(_label(r"lot(?:[\s\-]*(?:no|nr)\.?)?", r"n[°º]\s*lot", r"batch(?:\s*no\.?)?",
-                             r"charge(?:n[\s\-]*nr\.?)?",
-                             r"lote", r"lotto", r"partij", r"partia", r"nr\s*partii", r"lotnummer", r"n\.?º?\s*lote"),
+    "lot": re.compile(_label(r"lot" + _NUM, r"n[°º]\s*lot", r"batch" + _NUM, r"charge" + _NUM,  # 'Partijnr.'
+                             r"chargen[\s\-]*(?:nr|nummer)\.?", r"lote" + _NUM, r"lotto" + _NUM, r"partij" + _NUM,
+                             r"partia" + _NUM, r"partie" + _NUM, r"nr\s*partii", r"lotnummer", r"n\.?º?\s*lote"),
                      re.I),
     "expiry": re.compile(_label(r"exp(?:iry|\.)?(?:\s*date)?", r"best\s*before", r"bbd", r"bbe", r"mhd",
                                 r"use\s*by", r"vence", r"caducidad", r"scad(?:enza|\.)?", r"dluo", r"ddm", r"dlc",
