@@ -16,6 +16,7 @@ from datetime import date
 from integrations.slips import vocab
 from integrations.slips.dictionary import Dictionary
 from integrations.slips.items import (
+    PACK_SIZE,
     QTY_LABEL,
     SEPARATORS,
     Quantity,
@@ -32,7 +33,6 @@ from integrations.slips.values import MONTHS, Convention, find_date
 from models.packing_slip import Read, SlipLine
 
 POSITION = re.compile(r"\d{1,2}[.)]?")
-PACK_SIZE = re.compile(r"\d+(?:[.,]\d+)?\s*[x×]\s*(?:\d+(?:[.,]\d+)?\w{0,3})?|[x×]\d+|\d+er", re.I)
 
 
 @dataclass(frozen=True)

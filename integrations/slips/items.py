@@ -25,6 +25,7 @@ QTY_LABEL = re.compile(r"(?<![A-Za-zÀ-ÿ])(?:qty|quantity|menge|liefermenge|anz
                        r"despatched|delivered|geliefert|geleverd)(?![A-Za-zÀ-ÿ])\.?\s*[:.]?\s*", re.I)
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.]*[A-Za-z0-9]")
 SEPARATORS = " \t|—–·-:;,"
+PACK_SIZE = re.compile(r"\d+(?:[.,]\d+)?\s*[x×]\s*(?:\d+(?:[.,]\d+)?\w{0,3})?|[x×]\d+|\d+er", re.I)  # "40x30", "12er"
 
 
 def looks_like_code(token: str) -> bool:
@@ -48,8 +49,10 @@ def tidy_code(code: str) -> str:
 
 
 def code_certainty(code: str) -> float:
-    """'P02025-…' may be 'PO2025-…': letters then a zero is where OCR confuses O and 0, so ask."""
-    return 0.5 if re.match(r"[A-Za-z]{1,3}0\d", code) else 0.95
+    """'P02025-…' may be 'PO2025-…': letters then a zero is where OCR confuses O and 0, so ask. So is a word
+    after the digits ('B-66050COPI'): codes end in a digit or one letter; three letters there are more likely
+    a stamp's or a neighbour's word the OCR glued on."""
+    return 0.5 if re.match(r"[A-Za-z]{1,3}0\d", code) or re.search(r"\d[A-Za-z]{3,}$", code) else 0.95
 
 
 def read(value: object, score: float, certainty: float = 1.0, how: str = "") -> Read[Any]:

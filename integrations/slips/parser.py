@@ -19,7 +19,7 @@ from integrations.slips.goods import find_anchors, read_region, regions
 from integrations.slips.header import is_header_row, read_letterhead
 from integrations.slips.items import looks_like_code, read_item
 from integrations.slips.layout import OcrBox, Row, rows_of
-from integrations.slips.plausible import implausible_expiries
+from integrations.slips.plausible import implausible_expiries, odd_codes
 from integrations.slips.snapping import snap_lines
 from integrations.slips.table import find_heading, read_table
 from integrations.slips.values import Convention, learn_convention
@@ -35,7 +35,7 @@ def parse_slip(boxes: list[OcrBox], expected: Expected | None = None) -> Packing
     dictionary = Dictionary(items)
     lines = best_reading(rows, start, convention, dictionary)
     lines, notes = snap_lines(lines, dictionary, source)
-    notes += implausible_expiries(lines, head.slip_date.value)
+    notes += implausible_expiries(lines, head.slip_date.value) + ([] if dictionary else odd_codes(lines))
     notes = notes if lines else ["no goods lines found on the slip"]
     return PackingSlip(supplier=head.supplier, po_number=head.po_number, slip_date=head.slip_date,
                        lines=lines, reader="offline", notes=notes)

@@ -8,6 +8,7 @@ delivery someone must look at either way.
 """
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from integrations.slips.evidence import ASK
@@ -29,3 +30,27 @@ def implausible_expiries(lines: list[SlipLine], slip_date: date | None) -> list[
         when = "on or before" if expiry <= slip_date else "more than ten years after"
         notes.append(f"line {index}: expiry {expiry.isoformat()} is {when} the slip's date {slip_date.isoformat()}")
     return notes
+
+
+def odd_codes(lines: list[SlipLine]) -> list[str]:
+    """Without a PO to check them against, an item code shaped unlike the slip's others is marked: one
+    supplier numbers its items one way ('ALM-555' among 'YST-3215', 'OIL-4626', 'BAG-4421' is more likely
+    a digit the OCR dropped than an item numbered differently)."""
+    shapes = [_shape(line.sku.value) if line.sku.value else None for line in lines]
+    counted = [s for s in shapes if s is not None]
+    notes: list[str] = []
+    if len(counted) < 3:
+        return notes
+    usual = max(set(counted), key=counted.count)
+    if counted.count(usual) < 2:
+        return notes
+    for index, (line, shape) in enumerate(zip(lines, shapes, strict=True), start=1):
+        if shape is not None and shape != usual:
+            line.sku = Read(value=line.sku.value, confidence=min(line.sku.confidence, ASK), how="sku.odd_shape")
+            notes.append(f"line {index}: code {line.sku.value!r} is written unlike the slip's other codes")
+    return notes
+
+
+def _shape(code: str) -> str:
+    """'YST-3215' → 'A-9999': letters and digits by kind and count, separators kept."""
+    return re.sub(r"[A-Za-z]", "A", re.sub(r"\d", "9", code))

@@ -14,6 +14,8 @@ from integrations.slips import vocab
 from integrations.slips.blurred_headings import blurred_heading
 from integrations.slips.items import (
     CODE,
+    PACK_SIZE,
+    SEPARATORS,
     code_certainty,
     glued_litre,
     labelled,
@@ -127,12 +129,32 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
             column = columns[sum(1 for cut in cuts if word.x > cut)]
             for kind in (column.kind, *column.also):
                 cells.setdefault(kind, []).append(word)
+        if not any(c.kind == "sku" or "sku" in c.also for c in columns):
+            _code_by_shape(cells)
         line = _line(cells, convention, shared)
         if line is not None:
             lines.append(line)
         elif lines:
             _continue(lines[-1], row, convention)
     return lines
+
+
+VALUE_KINDS = ("quantity", "lot", "expiry")  # cells whose words are values; an item code is in none of them
+
+
+def _code_by_shape(cells: dict[str, list[Word]]) -> None:
+    """No heading named the item-code column ('Cód.', 'Nr katalogowy'): its words were counted into a
+    neighbour's cell, mostly the description's. The first code-shaped word outside the value cells is the
+    item code — by shape only, so marked (evidence 'sku.shape') unless the PO has it exactly."""
+    for kind, words in cells.items():
+        if kind in VALUE_KINDS:
+            continue
+        for word in words:
+            text = word.text.strip(SEPARATORS)
+            if len(text) >= 4 and looks_like_code(text) and not PACK_SIZE.fullmatch(text):
+                words.remove(word)
+                cells["sku by shape"] = [word]
+                return
 
 
 def _text(words: list[Word] | None) -> tuple[str, float]:
@@ -154,8 +176,9 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     under the quantity heading (the photo smudged it) is still an item: its quantity is left for a person."""
     qty_text, qty_score = _text(cells.get("quantity"))
     found = quantities(qty_text, convention)
-    sku_text, sku_score = _text(cells.get("sku"))
+    sku_text, sku_score = _text(cells.get("sku") or cells.get("sku by shape"))
     sku = _code(sku_text)
+    sku_how = "sku.shape" if "sku by shape" in cells else "sku.cell"
     if not found and not (sku and looks_like_code(sku)):
         return None
     quantity = (found[-1] if "quantity twice" in shared else found[0]) if found else None  # shipped after ordered
@@ -176,7 +199,7 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     if expiry is None and "expiry" not in cells and lot_text:  # no expiry heading read: a date in the lot's cell
         expiry, exp_score, exp_how = find_date(lot_text, convention), lot_score, "exp.crowded"
     return SlipLine(
-        sku=read(sku, sku_score, code_certainty(sku), "sku.cell") if sku else Read(),
+        sku=read(sku, sku_score, code_certainty(sku), sku_how) if sku else Read(),
         description=read(desc_text.strip(" |:"), desc_score, 0.9, "description") if desc_text.strip(" |:")
         else Read(),
         quantity=read(quantity.value, qty_score, quantity.certainty, qty_how) if quantity else Read(),
@@ -223,7 +246,9 @@ def _code(text: str) -> str | None:
     joinable = len(pieces) > 1 and not any(re.search(r"[a-zà-ÿ]{2}", p) or re.fullmatch(r"\d{1,2}[.)]?", p)
                                            or find_date(p) for p in pieces)  # nor a date beside the lot
     joined = "".join(pieces)
-    if (joinable or len(pieces) == 1) and (looks_like_code(joined) or (CODE.fullmatch(joined) and len(joined) >= 3)):
+    word = re.search(r"[a-zà-ÿ]{2}", joined) and not any(c.isdigit() for c in joined)  # 'Kartons' is no code
+    if (joinable or len(pieces) == 1) and (looks_like_code(joined) or (CODE.fullmatch(joined) and len(joined) >= 3
+                                                                       and not word)):
         return tidy_code(joined)
     for token in pieces:
         if looks_like_code(token):
