@@ -406,3 +406,18 @@ def test_a_word_glued_after_a_lot_s_digits_is_marked() -> None:
                                               ["SUG-7967", "Sucre de canne", "12", "kg", "B-66050COPI"],
                                               ["FLR-1001", "Farine T55", "30", "kg", "L2522A"]))
     assert [(l.lot.value, l.lot.doubtful) for l in read.lines] == [("B-66050COPI", True), ("L2522A", False)]
+
+
+def test_a_total_row_under_the_table_is_no_item() -> None:
+    """'Subtotal  13263,92' (in whatever words) under the goods: a row without an item code whose number is the
+    sum of the quantities above is the table's total, not a line to receive. A row without a code whose
+    number is not that sum stays (its code smudged: a person fills it in). (Fails with table._without_total
+    keeping every line.)"""
+    rows = NO_CODE_HEADING[:len(ES_HEAD)]
+    table = [["Código", "Descripción", "Ud.", "Lote", "Cant."], ["SUG-4902", "Azúcar de caña", "kg", "B-98937", "1.681,72"],
+             ["CRM-2386", "Nata para montar", "l", "2606-19", "356"], ["HNY-0737", "Miel 12x250 g", "cj", "B-56092", "206"]]
+    columns = (40, 250, 560, 720, 1080)
+    total = parse_slip(rows + printed_table(*table, ["Subtotal", "", "", "", "2.243,72"], columns=columns))
+    assert [l.sku.value for l in total.lines] == ["SUG-4902", "CRM-2386", "HNY-0737"]
+    smudged = parse_slip(rows + printed_table(*table, ["", "Aceite de oliva", "l", "CH70643", "1.181,50"], columns=columns))
+    assert [(l.sku.value, l.quantity.value) for l in smudged.lines][-1] == (None, Decimal("1181.5"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from integrations.slips import vocab
 from integrations.slips.blurred_headings import blurred_heading
@@ -136,7 +137,18 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
             lines.append(line)
         elif lines:
             _continue(lines[-1], row, convention)
-    return lines
+    return _without_total(lines)
+
+
+def _without_total(lines: list[SlipLine]) -> list[SlipLine]:
+    """A last row without an item code whose number is the sum of the quantities above it is the table's
+    total ('Subtotal  13263,92', in whatever words), not an item."""
+    if len(lines) < 3 or lines[-1].sku.value or lines[-1].quantity.value is None:
+        return lines
+    above = [line.quantity.value for line in lines[:-1] if line.quantity.value is not None]
+    if len(above) < len(lines) - 1 or abs(sum(above, Decimal(0)) - lines[-1].quantity.value) > Decimal("0.01"):
+        return lines
+    return lines[:-1]
 
 
 VALUE_KINDS = ("quantity", "lot", "expiry")  # cells whose words are values; an item code is in none of them
