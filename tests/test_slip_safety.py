@@ -345,3 +345,24 @@ def test_an_item_code_found_by_its_shape_alone_is_marked() -> None:
     assert alone.sku.value == "FLR-1001" and alone.sku.doubtful
     known = parse_slip(boxes_of(*HEAD, FLOUR), po(ExpectedItem(("FLR-1001",), "kg", Decimal(12)))).lines[0]
     assert not known.sku.doubtful
+
+
+def test_a_word_a_stamp_s_edge_touches_is_marked() -> None:
+    """A stamp's frame over the first letter of '2584-651/26-07-2025': the OCR drops the '2' and its box starts
+    after it, just short of the ink. Ink across a box's ends (a letter's width before it to two letters into
+    it) counts as over it, however small a share of the whole box; a stamp further away does not. (Fails with
+    overprint._overprinted looking inside the box only.)"""
+    from PIL import Image, ImageDraw
+
+    from integrations.slips.overprint import mark_overprinted
+
+    page = Image.new("RGB", (900, 200), "white")
+    draw = ImageDraw.Draw(page)
+    for y in (20, 120):
+        draw.text((100, y), "584-651/26-07-2025", fill=(20, 20, 25), font_size=30)
+    draw.rectangle((70, 10, 96, 60), fill=(90, 170, 110))  # the frame's edge just left of the first box
+    draw.rectangle((20, 110, 40, 160), fill=(90, 170, 110))  # another, two letters' widths away
+    boxes = [OcrBox("584-651/26-07-2025", 0.9995, ((100, y), (400, y), (400, y + 34), (100, y + 34)),
+                    (("584-651/26-07-2025", 0.9995, 100, 400),)) for y in (18, 118)]
+    touched, apart = mark_overprinted(page, boxes)
+    assert touched.score < 0.99 and apart == boxes[1]

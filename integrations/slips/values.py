@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -120,12 +121,18 @@ def find_date(text: str, convention: Convention = Convention(), *, lost_separato
     return min(found, key=lambda d: d.start) if found else None
 
 
-def _numeric(text: str, convention: Convention) -> FoundDate | None:
-    """The first valid date; a candidate that is none is passed by one character, not by its whole length:
-    in '2341-445/10.06.2027' the lot's '445/10.06' is no date, and the date begins inside it."""
+def numeric_dates(text: str) -> Iterator[re.Match[str]]:
+    """Every day-month-year shaped run, overlapping: a candidate that is no date is passed by one character,
+    not by its whole length — in '2341-445/10.06.2027' the lot's '445/10.06' is none, and the date begins
+    inside it."""
     start = 0
     while m := NUMERIC_DATE.search(text, start):
         start = m.start() + 1
+        yield m
+
+
+def _numeric(text: str, convention: Convention) -> FoundDate | None:
+    for m in numeric_dates(text):
         a, b, c = m.group(1), m.group(2), m.group(3)
         sep = text[m.end(1):m.start(2)].strip()
         if len(a) == 4:  # 2025-12-31
@@ -216,10 +223,10 @@ def learn_convention(texts: list[str]) -> Convention:
         stripped = NUMERIC_DATE.sub(" ", text)
         comma += len(re.findall(r"(?<![\d.,])\d+(?:\.\d{3})*,\d{1,2}(?![\d.,])|\d\.\d{3},\d", stripped))
         point += len(re.findall(r"(?<![\d.,])\d+(?:,\d{3})*\.\d{1,2}(?![\d.,])|\d,\d{3}\.\d", stripped))
-        for m in NUMERIC_DATE.finditer(text):
+        for m in numeric_dates(text):
             a, b, sep = int(m.group(1)), int(m.group(2)), text[m.end(1):m.start(2)].strip()
-            if len(m.group(1)) == 4:
-                continue
+            if len(m.group(1)) > 2 or _date(_year(m.group(3)), *((b, a) if sep == "." or a > 12 else (a, b))) is None:
+                continue  # a year first says nothing of the order; '240 / 09/11' (a lot's tail) is no date
             dmy += sep == "." or (a > 12 >= b)
             mdy += b > 12 >= a and sep != "."
     decimal: DecimalMark | None = "," if comma > point else "." if point > comma else None
