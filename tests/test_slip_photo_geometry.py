@@ -9,8 +9,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.parser import parse_slip
-from tests.test_slip_failure_classes import US_HEAD, printed_table
+from tests.test_slip_failure_classes import US_HEAD, boxes_of, printed_table
+
+ORDER = Expected(orders=(ExpectedOrder("BST-83686", "Lacticínios Costa S.A.", (
+    ExpectedItem(("HNY-9232",), "cases", Decimal(72)), ExpectedItem(("CRM-9243",), "l", Decimal(24)),
+    ExpectedItem(("VAN-4290",), "g", Decimal(224)))),))
 
 
 def test_one_heading_word_the_photo_blurred_in_a_row_that_reads_still_names_its_column() -> None:
@@ -28,3 +33,19 @@ def test_one_heading_word_the_photo_blurred_in_a_row_that_reads_still_names_its_
     assert got == [("OIL-6644", Decimal("40.48"), "l", "CH64335", date(2025, 11, 10)),
                    ("EGG-8681", 447, "pcs", "CH70221", date(2025, 9, 15)),
                    ("BAG-4963", 907, "pcs", "LOT683204", None)]
+
+
+def test_a_lot_and_its_expiry_in_one_cell_read_by_item_code_is_cut_at_the_date() -> None:
+    """'LOT128679/29/01/2027' under a 'Lote/ Val.' heading the photo left unreadable ('Rof.' for 'Ref.'): the
+    goods are read by item code, the date is read as the expiry first, and the lot is the code before it —
+    not the whole word with the date glued on (tuning slips 32:32 and 32:35, five lots). Marked: only its
+    shape says it is the lot. (Fails with goods._before_taken returning the whole word.)"""
+    read = parse_slip(boxes_of(
+        ["Lacticínios Costa S.A.", "Guia de remessa"], ["Pedido: BST-83686"],
+        ["Honey jars 12x250 g", "72 cx", "LOT128679/29/01/2027", "HNY-9232"],
+        ["Double cream", "24 l", "2544-655/16/09/2026", "CRM-9243"],
+        ["Vanilla pods Bourbon", "224 g", "L2341G/04-06-2028", "VAN-4290"]), ORDER)
+    got = [(l.sku.value, l.lot.value, l.expiry.value) for l in read.lines]
+    assert got == [("HNY-9232", "LOT128679", date(2027, 1, 29)), ("CRM-9243", "2544-655", date(2026, 9, 16)),
+                   ("VAN-4290", "L2341G", date(2028, 6, 4))]
+    assert all(l.lot.doubtful for l in read.lines)

@@ -310,7 +310,7 @@ def _unlabelled_lot(text: str, taken: list[tuple[int, int]]) -> str | None:
     after = max((e for s, e in taken), default=0)
     found = []
     for m in re.finditer(r"\S+", text):
-        token = m.group().strip(SEPARATORS)
+        token = _before_taken(m, taken).strip(SEPARATORS + "/")
         if any(s <= m.start() < e for s, e in taken) or PACK_SIZE.fullmatch(token) or \
                 re.search(r"[a-zà-ÿ]{3}", token):
             continue  # "25-kg-Sack" in a name wrapped onto the next line: lots are not spelled in words
@@ -319,6 +319,13 @@ def _unlabelled_lot(text: str, taken: list[tuple[int, int]]) -> str | None:
             found.append((m.start() >= after, tidy_code(token)))
     found.sort(key=lambda f: not f[0])
     return found[0][1] if found else None
+
+
+def _before_taken(word: re.Match[str], taken: list[tuple[int, int]]) -> str:
+    """The word up to a value already read inside it: 'L2341G/04-06-2028' is a lot and its expiry printed in
+    one cell (a table's 'Lote/Val.'), the date read first; no lot ends in a date, so the lot is 'L2341G'."""
+    inside = [s for s, _ in taken if word.start() < s < word.end()]
+    return word.group()[:min(inside) - word.start()] if inside else word.group()
 
 
 def _description(text: str, taken: list[tuple[int, int]]) -> str | None:
