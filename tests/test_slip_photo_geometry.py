@@ -49,3 +49,16 @@ def test_a_lot_and_its_expiry_in_one_cell_read_by_item_code_is_cut_at_the_date()
     assert got == [("HNY-9232", "LOT128679", date(2027, 1, 29)), ("CRM-9243", "2544-655", date(2026, 9, 16)),
                    ("VAN-4290", "L2341G", date(2028, 6, 4))]
     assert all(l.lot.doubtful for l in read.lines)
+
+
+def test_the_number_of_a_lot_like_2416_671_is_no_quantity() -> None:
+    """'1553.29  2416-671': where the photo blurred the unit (or the heading row), a row's quantity is the one
+    number left on it — and '2416' of the lot '2416-671' (or '8' of '8-62001', a 'B-62001' misread) counted as
+    a second number, so no quantity was read at all (wider tuning photos: nine lines). A number followed by a
+    hyphen and a digit is part of a code, a lot or a date. (Fails without items.QUANTITY's (?!-\\d).)"""
+    read = parse_slip(boxes_of(
+        ["Épices Lambert SARL", "Bon de livraison"], ["Commande : 4500068672"],
+        ["SUG-0403", "Sucre de canne", "1553.29", "2416-671", "16/11/2027"],
+        ["CHC-6404", "Chocolat noir 70%", "66", "8-42156", "31/01/2027"]))
+    got = [(l.sku.value, l.quantity.value, l.quantity.doubtful, l.lot.value) for l in read.lines]
+    assert got == [("SUG-0403", Decimal("1553.29"), True, "2416-671"), ("CHC-6404", 66, True, "8-42156")]
