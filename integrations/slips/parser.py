@@ -15,7 +15,7 @@ import re
 from integrations.slips import vocab
 from integrations.slips.dictionary import Dictionary
 from integrations.slips.expected import Expected
-from integrations.slips.goods import find_anchors, read_region, regions
+from integrations.slips.goods import find_anchors, quantity_column, read_region, regions
 from integrations.slips.header import is_header_row, read_letterhead
 from integrations.slips.items import looks_like_code, read_item
 from integrations.slips.layout import OcrBox, Row, rows_of
@@ -51,8 +51,9 @@ def best_reading(rows: list[Row], start: int, convention: Convention, dictionary
         printed = read_listed(rows, start, convention)
         body = rows[start:]
     anchors = find_anchors(body, dictionary)
+    column = quantity_column([body[anchor.row] for anchor in anchors], convention)
     by_code = [line for anchor, block in regions(body, anchors)
-               if (line := read_region(anchor, block, convention, dictionary)) is not None]
+               if (line := read_region(anchor, block, convention, dictionary, column)) is not None]
     # a heading row that was understood is worth trusting — where its columns gave the lines their codes
     margin = 1 if heading is not None and any(line.sku.value for line in printed) else 0
     return by_code if _worth(by_code, dictionary) >= _worth(printed, dictionary) + margin else printed
