@@ -79,3 +79,22 @@ def test_a_bare_number_under_the_other_rows_quantities_is_the_quantity() -> None
     got = [(l.sku.value, l.quantity.value, l.quantity.doubtful, l.lot.value) for l in read.lines]
     assert got == [("VAN-0791", 15793, True, "L2525G"), ("CRM-7044", Decimal("2170.31"), True, "LOT264736"),
                    ("FLR-6799", Decimal("31.97"), True, "LOT208887"), ("YST-1750", 712, True, "CH52107")]
+
+
+def test_a_label_word_inside_the_goods_does_not_push_the_first_item_into_the_letterhead() -> None:
+    """'workach po 25 kg' (Polish 'in sacks of 25 kg', an item's name wrapped onto the next line) reads as a
+    PO label: the goods were taken to start after it and the first item was lost (tuning slip 31:35, where
+    the photo also left the heading row unread). With the open POs known, a row holding one of the PO's
+    codes exactly is goods, so the body starts there at the latest. (Fails with parser._first_item_row
+    returning the start it was given: HNY-8468 missing.)"""
+    order = Expected(orders=(ExpectedOrder("PO-21203", "Mleczarnia Nowak S.A.", (
+        ExpectedItem(("HNY-8468",), "cases", Decimal(2807)), ExpectedItem(("CHC-7900",), "kg", Decimal("2423.07")),
+        ExpectedItem(("SUG-7175",), "kg", Decimal(1904)))),))
+    read = parse_slip(boxes_of(
+        ["Mleczarnia Nowak S.A.", "WZ"], ["Zamówienie nr: PO-21203"], ["Data: 12-02-2026"],
+        ["HNY-8468", "Honey jars 12x250 g, w", "2 807", "kart", "CH25150"], ["workach po 25 kg"],
+        ["CHC-7900", "Dark chocolate 70%", "2 423,07", "kg", "LOT595817"],
+        ["SUG-7175", "Cane sugar fine", "1904", "kg", "CH84817"], ["Dziękujemy"]), order)
+    got = [(l.sku.value, l.quantity.value, l.unit.value, l.lot.value) for l in read.lines]
+    assert got == [("HNY-8468", 2807, "cases", "CH25150"), ("CHC-7900", Decimal("2423.07"), "kg", "LOT595817"),
+                   ("SUG-7175", 1904, "kg", "CH84817")]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from integrations.slips import vocab
-from integrations.slips.dictionary import Dictionary
+from integrations.slips.dictionary import SURE, Dictionary
 from integrations.slips.expected import Expected
 from integrations.slips.goods import find_anchors, quantity_column, read_region, regions
 from integrations.slips.header import is_header_row, read_letterhead
@@ -48,6 +48,7 @@ def best_reading(rows: list[Row], start: int, convention: Convention, dictionary
         printed = read_table(rows[index], rows[index + 1:], columns, convention)
         body = rows[index + 1:]
     else:
+        start = _first_item_row(rows, start, dictionary)
         printed = read_listed(rows, start, convention)
         body = rows[start:]
     anchors = find_anchors(body, dictionary)
@@ -105,6 +106,16 @@ def _body_start(rows: list[Row]) -> int:
         if is_header_row(row):
             last = i
     return last + 1
+
+
+def _first_item_row(rows: list[Row], start: int, dictionary: Dictionary) -> int:
+    """The body's start, or the first row above it that holds one of the PO's codes exactly: a word of the
+    goods that reads as a letterhead label ('workach po 25 kg', Polish 'in sacks of', wrapped under an
+    item's name: 'po' as a PO label) pushed the start past that item, and the item was lost."""
+    for i, row in enumerate(rows[:start]):
+        if any((hit := dictionary.code_for(word.text)) is not None and hit[1] == SURE for word in row.words):
+            return i
+    return start
 
 
 def _starts_item(row: Row) -> bool:
