@@ -31,6 +31,7 @@ CAPS: dict[str, float] = {
     "qty.shape": ASK,  # a number with a unit on the item's line: the first/last such, by position
     "qty.unit_before": ASK,  # a number after a unit word ("kg  12")
     "qty.lone": ASK,  # the only number left on the line
+    "qty.column": ASK,  # the bare number under the other rows' quantities (goods.quantity_column)
     "qty.litre": ASK,  # "12 1" read as 12 l: OCR lost the unit's letter
     "unit.shape": ASK,  # the unit of a quantity found by shape, or a unit word somewhere on the line
     "lot.shape": ASK,  # a code-shaped word that is nothing else on the line

@@ -194,13 +194,57 @@ def regions(rows: list[Row], anchors: list[Anchor]) -> list[tuple[Anchor, list[R
     return out
 
 
-def read_region(anchor: Anchor, block: list[Row], convention: Convention, dictionary: Dictionary) -> SlipLine | None:
+def quantity_column(rows: list[Row], convention: Convention) -> tuple[float, float] | None:
+    """Where the item rows print their quantities: the x-range of the numbers that have their unit beside
+    them ('68.90 kg'), when at least two rows agree on it. A row whose unit the photo blurred ('15.793  9')
+    or whose name holds a number ('Bocal verre 370 ml  853') has its quantity in the same column."""
+    spans = [span for row in rows if (span := _sure_quantity(row, convention)) is not None]
+    if len(spans) < 2:
+        return None
+    lefts, rights = sorted(s[0] for s in spans), sorted(s[1] for s in spans)
+    left, right = lefts[len(lefts) // 2], rights[len(rights) // 2]
+    agree = sum(1 for a, b in spans if a < right and b > left)
+    return (left, right) if agree >= 2 and agree * 3 >= len(spans) * 2 else None
+
+
+def _sure_quantity(row: Row, convention: Convention) -> tuple[float, float] | None:
+    """The x-range of the one number on the row with its unit printed beside it ('30kg', '68.90  kg')."""
+    found = []
+    for w, word in enumerate(row.words):
+        after = row.words[w + 1].text if w + 1 < len(row.words) else ""
+        glued = quantities(word.text, convention)
+        with_unit = bool(glued and glued[0].unit and (glued[0].start, glued[0].end) == (0, len(word.text)))
+        unit_after = vocab.normalise_unit(after) is not None and after.lower() not in vocab.WEAK_UNITS
+        if with_unit or (unit_after and _lone_number(word, convention)):
+            found.append((word.x0, word.x1))
+    return found[0] if len(found) == 1 else None
+
+
+def _lone_number(word: Word, convention: Convention) -> Quantity | None:
+    """The word is a number and nothing else ('853', '15.793'): a quantity without its unit."""
+    found = quantities(word.text, convention)
+    return found[0] if len(found) == 1 and (found[0].start, found[0].end) == (0, len(word.text)) \
+        and not found[0].unit else None
+
+
+def _in_column(row: Row, anchor: int, column: tuple[float, float], convention: Convention) -> Quantity | None:
+    """The one bare number of the item's row inside the quantity column (marked: only its place says so).
+    Found by its place on the row, not in the region's text: its start and end are -1."""
+    inside = [q for w, word in enumerate(row.words) if w != anchor and word.x0 < column[1] and word.x1 > column[0]
+              and (q := _lone_number(word, convention)) is not None]
+    return replace(inside[0], start=-1, end=-1, how="qty.column") if len(inside) == 1 else None
+
+
+def read_region(anchor: Anchor, block: list[Row], convention: Convention, dictionary: Dictionary,
+                column: tuple[float, float] | None = None) -> SlipLine | None:
     first = block[0]
     head = " ".join(w.text for w in first.words[:anchor.word])
     rest = [_text_after(first, anchor.word)] + [row.text for row in block[1:]]
     score = min(row.score for row in block)
     text = "  ".join(part for part in (_strip_position(head), *rest) if part)
     fields = _fields(text, convention)
+    if fields.quantity is None and column is not None:
+        fields.quantity = _in_column(first, anchor.word, column, convention)
     if fields.quantity is None and not any(vocab.normalise_unit(w) for w in text.split()):
         return None if not anchor.known else _bare(anchor, fields, score, dictionary)
     item = dictionary.item(anchor.code)
@@ -310,7 +354,7 @@ def _unlabelled_lot(text: str, taken: list[tuple[int, int]]) -> str | None:
     after = max((e for s, e in taken), default=0)
     found = []
     for m in re.finditer(r"\S+", text):
-        token = m.group().strip(SEPARATORS)
+        token = _before_taken(m, taken).strip(SEPARATORS + "/")
         if any(s <= m.start() < e for s, e in taken) or PACK_SIZE.fullmatch(token) or \
                 re.search(r"[a-zà-ÿ]{3}", token):
             continue  # "25-kg-Sack" in a name wrapped onto the next line: lots are not spelled in words
@@ -319,6 +363,13 @@ def _unlabelled_lot(text: str, taken: list[tuple[int, int]]) -> str | None:
             found.append((m.start() >= after, tidy_code(token)))
     found.sort(key=lambda f: not f[0])
     return found[0][1] if found else None
+
+
+def _before_taken(word: re.Match[str], taken: list[tuple[int, int]]) -> str:
+    """The word up to a value already read inside it: 'L2341G/04-06-2028' is a lot and its expiry printed in
+    one cell (a table's 'Lote/Val.'), the date read first; no lot ends in a date, so the lot is 'L2341G'."""
+    inside = [s for s, _ in taken if word.start() < s < word.end()]
+    return word.group()[:min(inside) - word.start()] if inside else word.group()
 
 
 def _description(text: str, taken: list[tuple[int, int]]) -> str | None:
@@ -339,7 +390,7 @@ def _unit(fields: Fields, text: str, expected: str | None) -> tuple[str | None, 
     how = "unit.label" if quantity is not None and quantity.how == "qty.label" else "unit.shape"
     if quantity is not None and quantity.unit:
         return quantity.unit, 0.95 if quantity.unit == expected or expected is None else 0.9, how
-    if quantity is not None and (before := _unit_before(text, quantity.start)):
+    if quantity is not None and quantity.start >= 0 and (before := _unit_before(text, quantity.start)):
         return before, 0.9, how
     units = {vocab.normalise_unit(w) for w in text.split() if w.lower() not in vocab.WEAK_UNITS} - {None}
     if len(units) == 1:

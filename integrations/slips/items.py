@@ -17,8 +17,9 @@ from integrations.slips import evidence, vocab
 from integrations.slips.values import Convention, find_date, parse_number
 from models.packing_slip import Read
 
+# not before "-digit": "2416" of the lot "2416-671" or "8" of a misread "B-62001" is no second number on the row
 QUANTITY = re.compile(
-    r"(?<![\w.,/×+#-])(\d{1,3}(?:[.,']\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d%×])(?![.,]\d)(?!x\d)"
+    r"(?<![\w.,/×+#-])(\d{1,3}(?:[.,']\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d%×])(?![.,]\d)(?!x\d)(?!-\d)"
     r"(?:\s*([A-Za-zÀ-ÿ]{1,10}\.?)(?![\wÀ-ÿ]))?")
 QTY_LABEL = re.compile(r"(?<![A-Za-zÀ-ÿ])(?:qty|quantity|menge|liefermenge|anzahl|cantidad|cant|unidades|uds|"
                        r"q\.?\s?t[àa]|quantit[àaée]|qt[ée]|aantal|hoeveelheid|quantidade|qtde?|ilo[śs][ćc]|shipped|"

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 
 from integrations.slips import vocab
-from integrations.slips.dictionary import Dictionary
+from integrations.slips.dictionary import SURE, Dictionary
 from integrations.slips.expected import Expected
-from integrations.slips.goods import find_anchors, read_region, regions
+from integrations.slips.goods import find_anchors, quantity_column, read_region, regions
 from integrations.slips.header import is_header_row, read_letterhead
 from integrations.slips.items import looks_like_code, read_item
 from integrations.slips.layout import OcrBox, Row, rows_of
@@ -48,11 +48,13 @@ def best_reading(rows: list[Row], start: int, convention: Convention, dictionary
         printed = read_table(rows[index], rows[index + 1:], columns, convention)
         body = rows[index + 1:]
     else:
+        start = _first_item_row(rows, start, dictionary)
         printed = read_listed(rows, start, convention)
         body = rows[start:]
     anchors = find_anchors(body, dictionary)
+    column = quantity_column([body[anchor.row] for anchor in anchors], convention)
     by_code = [line for anchor, block in regions(body, anchors)
-               if (line := read_region(anchor, block, convention, dictionary)) is not None]
+               if (line := read_region(anchor, block, convention, dictionary, column)) is not None]
     # a heading row that was understood is worth trusting — where its columns gave the lines their codes
     margin = 1 if heading is not None and any(line.sku.value for line in printed) else 0
     return by_code if _worth(by_code, dictionary) >= _worth(printed, dictionary) + margin else printed
@@ -104,6 +106,16 @@ def _body_start(rows: list[Row]) -> int:
         if is_header_row(row):
             last = i
     return last + 1
+
+
+def _first_item_row(rows: list[Row], start: int, dictionary: Dictionary) -> int:
+    """The body's start, or the first row above it that holds one of the PO's codes exactly: a word of the
+    goods that reads as a letterhead label ('workach po 25 kg', Polish 'in sacks of', wrapped under an
+    item's name: 'po' as a PO label) pushed the start past that item, and the item was lost."""
+    for i, row in enumerate(rows[:start]):
+        if any((hit := dictionary.code_for(word.text)) is not None and hit[1] == SURE for word in row.words):
+            return i
+    return start
 
 
 def _starts_item(row: Row) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from integrations.slips import vocab
-from integrations.slips.blurred_headings import blurred_heading
+from integrations.slips.blurred_headings import blurred_heading, fold, kind_of
 from integrations.slips.items import (
     CODE,
     PACK_SIZE,
@@ -55,11 +55,32 @@ def find_heading(rows: list[Row]) -> tuple[int, list[Column]] | None:
         for m in matches:  # the longest reading wins: "Lot No." is a lot heading, not "No." for position
             if all(m[1] <= c[0] or m[0] >= c[1] for c in chosen) and m[2] not in {c[2] for c in chosen}:
                 chosen.append(m)
+        chosen += _blurred_words(row, chosen)
         kinds = {c[2] for c in chosen}
         if "quantity" in kinds and len(kinds - {"pos"}) >= 3:
             return index, _quantity_twice(_joined(sorted(chosen), text, xs), matches, chosen, xs)
     blurred = blurred_heading(rows)  # none reads exactly: perhaps one the photo blurred (blurred_headings.py)
     return (blurred[0], [Column(*column) for column in blurred[1]]) if blurred else None
+
+
+def _blurred_words(row: Row, chosen: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Words of a heading row that no heading reads exactly, but one the photo blurred does ('Betch' beside
+    'Product Code  Quantity  Use By'): headings are printed small and bold, and a photo often blurs one of
+    them while the rest read. Without it the column has no kind and its values fall into the neighbour's
+    cell (every lot of the slip missed). Only kinds the row has not named yet, as (start, end, kind) in
+    `row.text`; the strict rules for a blurred word are blurred_headings.kind_of's."""
+    named, found, pos = {c[2] for c in chosen}, [], 0
+    for i, word in enumerate(row.words):
+        if i:
+            pos += 2 if word.cell != row.words[i - 1].cell else 1
+        start, pos = pos, pos + len(word.text)
+        if any(start < c[1] and pos > c[0] for c in chosen):
+            continue  # part of a heading read exactly ('Use' of 'Use By')
+        kind = kind_of(fold(word.text))
+        if kind is not None and kind not in named:
+            named.add(kind)
+            found.append((start, pos, kind))
+    return found
 
 
 def _quantity_twice(columns: list[Column], matches: list[tuple[int, int, str]],
