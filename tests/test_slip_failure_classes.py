@@ -326,15 +326,11 @@ def test_a_lot_heading_with_its_number_word_glued_on() -> None:
     assert (read.lines[0].lot.value, read.lines[0].expiry.value) == ("CH61850", date(2026, 12, 24))
 
 
-def test_a_table_whose_headings_gave_no_item_code_is_not_trusted_over_the_codes() -> None:
-    """'Nr katalogowy' is no item-code heading the vocabulary knows, and 'llość' only a blurred 'Ilość': the
-    codes, printed nearer the quantity than the description, are counted into the quantity's cell, where no
-    code is looked for, and the table's reading has quantities and lots but no codes. Reading by item code
-    finds them, their values
-    marked; that reading is kept — the heading row's benefit of the doubt is for a table that gave its lines
-    their codes. Without a PO the first row ('1' for its l, '39,10' with no unit) has no quantity by shape
-    and is left out; with the PO it is kept for a person to fill in. (Fails with parser.best_reading's
-    margin for any heading: no line has a code.)"""
+def test_item_codes_under_a_position_heading_are_found_by_shape() -> None:
+    """'Nr katalogowy' (catalogue number) reads as the position column's 'Nr', and 'llość' is a blurred
+    'Ilość': the codes fall into the position's cell, where the table's reading finds them by shape (marked
+    without a PO), with the quantities under the blurred quantity heading. (Fails with table.read_table not
+    calling _code_by_shape: reading by item code then wins, '39,10' without a unit lost.)"""
     boxes = boxes_of(["Młyn Kowalski Sp. z o.o.", "Dowód dostawy"], ["Zamówienie nr: PO-63298"]) + printed_table(
         ["Opis towaru", "Nr katalogowy", "Jedn.", "llość", "Partia", "Data ważności"],
         ["Double cream", "CRM-7883", "1", "39,10", "CH32978", "03-11-2026"],
@@ -342,7 +338,8 @@ def test_a_table_whose_headings_gave_no_item_code_is_not_trusted_over_the_codes(
         ["Twist lid 82 mm gold", "LID-6761", "szt", "774", "LOT359943", ""], columns=(40, 420, 640, 780, 920, 1120))
     alone = parse_slip(boxes)
     assert [(l.sku.value, l.quantity.value, l.lot.value) for l in alone.lines] == [
-        ("BTR-7309", 61, "LOT565154"), ("LID-6761", 774, "LOT359943")]
+        ("CRM-7883", Decimal("39.1"), "CH32978"), ("BTR-7309", 61, "LOT565154"), ("LID-6761", 774, "LOT359943")]
+    assert all(l.sku.doubtful and not l.quantity.doubtful for l in alone.lines)
     order = Expected(orders=(ExpectedOrder("PO-63298", "Młyn Kowalski Sp. z o.o.", (
         ExpectedItem(("CRM-7883",), "l", Decimal("39.1")), ExpectedItem(("BTR-7309",), "kg", Decimal(61)),
         ExpectedItem(("LID-6761",), "pcs", Decimal(774)))),))
@@ -351,7 +348,7 @@ def test_a_table_whose_headings_gave_no_item_code_is_not_trusted_over_the_codes(
 
 ES_HEAD = boxes_of(["Harinas del Sur S.L.", "ALBARÁN DE ENTREGA"], ["Su pedido: PO2025-0314"])
 NO_CODE_HEADING = ES_HEAD + printed_table(
-    ["Cód.", "Descripción", "Ud.", "Lote / Cad.", "Cant."],
+    ["Clave", "Descripción", "Ud.", "Lote / Cad.", "Cant."],
     ["SUG-4902", "Azúcar de caña", "", "B-98937", "1.681,72"],
     ["CRM-2386", "Nata para montar", "", "2606-19 / 14/02/2027", "356"],
     ["HNY-0737", "Miel 12x250 g", "cj", "B-56092", "206"],
@@ -359,11 +356,11 @@ NO_CODE_HEADING = ES_HEAD + printed_table(
 
 
 def test_item_codes_under_a_heading_the_vocabulary_does_not_know_are_found_by_shape() -> None:
-    """'Cód.' is no item-code heading the vocabulary knows: the codes are counted into the description's
+    """'Clave' is no item-code heading the vocabulary knows: the codes are counted into the description's
     cell. The table's reading finds each row's code by its shape there, marked without a PO (a lot could
-    look the same), sure where the PO has it exactly; the quantities stay those under 'Cant.' — reading by
-    item code alone finds no unit beside '356' or '1.181,50' and loses them. (Fails with table.read_table
-    not calling _code_by_shape.)"""
+    look the same), sure where the PO has it exactly; the quantities stay those under 'Cant.', sure — reading
+    by item code finds no unit beside '356' or '1.181,50' and can only guess them. (Fails with
+    table.read_table not calling _code_by_shape.)"""
     order = Expected(orders=(ExpectedOrder("PO2025-0314", "Harinas del Sur S.L.", (
         ExpectedItem(("SUG-4902",), "kg", Decimal("1681.72")), ExpectedItem(("CRM-2386",), "l", Decimal(356)),
         ExpectedItem(("HNY-0737",), "cases", Decimal(206)), ExpectedItem(("OIL-5226",), "l", Decimal("1181.5")))),))
@@ -373,6 +370,7 @@ def test_item_codes_under_a_heading_the_vocabulary_does_not_know_are_found_by_sh
             ("SUG-4902", Decimal("1681.72"), "B-98937"), ("CRM-2386", 356, "2606-19"), ("HNY-0737", 206, "B-56092"),
             ("OIL-5226", Decimal("1181.5"), "CH70643")]
         assert all(l.sku.doubtful == (expected is None) for l in read.lines)
+        assert not any(l.quantity.doubtful for l in read.lines)  # under 'Cant.': no guess by position
         assert read.lines[1].description.value == "Nata para montar"
 
 

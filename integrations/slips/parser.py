@@ -55,8 +55,7 @@ def best_reading(rows: list[Row], start: int, convention: Convention, dictionary
     column = quantity_column([body[anchor.row] for anchor in anchors], convention)
     by_code = [line for anchor, block in regions(body, anchors)
                if (line := read_region(anchor, block, convention, dictionary, column)) is not None]
-    # a heading row that was understood is worth trusting — where its columns gave the lines their codes
-    margin = 1 if heading is not None and any(line.sku.value for line in printed) else 0
+    margin = 1 if heading is not None else 0  # a heading row that was understood is worth trusting
     return by_code if _worth(by_code, dictionary) >= _worth(printed, dictionary) + margin else printed
 
 
