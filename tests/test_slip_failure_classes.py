@@ -482,3 +482,12 @@ def test_a_lot_s_tail_before_a_date_casts_no_vote_on_the_date_order() -> None:
     line = read.lines[0]
     assert line.lot.value == "2482-240" and line.expiry.value in (date(2027, 9, 11), date(2027, 11, 9))
     assert line.expiry.doubtful
+
+
+def test_a_lot_beside_an_expiry_column_is_the_lot_whatever_it_holds() -> None:
+    """A lot printed as its production date ('12.05.26') under 'Lot', the expiry in its own column: the lot's
+    cell is the lot — a date is cut out of it only where the cell holds the expiry too, or no column is
+    headed expiry at all. (Fails with table._lot_cell cutting a date out of every lot cell: no lot.)"""
+    read = parse_slip(PT_HEAD + printed_table(["Código", "Descrição", "Quantidade", "Unidade", "Lote", "Validade"],
+                                              ["SLT-1248", "Sea salt coarse", "51", "kg", "12.05.26", "29-12-2026"]))
+    assert (read.lines[0].lot.value, read.lines[0].expiry.value) == ("12.05.26", date(2026, 12, 29))

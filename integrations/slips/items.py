@@ -52,8 +52,10 @@ def tidy_code(code: str) -> str:
 def code_certainty(code: str) -> float:
     """'P02025-…' may be 'PO2025-…': letters then a zero is where OCR confuses O and 0, so ask. So is a word
     after the digits ('B-66050COPI'): codes end in a digit or one letter; three letters there are more likely
-    a stamp's or a neighbour's word the OCR glued on."""
-    return 0.5 if re.match(r"[A-Za-z]{1,3}0\d", code) or re.search(r"\d[A-Za-z]{3,}$", code) else 0.95
+    a stamp's or a neighbour's word the OCR glued on; and so is a date after a slash ('2341-12/10.06.2027':
+    the expiry read into the lot)."""
+    glued = re.search(r"\d[A-Za-z]{3,}$|/\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$", code)  # a word or a date glued on
+    return 0.5 if re.match(r"[A-Za-z]{1,3}0\d", code) or glued else 0.95
 
 
 def read(value: object, score: float, certainty: float = 1.0, how: str = "") -> Read[Any]:

@@ -71,7 +71,8 @@ def _capped(box: OcrBox) -> OcrBox:
 # scan); its pale pixels — the stamp where no print is under it — become paper. Print under the stamp
 # stays, and so does blue ballpoint, darker than a stamp's ink, even where it is written across the stamp.
 # The OCR's words are still marked where a stamp crossed them (mark_overprinted reads the original page).
-STAMP_SATURATION = 40  # of 255: a half-transparent green or red stamp measures 50-60, print and paper under 10
+STAMP_SATURATION = 40  # of 255: a half-transparent green or red stamp measures 50-130, print and paper under 10
+STAMP_MAX_SATURATION = 170  # a stamp is half-transparent: solid colour (a firm's blue panel, a filled box) is print
 STAMP_EDGE_SATURATION = 25  # inside a stamp, its paler edges too
 STAMP_PALENESS = 0.75  # of the paper's brightness: a stamp's ink is lighter than that, blue ballpoint darker
 STAMP_PX_SHARE = 20  # a stamp is at least 1/20 of the page's height high and wide (and never under 60 px)
@@ -84,6 +85,7 @@ def remove_stamps(image: Image.Image) -> Image.Image:
     hsv = np.asarray(image.convert("HSV")).astype(np.int16)
     hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     ink = _not_the_paper(hsv, hue) & (value > 100)
+    ink &= saturation < STAMP_MAX_SATURATION
     solid = cv2.morphologyEx((ink & (saturation > STAMP_SATURATION)).astype(np.uint8), cv2.MORPH_OPEN,
                              np.ones((3, 3), np.uint8))  # speckle of a noisy scan is no stamp
     if solid.mean() < 0.001:

@@ -144,6 +144,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
     cuts = boundaries(columns, [heading, *body])  # headings count too: no boundary cuts through "Quantity"
     shared = {kind for c in columns if c.also for kind in (c.kind, *c.also)}  # kinds printed in one cell
     shared |= {"quantity twice"} if any(c.twice for c in columns) else set()
+    shared |= {"expiry column"} if any("expiry" in (c.kind, *c.also) for c in columns) else set()
     lines: list[SlipLine] = []
     for row in body:
         cells: dict[str, list[Word]] = {}
@@ -163,8 +164,9 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
 
 def _without_total(lines: list[SlipLine]) -> list[SlipLine]:
     """A last row without an item code whose number is the sum of the quantities above it is the table's
-    total ('Subtotal  13263,92', in whatever words), not an item."""
-    if len(lines) < 3 or lines[-1].sku.value or lines[-1].quantity.value is None:
+    total ('Subtotal  13263,92', in whatever words), not an item — where at least three are summed: that
+    two items add up to a third printed without a code (2 + 3 Euro pallets) happens by chance."""
+    if len(lines) < 4 or lines[-1].sku.value or lines[-1].quantity.value is None:
         return lines
     above = [line.quantity.value for line in lines[:-1] if line.quantity.value is not None]
     if len(above) < len(lines) - 1 or abs(sum(above, Decimal(0)) - lines[-1].quantity.value) > Decimal("0.01"):
@@ -226,7 +228,8 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     desc_text, desc_score = _text(cells.get("description"))
     lot_text, lot_score = _text(cells.get("lot"))
     exp_text, exp_score = _text(cells.get("expiry"))
-    lot, lot_how = _lot_cell(vocab.LOT_LABEL.sub("", lot_text), {"lot", "expiry"} <= shared, convention)
+    lot, lot_how = _lot_cell(vocab.LOT_LABEL.sub("", lot_text), {"lot", "expiry"} <= shared, convention,
+                             dated="expiry column" not in shared)
     expiry = find_date(exp_text, convention, lost_separator=True) if exp_text else None
     exp_how = "exp.crowded" if expiry and find_date(exp_text[expiry.end:], convention) else "exp.cell"
     if expiry is None and "expiry" not in cells and lot_text:  # no expiry heading read: a date in the lot's cell
@@ -241,13 +244,15 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
         expiry=read(expiry.value, exp_score, expiry.certainty, exp_how) if expiry else Read())
 
 
-def _lot_cell(text: str, with_expiry: bool, convention: Convention) -> tuple[str | None, str]:
+def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bool = False) -> tuple[str | None, str]:
     """The lot in its cell; in a cell that holds the expiry too ('L2304A / 12.05.2026', OCR's
     'L2304A/12.05.2026') the date is cut out first. Where no date could be read there, the lot is what
-    comes before the '/', a guess (marked). A date in a cell whose heading named only the lot (the photo
-    broke 'Verfall' into 'Ver fall') is cut out too — no lot ends in a date — and the lot is marked."""
+    comes before the '/', a guess (marked). Where no heading named an expiry column at all (`dated`: the
+    photo broke 'Verfall' into 'Ver fall') a date in the lot's cell is the expiry too: cut out, the lot
+    marked. Under a lot heading beside an expiry column the cell is the lot, whatever it holds
+    ('4711-05-06-27')."""
     crowded = sum(looks_like_code(w) for w in text.split()) > 1
-    found = find_date(text, convention)
+    found = find_date(text, convention) if with_expiry or dated else None
     if found is not None:
         text = f"{text[:found.start]} {text[found.end:]}"
         crowded = not with_expiry or sum(looks_like_code(w.strip("/&+|")) for w in text.split()) > 1
@@ -260,12 +265,14 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention) -> tuple[str
 
 
 def _unit_cell(text: str) -> tuple[str | None, float]:
-    """The unit column: the word there that names a unit ('1  gr': a position number no heading named fell
-    into the first column); a lone "1", "|" or "i" is an l the OCR misread (no unit is called 1)."""
+    """The unit column: its word ('1  gr': a position number no heading named fell into the first column, and
+    is passed over); a lone "1", "|" or "i" is an l the OCR misread (no unit is called 1). A cell holding
+    more ('6x 1 l', a pack) names no unit the quantity counts in."""
     words = text.split()
-    for word in words:
-        if (unit := vocab.normalise_unit(word)) is not None:
-            return unit, 0.95
+    if len(words) == 2 and re.fullmatch(r"\d{1,2}[.)]?", words[0]):
+        words = words[1:]
+    if len(words) == 1 and (unit := vocab.normalise_unit(words[0])) is not None:
+        return unit, 0.95
     if len(words) == 1 and words[0] in ("1", "|", "i", "I", "l1"):
         return "l", 0.7
     return None, 0.95

@@ -87,7 +87,9 @@ MONTHS = {
     "gru": 12,  # Polish
 }
 _SEP = r"\s*[./\-]\s*"
-NUMERIC_DATE = re.compile(rf"(?<!\d)(\d{{1,4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{2,4}})(?!\d)")
+# Not the middle of a longer run of numbers ('2341-12/10.06.2027' holds no date '12/10.06', '4711-05-06-27'
+# none '05-06-27'): not after a digit and a hyphen, not before a separator and a digit.
+NUMERIC_DATE = re.compile(rf"(?<!\d)(?<!\d-)(\d{{1,4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{2,4}})(?!\d)(?!\s*[./\-]\s*\d)")
 # not the tail of a day-month-year: '07-2025' in '26-07-2025' (after a hyphen only when a digit precedes it)
 MONTH_YEAR = re.compile(r"(?<![\d.,/])(?<!\d-)(\d{1,2})\s*[./\-]\s*(\d{4})(?![\d.,/])")
 WORD_DATE = re.compile(
