@@ -44,12 +44,20 @@ class Row:
     @property
     def text(self) -> str:
         """Words joined by one space, boxes by two, so a column gap stays visible."""
-        parts: list[str] = []
+        return "".join(self._separator(i) + word.text for i, word in enumerate(self.words))
+
+    def _separator(self, i: int) -> str:
+        """What `text` puts before word i: nothing first, two spaces where a new OCR box starts, else one."""
+        return "" if not i else "  " if self.words[i].cell != self.words[i - 1].cell else " "
+
+    def spans(self) -> list[tuple[int, int, Word]]:
+        """Each word with where it starts and ends in `text`."""
+        out, at = [], 0
         for i, word in enumerate(self.words):
-            if i:
-                parts.append("  " if word.cell != self.words[i - 1].cell else " ")
-            parts.append(word.text)
-        return "".join(parts)
+            at += len(self._separator(i))
+            out.append((at, at + len(word.text), word))
+            at += len(word.text)
+        return out
 
     @property
     def score(self) -> float:
@@ -59,10 +67,9 @@ class Row:
         """`text` and, for each of its characters, the x where it was printed."""
         text, xs = "", []
         for i, word in enumerate(self.words):
-            if i:
-                sep = "  " if word.cell != self.words[i - 1].cell else " "
-                text += sep
-                xs += [word.x0] * len(sep)
+            sep = self._separator(i)
+            text += sep
+            xs += [word.x0] * len(sep)
             step = (word.x1 - word.x0) / max(1, len(word.text))
             text += word.text
             xs += [word.x0 + step * (k + 0.5) for k in range(len(word.text))]
@@ -70,14 +77,7 @@ class Row:
 
     def words_between(self, start: int, end: int) -> list[Word]:
         """The words overlapping characters [start, end) of `text`."""
-        out, pos = [], 0
-        for i, word in enumerate(self.words):
-            if i:
-                pos += 2 if word.cell != self.words[i - 1].cell else 1
-            if pos < end and pos + len(word.text) > start:
-                out.append(word)
-            pos += len(word.text)
-        return out
+        return [word for first, last, word in self.spans() if first < end and last > start]
 
 
 def skew(boxes: list[OcrBox]) -> float:

@@ -15,7 +15,7 @@ from integrations.slips.expected import Expected
 from integrations.slips.images import Photo, decode_photo
 from integrations.slips.layout import OcrBox
 from integrations.slips.ocr import recognise
-from integrations.slips.overprint import mark_overprinted, remove_stamps
+from integrations.slips.overprint import Colours, mark_overprinted, remove_stamps
 from integrations.slips.parser import parse_slip
 from integrations.slips.photo import flatten_page
 from models.packing_slip import PackingSlip
@@ -36,7 +36,8 @@ def ocr_photo(image: bytes | Photo) -> list[OcrBox]:
     """bytes of a photo → the text boxes on the flattened page. Raises SlipImageError for what is not a photo."""
     photo = image if isinstance(image, Photo) else decode_photo(image)
     page = flatten_page(photo.image)
-    return mark_overprinted(page, recognise(remove_stamps(page)))  # marked where a stamp crossed the print
+    colours = Colours.of(page)
+    return mark_overprinted(page, recognise(remove_stamps(page, colours)), colours)  # marked where a stamp crossed
 
 
 def parse_boxes(boxes: list[OcrBox], expected: Expected | None = None) -> OfflineSlip:

@@ -23,10 +23,26 @@ OVERPRINTED_SCORE = 0.9  # under evidence.OCR_SURE: values from these words are 
 PAPER_HUE_APART = 25  # of PIL's 256 hue steps (≈ 35°): a red stamp on yellow paper is ink, yellow is paper
 
 
-def mark_overprinted(image: Image.Image, boxes: list[OcrBox]) -> list[OcrBox]:
-    hsv = np.asarray(image.convert("HSV")).astype(np.int16)
-    hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    coloured = (saturation > 90) & (value > 60) & _not_the_paper(hsv, hue)
+@dataclasses.dataclass(frozen=True)
+class Colours:
+    """A page's pixels as hue, saturation and value, and where they differ in hue from its paper: worked out
+    once per page for both removing stamps and marking what they crossed."""
+
+    hue: np.ndarray
+    saturation: np.ndarray
+    value: np.ndarray
+    not_paper: np.ndarray
+
+    @classmethod
+    def of(cls, image: Image.Image) -> Colours:
+        hsv = np.asarray(image.convert("HSV")).astype(np.int16)
+        return cls(hsv[..., 0], hsv[..., 1], hsv[..., 2], _not_the_paper(hsv, hsv[..., 0]))
+
+
+def mark_overprinted(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:
+    colours = colours or Colours.of(image)
+    saturation, value = colours.saturation, colours.value
+    coloured = (saturation > 90) & (value > 60) & colours.not_paper
     printed = (saturation < 60) & (value < 110)
     return [_capped(box) if _overprinted(box, coloured, printed) else box for box in boxes]
 
@@ -78,13 +94,13 @@ STAMP_PALENESS = 0.75  # of the paper's brightness: a stamp's ink is lighter tha
 STAMP_PX_SHARE = 20  # a stamp is at least 1/20 of the page's height high and wide (and never under 60 px)
 
 
-def remove_stamps(image: Image.Image) -> Image.Image:
+def remove_stamps(image: Image.Image, colours: Colours | None = None) -> Image.Image:
     """The page without its stamps' own ink; the same picture when it has none."""
     import cv2  # lazy: comes with the OCR engine
 
-    hsv = np.asarray(image.convert("HSV")).astype(np.int16)
-    hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    ink = _not_the_paper(hsv, hue) & (value > 100)
+    colours = colours or Colours.of(image)
+    saturation, value = colours.saturation, colours.value
+    ink = colours.not_paper & (value > 100)
     ink &= saturation < STAMP_MAX_SATURATION
     solid = cv2.morphologyEx((ink & (saturation > STAMP_SATURATION)).astype(np.uint8), cv2.MORPH_OPEN,
                              np.ones((3, 3), np.uint8))  # speckle of a noisy scan is no stamp

@@ -69,11 +69,8 @@ def _blurred_words(row: Row, chosen: list[tuple[int, int, str]]) -> list[tuple[i
     them while the rest read. Without it the column has no kind and its values fall into the neighbour's
     cell (every lot of the slip missed). Only kinds the row has not named yet, as (start, end, kind) in
     `row.text`; the strict rules for a blurred word are blurred_headings.kind_of's."""
-    named, found, pos = {c[2] for c in chosen}, [], 0
-    for i, word in enumerate(row.words):
-        if i:
-            pos += 2 if word.cell != row.words[i - 1].cell else 1
-        start, pos = pos, pos + len(word.text)
+    named, found = {c[2] for c in chosen}, []
+    for start, pos, word in row.spans():
         if any(start < c[1] and pos > c[0] for c in chosen):
             continue  # part of a heading read exactly ('Use' of 'Use By')
         kind = kind_of(fold(word.text))
@@ -145,6 +142,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
     shared = {kind for c in columns if c.also for kind in (c.kind, *c.also)}  # kinds printed in one cell
     shared |= {"quantity twice"} if any(c.twice for c in columns) else set()
     shared |= {"expiry column"} if any("expiry" in (c.kind, *c.also) for c in columns) else set()
+    codes_unheaded = not any("sku" in (c.kind, *c.also) for c in columns)
     lines: list[SlipLine] = []
     for row in body:
         cells: dict[str, list[Word]] = {}
@@ -152,7 +150,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
             column = columns[sum(1 for cut in cuts if word.x > cut)]
             for kind in (column.kind, *column.also):
                 cells.setdefault(kind, []).append(word)
-        if not any(c.kind == "sku" or "sku" in c.also for c in columns):
+        if codes_unheaded:
             _code_by_shape(cells)
         line = _line(cells, convention, shared)
         if line is not None:

@@ -227,7 +227,7 @@ def learn_convention(texts: list[str]) -> Convention:
         point += len(re.findall(r"(?<![\d.,])\d+(?:,\d{3})*\.\d{1,2}(?![\d.,])|\d,\d{3}\.\d", stripped))
         for m in numeric_dates(text):
             a, b, sep = int(m.group(1)), int(m.group(2)), text[m.end(1):m.start(2)].strip()
-            if len(m.group(1)) > 2 or _date(_year(m.group(3)), *((b, a) if sep == "." or a > 12 else (a, b))) is None:
+            if len(m.group(1)) > 2 or _date(*_day_month(a, b, _year(m.group(3)), sep, Convention())[0]) is None:
                 continue  # a year first says nothing of the order; '240 / 09/11' (a lot's tail) is no date
             dmy += sep == "." or (a > 12 >= b)
             mdy += b > 12 >= a and sep != "."
