@@ -46,3 +46,4 @@ class PackingSlip(BaseModel):
     lines: list[SlipLine] = Field(default_factory=list)
     reader: Literal["anthropic", "offline", "typed"] = "offline"  # typed: by hand, when no read could read it
     notes: list[str] = Field(default_factory=list)  # e.g. "vision model busy, read offline"
+    small_print: bool = False  # the offline reader found the writing too small to read reliably (retake closer)

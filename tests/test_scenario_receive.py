@@ -181,3 +181,16 @@ async def test_a_receipt_whose_answer_was_lost_is_not_received_twice(shop: Sandb
     assert [r["quantity"] for r in received_rows(shop.katana, PO31_ID)] == [10]
     assert (await shop.store.actions.get(action.id)).status == "recorded"  # type: ignore[union-attr]
     assert await shop.message_with("received PO-31")
+
+
+async def test_a_photo_whose_writing_is_too_small_asks_for_a_closer_one(shop: Sandbox) -> None:
+    tiny = fresh_farms_slip(line("MAT-ONION", "8", "kg"))
+    tiny.small_print = True  # what the offline reader says of a far photo (tests/test_slip_parser.py measures it)
+    form = await confirmation(shop, tiny)
+    assert "writing in this photo is very small" in str(form["blocks"])
+    assert "photo taken closer" in str(form["blocks"])
+
+
+async def test_a_photo_of_ordinary_writing_gets_no_such_word(shop: Sandbox) -> None:
+    form = await confirmation(shop, fresh_farms_slip(line("MAT-ONION", "8", "kg")))
+    assert "very small" not in str(form["blocks"])

@@ -212,3 +212,17 @@ def test_codes_compare_across_ocr_confusions() -> None:
 def test_an_empty_read_says_so() -> None:
     slip = parse_slip([])
     assert slip.lines == [] and slip.notes == ["no goods lines found on the slip"]
+
+
+@pytest.mark.parametrize(("height", "small"), [(12, True), (15, True), (16, False), (30, False)])
+def test_writing_too_small_to_read_reliably_is_said(height: int, small: bool) -> None:
+    # Below 16 px a text line (on the reader's 1,568 px copy) the recogniser misreads most values (measured in
+    # integrations/slips/offline.py); /receive then suggests a closer photo.
+    from integrations.slips.offline import parse_boxes
+
+    boxes = [OcrBox(text, 0.99, ((60 + 420 * col, 100 + 38 * row), (360 + 420 * col, 100 + 38 * row),
+                                 (360 + 420 * col, 100 + 38 * row + height), (60 + 420 * col, 100 + 38 * row + height)))
+             for row, texts in enumerate([["FLR-1", "Flour", "12 kg"], ["SUG-2", "Sugar", "3 kg"]])
+             for col, text in enumerate(texts)]
+    assert parse_boxes(boxes).small_print is small
+    assert parse_boxes([]).small_print is False

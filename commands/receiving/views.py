@@ -104,7 +104,9 @@ def slip_summary(state: ReceiveState) -> Block:
     if slip.slip_date.value:
         parts.append(f"dated {slip.slip_date.value}{mark(slip.slip_date)}")
     reader = "read by the vision model" if slip.reader == "anthropic" else "read offline"
-    return cards.text(" · ".join(parts) + f"\n_{reader}; fields marked ⚠ were hard to read: check them._")
+    closer = ("\n*The writing in this photo is very small*, so many values are likely misread: check each one, "
+              "or cancel and send a photo taken closer, the slip filling the picture." if slip.small_print else "")
+    return cards.text(" · ".join(parts) + f"\n_{reader}; fields marked ⚠ were hard to read: check them._" + closer)
 
 
 def mark(read: Read[Any]) -> str:

@@ -157,3 +157,8 @@ def _split(text: str, score: float, x0: float, x1: float, cell: int) -> list[Wor
 def _height(box: OcrBox) -> float:
     (x0, y0), (x3, y3) = box.quad[0], box.quad[3]
     return max(1.0, math.hypot(x3 - x0, y3 - y0))
+
+
+def line_height(boxes: list[OcrBox]) -> float:
+    """The median height of the text boxes: how large the writing is on the picture (a box is one text line)."""
+    return statistics.median(_height(box) for box in boxes)
