@@ -101,6 +101,12 @@ def plan_slip(seed: int, index: int, condition: str, rng: random.Random) -> Plan
     corrected = set(rng.sample(range(n_lines), k=min(n_lines, rng.randint(1, 2)))) if "correction" in options else set()
     for i, (line, lot_text) in enumerate(made):
         expiry = line.expiry
+        shown = columns if layout in ("grid", "columns", "erp", "pallets") else ("lot", "expiry")
+        if "expiry" not in shown:  # a template without a best-before column: the truth has none either
+            expiry = None
+        if "lot" not in shown:
+            lot_text = ""
+            line = replace(line, lot=None)
         if expiry is not None and month_year:
             expiry = catalogue.month_end(expiry)
         unit_word = rng.choice(w.units[line.unit])

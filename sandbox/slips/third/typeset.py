@@ -221,6 +221,7 @@ def table(p: Page, which, ruled: bool, *, head: bool = True) -> None:
             p.d.line((x0, y + hh, right, y + hh), fill=p.ink, width=2)
         y += hh
     row_tops = [y]
+    bold_qty = rng.random() < 0.3
     for k, r in zip(which, rows):
         desc_lines = _wrap(p, r.desc, widths.get("desc", 400) - 2 * pad) if "desc" in cols else [""]
         rh = max(1, len(desc_lines)) * p.line_h + (12 if ruled else 8)
@@ -233,7 +234,7 @@ def table(p: Page, which, ruled: bool, *, head: bool = True) -> None:
                 continue
             v = _cell(p, r, c)
             anchor, tx = ("ra", xs[c] + widths[c] - pad) if c in NUMERIC else ("la", xs[c] + pad)
-            bold = c == "qty" and rng.random() < 0.3
+            bold = c == "qty" and bold_qty
             box = p.text(tx, y + 6, v, bold=bold, anchor=anchor) if v else (xs[c], y, xs[c] + widths[c], y + rh)
             if c == "qty":
                 p.anchors.qty[k] = (xs[c], y, xs[c] + widths[c], y + rh) if not v else box
@@ -270,7 +271,8 @@ def totals(p: Page, which, qx: int, qw: int, right: int) -> None:
         value = fmt_number(total, plan.wording, p.rng, unit=lines[0].unit)
     else:
         value = str(len(lines))
-        label = f"{label} {plan.wording.packages}"
+        label = plan.wording.packages if plan.wording.packages.lower() in label.lower() else \
+            f"{plan.wording.total[0]} {plan.wording.packages}"
     p.d.line((qx, p.y - 6, right, p.y - 6), fill=p.ink, width=2)
     p.text(qx - 20, p.y + 4, label, bold=True, anchor="ra")
     p.text(qx + qw - 14, p.y + 4, value, bold=True, anchor="ra")
