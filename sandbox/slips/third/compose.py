@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from . import catalogue
 from .languages import W, Wording, fmt_date, fmt_number
-from .truth import Line, Slip
+from .truth import Slip
 
 LAYOUTS = ("grid", "columns", "erp", "blocks", "cards", "pallets")
 
@@ -42,6 +42,7 @@ class Printed:
     backorder: str = ""
     weight: str = ""
     hand_qty: str = ""  # written by pen: a correction or the whole figure
+    desc2: str = ""  # a second line under the name: the EAN, a pack size — another code that is no item code
 
 
 @dataclass
@@ -94,6 +95,11 @@ def plan_slip(seed: int, index: int, condition: str, rng: random.Random) -> Plan
     if "handfilled" in options:
         columns = ("pos", "code", "desc", "ordered", "qty", "unit", "lot", "expiry")
         options.discard("correction")
+        options.discard("totals")  # nobody prints a total of figures still to be written in
+    if rng.random() < 0.25 and layout != "cards":
+        options.add("ean")
+    if layout in ("grid", "columns", "pallets") and "lot" in columns and "expiry" in columns and rng.random() < 0.3:
+        options.add("lot_exp")  # "L230512 / 12.03.2027" in one cell, no best-before column of its own
     merged_unit = "unit" in columns and rng.random() < 0.3 and "handfilled" not in options
 
     lines, rows = [], []
@@ -141,6 +147,19 @@ def plan_slip(seed: int, index: int, condition: str, rng: random.Random) -> Plan
             backorder=(fmt_number(order_q - qty, w, rng, unit=line.unit) if order_q > qty else "0")
             if "backorder" in columns else "",
             weight=weight, hand_qty=hand))
+    if "ean" in options:
+        for r in rows:
+            ean = catalogue._ean13(rng)
+            r.desc2 = rng.choice([f"EAN {ean}", f"GTIN: {ean}", f"EAN: {ean}", f"{ean}"])
+    if "lot_exp" in options:
+        sep = rng.choice((" / ", "  ", " - ", " MHD ")) if language == "de" else rng.choice((" / ", "  ", " - "))
+        for r in rows:
+            r.lot = sep.join(x for x in (r.lot, r.expiry) if x).strip()
+            r.expiry = ""
+        columns = tuple(c for c in columns if c != "expiry")
+        labels_lot = f"{rng.choice(w.col_lot)} / {rng.choice(w.col_expiry)}"
+    else:
+        labels_lot = ""
     # position numbers 10, 20, 30 (SAP) or 1, 2, 3 — one habit per slip
     step = 10 if rng.random() < 0.3 else 1
     for i, r in enumerate(rows):
@@ -148,6 +167,8 @@ def plan_slip(seed: int, index: int, condition: str, rng: random.Random) -> Plan
 
     labels = {k: rng.choice(getattr(w, f"col_{k}")) for k in
               ("pos", "code", "desc", "qty", "ordered", "backorder", "unit", "lot", "expiry", "weight")}
+    if labels_lot:
+        labels["lot"] = labels_lot
     order_date = slip_date - timedelta(days=rng.randint(2, 30))
     header = {
         "title": rng.choice(w.titles),

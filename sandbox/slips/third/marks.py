@@ -131,7 +131,7 @@ def pen_and_stamps(page, plan, rng: random.Random) -> None:
             _hand_text(img, (x0 + x1) // 2, (y0 + y1) // 2, r.hand_qty, hand, hsize, pen, rng.uniform(-6, 6),
                        anchor="mm")
     if "ticks" in plan.options:
-        for k, box in a.rows.items():
+        for box in a.rows.values():
             if rng.random() < 0.9:
                 s = int(page.size * 0.9)
                 tick(page.d, max(8, box[0] - s - 14), (box[1] + box[3]) // 2 - s // 3, s, pen, rng)
@@ -143,7 +143,9 @@ def pen_and_stamps(page, plan, rng: random.Random) -> None:
         colour = rng.choice([(200, 30, 40), (30, 60, 190), (120, 40, 160), (20, 130, 60)])
         from datetime import timedelta
         d = plan.slip.slip_date + timedelta(days=rng.randint(0, 3))
-        date_text = f"{d.day:02d}.{d.month:02d}.{d.year}" if rng.random() < 0.5 else f"{d:%d %b %Y}".upper()
+        from .languages import fmt_date
+        date_text = f"{d.day:02d}.{d.month:02d}.{d.year}" if rng.random() < 0.5 else \
+            fmt_date(d, "%d %b %Y", plan.wording).upper()
         x0, y0, x1, y1 = a.table
         if rng.random() < 0.6:  # across the goods
             cx, cy = rng.randint(x0 + 250, max(x0 + 260, x1 - 250)), rng.randint(y0, max(y0 + 1, y1))

@@ -224,13 +224,16 @@ def table(p: Page, which, ruled: bool, *, head: bool = True) -> None:
     bold_qty = rng.random() < 0.3
     for k, r in zip(which, rows):
         desc_lines = _wrap(p, r.desc, widths.get("desc", 400) - 2 * pad) if "desc" in cols else [""]
+        if r.desc2 and "desc" in cols:
+            desc_lines.append(r.desc2)
         rh = max(1, len(desc_lines)) * p.line_h + (12 if ruled else 8)
         if plan.options & {"handfilled", "correction"}:
             rh += 10
         for c in cols:
             if c == "desc":
                 for j, dl in enumerate(desc_lines):
-                    p.text(xs[c] + pad, y + 6 + j * p.line_h, dl)
+                    small = dl == r.desc2 and j == len(desc_lines) - 1
+                    p.text(xs[c] + pad, y + 6 + j * p.line_h, dl, int(p.size * 0.85) if small else None)
                 continue
             v = _cell(p, r, c)
             anchor, tx = ("ra", xs[c] + widths[c] - pad) if c in NUMERIC else ("la", xs[c] + pad)
@@ -310,9 +313,12 @@ def erp_listing(p: Page) -> None:
                             p.y + p.line_h)
         p.anchors.rows[k] = (p.margin, p.y, int(p.margin + len(line) * cw), p.y + p.line_h)
         p.y += p.line_h
+        off = sum(width[c] + 2 for c in cols[:cols.index("desc")]) if "desc" in cols else 0
         if "desc" in cols and len(r.desc) > width["desc"]:  # the ERP wraps the name onto a continuation line
-            off = sum(width[c] + 2 for c in cols[:cols.index("desc")])
             p.text(p.margin + off * cw, p.y, r.desc[width["desc"]:].strip()[:width["desc"]])
+            p.y += p.line_h
+        if r.desc2:
+            p.text(p.margin + off * cw, p.y, r.desc2)
             p.y += p.line_h
     p.anchors.table = (p.margin, top, p.w - p.margin, p.y)
     p.text(p.margin, p.y, dash)
@@ -333,7 +339,9 @@ def blocks(p: Page) -> None:
         p.text(x, p.y, f"{r.pos}.", bold=False)
         x += p.width("000.")
         b = p.text(x, p.y, r.code, bold=True)
-        p.text(b[2] + 30, p.y, r.desc)
+        b = p.text(b[2] + 30, p.y, r.desc)
+        if r.desc2:
+            p.text(b[2] + 30, p.y + 3, r.desc2, int(p.size * 0.8))
         p.y += p.line_h
         x = p.margin + p.width("000.")
         qlabel = lab["qty"]
