@@ -1,0 +1,152 @@
+"""Outside review (attack 5): packing slips the offline parser reads wrong without marking the value.
+
+Each test fails on the commit it was written against (cade7d4) and passes once the fault is fixed: the
+value is either read right or shown with ⚠ (`Read.doubtful`). All inputs are hand-made OCR boxes (no OCR
+runs), each cell scored as RapidOCR scores crisp print, modelling real delivery notes.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from integrations.slips import Expected, ExpectedItem, ExpectedOrder
+from integrations.slips.layout import OcrBox
+from integrations.slips.parser import parse_slip
+
+
+def boxes_of(*rows: list[str]) -> list[OcrBox]:
+    """One box per cell, rows 40 px apart, cells 60 px apart (as tests/test_slip_failure_classes.py)."""
+    out = []
+    for y, cells in enumerate(rows):
+        x = 40.0
+        for cell in cells:
+            width = 13.0 * len(cell)
+            out.append(OcrBox(cell, 0.999, ((x, 40.0 * y), (x + width, 40.0 * y), (x + width, 40.0 * y + 24),
+                                           (x, 40.0 * y + 24))))
+            x += width + 60
+    return out
+
+
+def printed_table(*rows: list[str], top: int = 2, columns: tuple[int, ...] = (40, 200, 420, 520, 640, 840)
+                  ) -> list[OcrBox]:
+    """A table whose cells sit under their headings, rows from line `top` down."""
+    return [OcrBox(text, 0.999, ((x, 40.0 * y), (x + 13.0 * len(text), 40.0 * y),
+                                 (x + 13.0 * len(text), 40.0 * y + 24), (x, 40.0 * y + 24)))
+            for y, row in enumerate(rows, start=top) for x, text in zip(columns, row, strict=False) if text]
+
+
+def sure_and_wrong(read: object, right: object) -> bool:
+    return read.value != right and not read.doubtful  # type: ignore[attr-defined]
+
+
+US_HEAD = boxes_of(["Lone Star Provisions Inc.", "PACKING SLIP"], ["PO #: PO-31", "Ship Date: 04/23/2026"])
+US_ORDER = Expected(orders=(ExpectedOrder("PO-31", "Lone Star Provisions Inc.", (
+    ExpectedItem(("PKG-BOX-12",), "pcs", Decimal(500)), ExpectedItem(("MAT-LEM",), "l", Decimal(720)))),))
+
+
+def test_the_ordered_amount_printed_beside_the_delivered_one_is_not_vouched_for_by_the_po() -> None:
+    """'Ordered | Delivered' columns, each number with its unit (a short delivery: 500 pcs ordered, 200 pcs
+    delivered). The heading row names no quantity the vocabulary knows, so the goods are read by item code,
+    and the first number with a unit — the ORDERED 500 — is the quantity (qty.shape, marked). Then the PO
+    'vouches' for it: 500 is exactly what the PO row still expects, so snapping._check_quantity lifts it to
+    0.9 (qty.po). The ordered amount always equals what the PO expects, so the PO can never vouch for a
+    quantity that was only a guess between the ordered and the delivered column: a short delivery is
+    received as complete, without ⚠."""
+    rows = US_HEAD + boxes_of([], [], [], ["Item", "Description", "Ordered", "Delivered", "Lot"],
+                              ["PKG-BOX-12 Shipper box", "500 pcs", "200 pcs", "L26897"],
+                              ["MAT-LEM Lemon juice", "720 l", "720 l", "L30112"])
+    line = parse_slip(rows, US_ORDER).lines[0]
+    assert not sure_and_wrong(line.quantity, Decimal(200)), line.quantity
+
+
+def test_qty_ship_before_qty_ord_is_not_vouched_for_by_the_po() -> None:
+    """'Qty Ship | Qty Ord' (shipped printed first, 200 of 500): table._quantity_twice takes the last
+    quantity column (ordered 500) and marks it (qty.crowded) — then snapping._check_quantity finds 500 equal
+    to what the PO expects and lifts it to sure (qty.po). The PO vouches for the guess exactly when the guess
+    took the ordered column: the short delivery reads as complete, without ⚠."""
+    read = parse_slip(US_HEAD + printed_table(["Item", "Description", "Qty Ship", "Qty Ord", "Unit", "Lot"],
+                                              ["PKG-BOX-12", "Shipper box", "200", "500", "pcs", "L26897"],
+                                              ["MAT-LEM", "Lemon juice", "720", "720", "l", "L30112"]), US_ORDER)
+    assert not sure_and_wrong(read.lines[0].quantity, Decimal(200)), read.lines[0].quantity
+
+
+def test_a_footer_word_inside_a_product_name_does_not_end_the_table_silently() -> None:
+    """Spanish cheese sold by weight is 'peso variable' (French 'poids variable'), a yoghurt is 'Fage Total
+    0%': table.read_table stops at the first row matching vocab.FOOTER_WORDS ('peso', 'total'), so that row
+    and every row under it are dropped — no line, no note. Two of three items vanish from the receipt."""
+    es = boxes_of(["Quesos del Sur S.L.", "ALBARÁN DE ENTREGA"], ["Su pedido: PO-77", "Fecha: 12/03/2026"])
+    uk = boxes_of(["Dairy Direct Ltd", "DELIVERY NOTE"], ["Your order: PO-77", "Date: 12/03/2026"])
+    columns = (40, 200, 600, 760, 880)
+    for head, rows in (
+            (es, [["Código", "Descripción", "Cantidad", "Unidad", "Lote"],
+                  ["QSO-1001", "Queso manchego curado", "12", "ud", "L2304A"],
+                  ["QSO-1002", "Queso tierno peso variable", "8,45", "kg", "L2305B"],
+                  ["MNT-2003", "Mantequilla", "20", "kg", "L2306C"]]),
+            (uk, [["Code", "Description", "Qty", "Unit", "Batch"], ["YOG-1001", "Natural yoghurt 5kg", "6", "each", "B2304"],
+                  ["YOG-1002", "Fage Total 0% 1kg", "12", "each", "B2305"], ["BTR-2003", "Butter unsalted", "20", "kg", "B2306"]])):
+        read = parse_slip(head + printed_table(*rows, columns=columns))
+        assert len(read.lines) == 3 or read.notes, [line.sku.value for line in read.lines]
+
+
+def test_a_weight_line_under_an_item_does_not_end_the_slip_silently() -> None:
+    """A block layout whose item prints its net weight ('Peso neto: 8,45 kg') on its details line: goods and
+    read_listed both stop at vocab.FOOTER_WORDS ('peso'), so that item and all after it are lost without a
+    note (only the first item is read)."""
+    rows = boxes_of(["Quesos del Sur S.L.", "ALBARÁN DE ENTREGA"], ["Su pedido: PO-77", "Fecha: 12/03/2026"], [], [],
+                    ["1.", "FLR-1001 Harina de trigo T55"], ["Cantidad: 40 kg", "Lote: L2304A"],
+                    ["2.", "QSO-1002 Queso tierno"], ["Cantidad: 8,45 kg", "Peso neto: 8,45 kg", "Lote: L2305B"],
+                    ["3.", "MNT-2003 Mantequilla"], ["Cantidad: 20 kg", "Lote: L2306C"])
+    read = parse_slip(rows)
+    assert len(read.lines) == 3 or read.notes, [line.sku.value for line in read.lines]
+
+
+def test_the_suppliers_sales_order_number_is_not_taken_as_our_po() -> None:
+    """US packing slips print the supplier's own 'Sales Order: SO-88123' above 'Customer PO: PO-4471';
+    (likewise 'Nuestro pedido' / 'Su pedido', 'Notre commande' / 'Votre commande', 'Auftrag' /
+    'Ihre Bestellung'). vocab.PO_LABEL matches any 'order', and header._po_number takes the first match:
+    the PO is shown as SO-88123 at 0.95 (po.label). Reading alone, nothing marks it."""
+    head = boxes_of(["Lone Star Provisions Inc.", "PACKING SLIP"], ["Sales Order: SO-88123", "Ship Date: 04/23/2026"],
+                    ["Customer PO: PO-4471"])
+    read = parse_slip(head + printed_table(["Item", "Description", "Qty", "Unit", "Lot"],
+                                           ["PKG-BOX-12", "Shipper box", "200", "pcs", "L26897"], top=4))
+    assert not sure_and_wrong(read.po_number, "PO-4471"), read.po_number
+
+
+def test_the_po_date_is_not_taken_as_the_slip_date() -> None:
+    """'PO Date: 02/20/2026' beside the PO number, 'Ship Date: 03/02/2026' under it (a common US packing
+    slip header). vocab.ORDER_DATE_LABEL knows 'Order Date' and 'Bestelldatum' but not 'PO Date', so
+    header._slip_date takes the PO's date as the slip's, sure (20 > 12: no doubt about the order)."""
+    head = boxes_of(["Lone Star Provisions Inc.", "PACKING SLIP"], ["PO #: PO-4471", "PO Date: 02/20/2026"],
+                    ["Ship Date: 03/02/2026"])
+    read = parse_slip(head + printed_table(["Item", "Description", "Qty", "Unit", "Lot"],
+                                           ["PKG-BOX-12", "Shipper box", "200", "pcs", "L26897"], top=4))
+    assert not sure_and_wrong(read.slip_date, date(2026, 3, 2)), read.slip_date
+
+
+def test_a_two_letter_document_number_does_not_make_a_french_slip_month_first() -> None:
+    """A French delivery note numbered 'BL 24051' (two capitals, a space, five digits) with d/m/y dates all
+    ≤ 12. values._US takes 'BL 24051' for a US state and ZIP code ('TX 75001'), the slip votes month-first,
+    and every ambiguous date is read month-first at 0.85 — sure: slip date 03/04/2026 (3 April) read as
+    4 March, DLUO 05/06/2027 (5 June) as 6 May. (The French words only vote for the decimal comma; a tie
+    would have given day-first.)"""
+    head = boxes_of(["Moulins Durand SARL", "Bon de livraison BL 24051"], ["Date: 03/04/2026", "Votre commande: PO-4471"])
+    read = parse_slip(head + printed_table(["Code", "Désignation", "Qté", "Unité", "Lot", "DLUO"],
+                                           ["FLR-3388", "Farine T55", "293", "kg", "LOT478158", "05/06/2027"],
+                                           ["SUG-1200", "Sucre", "40", "kg", "LOT478159", "10/11/2027"], top=4))
+    assert not sure_and_wrong(read.slip_date, date(2026, 4, 3)), read.slip_date
+    assert not sure_and_wrong(read.lines[0].expiry, date(2027, 6, 5)), read.lines[0].expiry
+
+
+def test_a_variant_suffix_is_not_snapped_to_the_base_code_as_sure() -> None:
+    """The supplier delivers the organic variant 'FLR-1001-BIO' (or 'FLR-1001B') of the ordered 'FLR-1001':
+    dictionary.code_for takes any letters after a PO code for a description the OCR glued on ('GLUED',
+    0.9) and snapping shows FLR-1001, sure — a substitute received as the ordered item with only a note.
+    A capital-letter suffix is how suppliers number variants; a glued word is lower-case text."""
+    head = boxes_of(["Müller Mühle GmbH", "Lieferschein"], ["Ihre Bestellung: PO-77", "Datum: 12.03.2026"])
+    order = Expected(orders=(ExpectedOrder("PO-77", "Müller Mühle GmbH", (
+        ExpectedItem(("FLR-1001",), "kg", Decimal(500)), ExpectedItem(("SUG-2002",), "kg", Decimal(100)))),))
+    for printed in ("FLR-1001-BIO", "FLR-1001B"):
+        read = parse_slip(head + printed_table(["Art.-Nr.", "Bezeichnung", "Menge", "Einheit", "Charge"],
+                                               [printed, "Weizenmehl Bio", "500", "kg", "L2304A"],
+                                               ["SUG-2002", "Zucker", "100", "kg", "L2305B"]), order)
+        assert not sure_and_wrong(read.lines[0].sku, printed), read.lines[0].sku
