@@ -150,3 +150,64 @@ def test_a_variant_suffix_is_not_snapped_to_the_base_code_as_sure() -> None:
                                                [printed, "Weizenmehl Bio", "500", "kg", "L2304A"],
                                                ["SUG-2002", "Zucker", "100", "kg", "L2305B"]), order)
         assert not sure_and_wrong(read.lines[0].sku, printed), read.lines[0].sku
+
+
+UK_HEAD = boxes_of(["Dairy Direct Ltd", "DELIVERY NOTE"], ["Your order: PO-77", "Date: 12/03/2026"])
+
+
+def test_a_weight_column_after_the_batch_is_not_glued_into_the_lot() -> None:
+    """A catch-weight delivery note (cheese, meat): 'Batch | Weight (kg)' with no heading the vocabulary
+    knows for the weight, so its numbers fall into the batch's cell. table._code joins the cell's pieces
+    when none is a word, a position number or a date: the lot is 'B230430.50' (B2304 + 30.50 kg), sure
+    (lot.cell). Italian 'Lotto | Peso kg' likewise: 'L2305B' + '100' is 'L2305B100'. The lot is what is
+    traced in a recall; a wrong one typed into Katana without ⚠."""
+    read = parse_slip(UK_HEAD + printed_table(["Code", "Description", "Qty", "Unit", "Batch", "Weight (kg)"],
+                                              ["CHS-1001", "Cheddar mature", "6", "each", "B2304", "30.50"],
+                                              ["BTR-2003", "Butter unsalted", "20", "kg", "B2306", "120.00"],
+                                              columns=(40, 200, 520, 620, 720, 880)))
+    for line, lot in zip(read.lines, ["B2304", "B2306"], strict=True):
+        assert not sure_and_wrong(line.lot, lot), line.lot
+    it = boxes_of(["Molino Rossi S.r.l.", "Documento di trasporto"], ["Vs. ordine: PO-77", "Data: 12/03/2026"])
+    read = parse_slip(it + printed_table(["Codice", "Descrizione", "UM", "Q.tà", "Lotto", "Peso kg"],
+                                         ["FLR-1001", "Farina 00", "kg", "500", "L2304A", "500,0"],
+                                         ["SUG-2002", "Zucchero", "sacchi", "4", "L2305B", "100"],
+                                         columns=(40, 200, 420, 520, 640, 800)))
+    assert not sure_and_wrong(read.lines[1].lot, "L2305B"), read.lines[1].lot
+
+
+def test_an_ean_column_beside_the_item_code_is_not_glued_into_the_code() -> None:
+    """German delivery notes print the EAN beside the article number: 'Art.-Nr. | EAN | Bezeichnung'. 'EAN'
+    is no heading the vocabulary knows, so where the EAN sits nearer the code than the name its digits fall
+    into the code's cell and table._code joins them: sku 'FLR-10014006381333931', sure (sku.cell). Reading
+    alone nothing checks it (plausible.odd_codes sees every row shaped alike)."""
+    de = boxes_of(["Müller Mühle GmbH", "Lieferschein"], ["Ihre Bestellung: PO-77", "Datum: 12.03.2026"])
+    read = parse_slip(de + printed_table(["Art.-Nr.", "EAN", "Bezeichnung", "Menge", "Einheit", "Charge"],
+                                         ["FLR-1001", "4006381333931", "Weizenmehl", "500", "kg", "L2304A"],
+                                         ["SUG-2002", "4006381333948", "Zucker", "100", "kg", "L2305B"],
+                                         ["SLT-3003", "4006381333955", "Meersalz", "25", "kg", "L2306C"],
+                                         columns=(40, 160, 380, 640, 760, 880)))
+    for line, sku in zip(read.lines, ["FLR-1001", "SUG-2002", "SLT-3003"], strict=True):
+        assert not sure_and_wrong(line.sku, sku), line.sku
+
+
+def test_ordered_and_shipped_in_one_cell_is_not_read_as_the_ordered_amount() -> None:
+    """'Qty Ord/Ship' printing '500/200' in one cell (the OCR drops the spaces around the slash, as it does
+    between tight glyphs): items.QUANTITY takes the number before the slash and skips the one after it, so
+    the cell holds one quantity — the ORDERED 500 — shown sure (qty.cell); the 200 delivered is lost. With
+    the PO, 500 equals what it expects and is vouched for too."""
+    read = parse_slip(US_HEAD + printed_table(["Item", "Description", "Qty Ord/Ship", "Unit", "Lot"],
+                                              ["PKG-BOX-12", "Shipper box", "500/200", "pcs", "L26897"],
+                                              ["MAT-LEM", "Lemon juice", "720/720", "l", "L30112"]))
+    assert not sure_and_wrong(read.lines[0].quantity, Decimal(200)), read.lines[0].quantity
+
+
+def test_a_zero_between_letters_of_a_lot_is_not_rewritten_as_the_letter_o() -> None:
+    """Alphanumeric batch codes ('24K0A15', 'BX0A-1204') hold zeros between letters. vocab.unglue rewrites
+    every 0 between two letters as O on the whole page (meant for 'L0T', 'B0X'), so a batch the OCR read
+    perfectly is shown as '24KOA15', sure (lot.cell) — a lot that matches nothing in the supplier's recall."""
+    read = parse_slip(UK_HEAD + printed_table(["Code", "Description", "Qty", "Unit", "Batch"],
+                                              ["CHS-1001", "Cheddar mature", "6", "each", "24K0A15"],
+                                              ["BTR-2003", "Butter unsalted", "20", "kg", "24K0B16"],
+                                              columns=(40, 200, 520, 620, 720)))
+    for line, lot in zip(read.lines, ["24K0A15", "24K0B16"], strict=True):
+        assert not sure_and_wrong(line.lot, lot), line.lot
