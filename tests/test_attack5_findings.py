@@ -211,3 +211,29 @@ def test_a_zero_between_letters_of_a_lot_is_not_rewritten_as_the_letter_o() -> N
                                               columns=(40, 200, 520, 620, 720)))
     for line, lot in zip(read.lines, ["24K0A15", "24K0B16"], strict=True):
         assert not sure_and_wrong(line.lot, lot), line.lot
+
+
+ES_HEAD = boxes_of(["Lácteos del Norte S.L.", "ALBARÁN DE ENTREGA"], ["Su pedido: PO-77", "Fecha: 12/03/2026"])
+
+
+def test_a_pack_count_in_the_product_name_is_not_the_labelled_quantity() -> None:
+    """Spanish product names give the pack as 'Yogur griego 4 uds x 125 g' ('uds' = units). items.QTY_LABEL
+    counts 'uds' as a quantity label, and goods._quantity takes the first label with a number within two
+    characters after it — the pack's '125 g' — before the real label 'Cantidad: 24 cajas' on the next line:
+    the line reads 125 g at 0.999 (qty.label), 24 cases delivered. Reading alone nothing marks it."""
+    rows = ES_HEAD + boxes_of([], [], ["1.", "YOG-1001 Yogur griego 4 uds x 125 g"], ["Cantidad: 24 cajas", "Lote: L2304A"],
+                              ["2.", "YOG-1002 Yogur natural 8 uds x 125 g"], ["Cantidad: 12 cajas", "Lote: L2305B"])
+    for line, quantity in zip(parse_slip(rows).lines, [24, 12], strict=True):
+        assert not sure_and_wrong(line.quantity, Decimal(quantity)), line.quantity
+        assert not sure_and_wrong(line.unit, "cases"), line.unit
+
+
+def test_french_lot_of_packs_in_the_product_name_is_not_the_lot() -> None:
+    """French multipacks are named 'Yaourt nature lot 4x125g' ('lot' = a bundle of packs). vocab.LOT_LABEL
+    takes that 'lot' for the batch label and items.labelled returns the first labelled code with a digit:
+    the lot is '4x125g', sure (lot.label), though 'Lot: L2304A' is printed on the same line."""
+    fr = boxes_of(["Laiterie Martin", "Bon de livraison"], ["Votre commande: PO-77", "Date: 12/03/2026"])
+    rows = fr + boxes_of([], [], ["YAO-1001 Yaourt nature lot 4x125g", "48 colis", "Lot: L2304A"],
+                         ["YAO-1002 Yaourt fraise lot 4x125g", "24 colis", "Lot: L2305B"])
+    for line, lot in zip(parse_slip(rows).lines, ["L2304A", "L2305B"], strict=True):
+        assert not sure_and_wrong(line.lot, lot), line.lot
