@@ -237,3 +237,33 @@ def test_french_lot_of_packs_in_the_product_name_is_not_the_lot() -> None:
                          ["YAO-1002 Yaourt fraise lot 4x125g", "24 colis", "Lot: L2305B"])
     for line, lot in zip(parse_slip(rows).lines, ["L2304A", "L2305B"], strict=True):
         assert not sure_and_wrong(line.lot, lot), line.lot
+
+
+def test_a_table_rule_in_an_empty_unit_cell_is_not_a_sure_litre() -> None:
+    """A ruled table whose unit cell is left empty for an item (pieces printed without a unit): the OCR reads
+    the cell's vertical rule as '|', and table._unit_cell takes a lone '|' (or '1', 'i') for an l the OCR
+    misread, at 0.7 — 0.699 with the word's score, not under CONFIDENT: six wheels of cheddar are shown as
+    6 l, sure. A misread l is a guess; a guess is marked."""
+    read = parse_slip(UK_HEAD + printed_table(["Code", "Description", "Qty", "Unit", "Batch"],
+                                              ["CHS-1001", "Cheddar mature", "6", "|", "B2304"],
+                                              ["BTR-2003", "Butter unsalted", "20", "kg", "B2306"],
+                                              columns=(40, 200, 520, 620, 720)))
+    unit = read.lines[0].unit
+    assert unit.value is None or unit.doubtful, unit
+
+
+def test_an_item_without_a_code_in_a_block_list_is_not_dropped_nor_its_quantity_lent() -> None:
+    """A block list ('1. code name' over 'Cantidad: … Lote: …') with a returnable Euro pallet printed without
+    an item code between two goods. Reading by item code (goods.regions) puts the pallet's rows into the
+    item above, and that reading wins over read_listed's: the pallet line vanishes without a note. Where the
+    item above has no quantity of its own (handwritten on the slip, or smudged), it takes the pallet's
+    labelled 'Cantidad: 2 ud': flour read as 2 pcs at 0.999 (qty.label)."""
+    kept = parse_slip(ES_HEAD + boxes_of([], [], ["1.", "FLR-1001 Harina de trigo"], ["Cantidad: 40 kg", "Lote: L2304A"],
+                                         ["2.", "Palet europeo"], ["Cantidad: 2 ud"],
+                                         ["3.", "SUG-2002 Azúcar"], ["Cantidad: 25 kg", "Lote: L2305B"]))
+    assert len(kept.lines) == 3 or kept.notes, [(line.sku.value, line.quantity.value) for line in kept.lines]
+    lent = parse_slip(ES_HEAD + boxes_of([], [], ["1.", "FLR-1001 Harina de trigo"], ["Lote: L2304A"],
+                                         ["2.", "Palet europeo"], ["Cantidad: 2 ud"],
+                                         ["3.", "SUG-2002 Azúcar"], ["Cantidad: 25 kg", "Lote: L2305B"]))
+    flour = lent.lines[0]
+    assert flour.quantity.value is None or flour.quantity.doubtful, flour.quantity
