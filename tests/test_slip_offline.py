@@ -78,6 +78,14 @@ def test_the_accuracy_command_reports_the_evaluation_corpus(tmp_path: Path) -> N
     assert known["clean"].lines_right / known["clean"].lines >= 0.75
 
 
+def test_the_third_corpus_is_read_on_request(tmp_path: Path) -> None:
+    out = io.StringIO()
+    passes = evaluate(3, tmp_path, stream=out, corpus="third")  # the outsider's generator, its diagnosis seed
+    assert "third corpus (seed 2701), with open POs" in out.getvalue()
+    assert sorted(p.name.split(":")[0] for p in tmp_path.glob("*.json")) == ["2701"] * 3
+    assert [passes["with open POs"][c].slips for c in ("clean", "degraded", "photo")] == [1, 1, 1]
+
+
 def test_the_tuning_corpus_is_still_reported(tmp_path: Path) -> None:
     out = io.StringIO()
     tallies = run(2, None, stream=out)  # a clean and a degraded US table slip
