@@ -201,7 +201,8 @@ async def test_prompt_injection_on_a_slip_stays_data(fake: FakeAnthropic, offlin
     assert slip.lines[0].description.value == injected  # shown to the operator as what it is: text on a slip
     assert len(slip.lines[1].description.value or "") == 200 and slip.lines[1].description.doubtful
     assert slip.lines[1].unit.doubtful and slip.lines[0].unit.value == "kg"  # not a unit we know: ask
-    assert set(slip.model_dump()) == {"supplier", "po_number", "slip_date", "lines", "reader", "notes"}
+    assert set(slip.model_dump()) == {"supplier", "po_number", "slip_date", "lines", "reader", "notes", "small_print"}
+    assert slip.small_print is False  # only the offline reader measures the writing
 
 
 async def test_without_a_key_the_reader_is_offline_only() -> None:
