@@ -74,7 +74,8 @@ def test_the_slip_teaches_its_own_convention() -> None:
 @pytest.mark.parametrize("glued, fixed", [
     ("Menge: 1.952,7 kgCharge: LOT572133", "Menge: 1.952,7 kg Charge: LOT572133"),
     ("CHC-6152Zartbitter Kuvertüre", "CHC-6152 Zartbitter Kuvertüre"), ("L0T581205", "LOT581205"),
-    ("B0X-3086", "BOX-3086"), ("Your 0rder No.： 4500014734", "Your Order No.: 4500014734"),
+    ("B0X-3086", "B0X-3086"),  # a code: left as read (a batch '24K0A15' holds such zeros), code_certainty asks
+    ("B0X shipper", "BOX shipper"), ("Your 0rder No.： 4500014734", "Your Order No.: 4500014734"),
     ("L2500G", "L2500G"), ("SUG-0220", "SUG-0220"), ("LBL-3743", "LBL-3743"),
 ])
 def test_ocr_seams_and_confusions_are_undone(glued: str, fixed: str) -> None:

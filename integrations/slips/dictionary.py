@@ -8,6 +8,8 @@ two characters off, when no other code is within three.
 """
 from __future__ import annotations
 
+import re
+
 from integrations.slips.expected import ExpectedItem
 from integrations.slips.matching import code_key, distance, one_off
 from integrations.slips.vocab import normalise_unit
@@ -43,8 +45,8 @@ class Dictionary:
         if key in self._codes:
             return self._codes[key][0], SURE
         glued = [(k, v) for k, v in self._codes.items() if len(k) >= 4 and key.startswith(k) and _word_after(word, k)]
-        if len(glued) == 1:
-            return glued[0][1][0], GLUED
+        if len(glued) == 1:  # a variant ('FLR-1001-BIO', 'FLR-1001B') may be a substitute: asked, with a note
+            return glued[0][1][0], NEAR if _variant_suffix(word, glued[0][0]) else GLUED
         near = [v for k, v in self._codes.items() if len(k) >= 5 and one_off(key, k)]
         if len(near) == 1:
             return near[0][0], NEAR
@@ -59,6 +61,26 @@ class Dictionary:
         if close and close[0][0] == 2 and (len(close) == 1 or close[1][0] > 3):
             return close[0][1], NEAR
         return None
+
+
+def _after_code(word: str, key: str) -> str:
+    """What follows the code's characters in the word ('-BIO' in 'FLR-1001-BIO')."""
+    seen = 0
+    for i, char in enumerate(word):
+        seen += char.isalnum()
+        if seen == len(key):
+            return word[i + 1:]
+    return ""
+
+
+def _variant_suffix(word: str, key: str) -> bool:
+    """'FLR-1001-BIO', 'FLR-1001B', 'FLR-1001/2': suppliers number a variant of an item (organic, another size)
+    by a code-like suffix — capitals or digits after a separator, or one to three capitals glued on. A word
+    the OCR glued on ('Shipper', 'Lemonjuice', 'SHIPPER') is longer or lower-case."""
+    rest = _after_code(word, key)
+    if re.match(r"[-_/.][A-Z0-9]{1,4}(?![A-Za-z])", rest):
+        return True
+    return re.fullmatch(r"[A-Z]{1,3}", rest) is not None
 
 
 def _word_after(word: str, key: str) -> bool:

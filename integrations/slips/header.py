@@ -13,7 +13,7 @@ from typing import Any
 
 from integrations.slips import vocab
 from integrations.slips.evidence import ASK
-from integrations.slips.expected import Expected
+from integrations.slips.expected import Expected, ExpectedOrder
 from integrations.slips.items import CODE, code_certainty, read, tidy_code
 from integrations.slips.layout import Row
 from integrations.slips.values import Convention, find_date
@@ -57,6 +57,9 @@ def _against_open_pos(printed: Read[Any], supplier: str | None, rows: list[Row],
         if printed.doubtful and rivals:  # a hesitant read of one open PO's number could be another's
             return Read(value=order.order_no, confidence=min(printed.confidence, ASK), how="po.open_rivals")
         return Read(value=order.order_no, confidence=max(printed.confidence, 0.9), how="po.open")
+    if printed.value and (order := _number_of_open_po(str(printed.value), expected)) is not None:
+        sure = printed.how == "po.label" and not printed.doubtful
+        return Read(value=order.order_no, confidence=max(printed.confidence, 0.9) if sure else ASK, how="po.open")
     if printed.value:
         near = expected.orders_near(str(printed.value))
         if len(near) == 1:
@@ -69,6 +72,16 @@ def _against_open_pos(printed: Read[Any], supplier: str | None, rows: list[Row],
     if len(theirs) == 1:
         return Read(value=theirs[0].order_no, confidence=ASK, how="po.only_open")
     return printed
+
+
+def _number_of_open_po(printed: str, expected: Expected) -> ExpectedOrder | None:
+    """'924' under 'Ihre Bestellung PO 924' (the label took the prefix), '2168' under 'Your order': the open
+    PO with that number, its prefix left off; only one may have it."""
+    if not printed.isdigit() or len(printed.lstrip("0")) < 3:
+        return None
+    number = r"[^\W\d_]*0*" + printed.lstrip("0")  # letters, then the number with any zeros before it
+    found = [o for o in expected.orders if re.fullmatch(number, re.sub(r"[\W_]", "", o.order_no))]
+    return found[0] if len(found) == 1 else None
 
 
 def _open_po(rows: list[Row], expected: Expected) -> Read[Any]:
@@ -84,15 +97,32 @@ def _open_po(rows: list[Row], expected: Expected) -> Read[Any]:
 
 
 def _po_number(rows: list[Row]) -> Read[Any]:
+    """The number under the PO label that names our order. Slips print the supplier's own order number too
+    ('Sales Order', 'Auftrags-Nr.', 'Notre commande'), often first: a label naming the customer's order wins,
+    then a plain one ('PO', 'Order No.'); the supplier's own number, the only one printed, is marked."""
+    found: dict[str, Read[Any]] = {}
     for index, row in enumerate(rows):
         text = row.text
         for m in vocab.PO_LABEL.finditer(text):
             value = _code_after(text, m, row)
             how = "po.label" if value is not None else "po.below"
             value = value or _code_below(rows, index, row, m.start())
-            if value is not None:
-                return read(tidy_code(value[0]), value[1], code_certainty(value[0]), how)
-    return Read()
+            whose = _whose_order(text, m)
+            if value is not None and whose not in found:
+                certainty = code_certainty(value[0]) if whose != "theirs" else min(code_certainty(value[0]), ASK)
+                found[whose] = read(tidy_code(value[0]), value[1], certainty, how if whose != "theirs" else "po.theirs")
+    return found.get("ours") or found.get("plain") or found.get("theirs") or Read()
+
+
+def _whose_order(text: str, label: re.Match[str]) -> str:
+    """'ours', 'theirs' or 'plain': what the label and the words of its cell around it say about whose order
+    the number is ('Nr zamówienia klienta' names the customer after the label)."""
+    before = re.split(r"\s{2,}", text[:label.start()])[-1].split()[-2:]
+    after = text[label.end():].split()[:1]
+    words = " ".join([*before, label.group(), *(w for w in after if not any(c.isdigit() for c in w))])
+    if vocab.OUR_ORDER.search(words):
+        return "ours"
+    return "theirs" if vocab.THEIR_ORDER.search(words) else "plain"
 
 
 def _code_after(text: str, label: re.Match[str], row: Row) -> tuple[str, float] | None:

@@ -55,7 +55,9 @@ def code_certainty(code: str) -> float:
     a stamp's or a neighbour's word the OCR glued on; and so is a date after a slash ('2341-12/10.06.2027':
     the expiry read into the lot)."""
     glued = re.search(r"\d[A-Za-z]{3,}$|/\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$", code)  # a word or a date glued on
-    return 0.5 if re.match(r"[A-Za-z]{1,3}0\d", code) or glued else 0.95
+    # a zero between letters ('24K0A15', 'B0X-3086') is as likely the OCR's O: vocab.unglue leaves it in codes
+    o_or_zero = re.match(r"[A-Za-z]{1,3}0\d", code) or re.search(r"[A-Za-z]0[A-Za-z]", code)
+    return 0.5 if o_or_zero or glued else 0.95
 
 
 def read(value: object, score: float, certainty: float = 1.0, how: str = "") -> Read[Any]:

@@ -264,15 +264,16 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bo
 
 def _unit_cell(text: str) -> tuple[str | None, float]:
     """The unit column: its word ('1  gr': a position number no heading named fell into the first column, and
-    is passed over); a lone "1", "|" or "i" is an l the OCR misread (no unit is called 1). A cell holding
-    more ('6x 1 l', a pack) names no unit the quantity counts in."""
+    is passed over). A lone "1", "|", "i" or "I" may be an l the OCR misread (no unit is called 1), or the
+    table's rule in a cell left empty (pieces printed without a unit): an l, marked. A cell holding more
+    ('6x 1 l', a pack) names no unit the quantity counts in."""
     words = text.split()
     if len(words) == 2 and re.fullmatch(r"\d{1,2}[.)]?", words[0]):
         words = words[1:]
+    if len(words) == 1 and words[0].rstrip(".") in ("1", "|", "i", "I", "l1"):
+        return "l", 0.5
     if len(words) == 1 and (unit := vocab.normalise_unit(words[0])) is not None:
         return unit, 0.95
-    if len(words) == 1 and words[0] in ("1", "|", "i", "I", "l1"):
-        return "l", 0.7
     return None, 0.95
 
 

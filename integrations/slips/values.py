@@ -85,6 +85,7 @@ MONTHS = {
     "fev": 2, "out": 10,  # Portuguese (dez as in German)
     "sty": 1, "lut": 2, "kwi": 4, "maj": 5, "cze": 6, "lip": 7, "sie": 8, "wrz": 9, "paź": 10, "paz": 10, "lis": 11,
     "gru": 12,  # Polish
+    "maart": 3, "jän": 1, "aout": 8,  # whole names whose first three letters are no abbreviation
 }
 _SEP = r"\s*[./\-]\s*"
 # Not the middle of a longer run of numbers ('2341-12/10.06.2027' holds no date '12/10.06', '4711-05-06-27'
@@ -114,7 +115,8 @@ LOST_SEPARATOR_CERTAINTY = 0.5  # under CONFIDENT: shown with ⚠ however sure t
 def find_date(text: str, convention: Convention = Convention(), *, lost_separator: bool = False) -> FoundDate | None:
     """The first date written in `text`, in any of the usual ways; with `lost_separator`, also one printed
     with two separators of which the OCR read one (where the slip says a date is there)."""
-    found = [d for d in (_numeric(text, convention), _worded(text), _month_year(text)) if d is not None]
+    found = [d for d in (_numeric(text, convention), _worded(text), _month_year(text), _worded_month_year(text))
+             if d is not None]
     if not found and lost_separator and (m := LOST_SEPARATOR.search(text)):
         sep = m.group(2) or text[m.end(3):m.start(4)]
         parts, _ = _day_month(int(m.group(1)), int(m.group(3)), int(m.group(4)), sep, convention)
@@ -139,6 +141,10 @@ def _numeric(text: str, convention: Convention) -> FoundDate | None:
         sep = text[m.end(1):m.start(2)].strip()
         if len(a) == 4:  # 2025-12-31
             parts, certainty = (int(a), int(b), int(c)), 1.0
+        elif len(a) == 3:  # no day has three digits: '027-11-16' is 2027-11-16 with the year's 2 lost, a guess
+            if not a.startswith("0") or len(c) != 2:
+                continue
+            parts, certainty = (_year(a), int(b), int(c)), 0.5
         elif len(c) in (2, 4):
             parts, certainty = _day_month(int(a), int(b), _year(c), sep, convention)
         else:
@@ -180,6 +186,34 @@ def _month_year(text: str) -> FoundDate | None:
     if not 2000 <= year <= 2099:  # '3.0000' is a number, '12-0000' a phone number's end: no date
         return None
     return FoundDate(date(year, month, calendar.monthrange(year, month)[1]), 0.8, m.start(), m.end())
+
+
+# A month's name, whole or cut short as slips print it: only these make a word and a year an expiry, so a
+# product ('Marzipan 2027', 'Deckel 2027') never does.
+_MONTH_NAMES = frozenset(re.findall(r"\S+",
+    "january february march april june july august september october november december "  # en
+    "januar jänner februar märz juni juli oktober dezember "  # de
+    "enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre "  # es
+    "gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre "  # it
+    "janvier février fevrier avril juin juillet aout septembre octobre novembre décembre decembre "  # fr
+    "januari februari maart mei augustus "  # nl
+    "janeiro fevereiro março marco maio junho julho setembro outubro novembro dezembro "  # pt
+    "styczeń styczen luty marzec kwiecień kwiecien maj czerwiec lipiec sierpień sierpien wrzesień wrzesien "
+    "październik pazdziernik listopad grudzień grudzien stycznia lutego marca kwietnia maja czerwca lipca "
+    "sierpnia września wrzesnia października pazdziernika listopada grudnia")) | frozenset(MONTHS)
+WORD_MONTH_YEAR = re.compile(r"(?<![A-Za-zÀ-ÿ0-9])([A-Za-zÀ-ÿ]{3,12})\.?\s*[\-/]?\s*(\d{4})(?![\d.,/])")
+
+
+def _worded_month_year(text: str) -> FoundDate | None:
+    """'Oct 2027', 'Okt. 2027', 'mar-2027' on an expiry: good until the end of that month. The name leaves no
+    doubt which month it is, but the day is the reader's convention, not the slip's: not quite sure."""
+    for m in WORD_MONTH_YEAR.finditer(text):
+        if m.group(1).lower() not in _MONTH_NAMES:
+            continue
+        year, month = int(m.group(2)), _month(m.group(1))
+        if month and 2000 <= year <= 2099:
+            return FoundDate(date(year, month, calendar.monthrange(year, month)[1]), 0.8, m.start(), m.end())
+    return None
 
 
 def _month(word: str) -> int | None:
@@ -242,7 +276,13 @@ def learn_convention(texts: list[str]) -> Convention:
 
 _MONTH_FIRST_WORDS = re.compile(r"(?<![\w])([A-Za-z]{3,9})\.?\s+\d{1,2},\s+\d{4}(?!\d)")  # "Mar 12, 2025"
 _DAY_FIRST_WORDS = re.compile(r"(?<![\w.,])\d{1,2}\.?\s+([A-Za-zÀ-ÿ]{3,9})\.?\s+\d{4}(?!\d)")  # "12 Mar 2025"
-_US = re.compile(r"(?<![A-Za-z])(?:[A-Z]{2}\s\d{5}(?:-\d{4})?(?!\d)|USA|U\.S\.A\.|\$\s?\d)")  # "TX 75001"
+# the 50 states and DC
+_US_STATE = (r"A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|"
+             r"V[TA]|W[AVIY]")
+# "Dallas, TX 75001": a real state's code and a ZIP after a town (its comma, or its capitalised name), ending
+# the address; a French 'BL 24051' (bon de livraison) or Swiss 'CH 8004' is no US address.
+_US = re.compile(rf"(?:,\s*|[A-Z][a-z]+\s+)(?:{_US_STATE})\s\d{{5}}(?:-\d{{4}})?(?![\d\w])"
+                 r"|(?<![A-Za-z])(?:USA|U\.S\.A\.)(?![A-Za-z])|\$\s?\d")
 _DAY_FIRST_COUNTRY = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}(?![A-Za-z])|£\s?\d|Ltd\.?|plc|Pty|GmbH|S\.?A\.?S|S\.?r\.?l)")
 

@@ -69,13 +69,29 @@ PO_LABEL = re.compile(
            r"commande" + _NUM, r"bon\s*de\s*commande" + _NUM, r"bestelnummer", r"bestelling" + _NUM,
            r"ordernummer", r"inkooporder" + _NUM, r"encomenda" + _NUM, r"zam[óo]wieni[ea]" + _NUM,
            r"nr\s*zam[óo]wienia", r"auftrag(?:s[\s\-]*nr\.?)?" + _NUM, r"bestell[\s\-]*nr\.?", r"order\s*ref\.?",
-           r"ref\.?\s*(?:pedido|commande|ordine|encomenda)", r"customer\s*po", r"your\s*po") + r"\s*[:#.]?\s*", re.I)
+           r"ref\.?\s*(?:pedido|commande|ordine|encomenda)", r"customer\s*po", r"your\s*po",
+           r"your\s*ref(?:erence)?\.?") + r"\s*[:#.]?\s*", re.I)
+# Whose order a PO label names: ours ('Your order', 'Customer PO', 'Ihre Bestellung', 'Votre commande',
+# 'Su pedido', 'Vs. ordine', 'Uw order', 'Sua encomenda', 'Nr zamówienia klienta') is the number Katana knows;
+# the supplier's own ('Sales order', 'Auftrags-Nr.', 'Notre commande', 'Nuestro pedido', 'Ns. ordine',
+# 'Onze order', 'Nosso pedido') is theirs. Matched on the label and the words just before it.
+OUR_ORDER = re.compile(
+    r"(?<![A-Za-zÀ-ÿ])(?:your|yr|customer|cust\.?|client|ihre?|kunden|votre|vos|v/|su|sus|s/|vs\.?|vostro|"
+    r"vostra|uw|seu|sua|vosso|vossa|pa[ńn]stwa|wasze?|klienta|cliente|kunde)(?![A-Za-zÀ-ÿ])", re.I)
+THEIR_ORDER = re.compile(
+    r"(?<![A-Za-zÀ-ÿ])(?:sales|our|works|job|auftrag\w*|unser[e]?|notre|nos|n/|nuestro|nuestra|ns\.?|nostro|"
+    r"nostra|onze|ons|nosso|nossa|nasze?)(?![A-Za-zÀ-ÿ])", re.I)
 DATE_LABEL = re.compile(
     _label(r"(?:delivery|ship(?:ping|ment)?|dispatch|slip)?\s*date", r"datum", r"liefer\s*datum", r"lieferdatum",
            r"versanddatum", r"fecha(?:\s*de\s*entrega)?", r"data(?:\s*(?:di\s*)?consegna)?",
            r"date\s*de\s*livraison", r"dated") + r"\s*[:.]?\s*", re.I)
-ORDER_DATE_LABEL = re.compile(_label(r"order\s*date", r"bestelldatum", r"fecha\s*(?:de\s*)?pedido",
-                                     r"data\s*ordine", r"date\s*de\s*commande"), re.I)
+# The date the order was placed, printed beside the slip's own date: never the slip's date.
+ORDER_DATE_LABEL = re.compile(_label(
+    r"(?:purchase\s*)?order\s*date", r"p\.?\s?o\.?\s*date", r"date\s*(?:of\s*)?(?:order|p\.?\s?o\.?)",
+    r"bestelldatum", r"auftragsdatum", r"datum\s*(?:der\s*)?bestellung", r"fecha\s*(?:de(?:l)?\s*)?pedido",
+    r"data\s*(?:dell['’]?\s*)?ordine", r"data\s*(?:do\s*)?pedido", r"data\s*(?:da\s*)?encomenda",
+    r"date\s*(?:de\s*(?:la\s*)?)?commande", r"date\s*cde", r"besteldatum", r"orderdatum",
+    r"data\s*zam[óo]wienia", r"data\s*zlecenia"), re.I)
 SUPPLIER_LABEL = re.compile(
     _label(r"supplier", r"vendor", r"shipper", r"ship\s*from", r"from", r"sold\s*by", r"lieferant", r"absender",
            r"proveedor", r"remitente", r"fornitore", r"mittente", r"fournisseur", r"expéditeur") + r"\s*[:.]?\s*",
@@ -151,7 +167,6 @@ _LABELS_GLUED = (LOT_LABEL, EXP_LABEL, PO_LABEL, DATE_LABEL, SHIP_TO_LABEL, SUPP
                  TITLE_WORDS)
 _CONFUSIONS = (
     (re.compile(r"(?<![0-9])0(?=[a-zà-ÿ]{2,})"), "O"),  # "0rder", "0livar": a zero never starts a word
-    (re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])"), "O"),  # "L0T581205", "B0X-3086"
     (re.compile(r"(?<![0-9A-Za-z])0(?=[A-Z]+(?:[-\s]|$))"), "O"),  # "0IL-8556"
     (re.compile(r"(?<![0-9A-Za-z][A-Za-z])(?<=[A-Z])0(?=[-:\s]|$)"), "O"),  # "P0-73087", not "AB0-1"
     (re.compile("："), ":"),
@@ -163,6 +178,19 @@ _CONFUSIONS = (
 _GLUED_DATE = re.compile(r"(?<=[A-Za-z0-9][A-Za-z0-9\-]{2})(?<![./\-]\d)(?=\d{2}[./\-]\d{2}[./\-]\d{4}(?!\d))")
 
 
+_ZERO_IN_LETTERS = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")
+
+
+def _o_between_letters(word: re.Match[str]) -> str:
+    """'C0LIS', 'B0X', 'L0T581205': a zero between letters is the OCR's O in a word or a label glued to its
+    code. In a code with other digits ('24K0A15', 'BX0A-1204') it is as likely printed: left as read, and
+    items.code_certainty marks it."""
+    text = re.sub(r"^([Ll])0([Tt])(?![A-Za-z])", r"\1O\2", word.group())  # the lot label glued to its number
+    if any(c.isdigit() for c in _ZERO_IN_LETTERS.sub("", text)):
+        return text
+    return _ZERO_IN_LETTERS.sub("O", text)
+
+
 def unglue(text: str) -> str:
     """Undo what OCR does to slips: dropped spaces across wide gaps ('CHC-6152Zartbitter',
     '1.952,7 kgCharge: L1') and O read as 0 inside words ('L0T', 'B0X', '0rder').
@@ -171,6 +199,7 @@ def unglue(text: str) -> str:
     """
     for pattern, replacement in _CONFUSIONS:
         text = pattern.sub(replacement, text)
+    text = re.sub(r"\S+", _o_between_letters, text)
     text = re.sub(r"(?<=\d)(?=[A-ZÀ-Ý][a-zà-ÿ]{2,})|(?<=[a-zà-ÿ]{2})(?=\d)", " ", text)
     text = _GLUED_DATE.sub(" ", text)
     out, last = [], 0
