@@ -100,3 +100,14 @@ def test_a_date_under_an_unknown_heading_beside_a_weight_column_is_the_expiry() 
                                          columns=(40, 200, 420, 620, 800, 940)))
     expiry = read.lines[0].expiry
     assert expiry.value == date(2029, 8, 31) and expiry.doubtful, expiry
+
+
+def test_a_labelled_lot_read_together_with_its_expiry_ends_at_the_slash() -> None:
+    """'LOT#85955/10.01.2028' under 'Charge/MHD' where the heading row was not understood (third corpus
+    2701:29): the label's code took the date too ('85955/10.01.2028') and the expiry was lost. No lot ends
+    in a date after a slash: the lot is 85955, the date is the expiry (mutation: items.labelled keeping the
+    whole code)."""
+    read = parse_slip(DE_HEAD + boxes_of([], [], ["1", "FLR-1001", "Weizenmehl Type 550", "500 kg",
+                                                  "LOT#85955/10.01.2028"]))
+    line = read.lines[0]
+    assert (line.sku.value, line.lot.value, line.expiry.value) == ("FLR-1001", "85955", date(2028, 1, 10)), line
