@@ -314,10 +314,16 @@ def _code(text: str, *, apart: bool = False) -> tuple[str | None, bool]:
     word = re.search(r"[a-zà-ÿ]{2}", joined) and not any(c.isdigit() for c in joined)  # 'Kartons' is no code
     whole = (joinable or len(pieces) == 1) and (looks_like_code(joined) or (CODE.fullmatch(joined) and len(joined) >= 3
                                                                             and not word))
-    alone = next((token for token in pieces if looks_like_code(token)), None)
+    alone = next((token for token in pieces if looks_like_code(token) and not _measure(token)), None)
     if whole and not (apart and joinable and alone):
         return tidy_code(joined), bool(apart and joinable)
     return (tidy_code(alone), apart and joinable) if alone else (None, False)
+
+
+def _measure(token: str) -> bool:
+    """'1645kg', '30,5kg': a weight the OCR glued to its unit, from a neighbouring column — no code."""
+    m = re.fullmatch(r"[\d.,]+([A-Za-z]{1,6}\.?)", token)
+    return bool(m and vocab.normalise_unit(m.group(1)))
 
 
 def _continue(line: SlipLine, row: Row, convention: Convention) -> None:
