@@ -41,6 +41,7 @@ CAPS: dict[str, float] = {
     "qty.crowded": ASK,  # a table cell with two numbers: the first taken (table.py)
     "unit.crowded": ASK,
     "lot.crowded": ASK,
+    "sku.crowded": ASK,  # a code cell holding pieces printed apart: which is the code, or whether they join
     "exp.crowded": ASK,
 }
 

@@ -100,8 +100,19 @@ def labelled(text: str, label: re.Pattern[str]) -> tuple[int, int, str] | None:
     for m in label.finditer(text):
         code = CODE.match(text, m.end())
         if code and any(c.isdigit() for c in code.group()):
-            return m.start(), code.end(), tidy_code(code.group())
+            value = _without_expiry(code.group())
+            return m.start(), code.start() + len(value), tidy_code(value)
     return None
+
+
+DATE_AFTER_SLASH = re.compile(r"/(?=\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$)")
+
+
+def _without_expiry(code: str) -> str:
+    """'LOT#85955/10.01.2028' in a 'Charge/MHD' cell: the lot and its expiry the OCR read as one word. No lot
+    ends in a date after a slash: the lot ends at the slash, the date is left to be read as the expiry."""
+    slash = DATE_AFTER_SLASH.search(code)
+    return code[:slash.start()] if slash and slash.start() >= 2 and find_date(code[slash.end():]) else code
 
 
 def labelled_date(text: str, convention: Convention) -> tuple[int, int, date, float] | None:

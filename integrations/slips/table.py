@@ -27,7 +27,7 @@ from integrations.slips.items import (
     tidy_code,
 )
 from integrations.slips.layout import Row, Word
-from integrations.slips.values import Convention, find_date
+from integrations.slips.values import Convention, FoundDate, find_date
 from models.packing_slip import Read, SlipLine
 
 
@@ -57,7 +57,7 @@ def find_heading(rows: list[Row]) -> tuple[int, list[Column]] | None:
                 chosen.append(m)
         chosen += _blurred_words(row, chosen)
         kinds = {c[2] for c in chosen}
-        if "quantity" in kinds and len(kinds - {"pos"}) >= 3:
+        if "quantity" in kinds and len(kinds - {"pos", *vocab.NO_FIELD_KINDS}) >= 3:
             return index, _quantity_twice(_joined(sorted(chosen), text, xs), matches, chosen, xs)
     blurred = blurred_heading(rows)  # none reads exactly: perhaps one the photo blurred (blurred_headings.py)
     return (blurred[0], [Column(*column) for column in blurred[1]]) if blurred else None
@@ -172,7 +172,7 @@ def _without_total(lines: list[SlipLine]) -> list[SlipLine]:
     return lines[:-1]
 
 
-VALUE_KINDS = ("quantity", "lot", "expiry")  # cells whose words are values; an item code is in none of them
+VALUE_KINDS = ("quantity", "lot", "expiry", *vocab.NO_FIELD_KINDS)  # no item code is in these cells
 
 
 def _code_by_shape(cells: dict[str, list[Word]]) -> None:
@@ -210,8 +210,8 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     qty_text, qty_score = _text(cells.get("quantity"))
     found = quantities(qty_text, convention)
     sku_text, sku_score = _text(cells.get("sku") or cells.get("sku by shape"))
-    sku = _code(sku_text)
-    sku_how = "sku.shape" if "sku by shape" in cells else "sku.cell"
+    sku, sku_guessed = _code(sku_text, apart=_apart(cells.get("sku")))
+    sku_how = "sku.shape" if "sku by shape" in cells else "sku.crowded" if sku_guessed else "sku.cell"
     if not found and not (sku and looks_like_code(sku)):
         return None
     quantity = (found[-1] if "quantity twice" in shared else found[0]) if found else None  # shipped after ordered
@@ -227,11 +227,13 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     lot_text, lot_score = _text(cells.get("lot"))
     exp_text, exp_score = _text(cells.get("expiry"))
     lot, lot_how = _lot_cell(vocab.LOT_LABEL.sub("", lot_text), {"lot", "expiry"} <= shared, convention,
-                             dated="expiry column" not in shared)
+                             dated="expiry column" not in shared, apart=_apart(cells.get("lot")))
     expiry = find_date(exp_text, convention, lost_separator=True) if exp_text else None
     exp_how = "exp.crowded" if expiry and find_date(exp_text[expiry.end:], convention) else "exp.cell"
     if expiry is None and "expiry" not in cells and lot_text:  # no expiry heading read: a date in the lot's cell
         expiry, exp_score, exp_how = find_date(lot_text, convention), lot_score, "exp.crowded"
+    if expiry is None and "expiry" not in cells:  # or in a weight's or EAN's, that holds no dates of its own
+        expiry, exp_score, exp_how = _unheaded_date(cells, convention)
     return SlipLine(
         sku=read(sku, sku_score, code_certainty(sku), sku_how) if sku else Read(),
         description=read(desc_text.strip(" |:"), desc_score, 0.9, "description") if desc_text.strip(" |:")
@@ -242,7 +244,18 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
         expiry=read(expiry.value, exp_score, expiry.certainty, exp_how) if expiry else Read())
 
 
-def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bool = False) -> tuple[str | None, str]:
+def _unheaded_date(cells: dict[str, list[Word]], convention: Convention) -> tuple[FoundDate | None, float, str]:
+    """A date under a heading the vocabulary does not know ('TGT', a blurred 'THT') beside a weight or EAN
+    column falls into that column's cell: weights and EANs are no dates, so it is the expiry, marked."""
+    for kind in vocab.NO_FIELD_KINDS:
+        text, score = _text(cells.get(kind))
+        if text and (found := find_date(text, convention)) is not None:
+            return found, score, "exp.crowded"
+    return None, 0.0, "exp.cell"
+
+
+def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bool = False,
+              apart: bool = False) -> tuple[str | None, str]:
     """The lot in its cell; in a cell that holds the expiry too ('L2304A / 12.05.2026', OCR's
     'L2304A/12.05.2026') the date is cut out first. Where no date could be read there, the lot is what
     comes before the '/', a guess (marked). Where no heading named an expiry column at all (`dated`: the
@@ -258,8 +271,8 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bo
         text, crowded = text.split("/")[0], True
     if with_expiry or found is not None:
         text = " ".join(w.strip("/&+|") for w in text.split())
-    lot = _code(text)
-    return lot, "lot.crowded" if crowded else "lot.cell"
+    lot, guessed = _code(text, apart=apart)
+    return lot, "lot.crowded" if crowded or guessed else "lot.cell"
 
 
 def _unit_cell(text: str) -> tuple[str | None, float]:
@@ -277,22 +290,41 @@ def _unit_cell(text: str) -> tuple[str | None, float]:
     return None, 0.95
 
 
-def _code(text: str) -> str | None:
-    """The code in a code cell: its pieces joined when OCR split one code ('FLR- 1001'), never when a piece
-    is a word of the description or a position number that spilled into the cell."""
+def _apart(words: list[Word] | None) -> bool:
+    """Two of the cell's words (dates aside) printed further apart than a space: separate values, a
+    neighbour's that fell into the cell because no heading the vocabulary knows named its column ('B2304'
+    and the catch weight '30.50' beside it), not one code the OCR split."""
+    words = [w for w in words or [] if find_date(w.text) is None]
+    for before, word in zip(words, words[1:], strict=False):
+        width = (before.x1 - before.x0 + word.x1 - word.x0) / max(1, len(before.text) + len(word.text))
+        if word.cell != before.cell and word.x0 - before.x1 > width:
+            return True
+    return False
+
+
+def _code(text: str, *, apart: bool = False) -> tuple[str | None, bool]:
+    """The code in a code cell, and whether which of its pieces it is was a guess. Its pieces are joined
+    when OCR split one code ('FLR- 1001'), never when a piece is a word of the description or a position
+    number that spilled into the cell. Pieces printed `apart` are two values: the first that is a code on
+    its own is taken, else they are joined — either way a guess, to be marked."""
     text = text.strip()
     pieces = text.split()
     joinable = len(pieces) > 1 and not any(re.search(r"[a-zà-ÿ]{2}", p) or re.fullmatch(r"\d{1,2}[.)]?", p)
                                            or find_date(p) for p in pieces)  # nor a date beside the lot
     joined = "".join(pieces)
     word = re.search(r"[a-zà-ÿ]{2}", joined) and not any(c.isdigit() for c in joined)  # 'Kartons' is no code
-    if (joinable or len(pieces) == 1) and (looks_like_code(joined) or (CODE.fullmatch(joined) and len(joined) >= 3
-                                                                       and not word)):
-        return tidy_code(joined)
-    for token in pieces:
-        if looks_like_code(token):
-            return tidy_code(token)
-    return None
+    whole = (joinable or len(pieces) == 1) and (looks_like_code(joined) or (CODE.fullmatch(joined) and len(joined) >= 3
+                                                                            and not word))
+    alone = next((token for token in pieces if looks_like_code(token) and not _measure(token)), None)
+    if whole and not (apart and joinable and alone):
+        return tidy_code(joined), bool(apart and joinable)
+    return (tidy_code(alone), apart and joinable) if alone else (None, False)
+
+
+def _measure(token: str) -> bool:
+    """'1645kg', '30,5kg': a weight the OCR glued to its unit, from a neighbouring column — no code."""
+    m = re.fullmatch(r"[\d.,]+([A-Za-z]{1,6}\.?)", token)
+    return bool(m and vocab.normalise_unit(m.group(1)))
 
 
 def _continue(line: SlipLine, row: Row, convention: Convention) -> None:

@@ -152,7 +152,22 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
                                 r"verfall(?:sdatum)?", r"tht", r"houdbaar\s*tot", r"vervaldatum", r"validade",
                                 r"val\.", r"data\s*wa[żz]no[śs]ci", r"wa[żz]ne\s*do", r"tmc", r"best\s*by",
                                 r"expiration", r"use\s*by", r"bb\s*date", r"haltbar\s*bis"), re.I),
+    # Columns whose values are no field of a goods line. Named so their numbers get a column of their own
+    # instead of falling into the neighbouring code or lot cell ('Art.-Nr. | EAN', 'Batch | Weight (kg)':
+    # 'FLR-10014006381333931', 'B230430.50' read sure, outside review).
+    "ean": re.compile(_label(r"ean(?:[\s\-]*(?:code|nr\.?|13))?", r"gtin", r"upc", r"bar\s*code", r"barcode",
+                             r"strichcode", r"c[óo]digo\s*de\s*barras", r"codice\s*a\s*barre", r"code[\s\-]*barre",
+                             r"kod\s*kreskowy"), re.I),
+    # Not 'Net Qty', 'Netto-Menge': a quantity heading. The other helpers may read a weight column as the
+    # quantity where no quantity heading is printed; for the code and lot cells it is only a neighbour.
+    "weight": re.compile(_label(r"(?:net|gross|netto|brutto|nett)?[\s\-]*(?:weight|wt\.?|gewicht)(?:\s*\(?kg\)?)?",
+                                r"gewicht", r"peso(?:\s*(?:netto|lordo|neto|bruto|l[ií]quido))?(?:\s*\(?kg\)?)?",
+                                r"poids(?:\s*(?:net|brut))?(?:\s*\(?kg\)?)?", r"waga(?:\s*(?:netto|brutto))?",
+                                r"(?<!menge\s)(?<!qty\s)(?:net|gross|netto|brutto)(?![\s\-/]*(?:qty|quantity|menge|q\.?t|cant|quantit))"
+                                r"(?:\s*\(?kg\)?)?"), re.I),
 }
+# Column kinds whose values are none of a line's fields: never its code, lot or quantity (table.py).
+NO_FIELD_KINDS = ("ean", "weight")
 
 
 # Numbers that look like codes but belong to the letterhead: phone, fax, tax and bank identifiers.
