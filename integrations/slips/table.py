@@ -17,6 +17,7 @@ from integrations.slips.items import (
     CODE,
     PACK_SIZE,
     SEPARATORS,
+    Quantity,
     code_certainty,
     glued_litre,
     labelled,
@@ -142,6 +143,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
     shared = {kind for c in columns if c.also for kind in (c.kind, *c.also)}  # kinds printed in one cell
     shared |= {"quantity twice"} if any(c.twice for c in columns) else set()
     shared |= {"expiry column"} if any("expiry" in (c.kind, *c.also) for c in columns) else set()
+    shared |= _amounts_in_one_cell(columns)
     codes_unheaded = not any("sku" in (c.kind, *c.also) for c in columns)
     lines: list[SlipLine] = []
     for row in body:
@@ -172,7 +174,47 @@ def _without_total(lines: list[SlipLine]) -> list[SlipLine]:
     return lines[:-1]
 
 
-VALUE_KINDS = ("quantity", "lot", "expiry")  # cells whose words are values; an item code is in none of them
+VALUE_KINDS = ("quantity", "lot", "expiry", *vocab.OTHER_AMOUNTS)  # cells whose words are values, never a code
+
+
+def _amounts_in_one_cell(columns: list[Column]) -> set[str]:
+    """'Qty Ord/Ship' heads one cell printing '500/200': which number is the delivered one is the quantity's
+    place among the heading's amounts, noted as 'delivered i of n'."""
+    for column in columns:
+        kinds = [k for k in (column.kind, *column.also) if k == "quantity" or k in vocab.OTHER_AMOUNTS]
+        if "quantity" in kinds and len(kinds) > 1:
+            return {f"delivered {kinds.index('quantity')} of {len(kinds)}"}
+    return set()
+
+
+def _the_quantity(qty_text: str, convention: Convention, shared: frozenset[str] | set[str]
+                  ) -> tuple[list[Quantity], Quantity | None, str]:
+    """The cell's numbers, the quantity among them and how it was found. A number that may be the delivered
+    amount as well as the one taken — an ordered amount in the same cell, a second quantity heading, a pen
+    correction beside the printed figure — is a rival ('qty.rival'): marked, and the PO may not vouch for
+    the one taken, since the ordered amount always equals what the PO expects (outside review)."""
+    place = next((k.split() for k in shared if k.startswith("delivered ")), None)
+    if place is not None:  # '500/200' under 'Qty Ord/Ship': the slash parts are the amounts, in heading order
+        found = quantities(re.sub(r"(?<=\d)\s?/\s?(?=\d)", "  ", qty_text), convention)
+        index, count = int(place[1]), int(place[3])
+        if len(found) == count:
+            rivals = len({q.value for q in found}) > 1
+            return found, found[index], "qty.rival" if rivals else "qty.cell"
+        return found, found[0] if found else None, "qty.rival"
+    found = quantities(qty_text, convention)
+    if not found:
+        return found, None, "qty.cell"
+    if "quantity twice" in shared:  # shipped after ordered, a guess
+        return found, found[-1], "qty.rival"
+    taken = found[0]
+    if any(q.value != taken.value and _comparable(q.value, taken.value) for q in found[1:]):
+        return found, taken, "qty.rival"
+    return found, taken, "qty.cell" if len(found) == 1 else "qty.crowded"
+
+
+def _comparable(a: Decimal, b: Decimal) -> bool:
+    """Two amounts of one order of size: a correction or an ordered amount, not a position number ('3  541 g')."""
+    return a > 0 and b > 0 and Decimal("0.1") <= a / b <= 10
 
 
 def _code_by_shape(cells: dict[str, list[Word]]) -> None:
@@ -208,14 +250,12 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     value is a guess by position, marked ("*.crowded", evidence.py). A row with an item code but no number
     under the quantity heading (the photo smudged it) is still an item: its quantity is left for a person."""
     qty_text, qty_score = _text(cells.get("quantity"))
-    found = quantities(qty_text, convention)
+    found, quantity, qty_how = _the_quantity(qty_text, convention, shared)
     sku_text, sku_score = _text(cells.get("sku") or cells.get("sku by shape"))
     sku = _code(sku_text)
     sku_how = "sku.shape" if "sku by shape" in cells else "sku.cell"
     if not found and not (sku and looks_like_code(sku)):
         return None
-    quantity = (found[-1] if "quantity twice" in shared else found[0]) if found else None  # shipped after ordered
-    qty_how = "qty.cell" if len(found) == 1 and "quantity twice" not in shared else "qty.crowded"
     unit_text, unit_score = _text(cells.get("unit"))
     unit, unit_certainty = quantity.unit if quantity else None, 0.95
     unit_how = "unit.cell" if len(found) == 1 else "unit.crowded"
