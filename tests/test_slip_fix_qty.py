@@ -112,3 +112,12 @@ def test_the_po_does_not_vouch_for_a_quantity_with_a_rival() -> None:
     items = ORDER.dictionary("PO-31", None)[0]
     snap_lines([line], Dictionary(items), "PO-31")
     assert line.quantity.value == 200 and line.quantity.doubtful, line.quantity
+
+
+def test_a_blurred_polish_heading_names_the_ordered_and_remaining_columns() -> None:
+    """A photo's 'llosćwyd.' for 'Ilość wyd.' and 'Pozostato' for 'Pozostało': read as the delivered and the
+    remaining column, so the remaining 0 is not the quantity (third corpus 2701:8)."""
+    read = parse_slip(HEAD + printed_table(["Indeks", "Nazwa", "Zamówiono", "llosćwyd.", "Pozostato", "Data ważnaści"],
+                                           ["PKG-BOX-12", "Karton", "500", "500", "0", "29.01.2028"],
+                                           ["MAT-LEM", "Sok", "720", "720", "0", "05.09.2029"]), ORDER)
+    assert [line.quantity.value for line in read.lines] == [500, 720]
