@@ -63,10 +63,10 @@ def test_the_delivered_column_is_the_quantity_not_the_ordered_or_back_order(
 def test_a_weight_column_beside_the_quantity_is_not_the_quantity(weight: str, qty: str) -> None:
     """'Weight | Qty | UoM': 310.9 kg of 30 cartons. Unnamed, the weight's numbers fall into the quantity's
     cell and the first (the weight) is taken."""
-    read = parse_slip(HEAD + printed_table(["Item", "Description", weight, qty, "Unit", "Lot"],
-                                           ["PKG-BOX-12", "Shipper box", "310.9", "30", "cartons", "L26897"],
-                                           ["MAT-LEM", "Lemon juice", "184.2", "720", "l", "L30112"],
-                                           columns=(40, 200, 520, 680, 780, 920)))
+    read = parse_slip(HEAD + printed_table(["Item", "Description", "Lot", weight, qty, "Unit"],
+                                           ["PKG-BOX-12", "Shipper box", "L26897", "310.9", "30", "cartons"],
+                                           ["MAT-LEM", "Lemon juice", "L30112", "184.2", "720", "l"],
+                                           columns=(40, 200, 440, 620, 760, 880)))
     assert [(line.quantity.value, line.quantity.doubtful) for line in read.lines] == [(30, False), (720, False)]
 
 
@@ -121,3 +121,14 @@ def test_a_blurred_polish_heading_names_the_ordered_and_remaining_columns() -> N
                                            ["PKG-BOX-12", "Karton", "500", "500", "0", "29.01.2028"],
                                            ["MAT-LEM", "Sok", "720", "720", "0", "05.09.2029"]), ORDER)
     assert [line.quantity.value for line in read.lines] == [500, 720]
+
+
+def test_a_date_under_an_unread_expiry_heading_beside_a_weight_column_is_kept() -> None:
+    """'Lotnr. | TGT | Gewicht | Aantal' with 'THT' misread: the dates fall into the weight's cell, and an
+    amount column holds no date of its own: it is the expiry, marked."""
+    read = parse_slip(HEAD + printed_table(["Item", "Description", "Lot", "TGT", "Gewicht", "Aantal"],
+                                           ["PKG-BOX-12", "Shipper box", "L26897", "31-08-2029", "77,2", "500"],
+                                           ["MAT-LEM", "Lemon juice", "L30112", "29-05-2027", "720", "720"],
+                                           columns=(40, 200, 440, 600, 760, 900)))
+    assert [line.expiry.value.isoformat() if line.expiry.value else None for line in read.lines] == [
+        "2029-08-31", "2027-05-29"]

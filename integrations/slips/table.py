@@ -272,6 +272,9 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     exp_how = "exp.crowded" if expiry and find_date(exp_text[expiry.end:], convention) else "exp.cell"
     if expiry is None and "expiry" not in cells and lot_text:  # no expiry heading read: a date in the lot's cell
         expiry, exp_score, exp_how = find_date(lot_text, convention), lot_score, "exp.crowded"
+    if expiry is None and "expiry" not in cells:  # or in an amount column's ('TGT' unread beside 'Gewicht')
+        other_text, other_score = _text([w for kind in vocab.OTHER_AMOUNTS for w in cells.get(kind, [])])
+        expiry, exp_score, exp_how = find_date(other_text, convention), other_score, "exp.crowded"
     return SlipLine(
         sku=read(sku, sku_score, code_certainty(sku), sku_how) if sku else Read(),
         description=read(desc_text.strip(" |:"), desc_score, 0.9, "description") if desc_text.strip(" |:")
