@@ -23,7 +23,12 @@ HEADING_WORDS: dict[str, tuple[str, ...]] = {
                     "producto", "prodotto", "produit", "omschrijving", "descricao", "nazwa", "opis", "libelle",
                     "beschreibung", "artikelbezeichnung", "goods"),
     "quantity": ("qty", "quantity", "menge", "anzahl", "cantidad", "quantita", "qta", "quantite", "qte", "aantal",
-                 "quantidade", "qtd", "ilosc", "shipped", "liefermenge"),
+                 "quantidade", "qtd", "ilosc", "shipped", "liefermenge", "iloscwyd", "delivered", "geliefert",
+                 "dostarczono"),
+    # amounts beside the delivered one, named so their numbers are not read as it (table.py)
+    "ordered": ("ordered", "bestellt", "zamowiono", "commande", "ordinato", "besteld", "encomendado"),
+    "outstanding": ("backorder", "outstanding", "ruckstand", "pendiente", "reliquat", "openstaand", "pendente",
+                    "pozostalo"),
     "unit": ("unit", "uom", "einheit", "unidad", "unita", "unite", "eenheid", "unidade", "jednostka", "jm", "um"),
     "lot": ("lot", "lotno", "lotnr", "batch", "batchno", "charge", "lote", "lotto", "partij", "partia", "chargennr"),
     "expiry": ("expiry", "exp", "expires", "bbe", "bbd", "mhd", "caducidad", "scadenza", "scad", "dluo", "ddm", "tht",

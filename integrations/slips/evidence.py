@@ -39,6 +39,7 @@ CAPS: dict[str, float] = {
     "date.shape": ASK,  # an unlabelled date at the top of the slip
     "po.below": ASK,  # the code under a PO label in a boxed header: by position
     "qty.crowded": ASK,  # a table cell with two numbers: the first taken (table.py)
+    "qty.rival": ASK,  # another number that may be the delivered amount: ordered, or a pen correction (table.py)
     "unit.crowded": ASK,
     "lot.crowded": ASK,
     "sku.crowded": ASK,  # a code cell holding pieces printed apart: which is the code, or whether they join

@@ -332,8 +332,9 @@ def _quantity(text: str, convention: Convention, taken: list[tuple[int, int]]) -
             return replace(after[0] if after[0].unit else litres(text, after[:1], convention) or after[0],
                            how="qty.label")
     with_unit = [q for q in free if q.unit and not PACK_SIZE.fullmatch(text[q.start:q.end])]  # "12x": a 12-pack
-    if with_unit:
-        return with_unit[0]
+    if with_unit:  # '500 pcs  200 pcs' (ordered, delivered): the first by place, and the PO may not vouch for it
+        rival = any(q.unit == with_unit[0].unit and q.value != with_unit[0].value for q in with_unit[1:])
+        return replace(with_unit[0], how="qty.rival") if rival else with_unit[0]
     before_unit = [q for q in free if _unit_before(text, q.start)]
     if before_unit:
         return replace(before_unit[0], how="qty.unit_before")

@@ -43,6 +43,12 @@ def snap_lines(lines: list[SlipLine], dictionary: Dictionary, source: str) -> tu
     return lines, notes
 
 
+# A quantity taken from beside another amount that may be the delivered one (an ordered column, a second
+# amount with the same unit, a pen correction): the ordered amount always equals what the PO expects, so the
+# PO's agreement says nothing about which of the two was delivered (outside review, attack 5).
+RIVALLED = frozenset({"qty.rival"})
+
+
 def _check_quantity(line: SlipLine, item: ExpectedItem | None) -> str | None:
     """What the PO still expects vouches for a quantity that matches it; one a thousand times off it (a
     decimal mark misread, 1.039 for 1039) or a tiny share of it is marked. A doubtful quantity one character
@@ -51,7 +57,7 @@ def _check_quantity(line: SlipLine, item: ExpectedItem | None) -> str | None:
     but kept (the OCR is sometimes sure of a wrong digit; a short delivery one digit off is rare). More than
     expected already needs an explicit choice in the confirmation, whatever the mark."""
     quantity, left = line.quantity.value, item.remaining if item else None
-    if quantity is None or not left or left <= 0:
+    if quantity is None or not left or left <= 0 or line.quantity.how in RIVALLED:  # stays marked, as read
         return None
     read_as, expected = _digits(quantity), _digits(left)
     # not 30 for 60: one digit of two is half the number

@@ -17,6 +17,7 @@ from integrations.slips.items import (
     CODE,
     PACK_SIZE,
     SEPARATORS,
+    Quantity,
     code_certainty,
     glued_litre,
     labelled,
@@ -142,6 +143,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
     shared = {kind for c in columns if c.also for kind in (c.kind, *c.also)}  # kinds printed in one cell
     shared |= {"quantity twice"} if any(c.twice for c in columns) else set()
     shared |= {"expiry column"} if any("expiry" in (c.kind, *c.also) for c in columns) else set()
+    shared |= _amounts_in_one_cell(columns)
     codes_unheaded = not any("sku" in (c.kind, *c.also) for c in columns)
     lines: list[SlipLine] = []
     for row in body:
@@ -172,7 +174,47 @@ def _without_total(lines: list[SlipLine]) -> list[SlipLine]:
     return lines[:-1]
 
 
-VALUE_KINDS = ("quantity", "lot", "expiry", *vocab.NO_FIELD_KINDS)  # no item code is in these cells
+VALUE_KINDS = ("quantity", "lot", "expiry", *vocab.OTHER_AMOUNTS, *vocab.NO_FIELD_KINDS)  # values, never a code
+
+
+def _amounts_in_one_cell(columns: list[Column]) -> set[str]:
+    """'Qty Ord/Ship' heads one cell printing '500/200': which number is the delivered one is the quantity's
+    place among the heading's amounts, noted as 'delivered i of n'."""
+    for column in columns:
+        kinds = [k for k in (column.kind, *column.also) if k == "quantity" or k in vocab.OTHER_AMOUNTS]
+        if "quantity" in kinds and len(kinds) > 1:
+            return {f"delivered {kinds.index('quantity')} of {len(kinds)}"}
+    return set()
+
+
+def _the_quantity(qty_text: str, convention: Convention, shared: frozenset[str] | set[str]
+                  ) -> tuple[list[Quantity], Quantity | None, str]:
+    """The cell's numbers, the quantity among them and how it was found. A number that may be the delivered
+    amount as well as the one taken — an ordered amount in the same cell, a second quantity heading, a pen
+    correction beside the printed figure — is a rival ('qty.rival'): marked, and the PO may not vouch for
+    the one taken, since the ordered amount always equals what the PO expects (outside review)."""
+    place = next((k.split() for k in shared if k.startswith("delivered ")), None)
+    if place is not None:  # '500/200' under 'Qty Ord/Ship': the slash parts are the amounts, in heading order
+        found = quantities(re.sub(r"(?<=\d)\s?/\s?(?=\d)", "  ", qty_text), convention)
+        index, count = int(place[1]), int(place[3])
+        if len(found) == count:
+            rivals = len({q.value for q in found}) > 1
+            return found, found[index], "qty.rival" if rivals else "qty.cell"
+        return found, found[0] if found else None, "qty.rival"
+    found = quantities(qty_text, convention)
+    if not found:
+        return found, None, "qty.cell"
+    if "quantity twice" in shared:  # shipped after ordered, a guess
+        return found, found[-1], "qty.rival"
+    taken = found[0]
+    if any(q.value != taken.value and _comparable(q.value, taken.value) for q in found[1:]):
+        return found, taken, "qty.rival"
+    return found, taken, "qty.cell" if len(found) == 1 else "qty.crowded"
+
+
+def _comparable(a: Decimal, b: Decimal) -> bool:
+    """Two amounts of one order of size: a correction or an ordered amount, not a position number ('3  541 g')."""
+    return a > 0 and b > 0 and Decimal("0.1") <= a / b <= 10
 
 
 def _code_by_shape(cells: dict[str, list[Word]]) -> None:
@@ -208,14 +250,12 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     value is a guess by position, marked ("*.crowded", evidence.py). A row with an item code but no number
     under the quantity heading (the photo smudged it) is still an item: its quantity is left for a person."""
     qty_text, qty_score = _text(cells.get("quantity"))
-    found = quantities(qty_text, convention)
+    found, quantity, qty_how = _the_quantity(qty_text, convention, shared)
     sku_text, sku_score = _text(cells.get("sku") or cells.get("sku by shape"))
     sku, sku_guessed = _code(sku_text, apart=_apart(cells.get("sku")))
     sku_how = "sku.shape" if "sku by shape" in cells else "sku.crowded" if sku_guessed else "sku.cell"
     if not found and not (sku and looks_like_code(sku)):
         return None
-    quantity = (found[-1] if "quantity twice" in shared else found[0]) if found else None  # shipped after ordered
-    qty_how = "qty.cell" if len(found) == 1 and "quantity twice" not in shared else "qty.crowded"
     unit_text, unit_score = _text(cells.get("unit"))
     unit, unit_certainty = quantity.unit if quantity else None, 0.95
     unit_how = "unit.cell" if len(found) == 1 else "unit.crowded"
@@ -232,7 +272,7 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     exp_how = "exp.crowded" if expiry and find_date(exp_text[expiry.end:], convention) else "exp.cell"
     if expiry is None and "expiry" not in cells and lot_text:  # no expiry heading read: a date in the lot's cell
         expiry, exp_score, exp_how = find_date(lot_text, convention), lot_score, "exp.crowded"
-    if expiry is None and "expiry" not in cells:  # or in a weight's or EAN's, that holds no dates of its own
+    if expiry is None and "expiry" not in cells:  # or in an amount's, weight's or EAN's cell
         expiry, exp_score, exp_how = _unheaded_date(cells, convention)
     return SlipLine(
         sku=read(sku, sku_score, code_certainty(sku), sku_how) if sku else Read(),
@@ -245,9 +285,9 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
 
 
 def _unheaded_date(cells: dict[str, list[Word]], convention: Convention) -> tuple[FoundDate | None, float, str]:
-    """A date under a heading the vocabulary does not know ('TGT', a blurred 'THT') beside a weight or EAN
-    column falls into that column's cell: weights and EANs are no dates, so it is the expiry, marked."""
-    for kind in vocab.NO_FIELD_KINDS:
+    """A date under a heading the vocabulary does not know ('TGT', a blurred 'THT') beside a weight, EAN or
+    ordered-amount column falls into that column's cell: those hold no dates, so it is the expiry, marked."""
+    for kind in dict.fromkeys((*vocab.NO_FIELD_KINDS, *vocab.OTHER_AMOUNTS)):
         text, score = _text(cells.get(kind))
         if text and (found := find_date(text, convention)) is not None:
             return found, score, "exp.crowded"

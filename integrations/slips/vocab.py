@@ -117,6 +117,7 @@ COMPANY_SUFFIX = re.compile(
     r"s\.?p\.?a\.?|sarl|sas|bv|nv|oy|ab)\.?(?![A-Za-z])", re.I)
 
 # Column headings of the goods table, by what the column holds.
+OTHER_AMOUNTS = ("ordered", "outstanding", "weight")  # amount columns that are not the delivered quantity
 COLUMN_WORDS: dict[str, re.Pattern[str]] = {
     "pos": re.compile(_label(r"pos\.?", r"#", r"line", r"ln", r"no\.", r"nr\.?", r"n[°º]", r"n\.[°º]", r"riga",
                              r"lp\.?", r"l[íi]n\.?", r"regel", r"ligne"), re.I),
@@ -134,11 +135,33 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
                                      r"descri[çc][ãa]o", r"designa[çc][ãa]o", r"nazwa(?:\s*towaru)?", r"opis",
                                      r"libell[ée]", r"denominaci[óo]n", r"concepto", r"artikeltext", r"beschreibung"),
                     re.I),
-    "quantity": re.compile(_label(r"qty\.?(?:\s*shipped)?", r"quantity", r"shipped", r"menge", r"anzahl",
+    # 'Qty Despatched', 'Qté livrée' are one heading each: before 'Qty', 'Qté' alone (not a second quantity)
+    "quantity": re.compile(_label(r"qty\.?\s*(?:delivered|despatched|dispatched|shipped|ship|del\.?)",
+                                  r"qt[ée]\.?\s*livr[ée]e?", r"cant\.?\s*servida", r"q\.?\s?t[àa]\.?\s*consegnata",
+                                  r"qtd\.?\s*entregue", r"ilo[śs][ćc]\s*wyd(?:ana|\.)?",
+                                  r"qty\.?(?:\s*shipped)?", r"quantity", r"shipped", r"menge", r"anzahl",
                                   r"cantidad", r"cant\.?", r"q\.?\s?t[àa]\.?", r"quantit[àa]", r"qt[ée]\.?",
                                   r"quantit[ée]", r"aantal", r"hoeveelheid", r"quantidade", r"qtde?\.?", r"ilo[śs][ćc]",
-                                  r"liefermenge", r"unidades", r"units", r"qty\s*shpd", r"qty\s*desp", r"geleverd"),
+                                  r"liefermenge", r"unidades", r"units", r"qty\s*shpd", r"qty\s*desp", r"geleverd",
+                                  # the delivered amount beside an ordered one, named as such
+                                  r"delivered", r"despatched", r"dispatched",
+                                  r"(?:(?<=/)|(?<=/\s))ship",  # 'Qty Ord/Ship'
+                                  r"geliefert", r"servid[oa]s?", r"livr[ée]e?s?", r"consegnat[oa]", r"entregues?",
+                                  r"dostarczono", r"wydano"),
                          re.I),
+    # Amounts printed beside the delivered one that are NOT it: what was ordered, what is still to come, what
+    # the goods weigh. Named, so their numbers are never read as the quantity (a short delivery read as the
+    # ordered amount, a back-order 0, a net weight for a count of cartons).
+    "ordered": re.compile(_label(r"ordered", r"qty\.?\s*ord(?:ered|\.)?", r"ord(?:er)?\.?\s*qty", r"bestellt",
+                                 r"bestellmenge", r"pedid[oa]s?", r"cant\.?\s*pedida", r"command[ée]e?s?",
+                                 r"qt[ée]\.?\s*(?:cd[ée]e|command[ée]e)", r"ordinat[oa]",
+                                 r"q\.?\s?t[àa]\.?\s*ordinata", r"besteld", r"encomendad[oa]s?",
+                                 r"qtd\.?\s*encomendada", r"zam[óo]wiono", r"ilo[śs][ćc]\s*zam\.?"), re.I),
+    "outstanding": re.compile(_label(r"back[\s\-]*order(?:ed)?", r"b/o", r"outstanding", r"to\s*follow",
+                                     r"r[üu]ckstand", r"offen", r"pendiente", r"reliquat", r"restant",
+                                     r"residuo", r"da\s*consegnare", r"in\s*sospeso", r"openstaand",
+                                     r"nalevering", r"pendente", r"em\s*falta", r"pozosta[łl]o",
+                                     r"do\s*dostarczenia"), re.I),
     "unit": re.compile(_label(r"unit", r"uom", r"u/m", r"u\.m\.", r"einheit", r"me", r"ud\.?", r"unidad",
                               r"um", r"unit[ée]", r"eenheid", r"eenh\.?", r"unidade", r"un\.", r"unid\.",
                               r"j\.?\s?m\.?",
@@ -158,8 +181,8 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
     "ean": re.compile(_label(r"ean(?:[\s\-]*(?:code|nr\.?|13))?", r"gtin", r"upc", r"bar\s*code", r"barcode",
                              r"strichcode", r"c[óo]digo\s*de\s*barras", r"codice\s*a\s*barre", r"code[\s\-]*barre",
                              r"kod\s*kreskowy"), re.I),
-    # Not 'Net Qty', 'Netto-Menge': a quantity heading. The other helpers may read a weight column as the
-    # quantity where no quantity heading is printed; for the code and lot cells it is only a neighbour.
+    # What the goods weigh (also one of OTHER_AMOUNTS: never the delivered quantity). Not 'Net Qty',
+    # 'Netto-Menge': a quantity heading.
     "weight": re.compile(_label(r"(?:net|gross|netto|brutto|nett)?[\s\-]*(?:weight|wt\.?|gewicht)(?:\s*\(?kg\)?)?",
                                 r"gewicht", r"peso(?:\s*(?:netto|lordo|neto|bruto|l[ií]quido))?(?:\s*\(?kg\)?)?",
                                 r"poids(?:\s*(?:net|brut))?(?:\s*\(?kg\)?)?", r"waga(?:\s*(?:netto|brutto))?",
