@@ -109,3 +109,11 @@ def test_an_item_whose_quantity_is_not_printed_is_kept_without_one() -> None:
 def test_a_french_lot_number_label_whose_degree_sign_was_lost_is_a_label() -> None:
     """'N° lot' read 'Nlot' or 'N lot': still the lot's label, so 'Nlot L260730' starts no item."""
     assert vocab.LOT_LABEL.match("Nlot L260730") and vocab.LOT_LABEL.match("N lot: 3025384293")
+
+
+def test_a_ship_to_postcode_and_town_is_no_item() -> None:
+    """'DK-8600 Silkeborg' of the delivery address above card-shaped goods is no item code with a name (the
+    EAN under it was its quantity); an item code of that shape with a name and quantity still is one."""
+    rows = rows_of(boxes_of(["Lieferadresse:"], ["DK-8600 Silkeborg"], ["4011466842468"],
+                            ["AB-1234 Rapsöl kaltgepresst", "5 l"]))
+    assert [a.code for a in find_anchors(rows, Dictionary([]))] == ["AB-1234"]

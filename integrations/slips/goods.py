@@ -164,7 +164,7 @@ def _shaped_code(row: Row, seen: list[Word] | None = None) -> tuple[int, str, fl
             continue
         if _after_label(before):
             break  # "Lot: L123" or "PO: 4711" starts no item, nor does what follows it
-        if PACK_SIZE.fullmatch(text) or len(text) < 4:
+        if PACK_SIZE.fullmatch(text) or len(text) < 4 or _postcode_and_town(words, w):
             continue  # "40x30", "12x250g": a pack size in a description, never an item code
         if looks_like_code(text) and any(c.isalpha() for c in " ".join(x.text for x in words)) and \
                 not vocab.PHONE_OR_TAX.search(before + " " + text):
@@ -181,6 +181,16 @@ def _shaped_code(row: Row, seen: list[Word] | None = None) -> tuple[int, str, fl
 
 
 BRACKETS = "()[]{}<>"
+COUNTRY_POSTCODE = re.compile(r"(?:DK|DE|NL|BE|FR|ES|IT|PT|PL|AT|CH|LU|SE|NO|FI|CZ|SK|IE|GB)-\d{4,5}")
+
+
+def _postcode_and_town(words: list[Word], w: int) -> bool:
+    """'DK-8600 Silkeborg': a postcode with its country in front and the town after it, nothing else on the
+    row, is the ship-to address, not an item code and its name (an item row read it, with the EAN under it
+    as its quantity: an invented line)."""
+    town = [x.text for x in words[w + 1:]]
+    return COUNTRY_POSTCODE.fullmatch(words[w].text) is not None and bool(town) and \
+        all(t[:1].isupper() and t.replace("-", "").isalpha() for t in town)
 
 
 def _unbracketed(token: str) -> str:
