@@ -46,17 +46,64 @@ class Anchor:
 
 def find_anchors(rows: list[Row], dictionary: Dictionary) -> list[Anchor]:
     """One anchor per item row: the dictionary's code if the row has one, else the left-most code-shaped word."""
-    anchors = []
+    anchors: list[Anchor] = []
     shaped: dict[int, list[Word]] = {}  # row → its code-shaped words, for _same_column
+    end = len(rows)
     for r, row in enumerate(rows):
-        if vocab.FOOTER_WORDS.search(row.text):
+        items_x = [rows[a.row].words[a.word].x0 for a in anchors]
+        if vocab.FOOTER_WORDS.search(row.text) and ends_goods(rows, r, items_x):
+            end = r
             break
         found = _known_code(row, dictionary) or _shaped_code(row, shaped.setdefault(r, []))
         if found is not None:
             anchors.append(Anchor(r, *found))
     heading = _heading_above(rows, anchors[0].row) if anchors else None
     anchors = [_same_column(a, rows[a.row], shaped, heading) for a in anchors]
-    return anchors if any(a.known for a in anchors) or not dictionary else [a for a in anchors if a.known] or anchors
+    anchors = anchors if any(a.known for a in anchors) or not dictionary else \
+        [a for a in anchors if a.known] or anchors
+    return sorted(anchors + _numbered_without_code(rows[:end], anchors), key=lambda a: a.row)
+
+
+def _numbered_without_code(rows: list[Row], anchors: list[Anchor]) -> list[Anchor]:
+    """Items of a numbered list printed without an item code ('2.  Palet europeo' between '1.  FLR-1001 …'
+    and '3.  SUG-2002 …': a returnable pallet, a service). Each starts an item of its own (code ''): read
+    into the item above, it was lost and lent that item its quantity. Only where the coded items are
+    numbered too, with the number at the same place."""
+    numbered = {a.row for a in anchors}
+    places = [rows[a.row].words[0].x0 for a in anchors if _numbered(rows[a.row])]
+    return [Anchor(r, 0, "", 0.0, False) for r, row in enumerate(rows)
+            if r not in numbered and places and _numbered(row) and _names_something(row, row.words[0].text)
+            and any(abs(row.words[0].x0 - x) < row.height for x in places)]
+
+
+def _numbered(row: Row) -> bool:
+    """'2.' or '2)' before the row's other words: an item's position in a list."""
+    return len(row.words) > 1 and re.fullmatch(r"\d{1,2}[.)]", row.words[0].text) is not None
+
+
+def ends_goods(rows: list[Row], r: int, items_x: list[float]) -> bool:
+    """Whether rows[r], which holds a footer word, ends the goods. Not where it is an item row itself
+    (Spanish 'Queso tierno peso variable', 'Fage Total 0%') nor where an item row follows it (a block's
+    'Peso neto: 8,45 kg' details line): stopping there drops every item below without a word. Item rows are
+    told by a code printed where the items above print theirs (`items_x`), so a total's or a bank line's
+    number elsewhere on the row starts nothing."""
+    return not any(item_row(row, items_x) for row in rows[r:r + 2])
+
+
+def item_row(row: Row, items_x: list[float]) -> bool:
+    """A code-shaped word on the row that starts where the item codes above start (anywhere, above the first)."""
+    return any(not items_x or abs(word.x0 - x) < row.height for word in _code_words(row) for x in items_x or [0])
+
+
+def codes_x(rows: list[Row]) -> list[float]:
+    """Where each row's first code-shaped word starts (rows without one give nothing)."""
+    return [words[0].x0 for row in rows if (words := _code_words(row))]
+
+
+def _code_words(row: Row) -> list[Word]:
+    def code(text: str) -> bool:
+        return len(text) >= 4 and looks_like_code(text) and not PACK_SIZE.fullmatch(text)
+    return [word for word in row.words if code(_unbracketed(word.text.strip(SEPARATORS)))]
 
 
 def _known_code(row: Row, dictionary: Dictionary) -> tuple[int, str, float, bool] | None:
@@ -117,7 +164,7 @@ def _shaped_code(row: Row, seen: list[Word] | None = None) -> tuple[int, str, fl
             continue
         if _after_label(before):
             break  # "Lot: L123" or "PO: 4711" starts no item, nor does what follows it
-        if PACK_SIZE.fullmatch(text) or len(text) < 4:
+        if PACK_SIZE.fullmatch(text) or len(text) < 4 or _postcode_and_town(words, w):
             continue  # "40x30", "12x250g": a pack size in a description, never an item code
         if looks_like_code(text) and any(c.isalpha() for c in " ".join(x.text for x in words)) and \
                 not vocab.PHONE_OR_TAX.search(before + " " + text):
@@ -134,6 +181,16 @@ def _shaped_code(row: Row, seen: list[Word] | None = None) -> tuple[int, str, fl
 
 
 BRACKETS = "()[]{}<>"
+COUNTRY_POSTCODE = re.compile(r"(?:DK|DE|NL|BE|FR|ES|IT|PT|PL|AT|CH|LU|SE|NO|FI|CZ|SK|IE|GB)-\d{4,5}")
+
+
+def _postcode_and_town(words: list[Word], w: int) -> bool:
+    """'DK-8600 Silkeborg': a postcode with its country in front and the town after it, nothing else on the
+    row, is the ship-to address, not an item code and its name (an item row read it, with the EAN under it
+    as its quantity: an invented line)."""
+    town = [x.text for x in words[w + 1:]]
+    return COUNTRY_POSTCODE.fullmatch(words[w].text) is not None and bool(town) and \
+        all(t[:1].isupper() and t.replace("-", "").isalpha() for t in town)
 
 
 def _unbracketed(token: str) -> str:
@@ -186,8 +243,8 @@ def regions(rows: list[Row], anchors: list[Anchor]) -> list[tuple[Anchor, list[R
     for i, anchor in enumerate(anchors):
         end = anchors[i + 1].row if i + 1 < len(anchors) else len(rows)
         block = [rows[anchor.row]]
-        for row in rows[anchor.row + 1:end]:
-            if vocab.FOOTER_WORDS.search(row.text) or row.y - block[-1].y > 2.6 * row.height:
+        for row in rows[anchor.row + 1:end]:  # a footer word above the next item is an item's own detail
+            if (vocab.FOOTER_WORDS.search(row.text) and end == len(rows)) or row.y - block[-1].y > 2.6 * row.height:
                 break
             block.append(row)
         out.append((anchor, block[:4]))
@@ -246,17 +303,28 @@ def read_region(anchor: Anchor, block: list[Row], convention: Convention, dictio
     if fields.quantity is None and column is not None:
         fields.quantity = _in_column(first, anchor.word, column, convention)
     if fields.quantity is None and not any(vocab.normalise_unit(w) for w in text.split()):
-        return None if not anchor.known else _bare(anchor, fields, score, dictionary)
+        return _bare(anchor, fields, score, dictionary) if anchor.known or _labelled_item(anchor, block, convention) \
+            else None
     item = dictionary.item(anchor.code)
     unit, unit_certainty, unit_how = _unit(fields, text, item.unit if item else None)
     quantity = fields.quantity
     return SlipLine(
-        sku=read(anchor.code, first.words[anchor.word].score, anchor.certainty, _sku_how(anchor)),
+        sku=read(anchor.code, first.words[anchor.word].score, anchor.certainty, _sku_how(anchor)) if anchor.code
+        else Read(),
         description=read(fields.description, score, 0.9, "description") if fields.description else Read(),
         quantity=read(quantity.value, score, quantity.certainty, quantity.how) if quantity else Read(),
         unit=read(unit, score, unit_certainty, unit_how) if unit else Read(),
         lot=read(fields.lot, score, code_certainty(fields.lot), fields.lot_how) if fields.lot else Read(),
         expiry=read(fields.expiry[0], score, fields.expiry[1], fields.expiry_how) if fields.expiry else Read())
+
+
+def _labelled_item(anchor: Anchor, block: list[Row], convention: Convention) -> bool:
+    """A code with a details line under it that labels a lot or an expiry ('Lote: L2304A') is an item whose
+    quantity was not printed (written in by hand, smudged): kept with its quantity left to fill in, not
+    dropped and not lent the next item's. A label on the code's own row proves nothing ('Nlot L260730
+    N lot: 3025384293' of two cards side by side)."""
+    lot, expiry, _ = labelled_lot_and_expiry("  ".join(row.text for row in block[1:]), convention)
+    return bool(anchor.code) and bool(lot or expiry)
 
 
 def _text_after(row: Row, word: int) -> str:

@@ -21,7 +21,9 @@ from models.packing_slip import Read
 QUANTITY = re.compile(
     r"(?<![\w.,/×+#-])(\d{1,3}(?:[.,']\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\d%×])(?![.,]\d)(?!x\d)(?!-\d)"
     r"(?:\s*([A-Za-zÀ-ÿ]{1,10}\.?)(?![\wÀ-ÿ]))?")
-QTY_LABEL = re.compile(r"(?<![A-Za-zÀ-ÿ])(?:qty|quantity|menge|liefermenge|anzahl|cantidad|cant|unidades|uds|"
+# "uds"/"unidades" after a number count the pack ('Yogur griego 4 uds x 125 g'): a unit there, no label
+QTY_LABEL = re.compile(r"(?<![A-Za-zÀ-ÿ])(?:qty|quantity|menge|liefermenge|anzahl|cantidad|cant|"
+                       r"(?<!\d)(?<!\d )(?:unidades|uds)|"
                        r"q\.?\s?t[àa]|quantit[àaée]|qt[ée]|aantal|hoeveelheid|quantidade|qtde?|ilo[śs][ćc]|shipped|"
                        r"despatched|delivered|geliefert|geleverd)(?![A-Za-zÀ-ÿ])\.?\s*[:.]?\s*", re.I)
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.]*[A-Za-z0-9]")
@@ -99,6 +101,8 @@ def labelled(text: str, label: re.Pattern[str]) -> tuple[int, int, str] | None:
     """The code after a label ('Lot: L2403A' → L2403A) with the span of label and value."""
     for m in label.finditer(text):
         code = CODE.match(text, m.end())
+        if code and PACK_SIZE.fullmatch(code.group()):
+            continue  # French 'lot 4x125g' is a bundle of four pots, not the batch label
         if code and any(c.isdigit() for c in code.group()):
             value = _without_expiry(code.group())
             return m.start(), code.start() + len(value), tidy_code(value)

@@ -15,7 +15,7 @@ import re
 from integrations.slips import vocab
 from integrations.slips.dictionary import SURE, Dictionary
 from integrations.slips.expected import Expected
-from integrations.slips.goods import find_anchors, quantity_column, read_region, regions
+from integrations.slips.goods import ends_goods, find_anchors, quantity_column, read_region, regions
 from integrations.slips.header import is_header_row, read_letterhead
 from integrations.slips.items import looks_like_code, read_item
 from integrations.slips.layout import OcrBox, Row, rows_of
@@ -82,8 +82,9 @@ def parse_text(text: str) -> PackingSlip:
 def read_listed(rows: list[Row], start: int, convention: Convention) -> list[SlipLine]:
     """Items printed as text: each starts with a position number or a code, details may follow below."""
     blocks: list[list[Row]] = []
-    for row in rows[start:]:
-        if vocab.FOOTER_WORDS.search(row.text):
+    body = rows[start:]
+    for r, row in enumerate(body):
+        if vocab.FOOTER_WORDS.search(row.text) and ends_goods(body, r, _codes_x(blocks)):
             break
         if _starts_item(row):
             blocks.append([row])
@@ -96,6 +97,17 @@ def read_listed(rows: list[Row], start: int, convention: Convention) -> list[Sli
             lines.append(SlipLine(sku=item.sku, description=item.description, quantity=item.quantity,
                                   unit=item.unit, lot=item.lot, expiry=item.expiry))
     return lines
+
+
+def _codes_x(blocks: list[list[Row]]) -> list[float]:
+    """Where the items listed so far print their codes (or their first word after the position number)."""
+    firsts = [block[0].words[1] if _position(block[0].words[0].text) and len(block[0].words) > 1
+              else block[0].words[0] for block in blocks]
+    return [word.x0 for word in firsts]
+
+
+def _position(text: str) -> bool:
+    return re.fullmatch(r"\d{1,2}[.)]?\S{0,2}", text) is not None
 
 
 def _body_start(rows: list[Row]) -> int:

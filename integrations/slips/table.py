@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from integrations.slips import vocab
 from integrations.slips.blurred_headings import blurred_heading, fold, kind_of
+from integrations.slips.goods import codes_x, ends_goods
 from integrations.slips.items import (
     CODE,
     PACK_SIZE,
@@ -134,9 +135,9 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
 
 
 def read_table(heading: Row, rows: list[Row], columns: list[Column], convention: Convention) -> list[SlipLine]:
-    body = []
-    for row in rows:
-        if vocab.FOOTER_WORDS.search(row.text):
+    body: list[Row] = []
+    for r, row in enumerate(rows):
+        if vocab.FOOTER_WORDS.search(row.text) and ends_goods(rows, r, codes_x(body)):
             break
         body.append(row)
     cuts = boundaries(columns, [heading, *body])  # headings count too: no boundary cuts through "Quantity"

@@ -47,11 +47,12 @@ def _label(*alternatives: str) -> str:
 
 
 _NUM = r"(?:\s*(?:no|nr|n°|nº|n\.?o|n(?=\.)|num|number|nummer|#)\.?)?"  # "Lot No.", "Charge Nr", "Lotto n°"
+# "n[°º]?…lot": French "N° lot", also where the OCR lost the ° ("Nlot L260730")
 LOT_LABEL = re.compile(
     _label(r"lot[\s\-]*nr\.?", r"lot[\s\-]*no\.?", r"lot" + _NUM, r"batch" + _NUM, r"charge" + _NUM,
            r"chargen[\s\-]*(?:nr|nummer)\.?", r"ch\.?[\s\-]*b\.?", r"ch\.?[\s\-]*nr\.?", r"lote" + _NUM,
            r"lotto" + _NUM, r"partie" + _NUM, r"partij" + _NUM, r"partijnr\.?", r"lotnummer", r"partia" + _NUM,
-           r"nr\.?\s*partii", r"seria" + _NUM, r"n\.?[ºo°]?\s*(?:de\s*)?lote", r"n[°º]\s*(?:de\s*)?lot",
+           r"nr\.?\s*partii", r"seria" + _NUM, r"n\.?[ºo°]?\s*(?:de\s*)?lote", r"n[°º]?\s*(?:de\s*)?lot",
            r"batch\s*number", r"lot\s*number", r"n\.\s*lotto") + r"\s*[:#.]?\s*", re.I)
 EXP_LABEL = re.compile(
     _label(r"exp(?:iry|iration|ires)?\.?(?:\s*date)?", r"best\s*before(?:\s*end)?", r"bbd", r"bbe", r"b\.?b\.?",
