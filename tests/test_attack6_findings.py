@@ -75,3 +75,15 @@ def test_a_total_row_above_returnable_pallets_is_no_goods_line() -> None:
     lines = parse_slip(rows, EXPECTED).lines
     invented = [line for line in lines if line.quantity.value == Decimal(45) and not line.quantity.doubtful]
     assert not invented, lines
+
+
+def test_your_reference_holding_a_contact_code_does_not_outrank_the_order_number() -> None:
+    """UK slips print 'Order No.: PO-77' (our PO, plain label) and 'Your ref: JS-12' (the buyer's initials /
+    contact or cost-centre reference). 'your\\s*ref' was added to vocab.PO_LABEL in this range and 'your'
+    makes it 'ours' in header._whose_order, which outranks the plain 'Order No.': the PO reads JS-12, sure,
+    when no open POs are given to check it (with open POs it is marked, but PO-77 printed on the slip is
+    still not taken)."""
+    head = boxes_of(["Olive Co Ltd", "DELIVERY NOTE"], ["Order No.: PO-77", "Date: 12/03/2026"], ["Your ref: JS-12"])
+    po = parse_slip(head + table(["Item", "Description", "Qty", "Unit", "Lot"],
+                                 ["OIL-3003", "Olive oil", "20", "l", "L2304A"])).po_number
+    assert po.value == "PO-77" or po.doubtful, po
