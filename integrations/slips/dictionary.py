@@ -74,11 +74,12 @@ def _after_code(word: str, key: str) -> str:
 
 
 def _variant_suffix(word: str, key: str) -> bool:
-    """'FLR-1001-BIO', 'FLR-1001B', 'FLR-1001/2': suppliers number a variant of an item (organic, another size)
-    by a code-like suffix — capitals or digits after a separator, or one to three capitals glued on. A word
-    the OCR glued on ('Shipper', 'Lemonjuice', 'SHIPPER') is longer or lower-case."""
+    """'FLR-1001-BIO', 'FLR-1001-EXTRA', 'FLR-1001-bio', 'FLR-1001B', 'FLR-1001/2': suppliers number a variant
+    of an item (organic, another size) by a suffix after a separator, or one to three capitals glued on. The
+    OCR gluing a neighbouring word on adds no separator ('PKG-BOX-12Shipper'), and such a word is longer or
+    lower-case (outside review: '-EXTRA', '-ORGANIC' and '-bio' were snapped sure)."""
     rest = _after_code(word, key)
-    if re.match(r"[-_/.][A-Z0-9]{1,4}(?![A-Za-z])", rest):
+    if re.match(r"[-_/.][A-Za-z0-9]", rest):
         return True
     return re.fullmatch(r"[A-Z]{1,3}", rest) is not None
 

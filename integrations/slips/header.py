@@ -99,7 +99,8 @@ def _open_po(rows: list[Row], expected: Expected) -> Read[Any]:
 def _po_number(rows: list[Row]) -> Read[Any]:
     """The number under the PO label that names our order. Slips print the supplier's own order number too
     ('Sales Order', 'Auftrags-Nr.', 'Notre commande'), often first: a label naming the customer's order wins,
-    then a plain one ('PO', 'Order No.'); the supplier's own number, the only one printed, is marked."""
+    then a plain one ('PO', 'Order No.'), then 'Your ref' (often the buyer's initials: marked where another
+    number is printed too); the supplier's own number, the only one printed, is marked."""
     found: dict[str, Read[Any]] = {}
     for index, row in enumerate(rows):
         text = row.text
@@ -108,10 +109,15 @@ def _po_number(rows: list[Row]) -> Read[Any]:
             how = "po.label" if value is not None else "po.below"
             value = value or _code_below(rows, index, row, m.start())
             whose = _whose_order(text, m)
+            if whose == "ours" and re.search(r"\bref", m.group(), re.I):
+                whose = "reference"  # 'Your ref: JS-12' may be the buyer's initials or cost centre, not the PO
             if value is not None and whose not in found:
                 certainty = code_certainty(value[0]) if whose != "theirs" else min(code_certainty(value[0]), ASK)
                 found[whose] = read(tidy_code(value[0]), value[1], certainty, how if whose != "theirs" else "po.theirs")
-    return found.get("ours") or found.get("plain") or found.get("theirs") or Read()
+    chosen = next((found[w] for w in ("ours", "plain", "reference", "theirs") if w in found), Read())
+    if "reference" in found and len({str(r.value) for r in found.values()}) > 1:  # a reference beside an order no.
+        return Read(value=chosen.value, confidence=min(chosen.confidence, ASK), how=chosen.how)
+    return chosen
 
 
 def _whose_order(text: str, label: re.Match[str]) -> str:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from integrations.slips import vocab
 from integrations.slips.blurred_headings import blurred_heading, fold, kind_of
-from integrations.slips.goods import codes_x, ends_goods
+from integrations.slips.goods import codes_x, ends_goods, item_row
 from integrations.slips.items import (
     CODE,
     PACK_SIZE,
@@ -137,8 +137,11 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
 def read_table(heading: Row, rows: list[Row], columns: list[Column], convention: Convention) -> list[SlipLine]:
     body: list[Row] = []
     for r, row in enumerate(rows):
-        if vocab.FOOTER_WORDS.search(row.text) and ends_goods(rows, r, codes_x(body)):
+        footer = vocab.FOOTER_WORDS.search(row.text) is not None
+        if footer and ends_goods(rows, r, codes_x(body)):
             break
+        if footer and not item_row(row, codes_x(body)):  # 'Total  45' above the returnable pallets: no item
+            continue
         body.append(row)
     cuts = boundaries(columns, [heading, *body])  # headings count too: no boundary cuts through "Quantity"
     shared = {kind for c in columns if c.also for kind in (c.kind, *c.also)}  # kinds printed in one cell
