@@ -24,6 +24,7 @@ from __future__ import annotations
 from models.packing_slip import CONFIDENT
 
 ASK = round(CONFIDENT - 0.05, 2)  # shown with ⚠: a person ticks or corrects it
+STRUCK = 0.2  # the OCR score of a figure struck out by pen on the slip (overprint.mark_struck_through)
 
 CAPS: dict[str, float] = {
     "sku.shape": ASK,  # a code-shaped word that starts an item, no PO to compare with: a lot column printed

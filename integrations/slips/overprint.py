@@ -15,6 +15,7 @@ import dataclasses
 import numpy as np
 from PIL import Image
 
+from integrations.slips.evidence import STRUCK
 from integrations.slips.layout import OcrBox
 
 COLOURED_SHARE = 0.02  # of a box's pixels in saturated ink
@@ -129,3 +130,50 @@ def _stamp_frames(stats: np.ndarray, size: tuple[int, int]) -> list[tuple[int, i
 def _within(stat: np.ndarray, frame: tuple[int, int, int, int]) -> bool:
     x, y, w, h = stat[:4].tolist()
     return bool(frame[0] <= x and x + w <= frame[2] and frame[1] <= y and y + h <= frame[3])
+
+
+# A printed figure struck through by pen, the delivered amount written beside it ('1645' crossed out, '1316' by
+# hand): the OCR reads the printed figure through the line, sure, and the handwriting worse or not at all. A
+# strike is one stroke of ink through the middle of the word, from before its first character to after its
+# last; print always leaves gaps between characters in every row there. Words holding a digit (quantities,
+# lots) whose middle band has such an unbroken run of ink get evidence.STRUCK as their score: a person checks,
+# and the PO does not vouch for the figure (it is what was ordered: the pen says what came).
+STRIKE_COVER = 0.95  # of the word's width, in one run, in some row of its middle band
+STRIKE_RUN = 1.5  # or this many times the text's height (three characters): a figure struck in a word the OCR
+# glued to its unit or label ('Menge26,00-kg')
+STRIKE_INK = 0.6  # a pixel darker than this share of the paper's brightness is ink (pen or print)
+
+
+def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:
+    colours = colours or Colours.of(image)
+    ink = (colours.value < STRIKE_INK * np.median(colours.value)) | ((colours.saturation > 90) & colours.not_paper)
+    return [_struck(box, ink) for box in boxes]
+
+
+def _struck(box: OcrBox, ink: np.ndarray) -> OcrBox:
+    ys = [p[1] for p in box.quad]
+    top, bottom = min(ys), max(ys)
+    words = box.words or ((box.text, box.score, min(p[0] for p in box.quad), max(p[0] for p in box.quad)),)
+    crossed = [any(c.isdigit() for c in text) and _crossed(ink, x0, x1, top, bottom) for text, _, x0, x1 in words]
+    if not any(crossed):
+        return box
+    if not box.words:
+        return dataclasses.replace(box, score=min(box.score, STRUCK))
+    return dataclasses.replace(box, score=min(box.score, STRUCK), words=tuple(
+        (text, min(score, STRUCK) if hit else score, x0, x1)
+        for (text, score, x0, x1), hit in zip(box.words, crossed, strict=True)))
+
+
+def _crossed(ink: np.ndarray, x0: float, x1: float, top: float, bottom: float) -> bool:
+    height = bottom - top
+    band = ink[max(0, int(top + 0.3 * height)):int(top + 0.75 * height) + 1, max(0, int(x0)):int(x1) + 1]
+    if band.shape[0] < 3 or band.shape[1] < max(8.0, 0.8 * height):  # a word of two characters or more
+        return False
+    sloped = np.maximum.reduce([band[i:band.shape[0] - 2 + i] for i in range(3)])  # a pen line is not level
+    longest = max((_longest_run(row) for row in sloped), default=0)
+    return bool(longest >= min(STRIKE_COVER * band.shape[1], STRIKE_RUN * height))
+
+
+def _longest_run(row: np.ndarray) -> int:
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], row.astype(np.int8), [0]))))
+    return int((edges[1::2] - edges[::2]).max()) if edges.size else 0
