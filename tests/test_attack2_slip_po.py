@@ -21,8 +21,8 @@ from integrations.slips.offline import parse_boxes
 from sandbox.harness import Sandbox
 from sandbox.katana_seed import CENTRAL_KITCHEN_ID, TOMATOES_VARIANT_ID
 from sandbox.katana_trade import FRESH_FARMS_ID, PO31_ID, _purchase_order, received_rows
+from tests.slip_boxes import boxes_of
 from tests.test_scenario_receive import ANA, jpeg
-from tests.test_slip_failure_classes import boxes_of
 
 PO35_ID, PO35_ROW_ID = 9035, 90351
 

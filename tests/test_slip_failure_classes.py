@@ -23,6 +23,7 @@ from models.packing_slip import PackingSlip  # noqa: E402
 from sandbox.slips.corpus import TruthLine, TruthSlip, make_truth  # noqa: E402
 from sandbox.slips.locales import LOCALES  # noqa: E402
 from sandbox.slips.render import render  # noqa: E402
+from tests.slip_boxes import boxes_of  # noqa: E402
 
 
 def slip(locale: str, layout: str, lines: list[TruthLine], *, degraded: bool = False, **changes: object) -> TruthSlip:
@@ -102,20 +103,6 @@ def test_day_month_order_follows_the_slip(read_once: dict[str, list[OcrBox]], tr
     for want in truth.lines:
         got = next(l for l in read.lines if l.sku.value == want.sku)
         assert got.expiry.value == want.expiry or got.expiry.doubtful
-
-
-def boxes_of(*rows: list[str]) -> list[OcrBox]:
-    """Hand-made OCR output: one box per cell, rows 40 px apart, cells where their text would be printed,
-    each scored as RapidOCR scores a crisply printed word (its least sure character, evidence.OCR_SURE)."""
-    out = []
-    for y, cells in enumerate(rows):
-        x = 40.0
-        for cell in cells:
-            width = 13.0 * len(cell)
-            out.append(OcrBox(cell, 0.999, ((x, 40.0 * y), (x + width, 40.0 * y), (x + width, 40.0 * y + 24),
-                                           (x, 40.0 * y + 24))))
-            x += width + 60
-    return out
 
 
 def test_glued_words_are_split_at_labels_units_and_codes() -> None:

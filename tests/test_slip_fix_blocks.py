@@ -11,19 +11,7 @@ from integrations.slips.dictionary import Dictionary
 from integrations.slips.goods import find_anchors, regions
 from integrations.slips.layout import OcrBox, rows_of
 from integrations.slips.parser import parse_slip
-
-
-def boxes_of(*rows: list[str]) -> list[OcrBox]:
-    """One box per cell, rows 40 px apart, cells 60 px apart."""
-    out = []
-    for y, cells in enumerate(rows):
-        x = 40.0
-        for cell in cells:
-            width = 13.0 * len(cell)
-            out.append(OcrBox(cell, 0.999, ((x, 40.0 * y), (x + width, 40.0 * y), (x + width, 40.0 * y + 24),
-                                           (x, 40.0 * y + 24))))
-            x += width + 60
-    return out
+from tests.slip_boxes import boxes_of
 
 
 def table(*rows: list[str], top: int, columns: tuple[int, ...] = (40, 200, 600, 760, 880)) -> list[OcrBox]:

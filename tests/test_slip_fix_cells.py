@@ -8,18 +8,7 @@ from datetime import date
 
 from integrations.slips.layout import OcrBox
 from integrations.slips.parser import parse_slip
-
-
-def boxes_of(*rows: list[str]) -> list[OcrBox]:
-    out = []
-    for y, cells in enumerate(rows):
-        x = 40.0
-        for cell in cells:
-            width = 13.0 * len(cell)
-            out.append(OcrBox(cell, 0.999, ((x, 40.0 * y), (x + width, 40.0 * y), (x + width, 40.0 * y + 24),
-                                           (x, 40.0 * y + 24))))
-            x += width + 60
-    return out
+from tests.slip_boxes import boxes_of
 
 
 def printed_table(*rows: list[str], columns: tuple[int, ...]) -> list[OcrBox]:

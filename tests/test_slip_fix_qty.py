@@ -12,18 +12,7 @@ from integrations.slips.layout import OcrBox
 from integrations.slips.parser import parse_slip
 from integrations.slips.snapping import snap_lines
 from models.packing_slip import Read, SlipLine
-
-
-def boxes_of(*rows: list[str]) -> list[OcrBox]:
-    out = []
-    for y, cells in enumerate(rows):
-        x = 40.0
-        for cell in cells:
-            width = 13.0 * len(cell)
-            out.append(OcrBox(cell, 0.999, ((x, 40.0 * y), (x + width, 40.0 * y), (x + width, 40.0 * y + 24),
-                                           (x, 40.0 * y + 24))))
-            x += width + 60
-    return out
+from tests.slip_boxes import boxes_of
 
 
 def printed_table(*rows: list[str], top: int = 2, columns: tuple[int, ...] = (40, 200, 440, 600, 760, 920)
