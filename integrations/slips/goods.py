@@ -50,8 +50,7 @@ def find_anchors(rows: list[Row], dictionary: Dictionary) -> list[Anchor]:
     shaped: dict[int, list[Word]] = {}  # row → its code-shaped words, for _same_column
     end = len(rows)
     for r, row in enumerate(rows):
-        items_x = [rows[a.row].words[a.word].x0 for a in anchors]
-        if vocab.FOOTER_WORDS.search(row.text) and ends_goods(rows, r, items_x):
+        if vocab.FOOTER_WORDS.search(row.text) and ends_goods(rows, r, [rows[a.row].words[a.word].x0 for a in anchors]):
             end = r
             break
         found = _known_code(row, dictionary) or _shaped_code(row, shaped.setdefault(r, []))

@@ -109,8 +109,6 @@ def _po_number(rows: list[Row]) -> Read[Any]:
             how = "po.label" if value is not None else "po.below"
             value = value or _code_below(rows, index, row, m.start())
             whose = _whose_order(text, m)
-            if whose == "ours" and re.search(r"\bref", m.group(), re.I):
-                whose = "reference"  # 'Your ref: JS-12' may be the buyer's initials or cost centre, not the PO
             if value is not None and whose not in found:
                 certainty = code_certainty(value[0]) if whose != "theirs" else min(code_certainty(value[0]), ASK)
                 found[whose] = read(tidy_code(value[0]), value[1], certainty, how if whose != "theirs" else "po.theirs")
@@ -121,13 +119,14 @@ def _po_number(rows: list[Row]) -> Read[Any]:
 
 
 def _whose_order(text: str, label: re.Match[str]) -> str:
-    """'ours', 'theirs' or 'plain': what the label and the words of its cell around it say about whose order
-    the number is ('Nr zamówienia klienta' names the customer after the label)."""
+    """'ours', 'theirs', 'plain' or 'reference': what the label and the words of its cell around it say about
+    whose order the number is ('Nr zamówienia klienta' names the customer after the label). 'Your ref' names
+    ours but may hold the buyer's initials or cost centre ('JS-12'), not the PO: a reference."""
     before = re.split(r"\s{2,}", text[:label.start()])[-1].split()[-2:]
     after = text[label.end():].split()[:1]
     words = " ".join([*before, label.group(), *(w for w in after if not any(c.isdigit() for c in w))])
     if vocab.OUR_ORDER.search(words):
-        return "ours"
+        return "reference" if re.search(r"\bref", label.group(), re.I) else "ours"
     return "theirs" if vocab.THEIR_ORDER.search(words) else "plain"
 
 

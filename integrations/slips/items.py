@@ -51,12 +51,15 @@ def tidy_code(code: str) -> str:
     return code
 
 
+DATE_AFTER_SLASH = re.compile(r"/(?=\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$)")
+
+
 def code_certainty(code: str) -> float:
     """'P02025-…' may be 'PO2025-…': letters then a zero is where OCR confuses O and 0, so ask. So is a word
     after the digits ('B-66050COPI'): codes end in a digit or one letter; three letters there are more likely
     a stamp's or a neighbour's word the OCR glued on; and so is a date after a slash ('2341-12/10.06.2027':
     the expiry read into the lot)."""
-    glued = re.search(r"\d[A-Za-z]{3,}$|/\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$", code)  # a word or a date glued on
+    glued = re.search(r"\d[A-Za-z]{3,}$", code) or DATE_AFTER_SLASH.search(code)  # a word or a date glued on
     # a zero between letters ('24K0A15', 'B0X-3086') is as likely the OCR's O: vocab.unglue leaves it in codes
     o_or_zero = re.match(r"[A-Za-z]{1,3}0\d", code) or re.search(r"[A-Za-z]0[A-Za-z]", code)
     return 0.5 if o_or_zero or glued else 0.95
@@ -107,9 +110,6 @@ def labelled(text: str, label: re.Pattern[str]) -> tuple[int, int, str] | None:
             value = _without_expiry(code.group())
             return m.start(), code.start() + len(value), tidy_code(value)
     return None
-
-
-DATE_AFTER_SLASH = re.compile(r"/(?=\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$)")
 
 
 def _without_expiry(code: str) -> str:

@@ -33,11 +33,13 @@ class Colours:
     saturation: np.ndarray
     value: np.ndarray
     not_paper: np.ndarray
+    paper_value: float  # the paper's brightness (most of a slip's picture is its paper)
 
     @classmethod
     def of(cls, image: Image.Image) -> Colours:
         hsv = np.asarray(image.convert("HSV")).astype(np.int16)
-        return cls(hsv[..., 0], hsv[..., 1], hsv[..., 2], _not_the_paper(hsv, hsv[..., 0]))
+        value = hsv[..., 2]
+        return cls(hsv[..., 0], hsv[..., 1], value, _not_the_paper(hsv, hsv[..., 0]), float(np.median(value)))
 
 
 def mark_overprinted(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:
@@ -113,7 +115,7 @@ def remove_stamps(image: Image.Image, colours: Colours | None = None) -> Image.I
         return image
     inside = np.array([index > 0 and any(_within(stat, frame) for frame in frames)
                        for index, stat in enumerate(stats)])
-    pale = value > STAMP_PALENESS * np.median(value)  # a stamp is pale ink; ballpoint and print are darker
+    pale = value > STAMP_PALENESS * colours.paper_value  # a stamp is pale ink; ballpoint and print are darker
     stamp = inside[labels] & ink & pale & (saturation > STAMP_EDGE_SATURATION)
     pixels = np.asarray(image.convert("RGB")).copy()
     pixels[stamp] = np.median(pixels.reshape(-1, 3), axis=0).astype(np.uint8)  # the paper's colour
@@ -146,7 +148,7 @@ STRIKE_INK = 0.6  # a pixel darker than this share of the paper's brightness is 
 
 def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:
     colours = colours or Colours.of(image)
-    ink = (colours.value < STRIKE_INK * np.median(colours.value)) | ((colours.saturation > 90) & colours.not_paper)
+    ink = (colours.value < STRIKE_INK * colours.paper_value) | ((colours.saturation > 90) & colours.not_paper)
     return [_struck(box, ink) for box in boxes]
 
 

@@ -137,11 +137,12 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
 def read_table(heading: Row, rows: list[Row], columns: list[Column], convention: Convention) -> list[SlipLine]:
     body: list[Row] = []
     for r, row in enumerate(rows):
-        footer = vocab.FOOTER_WORDS.search(row.text) is not None
-        if footer and ends_goods(rows, r, codes_x(body)):
-            break
-        if footer and not item_row(row, codes_x(body)):  # 'Total  45' above the returnable pallets: no item
-            continue
+        if vocab.FOOTER_WORDS.search(row.text):
+            items_x = codes_x(body)
+            if ends_goods(rows, r, items_x):
+                break
+            if not item_row(row, items_x):  # 'Total  45' above the returnable pallets: no item
+                continue
         body.append(row)
     cuts = boundaries(columns, [heading, *body])  # headings count too: no boundary cuts through "Quantity"
     shared = {kind for c in columns if c.also for kind in (c.kind, *c.also)}  # kinds printed in one cell
@@ -178,7 +179,7 @@ def _without_total(lines: list[SlipLine]) -> list[SlipLine]:
     return lines[:-1]
 
 
-VALUE_KINDS = ("quantity", "lot", "expiry", *vocab.OTHER_AMOUNTS, *vocab.NO_FIELD_KINDS)  # values, never a code
+VALUE_KINDS = ("quantity", "lot", "expiry", *vocab.SIDE_COLUMNS)  # values, never a code
 
 
 def _amounts_in_one_cell(columns: list[Column]) -> set[str]:
@@ -291,7 +292,7 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
 def _unheaded_date(cells: dict[str, list[Word]], convention: Convention) -> tuple[FoundDate | None, float, str]:
     """A date under a heading the vocabulary does not know ('TGT', a blurred 'THT') beside a weight, EAN or
     ordered-amount column falls into that column's cell: those hold no dates, so it is the expiry, marked."""
-    for kind in dict.fromkeys((*vocab.NO_FIELD_KINDS, *vocab.OTHER_AMOUNTS)):
+    for kind in vocab.SIDE_COLUMNS:
         text, score = _text(cells.get(kind))
         if text and (found := find_date(text, convention)) is not None:
             return found, score, "exp.crowded"

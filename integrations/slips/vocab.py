@@ -192,6 +192,9 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
 }
 # Column kinds whose values are none of a line's fields: never its code, lot or quantity (table.py).
 NO_FIELD_KINDS = ("ean", "weight")
+# Every column beside the goods' own fields: their cells hold no item code (nor, but for a misplaced date
+# under a heading the vocabulary lacks, any date).
+SIDE_COLUMNS = tuple(dict.fromkeys((*NO_FIELD_KINDS, *OTHER_AMOUNTS)))
 
 
 # Numbers that look like codes but belong to the letterhead: phone, fax, tax and bank identifiers.
