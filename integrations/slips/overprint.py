@@ -34,12 +34,19 @@ class Colours:
     value: np.ndarray
     not_paper: np.ndarray
     paper_value: float  # the paper's brightness (most of a slip's picture is its paper)
+    chroma: np.ndarray  # how far apart a pixel's red, green and blue are: its colour cast, however pale
+    paper_chroma: float
+    luma: np.ndarray  # a pixel's brightness as the eye sees it: red ink is dark, though its "value" is not
+    paper_luma: float
 
     @classmethod
     def of(cls, image: Image.Image) -> Colours:
         hsv = np.asarray(image.convert("HSV")).astype(np.int16)
-        value = hsv[..., 2]
-        return cls(hsv[..., 0], hsv[..., 1], value, _not_the_paper(hsv, hsv[..., 0]), float(np.median(value)))
+        rgb = np.asarray(image.convert("RGB")).astype(np.int16)
+        value, chroma = hsv[..., 2], rgb.max(axis=2) - rgb.min(axis=2)
+        luma = (rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)).astype(np.int16)
+        return cls(hsv[..., 0], hsv[..., 1], value, _not_the_paper(hsv, hsv[..., 0]), float(np.median(value)),
+                   chroma, float(np.median(chroma)), luma, float(np.median(luma)))
 
 
 def mark_overprinted(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:
@@ -137,26 +144,38 @@ def _within(stat: np.ndarray, frame: tuple[int, int, int, int]) -> bool:
 # A printed figure struck through by pen, the delivered amount written beside it ('1645' crossed out, '1316' by
 # hand): the OCR reads the printed figure through the line, sure, and the handwriting worse or not at all. A
 # strike is one stroke of ink through the middle of the word, from before its first character to after its
-# last; print always leaves gaps between characters in every row there. Words holding a digit (quantities,
-# lots) whose middle band has such an unbroken run of ink get evidence.STRUCK as their score: a person checks,
-# and the PO does not vouch for the figure (it is what was ordered: the pen says what came).
+# last; print always leaves gaps between characters along any line through there. Words holding a digit
+# (quantities, lots) with such an unbroken stroke get evidence.STRUCK as their score: a person checks, and the
+# PO does not vouch for the figure (it is what was ordered: the pen says what came).
+# On a phone photo a coloured pen's stroke is thin, pale and slanted: blur and JPEG take its saturation (it is
+# told by its colour cast, PEN_CHROMA, and its darkness, PEN_LUMA), and the photo's perspective and the hand
+# tilt it against the text, so it is also looked for along the word's own slant and PEN_SLANTS either side.
+# Only pen-coloured ink counts there: dark print lines up into long runs along some slanted line (the bars
+# and hyphens of '676-123-45-67'), so dark ink (a black pen, or a grey scan) is looked for about level only.
 STRIKE_COVER = 0.95  # of the word's width, in one run, in some row of its middle band
 STRIKE_RUN = 1.5  # or this many times the text's height (three characters): a figure struck in a word the OCR
 # glued to its unit or label ('Menge26,00-kg')
 STRIKE_INK = 0.6  # a pixel darker than this share of the paper's brightness is ink (pen or print)
+PEN_CHROMA = 12  # a pixel this much more colourful than the paper is pen ink (red or blue), however pale,
+PEN_LUMA = 0.85  # where it is also darker than the paper: a JPEG keeps colour at half resolution, so the
+# colour cast of handwriting spreads over the paper between its strokes, the darkness does not
+PEN_SLANTS = np.arange(-0.2, 0.201, 0.02)  # slopes of a stroke against its word's line (about ±11°)
+FILL_PX = 6  # a square of pen-coloured pixels this wide is a fill, not a pen line (two or three pixels)
 
 
 def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:
     colours = colours or Colours.of(image)
     ink = (colours.value < STRIKE_INK * colours.paper_value) | ((colours.saturation > 90) & colours.not_paper)
-    return [_struck(box, ink) for box in boxes]
+    pen = (colours.chroma > colours.paper_chroma + PEN_CHROMA) & colours.not_paper & \
+        (colours.luma < PEN_LUMA * colours.paper_luma)
+    pen &= ~_filled(pen)
+    return [_struck(box, ink, pen) for box in boxes]
 
 
-def _struck(box: OcrBox, ink: np.ndarray) -> OcrBox:
-    ys = [p[1] for p in box.quad]
-    top, bottom = min(ys), max(ys)
+def _struck(box: OcrBox, ink: np.ndarray, pen: np.ndarray) -> OcrBox:
     words = box.words or ((box.text, box.score, min(p[0] for p in box.quad), max(p[0] for p in box.quad)),)
-    crossed = [any(c.isdigit() for c in text) and _crossed(ink, x0, x1, top, bottom) for text, _, x0, x1 in words]
+    crossed = [any(c.isdigit() for c in text) and (_crossed(ink, box.quad, x0, x1) or _pen_line(pen, box.quad, x0, x1))
+               for text, _, x0, x1 in words]
     if not any(crossed):
         return box
     if not box.words:
@@ -166,7 +185,9 @@ def _struck(box: OcrBox, ink: np.ndarray) -> OcrBox:
         for (text, score, x0, x1), hit in zip(box.words, crossed, strict=True)))
 
 
-def _crossed(ink: np.ndarray, x0: float, x1: float, top: float, bottom: float) -> bool:
+def _crossed(ink: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float, x1: float) -> bool:
+    """A stroke of ink (pen or print) about level through the middle of the word over [x0, x1]."""
+    top, bottom = min(p[1] for p in quad), max(p[1] for p in quad)
     height = bottom - top
     band = ink[max(0, int(top + 0.3 * height)):int(top + 0.75 * height) + 1, max(0, int(x0)):int(x1) + 1]
     if band.shape[0] < 3 or band.shape[1] < max(8.0, 0.8 * height):  # a word of two characters or more
@@ -174,6 +195,33 @@ def _crossed(ink: np.ndarray, x0: float, x1: float, top: float, bottom: float) -
     sloped = np.maximum.reduce([band[i:band.shape[0] - 2 + i] for i in range(3)])  # a pen line is not level
     longest = max((_longest_run(row) for row in sloped), default=0)
     return bool(longest >= min(STRIKE_COVER * band.shape[1], STRIKE_RUN * height))
+
+
+def _filled(mask: np.ndarray) -> np.ndarray:
+    """Where `mask` covers whole areas (a coloured heading bar, a highlighted row): what survives an opening
+    wider than any pen line. Text printed on such a fill is not struck by it."""
+    import cv2  # lazy: comes with the OCR engine
+
+    return cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_OPEN, np.ones((FILL_PX, FILL_PX), np.uint8)).astype(bool)
+
+
+def _pen_line(pen: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float, x1: float) -> bool:
+    """A line of pen ink through the middle of the word over [x0, x1], followed along the word's own slant
+    (the box's top edge) and PEN_SLANTS either side of it."""
+    (left, top), (right, top_right), _, (_, bottom) = quad[:4]
+    height, slope = bottom - top, (top_right - top) / max(1.0, right - left)
+    xs = np.arange(max(0, int(x0)), min(pen.shape[1], int(x1) + 1))
+    if height < 3 or xs.size < max(8.0, 0.8 * height):  # a word of two characters or more
+        return False
+    edge = top + slope * (xs - left)  # the box's top edge above each column
+    middle = np.arange(0.3 * height, 0.75 * height + 1)
+    need = min(STRIKE_COVER * xs.size, STRIKE_RUN * height)
+    for slant in PEN_SLANTS:
+        ys = np.rint(edge + slant * (xs - xs.mean()) + middle[:, None]).astype(int).clip(0, pen.shape[0] - 2)
+        along = pen[ys, xs] | pen[ys + 1, xs]  # a stroke is two pixels thick at least
+        if max(_longest_run(row) for row in along) >= need:
+            return True
+    return False
 
 
 def _longest_run(row: np.ndarray) -> int:
