@@ -174,7 +174,7 @@ def _shaped_code(row: Row, seen: list[Word] | None = None) -> tuple[int, str, fl
         return None
     marked = [f for f in found if _marked_as_code(words, f[0])]
     w, text = (marked or found)[0]
-    if not _names_something(row, text):
+    if not _names_something(row, text) and not _card_heading(words, w):
         return None
     return w, tidy_code(text), code_certainty(text), False
 
@@ -199,6 +199,12 @@ def _unbracketed(token: str) -> str:
     closed = token[:1] in "([{<" and token[-1:] in ")]}>"
     letters_and_digits = any(c.isalpha() for c in inner) and any(c.isdigit() for c in inner)
     return inner if closed or letters_and_digits else token
+
+
+def _card_heading(words: list[Word], w: int) -> bool:
+    """'Art.nr. UAT-2323' alone on its line: an item card's (or block's) first line, the name printed under it.
+    The label says the word is an item code, so it starts an item though the line names nothing."""
+    return w == len(words) - 1 and 0 < w <= 3 and _marked_as_code(words, w)
 
 
 def _marked_as_code(words: list[Word], w: int) -> bool:
