@@ -1,6 +1,8 @@
 """Item cards printed side by side (cards.py): each card read as an item of its own, tables left alone."""
 from __future__ import annotations
 
+from datetime import date
+
 from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.layout import OcrBox
 from integrations.slips.parser import parse_slip
@@ -87,3 +89,9 @@ def test_a_table_with_the_suppliers_code_and_an_address_header_in_two_columns_st
             [(60, "UAT-2948"), (200, "ATN-1002"), (360, "Verzenddoos"), (620, "168 stk")]]
     got = lines(placed(*LETTERHEAD, [], *rows))
     assert [line[:3] for line in got] == [("UAT-2323", 37, "cases"), ("UAT-2948", 168, "pcs")]
+
+
+def test_a_cards_fifth_line_is_its_own() -> None:
+    """Code, name, quantity, lot, expiry: the expiry on a card's fifth line is the card's (it was cut off)."""
+    slip = parse_slip(placed(*LETTERHEAD, [], *THREE_AND_ONE), EXPECTED)
+    assert [line.expiry.value for line in slip.lines] == [None, None, date(2029, 3, 5), None]

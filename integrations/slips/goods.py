@@ -252,7 +252,7 @@ def regions(rows: list[Row], anchors: list[Anchor]) -> list[tuple[Anchor, list[R
             if (vocab.FOOTER_WORDS.search(row.text) and end == len(rows)) or row.y - block[-1].y > 2.6 * row.height:
                 break
             block.append(row)
-        out.append((anchor, block[:4]))
+        out.append((anchor, block[:5]))  # code, name, quantity, lot, expiry: an item card's five lines
     return out
 
 
