@@ -95,3 +95,9 @@ def test_a_cards_fifth_line_is_its_own() -> None:
     """Code, name, quantity, lot, expiry: the expiry on a card's fifth line is the card's (it was cut off)."""
     slip = parse_slip(placed(*LETTERHEAD, [], *THREE_AND_ONE), EXPECTED)
     assert [line.expiry.value for line in slip.lines] == [None, None, date(2029, 3, 5), None]
+
+
+def test_a_cards_code_label_is_not_its_name() -> None:
+    slip = parse_slip(placed(*LETTERHEAD, [], *THREE_AND_ONE))
+    assert [line.description.value for line in slip.lines] == [
+        "Deksel twist-off 82 mm", "Verzenddoos 40x30x20", "Zonnebloemolie", "Tarwebloem type 405"]

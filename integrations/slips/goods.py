@@ -303,7 +303,7 @@ def read_region(anchor: Anchor, block: list[Row], convention: Convention, dictio
     head = " ".join(w.text for w in first.words[:anchor.word])
     rest = [_text_after(first, anchor.word)] + [row.text for row in block[1:]]
     score = min(row.score for row in block)
-    text = "  ".join(part for part in (_strip_position(head), *rest) if part)
+    text = "  ".join(part for part in (_without_code_label(_strip_position(head)), *rest) if part)
     fields = _fields(text, convention)
     if fields.quantity is None and column is not None:
         fields.quantity = _in_column(first, anchor.word, column, convention)
@@ -351,6 +351,15 @@ def _bare(anchor: Anchor, fields: Fields, score: float, dictionary: Dictionary) 
                     lot=read(fields.lot, score, code_certainty(fields.lot), fields.lot_how) if fields.lot else Read(),
                     expiry=read(fields.expiry[0], score, fields.expiry[1], fields.expiry_how) if fields.expiry
                     else Read())
+
+
+def _without_code_label(text: str) -> str:
+    """The words before the item's code without the label that names it ('Art.nr.', 'Code article'): the
+    label is not the item's name ('Art.nr. Deksel twist-off' was read off an item card)."""
+    while (tail := text.rstrip(" :#")) and (label := next((m for m in vocab.COLUMN_WORDS["sku"].finditer(tail)
+                                                          if m.end() == len(tail)), None)):
+        text = tail[:label.start()]
+    return text.rstrip()
 
 
 def _strip_position(text: str) -> str:
