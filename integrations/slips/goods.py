@@ -174,7 +174,7 @@ def _shaped_code(row: Row, seen: list[Word] | None = None) -> tuple[int, str, fl
         return None
     marked = [f for f in found if _marked_as_code(words, f[0])]
     w, text = (marked or found)[0]
-    if not _names_something(row, text):
+    if not _names_something(row, text) and not _card_heading(words, w):
         return None
     return w, tidy_code(text), code_certainty(text), False
 
@@ -199,6 +199,12 @@ def _unbracketed(token: str) -> str:
     closed = token[:1] in "([{<" and token[-1:] in ")]}>"
     letters_and_digits = any(c.isalpha() for c in inner) and any(c.isdigit() for c in inner)
     return inner if closed or letters_and_digits else token
+
+
+def _card_heading(words: list[Word], w: int) -> bool:
+    """'Art.nr. UAT-2323' alone on its line: an item card's (or block's) first line, the name printed under it.
+    The label says the word is an item code, so it starts an item though the line names nothing."""
+    return w == len(words) - 1 and 0 < w <= 3 and _marked_as_code(words, w)
 
 
 def _marked_as_code(words: list[Word], w: int) -> bool:
@@ -246,7 +252,7 @@ def regions(rows: list[Row], anchors: list[Anchor]) -> list[tuple[Anchor, list[R
             if (vocab.FOOTER_WORDS.search(row.text) and end == len(rows)) or row.y - block[-1].y > 2.6 * row.height:
                 break
             block.append(row)
-        out.append((anchor, block[:4]))
+        out.append((anchor, block[:5]))  # code, name, quantity, lot, expiry: an item card's five lines
     return out
 
 
@@ -297,7 +303,7 @@ def read_region(anchor: Anchor, block: list[Row], convention: Convention, dictio
     head = " ".join(w.text for w in first.words[:anchor.word])
     rest = [_text_after(first, anchor.word)] + [row.text for row in block[1:]]
     score = min(row.score for row in block)
-    text = "  ".join(part for part in (_strip_position(head), *rest) if part)
+    text = "  ".join(part for part in (_without_code_label(_strip_position(head)), *rest) if part)
     fields = _fields(text, convention)
     if fields.quantity is None and column is not None:
         fields.quantity = _in_column(first, anchor.word, column, convention)
@@ -345,6 +351,15 @@ def _bare(anchor: Anchor, fields: Fields, score: float, dictionary: Dictionary) 
                     lot=read(fields.lot, score, code_certainty(fields.lot), fields.lot_how) if fields.lot else Read(),
                     expiry=read(fields.expiry[0], score, fields.expiry[1], fields.expiry_how) if fields.expiry
                     else Read())
+
+
+def _without_code_label(text: str) -> str:
+    """The words before the item's code without the label that names it ('Art.nr.', 'Code article'): the
+    label is not the item's name ('Art.nr. Deksel twist-off' was read off an item card)."""
+    while (tail := text.rstrip(" :#")) and (label := next((m for m in vocab.COLUMN_WORDS["sku"].finditer(tail)
+                                                          if m.end() == len(tail)), None)):
+        text = tail[:label.start()]
+    return text.rstrip()
 
 
 def _strip_position(text: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from integrations.slips import vocab
+from integrations.slips.cards import one_under_another
 from integrations.slips.dictionary import SURE, Dictionary
 from integrations.slips.expected import Expected
 from integrations.slips.goods import ends_goods, find_anchors, quantity_column, read_region, regions
@@ -33,7 +34,8 @@ def parse_slip(boxes: list[OcrBox], expected: Expected | None = None) -> Packing
     head = read_letterhead(rows[:start] or rows, convention, expected, rows)
     items, source = expected.dictionary(head.po_number.value, head.supplier.value) if expected else ([], "")
     dictionary = Dictionary(items)
-    lines = best_reading(rows, start, convention, dictionary)
+    body = one_under_another(rows, dictionary)  # item cards side by side: each read as its own block
+    lines = best_reading(body, start if body is rows else _body_start(body), convention, dictionary)
     lines, notes = snap_lines(lines, dictionary, source)
     notes += implausible_expiries(lines, head.slip_date.value) + ([] if dictionary else odd_codes(lines))
     notes = notes if lines else ["no goods lines found on the slip"]
