@@ -9,6 +9,7 @@ from decimal import Decimal
 from integrations.slips.layout import OcrBox
 from integrations.slips.parser import parse_slip
 from models.packing_slip import PackingSlip
+from tests.slip_boxes import boxes_of
 
 
 def placed(*rows: list[tuple[int, str]]) -> list[OcrBox]:
@@ -96,3 +97,23 @@ def test_a_pallet_subtotal_without_footer_words_is_no_line() -> None:
     assert got(parse_slip(boxes)) == [("AZR-4640", Decimal(3000), "pcs", None),
                                       ("AZR-4814", Decimal(250), "g", "L260615"),
                                       ("AZR-7713", Decimal(2055), "kg", "030626P")]
+
+
+def test_an_sscc_among_a_lines_words_is_not_its_lot() -> None:
+    """A numbered list printing each item's SSCC beside it: the 18 digits read as the first item's lot
+    (marked, but a lot the item does not have). (Fails without pallets._without_sscc.)"""
+    boxes = boxes_of(["Northern Dairy Supplies Ltd", "DELIVERY NOTE"], ["Your Ref: PO-77", "Date: 03/10/2025"],
+                     ["1.", "FLR-1001", "Wheat flour", "25 kg", "SSCC 353487366330034283"],
+                     ["2.", "SUG-2002", "Sugar", "50 kg", "Lot Z9912"], ["Signature"])
+    assert got(parse_slip(boxes)) == [("FLR-1001", Decimal(25), "kg", None), ("SUG-2002", Decimal(50), "kg", "Z9912")]
+
+
+def test_an_sscc_column_the_headings_do_not_name_leaves_the_unit_alone() -> None:
+    """German: an 'NVE' column (the SSCC's German name) beside 'Einheit': its '(00)3534…' fell into the unit's
+    cell and the unit was lost. (Fails without pallets._without_sscc.)"""
+    boxes = placed([(40, "Müller Mühle GmbH"), (600, "Lieferschein")], [(600, "Ihre Bestellung:"), (800, "PO-77")],
+                   [(40, "Art.-Nr."), (200, "Bezeichnung"), (500, "Menge"), (620, "Einheit"), (760, "NVE")],
+                   [(40, "FLR-1001"), (200, "Weizenmehl"), (500, "25"), (620, "kg"), (760, "(00)353487366330034283")],
+                   [(40, "SUG-2002"), (200, "Zucker fein"), (500, "50"), (620, "kg"), (760, "(00)353487366330034290")],
+                   [(40, "Unterschrift")])
+    assert got(parse_slip(boxes)) == [("FLR-1001", Decimal(25), "kg", None), ("SUG-2002", Decimal(50), "kg", None)]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from integrations.slips import vocab
-from integrations.slips.layout import Row
+from integrations.slips.layout import Row, Word
 
 # The word for a pallet in en, de, es, fr, it, nl, pt, pl ('Palé' as the OCR often reads it: 'Pale', 'Palè').
 _PALLET = r"(?:pallet|palette|paletta|paleta|palete|palet|pal[eéè]|bancale|plt\.?|pal\.)"
@@ -62,7 +62,8 @@ def without_pallet_rows(rows: list[Row]) -> tuple[list[Row], int]:
                 continue
             headings_seen = True
         after_pallet = False
-        kept.append(row)
+        if (words := _without_sscc(row.words)):
+            kept.append(Row(row.y, row.height, words))
     return kept, len(kept) if end is None else end
 
 
@@ -72,3 +73,28 @@ def column_headings(row: Row) -> bool:
     if any(c.isdigit() for c in text):
         return False
     return len({kind for kind, pattern in vocab.COLUMN_WORDS.items() if pattern.search(text)} - {"pos"}) >= 2
+
+
+# A word of an SSCC: its label ('SSCC', 'NVE', 'SSCC-Nr.:'), its application identifier '(00)', digits.
+_SSCC_WORD = re.compile(r"((?:sscc|nve)(?:[\-\s]?(?:nr|no)\.?)?[:#.]?)?(\(00\))?(\d*)", re.I)
+
+
+def _without_sscc(words: list[Word]) -> list[Word]:
+    """The row's words without an SSCC printed among them ('1.  FLR-1001  Wheat flour  25 kg  SSCC 3534…',
+    an NVE column): an SSCC is no item's code, lot or quantity (it was read as the item's lot, and in a
+    column no heading names it took the unit's cell). 18 digits after its label or '(00)', the OCR may
+    split them; bare, only as one word."""
+    dropped: set[int] = set()
+    w = 0
+    while w < len(words):
+        j, labelled, digits = w, False, ""
+        while j < len(words) and (m := _SSCC_WORD.fullmatch(words[j].text)) and len(digits + m[3]) <= 18:
+            if (m[1] or m[2]) and digits:
+                break  # a second label starts another SSCC
+            labelled, digits, j = labelled or bool(m[1] or m[2]), digits + m[3], j + 1
+        if len(digits) == 18 and (labelled or j - w == 1):
+            dropped.update(range(w, j))
+            w = j
+        else:
+            w += 1
+    return [word for i, word in enumerate(words) if i not in dropped]
