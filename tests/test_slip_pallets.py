@@ -117,3 +117,27 @@ def test_an_sscc_column_the_headings_do_not_name_leaves_the_unit_alone() -> None
                    [(40, "SUG-2002"), (200, "Zucker fein"), (500, "50"), (620, "kg"), (760, "(00)353487366330034290")],
                    [(40, "Unterschrift")])
     assert got(parse_slip(boxes)) == [("FLR-1001", Decimal(25), "kg", None), ("SUG-2002", Decimal(50), "kg", None)]
+
+
+def test_a_pallets_packages_count_is_no_line() -> None:
+    """French and Polish: the pallet's packages count above its subtotal, its 'Total' cut off by the photo
+    ('tal Colis 5') or never printed ('Opakowania: 2'), read as a line of that many, sure. (Fails
+    without 'colis' and 'opakowania' in vocab.FOOTER_WORDS.)"""
+    french = placed([(40, "Moulins de Provence SA"), (600, "BORDEREAU DE LIVRAISON")],
+                    [(600, "Réf. commande :"), (800, "PO-182")],
+                    [(40, "Palette 1/1"), (200, "SSCC (00) 391735234375972771")],
+                    [(40, "Référence"), (240, "Désignation"), (700, "Qté"), (800, "Unité")],
+                    [(40, "AZR-4640"), (240, "Pot verre 250 ml"), (700, "3000"), (800, "pièces")],
+                    [(40, "AZR-7713"), (240, "Farine de blé T65"), (700, "2055"), (800, "kg")],
+                    [(10, "tal Colis"), (700, "5")],
+                    [(600, "Palette 1 : 5 colis · 673,3 kg")])
+    assert got(parse_slip(french)) == [("AZR-4640", Decimal(3000), "pcs", None), ("AZR-7713", Decimal(2055), "kg", None)]
+    polish = placed([(40, "EK Etykiety Kraków Sp. z o.o."), (600, "WZ - WYDANIE ZEWNĘTRZNE")],
+                    [(600, "Wasze zam.:"), (760, "PO-051137")],
+                    [(40, "Paleta 1/1"), (200, "SSCC (00) 353164424653612283")],
+                    [(40, "Symbol"), (260, "Nazwa"), (700, "Ilość"), (800, "jm")],
+                    [(40, "745-ZU97"), (260, "Śmietanka 30%"), (700, "22,5"), (800, "l")],
+                    [(40, "791-EL50"), (260, "Karton wysyłkowy"), (700, "1601"), (800, "szt.")],
+                    [(500, "Opakowania:"), (700, "2")],
+                    [(600, "Paleta 1: 2 Opakowania · 302,00 kg")])
+    assert got(parse_slip(polish)) == [("745-ZU97", Decimal("22.5"), "l", None), ("791-EL50", Decimal(1601), "pcs", None)]
