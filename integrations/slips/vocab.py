@@ -112,7 +112,11 @@ FOOTER_WORDS = re.compile(
            r"received\s*by", r"unterschrift", r"firma", r"signé", r"gross\s*weight", r"net\s*weight",
            r"bruttogewicht", r"peso", r"poids", r"packages", r"colli", r"bultos", r"thank\s*you",
            r"vielen\s*dank", r"gracias", r"grazie", r"merci", r"totaal", r"razem", r"suma", r"bedankt",
-           r"obrigad[oa]", r"dzi[ęe]kujemy", r"brutogewicht", r"waga", r"volumes", r"cartons?\s*total"), re.I)
+           r"obrigad[oa]", r"dzi[ęe]kujemy", r"brutogewicht", r"waga", r"volumes", r"cartons?\s*total",
+           # the packages count in fr, de, pl beside 'packages', 'bultos', 'colli', 'volumes' (a pallet's
+           # 'Total colis 5' the photo cut to 'tal Colis 5' read as a line of 5 without ⚠); not the unit
+           # after an item's quantity ('264 colis  BOX-6253' ended the goods)
+           r"(?<!\d)(?<!\d\s)(?<!\d\s\s)(?:colis|packst(?:ü|ue)ck(?:e|en)?|opakowa[ńn]|opakowania)"), re.I)
 COMPANY_SUFFIX = re.compile(
     r"(?<![A-Za-z])(?:gmbh|ag|kg|ltd|limited|inc|llc|plc|co|corp|s\.?\s?l\.?|s\.?\s?a\.?|s\.?\s?r\.?\s?l\.?|"
     r"s\.?p\.?a\.?|sarl|sas|bv|nv|oy|ab)\.?(?![A-Za-z])", re.I)
