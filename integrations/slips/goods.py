@@ -184,12 +184,27 @@ COUNTRY_POSTCODE = re.compile(r"(?:DK|DE|NL|BE|FR|ES|IT|PT|PL|AT|CH|LU|SE|NO|FI|
 
 
 def _postcode_and_town(words: list[Word], w: int) -> bool:
-    """'DK-8600 Silkeborg': a postcode with its country in front and the town after it, nothing else on the
-    row, is the ship-to address, not an item code and its name (an item row read it, with the EAN under it
-    as its quantity: an invented line)."""
-    town = [x.text for x in words[w + 1:]]
+    """'DK-8600 Silkeborg': a postcode with its country in front and the town after it is the ship-to
+    address, not an item code and its name (an item row read it, with the EAN under it as its quantity: an
+    invented line). The town ends at a column gap: the letterhead often prints its own fields on the same
+    row, right of the address ('DK-8600 Silkeborg      Kunden-Nr. 42725', 'Account No.', 'Cód. cliente'),
+    and that number was the invented line's quantity. Beyond the gap no quantity with its unit: that is a
+    goods row whose code looks like a postcode."""
+    town = _same_cell(words, w)
+    rest = " ".join(x.text for x in words[w + 1 + len(town):])
     return COUNTRY_POSTCODE.fullmatch(words[w].text) is not None and bool(town) and \
-        all(t[:1].isupper() and t.replace("-", "").isalpha() for t in town)
+        all(t.text[:1].isupper() and t.text.replace("-", "").isalpha() for t in town) and \
+        not any(q.unit for q in quantities(rest, Convention()))
+
+
+def _same_cell(words: list[Word], w: int) -> list[Word]:
+    """The words after words[w] up to a column gap: a new OCR box further off than a space."""
+    out: list[Word] = []
+    for before, word in zip(words[w:], words[w + 1:], strict=False):
+        if word.cell != before.cell and word.x0 - before.x1 > (word.x1 - word.x0) / max(1, len(word.text)) * 2:
+            break
+        out.append(word)
+    return out
 
 
 def _unbracketed(token: str) -> str:
