@@ -53,3 +53,49 @@ def test_a_goods_row_whose_code_looks_like_a_postcode_stays_an_item() -> None:
                     ["DE-4711 Weizenmehl", "25 kg"], ["FLR-1001 Roggenmehl", "30 kg"])
     assert [line.sku.value for line in parse_slip(rows).lines] == ["DE-4711", "FLR-1001"]
 
+
+PACKS_ORDER = Expected(orders=(ExpectedOrder("PO-66449", "Midwest Container Co.", (
+    ExpectedItem(("391-KZ37",), "kg", Decimal(1572)), ExpectedItem(("497-VX01",), "pcs", Decimal(65)))),))
+TABLE_HEAD = boxes_of(["Midwest Container Co.", "Packing Slip"], ["Customer PO: po-66449", "Date: 06/22/27"], [])
+
+
+def table(*rows: list[str], top: int = 3) -> list[OcrBox]:
+    """Cells under the headings Qty | U/M | Item No. | Description | Lot No., rows from line `top` down."""
+    columns = (40, 200, 300, 460, 800)
+    return [at(x, y, text) for y, row in enumerate(rows, start=top) for x, text in zip(columns, row, strict=False)
+            if text]
+
+
+def test_a_count_of_packages_or_a_page_number_under_the_table_is_no_item() -> None:
+    """'Cartons  9', 'Colis  2', '11 Colis  7', 'Strona 1 z 1' under the goods: a number in the quantity
+    column on a row that has no item code, names no goods and holds no lot. It was read as a line
+    (2701:6 '9' without ⚠)."""
+    for words in (["Cartons", "9"], ["", "", "", "", "Colis 2"], ["11 Colis", "7"], ["", "", "Strona 1 z 1"],
+                  ["Packstücke: 3"], ["Bultos 4"], ["Colli 5"], ["Pakken 6"], ["Volumes 2"]):
+        rows = TABLE_HEAD + table(["Qty", "U/M", "Item No.", "Description", "Lot No."],
+                                  ["1,572", "kg", "391-KZ37", "Pecan halves, fancy", "L270412"],
+                                  ["65", "ea", "497-VX01", "Shipping carton 12x10x8 RSC", ""], [], words)
+        assert codes(rows, PACKS_ORDER) == ["391-KZ37", "497-VX01"], words
+        assert codes(rows, None) == ["391-KZ37", "497-VX01"], words
+
+
+def test_a_row_without_a_code_that_names_its_goods_stays_a_line() -> None:
+    """A returnable pallet printed without a code under the goods is goods: kept, to be checked."""
+    rows = TABLE_HEAD + table(["Qty", "U/M", "Item No.", "Description", "Lot No."],
+                              ["1,572", "kg", "391-KZ37", "Pecan halves, fancy", "L270412"],
+                              ["2", "ea", "", "Euro pallet", ""])
+    assert codes(rows, PACKS_ORDER) == ["391-KZ37", None]
+
+
+def test_a_bank_account_under_the_goods_is_no_item() -> None:
+    """'IBAN ES91 2100 0418 4502 0005 1332' and 'Bank PKO, nr rach. 61 1090 1014 …' under a table whose
+    signature line was not read as its footer: the account's digit groups fell into the code cell and
+    joined into one code, an invented line (2701:0, :24)."""
+    for words in (["IBAN", "ES91 2100", "0418 4502", "0005 1332"], ["Bank", "PKO, nr rach.", "61 1090 1014 0000"],
+                  ["Bankverbindung:", "DE44 3705", "0198 2345"], ["Tel.", "96 555 12 40"],
+                  ["BIC", "COLSDE33"]):
+        rows = TABLE_HEAD + table(["Qty", "U/M", "Item No.", "Description", "Lot No."],
+                                  ["1,572", "kg", "391-KZ37", "Pecan halves, fancy", "L270412"],
+                                  ["65", "ea", "497-VX01", "Shipping carton 12x10x8 RSC", ""], [], words)
+        assert codes(rows, PACKS_ORDER) == ["391-KZ37", "497-VX01"], words
+
