@@ -99,3 +99,64 @@ def test_a_bank_account_under_the_goods_is_no_item() -> None:
                                   ["65", "ea", "497-VX01", "Shipping carton 12x10x8 RSC", ""], [], words)
         assert codes(rows, PACKS_ORDER) == ["391-KZ37", "497-VX01"], words
 
+
+GERMAN_HEAD = boxes_of(["Nordsee Gewürze GmbH", "Lieferschein"], ["Ihre Bestellung PO 924", "Lieferdatum: 02.04.2027"],
+                       [])
+GERMAN_ORDER = Expected(orders=(ExpectedOrder("PO-924", "Nordsee Gewürze GmbH", (
+    ExpectedItem(("9629.143",), "kg", Decimal(140)), ExpectedItem(("1287.794",), "g", Decimal(127)))),))
+
+
+def test_an_ean_line_under_an_item_is_its_barcode_not_an_item() -> None:
+    """'EAN: 4097764776919  125' printed under each item: the 13 digits are code-shaped and 'EAN' was taken
+    for a name, so each barcode line became an item with the delivered amount beside it as its quantity
+    (2701:29: three invented lines)."""
+    for label in ("EAN", "EAN:", "GTIN", "GTINe", "EAN-13:", "UPC"):
+        rows = GERMAN_HEAD + [at(40, 3, "1 9629.143 Paprika edelsüß gemahlen"), at(560, 3, "140"), at(640, 3, "kg"),
+                              at(200, 4, f"{label} 4024475602046"), at(600, 4, "140"),
+                              at(40, 5, "2 1287.794 Bourbon-Vanille gemahlen"), at(560, 5, "127"), at(640, 5, "g"),
+                              at(200, 6, f"{label} 4097764776919"), at(600, 6, "125")]
+        assert codes(rows, GERMAN_ORDER) == ["9629.143", "1287.794"], label
+        assert [line.lot.value for line in parse_slip(rows, GERMAN_ORDER).lines] == [None, None], label
+
+
+def test_the_ordered_amount_with_the_delivered_one_under_it_is_not_vouched_for_by_the_po() -> None:
+    """'127 g' under 'Bestellmenge' on the item's row, the delivered '125' on the row under it (2701:29): the
+    quantity taken is the ordered 127 — exactly what the PO expects, so it was vouched for: a short delivery
+    received as complete without ⚠. A second amount of the same size on the item's lines is a rival."""
+    rows = GERMAN_HEAD + [at(40, 3, "1 9629.143 Paprika edelsüß gemahlen"), at(560, 3, "140"), at(640, 3, "kg"),
+                          at(200, 4, "EAN 4024475602046"), at(600, 4, "140"),
+                          at(40, 5, "2 1287.794 Bourbon-Vanille gemahlen"), at(560, 5, "127"), at(640, 5, "g"),
+                          at(200, 6, "EAN: 4097764776919"), at(600, 6, "125")]
+    lines = parse_slip(rows, GERMAN_ORDER).lines
+    assert lines[1].quantity.value == Decimal(125) or lines[1].quantity.doubtful, lines[1].quantity
+    assert (lines[0].quantity.value, lines[0].quantity.doubtful) == (Decimal(140), False)  # both say 140
+
+
+SPANISH_ORDER = Expected(orders=(ExpectedOrder("PO-99064", "Conservas Rías Baixas S.L.", (
+    ExpectedItem(("018743",), "kg", Decimal("33.75")), ExpectedItem(("011993",), "pcs", Decimal(5)))),))
+
+
+def test_a_figure_beside_the_labelled_quantity_is_not_vouched_for_by_the_po() -> None:
+    """'Unidades: 33,75 kg 2…' (2701:35): the printed 33,75 is struck out and 26,75 written by pen beside it,
+    which the OCR read only in part ('2'). The printed figure equals what the PO expects, so it was vouched
+    for without ⚠. A bare number printed right after the quantity may be its correction: marked."""
+    for quantity in ("33,75.kg2", "33,75 kg 26", "33,75 kg 2"):
+        rows = boxes_of(["Conservas Rías Baixas S.L.", "ALBARÁN DE ENTREGA"], ["Ref. pedido PO-99064"], [],
+                        ["1. 018743 Almendra marcona tostada"], [f"Unidades: {quantity}", "Caducidad: 09/01/2028"],
+                        ["2. 011993 Tarro de vidrio 370 ml"], ["Unidades: 5 un."])
+        lines = parse_slip(rows, SPANISH_ORDER).lines
+        assert lines[0].quantity.doubtful, (quantity, lines[0].quantity)
+        assert (lines[1].quantity.value, lines[1].quantity.doubtful) == (Decimal(5), False)
+
+
+def test_the_same_amount_printed_twice_or_a_litre_read_as_1_is_no_rival() -> None:
+    """'40 kg  40' (ordered and delivered agree) and '720,0  1' (the l of litres read as 1) name no other
+    amount: the PO still vouches for the quantity."""
+    order = Expected(orders=(ExpectedOrder("PO-7", "Müller Mühle GmbH", (
+        ExpectedItem(("FLR-1001",), "kg", Decimal(40)), ExpectedItem(("MAT-LEM",), "l", Decimal(720)))),))
+    rows = boxes_of(["Müller Mühle GmbH", "Lieferschein"], ["Bestellung: PO-7", "Datum: 02.04.2026"], [],
+                    ["1", "FLR-1001", "Weizenmehl Type 550", "40 kg", "40", "L2304A"],
+                    ["2", "MAT-LEM", "Zitronensaft", "720,0", "1", "L26897"])
+    lines = parse_slip(rows, order).lines
+    assert [(line.quantity.value, line.quantity.doubtful) for line in lines] == [(40, False), (720, False)], \
+        [line.quantity for line in lines]
