@@ -26,6 +26,7 @@ from integrations.slips.items import (
     looks_like_code,
     quantities,
     read,
+    rivalled,
     tidy_code,
 )
 from integrations.slips.layout import Row, Word
@@ -184,12 +185,27 @@ COUNTRY_POSTCODE = re.compile(r"(?:DK|DE|NL|BE|FR|ES|IT|PT|PL|AT|CH|LU|SE|NO|FI|
 
 
 def _postcode_and_town(words: list[Word], w: int) -> bool:
-    """'DK-8600 Silkeborg': a postcode with its country in front and the town after it, nothing else on the
-    row, is the ship-to address, not an item code and its name (an item row read it, with the EAN under it
-    as its quantity: an invented line)."""
-    town = [x.text for x in words[w + 1:]]
+    """'DK-8600 Silkeborg': a postcode with its country in front and the town after it is the ship-to
+    address, not an item code and its name (an item row read it, with the EAN under it as its quantity: an
+    invented line). The town ends at a column gap: the letterhead often prints its own fields on the same
+    row, right of the address ('DK-8600 Silkeborg      Kunden-Nr. 42725', 'Account No.', 'Cód. cliente'),
+    and that number was the invented line's quantity. Beyond the gap no quantity with its unit: that is a
+    goods row whose code looks like a postcode."""
+    town = _same_cell(words, w)
+    rest = " ".join(x.text for x in words[w + 1 + len(town):])
     return COUNTRY_POSTCODE.fullmatch(words[w].text) is not None and bool(town) and \
-        all(t[:1].isupper() and t.replace("-", "").isalpha() for t in town)
+        all(t.text[:1].isupper() and t.text.replace("-", "").isalpha() for t in town) and \
+        not any(q.unit for q in quantities(rest, Convention()))
+
+
+def _same_cell(words: list[Word], w: int) -> list[Word]:
+    """The words after words[w] up to a column gap: a new OCR box further off than a space."""
+    out: list[Word] = []
+    for before, word in zip(words[w:], words[w + 1:], strict=False):
+        if word.cell != before.cell and word.x0 - before.x1 > (word.x1 - word.x0) / max(1, len(word.text)) * 2:
+            break
+        out.append(word)
+    return out
 
 
 def _unbracketed(token: str) -> str:
@@ -216,11 +232,19 @@ def _marked_as_code(words: list[Word], w: int) -> bool:
     return any(m.end() == len(tail) for m in vocab.COLUMN_WORDS["sku"].finditer(tail))
 
 
+# 'EAN', 'EAN-13:', 'GTIN', 'UPC' before an item's barcode, also with a letter of OCR noise ('GTINe')
+BARCODE_LABEL = re.compile(
+    r"(?<![A-Za-zÀ-ÿ])(?:ean(?:[\s\-]*13)?|gtin(?:[\s\-]*1[34])?|upc)[a-z]?\s*[:.#]?(?![A-Za-z])", re.I)
+
+BARCODE = re.compile(BARCODE_LABEL.pattern + r"\s*\d{8,14}(?!\d)", re.I)
+
+
 def _names_something(row: Row, code: str) -> bool:
     """A word of three letters or more on the row that is not the code, a label, a month or the unit
-    after a number ('72 cartons' is a quantity, 'Caisse carton' a name)."""
+    after a number ('72 cartons' is a quantity, 'Caisse carton' a name). A barcode label names nothing:
+    'EAN: 4097764776919  125' under an item is that item's barcode line, not an item (2701:29)."""
     text = row.text.replace(code, " ")
-    for label in (QTY_LABEL, vocab.LOT_LABEL, vocab.EXP_LABEL, vocab.COLUMN_WORDS["sku"]):
+    for label in (QTY_LABEL, vocab.LOT_LABEL, vocab.EXP_LABEL, vocab.COLUMN_WORDS["sku"], BARCODE_LABEL):
         text = label.sub(" ", text)
     tokens = text.split()
     for i, token in enumerate(tokens):
@@ -378,10 +402,12 @@ class Fields:
 
 def _fields(text: str, convention: Convention) -> Fields:
     lot, expiry, taken = labelled_lot_and_expiry(text, convention)
+    taken += [m.span() for m in BARCODE.finditer(text)]  # the item's barcode line: neither its lot nor amount
     dates = [] if expiry else _dates(text, convention, taken)
     taken += [(d[0], d[1]) for d in dates]
     quantity = _quantity(text, convention, taken)
     if quantity is not None:
+        quantity = replace(quantity, how="qty.rival") if rivalled(text, quantity, convention, taken) else quantity
         taken.append((quantity.start, quantity.end))
     lot_value = lot[2] if lot else _unlabelled_lot(text, taken)
     if lot_value and not lot:

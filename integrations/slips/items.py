@@ -143,6 +143,7 @@ def read_item(text: str, score: float, convention: Convention) -> ItemRead | Non
     quantity = _the_quantity(text, convention, spans)
     if quantity is None:
         return None
+    quantity = replace(quantity, how="qty.rival") if rivalled(text, quantity, convention, spans) else quantity
     head = text[:min([quantity.start, *(s for s, _ in spans)])]
     head = QTY_LABEL.sub(" ", head) if QTY_LABEL.search(head[-12:] or "") else head
     sku, description = split_code(head)
@@ -154,6 +155,23 @@ def read_item(text: str, score: float, convention: Convention) -> ItemRead | Non
         if quantity.unit else Read(),
         lot=read(lot[2], score, code_certainty(lot[2]), "lot.label") if lot else Read(),
         expiry=read(expiry[2], score, expiry[3], "exp.label") if expiry else Read())
+
+
+def rivalled(text: str, quantity: Quantity, convention: Convention, taken: list[tuple[int, int]]) -> bool:
+    """Another bare number after the quantity may be the delivered amount: one of the same order of size on
+    the item's lines ('127 g' under 'Bestellmenge', the delivered '125' on the row under it beside the EAN),
+    or any printed right after it ('33,75 kg  2': a pen correction the OCR read in part). The figure taken
+    is then as likely the ordered one, which always equals what the PO expects: marked, and the PO may not
+    vouch for it (snapping.RIVALLED)."""
+    if quantity.start < 0 or quantity.value <= 0:
+        return False
+    after = [q for q in quantities(text, convention) if q.start >= quantity.end and not q.unit
+             and not any(s <= q.start < e for s, e in taken)]
+    if any(q.value != quantity.value and Decimal("0.1") <= q.value / quantity.value <= 10 for q in after):
+        return True
+    if not after or after[0].value in (quantity.value, 1):  # '1500  1500' say the same; '77,30  1' is 77,30 l
+        return False
+    return all(vocab.normalise_unit(word.strip(".")) for word in text[quantity.end:after[0].start].split())
 
 
 def _the_quantity(text: str, convention: Convention, taken: list[tuple[int, int]]) -> Quantity | None:

@@ -143,6 +143,8 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
                 break
             if not item_row(row, items_x):  # 'Total  45' above the returnable pallets: no item
                 continue
+        if _bank_or_phone(row):
+            continue
         body.append(row)
     cuts = boundaries(columns, [heading, *body])  # headings count too: no boundary cuts through "Quantity"
     shared = {kind for c in columns if c.also for kind in (c.kind, *c.also)}  # kinds printed in one cell
@@ -165,6 +167,13 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
         elif lines:
             _continue(lines[-1], row, convention)
     return _without_total(lines)
+
+
+def _bank_or_phone(row: Row) -> bool:
+    """'IBAN ES91 2100 0418 …', 'Bank PKO, nr rach. 61 1090 …', 'Tel. 96 555 12 40' under the goods (the
+    signature line above them not read as a footer): the digit groups fell into the code cell and joined into
+    one code, an invented line. A row that starts with a bank, phone or tax label is the footer's."""
+    return bool(row.words) and vocab.PHONE_OR_TAX.match(row.words[0].text) is not None
 
 
 def _without_total(lines: list[SlipLine]) -> list[SlipLine]:
@@ -273,6 +282,8 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     exp_text, exp_score = _text(cells.get("expiry"))
     lot, lot_how = _lot_cell(vocab.LOT_LABEL.sub("", lot_text), {"lot", "expiry"} <= shared, convention,
                              dated="expiry column" not in shared, apart=_apart(cells.get("lot")))
+    if not sku and not lot and not _names_goods(desc_text):
+        return None  # 'Cartons  9', 'Colis  2', 'Strona 1 z 1': a count of packages or a page, not goods
     expiry = find_date(exp_text, convention, lost_separator=True) if exp_text else None
     exp_how = "exp.crowded" if expiry and find_date(exp_text[expiry.end:], convention) else "exp.cell"
     if expiry is None and "expiry" not in cells and lot_text:  # no expiry heading read: a date in the lot's cell
@@ -287,6 +298,11 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
         unit=read(unit, unit_score if "unit" in cells else qty_score, unit_certainty, unit_how) if unit else Read(),
         lot=read(lot, lot_score, code_certainty(lot), lot_how) if lot else Read(),
         expiry=read(expiry.value, exp_score, expiry.certainty, exp_how) if expiry else Read())
+
+
+def _names_goods(text: str) -> bool:
+    """A word of three letters or more in the description cell: the row says what goods it is about."""
+    return re.search(r"[^\W\d_]{3}", text) is not None
 
 
 def _unheaded_date(cells: dict[str, list[Word]], convention: Convention) -> tuple[FoundDate | None, float, str]:

@@ -201,11 +201,13 @@ NO_FIELD_KINDS = ("ean", "weight")
 SIDE_COLUMNS = tuple(dict.fromkeys((*NO_FIELD_KINDS, *OTHER_AMOUNTS)))
 
 
-# Numbers that look like codes but belong to the letterhead: phone, fax, tax and bank identifiers.
+# Numbers that look like codes but belong to the letterhead: phone, fax, tax and bank identifiers ('Bank PKO,
+# nr rach. 61 1090 …', 'Bankverbindung: …', 'Banque …': the account's digit groups join into one code).
 PHONE_OR_TAX = re.compile(
     _label(r"tel\.?", r"phone", r"fax", r"vat", r"ust[\s\-]*id(?:nr)?\.?", r"nif", r"cif", r"p\.?\s?iva", r"nip",
            r"btw",
-           r"tva", r"iban", r"bic", r"swift", r"kvk", r"hrb", r"regon", r"e-?mail"), re.I)
+           r"tva", r"iban", r"bic", r"swift", r"kvk", r"hrb", r"regon", r"e-?mail", r"bank(?:verbindung)?",
+           r"banco", r"banca", r"banque", r"nr\.?\s*rach(?:unku)?\.?", r"rekening(?:nummer)?", r"aba"), re.I)
 DOC_NUMBER_LABEL = re.compile(
     _label(r"(?:delivery\s*)?note" + _NUM, r"slip" + _NUM, r"shipment" + _NUM, r"beleg[\s\-]*nr\.?",
            r"lieferschein[\s\-]*nr\.?", r"albar[aá]n" + _NUM, r"ddt" + _NUM, r"bl\s*n[°º.]"), re.I)
