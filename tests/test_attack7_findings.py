@@ -179,3 +179,25 @@ def test_the_last_item_card_counted_in_colli_is_not_dropped() -> None:
                          [(40, "Houdbaar tot: 12-03-2027"), (600, "Houdbaar tot: 01-10-2027")])
     slip = parse_slip(rows)
     assert read_or_told(slip, sku="UAT-2948", quantity=12), slip
+
+
+@pytest.mark.parametrize(("item", "count", "lot"), [
+    (("FLR-1001 Farine T55", "OIL-3003 Huile d'olive vierge extra"), ("Quantité: {} ", "Colis: {}"), ("Lot: ", "DLUO: ")),
+    (("FLR-1001 Weizenmehl Type 405", "OIL-3003 Olivenöl"), ("Menge: {} ", "Packstücke: {}"), ("Charge: ", "MHD: ")),
+    (("FLR-1001 Mąka pszenna typ 450", "OIL-3003 Oliwa z oliwek"), ("Ilość: {} ", "Opakowania: {}"),
+     ("Partia: ", "Data ważności: ")),
+])
+def test_an_items_own_package_count_does_not_end_the_goods(item: tuple[str, str], count: tuple[str, str],
+                                                           lot: tuple[str, str]) -> None:
+    """Listed (block) note in fr, de or pl: each item prints its quantity and its number of packages on the
+    line under its name ('Quantité: 25 kg   Colis: 1', 'Menge: 25 kg   Packstücke: 1', 'Ilość: 25 kg
+    Opakowania: 1'), lot and best-before under that. 'colis', 'Packstücke', 'opakowania' are now
+    vocab.FOOTER_WORDS (the lookbehind only spares '264 colis', a number BEFORE the word), so the FIRST
+    item's package-count line ends the goods: FLR-1001 loses its 25 kg (lot read 'T55' in French) and every
+    item below, here OIL-3003 20 l, is dropped without a word. 6a323ec read both items whole."""
+    rows = HEAD + boxes_of([], [], [item[0]], [count[0].format("25 kg"), count[1].format(1)],
+                           [lot[0] + "L2305", lot[1] + "12.03.2027"], [],
+                           [item[1]], [count[0].format("20 l"), count[1].format(4)],
+                           [lot[0] + "L2304A", lot[1] + "01.10.2027"])
+    slip = parse_slip(rows, EXPECTED)
+    assert read_or_told(slip, sku="FLR-1001", quantity=25) and read_or_told(slip, sku="OIL-3003", quantity=20), slip
