@@ -22,8 +22,9 @@ from dataclasses import dataclass, replace
 
 from integrations.slips import vocab
 from integrations.slips.dictionary import Dictionary
-from integrations.slips.items import PACK_SIZE, SEPARATORS, looks_like_code
+from integrations.slips.items import PACK_SIZE, QTY_LABEL, SEPARATORS, looks_like_code, quantities
 from integrations.slips.layout import Row, Word
+from integrations.slips.values import Convention
 
 MAX_LABEL_WORDS = 3  # 'Code article', 'Art.-Nr.', 'Item no.': a code label is a few words at most
 
@@ -44,7 +45,7 @@ def one_under_another(rows: list[Row], dictionary: Dictionary) -> list[Row]:
     while r < len(rows):
         cards = _heading(rows[r], dictionary)
         end = _end_of_cards(rows, r, cards) if cards else r + 1
-        if not cards or not _printed_below(rows[r + 1:end], cards):
+        if not cards or not _printed_below(rows[r + 1:end], cards) or not _each_counted(rows[r + 1:end], cards):
             out.append(Row(rows[r].y + shift, rows[r].height, list(rows[r].words)))
             r += 1
             continue
@@ -152,6 +153,16 @@ def _printed_below(rows: list[Row], cards: list[Card]) -> bool:
     """Each card has a line under it starting where the card starts (its description, its quantity)."""
     return bool(rows) and all(any(abs(word.x0 - card.x) < 1.5 * row.height for row in rows for word in row.words)
                               for card in cards)
+
+
+def _each_counted(rows: list[Row], cards: list[Card]) -> bool:
+    """Each card prints its own quantity (a quantity label, or a number with its unit): two codes side by side
+    over one item's details ('Art.-Nr. UAT-2323   Ihre Art.-Nr. FLR-1001', the name and quantity under the
+    first, lot and best-before under the second) are one item, not two cards (outside review)."""
+    xs = [card.x for card in cards]
+    texts = ["  ".join(" ".join(w.text for w in row.words if _card_of(row, w, xs) == k) for row in rows)
+             for k in range(len(cards))]
+    return all(QTY_LABEL.search(text) or quantities(text, Convention()) for text in texts)
 
 
 def _laid_out(rows: list[Row], xs: list[float], shift: float) -> tuple[list[Row], float]:

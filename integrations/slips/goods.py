@@ -21,6 +21,7 @@ from integrations.slips.items import (
     SEPARATORS,
     Quantity,
     code_certainty,
+    is_footer,
     labelled_lot_and_expiry,
     litres,
     looks_like_code,
@@ -51,7 +52,7 @@ def find_anchors(rows: list[Row], dictionary: Dictionary) -> list[Anchor]:
     shaped: dict[int, list[Word]] = {}  # row → its code-shaped words, for _same_column
     end = len(rows)
     for r, row in enumerate(rows):
-        if vocab.FOOTER_WORDS.search(row.text) and ends_goods(rows, r, [rows[a.row].words[a.word].x0 for a in anchors]):
+        if is_footer(row.text) and ends_goods(rows, r, [rows[a.row].words[a.word].x0 for a in anchors]):
             end = r
             break
         found = _known_code(row, dictionary) or _shaped_code(row, shaped.setdefault(r, []))
@@ -273,7 +274,7 @@ def regions(rows: list[Row], anchors: list[Anchor]) -> list[tuple[Anchor, list[R
         end = anchors[i + 1].row if i + 1 < len(anchors) else len(rows)
         block = [rows[anchor.row]]
         for row in rows[anchor.row + 1:end]:  # a footer word above the next item is an item's own detail
-            if (vocab.FOOTER_WORDS.search(row.text) and end == len(rows)) or row.y - block[-1].y > 2.6 * row.height:
+            if (is_footer(row.text) and end == len(rows)) or row.y - block[-1].y > 2.6 * row.height:
                 break
             block.append(row)
         out.append((anchor, block[:5]))  # code, name, quantity, lot, expiry: an item card's five lines

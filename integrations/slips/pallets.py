@@ -35,27 +35,27 @@ HEADING = re.compile(rf"\s*(?:{_PALLET}\s*{_NUMBER}\s*[:.\-–·]?\s*.*?{_SSCC}.
                      rf"\s*[:.\-–·]?|{_SSCC}.*|\d{{18}})\s*", re.I)
 # 'Pallet 1: 3 packages · 523.4 kg', 'Palette 2 : 4 colis', 'Palé 1 1 Bultos · 838,900 kg' (the photo lost the
 # colon: a weight ends it), 'Total palette 1 …': a pallet's subtotal row.
-SUBTOTAL = re.compile(rf"\s*(?:{_TOTAL}\s*[:.]?\s*)?{_PALLET}\s*{_NUMBER}\s*(?:[:=]\s*\S.*|\D*\d.*\d\s*(?:kg|lbs?)\.?)"
+# The count needs its packages word where the colon is lost: a goods row of a table with a weight column
+# ('PLT270 Dinner plate 27 cm 24 pcs 18.5 kg', 'Palette 80x120 Einweg 10 Stk 150,0 kg') is no subtotal.
+_PACKAGES = r"(?:packages?|pkgs?|packst(?:ü|ue)ck(?:e|en)?|colis|bultos|colli|opakowa\w*|pakket\w*|volumes?)"
+SUBTOTAL = re.compile(rf"\s*(?:{_TOTAL}\s*[:.]?\s*)?{_PALLET}\s*{_NUMBER}(?![\dx×])\s*"
+                      rf"(?:[:=]\s*\S.*|\d+\s*{_PACKAGES}\b.*)"
                       rf"|\s*{_TOTAL}\s*[:.]?\s*{_PALLET}\s*{_NUMBER}(?:\D.*)?", re.I)
 
 
-def without_pallet_rows(rows: list[Row]) -> tuple[list[Row], int]:
+def without_pallet_rows(rows: list[Row]) -> list[Row]:
     """The rows without pallet headings, pallet subtotals and the column headings printed again under a
-    pallet heading (the first column headings of the slip stay: they are the table's), and where among
-    them the goods end: at the last pallet's subtotal, under its own heading ('Palé 2: 1 Bultos · 409 kg'
-    was the goods' last row; below it the bank line's IBAN read as an item). Where no heading precedes the
-    subtotals (a subtotal printed as the pallet's heading, its lines under it) they end nothing."""
+    pallet heading (the first column headings of the slip stay: they are the table's). A subtotal ends
+    nothing: goods are printed after the last pallet's (exchanged Euro pallets, a loose sack) and a pallet's
+    summary may come right under its heading, above its lines (outside review, test_attack7_findings)."""
     kept: list[Row] = []
-    headings_seen = after_pallet = pallet_open = False
-    end = None
+    headings_seen = after_pallet = False
     for row in rows:
         if HEADING.fullmatch(row.text):
-            after_pallet = pallet_open = True
-            end = None
+            after_pallet = True
             continue
         if SUBTOTAL.fullmatch(row.text):
-            end = len(kept) if pallet_open else end
-            after_pallet, pallet_open = True, False
+            after_pallet = True
             continue
         if column_headings(row):
             if after_pallet and headings_seen:
@@ -64,7 +64,7 @@ def without_pallet_rows(rows: list[Row]) -> tuple[list[Row], int]:
         after_pallet = False
         if (words := _without_sscc(row.words)):
             kept.append(Row(row.y, row.height, words))
-    return kept, len(kept) if end is None else end
+    return kept
 
 
 def column_headings(row: Row) -> bool:

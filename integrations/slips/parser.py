@@ -18,7 +18,7 @@ from integrations.slips.dictionary import SURE, Dictionary
 from integrations.slips.expected import Expected
 from integrations.slips.goods import ends_goods, find_anchors, quantity_column, read_region, regions
 from integrations.slips.header import is_header_row, read_letterhead
-from integrations.slips.items import looks_like_code, read_item
+from integrations.slips.items import is_footer, looks_like_code, read_item
 from integrations.slips.layout import OcrBox, Row, rows_of
 from integrations.slips.pallets import without_pallet_rows
 from integrations.slips.plausible import implausible_expiries, odd_codes
@@ -29,15 +29,14 @@ from models.packing_slip import PackingSlip, SlipLine
 
 
 def parse_slip(boxes: list[OcrBox], expected: Expected | None = None) -> PackingSlip:
-    rows, goods_end = without_pallet_rows(rows_of(boxes))  # goods grouped by pallet read as one table
+    rows = without_pallet_rows(rows_of(boxes))  # goods grouped by pallet read as one table
     convention = learn_convention([row.text for row in rows])
     start = _body_start(rows)
     head = read_letterhead(rows[:start] or rows, convention, expected, rows)
     items, source = expected.dictionary(head.po_number.value, head.supplier.value) if expected else ([], "")
     dictionary = Dictionary(items)
-    goods = rows[:goods_end]
-    body = one_under_another(goods, dictionary)  # item cards side by side: each read as its own block
-    lines = best_reading(body, start if body is goods else _body_start(body), convention, dictionary)
+    body = one_under_another(rows, dictionary)  # item cards side by side: each read as its own block
+    lines = best_reading(body, start if body is rows else _body_start(body), convention, dictionary)
     lines, notes = snap_lines(lines, dictionary, source)
     notes += implausible_expiries(lines, head.slip_date.value) + ([] if dictionary else odd_codes(lines))
     notes = notes if lines else ["no goods lines found on the slip"]
@@ -88,7 +87,7 @@ def read_listed(rows: list[Row], start: int, convention: Convention) -> list[Sli
     blocks: list[list[Row]] = []
     body = rows[start:]
     for r, row in enumerate(body):
-        if vocab.FOOTER_WORDS.search(row.text) and ends_goods(body, r, _codes_x(blocks)):
+        if is_footer(row.text) and ends_goods(body, r, _codes_x(blocks)):
             break
         if _starts_item(row):
             blocks.append([row])

@@ -21,6 +21,7 @@ from integrations.slips.items import (
     Quantity,
     code_certainty,
     glued_litre,
+    is_footer,
     labelled,
     labelled_date,
     looks_like_code,
@@ -137,7 +138,7 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
 def read_table(heading: Row, rows: list[Row], columns: list[Column], convention: Convention) -> list[SlipLine]:
     body: list[Row] = []
     for r, row in enumerate(rows):
-        if vocab.FOOTER_WORDS.search(row.text):
+        if is_footer(row.text):
             items_x = codes_x(body)
             if ends_goods(rows, r, items_x):
                 break
@@ -172,8 +173,17 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
 def _bank_or_phone(row: Row) -> bool:
     """'IBAN ES91 2100 0418 …', 'Bank PKO, nr rach. 61 1090 …', 'Tel. 96 555 12 40' under the goods (the
     signature line above them not read as a footer): the digit groups fell into the code cell and joined into
-    one code, an invented line. A row that starts with a bank, phone or tax label is the footer's."""
-    return bool(row.words) and vocab.PHONE_OR_TAX.match(row.words[0].text) is not None
+    one code, an invented line. A row that starts with a bank, phone or tax label as a word of its own and
+    holds the long run of digits such a number has is the footer's; an item code that starts like one
+    ('TEL-3001', 'CIF-0750') or goods named so ('Cif Crema 750 ml', 'Banco de trabajo') are not (outside
+    review, tests/test_attack7_findings.py)."""
+    if not row.words or vocab.PHONE_OR_TAX.match(first := row.words[0].text) is None:
+        return False
+    labelled = re.fullmatch(r"[^\W\d_]+(?:[.\s][^\W\d_]+)*[.:]?", first) is not None  # no code's digits glued on
+    return labelled and sum(c.isdigit() for c in row.text) >= BANK_DIGITS
+
+
+BANK_DIGITS = 8  # a phone number, a tax number, an IBAN; a goods row's numbers are shorter
 
 
 def _without_total(lines: list[SlipLine]) -> list[SlipLine]:
@@ -301,8 +311,9 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
 
 
 def _names_goods(text: str) -> bool:
-    """A word of three letters or more in the description cell: the row says what goods it is about."""
-    return re.search(r"[^\W\d_]{3}", text) is not None
+    """A word of two letters or more in the description cell: the row says what goods it is about (German
+    'Öl', 'Ei' are goods; outside review)."""
+    return re.search(r"[^\W\d_]{2}", text) is not None
 
 
 def _unheaded_date(cells: dict[str, list[Word]], convention: Convention) -> tuple[FoundDate | None, float, str]:
