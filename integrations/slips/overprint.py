@@ -160,6 +160,8 @@ PEN_CHROMA = 12  # a pixel this much more colourful than the paper is pen ink (r
 PEN_LUMA = 0.85  # where it is also darker than the paper: a JPEG keeps colour at half resolution, so the
 # colour cast of handwriting spreads over the paper between its strokes, the darkness does not
 PEN_SLANTS = np.arange(-0.2, 0.201, 0.02)  # slopes of a stroke against its word's line (about ±11°)
+PEN_COVER = 0.85  # of the word's width for a pen line: the OCR's word often takes in the stroke's overhang
+# ('80,25-') or the next character, and print in pen colour never runs unbroken through a word
 FILL_PX = 6  # a square of pen-coloured pixels this wide is a fill, not a pen line (two or three pixels)
 
 
@@ -215,7 +217,7 @@ def _pen_line(pen: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float,
         return False
     edge = top + slope * (xs - left)  # the box's top edge above each column
     middle = np.arange(0.3 * height, 0.75 * height + 1)
-    need = min(STRIKE_COVER * xs.size, STRIKE_RUN * height)
+    need = min(PEN_COVER * xs.size, STRIKE_RUN * height)
     for slant in PEN_SLANTS:
         ys = np.rint(edge + slant * (xs - xs.mean()) + middle[:, None]).astype(int).clip(0, pen.shape[0] - 2)
         along = pen[ys, xs] | pen[ys + 1, xs]  # a stroke is two pixels thick at least
