@@ -330,8 +330,8 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bo
         crowded = not with_expiry or sum(looks_like_code(w.strip("/&+|")) for w in text.split()) > 1
     elif with_expiry and "/" in text:
         text, crowded = text.split("/")[0], True
-    if with_expiry or found is not None:
-        text = " ".join(w.strip("/&+|") for w in text.split())
+    if with_expiry or found is not None:  # and the dash the date was joined on by ('B26219 -30-09-2028')
+        text = " ".join(w.strip("/&+|-–") for w in text.split())
     lot, guessed = _code(text, apart=apart)
     return lot, "lot.crowded" if crowded or guessed else "lot.cell"
 
