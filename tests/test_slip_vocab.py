@@ -7,8 +7,10 @@ from datetime import date
 from decimal import Decimal
 
 from integrations.slips import vocab
-from integrations.slips.layout import OcrBox
+from integrations.slips.layout import OcrBox, rows_of
 from integrations.slips.parser import parse_slip
+from integrations.slips.table import find_heading, read_table
+from integrations.slips.values import learn_convention
 from tests.slip_boxes import boxes_of
 
 DE_HEAD = [["Nordsee Gewürze GmbH", "Lieferschein"], ["Ihre Bestellung: PO-2679"], [""]]
@@ -91,3 +93,26 @@ def test_the_dash_a_date_was_joined_on_by_is_no_part_of_the_lot() -> None:
     assert [(l.sku.value, l.lot.value, l.expiry.value) for l in read.lines] == [
         ("825768", "B26219", date(2028, 9, 30)), ("835793", "B26231", date(2028, 12, 6))]
 
+
+def test_a_long_last_heading_over_short_values_keeps_them_in_its_column() -> None:
+    """'jm  Termin przydatności' over 'litr  2027-04-18': the blank after the short dates under the long
+    heading is wider than the gap between unit and date, yet no column starts right of its heading's
+    middle: the dates are the expiries, not the unit cell's (2701:41 lost every expiry). (Fails with
+    table.boundaries searching up to the right heading's end.)"""
+    def row(y: int, *cells: tuple[str, int, int]) -> list[OcrBox]:
+        return [OcrBox(text, 0.999, ((x0, y), (x1, y), (x1, y + 24), (x0, y + 24))) for text, x0, x1 in cells]
+
+    rows = rows_of([  # where 2701:41's photo has these words
+        *row(0, ("Lp.", 91, 119), ("Partia", 126, 181), ("Symbol", 233, 298), ("Nazwa", 326, 386), ("Ilość", 632, 680),
+             ("jm", 689, 711), ("Termin", 736, 799), ("przydatności", 803, 918)),
+        *row(40, ("1", 108, 118), ("2610-4508", 127, 209), ("745-ZU97", 234, 309), ("Śmietanka 30%", 324, 443),
+             ("22,500", 627, 678), ("litr", 688, 716), ("2027-04-18", 740, 828)),
+        *row(80, ("2", 106, 117), ("201226A", 127, 195), ("936-MH83", 233, 317), ("Papryka słodka", 324, 514),
+             ("48,200", 624, 684), ("k28,2", 692, 734), ("2028-11-26", 741, 833)),
+        *row(120, ("3", 99, 117), ("791-EL50", 233, 306), ("Karton wysyłkowy 5W", 323, 493), ("1 601", 636, 679),
+             ("szt.", 690, 720))])
+    heading = find_heading(rows)
+    assert heading is not None
+    lines = read_table(rows[heading[0]], rows[heading[0] + 1:], heading[1], learn_convention([r.text for r in rows]))
+    assert [(l.sku.value, l.expiry.value) for l in lines] == [
+        ("745-ZU97", date(2027, 4, 18)), ("936-MH83", date(2028, 11, 26)), ("791-EL50", None)]

@@ -115,7 +115,10 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
     words = [w for row in rows for w in row.words]
     cuts = []
     for left, right in zip(columns, columns[1:], strict=False):
-        lo, hi = int(left.x0) + 4, int(right.x1) - 4
+        # not right of the right heading's middle: past it the heading's own column has begun, and the widest
+        # gap there is the blank after a last column's short values ('litr  2027-04-18' under a long
+        # 'jm  Termin przydatności': the dates fell into the unit's cell, every expiry lost)
+        lo, hi = int(left.x0) + 4, int((right.x0 + right.x1) / 2) - 4
         if hi <= lo:
             cuts.append((left.x1 + right.x0) / 2)
             continue
