@@ -24,7 +24,7 @@ QUANTITY = re.compile(
 # "uds"/"unidades" after a number count the pack ('Yogur griego 4 uds x 125 g'): a unit there, no label
 QTY_LABEL = re.compile(r"(?<![A-Za-zÀ-ÿ])(?:qty|quantity|menge|liefermenge|anzahl|cantidad|cant|"
                        r"(?<!\d)(?<!\d )(?:unidades|uds)|"
-                       r"q\.?\s?t[àa]|quantit[àaée]|qt[ée]|aantal|hoeveelheid|quantidade|qtde?|ilo[śs][ćc]|shipped|"
+                       r"q\.?\s?t[àa]|quantit[àaée]|qt[ée]|aantal|hoeveelheid|quantidade|quant|qtde?|ilo[śs][ćc](?:\s*wyd(?:ana)?)?|shipped|"
                        r"despatched|delivered|geliefert|geleverd)(?![A-Za-zÀ-ÿ])\.?\s*[:.]?\s*", re.I)
 CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.]*[A-Za-z0-9]")
 SEPARATORS = " \t|—–·-:;,"

@@ -116,7 +116,10 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
     words = [w for row in rows for w in row.words]
     cuts = []
     for left, right in zip(columns, columns[1:], strict=False):
-        lo, hi = int(left.x0) + 4, int(right.x1) - 4
+        # not right of the right heading's middle: past it the heading's own column has begun, and the widest
+        # gap there is the blank after a last column's short values ('litr  2027-04-18' under a long
+        # 'jm  Termin przydatności': the dates fell into the unit's cell, every expiry lost)
+        lo, hi = int(left.x0) + 4, int((right.x0 + right.x1) / 2) - 4
         if hi <= lo:
             cuts.append((left.x1 + right.x0) / 2)
             continue
@@ -341,8 +344,8 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bo
         crowded = not with_expiry or sum(looks_like_code(w.strip("/&+|")) for w in text.split()) > 1
     elif with_expiry and "/" in text:
         text, crowded = text.split("/")[0], True
-    if with_expiry or found is not None:
-        text = " ".join(w.strip("/&+|") for w in text.split())
+    if with_expiry or found is not None:  # and the dash the date was joined on by ('B26219 -30-09-2028')
+        text = " ".join(w.strip("/&+|-–") for w in text.split())
     lot, guessed = _code(text, apart=apart)
     return lot, "lot.crowded" if crowded or guessed else "lot.cell"
 

@@ -46,6 +46,9 @@ def _label(*alternatives: str) -> str:
     return r"(?<![A-Za-zÀ-ÿ])(?:" + "|".join(alternatives) + r")(?![A-Za-zÀ-ÿ0-9])"
 
 
+# German 'Los: B26208', 'Los-Nr.', 'Losnummer'; only capitalised and labelled so: 'los' is the Spanish article
+# ('Pimientos de los 12 …'), never a label
+_LOS = (r"(?-i:L(?:os|OS))(?=\s*[:#])", r"(?-i:L(?:os|OS))[\s\-]*(?:nr|no|nummer)\.?", r"losnummer")
 _NUM = r"(?:\s*(?:no|nr|n°|nº|n\.?o|n(?=\.)|num|number|nummer|#)\.?)?"  # "Lot No.", "Charge Nr", "Lotto n°"
 # "n[°º]?…lot": French "N° lot", also where the OCR lost the ° ("Nlot L260730")
 LOT_LABEL = re.compile(
@@ -53,7 +56,16 @@ LOT_LABEL = re.compile(
            r"chargen[\s\-]*(?:nr|nummer)\.?", r"ch\.?[\s\-]*b\.?", r"ch\.?[\s\-]*nr\.?", r"lote" + _NUM,
            r"lotto" + _NUM, r"partie" + _NUM, r"partij" + _NUM, r"partijnr\.?", r"lotnummer", r"partia" + _NUM,
            r"nr\.?\s*partii", r"seria" + _NUM, r"n\.?[ºo°]?\s*(?:de\s*)?lote", r"n[°º]?\s*(?:de\s*)?lot",
-           r"batch\s*number", r"lot\s*number", r"n\.\s*lotto") + r"\s*[:#.]?\s*", re.I)
+           r"batch\s*number", r"lot\s*number", r"n\.\s*lotto", *_LOS) + r"\s*[:#.]?\s*", re.I)
+# Expiry wordings printed as a label and as a column heading alike, in the eight languages ('Termin
+# przydatności' heading a Polish pallet list's column: every expiry of the slip lost without it)
+_EXPIRY_WORDS = (r"termin\s*przydatno[śs]ci", r"najlepiej\s*spo[żz]y[ćc]\s*przed", r"data\s*wa[żz]no[śs]ci",
+                 r"wa[żz]ne\s*do", r"f(?:echa)?\.?\s*(?:de\s*)?cad(?:ucidad|\.)", r"fecha\s*de\s*caducidad",
+                 r"consumo\s*pref(?:erente|\.)", r"data\s*(?:de\s*)?validade", r"consumir\s*at[ée]",
+                 r"data\s*(?:di\s*)?scadenza", r"da\s*consumarsi\s*entro", r"mindestens\s*haltbar(?:\s*bis)?",
+                 r"haltbarkeit(?:sdatum)?", r"ablaufdatum", r"verbrauchsdatum", r"date\s*(?:de\s*)?p[ée]remption",
+                 r"p[ée]remption", r"date\s*limite(?:\s*de\s*consommation)?", r"[àa]\s*consommer\s*avant",
+                 r"houdbaarheid(?:sdatum)?", r"houdbaar\s*tot", r"use\s*by\s*date", r"best\s*before\s*end")
 EXP_LABEL = re.compile(
     _label(r"exp(?:iry|iration|ires)?\.?(?:\s*date)?", r"best\s*before(?:\s*end)?", r"bbd", r"bbe", r"b\.?b\.?",
            r"use\s*by", r"mhd", r"mindestens\s*haltbar\s*bis", r"haltbar\s*bis", r"verfall(?:sdatum)?",
@@ -62,7 +74,8 @@ EXP_LABEL = re.compile(
            r"(?:ten\s*minste\s*)?houdbaar\s*tot", r"vervaldatum", r"validade", r"val\.", r"consumir\s*até",
            r"data\s*de\s*validade", r"wa[żz]ne\s*do", r"data\s*wa[żz]no[śs]ci", r"termin\s*przydatno[śs]ci",
            r"tmc", r"best\s*by", r"bb\s*date", r"exp\.?\s*date", r"expiration", r"mind\.?\s*haltbar\s*bis",
-           r"consumo\s*pref\.?(?:erente)?", r"consumir\s*preferentemente\s*antes\s*de") + r"\s*[:.]?\s*", re.I)
+           r"consumo\s*pref\.?(?:erente)?", r"consumir\s*preferentemente\s*antes\s*de", *_EXPIRY_WORDS)
+    + r"\s*[:.]?\s*", re.I)
 PO_LABEL = re.compile(
     _label(r"p\.?\s?o\.?" + _NUM, r"purchase\s*order" + _NUM, r"your\s*order" + _NUM, r"customer\s*order" + _NUM,
            r"order" + _NUM, r"bestell(?:ung|nummer|nr\.?)" + _NUM, r"ihre\s*bestellung" + _NUM,
@@ -173,13 +186,15 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
                               r"jedn\.?", r"einh\.?", r"medida"), re.I),
     "lot": re.compile(_label(r"lot" + _NUM, r"n[°º]\s*lot", r"batch" + _NUM, r"charge" + _NUM,  # 'Partijnr.'
                              r"chargen[\s\-]*(?:nr|nummer)\.?", r"lote" + _NUM, r"lotto" + _NUM, r"partij" + _NUM,
-                             r"partia" + _NUM, r"partie" + _NUM, r"nr\s*partii", r"lotnummer", r"n\.?º?\s*lote"),
+                             r"partia" + _NUM, r"partie" + _NUM, r"nr\s*partii", r"lotnummer", r"n\.?º?\s*lote",
+                             r"seria" + _NUM, *_LOS),
                      re.I),
     "expiry": re.compile(_label(r"exp(?:iry|\.)?(?:\s*date)?", r"best\s*before", r"bbd", r"bbe", r"mhd",
                                 r"use\s*by", r"vence", r"caducidad", r"scad(?:enza|\.)?", r"dluo", r"ddm", r"dlc",
                                 r"verfall(?:sdatum)?", r"tht", r"houdbaar\s*tot", r"vervaldatum", r"validade",
                                 r"val\.", r"data\s*wa[żz]no[śs]ci", r"wa[żz]ne\s*do", r"tmc", r"best\s*by",
-                                r"expiration", r"use\s*by", r"bb\s*date", r"haltbar\s*bis"), re.I),
+                                r"expiration", r"use\s*by", r"bb\s*date", r"haltbar\s*bis", *_EXPIRY_WORDS),
+                       re.I),
     # Columns whose values are no field of a goods line. Named so their numbers get a column of their own
     # instead of falling into the neighbouring code or lot cell ('Art.-Nr. | EAN', 'Batch | Weight (kg)':
     # 'FLR-10014006381333931', 'B230430.50' read sure, outside review).
@@ -218,6 +233,9 @@ _CONFUSIONS = (
     (re.compile(r"(?<![0-9A-Za-z])0(?=[A-Z]+(?:[-\s]|$))"), "O"),  # "0IL-8556"
     (re.compile(r"(?<![0-9A-Za-z][A-Za-z])(?<=[A-Z])0(?=[-:\s]|$)"), "O"),  # "P0-73087", not "AB0-1"
     (re.compile("："), ":"),
+    # A label's capital I read as l, | or 1, or doubled ('llość wyd.', 'Illość', 'ltem no.', '|ndeks'): the
+    # OCR's commonest confusion, in the label words that start with an I (pl 'Ilość', 'Indeks', en 'Item')
+    (re.compile(r"(?<![A-Za-zÀ-ÿ0-9])(?:I[l|]|[l|1])(?=(?:lo[śs][ćc]|tem|ndeks)(?![a-zà-ÿ]))"), "I"),
 )
 
 
@@ -239,6 +257,27 @@ def _o_between_letters(word: re.Match[str]) -> str:
     return _ZERO_IN_LETTERS.sub("O", text)
 
 
+# A label ending in its colon, dot or '#' with the value glued on ('Art.nr.822418', 'Los:B26208',
+# 'Quantidade:21cx', 'THT:03/2027'): the OCR lost the space. Only a word that reads as a whole label is cut
+# off, so 'S.L.', 'P.IVA', 'Tel.+49' or a code with a colon in it stay as printed.
+_LABEL_END = re.compile(r"(?<=[A-Za-zÀ-ÿ.])[.:#](?=[A-Za-z0-9])")
+
+
+def _label_glued_to_value(word: re.Match[str]) -> str:
+    text = word.group()
+    for end in reversed(list(_LABEL_END.finditer(text))):  # the longest label: "Art.nr.", not "Art."
+        label = text[:end.end()]
+        if any((hit := pattern.match(label)) and hit.end() >= len(label.rstrip(".:#")) for pattern in _value_labels()):
+            return label + " " + text[end.end():]
+    return text
+
+
+def _value_labels() -> tuple[re.Pattern[str], ...]:
+    """The labels a value follows: a code's, a quantity's, a lot's, an expiry's, the PO's and the date's."""
+    return (LOT_LABEL, EXP_LABEL, PO_LABEL, DATE_LABEL,
+            *(COLUMN_WORDS[kind] for kind in ("sku", "quantity", "lot", "expiry")))
+
+
 def unglue(text: str) -> str:
     """Undo what OCR does to slips: dropped spaces across wide gaps ('CHC-6152Zartbitter',
     '1.952,7 kgCharge: L1') and O read as 0 inside words ('L0T', 'B0X', '0rder').
@@ -248,6 +287,7 @@ def unglue(text: str) -> str:
     for pattern, replacement in _CONFUSIONS:
         text = pattern.sub(replacement, text)
     text = re.sub(r"\S+", _o_between_letters, text)
+    text = re.sub(r"\S+", _label_glued_to_value, text)
     text = re.sub(r"(?<=\d)(?=[A-ZÀ-Ý][a-zà-ÿ]{2,})|(?<=[a-zà-ÿ]{2})(?=\d)", " ", text)
     text = _GLUED_DATE.sub(" ", text)
     out, last = [], 0
