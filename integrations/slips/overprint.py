@@ -42,9 +42,11 @@ class Colours:
     @classmethod
     def of(cls, image: Image.Image) -> Colours:
         hsv = np.asarray(image.convert("HSV")).astype(np.int16)
-        rgb = np.asarray(image.convert("RGB")).astype(np.int16)
-        value, chroma = hsv[..., 2], rgb.max(axis=2) - rgb.min(axis=2)
-        luma = (rgb @ np.array([0.299, 0.587, 0.114], dtype=np.float32)).astype(np.int16)
+        rgb = np.asarray(image.convert("RGB"))
+        red, green, blue = rgb[..., 0], rgb[..., 1], rgb[..., 2]  # channel by channel: 10x faster than axis=2
+        value = hsv[..., 2]
+        chroma = (np.maximum(np.maximum(red, green), blue) - np.minimum(np.minimum(red, green), blue)).astype(np.int16)
+        luma = np.asarray(image.convert("L")).astype(np.int16)  # Pillow's ITU-R 601 luma, in C
         return cls(hsv[..., 0], hsv[..., 1], value, _not_the_paper(hsv, hsv[..., 0]), float(np.median(value)),
                    chroma, float(np.median(chroma)), luma, float(np.median(luma)))
 
@@ -215,6 +217,9 @@ def _pen_line(pen: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float,
     xs = np.arange(max(0, int(x0)), min(pen.shape[1], int(x1) + 1))
     if height < 3 or xs.size < max(8.0, 0.8 * height):  # a word of two characters or more
         return False
+    ys = [p[1] for p in quad]
+    if not pen[max(0, int(min(ys))):int(max(ys)) + 1, xs[0]:xs[-1] + 1].any():
+        return False  # no pen ink anywhere on the word: most words, and the slants need not be tried
     edge = top + slope * (xs - left)  # the box's top edge above each column
     middle = np.arange(0.3 * height, 0.75 * height + 1)
     need = min(PEN_COVER * xs.size, STRIKE_RUN * height)
