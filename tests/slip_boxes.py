@@ -16,3 +16,11 @@ def boxes_of(*rows: list[str]) -> list[OcrBox]:
                                            (x, 40.0 * y + 24))))
             x += width + 60
     return out
+
+
+def cells_under(rows: tuple[list[str], ...], top: int, columns: tuple[int, ...]) -> list[OcrBox]:
+    """A printed table as the OCR boxes it: one box per non-empty cell, the cell's text starting at its
+    column's x, rows 40 px apart from line `top` down, each scored as a crisply printed word."""
+    return [OcrBox(text, 0.999, ((x, 40.0 * y), (x + 13.0 * len(text), 40.0 * y),
+                                 (x + 13.0 * len(text), 40.0 * y + 24), (x, 40.0 * y + 24)))
+            for y, row in enumerate(rows, start=top) for x, text in zip(columns, row, strict=False) if text]

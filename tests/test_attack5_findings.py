@@ -14,15 +14,13 @@ import pytest
 from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.layout import OcrBox
 from integrations.slips.parser import parse_slip
-from tests.slip_boxes import boxes_of
+from tests.slip_boxes import boxes_of, cells_under
 
 
 def printed_table(*rows: list[str], top: int = 2, columns: tuple[int, ...] = (40, 200, 420, 520, 640, 840)
                   ) -> list[OcrBox]:
     """A table whose cells sit under their headings, rows from line `top` down."""
-    return [OcrBox(text, 0.999, ((x, 40.0 * y), (x + 13.0 * len(text), 40.0 * y),
-                                 (x + 13.0 * len(text), 40.0 * y + 24), (x, 40.0 * y + 24)))
-            for y, row in enumerate(rows, start=top) for x, text in zip(columns, row, strict=False) if text]
+    return cells_under(rows, top, columns)
 
 
 def sure_and_wrong(read: object, right: object) -> bool:

@@ -12,14 +12,12 @@ import pytest
 from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.layout import OcrBox
 from integrations.slips.parser import parse_slip
-from tests.slip_boxes import boxes_of
+from tests.slip_boxes import boxes_of, cells_under
 
 
 def table(*rows: list[str], top: int = 4, columns: tuple[int, ...] = (40, 200, 480, 620, 760, 900)) -> list[OcrBox]:
     """A table whose cells sit under their headings, rows from line `top` down."""
-    return [OcrBox(text, 0.999, ((x, 40.0 * y), (x + 13.0 * len(text), 40.0 * y),
-                                 (x + 13.0 * len(text), 40.0 * y + 24), (x, 40.0 * y + 24)))
-            for y, row in enumerate(rows, start=top) for x, text in zip(columns, row, strict=False) if text]
+    return cells_under(rows, top, columns)
 
 
 HEAD = boxes_of(["Olive Co Ltd", "DELIVERY NOTE"], ["PO: PO-77", "Date: 12/03/2026"])

@@ -16,15 +16,13 @@ from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.layout import OcrBox
 from integrations.slips.parser import parse_slip
 from models.packing_slip import PackingSlip
-from tests.slip_boxes import boxes_of
+from tests.slip_boxes import boxes_of, cells_under
 
 
 def table(*rows: list[str], top: int = 4, columns: tuple[int, ...] = (40, 200, 480, 620, 760, 900)) -> list[OcrBox]:
     """A table whose cells sit under their headings, rows from line `top` down; a row of one cell is a line
     printed across the table from its left edge (a pallet heading, a subtotal)."""
-    return [OcrBox(text, 0.999, ((x, 40.0 * y), (x + 13.0 * len(text), 40.0 * y),
-                                 (x + 13.0 * len(text), 40.0 * y + 24), (x, 40.0 * y + 24)))
-            for y, row in enumerate(rows, start=top) for x, text in zip(columns, row, strict=False) if text]
+    return cells_under(rows, top, columns)
 
 
 def placed(*rows: list[tuple[float, str]], top: int = 4) -> list[OcrBox]:

@@ -24,7 +24,7 @@ from models.packing_slip import PackingSlip, SlipLine  # noqa: E402
 from sandbox.slips.corpus import TruthLine, TruthSlip, make_truth  # noqa: E402
 from sandbox.slips.locales import LOCALES  # noqa: E402
 from sandbox.slips.render import render  # noqa: E402
-from tests.slip_boxes import boxes_of  # noqa: E402
+from tests.slip_boxes import boxes_of, cells_under  # noqa: E402
 
 
 def slip(locale: str, layout: str, lines: list[TruthLine], *, degraded: bool = False, **changes: object) -> TruthSlip:
@@ -182,9 +182,7 @@ def test_an_expiry_whose_separator_the_photo_lost_is_read_and_marked() -> None:
 def printed_table(*rows: list[str], top: int = 2, columns: tuple[int, ...] = (40, 200, 420, 520, 640, 840)
                   ) -> list[OcrBox]:
     """Hand-made OCR boxes of a table whose cells sit under their headings (rows from line `top` down)."""
-    return [OcrBox(text, 0.999, ((x, 40.0 * y), (x + 13.0 * len(text), 40.0 * y),
-                                 (x + 13.0 * len(text), 40.0 * y + 24), (x, 40.0 * y + 24)))
-            for y, row in enumerate(rows, start=top) for x, text in zip(columns, row, strict=False) if text]
+    return cells_under(rows, top, columns)
 
 
 PT_HEAD = boxes_of(["Lacticínios Costa S.A.", "Guia de remessa"], ["Sua encomenda: BST-83686"])

@@ -11,13 +11,11 @@ from integrations.slips.dictionary import Dictionary
 from integrations.slips.goods import find_anchors, regions
 from integrations.slips.layout import OcrBox, rows_of
 from integrations.slips.parser import parse_slip
-from tests.slip_boxes import boxes_of
+from tests.slip_boxes import boxes_of, cells_under
 
 
 def table(*rows: list[str], top: int, columns: tuple[int, ...] = (40, 200, 600, 760, 880)) -> list[OcrBox]:
-    return [OcrBox(text, 0.999, ((x, 40.0 * y), (x + 13.0 * len(text), 40.0 * y),
-                                 (x + 13.0 * len(text), 40.0 * y + 24), (x, 40.0 * y + 24)))
-            for y, row in enumerate(rows, start=top) for x, text in zip(columns, row, strict=False) if text]
+    return cells_under(rows, top, columns)
 
 
 FR_HEAD = boxes_of(["Fromagerie Blanc", "Bon de livraison"], ["Votre commande: PO-12", "Date: 12/03/2026"])

@@ -14,13 +14,11 @@ from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.layout import OcrBox
 from integrations.slips.parser import parse_slip
 from integrations.slips.values import find_date, learn_convention
-from tests.slip_boxes import boxes_of
+from tests.slip_boxes import boxes_of, cells_under
 
 
 def table(*rows: list[str], top: int = 4, columns: tuple[int, ...] = (40, 200, 420, 520, 640, 840)) -> list[OcrBox]:
-    return [OcrBox(text, 0.999, ((x, 40.0 * y), (x + 13.0 * len(text), 40.0 * y),
-                                 (x + 13.0 * len(text), 40.0 * y + 24), (x, 40.0 * y + 24)))
-            for y, row in enumerate(rows, start=top) for x, text in zip(columns, row, strict=False) if text]
+    return cells_under(rows, top, columns)
 
 
 GOODS = table(["Item", "Description", "Qty", "Unit", "Lot"], ["PKG-BOX-12", "Shipper box", "200", "pcs", "L26897"])

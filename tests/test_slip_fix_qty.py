@@ -12,14 +12,12 @@ from integrations.slips.layout import OcrBox
 from integrations.slips.parser import parse_slip
 from integrations.slips.snapping import snap_lines
 from models.packing_slip import Read, SlipLine
-from tests.slip_boxes import boxes_of
+from tests.slip_boxes import boxes_of, cells_under
 
 
 def printed_table(*rows: list[str], top: int = 2, columns: tuple[int, ...] = (40, 200, 440, 600, 760, 920)
                   ) -> list[OcrBox]:
-    return [OcrBox(text, 0.999, ((x, 40.0 * y), (x + 13.0 * len(text), 40.0 * y),
-                                 (x + 13.0 * len(text), 40.0 * y + 24), (x, 40.0 * y + 24)))
-            for y, row in enumerate(rows, start=top) for x, text in zip(columns, row, strict=False) if text]
+    return cells_under(rows, top, columns)
 
 
 HEAD = boxes_of(["Lone Star Provisions Inc.", "PACKING SLIP"], ["PO #: PO-31", "Ship Date: 04/23/2026"])

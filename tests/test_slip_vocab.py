@@ -11,7 +11,7 @@ from integrations.slips.layout import OcrBox, rows_of
 from integrations.slips.parser import parse_slip
 from integrations.slips.table import find_heading, read_table
 from integrations.slips.values import learn_convention
-from tests.slip_boxes import boxes_of
+from tests.slip_boxes import boxes_of, cells_under
 
 DE_HEAD = [["Nordsee Gewürze GmbH", "Lieferschein"], ["Ihre Bestellung: PO-2679"], [""]]
 PL_HEAD = [["Opakowania Wisła Sp. z o.o.", "WZ - wydanie zewnętrzne"], ["Nr zamówienia klienta: PO-77912"], [""]]
@@ -20,9 +20,7 @@ PL_HEAD = [["Opakowania Wisła Sp. z o.o.", "WZ - wydanie zewnętrzne"], ["Nr za
 def printed_table(*rows: list[str], top: int = 2, columns: tuple[int, ...] = (40, 200, 420, 620, 740, 900)
                   ) -> list[OcrBox]:
     """Hand-made OCR boxes of a table whose cells sit under their headings (rows from line `top` down)."""
-    return [OcrBox(text, 0.999, ((x, 40.0 * y), (x + 13.0 * len(text), 40.0 * y),
-                                 (x + 13.0 * len(text), 40.0 * y + 24), (x, 40.0 * y + 24)))
-            for y, row in enumerate(rows, start=top) for x, text in zip(columns, row, strict=False) if text]
+    return cells_under(rows, top, columns)
 
 
 def test_a_label_glued_to_its_value_is_cut_off_it() -> None:
