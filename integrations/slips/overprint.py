@@ -11,6 +11,7 @@ slips) silent errors 3 → 1, ⚠ per line 1.34 → 1.36; classic layouts (seeds
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 from PIL import Image
@@ -165,6 +166,10 @@ PEN_SLANTS = np.arange(-0.2, 0.201, 0.02)  # slopes of a stroke against its word
 PEN_COVER = 0.85  # of the word's width for a pen line: the OCR's word often takes in the stroke's overhang
 # ('80,25-') or the next character, and print in pen colour never runs unbroken through a word
 FILL_PX = 6  # a square of pen-coloured pixels this wide is a fill, not a pen line (two or three pixels)
+# Where the picture does not show the stroke plainly enough (a dark pen a little aslant on a photo), the OCR's
+# text often does: it reads the stroke's ends, and the stretch of it between the figure and its unit, as
+# dashes ('2.104,00-kg-', '2783stk-', '80,25-'). No printed value ends in a dash.
+READ_AS_STRUCK = re.compile(r"\d.*[-\u2013\u2014]$")
 
 
 def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:
@@ -178,7 +183,8 @@ def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colour
 
 def _struck(box: OcrBox, ink: np.ndarray, pen: np.ndarray) -> OcrBox:
     words = box.words or ((box.text, box.score, min(p[0] for p in box.quad), max(p[0] for p in box.quad)),)
-    crossed = [any(c.isdigit() for c in text) and (_crossed(ink, box.quad, x0, x1) or _pen_line(pen, box.quad, x0, x1))
+    crossed = [any(c.isdigit() for c in text) and (READ_AS_STRUCK.search(text) is not None or
+                                                   _crossed(ink, box.quad, x0, x1) or _pen_line(pen, box.quad, x0, x1))
                for text, _, x0, x1 in words]
     if not any(crossed):
         return box

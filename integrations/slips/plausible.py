@@ -9,6 +9,7 @@ delivery someone must look at either way.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import date
 
 from integrations.slips.evidence import ASK
@@ -41,9 +42,12 @@ def odd_codes(lines: list[SlipLine]) -> list[str]:
     notes: list[str] = []
     if len(counted) < 3:
         return notes
-    usual = max(set(counted), key=counted.count)
-    if counted.count(usual) < 2:
+    ranked = Counter(counted).most_common(2)
+    if ranked[0][1] < 2:
         return notes
+    # two shapes equally common: neither is the supplier's usual one, so every code is in doubt (picking one
+    # by set order read the same slip differently from one process to the next)
+    usual = ranked[0][0] if len(ranked) == 1 or ranked[1][1] < ranked[0][1] else None
     for index, (line, shape) in enumerate(zip(lines, shapes, strict=True), start=1):
         if shape is not None and shape != usual:
             line.sku = Read(value=line.sku.value, confidence=min(line.sku.confidence, ASK), how="sku.odd_shape")
