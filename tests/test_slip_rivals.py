@@ -109,3 +109,43 @@ def test_a_barcode_s_figures_under_an_item_are_not_its_lot() -> None:
     assert lot_of("4067586416096").value is None
     other = lot_of("4067586416097")
     assert other.value == "4067586416097" and other.doubtful
+
+
+GB_HEAD = boxes_of(["Thames Valley Ingredients Ltd", "Despatch Note"], ["Order No.", "PO 624"])
+GB_PO = Expected(orders=(ExpectedOrder("PO 624", "Thames Valley Ingredients Ltd", (
+    ExpectedItem(("090498",), "pcs", Decimal(49)), ExpectedItem(("068208",), "l", Decimal(1005)),
+    ExpectedItem(("099660",), "m", Decimal(427)))),))
+
+
+def test_the_ordered_column_is_no_quantity_when_reading_by_item_code() -> None:
+    """'Item | Our Ref. | Description | Ordered | Qty Despatched | UoM' on a photo whose rows slant: the
+    delivered figures, written in by hand lower in their cells, fall on the line under each item's (beside
+    its barcode), and the ordered figure sits on the item's own line. The table gave no codes ('Our Ref.' is
+    no heading it knows), so reading by item code won, and it took the ordered 49, 1005, 427 (third corpus
+    2703:8). Now the words under 'Ordered' are left out of that reading, and the figure under 'Qty
+    Despatched' on the lines under the item is its quantity (marked: found by place). Fails without
+    table.without_other_amounts in parser.best_reading (49 read), and without the heading's column
+    (table.column_span) or the search of the lines under the item's (no quantity read)."""
+    rows = cells_under((["Item", "Our Ref.", "Description", "Ordered", "Qty Despatched", "UoM"],
+                        ["1", "090498", "Tamper-evident labels", "49", "", "each"],
+                        ["", "", "4075676750159", "", "45", ""],
+                        ["2", "068208", "Rapeseed oil, cold pressed", "1005", "", "ltr"],
+                        ["", "", "GTIN:4045689206042", "", "1000", ""],
+                        ["3", "099660", "Jute ribbon 15 mm", "427", "", "m"],
+                        ["", "", "EAN_4047314449794", "", "425", ""]), 3, (40, 100, 220, 620, 720, 880))
+    slip = parse_slip(GB_HEAD + rows, GB_PO)
+    got = [(line.sku.value, line.quantity.value, line.lot.value) for line in slip.lines]
+    assert got == [("090498", 45, None), ("068208", 1000, None), ("099660", 425, None)], got
+    assert all(line.quantity.doubtful for line in slip.lines)  # short of the PO, and found by place only
+
+
+def test_a_long_run_of_digits_is_never_an_amount() -> None:
+    """A barcode's figures (13 digits), an SSCC (18) or a GTIN-14 beside an item's figures: no delivery is
+    counted in the trillions, so they are never a quantity candidate ('4075676750159' was taken as the
+    quantity of the item above it, third corpus 2703:8); grouped amounts and shorter runs stay.
+    Fails with items.LONG_DIGIT_RUN matching nothing."""
+    from integrations.slips.items import quantities
+    from integrations.slips.values import Convention
+
+    found = quantities("4075676750159  45  357906140991356869  1,250 g  12345678901 kg", Convention())
+    assert [str(q.value) for q in found] == ["45", "1250", "12345678901"], found

@@ -233,9 +233,10 @@ def _marked_as_code(words: list[Word], w: int) -> bool:
     return any(m.end() == len(tail) for m in vocab.COLUMN_WORDS["sku"].finditer(tail))
 
 
-# 'EAN', 'EAN-13:', 'GTIN', 'UPC' before an item's barcode, also with a letter of OCR noise ('GTINe')
+# 'EAN', 'EAN-13:', 'GTIN', 'UPC' before an item's barcode, also with a letter of OCR noise ('GTINe') or a
+# space read as an underscore ('EAN_4006524928260')
 BARCODE_LABEL = re.compile(
-    r"(?<![A-Za-zÀ-ÿ])(?:ean(?:[\s\-]*13)?|gtin(?:[\s\-]*1[34])?|upc)[a-z]?\s*[:.#]?(?![A-Za-z])", re.I)
+    r"(?<![A-Za-zÀ-ÿ])(?:ean(?:[\s\-]*13)?|gtin(?:[\s\-]*1[34])?|upc)[a-z]?\s*[:.#_]?(?![A-Za-z])", re.I)
 
 BARCODE = re.compile(BARCODE_LABEL.pattern + r"\s*\d{8,14}(?!\d)", re.I)
 
@@ -341,8 +342,9 @@ def read_region(anchor: Anchor, block: list[Row], convention: Convention, dictio
     score = min(row.score for row in block)
     text = "  ".join(part for part in (_without_code_label(_strip_position(head)), *rest) if part)
     fields = _fields(text, convention)
-    if fields.quantity is None and column is not None:
-        fields.quantity = _in_column(first, anchor.word, column, convention)
+    if fields.quantity is None and column is not None:  # the item's row first, then the lines under it
+        fields.quantity = next((q for r, row in enumerate(block)
+                                if (q := _in_column(row, anchor.word if r == 0 else -1, column, convention))), None)
     if fields.quantity is None and not any(vocab.normalise_unit(w) for w in text.split()):
         return _bare(anchor, fields, score, dictionary) if anchor.known or _labelled_item(anchor, block, convention) \
             else None

@@ -96,13 +96,19 @@ class Quantity:
 SPACE_GROUPED = re.compile(r"(?<![\w.,])\d{1,3}(?: \d{3})+(?=,\d|[^\d.,]|$)")  # "T55 293": no number
 
 
+# Twelve or more digits with no grouping or decimal mark: a barcode's figures (UPC, EAN-13, GTIN-14) or an SSCC,
+# never an amount delivered ('4075676750159' under an item was read as its quantity, third corpus 2703:8).
+# Shorter runs stay numbers: cards.py counts a card by any number on it, and a ten-digit lot is one.
+LONG_DIGIT_RUN = re.compile(r"\d{12,}")
+
+
 def quantities(text: str, convention: Convention) -> list[Quantity]:
     if convention.decimal == ",":  # "11 791,5" where thousands are grouped by spaces (fr, pl): one number
         text = SPACE_GROUPED.sub(lambda m: m.group().replace(" ", "."), text)  # same length: spans still hold
     found = []
     for m in QUANTITY.finditer(text):
         number = parse_number(m.group(1), convention)
-        if number is None:
+        if number is None or LONG_DIGIT_RUN.fullmatch(m.group(1)):
             continue
         word = m.group(2)
         unit = vocab.normalise_unit(word) if word else None

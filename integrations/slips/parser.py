@@ -23,7 +23,7 @@ from integrations.slips.layout import OcrBox, Row, rows_of
 from integrations.slips.pallets import without_pallet_rows
 from integrations.slips.plausible import implausible_expiries, odd_codes
 from integrations.slips.snapping import snap_lines
-from integrations.slips.table import find_heading, read_table
+from integrations.slips.table import column_span, find_heading, read_table, without_other_amounts
 from integrations.slips.values import Convention, learn_convention
 from models.packing_slip import PackingSlip, SlipLine
 
@@ -49,13 +49,15 @@ def best_reading(rows: list[Row], start: int, convention: Convention, dictionary
     if heading is not None:
         index, columns = heading
         printed = read_table(rows[index], rows[index + 1:], columns, convention)
-        body = rows[index + 1:]
+        body = without_other_amounts(rows[index], rows[index + 1:], columns)
     else:
         start = _first_item_row(rows, start, dictionary)
         printed = read_listed(rows, start, convention)
         body = rows[start:]
     anchors = find_anchors(body, dictionary)
     column = quantity_column([body[anchor.row] for anchor in anchors], convention)
+    if column is None and heading is not None:  # no number printed with its unit: the heading says where
+        column = column_span(rows[heading[0]], body, heading[1], "quantity")
     by_code = [line for anchor, block in regions(body, anchors)
                if (line := read_region(anchor, block, convention, dictionary, column)) is not None]
     margin = 1 if heading is not None else 0  # a heading row that was understood is worth trusting

@@ -173,6 +173,28 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
     return _without_total(lines)
 
 
+def without_other_amounts(heading: Row, rows: list[Row], columns: list[Column]) -> list[Row]:
+    """The rows without the words under a heading that names another amount than the delivered one
+    ('Ordered', 'Back order', 'Weight'), for reading by item code, which reads a row's text and not its
+    columns: on a photo whose rows slant, the delivered figure (often written in by hand, lower in its cell)
+    falls on the row under the item's and the ordered one beside the code was taken (third corpus 2703:8)."""
+    if not any(c.kind in vocab.OTHER_AMOUNTS for c in columns):
+        return rows
+    cuts = boundaries(columns, [heading, *rows])
+    return [Row(row.y, row.height, [word for word in row.words
+                                    if columns[sum(1 for cut in cuts if word.x > cut)].kind not in vocab.OTHER_AMOUNTS])
+            for row in rows]
+
+
+def column_span(heading: Row, rows: list[Row], columns: list[Column], kind: str) -> tuple[float, float] | None:
+    """The x-range of the column `kind` heads, between its neighbours' boundaries (the page's edges at the ends)."""
+    cuts = boundaries(columns, [heading, *rows])
+    at = next((i for i, c in enumerate(columns) if c.kind == kind), None)
+    if at is None:
+        return None
+    return (cuts[at - 1] if at else float("-inf"), cuts[at] if at < len(cuts) else float("inf"))
+
+
 def _bank_or_phone(row: Row) -> bool:
     """'IBAN ES91 2100 0418 …', 'Bank PKO, nr rach. 61 1090 …', 'Tel. 96 555 12 40' under the goods (the
     signature line above them not read as a footer): the digit groups fell into the code cell and joined into
