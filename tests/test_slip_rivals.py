@@ -149,3 +149,32 @@ def test_a_long_run_of_digits_is_never_an_amount() -> None:
 
     found = quantities("4075676750159  45  357906140991356869  1,250 g  12345678901 kg", Convention())
     assert [str(q.value) for q in found] == ["45", "1250", "12345678901"], found
+
+
+def test_a_lot_ending_in_figures_before_a_month_and_year_is_not_a_day() -> None:
+    """'FU489/26-07/2028' and '88617-02/2028' in a 'Partij / Houdbaar tot' cell: a lot, then the expiry as
+    month and year. '26-07/2028' was read as 26 July (sure, with the lot cut to 'FU489'): no date is written
+    with two different separators, so the day-month-year reading is passed over and the month and year are
+    the expiry (the month's last day). Fails without the separator check in values._numeric (26 July), and
+    with MONTH_YEAR refusing every month after a digit and a hyphen (no expiry in '88617-02/2028')."""
+    from datetime import date
+
+    from integrations.slips.values import Convention, find_date
+
+    assert find_date("FU489/26-07/2028", Convention()).value == date(2028, 7, 31)
+    found = find_date("88617-02/2028", Convention())
+    assert found is not None and found.value == date(2028, 2, 29)
+    assert find_date("26-07-2028", Convention()).value == date(2028, 7, 26)  # one separator: a day
+    assert find_date("L2341-05-2027", Convention()) is None  # one separator: '05-2027' stays no month, as before
+
+
+def test_a_lot_the_ocr_split_beside_its_expiry_is_marked() -> None:
+    """'28163704 20-07/2028' under 'Partij / Houdbaar tot': the OCR put a space inside the lot 2816370420.
+    Two runs of figures left once the date is cut out: which is the lot is a guess, marked (it was '28163704',
+    sure). Fails without the figure-run count in table._lot_cell."""
+    rows = cells_under((["Artikelnr.", "Omschrijving", "Aantal", "Eenh.", "Partij / Houdbaar tot"],
+                        ["LAC-3690", "Tarwebloem type 405", "276", "st.", "28163704 20-07/2028"],
+                        ["LAC-5162", "Kaneel gemalen", "39", "st.", "FU489/26-07/2028"]), 4, COLUMNS)
+    split, whole = (line.lot for line in parse_slip(HEAD + rows, EXPECTED).lines)
+    assert split.doubtful, split
+    assert whole.value == "FU489/26" and not whole.doubtful, whole

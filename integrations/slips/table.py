@@ -379,6 +379,9 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bo
         text, crowded = text.split("/")[0], True
     if with_expiry or found is not None:  # and the dash the date was joined on by ('B26219 -30-09-2028')
         text = " ".join(w.strip("/&+|-–") for w in text.split())
+        # two runs of figures left beside the date: the OCR split the lot ('28163704 20-07/2028' for the lot
+        # 2816370420, third corpus 2704:21), or took in a neighbour's; which is the lot is a guess
+        crowded = crowded or sum(any(c.isdigit() for c in w) for w in text.split()) > 1
     lot, guessed = _code(text, apart=apart)
     return lot, "lot.crowded" if crowded or guessed else "lot.cell"
 

@@ -91,8 +91,9 @@ _SEP = r"\s*[./\-]\s*"
 # Not the middle of a longer run of numbers ('2341-12/10.06.2027' holds no date '12/10.06', '4711-05-06-27'
 # none '05-06-27'): not after a digit and a hyphen, not before a separator and a digit.
 NUMERIC_DATE = re.compile(rf"(?<!\d)(?<!\d-)(\d{{1,4}}){_SEP}(\d{{1,2}}){_SEP}(\d{{2,4}})(?!\d)(?!\s*[./\-]\s*\d)")
-# not the tail of a day-month-year: '07-2025' in '26-07-2025' (after a hyphen only when a digit precedes it)
-MONTH_YEAR = re.compile(r"(?<![\d.,/])(?<!\d-)(\d{1,2})\s*[./\-]\s*(\d{4})(?![\d.,/])")
+# not the tail of a day-month-year: '07-2025' in '26-07-2025' (after a hyphen only when a digit precedes it),
+# but '02/2028' in '88617-02/2028' is one: a lot, then a month and year written with another separator
+MONTH_YEAR = re.compile(r"(?<![\d.,/])(?:(?<!\d-)|(?=\d{1,2}\s*[./]))(\d{1,2})\s*[./\-]\s*(\d{4})(?![\d.,/])")
 WORD_DATE = re.compile(
     r"(?:(\d{1,2})[.\s\-]*(?:de\s+)?([A-Za-zÀ-ÿ]{3,9})[.,\s\-]*(?:de\s+)?(\d{2,4})(?!\d))"  # 12 Mar 2025, 12-ene-26
     r"|(?:([A-Za-zÀ-ÿ]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4}))")  # Mar 12, 2025
@@ -139,6 +140,8 @@ def _numeric(text: str, convention: Convention) -> FoundDate | None:
     for m in numeric_dates(text):
         a, b, c = m.group(1), m.group(2), m.group(3)
         sep = text[m.end(1):m.start(2)].strip()
+        if sep != text[m.end(2):m.start(3)].strip():  # '26-07/2028': a lot's last digits, then a month and year
+            continue
         if len(a) == 4:  # 2025-12-31
             parts, certainty = (int(a), int(b), int(c)), 1.0
         elif len(a) == 3:  # no day has three digits: '027-11-16' is 2027-11-16 with the year's 2 lost, a guess
