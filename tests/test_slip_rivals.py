@@ -42,7 +42,7 @@ def _line(sku: str, rows: list[OcrBox]) -> SlipLine:
 def test_a_second_amount_under_the_unit_heading_is_a_rival_the_po_does_not_vouch_for() -> None:
     """'39' under the quantity heading, '38 opak.' under the unit's: an unnamed ordered column (its heading
     glued to the name's) pushed the delivered figure one column on. The PO expects the ordered 39, so its
-    agreement says nothing: marked. Fails without table._rival_in_unit_cell in table._line (39 sure, qty.po)."""
+    agreement says nothing: marked. Fails without table._rival_beside in table._line (39 sure, qty.po)."""
     rows = cells_under((["Kod", "Nazwa towaru", "Ilosc", "J.m.", "Seria"],
                         ["LAC-5162", "Zakretka fi 66", "39", "38 opak.", ""],
                         ["LAC-3690", "Sloik szklany", "276", "276 szt", ""]), 4, COLUMNS)

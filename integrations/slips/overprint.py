@@ -16,6 +16,7 @@ import re
 import numpy as np
 from PIL import Image
 
+from integrations.slips import vocab
 from integrations.slips.evidence import STRUCK
 from integrations.slips.layout import OcrBox
 
@@ -168,8 +169,21 @@ PEN_COVER = 0.85  # of the word's width for a pen line: the OCR's word often tak
 FILL_PX = 6  # a square of pen-coloured pixels this wide is a fill, not a pen line (two or three pixels)
 # Where the picture does not show the stroke plainly enough (a dark pen a little aslant on a photo), the OCR's
 # text often does: it reads the stroke's ends, and the stretch of it between the figure and its unit, as
-# dashes ('2.104,00-kg-', '2783stk-', '80,25-'). No printed value ends in a dash.
-READ_AS_STRUCK = re.compile(r"\d.*[-\u2013\u2014]$")
+# dashes ('2.104,00-kg-', '2783stk-', '80,25-', '2783-stk', '—2783stk'; outside review 8 read 96 struck
+# figures with our OCR). No printed amount has a dash glued in front, behind, or between it and its unit;
+# where one does, it is a negative amount (a return, '–2', SAP's '2-'), which a person must look at too.
+_DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"  # hyphen, the typesetters' dashes, the minus sign
+READ_AS_STRUCK = re.compile(rf"^[{_DASH}]+\d|\d.*[{_DASH}]\W*$")
+_DASH_THEN_UNIT = re.compile(rf"\d[{_DASH}]+([^\W\d_]+\.?)")
+
+
+def read_as_struck(text: str) -> bool:
+    """The OCR's word shows a stroke through a figure (or a minus): see READ_AS_STRUCK."""
+    if READ_AS_STRUCK.search(text):
+        return True
+    glued = _DASH_THEN_UNIT.search(text)  # '2783-stk'; a code's letters after its digits ('802-PG08') are no unit
+    return glued is not None and glued.group(1).lower() not in vocab.WEAK_UNITS and \
+        vocab.normalise_unit(glued.group(1)) is not None
 
 
 def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:
@@ -183,7 +197,7 @@ def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colour
 
 def _struck(box: OcrBox, ink: np.ndarray, pen: np.ndarray) -> OcrBox:
     words = box.words or ((box.text, box.score, min(p[0] for p in box.quad), max(p[0] for p in box.quad)),)
-    crossed = [any(c.isdigit() for c in text) and (READ_AS_STRUCK.search(text) is not None or
+    crossed = [any(c.isdigit() for c in text) and (read_as_struck(text) or
                                                    _crossed(ink, box.quad, x0, x1) or _pen_line(pen, box.quad, x0, x1))
                for text, _, x0, x1 in words]
     if not any(crossed):

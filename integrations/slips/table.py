@@ -261,13 +261,30 @@ def _the_quantity(qty_text: str, convention: Convention, shared: frozenset[str] 
     return found, taken, "qty.cell" if len(found) == 1 else "qty.crowded"
 
 
-def _rival_in_unit_cell(cells: dict[str, list[Word]], taken: Decimal, convention: Convention) -> bool:
-    """Another amount of the same size in the unit's cell: a column the heading row did not name (an
-    ordered amount whose heading the OCR glued to its neighbour, 'towaruZamówiono'), or the photo's slant
-    pushed the delivered figure one column on ('39  38 opak.'). Which of the two came is then a guess, and
-    the PO agrees with the ordered one: marked, never vouched for (third corpus 2703:23)."""
-    unit_text, _ = _text(cells.get("unit"))
-    return any(q.value != taken and _comparable(q.value, taken) for q in quantities(unit_text, convention))
+def _rival_beside(cells: dict[str, list[Word]], taken: Decimal, convention: Convention) -> bool:
+    """Another amount where none belongs: a column the heading row did not name (an ordered amount whose
+    heading the OCR glued to its neighbour, 'towaruZamówiono'), or the photo's slant pushed the delivered
+    figure one column on — under the unit's heading ('39  38 opak.', '0 opak.' for nothing delivered) or,
+    with the unit printed in the quantity's cell, under the lot's ('39 opak.  38 opak.'). Which came is then
+    a guess, and the PO agrees with the ordered one: marked, never vouched for (third corpus 2703:23, outside
+    review 8). A pack size in the unit's cell ('Sack 25 kg', 'Carton de 12', '25 kg') and an l the OCR read
+    as '1' are no amount."""
+    unit = [word.text for word in cells.get("unit", [])]
+    if unit and unit != ["1"]:
+        first = quantities(unit[0], convention)
+        after = unit[1] if len(unit) > 1 else ""
+        pack = vocab.normalise_unit(after) in MEASURES or after[:1] in ("x", "×")
+        if first and (first[0].start, first[0].end) == (0, len(unit[0])) and not first[0].unit and not pack \
+                and first[0].value != taken:
+            return True
+    for kind in ("lot", "expiry"):  # an amount with a unit word is no lot and no date
+        text, _ = _text(cells.get(kind))
+        if any(q.unit and q.value != taken for q in quantities(text, convention)):
+            return True
+    return False
+
+
+MEASURES = frozenset({"kg", "g", "l", "m"})  # a number before one of these in the unit's cell is a pack's content
 
 
 def _comparable(a: Decimal, b: Decimal) -> bool:
@@ -309,7 +326,7 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     under the quantity heading (the photo smudged it) is still an item: its quantity is left for a person."""
     qty_text, qty_score = _text(cells.get("quantity"))
     found, quantity, qty_how = _the_quantity(qty_text, convention, shared)
-    if quantity is not None and _rival_in_unit_cell(cells, quantity.value, convention):
+    if quantity is not None and _rival_beside(cells, quantity.value, convention):
         qty_how = "qty.rival"
     sku_text, sku_score = _text(cells.get("sku") or cells.get("sku by shape"))
     sku, sku_guessed = _code(sku_text, apart=_apart(cells.get("sku")))
@@ -440,11 +457,11 @@ def _measure(token: str) -> bool:
 
 def _continue(line: SlipLine, row: Row, convention: Convention, cells: dict[str, list[Word]]) -> None:
     """A row without a quantity under an item: its lot or expiry may be printed on a line of their own. An
-    amount of the quantity's size under the unit's heading there is a rival (_rival_in_unit_cell): the
+    amount under the unit's or the lot's heading there is a rival (_rival_beside): the
     delivered figure printed under the ordered one, or a correction written under a printed figure."""
     text = row.text
     taken = line.quantity.value
-    if taken is not None and line.quantity.how != "qty.rival" and _rival_in_unit_cell(cells, taken, convention):
+    if taken is not None and line.quantity.how != "qty.rival" and _rival_beside(cells, taken, convention):
         line.quantity = read(taken, line.quantity.confidence, 1.0, "qty.rival")
     lot = labelled(text, vocab.LOT_LABEL)
     expiry = labelled_date(text, convention)
