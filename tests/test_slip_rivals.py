@@ -178,3 +178,22 @@ def test_a_lot_the_ocr_split_beside_its_expiry_is_marked() -> None:
     split, whole = (line.lot for line in parse_slip(HEAD + rows, EXPECTED).lines)
     assert split.doubtful, split
     assert whole.value == "FU489/26" and not whole.doubtful, whole
+
+
+def test_a_row_that_continues_an_item_s_name_is_that_item_s_row() -> None:
+    """'Kraft gift box with  2003  units' and under it 'window  2000': the name runs on, and the figure
+    under the ordered one is the delivered amount written beneath it (third corpus 2704:0). The second row
+    was read as an item without a code (2000 pieces of 'window') and the first vouched by the PO at 2003.
+    Now the row belongs to the item above: its figure is a rival (marked, not vouched for), or the item's
+    quantity where the item's own row printed none ('Strong white bread' / 'flour  2285'). A row naming
+    goods with a capital stays an item. Fails with table._runs_on answering False (three lines, 2003 sure)."""
+    head = boxes_of(["Thames Valley Ingredients Ltd", "Despatch Note"], ["Order No.", "PO 7648"])
+    expected = Expected(orders=(ExpectedOrder("PO 7648", "Thames Valley Ingredients Ltd", (
+        ExpectedItem(("038885",), "pcs", Decimal(2003)), ExpectedItem(("016482",), "kg", Decimal(2285)))),))
+    rows = cells_under((["Code", "Description", "Qty", "Unit"],
+                        ["038885", "Kraft gift box with", "2003", "units"], ["", "window", "2000", ""],
+                        ["016482", "Strong white bread", "", "kg"], ["", "flour", "2285", ""],
+                        ["", "Euro pallet", "2", "pcs"]), 3, (40, 160, 480, 620))
+    slip = parse_slip(head + rows, expected)
+    got = [(line.sku.value, line.quantity.value, line.quantity.doubtful) for line in slip.lines]
+    assert got == [("038885", 2003, True), ("016482", 2285, False), (None, 2, False)], got  # 2285: the PO agrees

@@ -166,10 +166,11 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
         if codes_unheaded:
             _code_by_shape(cells)
         line = _line(cells, convention, shared)
-        if line is not None:
+        runs_on = line is not None and bool(lines) and _runs_on(line, lines[-1])
+        if line is not None and not runs_on:
             lines.append(line)
         elif lines:
-            _continue(lines[-1], row, convention, cells)
+            _continue(lines[-1], row, convention, cells, runs_on=runs_on)
     return _without_total(lines)
 
 
@@ -455,13 +456,31 @@ def _measure(token: str) -> bool:
     return bool(m and vocab.normalise_unit(m.group(1)))
 
 
-def _continue(line: SlipLine, row: Row, convention: Convention, cells: dict[str, list[Word]]) -> None:
-    """A row without a quantity under an item: its lot or expiry may be printed on a line of their own. An
-    amount under the unit's or the lot's heading there is a rival (_rival_beside): the
-    delivered figure printed under the ordered one, or a correction written under a printed figure."""
+def _runs_on(line: SlipLine, above: SlipLine) -> bool:
+    """A row with neither code nor lot under an item, whose words continue the item's name ('window  2000'
+    under 'Kraft gift box with  2003'): the same item's row, not another item (a name starts with a capital
+    or a figure). Its number is the item's quantity if the item has none, else a rival (third corpus 2704:0:
+    the delivered figures written under the ordered ones read as items without a code)."""
+    name = line.description.value or ""
+    return bool(above.sku.value) and not line.sku.value and not line.lot.value and name[:1].islower()
+
+
+def _continue(line: SlipLine, row: Row, convention: Convention, cells: dict[str, list[Word]], *,
+              runs_on: bool = False) -> None:
+    """A row under an item that is no item of its own: its lot or expiry may be printed on a line of their
+    own. An amount under the unit's or the lot's heading there is a rival (_rival_beside): the delivered
+    figure printed under the ordered one, or a correction written under a printed figure; so is one under
+    the quantity's heading on a row that continues the item's name (`runs_on`), or it is the quantity."""
     text = row.text
     taken = line.quantity.value
-    if taken is not None and line.quantity.how != "qty.rival" and _rival_beside(cells, taken, convention):
+    qty_text, qty_score = _text(cells.get("quantity"))
+    # a figure alone between two items may be the next one's pen correction: only a row that continues
+    # the item's name speaks for its quantity
+    under = quantities(qty_text, convention) if runs_on else []
+    if taken is None and len(under) == 1:  # the quantity printed on the name's second line
+        line.quantity = read(under[0].value, qty_score, under[0].certainty, "qty.crowded")
+    elif taken is not None and line.quantity.how != "qty.rival" and (
+            _rival_beside(cells, taken, convention) or any(q.value != taken for q in under)):
         line.quantity = read(taken, line.quantity.confidence, 1.0, "qty.rival")
     lot = labelled(text, vocab.LOT_LABEL)
     expiry = labelled_date(text, convention)
