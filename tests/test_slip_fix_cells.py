@@ -81,10 +81,10 @@ def test_a_code_the_ocr_split_into_touching_boxes_is_still_one_code() -> None:
 
 
 def test_a_date_under_an_unknown_heading_beside_a_weight_column_is_the_expiry() -> None:
-    """'Lotnr. | TGT | Gewicht': the blurred 'THT' names nothing, so its dates fall into the weight's cell.
+    """'Lotnr. | TKT | Gewicht': the blurred 'THT' names nothing, so its dates fall into the weight's cell.
     A weight is no date: it is the expiry, marked (mutation: without table._unheaded_date it is lost)."""
     nl = boxes_of(["Kruidenhuis B.V.", "Pakbon"], ["Uw ordernr.: PO-77", "Datum: 12-03-2026"])
-    read = parse_slip(nl + printed_table(["Artikelnr.", "Omschrijving", "Lotnr.", "TGT", "Gewicht", "Aantal"],
+    read = parse_slip(nl + printed_table(["Artikelnr.", "Omschrijving", "Lotnr.", "TKT", "Gewicht", "Aantal"],
                                          ["365819", "Kaneel gemalen", "B2706", "31-08-2029", "77,2", "77 kg"],
                                          columns=(40, 200, 420, 620, 800, 940)))
     expiry = read.lines[0].expiry

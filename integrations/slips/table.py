@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from integrations.slips import vocab
 from integrations.slips.blurred_headings import blurred_heading, fold, kind_of
-from integrations.slips.goods import codes_x, ends_goods, item_row
+from integrations.slips.goods import BARCODE, codes_x, ends_goods, item_row, unlabelled_barcode
 from integrations.slips.items import (
     CODE,
     PACK_SIZE,
@@ -166,6 +166,8 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
         if codes_unheaded:
             _code_by_shape(cells)
         line = _line(cells, convention, shared)
+        if line is not None and line.quantity.how != "qty.rival" and _under_another_amount(cells, columns):
+            line.quantity = read(line.quantity.value, line.quantity.confidence, 1.0, "qty.rival")
         runs_on = line is not None and bool(lines) and _runs_on(line, lines[-1])
         if line is not None and not runs_on:
             lines.append(line)
@@ -332,8 +334,8 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     sku_text, sku_score = _text(cells.get("sku") or cells.get("sku by shape"))
     sku, sku_guessed = _code(sku_text, apart=_apart(cells.get("sku")))
     sku_how = "sku.shape" if "sku by shape" in cells else "sku.crowded" if sku_guessed else "sku.cell"
-    if not found and not (sku and looks_like_code(sku)):
-        return None
+    if not found and not (sku and (looks_like_code(sku) or sum(c.isdigit() for c in sku) >= 5)):
+        return None  # a code of figures only ('0883.464') under the code's heading is an item without its figure
     unit_text, unit_score = _text(cells.get("unit"))
     unit, unit_certainty = quantity.unit if quantity else None, 0.95
     unit_how = "unit.cell" if len(found) == 1 else "unit.crowded"
@@ -456,13 +458,26 @@ def _measure(token: str) -> bool:
     return bool(m and vocab.normalise_unit(m.group(1)))
 
 
+def _under_another_amount(cells: dict[str, list[Word]], columns: list[Column]) -> bool:
+    """The quantity cell's figure sits nearer the middle of a heading that names another amount ('Besteld',
+    'Ordered') than of the quantity's own: the cut between two close headings put the ordered figure in the
+    quantity's cell (third corpus 2703:11, 'Besteld Aant.' 60 px apart on a photo). Which came is a guess."""
+    others = [(c.x0 + c.x1) / 2 for c in columns if c.kind in vocab.OTHER_AMOUNTS]
+    own = next(((c.x0 + c.x1) / 2 for c in columns if c.kind == "quantity"), None)
+    if not others or own is None:
+        return False
+    return any(min(abs(word.x - o) for o in others) < abs(word.x - own)
+               for word in cells.get("quantity", []) if any(ch.isdigit() for ch in word.text))
+
+
 def _runs_on(line: SlipLine, above: SlipLine) -> bool:
     """A row with neither code nor lot under an item, whose words continue the item's name ('window  2000'
     under 'Kraft gift box with  2003'): the same item's row, not another item (a name starts with a capital
     or a figure). Its number is the item's quantity if the item has none, else a rival (third corpus 2704:0:
     the delivered figures written under the ordered ones read as items without a code)."""
     name = line.description.value or ""
-    return bool(above.sku.value) and not line.sku.value and not line.lot.value and name[:1].islower()
+    barcode = BARCODE.fullmatch(name.strip()) is not None or unlabelled_barcode(name.strip())  # the item's EAN line
+    return bool(above.sku.value) and not line.sku.value and not line.lot.value and (name[:1].islower() or barcode)
 
 
 def _continue(line: SlipLine, row: Row, convention: Convention, cells: dict[str, list[Word]], *,

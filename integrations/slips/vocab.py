@@ -65,7 +65,8 @@ _EXPIRY_WORDS = (r"termin\s*przydatno[śs]ci", r"najlepiej\s*spo[żz]y[ćc]\s*pr
                  r"data\s*(?:di\s*)?scadenza", r"da\s*consumarsi\s*entro", r"mindestens\s*haltbar(?:\s*bis)?",
                  r"haltbarkeit(?:sdatum)?", r"ablaufdatum", r"verbrauchsdatum", r"date\s*(?:de\s*)?p[ée]remption",
                  r"p[ée]remption", r"date\s*limite(?:\s*de\s*consommation)?", r"[àa]\s*consommer\s*avant",
-                 r"houdbaarheid(?:sdatum)?", r"houdbaar\s*tot", r"use\s*by\s*date", r"best\s*before\s*end")
+                 r"houdbaarheid(?:sdatum)?", r"houdbaar\s*tot", r"use\s*by\s*date", r"best\s*before\s*end",
+                 r"tgt", r"te\s*gebruiken\s*tot")  # Dutch use-by (THT is its best-before)
 EXP_LABEL = re.compile(
     _label(r"exp(?:iry|iration|ires)?\.?(?:\s*date)?", r"best\s*before(?:\s*end)?", r"bbd", r"bbe", r"b\.?b\.?",
            r"use\s*by", r"mhd", r"mindestens\s*haltbar\s*bis", r"haltbar\s*bis", r"verfall(?:sdatum)?",
@@ -159,7 +160,8 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
                                   r"qtd\.?\s*entregue", r"ilo[śs][ćc]\s*wyd(?:ana|\.)?",
                                   r"qty\.?(?:\s*shipped)?", r"quantity", r"shipped", r"menge", r"anzahl",
                                   r"cantidad", r"cant\.?", r"q\.?\s?t[àa]\.?", r"quantit[àa]", r"qt[ée]\.?",
-                                  r"quantit[ée]", r"aantal", r"hoeveelheid", r"quantidade", r"qtde?\.?", r"ilo[śs][ćc]",
+                                  r"quantit[ée]", r"aantal", r"aant\.", r"hoeveelheid", r"quantidade", r"qtde?\.?",
+                                  r"ilo[śs][ćc]",
                                   r"liefermenge", r"unidades", r"units", r"qty\s*shpd", r"qty\s*desp", r"geleverd",
                                   # the delivered amount beside an ordered one, named as such
                                   r"delivered", r"despatched", r"dispatched",
