@@ -44,3 +44,23 @@ def test_a_short_pen_tick_under_part_of_a_word_does_not() -> None:
 def test_the_figure_without_any_pen_is_not_struck() -> None:
     [box] = mark_struck_through(_figure(None), [BOX])
     assert box.score == 0.99 and box.words[0][1] == 0.99
+
+
+def test_a_pale_blue_line_on_cream_paper_marks_the_figure() -> None:
+    """A warm-lit photo: the paper is cream (a colour cast of its own, 26), the blue pen's line across the
+    printed figure is pale, its cast no stronger than the paper's (chroma 15) but of another hue (third corpus
+    2703:44, '18,5 litres' struck, 14,5 written beside it; the PO vouched for 18,5). Its distance from the
+    paper's own colour (Colours.tint) tells it. A grey line the same darkness is print and stays unmarked.
+    Fails with PEN_TINT = 999 (the blue line is not found)."""
+    def page(colour: tuple[int, int, int]) -> Image.Image:
+        paper = Image.new("RGB", (400, 200), (252, 248, 226))
+        draw = ImageDraw.Draw(paper)
+        for x in range(100, 170, 14):
+            draw.rectangle((x, 85, x + 9, 115), outline=(70, 68, 60), width=2)
+        draw.line((98, 101, 172, 98), fill=colour, width=2)
+        return paper
+
+    [blue] = mark_struck_through(page((190, 200, 205)), [BOX])
+    assert blue.words[0][1] == STRUCK
+    [grey] = mark_struck_through(page((200, 197, 180)), [BOX])
+    assert grey.words[0][1] == 0.99

@@ -40,6 +40,8 @@ class Colours:
     paper_chroma: float
     luma: np.ndarray  # a pixel's brightness as the eye sees it: red ink is dark, though its "value" is not
     paper_luma: float
+    tint: np.ndarray  # how far a pixel's colour turned from the paper's other than darker: blue ink on cream
+    # paper has a colour cast no stronger than the paper's own, but of another hue
 
     @classmethod
     def of(cls, image: Image.Image) -> Colours:
@@ -49,8 +51,11 @@ class Colours:
         value = hsv[..., 2]
         chroma = (np.maximum(np.maximum(red, green), blue) - np.minimum(np.minimum(red, green), blue)).astype(np.int16)
         luma = np.asarray(image.convert("L")).astype(np.int16)  # Pillow's ITU-R 601 luma, in C
+        paper = np.median(rgb[::4, ::4].reshape(-1, 3), axis=0).astype(np.int16)  # most of the picture
+        turned = [channel.astype(np.int16) - paper[i] for i, channel in enumerate((red, green, blue))]
+        tint = np.maximum(np.maximum(*turned[:2]), turned[2]) - np.minimum(np.minimum(*turned[:2]), turned[2])
         return cls(hsv[..., 0], hsv[..., 1], value, _not_the_paper(hsv, hsv[..., 0]), float(np.median(value)),
-                   chroma, float(np.median(chroma)), luma, float(np.median(luma)))
+                   chroma, float(np.median(chroma)), luma, float(np.median(luma)), tint)
 
 
 def mark_overprinted(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:
@@ -163,6 +168,8 @@ STRIKE_INK = 0.6  # a pixel darker than this share of the paper's brightness is 
 PEN_CHROMA = 12  # a pixel this much more colourful than the paper is pen ink (red or blue), however pale,
 PEN_LUMA = 0.85  # where it is also darker than the paper: a JPEG keeps colour at half resolution, so the
 # colour cast of handwriting spreads over the paper between its strokes, the darkness does not
+PEN_TINT = 25  # or this far from the paper's own colour in hue, not only darker: pale blue on cream paper has
+# no stronger a cast than the paper (third corpus 2703:44: blue through '18,5 litres' on a warm-lit photo)
 PEN_SLANTS = np.arange(-0.2, 0.201, 0.02)  # slopes of a stroke against its word's line (about ±11°)
 PEN_COVER = 0.85  # of the word's width for a pen line: the OCR's word often takes in the stroke's overhang
 # ('80,25-') or the next character, and print in pen colour never runs unbroken through a word
@@ -189,8 +196,8 @@ def read_as_struck(text: str) -> bool:
 def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:
     colours = colours or Colours.of(image)
     ink = (colours.value < STRIKE_INK * colours.paper_value) | ((colours.saturation > 90) & colours.not_paper)
-    pen = (colours.chroma > colours.paper_chroma + PEN_CHROMA) & colours.not_paper & \
-        (colours.luma < PEN_LUMA * colours.paper_luma)
+    coloured = (colours.chroma > colours.paper_chroma + PEN_CHROMA) | (colours.tint > PEN_TINT)
+    pen = coloured & colours.not_paper & (colours.luma < PEN_LUMA * colours.paper_luma)
     pen &= ~_filled(pen)
     return [_struck(box, ink, pen) for box in boxes]
 
