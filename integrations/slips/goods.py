@@ -233,10 +233,13 @@ def _marked_as_code(words: list[Word], w: int) -> bool:
     return any(m.end() == len(tail) for m in vocab.COLUMN_WORDS["sku"].finditer(tail))
 
 
-# 'EAN', 'EAN-13:', 'GTIN', 'UPC' before an item's barcode, also with a letter of OCR noise ('GTINe') or a
+# 'EAN', 'EAN-13:', 'EAN-Code:', 'GTIN', 'UPC-A', 'Barcode:' (and the other languages' words) before an item's
+# barcode, also with a letter of OCR noise ('GTINe') or a
 # space read as an underscore ('EAN_4006524928260')
 BARCODE_LABEL = re.compile(
-    r"(?<![A-Za-zÀ-ÿ])(?:ean(?:[\s\-]*13)?|gtin(?:[\s\-]*1[34])?|upc)[a-z]?\s*[:.#_]?(?![A-Za-z])", re.I)
+    r"(?<![A-Za-zÀ-ÿ])(?:ean(?:[\s\-]*(?:13|code|nr\.?|no\.?|nummer))?|gtin(?:[\s\-]*1[34])?|upc(?:[\s\-]*a)?|barcode|"
+    r"strichcode|streepjescode|code[\s\-]*barre|c[oó]digo\s*de\s*barras|kod\s*kreskowy)[a-z]?\s*[:.#_]?(?![A-Za-z])",
+    re.I)
 
 BARCODE = re.compile(BARCODE_LABEL.pattern + r"\s*\d{8,14}(?!\d)", re.I)
 

@@ -16,6 +16,7 @@ from integrations.slips.blurred_headings import blurred_heading, fold, kind_of
 from integrations.slips.goods import BARCODE, codes_x, ends_goods, item_row, unlabelled_barcode
 from integrations.slips.items import (
     CODE,
+    LONG_DIGIT_RUN,
     PACK_SIZE,
     SEPARATORS,
     Quantity,
@@ -334,8 +335,8 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     sku_text, sku_score = _text(cells.get("sku") or cells.get("sku by shape"))
     sku, sku_guessed = _code(sku_text, apart=_apart(cells.get("sku")))
     sku_how = "sku.shape" if "sku by shape" in cells else "sku.crowded" if sku_guessed else "sku.cell"
-    if not found and not (sku and (looks_like_code(sku) or sum(c.isdigit() for c in sku) >= 5)):
-        return None  # a code of figures only ('0883.464') under the code's heading is an item without its figure
+    if not found and not (sku and _item_without_figure(sku, _text(cells.get("description"))[0], convention)):
+        return None
     unit_text, unit_score = _text(cells.get("unit"))
     unit, unit_certainty = quantity.unit if quantity else None, 0.95
     unit_how = "unit.cell" if len(found) == 1 else "unit.crowded"
@@ -351,7 +352,8 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     if not sku and not lot and not _names_goods(desc_text):
         return None  # 'Cartons  9', 'Colis  2', 'Strona 1 z 1': a count of packages or a page, not goods
     expiry = find_date(exp_text, convention, lost_separator=True) if exp_text else None
-    exp_how = "exp.crowded" if expiry and find_date(exp_text[expiry.end:], convention) else "exp.cell"
+    exp_how = "exp.crowded" if expiry and (find_date(exp_text[expiry.end:], convention)
+                                           or _glued_to_lot(exp_text, expiry)) else "exp.cell"
     if expiry is None and "expiry" not in cells and lot_text:  # no expiry heading read: a date in the lot's cell
         expiry, exp_score, exp_how = find_date(lot_text, convention), lot_score, "exp.crowded"
     if expiry is None and "expiry" not in cells:  # or in an amount's, weight's or EAN's cell
@@ -364,6 +366,16 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
         unit=read(unit, unit_score if "unit" in cells else qty_score, unit_certainty, unit_how) if unit else Read(),
         lot=read(lot, lot_score, code_certainty(lot), lot_how) if lot else Read(),
         expiry=read(expiry.value, exp_score, expiry.certainty, exp_how) if expiry else Read())
+
+
+def _item_without_figure(code: str, name: str, convention: Convention) -> bool:
+    """A row with a code but no quantity is an item whose figure was not read — where the code is one:
+    shaped like a code, or figures only ('0883.464', 2701:19) beside a name. An item's barcode printed under
+    its code ('4006524928260'), a date under it or a signature's date under the table is none of them
+    (outside review 9)."""
+    if unlabelled_barcode(code) or LONG_DIGIT_RUN.fullmatch(code) or find_date(code, convention) is not None:
+        return False
+    return looks_like_code(code) or (sum(c.isdigit() for c in code) >= 5 and _names_goods(name))
 
 
 def _names_goods(text: str) -> bool:
@@ -390,9 +402,10 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bo
     photo broke 'Verfall' into 'Ver fall') a date in the lot's cell is the expiry too: cut out, the lot
     marked. Under a lot heading beside an expiry column the cell is the lot, whatever it holds
     ('4711-05-06-27')."""
-    crowded = sum(looks_like_code(w) for w in text.split()) > 1
+    crowded, glued = sum(looks_like_code(w) for w in text.split()) > 1, False
     found = find_date(text, convention) if with_expiry or dated else None
     if found is not None:
+        glued = _glued_to_lot(text, found)
         text = f"{text[:found.start]} {text[found.end:]}"
         crowded = not with_expiry or sum(looks_like_code(w.strip("/&+|")) for w in text.split()) > 1
     elif with_expiry and "/" in text:
@@ -401,9 +414,16 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bo
         text = " ".join(w.strip("/&+|-–") for w in text.split())
         # two runs of figures left beside the date: the OCR split the lot ('28163704 20-07/2028' for the lot
         # 2816370420, third corpus 2704:21), or took in a neighbour's; which is the lot is a guess
-        crowded = crowded or sum(any(c.isdigit() for c in w) for w in text.split()) > 1
+        crowded = crowded or glued or sum(any(c.isdigit() for c in w) for w in text.split()) > 1
     lot, guessed = _code(text, apart=apart)
     return lot, "lot.crowded" if crowded or guessed else "lot.cell"
+
+
+def _glued_to_lot(text: str, found: FoundDate) -> bool:
+    """'L2304-12/05/2029': lot L2304 and 12 May, or lot L2304-12 and May — the hyphen glueing the date to the
+    lot could be either's (outside review 9), so both are a guess. With spaces round it, it is a separator."""
+    whole = len(re.findall(r"\d+", text[found.start:found.end])) == 3  # '26-07/2028': no date without '07'
+    return whole and re.search(r"[^\W_][-–]\s?$", text[:found.start]) is not None
 
 
 def _unit_cell(text: str) -> tuple[str | None, float]:
@@ -459,25 +479,27 @@ def _measure(token: str) -> bool:
 
 
 def _under_another_amount(cells: dict[str, list[Word]], columns: list[Column]) -> bool:
-    """The quantity cell's figure sits nearer the middle of a heading that names another amount ('Besteld',
-    'Ordered') than of the quantity's own: the cut between two close headings put the ordered figure in the
-    quantity's cell (third corpus 2703:11, 'Besteld Aant.' 60 px apart on a photo). Which came is a guess."""
-    others = [(c.x0 + c.x1) / 2 for c in columns if c.kind in vocab.OTHER_AMOUNTS]
-    own = next(((c.x0 + c.x1) / 2 for c in columns if c.kind == "quantity"), None)
+    """The quantity cell's figure sits under a heading that names another amount ('Besteld', 'Ordered') and
+    not under the quantity's own: the cut between two close headings put the ordered figure in the
+    quantity's cell (third corpus 2703:11, 'Besteld Aant.' 60 px apart on a photo). Which came is a guess.
+    A figure right-aligned past its own heading's end, short of the next heading, is in its own column
+    (outside review 9: 'Qty Shipped | B/O')."""
+    others = [c for c in columns if c.kind in vocab.OTHER_AMOUNTS]
+    own = next((c for c in columns if c.kind == "quantity"), None)
     if not others or own is None:
         return False
-    return any(min(abs(word.x - o) for o in others) < abs(word.x - own)
+    return any(any(o.x0 <= word.x <= o.x1 for o in others) and not own.x0 <= word.x <= own.x1
                for word in cells.get("quantity", []) if any(ch.isdigit() for ch in word.text))
 
 
 def _runs_on(line: SlipLine, above: SlipLine) -> bool:
     """A row with neither code nor lot under an item, whose words continue the item's name ('window  2000'
-    under 'Kraft gift box with  2003'): the same item's row, not another item (a name starts with a capital
-    or a figure). Its number is the item's quantity if the item has none, else a rival (third corpus 2704:0:
-    the delivered figures written under the ordered ones read as items without a code)."""
+    under 'Kraft gift box with  2003', or '305x215x50 mm', '(with window)'): the same item's row, not another
+    item (a name starts with a capital). Its number is the item's quantity if the item has none, else a rival
+    (third corpus 2704:0: the delivered figures written under the ordered ones read as items without a code)."""
     name = line.description.value or ""
     barcode = BARCODE.fullmatch(name.strip()) is not None or unlabelled_barcode(name.strip())  # the item's EAN line
-    return bool(above.sku.value) and not line.sku.value and not line.lot.value and (name[:1].islower() or barcode)
+    return bool(above.sku.value) and not line.sku.value and not line.lot.value and (not name[:1].isupper() or barcode)
 
 
 def _continue(line: SlipLine, row: Row, convention: Convention, cells: dict[str, list[Word]], *,

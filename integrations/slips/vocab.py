@@ -160,8 +160,9 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
                                   r"qtd\.?\s*entregue", r"ilo[śs][ćc]\s*wyd(?:ana|\.)?",
                                   r"qty\.?(?:\s*shipped)?", r"quantity", r"shipped", r"menge", r"anzahl",
                                   r"cantidad", r"cant\.?", r"q\.?\s?t[àa]\.?", r"quantit[àa]", r"qt[ée]\.?",
-                                  r"quantit[ée]", r"aantal", r"aant\.", r"hoeveelheid", r"quantidade", r"qtde?\.?",
-                                  r"ilo[śs][ćc]",
+                                  r"quantit[ée]", r"aantal", r"hoeveelheid", r"quantidade", r"qtde?\.?", r"ilo[śs][ćc]",
+                                  # 'Aant.' alone; 'Aant. besteld', 'Aant. geleverd' are the words after it
+                                  r"aant\.(?!\s*(?:besteld|geleverd|colli|dozen|pakken))",
                                   r"liefermenge", r"unidades", r"units", r"qty\s*shpd", r"qty\s*desp", r"geleverd",
                                   # the delivered amount beside an ordered one, named as such
                                   r"delivered", r"despatched", r"dispatched",
