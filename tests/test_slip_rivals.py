@@ -253,3 +253,19 @@ def test_an_item_whose_code_is_figures_only_is_kept_when_its_quantity_is_unreada
     slip = parse_slip(NL_HEAD + rows, NL_PO)
     assert [line.sku.value for line in slip.lines] == ["T-3633-T", "0883.464"]
     assert slip.lines[1].quantity.value is None
+
+
+def test_a_details_line_starting_with_a_quantity_label_starts_no_item() -> None:
+    """A French block layout: 'S-1524-S Fleur de sel de Guérande' and under it 'Qté livrée: 250g  N°tot
+    L261729  À consommer avant: 11/2028', the lot label blurred ('N°tot'). The lot, shaped like a code,
+    started an item of its own, which took the details line: the real item was left without its quantity,
+    and the last item's '1000 unités' went to its lot 'B27009' (third corpus 2705:4). A row that starts with
+    a quantity label is an item's details line. Fails without the QTY_LABEL test in goods._shaped_code."""
+    head = boxes_of(["Aromes & Saveurs SAS", "BORDEREAU DE LIVRAISON"], ["V/Ref.:", "PO15816"])
+    expected = Expected(orders=(ExpectedOrder("PO15816", "Aromes & Saveurs SAS", (
+        ExpectedItem(("S-1524-S",), "g", Decimal(250)), ExpectedItem(("S-3453-Q",), "pcs", Decimal(1000)))),))
+    rows = boxes_of([], [], [], ["S-1524-S", "Fleur de sel de Guerande"],
+                    ["Qté livrée: 250g", "N°tot L261729", "À consommer avant: 11/2028"],
+                    ["S-3453-Q", "Etiquettes adhesives rondes"], ["Qte livrée: 1000 unités", "N-tot: B27009"])
+    slip = parse_slip(head + rows, expected)
+    assert [(line.sku.value, line.quantity.value) for line in slip.lines] == [("S-1524-S", 250), ("S-3453-Q", 1000)]

@@ -155,8 +155,12 @@ def _heading_above(rows: list[Row], first: int) -> Row | None:
 def _shaped_code(row: Row, seen: list[Word] | None = None) -> tuple[int, str, float, bool] | None:
     """The row's item code by its shape: one printed in brackets or after a code label ('Weizenmehl T550
     [FLR-1001]', 'Mehl  Art.-Nr. FLR-1001') before the left-most. Only a row that also names something
-    starts an item: 'L2304A  12.05.2026' under an item is its lot and expiry, not the next item."""
+    starts an item: 'L2304A  12.05.2026' under an item is its lot and expiry, not the next item; nor does a
+    row that starts with a quantity label ('Qté livrée: 250 g  N°lot L261729', its lot label blurred: third
+    corpus 2705:4, where the lot took the item's details from it)."""
     words = row.words
+    if QTY_LABEL.match(row.text):
+        return None
     found: list[tuple[int, str]] = []
     for w, word in enumerate(words):
         text = _unbracketed(word.text.strip(SEPARATORS))
