@@ -263,10 +263,11 @@ def test_a_quantity_one_digit_off_the_po_is_kept_as_read_and_marked() -> None:
     """'940' where the PO still expects 948, whether the OCR was unsure of it (a blurred 8) or sure: kept as
     read, marked, and the note names the PO's number. It is a misread digit or a short delivery (1000 against
     1005 ordered), and only the slip can tell: offering the PO's number turned short deliveries into the
-    ordered amount on the third corpus (11 of 12 times). An unsure '30' against 60 is marked too, with no
-    such note (one digit of two is half the number). (Fails with the unsure figure replaced by the PO's, as
-    snapping's qty.near_po did; the note half fails without qty.one_off_po's note; the '30' half without the
-    three-character minimum.)"""
+    ordered amount on the third corpus (10 of 11 times). An unsure '958' (just over the 948, 1 %) is offered
+    as the PO's 948, marked, the note showing what was read; a sure one stays. An unsure '30' against 60 is
+    marked too, with no such note (one digit of two is half the number). (Fails with every unsure figure
+    replaced by the PO's, as snapping's qty.near_po did, or with none; the note half fails without
+    qty.one_off_po's note; the '30' half without the three-character minimum.)"""
     def slip(quantity: str, score: float, expects: int) -> tuple[Any, list[str]]:
         boxes = [dataclasses.replace(b, score=score) if b.text.startswith("Menge") else b
                  for b in boxes_of(*HEAD, ["FLR-1001", "Weizenmehl Type 550", f"Menge: {quantity} kg"])]
@@ -277,6 +278,10 @@ def test_a_quantity_one_digit_off_the_po_is_kept_as_read_and_marked() -> None:
         read, notes = slip("940", score, 948)
         assert read.value == 940 and read.doubtful, (score, read)
         assert any("940" in note and "948" in note and "one digit off" in note for note in notes), notes
+    over, notes = slip("958", 0.9, 948)
+    assert over.value == 948 and over.doubtful and any("958" in note and "948" in note for note in notes)
+    sure_over, _ = slip("958", 0.999, 948)
+    assert sure_over.value == 958 and sure_over.doubtful
     short, notes = slip("30", 0.9, 60)
     assert short.value == 30 and short.doubtful
     assert not any("one digit off" in note for note in notes)
