@@ -178,16 +178,21 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
 
 
 def without_other_amounts(heading: Row, rows: list[Row], columns: list[Column]) -> list[Row]:
-    """The rows without the words under a heading that names another amount than the delivered one
-    ('Ordered', 'Back order', 'Weight'), for reading by item code, which reads a row's text and not its
-    columns: on a photo whose rows slant, the delivered figure (often written in by hand, lower in its cell)
-    falls on the row under the item's and the ordered one beside the code was taken (third corpus 2703:8)."""
-    if not any(c.kind in vocab.OTHER_AMOUNTS for c in columns):
+    """The rows without the words right under a heading that names the ordered or the outstanding amount
+    ('Ordered', 'Back order'), for reading by item code, which reads a row's text and not its columns: on a
+    photo whose rows slant, the delivered figure (often written in by hand, lower in its cell) falls on the
+    row under the item's and the ordered one beside the code was taken (third corpus 2703:8). A weight may
+    be what was delivered (goods sold by the kilo): it stays."""
+    others = [c for c in columns if c.kind in ("ordered", "outstanding")]
+    own = next((c for c in columns if c.kind == "quantity"), None)
+    if not others or own is None:
         return rows
-    cuts = boundaries(columns, [heading, *rows])
-    return [Row(row.y, row.height, [word for word in row.words
-                                    if columns[sum(1 for cut in cuts if word.x > cut)].kind not in vocab.OTHER_AMOUNTS])
-            for row in rows]
+
+    def other_amount(word: Word) -> bool:  # right under the heading, not merely in its column: a cut between
+        # close headings can be wrong, and then this reading is the one that still finds the quantity
+        return any(c.x0 <= word.x <= c.x1 for c in others) and not own.x0 <= word.x <= own.x1
+
+    return [Row(row.y, row.height, [word for word in row.words if not other_amount(word)]) for row in rows]
 
 
 def column_span(heading: Row, rows: list[Row], columns: list[Column], kind: str) -> tuple[float, float] | None:
