@@ -167,8 +167,8 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
         if codes_unheaded:
             _code_by_shape(cells)
         line = _line(cells, convention, shared)
-        if line is not None and line.quantity.how != "qty.rival" and _under_another_amount(cells, columns):
-            line.quantity = read(line.quantity.value, line.quantity.confidence, 1.0, "qty.rival")
+        if line is not None and _under_another_amount(cells, columns):
+            _as_rival(line)
         runs_on = line is not None and bool(lines) and _runs_on(line, lines[-1])
         if line is not None and not runs_on:
             lines.append(line)
@@ -183,16 +183,21 @@ def without_other_amounts(heading: Row, rows: list[Row], columns: list[Column]) 
     photo whose rows slant, the delivered figure (often written in by hand, lower in its cell) falls on the
     row under the item's and the ordered one beside the code was taken (third corpus 2703:8). A weight may
     be what was delivered (goods sold by the kilo): it stays."""
-    others = [c for c in columns if c.kind in ("ordered", "outstanding")]
-    own = next((c for c in columns if c.kind == "quantity"), None)
-    if not others or own is None:
+    if not any(c.kind in ("ordered", "outstanding") for c in columns):
         return rows
+    # right under the heading, not merely in its column: a cut between close headings can be wrong, and then
+    # this reading is the one that still finds the quantity
+    return [Row(row.y, row.height, [word for word in row.words
+                                    if not _under_heading_of(word, columns, ("ordered", "outstanding"))])
+            for row in rows]
 
-    def other_amount(word: Word) -> bool:  # right under the heading, not merely in its column: a cut between
-        # close headings can be wrong, and then this reading is the one that still finds the quantity
-        return any(c.x0 <= word.x <= c.x1 for c in others) and not own.x0 <= word.x <= own.x1
 
-    return [Row(row.y, row.height, [word for word in row.words if not other_amount(word)]) for row in rows]
+def _under_heading_of(word: Word, columns: list[Column], kinds: tuple[str, ...]) -> bool:
+    """The word lies right under a heading of one of `kinds` (within its printed span) and not under the
+    quantity's own heading."""
+    own = next((c for c in columns if c.kind == "quantity"), None)
+    return own is not None and not own.x0 <= word.x <= own.x1 and \
+        any(c.x0 <= word.x <= c.x1 for c in columns if c.kind in kinds)
 
 
 def column_span(heading: Row, rows: list[Row], columns: list[Column], kind: str) -> tuple[float, float] | None:
@@ -489,12 +494,14 @@ def _under_another_amount(cells: dict[str, list[Word]], columns: list[Column]) -
     quantity's cell (third corpus 2703:11, 'Besteld Aant.' 60 px apart on a photo). Which came is a guess.
     A figure right-aligned past its own heading's end, short of the next heading, is in its own column
     (outside review 9: 'Qty Shipped | B/O')."""
-    others = [c for c in columns if c.kind in vocab.OTHER_AMOUNTS]
-    own = next((c for c in columns if c.kind == "quantity"), None)
-    if not others or own is None:
-        return False
-    return any(any(o.x0 <= word.x <= o.x1 for o in others) and not own.x0 <= word.x <= own.x1
+    return any(_under_heading_of(word, columns, vocab.OTHER_AMOUNTS)
                for word in cells.get("quantity", []) if any(ch.isdigit() for ch in word.text))
+
+
+def _as_rival(line: SlipLine) -> None:
+    """The line's quantity may not be the delivered one: marked, and the PO may not vouch for it."""
+    if line.quantity.value is not None and line.quantity.how != "qty.rival":
+        line.quantity = read(line.quantity.value, line.quantity.confidence, 1.0, "qty.rival")
 
 
 def _runs_on(line: SlipLine, above: SlipLine) -> bool:
@@ -521,9 +528,8 @@ def _continue(line: SlipLine, row: Row, convention: Convention, cells: dict[str,
     under = quantities(qty_text, convention) if runs_on else []
     if taken is None and len(under) == 1:  # the quantity printed on the name's second line
         line.quantity = read(under[0].value, qty_score, under[0].certainty, "qty.crowded")
-    elif taken is not None and line.quantity.how != "qty.rival" and (
-            _rival_beside(cells, taken, convention) or any(q.value != taken for q in under)):
-        line.quantity = read(taken, line.quantity.confidence, 1.0, "qty.rival")
+    elif taken is not None and (_rival_beside(cells, taken, convention) or any(q.value != taken for q in under)):
+        _as_rival(line)
     lot = labelled(text, vocab.LOT_LABEL)
     expiry = labelled_date(text, convention)
     if lot and line.lot.value is None:
