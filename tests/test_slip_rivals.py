@@ -286,3 +286,21 @@ def test_only_what_lies_right_under_the_ordered_heading_is_left_out_of_reading_b
         ExpectedItem(("LAC-5162",), "kg", Decimal(10)), ExpectedItem(("LAC-3690",), "kg", Decimal(276)))),))
     slip = parse_slip(HEAD + rows, expected)
     assert [(line.sku.value, line.quantity.value) for line in slip.lines] == [("LAC-5162", 8), ("LAC-3690", 276)]
+
+
+def test_a_figure_glued_on_after_the_unit_is_a_rival() -> None:
+    """A Polish card: 'Ilość: 2274 kg' struck through, '1819' written over the unit; the OCR read one word,
+    '2274k³819' (third corpus 2704:43), and the PO, which expects the ordered 2274, vouched for it. A figure
+    glued on after the unit's letters is another amount read into the same word: the quantity is a rival
+    (marked, not vouched for), whichever reading wins. Fails with items.figure_glued_after answering
+    False (2274 sure)."""
+    expected = Expected(orders=(ExpectedOrder("PO-9009", "Etykiety Krakow Sp. z o.o.", (
+        ExpectedItem(("BB85/46",), "kg", Decimal(2274)), ExpectedItem(("ZW47/01",), "kg", Decimal("85.9")))),))
+    cards = boxes_of([], [], [], ["Symbol BB85/46"], ["Papryka slodka mielona"], ["Ilosc 2274k³819"],
+                     ["Symbol ZW47/01"], ["Maka pszenna typ 650"], ["Ilosc 85,9 kg"])
+    table = cells_under((["Kod", "Nazwa towaru", "Ilosc", "J.m."], ["BB85/46", "Papryka slodka", "2274 kg1819", ""],
+                         ["ZW47/01", "Maka pszenna", "85,9", "kg"]), 4, (40, 160, 480, 620))
+    for rows in (cards, table):
+        first, second = parse_slip(HEAD + rows, expected).lines
+        assert first.quantity.value == 2274 and first.quantity.doubtful, first.quantity
+        assert second.quantity.value == Decimal("85.9") and not second.quantity.doubtful

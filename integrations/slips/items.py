@@ -174,6 +174,15 @@ def read_item(text: str, score: float, convention: Convention) -> ItemRead | Non
         expiry=read(expiry[2], score, expiry[3], "exp.label") if expiry else Read())
 
 
+# A figure glued on after the unit's letters ('2274k³819', '2274 kg1819'): the OCR read the printed amount and a
+# pen's correction written over its unit as one word (third corpus 2704:43) — which came is a guess
+GLUED_FIGURE = re.compile(r"\s?[^\W\d_]{1,4}\.?[\d¹²³]")
+
+
+def figure_glued_after(text: str, quantity: Quantity) -> bool:
+    return quantity.start >= 0 and GLUED_FIGURE.match(text, quantity.end) is not None
+
+
 def rivalled(text: str, quantity: Quantity, convention: Convention, taken: list[tuple[int, int]]) -> bool:
     """Another bare number after the quantity may be the delivered amount: one of the same order of size on
     the item's lines ('127 g' under 'Bestellmenge', the delivered '125' on the row under it beside the EAN),
@@ -182,6 +191,8 @@ def rivalled(text: str, quantity: Quantity, convention: Convention, taken: list[
     vouch for it (snapping.RIVALLED)."""
     if quantity.start < 0 or quantity.value <= 0:
         return False
+    if figure_glued_after(text, quantity):
+        return True
     after = [q for q in quantities(text, convention) if q.start >= quantity.end and not q.unit
              and not any(s <= q.start < e for s, e in taken)]
     if any(q.value != quantity.value and Decimal("0.1") <= q.value / quantity.value <= 10 for q in after):
