@@ -56,13 +56,21 @@ def find_anchors(rows: list[Row], dictionary: Dictionary) -> list[Anchor]:
             end = r
             break
         found = _known_code(row, dictionary) or _shaped_code(row, shaped.setdefault(r, []))
-        if found is not None:
+        if found is not None and not (found[3] is False and anchors and _details_of(row, rows[anchors[-1].row])):
             anchors.append(Anchor(r, *found))
     heading = _heading_above(rows, anchors[0].row) if anchors else None
     anchors = [_same_column(a, rows[a.row], shaped, heading) for a in anchors]
     anchors = anchors if any(a.known for a in anchors) or not dictionary else \
         [a for a in anchors if a.known] or anchors
     return sorted(anchors + _numbered_without_code(rows[:end], anchors), key=lambda a: a.row)
+
+
+def _details_of(row: Row, item: Row) -> bool:
+    """A row that starts with a quantity label under an item whose own row printed no quantity is that
+    item's details line ('Qté livrée: 250g  N°tot L261729' under 'S-1524-S  Fleur de sel': the blurred lot
+    label let the lot start an item and take the details, third corpus 2705:4). Where each item's row
+    starts with its quantity ('Menge: 12 kg  FLR-1001 Weizenmehl', outside review 10) it starts an item."""
+    return QTY_LABEL.match(row.text) is not None and not any(q.unit for q in quantities(item.text, Convention()))
 
 
 def _numbered_without_code(rows: list[Row], anchors: list[Anchor]) -> list[Anchor]:
@@ -155,12 +163,8 @@ def _heading_above(rows: list[Row], first: int) -> Row | None:
 def _shaped_code(row: Row, seen: list[Word] | None = None) -> tuple[int, str, float, bool] | None:
     """The row's item code by its shape: one printed in brackets or after a code label ('Weizenmehl T550
     [FLR-1001]', 'Mehl  Art.-Nr. FLR-1001') before the left-most. Only a row that also names something
-    starts an item: 'L2304A  12.05.2026' under an item is its lot and expiry, not the next item; nor does a
-    row that starts with a quantity label ('Qté livrée: 250 g  N°lot L261729', its lot label blurred: third
-    corpus 2705:4, where the lot took the item's details from it)."""
+    starts an item: 'L2304A  12.05.2026' under an item is its lot and expiry, not the next item."""
     words = row.words
-    if QTY_LABEL.match(row.text):
-        return None
     found: list[tuple[int, str]] = []
     for w, word in enumerate(words):
         text = _unbracketed(word.text.strip(SEPARATORS))

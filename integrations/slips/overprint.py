@@ -170,6 +170,8 @@ PEN_LUMA = 0.85  # where it is also darker than the paper: a JPEG keeps colour a
 # colour cast of handwriting spreads over the paper between its strokes, the darkness does not
 PEN_TINT = 25  # or this far from the paper's own colour in hue, not only darker: pale blue on cream paper has
 # no stronger a cast than the paper (third corpus 2703:44: blue through '18,5 litres' on a warm-lit photo)
+PEN_OWN_CHROMA = 12  # and colourful itself: black print on a pink carbon copy is as far from the paper's
+# colour, and merged with the pen line under a bold figure into a fill (outside review 10)
 PEN_SLANTS = np.arange(-0.2, 0.201, 0.02)  # slopes of a stroke against its word's line (about ±11°)
 PEN_COVER = 0.85  # of the word's width for a pen line: the OCR's word often takes in the stroke's overhang
 # ('80,25-') or the next character, and print in pen colour never runs unbroken through a word
@@ -196,7 +198,9 @@ def read_as_struck(text: str) -> bool:
 def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:
     colours = colours or Colours.of(image)
     ink = (colours.value < STRIKE_INK * colours.paper_value) | ((colours.saturation > 90) & colours.not_paper)
-    coloured = (colours.chroma > colours.paper_chroma + PEN_CHROMA) | (colours.tint > PEN_TINT)
+    # black print on tinted paper turns away from the paper's colour too: only ink with a colour of its own
+    coloured = (colours.chroma > colours.paper_chroma + PEN_CHROMA) | \
+        ((colours.tint > PEN_TINT) & (colours.chroma >= PEN_OWN_CHROMA))
     pen = coloured & colours.not_paper & (colours.luma < PEN_LUMA * colours.paper_luma)
     pen &= ~_filled(pen)
     return [_struck(box, ink, pen) for box in boxes]
