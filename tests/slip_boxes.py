@@ -24,3 +24,26 @@ def cells_under(rows: tuple[list[str], ...], top: int, columns: tuple[int, ...])
     return [OcrBox(text, 0.999, ((x, 40.0 * y), (x + 13.0 * len(text), 40.0 * y),
                                  (x + 13.0 * len(text), 40.0 * y + 24), (x, 40.0 * y + 24)))
             for y, row in enumerate(rows, start=top) for x, text in zip(columns, row, strict=False) if text]
+
+
+def word_box(text: str, x0: float, y: float, *, right: bool = False) -> OcrBox:
+    """One crisply printed word box; `right`: x0 is where the text ends (a right-aligned figure)."""
+    width = 13.0 * len(text)
+    x0 = x0 - width if right else x0
+    return OcrBox(text, 0.999, ((x0, y), (x0 + width, y), (x0 + width, y + 24), (x0, y + 24)))
+
+
+def spreadsheet(headings: list[tuple[str, bool]], rows: list[list[str]], pad: int = 10, top: int = 4) -> list[OcrBox]:
+    """A table as office software prints it: each cell `pad` px wider than its heading, 20 px between cells,
+    headings and text left-aligned in their cells, figures (the columns marked True) right-aligned."""
+    boxes, spans, x = [], [], 40.0
+    for heading, numeric in headings:
+        width = 13.0 * len(heading) + pad
+        spans.append((x, x + width, numeric))
+        boxes.append(word_box(heading, x, 40.0 * top))
+        x += width + 20
+    for r, row in enumerate(rows, start=top + 1):
+        for (x0, x1, numeric), text in zip(spans, row, strict=False):
+            if text:
+                boxes.append(word_box(text, x1, 40.0 * r, right=True) if numeric else word_box(text, x0, 40.0 * r))
+    return boxes

@@ -36,7 +36,7 @@ from integrations.slips.layout import OcrBox
 from integrations.slips.overprint import mark_struck_through
 from integrations.slips.parser import parse_slip
 from models.packing_slip import PackingSlip
-from tests.slip_boxes import boxes_of
+from tests.slip_boxes import boxes_of, spreadsheet
 
 
 def _got(slip: PackingSlip) -> list[tuple[str | None, Decimal | None, bool]]:
@@ -95,26 +95,8 @@ SHORT_PO = Expected(orders=(ExpectedOrder("PO-4410", "Lakeside Paper Goods Inc."
     ExpectedItem(("LP-5012",), "cases", Decimal(24)))),))
 
 
-def _box(text: str, x0: float, y: float, *, right: bool = False) -> OcrBox:
-    width = 13.0 * len(text)
-    x0 = x0 - width if right else x0
-    return OcrBox(text, 0.999, ((x0, y), (x0 + width, y), (x0 + width, y + 24), (x0, y + 24)))
 
 
-def _spreadsheet(headings: list[tuple[str, bool]], rows: list[list[str]], pad: int, top: int = 4) -> list[OcrBox]:
-    """As office software prints a table (tests/test_attack9_findings.py): each cell `pad` px wider than its
-    heading, 20 px between cells, headings and text left-aligned, figures (columns marked True) right-aligned."""
-    boxes, spans, x = [], [], 40.0
-    for heading, numeric in headings:
-        width = 13.0 * len(heading) + pad
-        spans.append((x, x + width, numeric))
-        boxes.append(_box(heading, x, 40.0 * top))
-        x += width + 20
-    for r, row in enumerate(rows, start=top + 1):
-        for (x0, x1, numeric), text in zip(spans, row, strict=False):
-            if text:
-                boxes.append(_box(text, x1, 40.0 * r, right=True) if numeric else _box(text, x0, 40.0 * r))
-    return boxes
 
 
 @pytest.mark.xfail(strict=True, reason=(
@@ -146,7 +128,7 @@ def test_a_short_delivery_on_a_spreadsheet_slip_is_not_shown_as_the_ordered_amou
     if "U/M" not in headings:
         rows = [row[:2] + row[3:] for row in rows]
     numeric = len(headings) - 3
-    slip = parse_slip(US_HEAD + _spreadsheet([(h, i >= numeric) for i, h in enumerate(headings)], rows, pad),
+    slip = parse_slip(US_HEAD + spreadsheet([(h, i >= numeric) for i, h in enumerate(headings)], rows, pad),
                       SHORT_PO)
     got = _got(slip)
     assert [sku for sku, _, _ in got] == ["LP-2040", "LP-3310", "LP-5012"], got

@@ -37,31 +37,7 @@ from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.layout import OcrBox
 from integrations.slips.parser import parse_slip
 from models.packing_slip import PackingSlip
-from tests.slip_boxes import boxes_of, cells_under
-
-
-def _box(text: str, x0: float, y: float, *, right: bool = False) -> OcrBox:
-    """One crisply printed word box; `right`: x0 is where the text ends (a right-aligned figure)."""
-    width = 13.0 * len(text)
-    x0 = x0 - width if right else x0
-    return OcrBox(text, 0.999, ((x0, y), (x0 + width, y), (x0 + width, y + 24), (x0, y + 24)))
-
-
-def _spreadsheet(headings: list[tuple[str, bool]], rows: list[list[str]], top: int = 4, pad: int = 10
-                 ) -> list[OcrBox]:
-    """A table as office software prints it: each cell `pad` px wider than its heading, 20 px between cells,
-    headings and text left-aligned in their cells, figures (the columns marked True) right-aligned."""
-    boxes, spans, x = [], [], 40.0
-    for heading, numeric in headings:
-        width = 13.0 * len(heading) + pad
-        spans.append((x, x + width, numeric))
-        boxes.append(_box(heading, x, 40.0 * top))
-        x += width + 20
-    for r, row in enumerate(rows, start=top + 1):
-        for (x0, x1, numeric), text in zip(spans, row, strict=False):
-            if text:
-                boxes.append(_box(text, x1, 40.0 * r, right=True) if numeric else _box(text, x0, 40.0 * r))
-    return boxes
+from tests.slip_boxes import boxes_of, cells_under, spreadsheet
 
 
 def _got(slip: PackingSlip) -> list[tuple[str | None, Decimal | None, bool]]:
@@ -98,7 +74,7 @@ def test_right_aligned_figures_under_a_long_heading_beside_a_short_back_order_he
     rows = [["LP-2040", "Kraft mailer box 12x9", "cs", "6", "6", "0"],
             ["LP-3310", "Tissue paper white", "cs", "3", "3", "0"],
             ["LP-5012", "Paper bag, twisted handle", "cs", "24", "24", "0"]]
-    slip = parse_slip(head + _spreadsheet([(h, i >= 3) for i, h in enumerate(headings)], rows), PAPER_PO)
+    slip = parse_slip(head + spreadsheet([(h, i >= 3) for i, h in enumerate(headings)], rows), PAPER_PO)
     assert _got(slip) == [("LP-2040", 6, False), ("LP-3310", 3, False), ("LP-5012", 24, False)]
 
 
