@@ -228,8 +228,9 @@ def test_a_figure_nearer_the_ordered_heading_is_a_rival_and_a_barcode_line_is_th
     (nearer the middle of 'Besteld' than of 'Aant.'), and the delivered figure written lower in the cell
     sits on the item's barcode line ('EAN: 4085595744085  240'), read as an item without a code (third corpus
     2703:11). The first is marked as a rival (not vouched for by the PO, which expects what was ordered);
-    the barcode line belongs to the item. Fails with table._under_another_amount answering False (250
-    sure) or without the barcode test in table._runs_on (an invented line of 240)."""
+    the barcode line belongs to the item. Fails without the barcode test in table._runs_on (an invented
+    line of 240); the rival mark by place alone is pinned by
+    test_a_figure_right_under_the_ordered_heading_alone_is_a_rival (here the barcode line's 240 marks it too)."""
     rows = cells_under((["Code", "Omschrijving", "Besteld", "Aant.", "Eenheid"],
                         ["T-3633-T", "Nootmuskaat gemalen", "", "", "g"],
                         ["", "EAN: 4085595744085", "", "", ""]), 3, (40, 160, 480, 580, 700))
@@ -304,3 +305,19 @@ def test_a_figure_glued_on_after_the_unit_is_a_rival() -> None:
         first, second = parse_slip(HEAD + rows, expected).lines
         assert first.quantity.value == 2274 and first.quantity.doubtful, first.quantity
         assert second.quantity.value == Decimal("85.9") and not second.quantity.doubtful
+
+
+def test_a_figure_right_under_the_ordered_heading_alone_is_a_rival() -> None:
+    """'Besteld  Aant.' close together and only the ordered 250 printed, right under 'Besteld' (the delivered
+    figure not read at all): the column cut puts it in the quantity's cell, and the PO, which expects what
+    was ordered, vouched for it. Nothing else on the slip says so but its place: table._under_another_amount
+    marks it. Fails with _under_another_amount answering False (250 sure)."""
+    rows = cells_under((["Code", "Omschrijving", "Besteld", "Aant.", "Eenheid"],
+                        ["T-3633-T", "Nootmuskaat gemalen", "", "", "g"]), 3, (40, 160, 480, 580, 700))
+
+    def figure(text: str, x: float, y: float) -> OcrBox:
+        return OcrBox(text, 0.999, ((x, y), (x + 39, y), (x + 39, y + 24), (x, y + 24)))
+
+    slip = parse_slip(NL_HEAD + rows + [figure("250", 545, 160)], NL_PO)
+    assert [(line.sku.value, line.quantity.value, line.quantity.doubtful) for line in slip.lines] == [
+        ("T-3633-T", 250, True)], slip.lines
