@@ -99,7 +99,7 @@ def test_a_barcode_s_figures_under_an_item_are_not_its_lot() -> None:
     """'4067586416096' printed under an item's line without a label (the barcode's own figures): its check
     digit is right, so it is the item's GTIN, not a lot found by shape (third corpus: 9 of 9 such lots
     wrong). A 13-digit number whose check digit is wrong is still taken, marked. Fails without
-    goods.unlabelled_barcode in goods._unlabelled_lot (lot '4067586416096', marked)."""
+    items.unlabelled_barcode in goods._unlabelled_lot (lot '4067586416096', marked)."""
     def lot_of(figures: str) -> Read[object]:
         rows = boxes_of(["Etykiety Krakow Sp. z o.o.", "Dowod dostawy"], ["Zam. nr: PO-9009", "Data: 05.08.2027"],
                         ["LAC-5162", "Zakretka fi 66 zlota", "39 opak."], [figures],

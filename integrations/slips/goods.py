@@ -29,6 +29,7 @@ from integrations.slips.items import (
     read,
     rivalled,
     tidy_code,
+    unlabelled_barcode,
 )
 from integrations.slips.layout import Row, Word
 from integrations.slips.values import MONTHS, Convention, find_date
@@ -56,7 +57,7 @@ def find_anchors(rows: list[Row], dictionary: Dictionary) -> list[Anchor]:
             end = r
             break
         found = _known_code(row, dictionary) or _shaped_code(row, shaped.setdefault(r, []))
-        if found is not None and not (found[3] is False and anchors and _details_of(row, rows[anchors[-1].row])):
+        if found is not None and not (not found[3] and anchors and _details_of(row, rows[anchors[-1].row])):
             anchors.append(Anchor(r, *found))
     heading = _heading_above(rows, anchors[0].row) if anchors else None
     anchors = [_same_column(a, rows[a.row], shaped, heading) for a in anchors]
@@ -250,17 +251,6 @@ BARCODE_LABEL = re.compile(
     re.I)
 
 BARCODE = re.compile(BARCODE_LABEL.pattern + r"\s*\d{8,14}(?!\d)", re.I)
-
-
-def unlabelled_barcode(token: str) -> bool:
-    """A 13- or 14-digit number whose last digit is its GS1 check digit: the barcode's own figures printed
-    under it, without a label ('4067586416096' on an item's line). Read as the lot by its shape, it was wrong
-    every time on the third corpus (9 of 9 lines; no lot there was one); a lot of 13 digits passes the check
-    one time in ten, and then is left for a person to fill in."""
-    if not re.fullmatch(r"\d{13,14}", token):
-        return False
-    digits = [int(c) for c in reversed(token[:-1])]
-    return (10 - sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(digits)) % 10) % 10 == int(token[-1])
 
 
 def _names_something(row: Row, code: str) -> bool:

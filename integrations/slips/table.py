@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from integrations.slips import vocab
 from integrations.slips.blurred_headings import blurred_heading, fold, kind_of
-from integrations.slips.goods import BARCODE, codes_x, ends_goods, item_row, unlabelled_barcode
+from integrations.slips.goods import BARCODE, codes_x, ends_goods, item_row
 from integrations.slips.items import (
     CODE,
     LONG_DIGIT_RUN,
@@ -29,6 +29,7 @@ from integrations.slips.items import (
     quantities,
     read,
     tidy_code,
+    unlabelled_barcode,
 )
 from integrations.slips.layout import Row, Word
 from integrations.slips.values import Convention, FoundDate, find_date
@@ -509,8 +510,8 @@ def _runs_on(line: SlipLine, above: SlipLine) -> bool:
     under 'Kraft gift box with  2003', or '305x215x50 mm', '(with window)'): the same item's row, not another
     item (a name starts with a capital). Its number is the item's quantity if the item has none, else a rival
     (third corpus 2704:0: the delivered figures written under the ordered ones read as items without a code)."""
-    name = line.description.value or ""
-    barcode = BARCODE.fullmatch(name.strip()) is not None or unlabelled_barcode(name.strip())  # the item's EAN line
+    name = (line.description.value or "").strip()
+    barcode = BARCODE.fullmatch(name) is not None or unlabelled_barcode(name)  # the item's EAN line
     return bool(above.sku.value) and not line.sku.value and not line.lot.value and (not name[:1].isupper() or barcode)
 
 
