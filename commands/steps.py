@@ -190,8 +190,10 @@ async def ensure_batch(ctx: Ctx) -> Result:
 
 async def production_already_recorded(ctx: Ctx) -> Result | None:
     facts = ctx.facts
+    others = await ctx.floor.store.actions.productions_owned(facts.mo_id, besides=ctx.action.id)
     found = await ctx.katana.manufacturing.find_production(
-        facts.mo_id, quantity(facts), since=since(ctx.step.started_at), batch_id=facts.batch_id)
+        facts.mo_id, quantity(facts), since=since(ctx.step.started_at), completed_date=ctx.action.created_at,
+        batch_id=facts.batch_id, taken=others)
     return None if found is None else {"production_id": found.id, "wrote": True}
 
 

@@ -175,6 +175,16 @@ class ActionRepository:
         cursor = self.col.find({"mo_id": mo_id}).sort("created_at", 1)
         return [FloorAction.model_validate(d) async for d in cursor]
 
+    async def productions_owned(self, mo_id: int, *, besides: str) -> set[int]:
+        """The Katana productions that actions on this MO other than `besides` say they recorded: a
+        retry looking for its own lost production must not take one of these (by_order index)."""
+        query = {"mo_id": mo_id, "_id": {"$ne": besides}, "steps.result.production_id": {"$exists": True}}
+        owned: set[int] = set()
+        async for doc in self.col.find(query, {"steps.result.production_id": 1}):
+            owned.update(int(s["result"]["production_id"]) for s in doc.get("steps", [])
+                         if isinstance(s.get("result"), dict) and s["result"].get("production_id"))
+        return owned
+
     async def latest_of(self, user_id: str, limit: int) -> list[FloorAction]:
         """A person's most recent actions, newest first (their App Home)."""
         cursor = self.col.find({"user_id": user_id, "command": {"$ne": "undo"}}).sort("created_at", -1).limit(limit)

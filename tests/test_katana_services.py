@@ -175,9 +175,9 @@ async def test_find_production_filters_by_mo_time_and_quantity(katana: Katana, k
         {"id": 5, "manufacturing_order_id": 7, "quantity": 2, "created_at": "2024-05-01T08:00:09.000Z"},
         {"id": 4, "manufacturing_order_id": 7, "quantity": "2.00000", "created_at": "2024-05-01T08:00:00.000Z"},
     ]})
-    found = await katana.manufacturing.find_production(7, Decimal("2"), since=since)
+    found = await katana.manufacturing.find_production(7, Decimal("2"), since=since, completed_date=since)
     assert found is not None and found.id == 4  # at `since` counts; earliest match wins
-    assert await katana.manufacturing.find_production(7, Decimal("2.5"), since=since) is None
+    assert await katana.manufacturing.find_production(7, Decimal("2.5"), since=since, completed_date=since) is None
     _m, _p, query, _b = katana_api.sent[0]
     assert ("manufacturing_order_ids", "7") in query
     assert ("created_at_min", "2024-05-01T10:00:00+02:00") in query
@@ -191,8 +191,33 @@ async def test_find_production_rules_out_other_batches(katana: Katana, katana_ap
          "batch_transactions": [{"batch_id": 55, "quantity": 2}]},
         {"id": 2, "manufacturing_order_id": 7, "quantity": 2, "created_at": "2024-05-01T08:02:00Z"},
     ]})
-    found = await katana.manufacturing.find_production(7, Decimal(2), since=since, batch_id=9)
+    found = await katana.manufacturing.find_production(7, Decimal(2), since=since, completed_date=since, batch_id=9)
     assert found is not None and found.id == 2
+
+
+async def test_find_production_is_the_one_sent_with_this_completed_date(katana: Katana,
+                                                                        katana_api: FakeKatana) -> None:
+    """Two cooks of 2 on MO 7: only the production whose production_date echoes the completed_date
+    sent (to Katana's millisecond, or its whole second) is this one; one another action owns is not.
+    Fails if production_date is not compared (id 1, the earliest, is taken) or `taken` is ignored."""
+    sent = datetime(2024, 5, 1, 8, 0, 1, 234567, tzinfo=UTC)
+    since = datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
+
+    def production(pid: int, date: str) -> dict[str, object]:
+        return {"id": pid, "manufacturing_order_id": 7, "quantity": 2, "created_at": f"2024-05-01T08:00:0{pid}Z",
+                "production_date": date}
+    katana_api.on("GET", "/manufacturing_order_productions", {"data": [
+        production(1, "2024-05-01T08:00:01.233Z"), production(2, "2024-05-01T08:00:01.235Z"),
+        production(3, "2024-05-01T08:00:01.234Z")]})
+    found = await katana.manufacturing.find_production(7, Decimal(2), since=since, completed_date=sent)
+    assert found is not None and found.id == 2  # .235 is .234567 rounded; .233 is another moment
+    found = await katana.manufacturing.find_production(7, Decimal(2), since=since, completed_date=sent, taken={2})
+    assert found is not None and found.id == 3  # .234 is .234567 cut
+    assert await katana.manufacturing.find_production(7, Decimal(2), since=since, completed_date=sent,
+                                                      taken={2, 3}) is None
+    katana_api.on("GET", "/manufacturing_order_productions", {"data": [production(4, "2024-05-01T08:00:01Z")]})
+    found = await katana.manufacturing.find_production(7, Decimal(2), since=since, completed_date=sent)
+    assert found is not None and found.id == 4, "a Katana keeping whole seconds echoes 08:00:01"
 
 
 # --- operation rows ---------------------------------------------------------------------------------

@@ -112,3 +112,27 @@ async def test_missing_operation_is_refused_before_anything_is_written(shop: San
     said = str(shop.slack.views[form["id"]]["blocks"])
     assert "has no cook operation" in said and "Recorded in Katana: nothing" in said
     assert "was not recorded:" in said  # not "not fully": nothing was
+
+
+async def test_a_retry_never_takes_another_cooks_production_for_its_own(shop: Sandbox) -> None:
+    """Ana's POST is lost before Katana books it; Ben then records the same quantity on the same MO.
+    Ana's retry must look for *her* production (Katana echoes the completed_date she sent as
+    production_date), not adopt Ben's: otherwise her cook is marked recorded and never written."""
+    ana_form = await shop.form_from_command(ANA, "/cook")
+    shop.katana.fail_next(1, status=500, method="POST", path_prefix="/manufacturing_order_productions")
+    await shop.workspace.submit_view(ANA, ana_form, COOK)
+    await shop.settle()
+    assert productions(shop) == []
+
+    ben_form = await shop.form_from_command("U0BEN", "/cook")
+    await shop.workspace.submit_view("U0BEN", ben_form, {**COOK, "batch": "B-31", "crate": "C-31"})
+    await shop.settle()
+    assert len(productions(shop)) == 1
+
+    await resume_now(shop)
+    made = productions(shop)
+    assert len(made) == 2, "Ana's cook was adopted from Ben's production instead of being recorded"
+    owners = [next(s for s in a["steps"] if s["_id"] == "record_production")["result"]["production_id"]
+              async for a in shop.store.db["floor_actions"].find({"command": "cook"})]
+    assert sorted(owners) == sorted(p["id"] for p in made)
+

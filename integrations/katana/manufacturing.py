@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -188,12 +188,17 @@ class ManufacturingService:
         found = [p for p in found if p.manufacturing_order_id == mo_id and p.deleted_at is None]
         return sorted(found, key=lambda p: p.id)
 
-    async def find_production(self, mo_id: int, quantity: Decimal, *, since: datetime,
-                              batch_id: int | None = None) -> Production | None:
-        """The earliest production of this MO with this quantity created at/after `since`.
+    async def find_production(self, mo_id: int, quantity: Decimal, *, since: datetime, completed_date: datetime,
+                              batch_id: int | None = None, taken: Collection[int] = ()) -> Production | None:
+        """The earliest production that can be the one `record_production` sent with these values:
+        this MO and quantity, created at/after `since`, its production_date the `completed_date` sent,
+        not one of `taken` (productions the caller knows are someone else's).
 
         `since` is compared with Katana's clock: callers should take it a little before they sent.
-        A batch id only rules a production out if Katana's record names other batches.
+        MO and quantity alone are not enough: two cooks of the same quantity on one order are common,
+        and a retry that adopted the other's production would mark a cook recorded that never was.
+        Katana's record names no batch (batches are undocumented in its answer), but it echoes the
+        completed_date sent as production_date; a batch id still rules a production out where one is named.
         """
         query = {"manufacturing_order_ids": [mo_id], "created_at_min": iso(since)}
         rows = await self._client.get_all("/manufacturing_order_productions", query)
@@ -202,7 +207,10 @@ class ManufacturingService:
             production = Production.model_validate(raw)
             created = production.created_at or production.production_date
             if (production.manufacturing_order_id != mo_id or production.deleted_at is not None
-                    or production.quantity != quantity or created is None or created < since):
+                    or production.quantity != quantity or created is None or created < since
+                    or production.id in taken):
+                continue
+            if production.production_date is not None and not same_moment(completed_date, production.production_date):
                 continue
             batches = production.batch_ids()
             if batch_id is not None and batches and batch_id not in batches:
@@ -381,3 +389,11 @@ def _natural(text: str) -> tuple[Any, ...]:
     """'MO-9' before 'MO-10': compare digit runs as numbers."""
     return tuple((0, int(part), "") if part.isascii() and part.isdigit() else (1, 0, part.casefold())
                  for part in re.split(r"(\d+)", text) if part)
+
+
+def same_moment(sent: datetime, echoed: datetime) -> bool:
+    """Whether Katana's echo of a date-time is the one sent. Katana keeps milliseconds (its examples:
+    '2023-02-10T10:06:13.047Z'); whether it rounds or cuts the rest is not documented, so under a
+    millisecond apart is the same moment. An echo in whole seconds is taken as that second."""
+    apart = abs(echoed - sent)
+    return apart < timedelta(milliseconds=1) or (echoed.microsecond == 0 and apart < timedelta(seconds=1))
