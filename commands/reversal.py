@@ -143,10 +143,14 @@ async def carry_out(ctx: Ctx, undo: Undo, *, automatic: bool) -> str:
 
 
 async def reopen_chain(floor: Floor, command: FloorCommand[Any], action: FloorAction, name: str) -> None:
-    """The stage is to do again: its task reopens; the next stage's unstarted task is withdrawn."""
+    """The stage is to do again: its task reopens; the next stage's unstarted task is withdrawn.
+    Not when another action's recording closed the task (this was a further batch): that one stands."""
     if command.stage not in PRODUCTION_STAGES or action.mo_id is None:
         return
-    reopened = await floor.store.tasks.reopen(task_id(command.stage, action.mo_id), by=name)
+    stage_task = await floor.store.tasks.get(task_id(command.stage, action.mo_id))
+    if stage_task is not None and stage_task.done_action not in (None, action.id):
+        return
+    reopened = await floor.store.tasks.reopen(task_id(command.stage, action.mo_id), by=name, undone=action.id)
     if reopened is not None:
         await refresh_task_message(floor, reopened, cards.task_message)
     following = NEXT_STAGE.get(command.stage)

@@ -106,6 +106,38 @@ async def test_undo_is_refused_once_the_next_stage_is_recorded(shop: Sandbox) ->
     assert [p for p in shop.katana.productions.values() if not p["deleted_at"] and p["manufacturing_order_id"] == mo["id"]]
 
 
+async def test_undoing_a_further_cook_leaves_the_task_anothers_cook_recorded(shop: Sandbox) -> None:
+    """Ana records the cook task; Ben types /cook for a further 5 on that order, then undoes his.
+    Only his production goes: the cook task stays done by Ana and the label task her cook opened
+    stays (found by the stateful search, sandbox/exactly_once.py's cook_typed then undo; fails when
+    the undo reopens the stage whatever the undone action did to its task)."""
+    mo = await cooked(shop)
+    form = await shop.form_from_command(BEN, "/cook")
+    await shop.workspace.submit_view(BEN, form, {"mo": str(mo["id"]), "quantity": "5", "batch": "B-9", "crate": "C-9"})
+    await shop.settle()
+    await tap_undo(shop, BEN, await shop.message_with("cooked 5"))
+
+    live = [p for p in shop.katana.productions.values() if not p["deleted_at"] and p["manufacturing_order_id"] == mo["id"]]
+    assert [p["quantity"] for p in live] == [Decimal(118)]
+    cook = await shop.store.tasks.get(f"cook:{mo['id']}")
+    assert cook.status == "done" and cook.done_by == "Ana Lopez"
+    label = await shop.store.tasks.get(f"label:{mo['id']}")
+    assert label is not None and label.is_open, "Ana's cook still stands: its label task must stay"
+    assert rows(shop, mo)[0]["status"] == "COMPLETED"
+
+
+async def test_a_task_reopens_only_for_the_undo_of_the_action_that_closed_it(shop: Sandbox) -> None:
+    """The store's own guard (one atomic write, for an undo racing another recording): fails when
+    tasks.reopen ignores `done_action`."""
+    mo = await cooked(shop)
+    [ana_cook] = [a async for a in shop.store.db["floor_actions"].find({"command": "cook"})]
+    tid = f"cook:{mo['id']}"
+    assert (await shop.store.tasks.get(tid)).done_action == ana_cook["_id"]
+    assert await shop.store.tasks.reopen(tid, by="Ben Carter", undone="V0:a-further-cook") is None
+    reopened = await shop.store.tasks.reopen(tid, by="Ana Lopez", undone=ana_cook["_id"])
+    assert reopened is not None and reopened.is_open and reopened.done_action is None
+
+
 async def test_undo_window_closes_and_the_button_goes() -> None:
     async with shop_floor(undo_window_minutes=15) as shop:
         mo = await cooked(shop)
