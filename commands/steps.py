@@ -157,12 +157,19 @@ async def complete_operation(ctx: Ctx) -> Result:
     facts = ctx.facts
     tid = task_id(ctx.command.stage, facts.mo_id)
     async with ctx.floor.locks.hold(row_lock(tid)):  # no timer sync of this row in between
-        if not facts.operation_done_before:  # else completed already (e.g. in Katana's own app): keep it
+        done_before = facts.operation_done_before and await still_completed(ctx, int(facts.operation_row_id or 0))
+        if not done_before:  # else completed already (e.g. in Katana's own app): keep it
             seconds = facts.minutes * 60 if facts.minutes is not None else None
             await ctx.katana.manufacturing.complete_operation(int(facts.operation_row_id or 0), seconds=seconds,
                                                               operators=operator_refs(facts))
         await ctx.floor.store.tasks.mark_row_completed(tid)  # a later timer sync leaves the row alone
-    return {"wrote": not facts.operation_done_before}
+    return {"wrote": not done_before}
+
+
+async def still_completed(ctx: Ctx, row_id: int) -> bool:
+    """Whether the row find_operation saw completed still is: while this action waited, an Undo of the
+    cook that completed it may have reopened it, and this cook is then the one that completes it."""
+    return (await ctx.katana.manufacturing.get_operation_row(row_id)).status == "COMPLETED"
 
 
 def created_batch(written: Written[OrderFacts]) -> Undo:
