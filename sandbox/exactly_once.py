@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,6 +40,9 @@ from sandbox.katana_seed import SOUP_VARIANT_ID
 
 ANA, BEN, SUE = "U0ANA", "U0BEN", "U0SUP"
 PEOPLE = (ANA, BEN)
+QUANTITIES = st.sampled_from([10, 10, 30, 45])  # few, so that two cooks of one order often agree
+STORE_ERRORS = st.sampled_from([0.0, 0.0, 0.1, 0.3])
+LOST = st.sampled_from(["no", "before Katana booked it", "after Katana booked it"])  # the POST's answer
 SUPERVISOR_CHANNEL = "C0SUPER"
 
 
@@ -60,7 +64,20 @@ async def together(*work: Any) -> None:
     await asyncio.gather(*work)
 
 
-class ExactlyOnce(RuleBasedStateMachine):
+def settled(check: Callable[[FloorMachine], None]) -> Callable[[FloorMachine], None]:
+    """An invariant holds once the floor settled: while an action waits for its retry, Katana may
+    hold a production whose answer it has not had yet."""
+    def run(machine: FloorMachine) -> None:
+        if not machine.unsettled:
+            check(machine)
+    run.__name__ = check.__name__
+    return run
+
+
+class FloorMachine(RuleBasedStateMachine):
+    """The floor, its settling, the rules both searches share (typed cooks with lost answers, worker
+    sweeps, Undo, kill -9) and the invariants."""
+
     def __init__(self) -> None:
         super().__init__()
         self.loop = asyncio.new_event_loop()
@@ -73,6 +90,8 @@ class ExactlyOnce(RuleBasedStateMachine):
         self.forms: list[tuple[str, dict[str, Any]]] = []  # (who, the form) opened, maybe submitted
         self.notes: list[tuple[int, str]] = []  # typed by people in Katana's app
         self.trace: list[str] = []  # the steps taken (EXACTLY_ONCE_TRACE=1 prints them)
+        self.unsettled = False  # an action waits for its retry while people go on (checked once settled)
+        self.waiting: tuple[dict[str, Any], int] | None = None  # the order and quantity of a cook that waits
 
     def run(self, work: Any) -> Any:
         return self.loop.run_until_complete(work)
@@ -89,6 +108,7 @@ class ExactlyOnce(RuleBasedStateMachine):
 
     async def settle(self) -> None:
         """Faults off, then the worker's sweeps until nothing is left to do, time moving on."""
+        self.unsettled, self.waiting = False, None
         self.faults.rule = lambda call: False
         self.shop.katana.come_up()
         for _ in range(4):
@@ -110,14 +130,152 @@ class ExactlyOnce(RuleBasedStateMachine):
     @initialize(quantities=st.lists(st.integers(1, 60), min_size=2, max_size=2))
     def two_orders(self, quantities: list[int]) -> None:
         for quantity in quantities:
-            self.new_order(quantity)
+            self.add_order(quantity)
 
-    @rule(quantity=st.integers(1, 60))
-    def new_order(self, quantity: int) -> None:
+    def add_order(self, quantity: int) -> None:
         self.trace.append("new_order")
         mo = self.shop.katana.create_manufacturing_order(variant_id=SOUP_VARIANT_ID, planned_quantity=quantity)
         self.mos.append(mo)
         self.run(self.settle())
+
+    @precondition(lambda self: self.mos)
+    @rule(who=st.sampled_from(PEOPLE), which=st.integers(0, 20), quantity=QUANTITIES, seed=st.integers(0, 2**16),
+          lost=LOST, rate=STORE_ERRORS)
+    def cook_typed(self, who: str, which: int, quantity: int, seed: int, lost: str, rate: float) -> None:
+        """/cook typed for an order (no task): several cooks of one order, often of the same quantity.
+        A lost answer leaves that action waiting for its retry while the next rules run."""
+        self.cook(who, self.mos[which % len(self.mos)], quantity, seed, lost, rate)
+
+    @precondition(lambda self: self.waiting is not None)
+    @rule(who=st.sampled_from(PEOPLE), same_quantity=st.booleans(), seed=st.integers(0, 2**16), lost=LOST,
+          rate=STORE_ERRORS)
+    def cook_the_waiting_order(self, who: str, same_quantity: bool, seed: int, lost: str, rate: float) -> None:
+        """Another cook of the order whose cook waits for its retry: its retry must find its own
+        production, not this one (both of one quantity, neither naming its batch in Katana's answer)."""
+        mo, quantity = self.waiting or ({}, 0)
+        self.cook(who, mo, quantity if same_quantity else quantity + 1, seed, lost, rate)
+
+    def cook(self, who: str, mo: dict[str, Any], quantity: int, seed: int, lost: str, rate: float,
+             *, beside: Any = None) -> None:
+        """Type /cook and submit it, the POST's answer lost as `lost` says, the store failing at `rate`,
+        `beside` (a coroutine: the worker's retries) running at the same time as the submission."""
+        self.trace.append(f"cook({who[-3:]},{mo['order_no']},{quantity},lost={lost},store={rate})")
+        if lost != "no":
+            self.shop.katana.fail_next(1, status=500, method="POST", path_prefix="/manufacturing_order_productions",
+                                       apply_first=lost.startswith("after"))
+        form = self.run(self.shop.form_from_command(who, "/cook"))
+        self.flaky(seed, rate)
+        submitted = self.shop.workspace.submit_view(who, form, {"mo": str(mo["id"]), "quantity": str(quantity),
+                                                                "batch": f"K{seed % 997}", "crate": "C-2"})
+        self.run(together(submitted, *([beside] if beside is not None else [])))
+        self.run(self.shop.settle())  # the bot answered; its worker's retry is not due yet
+        self.faults.rule = lambda call: False
+        self.unsettled = True
+        if lost != "no":
+            self.waiting = (mo, quantity)
+
+    @precondition(lambda self: self.unsettled)
+    @rule()
+    def worker_sweeps(self) -> None:
+        self.trace.append("worker_sweeps")
+        self.run(self.settle())
+
+    @rule(who=st.sampled_from(PEOPLE), which=st.integers(0, 20), seed=st.integers(0, 2**16),
+          rate=st.sampled_from([0.0, 0.2, 0.5]))
+    def undo(self, who: str, which: int, seed: int, rate: float) -> None:
+        self.trace.append("undo")
+        offers = [m for m in self.shop.slack.messages if "action_author_undo" in str(m.get("blocks"))]
+        if offers:
+            message = self.shop.slack.find_message(offers[which % len(offers)]["channel"],
+                                                   offers[which % len(offers)]["ts"])
+            if message is not None and "action_author_undo" in str(message.get("blocks")):
+                self.flaky(seed, rate)
+                self.run(self.shop.workspace.click_button(who, message, "action_author_undo",
+                                                          channel_id=message["channel"]))
+                self.run(self.settle())
+
+    @rule()
+    def kill_and_restart(self) -> None:
+        self.trace.append("kill_and_restart")
+        self.run(self.shop.crash_and_restart())
+        self.shop.bot.recorder.grace = timedelta(seconds=1)
+        self.run(self.settle())
+
+    # ---- what must hold -------------------------------------------------------------------------
+
+    def actions(self) -> list[dict[str, Any]]:
+        return self.run(self.shop.store.db["floor_actions"].find({}).to_list(None))
+
+    def taken_back(self, actions: list[dict[str, Any]]) -> set[str]:
+        return {a["input"]["original"] for a in actions if a["command"] == "undo" and a["status"] == "recorded"
+                and a["input"].get("kind") in ("author", "undo_in_katana")}
+
+    @invariant()
+    @settled
+    def each_production_belongs_to_one_live_recording(self) -> None:
+        actions = self.actions()
+        back = self.taken_back(actions)
+        owners: dict[int, list[str]] = {}
+        for action in actions:
+            for saved in action["steps"]:
+                if saved["_id"] == "record_production" and saved.get("result", {}).get("production_id"):
+                    owners.setdefault(int(saved["result"]["production_id"]), []).append(action["_id"])
+        by_id = {a["_id"]: a for a in actions}
+        for production in self.shop.katana.productions.values():
+            owner = owners.get(production["id"], [])
+            if production["deleted_at"]:
+                assert all(a in back for a in owner), f"production {production['id']} deleted, not taken back"
+                continue
+            assert len(owner) == 1, f"production {production['id']} belongs to {owner}"
+            action = by_id[owner[0]]
+            assert action["status"] in ("recorded", "failed") and owner[0] not in back, action["_id"]
+
+    @invariant()
+    @settled
+    def a_tasks_stage_is_recorded_once(self) -> None:
+        actions, recorded = self.actions(), {}
+        back = self.taken_back(actions)
+        for action in actions:
+            if (action["command"] == "cook" and action.get("task_id") and action["status"] == "recorded"
+                    and not action["input"].get("another_batch") and action["_id"] not in back):
+                assert action["task_id"] not in recorded, f"{action['task_id']} recorded twice"
+                recorded[action["task_id"]] = action["_id"]
+
+    @invariant()
+    @settled
+    def recorded_rows_stay_completed_and_tasks_agree(self) -> None:
+        actions = self.actions()
+        back = self.taken_back(actions)
+        for action in actions:
+            if action["command"] != "cook" or action["status"] != "recorded" or action["_id"] in back:
+                continue
+            row = next((s["result"].get("operation_row_id") for s in action["steps"] if s["_id"] == "find_operation"),
+                       None)
+            if row is not None:
+                assert self.shop.katana.operation_rows[row]["status"] == "COMPLETED", f"row {row} reopened"
+            if action.get("task_id") and not action["input"].get("another_batch"):
+                task = self.run(self.shop.store.tasks.get(f"cook:{action['mo_id']}"))
+                assert task is None or not task.is_open, f"task cook:{action['mo_id']} is open, its cook recorded"
+
+    @invariant()
+    @settled
+    def peoples_notes_survive(self) -> None:
+        for mo_id, text in self.notes:
+            assert text in (self.shop.katana.manufacturing_orders[mo_id].get("additional_info") or ""), text
+
+    @invariant()
+    @settled
+    def every_action_ends(self) -> None:
+        for action in self.actions():
+            assert action["status"] in ("recorded", "failed", "cancelled"), (action["_id"], action["status"])
+
+
+class ExactlyOnce(FloorMachine):
+    """The whole floor: tasks, forms kept open, two people at once, timers, Cancel, notes, webhooks."""
+
+    @rule(quantity=st.integers(1, 60))
+    def new_order(self, quantity: int) -> None:
+        self.add_order(quantity)
 
     def open_record(self, who: str, which: int) -> None:
         mo = self.mos[which % len(self.mos)]
@@ -132,7 +290,7 @@ class ExactlyOnce(RuleBasedStateMachine):
         self.trace.append(f"tap_record({who[-3:]},{which})")
         self.open_record(who, which)
 
-    @rule(who=st.sampled_from(PEOPLE), which=st.integers(0, 20), quantity=st.integers(1, 60),
+    @rule(who=st.sampled_from(PEOPLE), which=st.integers(0, 20), quantity=QUANTITIES,
           seed=st.integers(0, 2**16), rate=st.sampled_from([0.0, 0.0, 0.1, 0.3]), katana_down=st.booleans())
     def record_from_task(self, who: str, which: int, quantity: int, seed: int, rate: float, katana_down: bool) -> None:
         self.trace.append(f"record_from_task({who[-3:]},{which})")
@@ -155,7 +313,7 @@ class ExactlyOnce(RuleBasedStateMachine):
             self.run(self.settle())
 
     @precondition(lambda self: self.forms)
-    @rule(which=st.integers(0, 20), quantity=st.integers(1, 60), seed=st.integers(0, 2**16),
+    @rule(which=st.integers(0, 20), quantity=QUANTITIES, seed=st.integers(0, 2**16),
           rate=st.sampled_from([0.0, 0.0, 0.1, 0.3]), katana_down=st.booleans())
     def submit(self, which: int, quantity: int, seed: int, rate: float, katana_down: bool) -> None:
         who, form = self.forms[which % len(self.forms)]
@@ -203,20 +361,6 @@ class ExactlyOnce(RuleBasedStateMachine):
             self.run(self.shop.workspace.click_button(who, current, "task_start", channel_id=FLOOR))
             self.run(self.settle())
 
-    @rule(who=st.sampled_from(PEOPLE), which=st.integers(0, 20), seed=st.integers(0, 2**16),
-          rate=st.sampled_from([0.0, 0.2, 0.5]))
-    def undo(self, who: str, which: int, seed: int, rate: float) -> None:
-        self.trace.append("undo")
-        offers = [m for m in self.shop.slack.messages if "action_author_undo" in str(m.get("blocks"))]
-        if offers:
-            message = self.shop.slack.find_message(offers[which % len(offers)]["channel"],
-                                                   offers[which % len(offers)]["ts"])
-            if message is not None and "action_author_undo" in str(message.get("blocks")):
-                self.flaky(seed, rate)
-                self.run(self.shop.workspace.click_button(who, message, "action_author_undo",
-                                                          channel_id=message["channel"]))
-                self.run(self.settle())
-
     @rule(which=st.integers(0, 20), then=st.sampled_from(["action_undo", "action_keep"]),
           seed=st.integers(0, 2**16), rate=st.sampled_from([0.0, 0.3]))
     def supervisor_cancels(self, which: int, then: str, seed: int, rate: float) -> None:
@@ -250,72 +394,19 @@ class ExactlyOnce(RuleBasedStateMachine):
         self.run(self.shop.katana.redeliver_last(n))
         self.run(self.settle())
 
-    @rule()
-    def kill_and_restart(self) -> None:
-        self.trace.append("kill_and_restart")
-        self.run(self.shop.crash_and_restart())
-        self.shop.bot.recorder.grace = timedelta(seconds=1)
-        self.run(self.settle())
 
-    # ---- what must hold -------------------------------------------------------------------------
+class SeveralCooks(FloorMachine):
+    """One of two orders cooked again and again by /cook typed, in few quantities: answers lost before
+    or after Katana booked the production, store errors, the worker retrying while the next cook is
+    submitted, Undo and kill -9 in between. It found a retry adopting another cook's production of the
+    same order and quantity (the cook marked recorded, never written), and an Undo of a further cook
+    reopening the task another cook had recorded."""
 
-    def actions(self) -> list[dict[str, Any]]:
-        return self.run(self.shop.store.db["floor_actions"].find({}).to_list(None))
-
-    def taken_back(self, actions: list[dict[str, Any]]) -> set[str]:
-        return {a["input"]["original"] for a in actions if a["command"] == "undo" and a["status"] == "recorded"
-                and a["input"].get("kind") in ("author", "undo_in_katana")}
-
-    @invariant()
-    def each_production_belongs_to_one_live_recording(self) -> None:
-        actions = self.actions()
-        back = self.taken_back(actions)
-        owners: dict[int, list[str]] = {}
-        for action in actions:
-            for saved in action["steps"]:
-                if saved["_id"] == "record_production" and saved.get("result", {}).get("production_id"):
-                    owners.setdefault(int(saved["result"]["production_id"]), []).append(action["_id"])
-        by_id = {a["_id"]: a for a in actions}
-        for production in self.shop.katana.productions.values():
-            owner = owners.get(production["id"], [])
-            if production["deleted_at"]:
-                assert all(a in back for a in owner), f"production {production['id']} deleted, not taken back"
-                continue
-            assert len(owner) == 1, f"production {production['id']} belongs to {owner}"
-            action = by_id[owner[0]]
-            assert action["status"] in ("recorded", "failed") and owner[0] not in back, action["_id"]
-
-    @invariant()
-    def a_tasks_stage_is_recorded_once(self) -> None:
-        actions, recorded = self.actions(), {}
-        back = self.taken_back(actions)
-        for action in actions:
-            if (action["command"] == "cook" and action.get("task_id") and action["status"] == "recorded"
-                    and not action["input"].get("another_batch") and action["_id"] not in back):
-                assert action["task_id"] not in recorded, f"{action['task_id']} recorded twice"
-                recorded[action["task_id"]] = action["_id"]
-
-    @invariant()
-    def recorded_rows_stay_completed_and_tasks_agree(self) -> None:
-        actions = self.actions()
-        back = self.taken_back(actions)
-        for action in actions:
-            if action["command"] != "cook" or action["status"] != "recorded" or action["_id"] in back:
-                continue
-            row = next((s["result"].get("operation_row_id") for s in action["steps"] if s["_id"] == "find_operation"),
-                       None)
-            if row is not None:
-                assert self.shop.katana.operation_rows[row]["status"] == "COMPLETED", f"row {row} reopened"
-            if action.get("task_id") and not action["input"].get("another_batch"):
-                task = self.run(self.shop.store.tasks.get(f"cook:{action['mo_id']}"))
-                assert task is None or not task.is_open, f"task cook:{action['mo_id']} is open, its cook recorded"
-
-    @invariant()
-    def peoples_notes_survive(self) -> None:
-        for mo_id, text in self.notes:
-            assert text in (self.shop.katana.manufacturing_orders[mo_id].get("additional_info") or ""), text
-
-    @invariant()
-    def every_action_ends(self) -> None:
-        for action in self.actions():
-            assert action["status"] in ("recorded", "failed", "cancelled"), (action["_id"], action["status"])
+    @precondition(lambda self: self.unsettled)
+    @rule(who=st.sampled_from(PEOPLE), which=st.integers(0, 20), quantity=QUANTITIES, seed=st.integers(0, 2**16),
+          lost=LOST, rate=STORE_ERRORS)
+    def cook_while_the_worker_retries(self, who: str, which: int, quantity: int, seed: int, lost: str,
+                                      rate: float) -> None:
+        self.clock.move(3600)  # the waiting actions' retry time has come
+        self.cook(who, self.mos[which % len(self.mos)], quantity, seed, lost, rate,
+                  beside=self.shop.bot.recorder.resume_due())
