@@ -118,17 +118,16 @@ async def history_as_member(floor: Floor, channel: str, *, oldest: float) -> lis
 
 
 async def stage_finished(floor: Floor, order: OrderRef, stage: str, *, by: str | None,
-                         details: dict[str, Any] | None = None, source: TaskSource = "floor_action",
-                         action_id: str | None = None) -> ProductionTask | None:
-    """A stage is done for an MO: close its task (if open; `action_id`: the floor action recording it)
-    and open the next stage's task."""
+                         details: dict[str, Any] | None = None,
+                         source: TaskSource = "floor_action") -> ProductionTask | None:
+    """A stage is done for an MO: close its task (if open) and open the next stage's task."""
     stage_task = task_id(stage, order.mo_id)
     if not order.sku:  # the floor action does not look the SKU up; the stage's task knows it
         known = await floor.store.tasks.get(stage_task)
         order = replace(order, sku=known.sku if known else None)
-    finished = await floor.store.tasks.finish(stage_task, by=by, source=source, action_id=action_id)
+    finished = await floor.store.tasks.finish(stage_task, by=by, source=source)
     if finished is None and source == "floor_action" and by:
-        finished = await floor.store.tasks.credit(stage_task, by=by, action_id=action_id)  # the webhook got there first
+        finished = await floor.store.tasks.credit(stage_task, by=by)  # the webhook got there first
     if finished is not None:
         await refresh_task_message(floor, finished, cards.task_done_message)
     following = next_stage(stage, order)

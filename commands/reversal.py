@@ -25,6 +25,7 @@ from commands.context import Floor
 from commands.facts import Facts
 from commands.forms import FloorCommand
 from commands.mrkdwn import escape
+from commands.operations import row_lock
 from commands.outcome import Outcome
 from commands.plan import NeedsHand, Result, Step, StepContext, StepRefused, Undo, Written, step
 from commands.recording import Recorder, user_text
@@ -105,13 +106,35 @@ async def mark_cancelled(ctx: Ctx) -> Result:
     return {}
 
 
+# Writes that every recording of a stage on one order shares: the stage's operation row is completed once,
+# whichever cook came first. Taking one cook back leaves it while another cook of that order stands.
+SHARED_BY_THE_STAGE = frozenset({"complete_operation"})
+
+
 def take_back(name: str) -> Step[ReversalFacts]:
     async def run(ctx: Ctx) -> Result:
         command, original = await original_of(ctx)
         undo = compensation(command, original, name)
-        line = await carry_out(ctx, undo, automatic=ctx.facts.kind != "keep")
+        if name not in SHARED_BY_THE_STAGE or original.mo_id is None:
+            line = await carry_out(ctx, undo, automatic=ctx.facts.kind != "keep")
+        else:  # under the row's lock: a cook completing the row waits for this, or this sees it standing
+            async with ctx.floor.locks.hold(row_lock(task_id(command.stage, original.mo_id))):
+                line = (kept_for(undo, others) if (others := await standing_beside(ctx.floor, original))
+                        else await carry_out(ctx, undo, automatic=ctx.facts.kind != "keep"))
         return {f"report:{name}": line, "wrote": line.startswith(":white_check_mark:")}
     return Step(f"{TAKE_BACK}{name}", f"took back: {name}", run)
+
+
+async def standing_beside(floor: Floor, original: FloorAction) -> list[FloorAction]:
+    """The other recordings of this stage on this order that stand or may yet (see SHARED_BY_THE_STAGE)."""
+    if original.mo_id is None:
+        return []
+    return await floor.store.actions.standing(original.mo_id, original.command, besides=original.id)
+
+
+def kept_for(undo: Undo, others: list[FloorAction]) -> str:
+    names = ", ".join(dict.fromkeys(escape(a.user_name or "someone") for a in others))
+    return f":point_right: kept: {escape(undo.describe)} — another /{others[0].command} of this order stands ({names})"
 
 
 def compensation(command: FloorCommand[Any], original: FloorAction, name: str) -> Undo:
@@ -142,15 +165,20 @@ async def carry_out(ctx: Ctx, undo: Undo, *, automatic: bool) -> str:
     return f":white_check_mark: undone: {escape(undo.describe)}{said}"
 
 
+def completed_the_stage(action: FloorAction) -> bool:
+    """Whether this action completed its stage's operation row (its Undo reopened it); an action
+    that found it completed (in Katana's app, or by another cook) leaves the stage done."""
+    completion = next((s for s in action.steps if s.id in SHARED_BY_THE_STAGE), None)
+    return completion is None or bool(completion.result.get("wrote")) or completion.state == "unknown"
+
+
 async def reopen_chain(floor: Floor, command: FloorCommand[Any], action: FloorAction, name: str) -> None:
-    """The stage is to do again: its task reopens; the next stage's unstarted task is withdrawn.
-    Not when another action's recording closed the task (this was a further batch): that one stands."""
+    """The stage is to do again: its task reopens; the next stage's unstarted task is withdrawn."""
     if command.stage not in PRODUCTION_STAGES or action.mo_id is None:
         return
-    stage_task = await floor.store.tasks.get(task_id(command.stage, action.mo_id))
-    if stage_task is not None and stage_task.done_action not in (None, action.id):
-        return
-    reopened = await floor.store.tasks.reopen(task_id(command.stage, action.mo_id), by=name, undone=action.id)
+    if not completed_the_stage(action) or await standing_beside(floor, action):
+        return  # the stage stays done: Katana's step was completed by someone else, or another cook stands
+    reopened = await floor.store.tasks.reopen(task_id(command.stage, action.mo_id), by=name)
     if reopened is not None:
         await refresh_task_message(floor, reopened, cards.task_message)
     following = NEXT_STAGE.get(command.stage)

@@ -308,6 +308,6 @@ async def advance_chain(ctx: Ctx) -> Result:
     facts = ctx.facts
     # Another batch of a stage already recorded leaves the next task's details (batch, crate) as they are.
     details = None if facts.another_batch else ctx.command.handover(facts)
-    opened = await stage_finished(ctx.floor, chain_order(facts), ctx.command.stage, by=str(facts.person or
-                                  ctx.action.user_name), details=details, action_id=ctx.action.id)
+    opened = await stage_finished(ctx.floor, chain_order(facts), ctx.command.stage,
+                                  by=str(facts.person or ctx.action.user_name), details=details)
     return {"next_task": opened.id if opened else None}

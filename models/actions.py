@@ -185,6 +185,16 @@ class ActionRepository:
                          if isinstance(s.get("result"), dict) and s["result"].get("production_id"))
         return owned
 
+    async def standing(self, mo_id: int, command: str, *, besides: str) -> list[FloorAction]:
+        """This command's other actions on this MO that stand, or may yet: recorded, or not finished — not
+        failed, cancelled, or being taken back (an undo of theirs that did not fail). By the by_order index."""
+        query = {"mo_id": mo_id, "command": command, "_id": {"$ne": besides},
+                 "status": {"$in": ["recorded", *UNFINISHED]}}
+        found = [FloorAction.model_validate(d) async for d in self.col.find(query)]
+        undos = {"_id": {"$in": [f"undo:{a.id}" for a in found]}, "status": {"$nin": ["failed", "cancelled"]}}
+        taken_back = {d["_id"] async for d in self.col.find(undos, {"_id": 1})} if found else set()
+        return [a for a in found if f"undo:{a.id}" not in taken_back]
+
     async def latest_of(self, user_id: str, limit: int) -> list[FloorAction]:
         """A person's most recent actions, newest first (their App Home)."""
         cursor = self.col.find({"user_id": user_id, "command": {"$ne": "undo"}}).sort("created_at", -1).limit(limit)

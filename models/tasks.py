@@ -52,7 +52,6 @@ class ProductionTask(Document):
     posting_since: datetime | None = None
     done_by: str | None = None
     done_source: str | None = None
-    done_action: str | None = None  # the floor action whose recording closed it (None: Katana, or older tasks)
     close_reason: str | None = None
     created_at: datetime
     started_at: datetime | None = None
@@ -138,26 +137,23 @@ class TaskRepository:
     async def attach_message(self, tid: str, channel: str, ts: str) -> None:
         await self.col.update_one({"_id": tid}, {"$set": {"channel": channel, "message_ts": ts}})
 
-    async def finish(self, tid: str, *, by: str | None, reason: str | None = None, status: TaskStatus = "done",
-                     source: str = "floor_action", action_id: str | None = None) -> ProductionTask | None:
-        """Mark an open task done/closed; returns it only if this call changed it (so one caller announces it).
-        `action_id`: the floor action whose recording closes it (its Undo may reopen it; another's may not)."""
+    async def finish(self, tid: str, *, by: str | None, reason: str | None = None,
+                     status: TaskStatus = "done", source: str = "floor_action") -> ProductionTask | None:
+        """Mark an open task done/closed; returns it only if this call changed it (so one caller announces it)."""
         now = utcnow()
         doc = await self.col.find_one_and_update(
             {"_id": tid, "status": {"$in": ["open", "in_progress"]}},
-            {"$set": {"status": status, "done_by": by, "close_reason": reason, "done_at": now, "done_action": action_id,
+            {"$set": {"status": status, "done_by": by, "close_reason": reason, "done_at": now,
                       "done_source": source, "updated_at": now, "timer_state": "stopped",
                       "timer_running_since": None}, "$inc": {"timer_version": 1}},
             return_document=ReturnDocument.AFTER)
         return ProductionTask.from_mongo(doc)
 
-    async def reopen(self, tid: str, *, by: str, undone: str) -> ProductionTask | None:
-        """A recorded stage was undone by its author (action `undone`): the task is open again (its timer
-        kept) — unless another action's recording closed it (`undone` was a further batch: that one stands)."""
+    async def reopen(self, tid: str, *, by: str) -> ProductionTask | None:
+        """A recorded stage was undone by its author: the task is open again (its timer kept)."""
         doc = await self.col.find_one_and_update(
-            {"_id": tid, "status": "done", "done_action": {"$in": [undone, None]}},
+            {"_id": tid, "status": "done"},
             {"$set": {"status": "open", "done_by": None, "done_at": None, "done_source": None, "close_reason": None,
-                      "done_action": None,
                       "timer_state": "idle", "timer_by": by, "row_completed": False, "updated_at": utcnow()},
              "$inc": {"timer_version": 1}},
             return_document=ReturnDocument.AFTER)
@@ -207,12 +203,11 @@ class TaskRepository:
         cursor = self.col.find({"kind": {"$in": kinds}, "status": {"$in": OPEN_STATUSES}}).sort("created_at", 1)
         return [ProductionTask.model_validate(d) async for d in cursor.limit(limit)]
 
-    async def credit(self, tid: str, *, by: str, action_id: str | None = None) -> ProductionTask | None:
+    async def credit(self, tid: str, *, by: str) -> ProductionTask | None:
         """The person who recorded the stage replaces a webhook's "done in Katana" on the task."""
         doc = await self.col.find_one_and_update(
             {"_id": tid, "done_source": "webhook"},
             {"$set": {"status": "done", "done_by": by, "close_reason": None, "done_source": "floor_action",
-                      "done_action": action_id,
                       "updated_at": utcnow()}},
             return_document=ReturnDocument.AFTER)
         return ProductionTask.from_mongo(doc)

@@ -328,6 +328,13 @@ class FakeKatana(KatanaBooks):
         self.touch(row)
         return self.snapshot(row)
 
+    def reopen_operation_in_app(self, row_id: int) -> dict:
+        """A person sets a completed step back to In progress in Katana's own app."""
+        row = self.require(self.operation_rows, row_id)
+        floor.change_row_status(self, row, "IN_PROGRESS")
+        self.touch(row)
+        return self.snapshot(row)
+
     def note_in_app(self, mo_id: int, text: str) -> dict:
         """A person adds a line to the order's additional info in Katana's own app."""
         mo = self.require(self.manufacturing_orders, mo_id)

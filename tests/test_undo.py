@@ -126,18 +126,6 @@ async def test_undoing_a_further_cook_leaves_the_task_anothers_cook_recorded(sho
     assert rows(shop, mo)[0]["status"] == "COMPLETED"
 
 
-async def test_a_task_reopens_only_for_the_undo_of_the_action_that_closed_it(shop: Sandbox) -> None:
-    """The store's own guard (one atomic write, for an undo racing another recording): fails when
-    tasks.reopen ignores `done_action`."""
-    mo = await cooked(shop)
-    [ana_cook] = [a async for a in shop.store.db["floor_actions"].find({"command": "cook"})]
-    tid = f"cook:{mo['id']}"
-    assert (await shop.store.tasks.get(tid)).done_action == ana_cook["_id"]
-    assert await shop.store.tasks.reopen(tid, by="Ben Carter", undone="V0:a-further-cook") is None
-    reopened = await shop.store.tasks.reopen(tid, by="Ana Lopez", undone=ana_cook["_id"])
-    assert reopened is not None and reopened.is_open and reopened.done_action is None
-
-
 async def test_undo_window_closes_and_the_button_goes() -> None:
     async with shop_floor(undo_window_minutes=15) as shop:
         mo = await cooked(shop)

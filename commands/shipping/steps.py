@@ -188,7 +188,7 @@ async def close_ship_tasks(ctx: Ctx) -> Result:
         return {"packed_tasks": [tid for tid in dict.fromkeys(wanted) if await waits_for_pickup(ctx, tid, by)]}
     closed = []
     for tid in dict.fromkeys(wanted):
-        finished = await ctx.floor.store.tasks.finish(tid, by=by, action_id=ctx.action.id)
+        finished = await ctx.floor.store.tasks.finish(tid, by=by)
         if finished is not None:
             closed.append(tid)
             await refresh_task_message(ctx.floor, finished, cards.task_done_message)
