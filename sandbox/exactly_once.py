@@ -253,9 +253,12 @@ class FloorMachine(RuleBasedStateMachine):
                        None)
             if row is not None:
                 assert self.shop.katana.operation_rows[row]["status"] == "COMPLETED", f"row {row} reopened"
-            if action.get("task_id") and not action["input"].get("another_batch"):
-                task = self.run(self.shop.store.tasks.get(f"cook:{action['mo_id']}"))
-                assert task is None or not task.is_open, f"task cook:{action['mo_id']} is open, its cook recorded"
+            # Any cook that stands (from its task, another batch, or typed): the stage is done and the
+            # label task it opened is there (an Undo of another cook of the order must not withdraw it).
+            task = self.run(self.shop.store.tasks.get(f"cook:{action['mo_id']}"))
+            assert task is None or not task.is_open, f"task cook:{action['mo_id']} is open, a cook of it recorded"
+            assert self.run(self.shop.store.tasks.get(f"label:{action['mo_id']}")) is not None, (
+                f"label:{action['mo_id']} withdrawn, a cook of it recorded")
 
     @invariant()
     @settled
