@@ -167,8 +167,9 @@ async def complete_operation(ctx: Ctx) -> Result:
 
 
 async def still_completed(ctx: Ctx, row_id: int) -> bool:
-    """Whether the row find_operation saw completed still is: while this action waited, an Undo of the
-    cook that completed it may have reopened it, and this cook is then the one that completes it."""
+    """Whether the row find_operation saw completed still is: while this action waited, it may have been
+    set back (in Katana's app, or by an Undo that ran before this cook was saved), and this cook is then
+    the one that completes it."""
     return (await ctx.katana.manufacturing.get_operation_row(row_id)).status == "COMPLETED"
 
 

@@ -191,6 +191,7 @@ class ActionRepository:
         query = {"mo_id": mo_id, "command": command, "_id": {"$ne": besides},
                  "status": {"$in": ["recorded", *UNFINISHED]}}
         found = [FloorAction.model_validate(d) async for d in self.col.find(query)]
+        # (an undo's _id is "undo:" + the action it takes back: commands/reversal.reversal_id)
         undos = {"_id": {"$in": [f"undo:{a.id}" for a in found]}, "status": {"$nin": ["failed", "cancelled"]}}
         taken_back = {d["_id"] async for d in self.col.find(undos, {"_id": 1})} if found else set()
         return [a for a in found if f"undo:{a.id}" not in taken_back]
