@@ -115,21 +115,27 @@ def take_back(name: str) -> Step[ReversalFacts]:
     async def run(ctx: Ctx) -> Result:
         command, original = await original_of(ctx)
         undo = compensation(command, original, name)
-        if name not in SHARED_BY_THE_STAGE or original.mo_id is None:
-            line = await carry_out(ctx, undo, automatic=ctx.facts.kind != "keep")
-        else:  # under the row's lock: a cook completing the row waits for this, or this sees it standing
-            async with ctx.floor.locks.hold(row_lock(task_id(command.stage, original.mo_id))):
-                line = (kept_for(undo, others) if (others := await standing_beside(ctx.floor, original))
-                        else await carry_out(ctx, undo, automatic=ctx.facts.kind != "keep"))
+        line = (await unless_another_stands(ctx, command, original, undo) if name in SHARED_BY_THE_STAGE
+                else await carry_out(ctx, undo, automatic=ctx.facts.kind != "keep"))
         return {f"report:{name}": line, "wrote": line.startswith(":white_check_mark:")}
     return Step(f"{TAKE_BACK}{name}", f"took back: {name}", run)
+
+
+async def unless_another_stands(ctx: Ctx, command: FloorCommand[Any], original: FloorAction, undo: Undo) -> str:
+    """Take back a write the stage shares, unless another recording of it stands. Under the row's lock:
+    a cook completing the row waits for this, or this sees it standing."""
+    async with ctx.floor.locks.hold(row_lock(task_id(command.stage, original.mo_id or 0))):
+        if others := await standing_beside(ctx.floor, original):
+            return kept_for(undo, others)
+        return await carry_out(ctx, undo, automatic=ctx.facts.kind != "keep")
 
 
 async def standing_beside(floor: Floor, original: FloorAction) -> list[FloorAction]:
     """The other recordings of this stage on this order that stand or may yet (see SHARED_BY_THE_STAGE)."""
     if original.mo_id is None:
         return []
-    return await floor.store.actions.standing(original.mo_id, original.command, besides=original.id)
+    return await floor.store.actions.standing(original.mo_id, original.command, besides=original.id,
+                                              undo_of=reversal_id)
 
 
 def kept_for(undo: Undo, others: list[FloorAction]) -> str:

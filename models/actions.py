@@ -6,6 +6,7 @@ resume an action after a crash or an outage, and nobody has to guess what was re
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -185,16 +186,17 @@ class ActionRepository:
                          if isinstance(s.get("result"), dict) and s["result"].get("production_id"))
         return owned
 
-    async def standing(self, mo_id: int, command: str, *, besides: str) -> list[FloorAction]:
+    async def standing(self, mo_id: int, command: str, *, besides: str,
+                       undo_of: Callable[[str], str]) -> list[FloorAction]:
         """This command's other actions on this MO that stand, or may yet: recorded, or not finished — not
-        failed, cancelled, or being taken back (an undo of theirs that did not fail). By the by_order index."""
+        failed, cancelled, or being taken back (an undo of theirs, whose _id `undo_of` gives, that did not
+        fail). By the by_order index."""
         query = {"mo_id": mo_id, "command": command, "_id": {"$ne": besides},
                  "status": {"$in": ["recorded", *UNFINISHED]}}
         found = [FloorAction.model_validate(d) async for d in self.col.find(query)]
-        # (an undo's _id is "undo:" + the action it takes back: commands/reversal.reversal_id)
-        undos = {"_id": {"$in": [f"undo:{a.id}" for a in found]}, "status": {"$nin": ["failed", "cancelled"]}}
+        undos = {"_id": {"$in": [undo_of(a.id) for a in found]}, "status": {"$nin": ["failed", "cancelled"]}}
         taken_back = {d["_id"] async for d in self.col.find(undos, {"_id": 1})} if found else set()
-        return [a for a in found if f"undo:{a.id}" not in taken_back]
+        return [a for a in found if undo_of(a.id) not in taken_back]
 
     async def latest_of(self, user_id: str, limit: int) -> list[FloorAction]:
         """A person's most recent actions, newest first (their App Home)."""
