@@ -2,11 +2,13 @@
 mark a printed figure as struck out (integrations/slips/overprint.py)."""
 from __future__ import annotations
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from integrations.slips.evidence import STRUCK
 from integrations.slips.layout import OcrBox
 from integrations.slips.overprint import mark_struck_through
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
 def _figure(stroke: tuple[int, int] | None, colour: tuple[int, int, int] = (200, 30, 30)) -> Image.Image:
@@ -64,3 +66,36 @@ def test_a_pale_blue_line_on_cream_paper_marks_the_figure() -> None:
     assert blue.words[0][1] == STRUCK
     [grey] = mark_struck_through(page((200, 197, 180)), [BOX])
     assert grey.words[0][1] == 0.99
+
+
+def _grey_scan(line: tuple[int, int, int] | None) -> Image.Image:
+    """A degraded grey scan: '1991' printed light grey (165) in 28 px type on white, and optionally a line
+    about as dark (185) struck through it, rising 4 px from before its first digit to after its last, the
+    whole softened as a scanner at low resolution does."""
+    page = Image.new("RGB", (400, 200), (250, 250, 248))
+    draw = ImageDraw.Draw(page)
+    draw.text((120, 82), "1991", fill=(165, 165, 165), font=ImageFont.truetype(DEJAVU, 28))
+    if line:
+        draw.line((108, 102, 200, 98), fill=line, width=3)
+    return page.filter(ImageFilter.GaussianBlur(0.8))
+
+
+GREY_BOX = OcrBox("1991", 0.996, ((112.0, 78.0), (196.0, 78.0), (196.0, 112.0), (112.0, 112.0)),
+                  (("1991", 0.996, 118.0, 192.0),))
+
+
+def test_a_grey_line_through_light_grey_print_on_a_scan_marks_the_figure() -> None:
+    """Third corpus 2705:1: on a degraded grey scan the printed 1991 is struck through and 1593 written beside
+    it; the scan left print and pen line the same light grey, lighter than STRIKE_INK and without colour, so
+    neither the ink nor the pen check saw the line and the PO vouched for the ordered 1991. Against the figure's
+    own print the line is dark ink running unbroken through it (overprint._grey_line). Fails without
+    _grey_line in _struck (0.996)."""
+    [box] = mark_struck_through(_grey_scan((185, 185, 190)), [GREY_BOX])
+    assert box.words[0][1] == STRUCK
+
+
+def test_light_grey_print_alone_is_not_struck() -> None:
+    """The same figure unstruck: its digits leave gaps along every line through them. Fails when _grey_line
+    asks for a run over 10 % of the word instead of STRIKE_COVER (a digit's own bar is then a strike)."""
+    [box] = mark_struck_through(_grey_scan(None), [GREY_BOX])
+    assert box.words[0][1] == 0.996
