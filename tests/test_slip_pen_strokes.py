@@ -6,7 +6,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from integrations.slips.evidence import STRUCK
 from integrations.slips.layout import OcrBox
-from integrations.slips.overprint import mark_struck_through
+from integrations.slips.overprint import OVERPRINTED_SCORE, mark_overprinted, mark_struck_through
 
 DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
@@ -99,3 +99,44 @@ def test_light_grey_print_alone_is_not_struck() -> None:
     asks for a run over 10 % of the word instead of STRIKE_COVER (a digit's own bar is then a strike)."""
     [box] = mark_struck_through(_grey_scan(None), [GREY_BOX])
     assert box.words[0][1] == 0.996
+
+
+def _written_over(print_grey: int, ink: tuple[int, int, int, int], mark: tuple[int, int, int, int]) -> OcrBox:
+    """'Quantidade: 21 cx' printed in grey `print_grey` (a grey scan's black) in 30 px type, with more of the
+    slip's print above it, and `mark` (left, top, right, bottom) filled in `ink` (RGBA, drawn over the print)
+    across the figure: the OCR's box round the line, as mark_overprinted gets it."""
+    page = Image.new("RGB", (700, 260), (249, 249, 247))
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(DEJAVU, 30)
+    for y, text in ((20, "Cortiças Alentejo S.A."), (60, "20. 4025028542956 Tampa"), (170, "Lote: B26214")):
+        draw.text((40, y), text, fill=(print_grey,) * 3, font=font)
+    draw.text((40, 112), "Quantidade: 21 cx", fill=(print_grey,) * 3, font=font)
+    layer = Image.new("RGBA", page.size, (0, 0, 0, 0))
+    ImageDraw.Draw(layer).rectangle(mark, outline=ink, width=8)
+    page.paste(layer, (0, 0), layer)
+    box = OcrBox("Quantidade: 21 cx", 0.999, ((36.0, 108.0), (330.0, 108.0), (330.0, 150.0), (36.0, 150.0)),
+                 (("Quantidade:", 0.999, 40.0, 215.0), ("21", 0.999, 225.0, 262.0), ("cx", 0.999, 272.0, 305.0)))
+    [marked] = mark_overprinted(page, [box])
+    return marked
+
+
+def test_a_red_figure_written_over_grey_print_is_never_vouched_for() -> None:
+    """Third corpus 2701:4: on a grey scan (print 124-190 on paper 249) the goods-in clerk wrote 17 in red over
+    the printed 21; the OCR read 21 unsure and the PO, expecting the 21 ordered, vouched for it: a silent
+    error. Grey print is now print (overprint._grey_print_level), and pen over print that is no stamp scores
+    the figure STRUCK, which the PO never vouches for; the label keeps its score under the stamp cap. Fails
+    with _written_over returning _capped (0.9: the PO vouches), and without the grey print level (0.999)."""
+    marked = _written_over(150, (215, 40, 40, 255), (222, 104, 262, 146))
+    assert [score for _, score, _, _ in marked.words] == [OVERPRINTED_SCORE, STRUCK, OVERPRINTED_SCORE]
+
+
+def test_a_stamp_over_a_figure_leaves_it_to_the_po() -> None:
+    """A stamp's frame (half-transparent, 200 x 95 px) across the same figure printed black: the figure is
+    capped as before (marked unless the PO vouches), not struck — a stamp says nothing about the amount.
+    Fails when every coloured ink over print counts as pen."""
+    marked = _written_over(25, (200, 30, 40, 150), (225, 95, 425, 190))
+    assert [score for _, score, _, _ in marked.words] == [OVERPRINTED_SCORE] * 3
+
+
+def test_clean_grey_print_without_ink_over_it_is_left_alone() -> None:
+    assert _written_over(150, (0, 0, 0, 0), (222, 104, 262, 146)).words[1][1] == 0.999

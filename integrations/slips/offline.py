@@ -15,7 +15,7 @@ from integrations.slips.expected import Expected
 from integrations.slips.images import Photo, decode_photo
 from integrations.slips.layout import OcrBox, line_height
 from integrations.slips.ocr import recognise
-from integrations.slips.overprint import Colours, mark_overprinted, mark_struck_through, remove_stamps
+from integrations.slips.overprint import Colours, find_stamps, mark_overprinted, mark_struck_through, remove_stamps
 from integrations.slips.parser import parse_slip
 from integrations.slips.photo import flatten_page
 from models.packing_slip import PackingSlip
@@ -37,7 +37,9 @@ def ocr_photo(image: bytes | Photo) -> list[OcrBox]:
     photo = image if isinstance(image, Photo) else decode_photo(image)
     page = flatten_page(photo.image)
     colours = Colours.of(page)
-    boxes = mark_overprinted(page, recognise(remove_stamps(page, colours)), colours)  # marked where a stamp crossed
+    stamps = find_stamps(page, colours)
+    text = recognise(remove_stamps(page, colours, stamps))
+    boxes = mark_overprinted(page, text, colours, stamps)  # marked where a stamp or a pen crossed
     return mark_struck_through(page, boxes, colours)  # and where a pen struck a figure out
 
 
