@@ -113,9 +113,17 @@ def _joined(chosen: list[tuple[int, int, str]], text: str, xs: list[float]) -> l
     return columns
 
 
+HEADING_CUT = 1000  # cutting through a heading costs more than through any number of figures under it
+
+
 def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
-    """For each pair of neighbouring columns, the x that separates them."""
-    words = [w for row in rows for w in row.words]
+    """For each pair of neighbouring columns, the x that separates them: where the fewest words are cut,
+    `rows[0]`'s headings before any other. Goods grouped by pallet are one table under the first heading row,
+    though each group's columns may sit a little apart; where no x passes between all their figures, cutting one
+    figure of the data was priced like cutting a heading, and the cut went through 'Commandé' and put the
+    ordered 90 in the quantity's cell (third corpus 2703:33)."""
+    heading = set(map(id, rows[0].words)) if rows else set()
+    words = [(w, HEADING_CUT if id(w) in heading else 1) for row in rows for w in row.words]
     cuts = []
     for left, right in zip(columns, columns[1:], strict=False):
         # not right of the right heading's middle: past it the heading's own column has begun, and the widest
@@ -125,7 +133,7 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
         if hi <= lo:
             cuts.append((left.x1 + right.x0) / 2)
             continue
-        cost = [sum(1 for w in words if w.x0 - 2 < x < w.x1 + 2) for x in range(lo, hi)]
+        cost = [sum(k for w, k in words if w.x0 - 2 < x < w.x1 + 2) for x in range(lo, hi)]
         least = min(cost)
         runs, start = [], None
         for i, c in enumerate(cost + [least + 1]):
@@ -276,6 +284,9 @@ def _the_quantity(qty_text: str, convention: Convention, shared: frozenset[str] 
     return found, taken, "qty.cell" if len(found) == 1 else "qty.crowded"
 
 
+_STRAY = "[](){}|'\""  # what the OCR makes of a handwritten figure's first or last stroke
+
+
 def _rival_beside(cells: dict[str, list[Word]], taken: Decimal, convention: Convention) -> bool:
     """Another amount where none belongs: a column the heading row did not name (an ordered amount whose
     heading the OCR glued to its neighbour, 'towaruZamówiono'), or the photo's slant pushed the delivered
@@ -284,7 +295,7 @@ def _rival_beside(cells: dict[str, list[Word]], taken: Decimal, convention: Conv
     a guess, and the PO agrees with the ordered one: marked, never vouched for (third corpus 2703:23, outside
     review 8). A pack size in the unit's cell ('Sack 25 kg', 'Carton de 12', '25 kg') and an l the OCR read
     as '1' are no amount."""
-    unit = [word.text for word in cells.get("unit", [])]
+    unit = [word.text.strip(_STRAY) for word in cells.get("unit", [])]  # '[5,5': a handwritten 2 read as '['
     if unit and unit != ["1"]:
         first = quantities(unit[0], convention)
         after = unit[1] if len(unit) > 1 else ""
