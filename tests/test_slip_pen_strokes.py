@@ -101,7 +101,8 @@ def test_light_grey_print_alone_is_not_struck() -> None:
     assert box.words[0][1] == 0.996
 
 
-def _written_over(print_grey: int, ink: tuple[int, int, int, int], mark: tuple[int, int, int, int]) -> OcrBox:
+def _written_over(print_grey: int, ink: tuple[int, int, int, int], mark: tuple[int, int, int, int],
+                  width: int = 4) -> OcrBox:
     """'Quantidade: 21 cx' printed in grey `print_grey` (a grey scan's black) in 30 px type, with more of the
     slip's print above it, and `mark` (left, top, right, bottom) filled in `ink` (RGBA, drawn over the print)
     across the figure: the OCR's box round the line, as mark_overprinted gets it."""
@@ -112,7 +113,7 @@ def _written_over(print_grey: int, ink: tuple[int, int, int, int], mark: tuple[i
         draw.text((40, y), text, fill=(print_grey,) * 3, font=font)
     draw.text((40, 112), "Quantidade: 21 cx", fill=(print_grey,) * 3, font=font)
     layer = Image.new("RGBA", page.size, (0, 0, 0, 0))
-    ImageDraw.Draw(layer).rectangle(mark, outline=ink, width=8)
+    ImageDraw.Draw(layer).rectangle(mark, outline=ink, width=width)
     page.paste(layer, (0, 0), layer)
     box = OcrBox("Quantidade: 21 cx", 0.999, ((36.0, 108.0), (330.0, 108.0), (330.0, 150.0), (36.0, 150.0)),
                  (("Quantidade:", 0.999, 40.0, 215.0), ("21", 0.999, 225.0, 262.0), ("cx", 0.999, 272.0, 305.0)))
@@ -134,7 +135,7 @@ def test_a_stamp_over_a_figure_leaves_it_to_the_po() -> None:
     """A stamp's frame (half-transparent, 200 x 95 px) across the same figure printed black: the figure is
     capped as before (marked unless the PO vouches), not struck — a stamp says nothing about the amount.
     Fails when every coloured ink over print counts as pen."""
-    marked = _written_over(25, (200, 30, 40, 150), (225, 95, 425, 190))
+    marked = _written_over(25, (200, 30, 40, 150), (225, 95, 425, 190), width=8)
     assert [score for _, score, _, _ in marked.words] == [OVERPRINTED_SCORE] * 3
 
 

@@ -60,39 +60,79 @@ class Colours:
 
 def mark_overprinted(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None,
                      stamps: Stamps | None = None) -> list[OcrBox]:
+    import cv2  # lazy: comes with the OCR engine
+
     colours = colours or Colours.of(image)
     stamps = stamps or find_stamps(image, colours)
     saturation, value = colours.saturation, colours.value
     coloured = (saturation > 90) & (value > 60) & colours.not_paper
     printed = (saturation < 60) & (value < 110)
-    level = _grey_print_level(colours)
-    if level > 110:  # a grey scan: its print never gets that dark
-        printed |= (saturation < 30) & (value < colours.paper_value - 0.5 * (colours.paper_value - level))
-    pen = coloured & ~stamps.area(coloured.shape)
+    grey = _grey_print(image, colours)
+    if grey is not None:
+        printed |= grey
+    # a coloured stroke's blurred edge is colourless and dark: no print (outside review 12, blue-black ballpoint)
+    printed &= ~cv2.dilate(coloured.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    pen = coloured & ~stamps.area(coloured.shape) & ~_filled(coloured)  # a highlighter's or a panel's fill is none
     out = []
     for box in boxes:
-        if not _overprinted(box, coloured, printed):
-            out.append(box)
+        over = [_pen_over(pen, printed, box.quad, x0, x1) for _, _, x0, x1 in _words_of(box)]
+        if any(over):
+            out.append(_written_over(box, over))
         else:
-            out.append(_written_over(box) if _overprinted(box, pen, printed) else _capped(box))
+            out.append(_capped(box) if _overprinted(box, coloured, printed) else box)
     return out
 
 
 # A grey scan (or a photocopy) takes print from black to light grey: 2701:4's and 2703:37's print measures
-# 124-190 on paper 249, never the 110 that `printed` asks. Where nearly all of a page's ink is colourless
-# (GREY_PAGE: 77-83 % on such scans, 10-28 % on slips printed in navy, whose ink edges are colourless too), print
-# is what is darker than half-way from the paper to the page's darkest colourless ink.
+# 124-190 on paper 249, never the 110 that `printed` asks. Where nearly all of a page's thin ink (lines of
+# text, not a letterhead's panel) has the colour of print — none, or the paper's own, as on a yellow carbon
+# copy (GREY_PAGE: 77-83 % on such scans, 10-28 % on slips printed in navy, whose ink edges are colourless too),
+# print is what is darker than half-way from the paper to the page's darkest print-coloured ink.
 GREY_PAGE = 0.6
+PRINT_COLOUR = 0.04  # how far (in chromaticity, r/(r+g+b)…) print is from grey or from the paper's colour
 
 
-def _grey_print_level(colours: Colours) -> float:
-    """How dark a grey page's darkest print is (its 5th percentile); 0 for a page printed in colour."""
-    saturation, value, luma = colours.saturation[::2, ::2], colours.value[::2, ::2], colours.luma[::2, ::2]
-    ink = luma < 0.8 * colours.paper_luma
-    colourless = ink & (saturation < 30)
-    if colourless.sum() < max(50, GREY_PAGE * ink.sum()):
-        return 0.0
-    return float(np.percentile(value[colourless], 5))
+def _grey_print(image: Image.Image, colours: Colours) -> np.ndarray | None:
+    """Print on a grey page (see GREY_PAGE): a mask of the page, or None when the page is printed dark."""
+    rgb = np.asarray(image.convert("RGB"))[::2, ::2].astype(np.float32)
+    chroma = rgb / np.maximum(rgb.sum(axis=2, keepdims=True), 1.0)
+    paper = np.median(chroma.reshape(-1, 3), axis=0)
+    apart = np.minimum(np.abs(chroma - 1 / 3).max(axis=2), np.abs(chroma - paper).max(axis=2))
+    luma = colours.luma[::2, ::2]
+    ink = (luma < 0.8 * colours.paper_luma) & ~_filled(luma < 0.8 * colours.paper_luma)
+    print_coloured = ink & (apart < PRINT_COLOUR)
+    if print_coloured.sum() < max(50, GREY_PAGE * ink.sum()):
+        return None
+    level = float(np.percentile(colours.value[::2, ::2][print_coloured], 5))
+    if level <= 110:  # print this dark is found as it is
+        return None
+    full = np.asarray(image.convert("RGB")).astype(np.float32)
+    chroma = full / np.maximum(full.sum(axis=2, keepdims=True), 1.0)
+    apart = np.minimum(np.abs(chroma - 1 / 3).max(axis=2), np.abs(chroma - paper).max(axis=2))
+    half_way = colours.paper_value - 0.5 * (colours.paper_value - level)
+    return np.asarray((apart < PRINT_COLOUR) & (colours.value < half_way))
+
+
+def _words_of(box: OcrBox) -> tuple[tuple[str, float, float, float], ...]:
+    return box.words or ((box.text, box.score, min(p[0] for p in box.quad), max(p[0] for p in box.quad)),)
+
+
+PEN_OVER_SHARE = 0.04  # of a figure's own stretch of its box in pen ink: something written over it
+
+
+def _pen_over(pen: np.ndarray, printed: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float,
+              x1: float) -> bool:
+    """Pen written across this figure's own stretch of its box, over print: a correction (2701:4, 17 in red
+    over the printed 21), judged on the figure and not the whole box, where a long line dilutes it (outside
+    review 12), nor its ends, where a tick or a coloured cell rule beside it would count."""
+    ys = [p[1] for p in quad]
+    height, width = pen.shape
+    top, bottom = max(0, int(min(ys))), min(height, int(max(ys)) + 1)
+    left, right = max(0, int(x0)), min(width, int(x1) + 1)
+    if bottom <= top or right <= left:
+        return False
+    over, under = pen[top:bottom, left:right], printed[top:bottom, left:right]
+    return bool(over.mean() > PEN_OVER_SHARE and under.mean() > PRINT_SHARE)
 
 
 def _not_the_paper(hsv: np.ndarray, hue: np.ndarray) -> np.ndarray:
@@ -122,16 +162,14 @@ def _overprinted(box: OcrBox, coloured: np.ndarray, printed: np.ndarray) -> bool
     return bool(inked and printed[y0:y1, x0:x1].mean() > PRINT_SHARE)
 
 
-def _written_over(box: OcrBox) -> OcrBox:
-    """Pen over print, no stamp: someone wrote on the slip across this box (2701:4, 17 written in red over the
-    printed 21). Its figures are what was ordered as often as not, so they are scored as struck out: marked,
-    and never vouched for by the PO. Its other words are capped as under a stamp."""
-    capped = _capped(box)
-    if not any(c.isdigit() for c in box.text):
-        return capped
-    words = tuple((text, min(score, STRUCK) if any(c.isdigit() for c in text) else score, x0, x1)
-                  for text, score, x0, x1 in capped.words)
-    return dataclasses.replace(capped, score=min(capped.score, STRUCK), words=words)
+def _written_over(box: OcrBox, over: list[bool]) -> OcrBox:
+    """Pen over print, no stamp: someone wrote across these figures (2701:4, 17 in red over the printed 21).
+    They are what was ordered as often as not, so they score as struck out: marked, and never vouched for by
+    the PO. The box's other words are capped as under a stamp."""
+    words = tuple((text, min(score, STRUCK if hit and any(c.isdigit() for c in text) else OVERPRINTED_SCORE), x0, x1)
+                  for (text, score, x0, x1), hit in zip(_words_of(box), over, strict=True))
+    return dataclasses.replace(box, score=min(box.score, OVERPRINTED_SCORE, *(score for _, score, _, _ in words)),
+                               words=words if box.words else ())
 
 
 def _capped(box: OcrBox) -> OcrBox:
@@ -258,7 +296,9 @@ def read_as_struck(text: str) -> bool:
 
 def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:
     colours = colours or Colours.of(image)
-    ink = (colours.value < STRIKE_INK * colours.paper_value) | ((colours.saturation > 90) & colours.not_paper)
+    saturated = (colours.saturation > 90) & colours.not_paper
+    # a highlighter's fill over a row is no stroke (outside review 12)
+    ink = (colours.value < STRIKE_INK * colours.paper_value) | (saturated & ~_filled(saturated))
     # black print on tinted paper turns away from the paper's colour too: only ink with a colour of its own
     coloured = (colours.chroma > colours.paper_chroma + PEN_CHROMA) | \
         ((colours.tint > PEN_TINT) & (colours.chroma >= PEN_OWN_CHROMA))
@@ -271,7 +311,8 @@ def _struck(box: OcrBox, ink: np.ndarray, pen: np.ndarray, luma: np.ndarray) -> 
     words = box.words or ((box.text, box.score, min(p[0] for p in box.quad), max(p[0] for p in box.quad)),)
     crossed = [any(c.isdigit() for c in text) and (read_as_struck(text) or
                                                    _crossed(ink, box.quad, x0, x1) or _pen_line(pen, box.quad, x0, x1)
-                                                   or _grey_line(luma, box.quad, x0, x1, text))
+                                                   or _grey_line(luma, box.quad, x0, x1, text)
+                                                   or _crossed_out(ink, box.quad, x0, x1))
                for text, _, x0, x1 in words]
     if not any(crossed):
         return box
@@ -303,9 +344,9 @@ def _filled(mask: np.ndarray) -> np.ndarray:
 
 
 def _pen_line(pen: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float, x1: float,
-              cover: float = PEN_COVER) -> bool:
+              cover: float = PEN_COVER, slants: np.ndarray = PEN_SLANTS) -> bool:
     """A line of pen ink through the middle of the word over [x0, x1], followed along the word's own slant
-    (the box's top edge) and PEN_SLANTS either side of it."""
+    (the box's top edge) and `slants` either side of it."""
     (left, top), (right, top_right), _, (_, bottom) = quad[:4]
     height, slope = bottom - top, (top_right - top) / max(1.0, right - left)
     xs = np.arange(max(0, int(x0)), min(pen.shape[1], int(x1) + 1))
@@ -317,7 +358,7 @@ def _pen_line(pen: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float,
     edge = top + slope * (xs - left)  # the box's top edge above each column
     middle = np.arange(0.3 * height, 0.75 * height + 1)
     need = min(cover * xs.size, STRIKE_RUN * height)
-    for slant in PEN_SLANTS:
+    for slant in slants:
         ys = np.rint(edge + slant * (xs - xs.mean()) + middle[:, None]).astype(int).clip(0, pen.shape[0] - 2)
         along = pen[ys, xs] | pen[ys + 1, xs]  # a stroke is two pixels thick at least
         if max(_longest_run(row) for row in along) >= need:
@@ -336,12 +377,18 @@ def _pen_line(pen: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float,
 GREY_SHARE = 0.45
 GREY_MIN_PX = 24
 AMOUNT = re.compile(r"^\d[\d.,' ]*[^\W\d_]{0,4}\.?$")
+LABEL_THEN_AMOUNT = re.compile(r"^([^\W\d_][^\d]*[:.])(\d.*)$")  # 'Menge:1991', 'Quantidade:21cx'
 
 
 def _grey_line(luma: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float, x1: float, text: str) -> bool:
-    """A line through the figure in ink as dark as its own print, pen or not: see GREY_SHARE."""
+    """A line through the figure in ink as dark as its own print, pen or not: see GREY_SHARE. A figure the
+    OCR glued to its label ('Menge:1991') is looked at over its share of the word (outside review 12)."""
+    glued = LABEL_THEN_AMOUNT.match(text)
+    if glued:
+        x0 += (x1 - x0) * len(glued.group(1)) / len(text)
+        text = glued.group(2)
     ys = [p[1] for p in quad]
-    top, bottom = max(0, int(min(ys))), int(max(ys)) + 1
+    top, bottom = max(0, int(min(ys))), min(luma.shape[0], int(max(ys)) + 1)
     left, right = max(0, int(x0)), min(luma.shape[1], int(x1) + 1)
     if not AMOUNT.match(text) or bottom - top < GREY_MIN_PX or right - left < 2:
         return False
@@ -352,6 +399,16 @@ def _grey_line(luma: np.ndarray, quad: tuple[tuple[float, float], ...], x0: floa
     dark = word < paper - GREY_SHARE * (paper - darkest)
     here = tuple((x - left, y - top) for x, y in quad)
     return _pen_line(dark, here, 0, right - left - 1, STRIKE_COVER)
+
+
+def _crossed_out(ink: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float, x1: float) -> bool:
+    """An X through the figure, corner to corner, in any ink (outside review 12: a black ballpoint X over a
+    black printed 1991; its strokes are steeper than PEN_SLANTS). Both diagonals must run unbroken: print
+    never inks one diagonal of a word from end to end, let alone both."""
+    ys = [p[1] for p in quad]
+    steep = (max(ys) - min(ys)) * 0.8 / max(1.0, x1 - x0)  # corner to corner of the middle band, and more
+    diagonals = [np.linspace(sign * steep * 0.7, sign * steep * 1.4, 8) for sign in (1, -1)]
+    return all(_pen_line(ink, quad, x0, x1, STRIKE_COVER, slants) for slants in diagonals)
 
 
 def _longest_run(row: np.ndarray) -> int:
