@@ -96,7 +96,7 @@ def _grey_print(image: Image.Image, colours: Colours) -> np.ndarray | None:
     """Print on a grey page (see GREY_PAGE): a mask of the page, or None when the page is printed dark."""
     rgb = np.asarray(image.convert("RGB"))[::2, ::2].astype(np.float32)
     chroma = rgb / np.maximum(rgb.sum(axis=2, keepdims=True), 1.0)
-    paper = np.median(chroma.reshape(-1, 3), axis=0)
+    paper = np.median(chroma[::4, ::4].reshape(-1, 3), axis=0)  # most of the picture is its paper
     apart = np.minimum(np.abs(chroma - 1 / 3).max(axis=2), np.abs(chroma - paper).max(axis=2))
     luma = colours.luma[::2, ::2]
     ink = (luma < 0.8 * colours.paper_luma) & ~_filled(luma < 0.8 * colours.paper_luma)
@@ -361,7 +361,8 @@ def _pen_line(pen: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float,
     for slant in slants:
         ys = np.rint(edge + slant * (xs - xs.mean()) + middle[:, None]).astype(int).clip(0, pen.shape[0] - 2)
         along = pen[ys, xs] | pen[ys + 1, xs]  # a stroke is two pixels thick at least
-        if max(_longest_run(row) for row in along) >= need:
+        rows = along[along.sum(axis=1) >= need]  # a row with fewer inked pixels holds no such run
+        if any(_longest_run(row) >= need for row in rows):
             return True
     return False
 
