@@ -94,10 +94,10 @@ PRINT_COLOUR = 0.04  # how far (in chromaticity, r/(r+g+b)…) print is from gre
 
 def _grey_print(image: Image.Image, colours: Colours) -> np.ndarray | None:
     """Print on a grey page (see GREY_PAGE): a mask of the page, or None when the page is printed dark."""
-    rgb = np.asarray(image.convert("RGB"))[::2, ::2].astype(np.float32)
-    chroma = rgb / np.maximum(rgb.sum(axis=2, keepdims=True), 1.0)
+    rgb = np.asarray(image.convert("RGB")).astype(np.float32)
+    chroma = _chromaticity(rgb[::2, ::2])  # decided on a quarter of the pixels, most pages are not grey
     paper = np.median(chroma[::4, ::4].reshape(-1, 3), axis=0)  # most of the picture is its paper
-    apart = np.minimum(np.abs(chroma - 1 / 3).max(axis=2), np.abs(chroma - paper).max(axis=2))
+    apart = _apart_from_print(chroma, paper)
     luma = colours.luma[::2, ::2]
     ink = (luma < 0.8 * colours.paper_luma) & ~_filled(luma < 0.8 * colours.paper_luma)
     print_coloured = ink & (apart < PRINT_COLOUR)
@@ -106,11 +106,19 @@ def _grey_print(image: Image.Image, colours: Colours) -> np.ndarray | None:
     level = float(np.percentile(colours.value[::2, ::2][print_coloured], 5))
     if level <= 110:  # print this dark is found as it is
         return None
-    full = np.asarray(image.convert("RGB")).astype(np.float32)
-    chroma = full / np.maximum(full.sum(axis=2, keepdims=True), 1.0)
-    apart = np.minimum(np.abs(chroma - 1 / 3).max(axis=2), np.abs(chroma - paper).max(axis=2))
+    apart = _apart_from_print(_chromaticity(rgb), paper)
     half_way = colours.paper_value - 0.5 * (colours.paper_value - level)
     return np.asarray((apart < PRINT_COLOUR) & (colours.value < half_way))
+
+
+def _chromaticity(rgb: np.ndarray) -> np.ndarray:
+    """Each pixel's colour without its brightness: r, g and b over their sum."""
+    return np.asarray(rgb / np.maximum(rgb.sum(axis=2, keepdims=True), 1.0))
+
+
+def _apart_from_print(chroma: np.ndarray, paper: np.ndarray) -> np.ndarray:
+    """How far each pixel's colour is from grey or from the paper's, whichever is nearer."""
+    return np.asarray(np.minimum(np.abs(chroma - 1 / 3).max(axis=2), np.abs(chroma - paper).max(axis=2)))
 
 
 def _words_of(box: OcrBox) -> tuple[tuple[str, float, float, float], ...]:
@@ -308,7 +316,7 @@ def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colour
 
 
 def _struck(box: OcrBox, ink: np.ndarray, pen: np.ndarray, luma: np.ndarray) -> OcrBox:
-    words = box.words or ((box.text, box.score, min(p[0] for p in box.quad), max(p[0] for p in box.quad)),)
+    words = _words_of(box)
     crossed = [any(c.isdigit() for c in text) and (read_as_struck(text) or
                                                    _crossed(ink, box.quad, x0, x1) or _pen_line(pen, box.quad, x0, x1)
                                                    or _grey_line(luma, box.quad, x0, x1, text)
