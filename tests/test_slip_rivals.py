@@ -354,3 +354,16 @@ def test_a_later_pallet_s_figures_a_little_to_the_left_do_not_move_the_cut_throu
     slip = parse_slip(HEAD + heading + rows)
     assert [(line.sku.value, line.quantity.value) for line in slip.lines] == [
         ("LAC-5162", Decimal(85)), ("LAC-3690", Decimal("11.5")), ("LAC-7077", Decimal(21))], slip.lines
+
+
+def test_the_figure_written_beside_a_struck_one_is_read_as_the_quantity() -> None:
+    """Third corpus 2704:18: '225' printed and struck out (scored STRUCK by the picture check), '180' written
+    beside it, under the unit's heading. The struck figure is what was ordered; the written one is what came:
+    it is taken, still marked (a person checks the handwriting). Fails without the swap in table._line (225)."""
+    expected = Expected(orders=(ExpectedOrder("PO-9009", "Etykiety Krakow Sp. z o.o.", (
+        ExpectedItem(("LAC-5162",), "m", Decimal(225)),)),))
+    rows = cells_under((["Kod", "Nazwa towaru", "Ilosc", "J.m.", "Seria"],
+                        ["LAC-5162", "Tasma jutowa", "225", "180", ""]), 4, COLUMNS)
+    rows = [OcrBox(b.text, STRUCK, b.quad) if b.text == "225" else b for b in rows]
+    line = next(line for line in parse_slip(HEAD + rows, expected).lines if line.sku.value == "LAC-5162")
+    assert line.quantity.value == Decimal(180) and line.quantity.doubtful, line.quantity

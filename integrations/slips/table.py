@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from integrations.slips import vocab
 from integrations.slips.blurred_headings import blurred_heading, fold, kind_of
+from integrations.slips.evidence import STRUCK
 from integrations.slips.goods import BARCODE, codes_x, ends_goods, item_row
 from integrations.slips.items import (
     CODE,
@@ -144,33 +145,41 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
                 start = None
         middle = (left.x1 + right.x0) / 2
         a, b = max(runs, key=lambda r: (r[1] - r[0], -abs(lo + (r[0] + r[1]) / 2 - middle)))
-        a, b = _past_orphan_figures((a, b), runs, lo, rows, right)
         cuts.append(lo + (a + b) / 2)
     return cuts
 
 
-def _past_orphan_figures(cut: tuple[int, int], runs: list[tuple[int, int]], lo: int, rows: list[Row],
-                         right: Column) -> tuple[int, int]:
-    """A spreadsheet prints headings left in their cells and figures right-aligned (Excel's defaults): a
-    column's figures then sit in the gap after their heading, under no heading at all, and the widest gap is
-    the one before them — the cut put the ordered figure in the delivered column's cell, and the PO vouched
-    for it (outside review 10, three cases). Figures between the widest gap and the next heading that lie
-    under no heading word go with the heading on their left: the cut moves to the gap just before the next
-    heading. A figure under a heading word ('6' under 'Net Qty') stays with that heading."""
-    if not rows:
-        return cut
+def _guessed_quantity_cut(columns: list[Column], rows: list[Row]) -> bool:
+    """Whether the quantity's column could not be cut from its neighbours by the headings alone: a figure
+    under no heading word in the gap between the quantity heading and a neighbouring one. A spreadsheet
+    prints figures right-aligned past their left-aligned heading, a word processor left-aligned before their
+    centred one: the same gap, opposite owners, and the PO agrees with the ordered figure whichever is taken
+    (outside reviews 10 and 13: short deliveries shown complete). Then every line's quantity is marked."""
+    index = next((i for i, c in enumerate(columns) if c.kind == "quantity"), None)
+    if index is None or not rows:
+        return False
     headings = rows[0].words
-    start = min((w.x0 for w in headings if w.x1 > right.x0 and w.x0 < right.x1), default=right.x0)
-    later = [r for r in runs if lo + r[0] > lo + cut[1] and lo + r[1] >= start - ORPHAN_GAP]
-    if not later:
-        return cut
-    between = [w for row in rows[1:] for w in row.words if lo + cut[1] <= w.x0 and w.x1 <= lo + later[-1][0]]
-    orphans = [w for w in between if any(c.isdigit() for c in w.text)
-               and not any(h.x0 < w.x1 and w.x0 < h.x1 for h in headings)]
-    return later[-1] if len(orphans) >= 2 and len(orphans) == len(between) else cut
+    heading_of = {id(c): [w for w in headings if w.x1 > c.x0 and w.x0 < c.x1] for c in columns}
+    left = max((w.x1 for w in heading_of[id(columns[index - 1])]), default=0.0) if index > 0 else None
+    right = min((w.x0 for w in heading_of[id(columns[index + 1])]), default=float("inf")) \
+        if index + 1 < len(columns) else None
+    own = heading_of[id(columns[index])]
+    if not own:  # a heading found blurred, its words not where the column is: nothing to measure against
+        return False
+    start, end = min(w.x0 for w in own), max(w.x1 for w in own)
+    named = {id(w) for ws in heading_of.values() for w in ws}
+    unknown = [w for w in headings if id(w) not in named and w.x0 > end]  # 'Price': a heading not understood
+    amount = [i for i in (index - 1, index + 1) if 0 <= i < len(columns) and _is_amount(columns[i])]
+    gaps = ([(left, start)] if index - 1 in amount and left is not None else []) + \
+        ([(end, right)] if index + 1 in amount and right is not None else []) + \
+        ([(end, min(w.x0 for w in unknown))] if unknown and index + 1 not in amount else [])
+    return any(lo_ <= w.x0 and w.x1 <= hi_ and any(c.isdigit() for c in w.text)
+               and not any(h.x0 < w.x1 and w.x0 < h.x1 for h in headings)
+               for row in rows[1:] for w in row.words for lo_, hi_ in gaps)
 
 
-ORPHAN_GAP = 24  # px: the gap a spreadsheet leaves between one cell's right-aligned figure and the next heading
+def _is_amount(column: Column) -> bool:
+    return any(kind in vocab.OTHER_AMOUNTS for kind in (column.kind, *column.also))
 
 
 def read_table(heading: Row, rows: list[Row], columns: list[Column], convention: Convention) -> list[SlipLine]:
@@ -191,6 +200,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
     shared |= {"expiry column"} if any("expiry" in (c.kind, *c.also) for c in columns) else set()
     shared |= _amounts_in_one_cell(columns)
     codes_unheaded = not any("sku" in (c.kind, *c.also) for c in columns)
+    guessed = _guessed_quantity_cut(columns, [heading, *body])
     lines: list[SlipLine] = []
     for row in body:
         cells: dict[str, list[Word]] = {}
@@ -201,7 +211,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
         if codes_unheaded:
             _code_by_shape(cells)
         line = _line(cells, convention, shared)
-        if line is not None and _under_another_amount(cells, columns):
+        if line is not None and (guessed or _under_another_amount(cells, columns)):
             _as_rival(line)
         runs_on = line is not None and bool(lines) and _runs_on(line, lines[-1])
         if line is not None and not runs_on:
@@ -312,6 +322,19 @@ def _the_quantity(qty_text: str, convention: Convention, shared: frozenset[str] 
 _STRAY = "[](){}|'\""  # what the OCR makes of a handwritten figure's first or last stroke
 
 
+def _figure_in_unit_cell(cells: dict[str, list[Word]], convention: Convention) -> Quantity | None:
+    """A bare figure heading the unit's cell ('38' of '38 opak.', '[5,5'): an amount where none belongs. A pack
+    size ('Sack 25 kg', '25 kg', 'Carton de 12') and an l read as '1' are none."""
+    unit = [word.text.strip(_STRAY) for word in cells.get("unit", [])]  # '[5,5': a handwritten 2 read as '['
+    if not unit or unit == ["1"]:
+        return None
+    first = quantities(unit[0], convention)
+    after = unit[1] if len(unit) > 1 else ""
+    pack = vocab.normalise_unit(after) in MEASURES or after[:1] in ("x", "×")
+    whole = bool(first) and (first[0].start, first[0].end) == (0, len(unit[0]))
+    return first[0] if whole and not first[0].unit and not pack else None
+
+
 def _rival_beside(cells: dict[str, list[Word]], taken: Decimal, convention: Convention) -> bool:
     """Another amount where none belongs: a column the heading row did not name (an ordered amount whose
     heading the OCR glued to its neighbour, 'towaruZamówiono'), or the photo's slant pushed the delivered
@@ -320,14 +343,9 @@ def _rival_beside(cells: dict[str, list[Word]], taken: Decimal, convention: Conv
     a guess, and the PO agrees with the ordered one: marked, never vouched for (third corpus 2703:23, outside
     review 8). A pack size in the unit's cell ('Sack 25 kg', 'Carton de 12', '25 kg') and an l the OCR read
     as '1' are no amount."""
-    unit = [word.text.strip(_STRAY) for word in cells.get("unit", [])]  # '[5,5': a handwritten 2 read as '['
-    if unit and unit != ["1"]:
-        first = quantities(unit[0], convention)
-        after = unit[1] if len(unit) > 1 else ""
-        pack = vocab.normalise_unit(after) in MEASURES or after[:1] in ("x", "×")
-        if first and (first[0].start, first[0].end) == (0, len(unit[0])) and not first[0].unit and not pack \
-                and first[0].value != taken:
-            return True
+    figure = _figure_in_unit_cell(cells, convention)
+    if figure is not None and figure.value != taken:
+        return True
     for kind in ("lot", "expiry"):  # an amount with a unit word is no lot and no date
         text, _ = _text(cells.get(kind))
         if any(q.unit and q.value != taken for q in quantities(text, convention)):
@@ -379,6 +397,9 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     found, quantity, qty_how = _the_quantity(qty_text, convention, shared)
     if quantity is not None and _rival_beside(cells, quantity.value, convention):
         qty_how = "qty.rival"
+        written = _figure_in_unit_cell(cells, convention)
+        if qty_score <= STRUCK and written is not None:
+            quantity = written  # the printed figure is struck out: the one beside it is what came (still marked)
     sku_text, sku_score = _text(cells.get("sku") or cells.get("sku by shape"))
     sku, sku_guessed = _code(sku_text, apart=_apart(cells.get("sku")))
     sku_how = "sku.shape" if "sku by shape" in cells else "sku.crowded" if sku_guessed else "sku.cell"
