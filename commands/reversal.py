@@ -64,10 +64,12 @@ def reversal_id(action_id: str) -> str:
     return f"undo:{action_id}"
 
 
-def plan_for(original: FloorAction, kind: Kind) -> list[str]:
-    """The steps, in order: last write first, then the floor put back and people told."""
+def plan_for(original: FloorAction, kind: Kind, handed: bool = False) -> list[str]:
+    """The steps, in order: last write first, then the floor put back and people told. `handed`: an earlier
+    Undo left this action the stage's completion (handed_the_stage), so it is taken back like a write."""
     back = [f"{TAKE_BACK}{s.id}" for s in reversed(original.steps)
-            if s.state == "unknown" or (s.state == "done" and s.result.get("wrote"))]
+            if s.state == "unknown" or (s.state == "done" and (s.result.get("wrote")
+                                                                or (handed and s.id in SHARED_BY_THE_STAGE)))]
     first = [] if kind == "author" else ["mark_cancelled"]
     after = ["reopen_stage"] if kind == "author" else []
     return [*first, *back, *after, "release_claim", "tell"]
@@ -83,7 +85,8 @@ async def start(floor: Floor, recorder: Recorder, original: FloorAction, kind: K
     action = FloorAction(id=reversal_id(original.id), command=REVERSAL.name, user_id=by_user or "?", user_name=by,
                          channel_id=original.channel_id, mo_id=original.mo_id,
                          input=facts.model_dump(mode="json", exclude_none=True),
-                         steps=[ActionStep(id=name) for name in plan_for(original, kind)], created_at=now,
+                         steps=[ActionStep(id=name) for name in
+                                plan_for(original, kind, await handed_the_stage(floor, original))], created_at=now,
                          updated_at=now)
     _, created = await floor.store.actions.create(action)
     if created:
@@ -115,19 +118,36 @@ def take_back(name: str) -> Step[ReversalFacts]:
     async def run(ctx: Ctx) -> Result:
         command, original = await original_of(ctx)
         undo = compensation(command, original, name)
-        line = (await unless_another_stands(ctx, command, original, undo) if name in SHARED_BY_THE_STAGE
-                else await carry_out(ctx, undo, automatic=ctx.facts.kind != "keep"))
-        return {f"report:{name}": line, "wrote": line.startswith(":white_check_mark:")}
+        kept: list[str] = []
+        if name in SHARED_BY_THE_STAGE:
+            line, kept = await unless_another_stands(ctx, command, original, undo)
+        else:
+            line = await carry_out(ctx, undo, automatic=ctx.facts.kind != "keep")
+        return {f"report:{name}": line, "wrote": line.startswith(":white_check_mark:"),
+                **({HANDED_TO: kept} if kept else {})}
     return Step(f"{TAKE_BACK}{name}", f"took back: {name}", run)
 
 
-async def unless_another_stands(ctx: Ctx, command: FloorCommand[Any], original: FloorAction, undo: Undo) -> str:
-    """Take back a write the stage shares, unless another recording of it stands. Under the row's lock:
-    a cook completing the row waits for this, or this sees it standing."""
+async def unless_another_stands(ctx: Ctx, command: FloorCommand[Any], original: FloorAction,
+                                undo: Undo) -> tuple[str, list[str]]:
+    """Take back a write the stage shares, unless another recording of it stands; then the write is kept
+    and handed to those (their ids returned): the last of them to be taken back takes it back. Under the
+    row's lock: a cook completing the row waits for this, or this sees it standing."""
     async with ctx.floor.locks.hold(row_lock(task_id(command.stage, original.mo_id or 0))):
         if others := await standing_beside(ctx.floor, original):
-            return kept_for(undo, others)
-        return await carry_out(ctx, undo, automatic=ctx.facts.kind != "keep")
+            return kept_for(undo, others), [a.id for a in others]
+        return await carry_out(ctx, undo, automatic=ctx.facts.kind != "keep"), []
+
+
+HANDED_TO = "handed_to"  # a kept take-back's result: the standing actions the stage's completion passed to
+
+
+async def handed_the_stage(floor: Floor, action: FloorAction) -> bool:
+    """Whether an Undo kept the stage's completion for this action (it stood then): it now owns the write."""
+    if action.mo_id is None:
+        return False
+    return await floor.store.actions.handed_over(action.mo_id, action.id, REVERSAL.name,
+                                                 [f"{TAKE_BACK}{name}" for name in SHARED_BY_THE_STAGE], HANDED_TO)
 
 
 async def standing_beside(floor: Floor, original: FloorAction) -> list[FloorAction]:
@@ -182,7 +202,8 @@ async def reopen_chain(floor: Floor, command: FloorCommand[Any], action: FloorAc
     """The stage is to do again: its task reopens; the next stage's unstarted task is withdrawn."""
     if command.stage not in PRODUCTION_STAGES or action.mo_id is None:
         return
-    if not completed_the_stage(action) or await standing_beside(floor, action):
+    if not (completed_the_stage(action) or await handed_the_stage(floor, action)) \
+            or await standing_beside(floor, action):
         return  # the stage stays done: Katana's step was completed by someone else, or another cook stands
     reopened = await floor.store.tasks.reopen(task_id(command.stage, action.mo_id), by=name)
     if reopened is not None:

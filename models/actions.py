@@ -198,6 +198,13 @@ class ActionRepository:
         taken_back = {d["_id"] async for d in self.col.find(undos, {"_id": 1})} if found else set()
         return [a for a in found if undo_of(a.id) not in taken_back]
 
+    async def handed_over(self, mo_id: int, action_id: str, reversal: str, steps: list[str], key: str) -> bool:
+        """Whether a reversal (`reversal`: its command) on this MO kept one of `steps` for this action, naming
+        it under `key` in that step's result. By the by_order index."""
+        kept = {"_id": {"$in": steps}, f"result.{key}": action_id}  # a step is stored under _id
+        query = {"mo_id": mo_id, "command": reversal, "steps": {"$elemMatch": kept}}
+        return await self.col.find_one(query, {"_id": 1}) is not None
+
     async def latest_of(self, user_id: str, limit: int) -> list[FloorAction]:
         """A person's most recent actions, newest first (their App Home)."""
         cursor = self.col.find({"user_id": user_id, "command": {"$ne": "undo"}}).sort("created_at", -1).limit(limit)

@@ -159,3 +159,29 @@ async def test_a_waiting_cook_retried_during_an_undo_leaves_its_step_reopened(sh
     assert [p["quantity"] for p in shop.katana.productions.values()
             if p["manufacturing_order_id"] == MO101_ID and not p["deleted_at"]] == [12]
     assert shop.katana.operation_rows[row_id]["status"] == "COMPLETED", "Ben's cook is recorded: its step is done"
+
+
+async def test_undoing_the_cook_an_undo_left_the_step_to_takes_the_step_back(shop: Sandbox) -> None:
+    """The other half of test_undoing_the_first_cook_reopens_the_row_a_standing_further_cook_needs: Ana's
+    Undo left the cook step COMPLETED because Ben's further 5 stood. Ben then undoes his 5 too: no cook of
+    the order stands, yet his Undo left the step COMPLETED and the label task open (his cook had found the
+    step completed and wrote nothing to it, so it had nothing to take back). The step Ana's Undo kept was
+    handed to Ben's cook: his Undo takes it back. Right: step IN_PROGRESS, cook task open, label task
+    withdrawn, no production left. Fails without the hand-over (reversal.handed_the_stage): COMPLETED."""
+    mo = new_order(shop)
+    await shop.settle()
+    form = await shop.form_from_task(ANA, f"Cook task: {mo['order_no']}")
+    await shop.workspace.submit_view(ANA, form, {"quantity": "118", "batch": "B-8", "crate": "C-1"})
+    await shop.settle()
+    ana_confirmation = await shop.message_with("cooked 118")
+    ben_confirmation = await further_cook(shop, mo)
+    await tap_undo(shop, ANA, ana_confirmation)
+    assert cook_row(shop, mo)["status"] == "COMPLETED"
+
+    await tap_undo(shop, BEN, ben_confirmation)
+    assert live(shop, mo) == []
+    assert cook_row(shop, mo)["status"] == "IN_PROGRESS", "no cook of the order stands: its step is to do again"
+    cook = await shop.store.tasks.get(f"cook:{mo['id']}")
+    assert cook is not None and cook.is_open
+    label = await shop.store.tasks.get(f"label:{mo['id']}")
+    assert label is None or not label.is_open, "nothing cooked stands: nothing to label"
