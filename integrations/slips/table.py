@@ -150,32 +150,50 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
 
 
 def _guessed_quantity_cut(columns: list[Column], rows: list[Row]) -> bool:
-    """Whether the quantity's column could not be cut from its neighbours by the headings alone: a figure
-    under no heading word in the gap between the quantity heading and a neighbouring one. A spreadsheet
-    prints figures right-aligned past their left-aligned heading, a word processor left-aligned before their
-    centred one: the same gap, opposite owners, and the PO agrees with the ordered figure whichever is taken
-    (outside reviews 10 and 13: short deliveries shown complete). Then every line's quantity is marked."""
+    """Whether the quantity's column could not be cut from a neighbouring amount column by the headings alone:
+    a figure under no heading word, well apart from both, in the gap between the quantity heading and the
+    heading word beside it that names an amount (ordered, back order, weight) or nothing the vocabulary knows
+    ('Price', 'Auftragsmenge'). A spreadsheet prints figures right-aligned past their left-aligned heading, a
+    word processor left-aligned before their centred one: the same gap, opposite owners, and the PO agrees
+    with the ordered figure whichever is taken (outside reviews 10, 13, 14: short deliveries shown
+    complete). Then every line's quantity is marked. A figure a character or less from a heading is that
+    heading's (outside review 14: a tight spreadsheet's '6')."""
     index = next((i for i, c in enumerate(columns) if c.kind == "quantity"), None)
     if index is None or not rows:
         return False
-    headings = rows[0].words
-    heading_of = {id(c): [w for w in headings if w.x1 > c.x0 and w.x0 < c.x1] for c in columns}
-    left = max((w.x1 for w in heading_of[id(columns[index - 1])]), default=0.0) if index > 0 else None
-    right = min((w.x0 for w in heading_of[id(columns[index + 1])]), default=float("inf")) \
-        if index + 1 < len(columns) else None
-    own = heading_of[id(columns[index])]
+    headings = sorted(rows[0].words, key=lambda w: w.x0)
+    owner = {id(w): c for c in columns for w in headings if w.x1 > c.x0 and w.x0 < c.x1}
+    own = [w for w in headings if owner.get(id(w)) is columns[index]]
     if not own:  # a heading found blurred, its words not where the column is: nothing to measure against
         return False
-    start, end = min(w.x0 for w in own), max(w.x1 for w in own)
-    named = {id(w) for ws in heading_of.values() for w in ws}
-    unknown = [w for w in headings if id(w) not in named and w.x0 > end]  # 'Price': a heading not understood
-    amount = [i for i in (index - 1, index + 1) if 0 <= i < len(columns) and _is_amount(columns[i])]
-    gaps = ([(left, start)] if index - 1 in amount and left is not None else []) + \
-        ([(end, right)] if index + 1 in amount and right is not None else []) + \
-        ([(end, min(w.x0 for w in unknown))] if unknown and index + 1 not in amount else [])
-    return any(lo_ <= w.x0 and w.x1 <= hi_ and any(c.isdigit() for c in w.text)
+    start, end = own[0].x0, max(w.x1 for w in own)
+    before = [w for w in headings if w.x1 <= start]
+    after = [w for w in headings if w.x0 >= end]
+    gaps = [(side.x1, start) for side in before[-1:] if _amount_or_unknown(owner.get(id(side)))] + \
+        [(end, side.x0) for side in after[:1] if _amount_or_unknown(owner.get(id(side)))]
+    return any(lo_ + row.height / 2 <= w.x0 and w.x1 <= hi_ - row.height / 2 and any(c.isdigit() for c in w.text)
                and not any(h.x0 < w.x1 and w.x0 < h.x1 for h in headings)
                for row in rows[1:] for w in row.words for lo_, hi_ in gaps)
+
+
+def _cut_through(row: Row, cuts: list[float], columns: list[Column]) -> bool:
+    """A figure of the row straddles the cut between the quantity's column and an amount column beside it:
+    which cell it belongs to is a guess (outside review 13: a later pallet's figures 30 px to one side, the
+    cut through them rather than through a heading, the back order left alone in the quantity's cell)."""
+    index = next((i for i, c in enumerate(columns) if c.kind == "quantity"), None)
+    if index is None:
+        return False
+    beside = [cuts[cut] for cut, neighbour in ((index - 1, index - 1), (index, index + 1))
+              if 0 <= cut < len(cuts) and neighbour < len(columns) and _is_amount(columns[neighbour])]
+    return any(w.x0 - SQUEEZED < cut < w.x1 + SQUEEZED and any(c.isdigit() for c in w.text)
+               for w in row.words for cut in beside)
+
+
+SQUEEZED = 4  # px: a cut this close to a figure was squeezed between rows printed apart; it is a guess too
+
+
+def _amount_or_unknown(column: Column | None) -> bool:
+    return column is None or _is_amount(column)
 
 
 def _is_amount(column: Column) -> bool:
@@ -211,7 +229,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
         if codes_unheaded:
             _code_by_shape(cells)
         line = _line(cells, convention, shared)
-        if line is not None and (guessed or _under_another_amount(cells, columns)):
+        if line is not None and (guessed or _under_another_amount(cells, columns) or _cut_through(row, cuts, columns)):
             _as_rival(line)
         runs_on = line is not None and bool(lines) and _runs_on(line, lines[-1])
         if line is not None and not runs_on:
@@ -330,7 +348,7 @@ def _figure_in_unit_cell(cells: dict[str, list[Word]], convention: Convention) -
         return None
     first = quantities(unit[0], convention)
     after = unit[1] if len(unit) > 1 else ""
-    pack = vocab.normalise_unit(after) in MEASURES or after[:1] in ("x", "×")
+    pack = vocab.normalise_unit(after) in MEASURES or after.lower().rstrip(".") in CONTENTS or after[:1] in ("x", "×")
     whole = bool(first) and (first[0].start, first[0].end) == (0, len(unit[0]))
     return first[0] if whole and not first[0].unit and not pack else None
 
@@ -354,6 +372,7 @@ def _rival_beside(cells: dict[str, list[Word]], taken: Decimal, convention: Conv
 
 
 MEASURES = frozenset({"kg", "g", "l", "m"})  # a number before one of these in the unit's cell is a pack's content
+CONTENTS = frozenset({"cl", "ml", "dl", "mm", "cm", "oz", "lb", "lbs"})  # and these, which name no unit we receive in
 
 
 def _comparable(a: Decimal, b: Decimal) -> bool:
