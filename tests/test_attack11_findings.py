@@ -36,6 +36,16 @@ def live(shop: Sandbox, mo: dict) -> list[Decimal]:
                   if p["manufacturing_order_id"] == mo["id"] and not p["deleted_at"])
 
 
+async def ana_cooks_the_task(shop: Sandbox) -> tuple[dict, dict]:
+    """A new order; Ana records its cook task (118). The order and her confirmation."""
+    mo = new_order(shop)
+    await shop.settle()
+    form = await shop.form_from_task(ANA, f"Cook task: {mo['order_no']}")
+    await shop.workspace.submit_view(ANA, form, {"quantity": "118", "batch": "B-8", "crate": "C-1"})
+    await shop.settle()
+    return mo, await shop.message_with("cooked 118")
+
+
 async def further_cook(shop: Sandbox, mo: dict, quantity: str = "5") -> dict:
     form = await shop.form_from_command(BEN, "/cook")
     await shop.workspace.submit_view(BEN, form, {"mo": str(mo["id"]), "quantity": quantity, "batch": "B-9",
@@ -108,12 +118,7 @@ async def test_undoing_the_first_cook_reopens_the_row_a_standing_further_cook_ne
     test_a_cook_that_waited_completes_the_step_an_undo_reopened_meanwhile) end with the row COMPLETED:
     the end state depends on which came first. On the floor: 5 soups cooked and booked, nobody is
     told to label them, and Katana's step says the cooking is not done."""
-    mo = new_order(shop)
-    await shop.settle()
-    form = await shop.form_from_task(ANA, f"Cook task: {mo['order_no']}")
-    await shop.workspace.submit_view(ANA, form, {"quantity": "118", "batch": "B-8", "crate": "C-1"})
-    await shop.settle()
-    ana_confirmation = await shop.message_with("cooked 118")
+    mo, ana_confirmation = await ana_cooks_the_task(shop)
     await further_cook(shop, mo)
 
     await tap_undo(shop, ANA, ana_confirmation)
@@ -168,12 +173,7 @@ async def test_undoing_the_cook_an_undo_left_the_step_to_takes_the_step_back(sho
     step completed and wrote nothing to it, so it had nothing to take back). The step Ana's Undo kept was
     handed to Ben's cook: his Undo takes it back. Right: step IN_PROGRESS, cook task open, label task
     withdrawn, no production left. Fails without the hand-over (reversal.handed_the_stage): COMPLETED."""
-    mo = new_order(shop)
-    await shop.settle()
-    form = await shop.form_from_task(ANA, f"Cook task: {mo['order_no']}")
-    await shop.workspace.submit_view(ANA, form, {"quantity": "118", "batch": "B-8", "crate": "C-1"})
-    await shop.settle()
-    ana_confirmation = await shop.message_with("cooked 118")
+    mo, ana_confirmation = await ana_cooks_the_task(shop)
     ben_confirmation = await further_cook(shop, mo)
     await tap_undo(shop, ANA, ana_confirmation)
     assert cook_row(shop, mo)["status"] == "COMPLETED"

@@ -31,7 +31,7 @@ from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.layout import OcrBox
 from integrations.slips.parser import parse_slip
 from models.packing_slip import PackingSlip
-from tests.slip_boxes import boxes_of, spreadsheet, word_box
+from tests.slip_boxes import boxes_of, spreadsheet, word_table
 
 US_HEAD = boxes_of(["Lakeside Paper Goods Inc.", "Packing Slip"], ["PO Number:", "PO-4410"])
 SHORT_PO = Expected(orders=(ExpectedOrder("PO-4410", "Lakeside Paper Goods Inc.", (
@@ -51,21 +51,6 @@ def _right_or_marked(slip: PackingSlip, delivered: dict[str, int]) -> None:
     assert [sku for sku, _, _ in got] == list(delivered), got
     for sku, qty, doubtful in got:
         assert qty == delivered[sku] or doubtful, ("lost" if qty is None else "shown sure but wrong", sku, qty, "delivered", delivered[sku], got)
-
-
-def word_table(columns: list[tuple[str, int, bool]], rows: list[list[str]], top: int = 4) -> list[OcrBox]:
-    """A table as a word processor prints it: cells side by side, each `width` px wide; headings CENTRED in
-    their cells, every cell's text (figures too: the default) LEFT-aligned 6 px inside its cell. Columns
-    marked False (code, description) have their headings left-aligned as well."""
-    boxes, x, spans = [], 40.0, []
-    for heading, width, centred in columns:
-        spans.append(x)
-        hx = x + (width - 13.0 * len(heading)) / 2 if centred else x + 6
-        boxes.append(word_box(heading, hx, 40.0 * top))
-        x += width
-    for r, row in enumerate(rows, start=top + 1):
-        boxes += [word_box(text, x0 + 6, 40.0 * r) for x0, text in zip(spans, row, strict=False) if text]
-    return boxes
 
 
 # --- _past_orphan_figures: centred headings over left-aligned figures ---------------------------------------

@@ -39,7 +39,7 @@ from integrations.slips.evidence import STRUCK
 from integrations.slips.layout import OcrBox
 from integrations.slips.parser import parse_slip
 from models.packing_slip import PackingSlip
-from tests.slip_boxes import boxes_of, cells_under, spreadsheet, word_box
+from tests.slip_boxes import boxes_of, cells_under, spreadsheet, word_box, word_table
 
 US_HEAD = boxes_of(["Lakeside Paper Goods Inc.", "Packing Slip"], ["PO Number:", "PO-4410"])
 
@@ -65,20 +65,6 @@ def _none_marked(slip: PackingSlip, delivered: dict[str, int]) -> None:
     got = _got(slip)
     assert [(sku, qty) for sku, qty, *_ in got] == [(sku, Decimal(q)) for sku, q in delivered.items()], got
     assert not [line for line in got if line[2]], ("every line marked", got)
-
-
-def word_table(columns: list[tuple[str, int, bool]], rows: list[list[str]], top: int = 4) -> list[OcrBox]:
-    """A table as a word processor prints it (as in test_attack13_findings): cells `width` px wide, headings
-    centred (False: left-aligned), every cell's text left-aligned 6 px inside its cell."""
-    boxes, x, spans = [], 40.0, []
-    for heading, width, centred in columns:
-        spans.append(x)
-        hx = x + (width - 13.0 * len(heading)) / 2 if centred else x + 6
-        boxes.append(word_box(heading, hx, 40.0 * top))
-        x += width
-    for r, row in enumerate(rows, start=top + 1):
-        boxes += [word_box(text, x0 + 6, 40.0 * r) for x0, text in zip(spans, row, strict=False) if text]
-    return boxes
 
 
 # --- (a) silent: an ordered column the gap rule never sees ----------------------------------------------------
