@@ -94,8 +94,8 @@ PRINT_COLOUR = 0.04  # how far (in chromaticity, r/(r+g+b)…) print is from gre
 
 def _grey_print(image: Image.Image, colours: Colours) -> np.ndarray | None:
     """Print on a grey page (see GREY_PAGE): a mask of the page, or None when the page is printed dark."""
-    rgb = np.asarray(image.convert("RGB")).astype(np.float32)
-    chroma = _chromaticity(rgb[::2, ::2])  # decided on a quarter of the pixels, most pages are not grey
+    rgb = np.asarray(image.convert("RGB"))
+    chroma = _chromaticity(rgb[::2, ::2].astype(np.float32))  # decided on a quarter: most pages are not grey
     paper = np.median(chroma[::4, ::4].reshape(-1, 3), axis=0)  # most of the picture is its paper
     apart = _apart_from_print(chroma, paper)
     luma = colours.luma[::2, ::2]
@@ -106,7 +106,7 @@ def _grey_print(image: Image.Image, colours: Colours) -> np.ndarray | None:
     level = float(np.percentile(colours.value[::2, ::2][print_coloured], 5))
     if level <= 110:  # print this dark is found as it is
         return None
-    apart = _apart_from_print(_chromaticity(rgb), paper)
+    apart = _apart_from_print(_chromaticity(rgb.astype(np.float32)), paper)  # the whole page only for a grey one
     half_way = colours.paper_value - 0.5 * (colours.paper_value - level)
     return np.asarray((apart < PRINT_COLOUR) & (colours.value < half_way))
 

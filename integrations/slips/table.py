@@ -190,15 +190,19 @@ def _guessed_quantity_cut(columns: list[Column], rows: list[Row]) -> bool:
                for row in rows[1:] for w in row.words for lo_, hi_ in gaps)
 
 
-def _cut_through(row: Row, cuts: list[float], columns: list[Column]) -> bool:
-    """A figure of the row straddles the cut between the quantity's column and an amount column beside it:
-    which cell it belongs to is a guess (outside review 13: a later pallet's figures 30 px to one side, the
-    cut through them rather than through a heading, the back order left alone in the quantity's cell)."""
+def _cuts_beside_quantity(columns: list[Column], cuts: list[float]) -> list[float]:
+    """The cuts between the quantity's column and an amount column beside it (ordered, back order, weight)."""
     index = next((i for i, c in enumerate(columns) if c.kind == "quantity"), None)
     if index is None:
-        return False
-    beside = [cuts[cut] for cut, neighbour in ((index - 1, index - 1), (index, index + 1))
-              if 0 <= cut < len(cuts) and neighbour < len(columns) and _is_amount(columns[neighbour])]
+        return []
+    return [cuts[cut] for cut, neighbour in ((index - 1, index - 1), (index, index + 1))
+            if 0 <= cut < len(cuts) and neighbour < len(columns) and _is_amount(columns[neighbour])]
+
+
+def _cut_through(row: Row, beside: list[float]) -> bool:
+    """A figure of the row straddles a cut beside the quantity's column (`_cuts_beside_quantity`): which cell
+    it belongs to is a guess (outside review 13: a later pallet's figures 30 px to one side, the cut through
+    them rather than through a heading, the back order left alone in the quantity's cell)."""
     return any(w.x0 - SQUEEZED < cut < w.x1 + SQUEEZED and any(c.isdigit() for c in w.text)
                for w in row.words for cut in beside)
 
@@ -233,6 +237,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
     shared |= _amounts_in_one_cell(columns)
     codes_unheaded = not any("sku" in (c.kind, *c.also) for c in columns)
     guessed = _guessed_quantity_cut(columns, [heading, *body])
+    beside = _cuts_beside_quantity(columns, cuts)
     lines: list[SlipLine] = []
     for row in body:
         cells: dict[str, list[Word]] = {}
@@ -243,7 +248,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
         if codes_unheaded:
             _code_by_shape(cells)
         line = _line(cells, convention, shared)
-        if line is not None and (guessed or _under_another_amount(cells, columns) or _cut_through(row, cuts, columns)):
+        if line is not None and (guessed or _under_another_amount(cells, columns) or _cut_through(row, beside)):
             _as_rival(line)
         runs_on = line is not None and bool(lines) and _runs_on(line, lines[-1])
         if line is not None and not runs_on:
