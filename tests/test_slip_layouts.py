@@ -89,7 +89,10 @@ def test_lot_and_expiry_in_one_cell_under_one_heading() -> None:
     assert got(read) == [("SUG-879", Decimal("19.69"), "kg", "LOT542508", date(2026, 2, 25)),
                          ("YST-449", Decimal(684), "g", "LOT850496", date(2026, 6, 30)),
                          ("ALM-6490", Decimal("481.60"), "kg", "CH79744", date(2026, 10, 15))]
-    assert not any(l.lot.doubtful for l in read.lines)  # the heading vouches for what the cell holds
+    # the heading vouches for what the cell holds; 'LOT542508' is marked for its own reason: a lot numbered
+    # so, or 'LOT#542508' with its '#' lost (table.LABEL_GLUED_TO_LOT)
+    assert [(l.lot.doubtful, l.lot.how) for l in read.lines] == [
+        (True, "lot.label_glued"), (True, "lot.label_glued"), (False, "lot.cell")]
 
 
 def test_a_lot_and_expiry_cell_whose_date_is_unreadable_is_a_marked_guess() -> None:

@@ -44,7 +44,7 @@ def one_under_another(rows: list[Row], dictionary: Dictionary) -> list[Row]:
     r = 0
     while r < len(rows):
         cards = _heading(rows[r], dictionary)
-        end = _end_of_cards(rows, r, cards) if cards else r + 1
+        end = _end_of_cards(rows, r, cards, dictionary) if cards else r + 1
         if not cards or not _printed_below(rows[r + 1:end], cards) or not _each_counted(rows[r + 1:end], cards):
             out.append(Row(rows[r].y + shift, rows[r].height, list(rows[r].words)))
             r += 1
@@ -58,7 +58,7 @@ def one_under_another(rows: list[Row], dictionary: Dictionary) -> list[Row]:
 
 def _heading(row: Row, dictionary: Dictionary) -> list[Card] | None:
     """The cards whose first lines make up this row, when it is a row of two or more cards."""
-    cards = _cards_on(row)
+    cards = _cards_on(row, dictionary)
     if cards is None or len(cards) < 2:
         return None
     gaps = [b.x - a.x for a, b in zip(cards, cards[1:], strict=False)]
@@ -70,13 +70,14 @@ def _heading(row: Row, dictionary: Dictionary) -> list[Card] | None:
     return cards if _labels_alike([card.label for card in cards]) else None
 
 
-def _cards_on(row: Row) -> list[Card] | None:
+def _cards_on(row: Row, dictionary: Dictionary) -> list[Card] | None:
     """The row read as nothing but codes, each after a short label or none; None if anything else is on it
-    (a table row's name or quantity, a label without a code after it)."""
+    (a table row's name or quantity, a label without a code after it). A code is shaped like one, or is one
+    of the PO's ('Stock Code 9120.161': figures with a point are shaped like a number; third corpus 2709:30)."""
     cards: list[Card] = []
     label: list[Word] = []
     for word in row.words:
-        code = _code_in(word.text)
+        code = _code_in(word.text) or _known(word.text, dictionary)
         if code is None:
             label.append(word)
             if len(label) > MAX_LABEL_WORDS or any(c.isdigit() for c in word.text):
@@ -100,6 +101,12 @@ def _code_in(text: str) -> str | None:
     return code
 
 
+def _known(text: str, dictionary: Dictionary) -> str | None:
+    code = text.strip(SEPARATORS)
+    found = dictionary.code_for(code) if dictionary and len(code) >= 4 else None
+    return code if found is not None and found[0] == code else None
+
+
 def _alike(a: str, b: str) -> bool:
     """Codes of one numbering ('UAT-2323', 'UAT-2948'): the same length, letters, digits and separators in
     the same places but for one character the OCR may have confused (O and 0)."""
@@ -109,9 +116,11 @@ def _alike(a: str, b: str) -> bool:
 
 
 def _labels_alike(labels: list[str]) -> bool:
-    """Every card labels its code the same way: all without a label, or all with a code label ('Art.nr.'),
-    one the OCR misspelt ('Artkelnummer') still close to one that reads as a code label."""
-    if not any(labels):
+    """Every card labels its code the same way: all without a label, all with the same label (Italian
+    'Articolo', which the vocabulary takes for the description's heading; third corpus 2707:30), or all with
+    a code label ('Art.nr.'), one the OCR misspelt ('Artkelnummer') still close to one that reads as a code
+    label."""
+    if len({label.casefold() for label in labels}) == 1:
         return True
     sure = [label for label in labels if _code_label(label)]
     return bool(sure) and all(
@@ -124,7 +133,7 @@ def _code_label(text: str) -> bool:
     return any(m.end() == len(text) for m in vocab.COLUMN_WORDS["sku"].finditer(text))
 
 
-def _end_of_cards(rows: list[Row], r: int, cards: list[Card]) -> int:
+def _end_of_cards(rows: list[Row], r: int, cards: list[Card], dictionary: Dictionary) -> int:
     """The row after the last line of the row of cards at rows[r]: before a blank stretch, before the next
     row of cards (or a single card: the last row often has one), before a line printed across the cards."""
     end = r + 1
@@ -132,7 +141,7 @@ def _end_of_cards(rows: list[Row], r: int, cards: list[Card]) -> int:
         row, above = rows[end], rows[end - 1]
         if row.y - above.y > 2.6 * row.height or _across(row, [card.x for card in cards]):
             break
-        found = _cards_on(row)
+        found = _cards_on(row, dictionary)
         if found and any(_labels_alike([cards[0].label, card.label]) and _alike(cards[0].code, card.code)
                          for card in found):
             break

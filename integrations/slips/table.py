@@ -8,7 +8,7 @@ widest vertical strip that no word of the table crosses.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from integrations.slips import vocab
@@ -372,6 +372,18 @@ def _figure_in_unit_cell(cells: dict[str, list[Word]], convention: Convention) -
     return first[0] if whole and not first[0].unit and not pack else None
 
 
+def _written_in_lot_cell(cells: dict[str, list[Word]], struck: Quantity | None,
+                         convention: Convention) -> Quantity | None:
+    """The delivered amount written by hand where the lot's column is, beside or above a printed figure struck
+    out ('500 units' struck, '400' written over the empty lot cell; third corpus 2706:42, 2709:16): a bare
+    figure of the struck one's order of size, alone in the cell. Lots are longer, or have letters or dashes."""
+    text = _text(cells.get("lot"))[0].strip(_STRAY)
+    if struck is None or not re.fullmatch(r"\d{1,5}(?:[.,]\d{1,3})?", text):
+        return None
+    found = quantities(text, convention)
+    return found[0] if len(found) == 1 and _comparable(found[0].value, struck.value) else None
+
+
 def _rival_beside(cells: dict[str, list[Word]], taken: Decimal, convention: Convention) -> bool:
     """Another amount where none belongs: a column the heading row did not name (an ordered amount whose
     heading the OCR glued to its neighbour, 'towaruZamówiono'), or the photo's slant pushed the delivered
@@ -438,6 +450,10 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
         written = _figure_in_unit_cell(cells, convention)
         if qty_score <= STRUCK and written is not None:
             quantity = written  # the printed figure is struck out: the one beside it is what came (still marked)
+    written_in_lot = _written_in_lot_cell(cells, quantity, convention) if qty_score <= STRUCK else None
+    if quantity is not None and written_in_lot is not None:
+        quantity, qty_how = replace(written_in_lot, unit=quantity.unit), "qty.rival"
+        cells.pop("lot")
     sku_text, sku_score = _text(cells.get("sku") or cells.get("sku by shape"))
     sku, sku_guessed = _code(sku_text, apart=_apart(cells.get("sku")))
     sku_how = "sku.shape" if "sku by shape" in cells else "sku.crowded" if sku_guessed else "sku.cell"
@@ -522,7 +538,14 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bo
         # 2816370420, third corpus 2704:21), or took in a neighbour's; which is the lot is a guess
         crowded = crowded or glued or sum(any(c.isdigit() for c in w) for w in text.split()) > 1
     lot, guessed = _code(text, apart=apart)
+    if lot and LABEL_GLUED_TO_LOT.match(lot):
+        return lot, "lot.label_glued"
     return lot, "lot.crowded" if crowded or guessed else "lot.cell"
+
+
+# 'LOT55522' under a lot heading: a lot numbered so ('LOT660500'), or 'LOT#55522' whose '#' the scan lost or the
+# OCR read as a figure ('LOT887245'; third corpus 2706:31, 2708:14). Only the slip tells: kept as read, marked.
+LABEL_GLUED_TO_LOT = re.compile(r"(?:lot[eo]?|lotto|batch|charge|partij|partia)\d", re.I)
 
 
 def _glued_to_lot(text: str, found: FoundDate) -> bool:
