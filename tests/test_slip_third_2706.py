@@ -111,3 +111,21 @@ def test_a_figure_in_the_lot_column_beside_a_struck_quantity_is_the_delivered_am
     written = _line(lines, "27-181-16")
     assert (written.quantity.value, written.quantity.doubtful, written.lot.value) == (400, True, None)
     assert (_line(lines, "14-878-89").quantity.value, _line(lines, "14-878-89").lot.value) == (50, "400")
+
+
+def test_a_lot_the_ocr_glued_to_the_position_number_before_it_is_marked() -> None:
+    """'Nr. | Partij | Code …': the OCR read row 4's position and lot as one word, '46421364376' for 4 and
+    6421364376, and the lot was shown with the 4 in front, without ⚠ (2706:16). A figure that starts well
+    inside the column before its own took in that column's value, or ran over: marked. Fails without
+    table._reaches_back."""
+    dutch = Expected(orders=(ExpectedOrder("PO-4014", "Pennine Packaging Ltd", (
+        ExpectedItem(("73-081-66",), "kg", Decimal(240)), ExpectedItem(("30-303-92",), "g", Decimal(125)),
+        ExpectedItem(("28-761-01",), "kg", Decimal(185)))),))
+    rows = cells_under((["Nr.", "Partij", "Code", "Omschrijving", "Aantal", "Eenh."],
+                        ["3", "2607-6371", "73-081-66", "Tarwebloem", "240", "kg"],
+                        ["", "", "30-303-92", "Nootmuskaat", "125", "g"],
+                        ["5", "280926J", "28-761-01", "Kaneel", "185", "kg"]), 4, (40, 100, 300, 440, 700, 800))
+    glued = OcrBox("46421364376", 0.999, ((40.0, 240.0), (183.0, 240.0), (183.0, 264.0), (40.0, 264.0)))
+    lines = parse_slip(HEAD + rows + [glued], dutch).lines
+    assert _line(lines, "30-303-92").lot.value == "46421364376" and _line(lines, "30-303-92").lot.doubtful
+    assert not _line(lines, "73-081-66").lot.doubtful and not _line(lines, "28-761-01").lot.doubtful

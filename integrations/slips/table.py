@@ -207,6 +207,18 @@ def _cut_through(row: Row, beside: list[float]) -> bool:
                for w in row.words for cut in beside)
 
 
+def _reaches_back(row: Row, kind: str, columns: list[Column], cuts: list[float]) -> bool:
+    """A figure of the `kind` column's cell that starts half a line's height or more inside the column before
+    it: the OCR glued that column's value on ('46421364376' for the position 4 and the lot 6421364376, third
+    corpus 2706:16), or the lot ran over; which characters are the lot's is a guess."""
+    index = next((i for i, c in enumerate(columns) if kind in (c.kind, *c.also)), None)
+    if not index:
+        return False
+    cut = cuts[index - 1]
+    return any(sum(1 for c in cuts if w.x > c) == index and w.x0 < cut - row.height / 2
+               and any(ch.isdigit() for ch in w.text) for w in row.words)
+
+
 SQUEEZED = 4  # px: a cut this close to a figure was squeezed between rows printed apart; it is a guess too
 
 
@@ -250,6 +262,8 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
         line = _line(cells, convention, shared)
         if line is not None and (guessed or _under_another_amount(cells, columns) or _cut_through(row, beside)):
             _as_rival(line)
+        if line is not None and line.lot.value is not None and _reaches_back(row, "lot", columns, cuts):
+            line.lot = read(line.lot.value, line.lot.confidence, 1.0, "lot.crowded")
         runs_on = line is not None and bool(lines) and _runs_on(line, lines[-1])
         if line is not None and not runs_on:
             lines.append(line)
