@@ -95,7 +95,6 @@ def test_a_single_digit_struck_by_a_pen_is_not_vouched_for_by_the_po() -> None:
     assert struck.doubtful, struck
 
 
-@pytest.mark.xfail(strict=True, reason="an unstruck bold '44' is read as struck by its own crossbar (over-marking)")
 def test_an_unstruck_bold_44_is_not_read_as_struck() -> None:
     """Slip: '44' printed in a bold condensed face (18 px), photographed with a slight blur (0.9 px), nothing
     written on it; the OCR's share of its box narrower than the glyphs (the commit's own observation: 12-19 px
@@ -119,7 +118,6 @@ def test_a_regular_44_without_blur_stays_sure() -> None:
 
 # --- overprint.read_as_struck: one-letter units -----------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="codes '2040-M', '2040-L' read as an amount and a unit: struck (over-marking)")
 def test_item_codes_with_a_size_letter_are_not_struck() -> None:
     """Slip: disposable gloves by size, item codes '2040-S', '2040-M', '2040-L' in the code column, read without
     a PO (or a PO that lists them otherwise). Observed: read_as_struck takes 'digits, dash, one letter' for an
@@ -142,7 +140,6 @@ def _struck(rows: list[OcrBox], text: str) -> list[OcrBox]:
     return [dataclasses.replace(box, score=STRUCK) if box.text == text else box for box in rows]
 
 
-@pytest.mark.xfail(strict=True, reason="a short numeric lot beside a struck quantity becomes the quantity (lost lot)")
 def test_a_short_numeric_lot_beside_a_struck_quantity_stays_the_lot() -> None:
     """Slip: lots numbered by four figures (batch 2411, 2412 — every row of the lot column so), the 500 of one
     row struck out, the delivered figure written above the row (the OCR does not put it in the row). Observed:
@@ -158,7 +155,6 @@ def test_a_short_numeric_lot_beside_a_struck_quantity_stays_the_lot() -> None:
     assert line.lot.value == "2411" and line.quantity.doubtful, line
 
 
-@pytest.mark.xfail(strict=True, reason="the lot replaces the correction read from the unit cell (lost values)")
 def test_a_correction_read_in_the_unit_cell_is_not_replaced_by_the_lot() -> None:
     """Slip: 500 struck, 450 written beside it over the unit's cell, lot 2411. Observed: _line first takes the
     450 from the unit cell (table._figure_in_unit_cell), then _written_in_lot_cell compares the lot 2411 with
@@ -182,7 +178,6 @@ def test_a_long_numeric_lot_beside_a_struck_quantity_stays_the_lot() -> None:
 
 # --- cards: the same unknown label --------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="one card's label misread: the row is one item again, lot lent (silent error)")
 @pytest.mark.parametrize("misread", ["Artícolo", "Artlcolo"])
 def test_cards_whose_unknown_label_the_ocr_misread_on_one_card_are_still_cards(misread: str) -> None:
     """Slip: the Italian cards of test_slip_third_2706 (2707:30), the second card's 'Articolo' read 'Artícolo'
@@ -247,7 +242,6 @@ def _lot_read(text: str) -> SlipLine:
     return _line(parse_slip(HEAD + rows, ORDER).lines, "31-593-25")
 
 
-@pytest.mark.xfail(strict=True, reason="the lot label glued in another spelling is shown unmarked (silent error)")
 @pytest.mark.parametrize("read", ["LOTH55522", "LOTNR55522", "LotNo55522"])
 def test_a_lot_label_glued_in_other_spellings_is_marked(read: str) -> None:
     """Slip: 'LOT#55522' under the lot heading with the '#' read as H (the OCR's likeliest reading of a '#'
@@ -258,7 +252,6 @@ def test_a_lot_label_glued_in_other_spellings_is_marked(read: str) -> None:
     assert lot.value is not None and lot.doubtful, lot
 
 
-@pytest.mark.xfail(strict=True, reason="'LOT-55522' (the '#' read as a dash) loses the lot (lost value)")
 def test_a_lot_label_glued_by_a_dash_keeps_the_lot() -> None:
     """Slip: 'LOT#55522' with the '#' read as a dash: 'LOT-55522'. Observed: the label is stripped
     (vocab.LOT_LABEL), '-55522' is no lot to _lot_cell, and the line has no lot at all (older than dc57487,

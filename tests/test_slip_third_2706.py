@@ -35,12 +35,12 @@ def _word(text: str) -> OcrBox:
 def test_a_dash_between_an_amount_and_a_one_letter_unit_is_a_stroke() -> None:
     """'Aantal: 250 g' struck by a thin grey line, '200' written above: the OCR read 'Aantal:250-g' — the
     stroke's tail as a dash before the unit — and the PO vouched for 250 (2708:27). One-letter units were
-    left out of the dash rule because a code's letters follow a dash too ('AB-250-L'); a word that is nothing
-    but an amount and its unit, after its label or not, is no code. Fails with WEAK_UNITS excluded again."""
+    left out of the dash rule because a code's letters follow a dash too ('AB-250-L', '2040-M'); an amount and
+    its unit right after a quantity's label is no code. Fails with WEAK_UNITS excluded again."""
     page = Image.new("RGB", (600, 300), "white")  # no ink: only the OCR's text can tell
-    for text in ("Aantal:250-g", "250-g", "12,5-l"):
+    for text in ("Aantal:250-g", "Qty:12,5-l"):
         assert mark_struck_through(page, [_word(text)])[0].words[0][1] <= STRUCK, text
-    for text in ("AB-250-L", "802-PG08", "26-0584", "250 g"):
+    for text in ("AB-250-L", "802-PG08", "26-0584", "250 g", "2040-M", "Lot:250-g"):
         assert mark_struck_through(page, [_word(text)])[0].words[0][1] > STRUCK, text
 
 
@@ -101,16 +101,17 @@ def test_a_lot_that_starts_with_a_lot_label_glued_to_its_figures_is_marked() -> 
 def test_a_figure_in_the_lot_column_beside_a_struck_quantity_is_the_delivered_amount() -> None:
     """'500 units' struck through, '400' written over the empty lot cell (2706:42; 2709:16 likewise): the
     lot was shown as 400 without ⚠. A bare figure of the struck one's size alone in the lot's cell is the
-    written correction: taken as the quantity, marked; the lot left empty. A lot beside an unstruck figure,
-    or a long one, stays the lot. Fails without table._written_in_lot_cell."""
+    written correction: taken as the quantity, marked; the lot left empty. A lot beside an unstruck figure
+    stays the lot (long ones, and short figures where other rows' lots are figures too: tests/
+    test_attack15_findings.py). Fails without table._written_in_lot_cell."""
     rows = cells_under((["Code", "Description", "Qty", "Unit", "Lot"],
                         ["27-181-16", "Kraft gift box", "500", "units", "400"],
-                        ["14-878-89", "Clear PET tub", "50", "case", "400"]), 4, COLUMNS)
+                        ["14-878-89", "Clear PET tub", "50", "case", "L270510"]), 4, COLUMNS)
     rows = [dataclasses.replace(box, score=STRUCK) if box.text == "500" else box for box in rows]
     lines = parse_slip(HEAD + rows, ORDER).lines
     written = _line(lines, "27-181-16")
     assert (written.quantity.value, written.quantity.doubtful, written.lot.value) == (400, True, None)
-    assert (_line(lines, "14-878-89").quantity.value, _line(lines, "14-878-89").lot.value) == (50, "400")
+    assert (_line(lines, "14-878-89").quantity.value, _line(lines, "14-878-89").lot.value) == (50, "L270510")
 
 
 def test_a_lot_the_ocr_glued_to_the_position_number_before_it_is_marked() -> None:
@@ -129,3 +130,15 @@ def test_a_lot_the_ocr_glued_to_the_position_number_before_it_is_marked() -> Non
     lines = parse_slip(HEAD + rows + [glued], dutch).lines
     assert _line(lines, "30-303-92").lot.value == "46421364376" and _line(lines, "30-303-92").lot.doubtful
     assert not _line(lines, "73-081-66").lot.doubtful and not _line(lines, "28-761-01").lot.doubtful
+
+
+def test_a_correction_in_the_unit_cell_is_not_replaced_by_a_figure_in_the_lot_cell() -> None:
+    """'500' struck, '450' written in the unit's cell and '400' in the lot's: the unit cell's figure was taken
+    first, and the lot's must not replace it (two corrections: which came is for a person; the one beside the
+    printed figure stays). Fails without `written is None` in table._line."""
+    rows = cells_under((["Code", "Description", "Qty", "Unit", "Lot"],
+                        ["27-181-16", "Kraft gift box", "500", "450", "400"],
+                        ["14-878-89", "Clear PET tub", "50", "case", "L270510"]), 4, COLUMNS)
+    rows = [dataclasses.replace(box, score=STRUCK) if box.text == "500" else box for box in rows]
+    written = _line(parse_slip(HEAD + rows, ORDER).lines, "27-181-16")
+    assert (written.quantity.value, written.quantity.doubtful) == (450, True)

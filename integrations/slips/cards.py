@@ -118,14 +118,16 @@ def _alike(a: str, b: str) -> bool:
 def _labels_alike(labels: list[str]) -> bool:
     """Every card labels its code the same way: all without a label, all with the same label (Italian
     'Articolo', which the vocabulary takes for the description's heading; third corpus 2707:30), or all with
-    a code label ('Art.nr.'), one the OCR misspelt ('Artkelnummer') still close to one that reads as a code
-    label."""
-    if len({label.casefold() for label in labels}) == 1:
+    a code label ('Art.nr.'); one the OCR misspelt ('Artkelnummer', 'Artlcolo') still close to the others."""
+    if len({label.casefold() for label in labels}) == 1 or all(_close(label, labels[0]) for label in labels):
         return True
     sure = [label for label in labels if _code_label(label)]
-    return bool(sure) and all(
-        label in sure or difflib.SequenceMatcher(None, label.lower(), sure[0].lower()).ratio() >= 0.8
-        for label in labels)
+    return bool(sure) and all(label in sure or _close(label, sure[0]) for label in labels)
+
+
+def _close(label: str, other: str) -> bool:
+    """One label the OCR misspelt ('Artlcolo' beside 'Articolo'; outside review 15)."""
+    return bool(label) and difflib.SequenceMatcher(None, label.lower(), other.lower()).ratio() >= 0.8
 
 
 def _code_label(text: str) -> bool:

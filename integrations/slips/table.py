@@ -251,12 +251,10 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
     guessed = _guessed_quantity_cut(columns, [heading, *body])
     beside = _cuts_beside_quantity(columns, cuts)
     lines: list[SlipLine] = []
-    for row in body:
-        cells: dict[str, list[Word]] = {}
-        for word in row.words:
-            column = columns[sum(1 for cut in cuts if word.x > cut)]
-            for kind in (column.kind, *column.also):
-                cells.setdefault(kind, []).append(word)
+    every_cells = [_cells_of(row, columns, cuts) for row in body]
+    if sum(_FIGURES_ONLY.fullmatch(_text(cells.get("lot"))[0]) is not None for cells in every_cells) >= 2:
+        shared |= {FIGURE_LOTS}
+    for row, cells in zip(body, every_cells, strict=True):
         if codes_unheaded:
             _code_by_shape(cells)
         line = _line(cells, convention, shared)
@@ -270,6 +268,20 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
         elif lines:
             _continue(lines[-1], row, convention, cells, runs_on=runs_on)
     return _without_total(lines)
+
+
+def _cells_of(row: Row, columns: list[Column], cuts: list[float]) -> dict[str, list[Word]]:
+    """The row's words by the kind of column each falls in."""
+    cells: dict[str, list[Word]] = {}
+    for word in row.words:
+        column = columns[sum(1 for cut in cuts if word.x > cut)]
+        for kind in (column.kind, *column.also):
+            cells.setdefault(kind, []).append(word)
+    return cells
+
+
+FIGURE_LOTS = "lots of figures only"  # in `shared`: two rows or more have a bare figure for their lot
+_FIGURES_ONLY = re.compile(r"\d{1,5}(?:[.,]\d{1,3})?")  # a bare figure a hand writes, not a long numeric lot
 
 
 def without_other_amounts(heading: Row, rows: list[Row], columns: list[Column]) -> list[Row]:
@@ -390,9 +402,10 @@ def _written_in_lot_cell(cells: dict[str, list[Word]], struck: Quantity | None,
                          convention: Convention) -> Quantity | None:
     """The delivered amount written by hand where the lot's column is, beside or above a printed figure struck
     out ('500 units' struck, '400' written over the empty lot cell; third corpus 2706:42, 2709:16): a bare
-    figure of the struck one's order of size, alone in the cell. Lots are longer, or have letters or dashes."""
+    figure of the struck one's order of size, alone in the cell. Lots are longer, or have letters or dashes;
+    where they are short figures the other rows show it (outside review 15: '2411', '2412')."""
     text = _text(cells.get("lot"))[0].strip(_STRAY)
-    if struck is None or not re.fullmatch(r"\d{1,5}(?:[.,]\d{1,3})?", text):
+    if struck is None or not _FIGURES_ONLY.fullmatch(text):
         return None
     found = quantities(text, convention)
     return found[0] if len(found) == 1 and _comparable(found[0].value, struck.value) else None
@@ -459,12 +472,15 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     under the quantity heading (the photo smudged it) is still an item: its quantity is left for a person."""
     qty_text, qty_score = _text(cells.get("quantity"))
     found, quantity, qty_how = _the_quantity(qty_text, convention, shared)
+    written = None
     if quantity is not None and _rival_beside(cells, quantity.value, convention):
         qty_how = "qty.rival"
         written = _figure_in_unit_cell(cells, convention)
         if qty_score <= STRUCK and written is not None:
             quantity = written  # the printed figure is struck out: the one beside it is what came (still marked)
-    written_in_lot = _written_in_lot_cell(cells, quantity, convention) if qty_score <= STRUCK else None
+    # lots of figures only in other rows too ('2411', '2412'): a figure in the lot's cell is that row's lot
+    written_in_lot = _written_in_lot_cell(cells, quantity, convention) \
+        if qty_score <= STRUCK and written is None and FIGURE_LOTS not in shared else None
     if quantity is not None and written_in_lot is not None:
         quantity, qty_how = replace(written_in_lot, unit=quantity.unit), "qty.rival"
         cells.pop("lot")
@@ -483,8 +499,11 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     desc_text, desc_score = _text(cells.get("description"))
     lot_text, lot_score = _text(cells.get("lot"))
     exp_text, exp_score = _text(cells.get("expiry"))
-    lot, lot_how = _lot_cell(vocab.LOT_LABEL.sub("", lot_text), {"lot", "expiry"} <= shared, convention,
+    unlabelled = vocab.LOT_LABEL.sub("", lot_text).lstrip()
+    dashed = re.match(r"[-–]\d", unlabelled) is not None  # 'LOT-55522': 'LOT#55522' with its '#' read as a dash
+    lot, lot_how = _lot_cell(unlabelled[1:] if dashed else unlabelled, {"lot", "expiry"} <= shared, convention,
                              dated="expiry column" not in shared, apart=_apart(cells.get("lot")))
+    lot_how = "lot.label_glued" if dashed and lot else lot_how
     if not sku and not lot and not _names_goods(desc_text):
         return None  # 'Cartons  9', 'Colis  2', 'Strona 1 z 1': a count of packages or a page, not goods
     expiry = find_date(exp_text, convention, lost_separator=True) if exp_text else None
@@ -558,8 +577,9 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bo
 
 
 # 'LOT55522' under a lot heading: a lot numbered so ('LOT660500'), or 'LOT#55522' whose '#' the scan lost or the
-# OCR read as a figure ('LOT887245'; third corpus 2706:31, 2708:14). Only the slip tells: kept as read, marked.
-LABEL_GLUED_TO_LOT = re.compile(r"(?:lot[eo]?|lotto|batch|charge|partij|partia)\d", re.I)
+# OCR read as a figure or a letter ('LOT887245', 'LOTH55522'), or 'LOT NR' glued on ('LOTNR55522'; third corpus
+# 2706:31, 2708:14, outside review 15). Only the slip tells: kept as read, marked.
+LABEL_GLUED_TO_LOT = re.compile(r"(?:lot[eo]?|lotto|batch|charge|partij|partia)(?:n[or]\.?|h)?\d", re.I)
 
 
 def _glued_to_lot(text: str, found: FoundDate) -> bool:
