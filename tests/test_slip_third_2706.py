@@ -142,3 +142,21 @@ def test_a_correction_in_the_unit_cell_is_not_replaced_by_a_figure_in_the_lot_ce
     rows = [dataclasses.replace(box, score=STRUCK) if box.text == "500" else box for box in rows]
     written = _line(parse_slip(HEAD + rows, ORDER).lines, "27-181-16")
     assert (written.quantity.value, written.quantity.doubtful) == (450, True)
+
+
+def test_a_figure_written_after_the_unit_and_read_glued_to_it_is_a_rival() -> None:
+    """'2036' struck faintly, '1629' written after its unit: the OCR read 'kg|629' in the unit's cell, the
+    stroke of the 1 as '|', and the PO vouched for the printed 2036 (2713:21). A figure after the unit's
+    letters, behind a stray stroke or none, is a rival; a pack ('x12') is not. Fails without
+    table.FIGURE_AFTER_UNIT (the pack's line fails without its lookahead); the same words on an item's line
+    were marked already."""
+    expected = Expected(orders=(ExpectedOrder("PO-4014", "Pennine Packaging Ltd", (
+        ExpectedItem(("31-593-25",), "kg", Decimal(2036)), ExpectedItem(("14-878-89",), "cases", Decimal(50)))),))
+    rows = cells_under((["Code", "Description", "Qty", "Unit", "Lot"],
+                        ["31-593-25", "Pistachios", "2036", "kg|629", "39146"],
+                        ["14-878-89", "Clear PET tub", "50", "x12", "L270510"]), 4, COLUMNS)
+    lines = parse_slip(HEAD + rows, expected).lines
+    assert _line(lines, "31-593-25").quantity.doubtful
+    assert not _line(lines, "14-878-89").quantity.doubtful
+    block = boxes_of(["31-593-25 Pistachios"], ["Qty: 2036 kg|629  Lot: 39146"])
+    assert parse_slip(HEAD + block, expected).lines[0].quantity.doubtful

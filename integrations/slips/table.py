@@ -422,6 +422,8 @@ def _rival_beside(cells: dict[str, list[Word]], taken: Decimal, convention: Conv
     figure = _figure_in_unit_cell(cells, convention)
     if figure is not None and figure.value != taken:
         return True
+    if FIGURE_AFTER_UNIT.match(_text(cells.get("unit"))[0]):
+        return True  # '2036 | kg|629': a figure written after the unit, read glued to it (third corpus 2713:21)
     for kind in ("lot", "expiry"):  # an amount with a unit word is no lot and no date
         text, _ = _text(cells.get(kind))
         if any(q.unit and q.value != taken for q in quantities(text, convention)):
@@ -429,6 +431,7 @@ def _rival_beside(cells: dict[str, list[Word]], taken: Decimal, convention: Conv
     return False
 
 
+FIGURE_AFTER_UNIT = re.compile(r"(?![x×]\d)[^\W\d_]{1,4}\.?[|\[\](){}'\"]?\d")  # 'kg|629', 'kg1819' in the unit's cell
 MEASURES = frozenset({"kg", "g", "l", "m"})  # a number before one of these in the unit's cell is a pack's content
 CONTENTS = frozenset({"cl", "ml", "dl", "mm", "cm", "oz", "lb", "lbs"})  # and these, which name no unit we receive in
 
