@@ -377,8 +377,7 @@ def _overshooting(band: np.ndarray, x0: float, x1: float, height: float) -> bool
     sloped = np.maximum.reduce([wide[i:wide.shape[0] - 2 + i] for i in range(3)])
     start, end, past = int(x0) - lo, int(x1) - lo, OVERSHOOT * height
     for row in sloped:
-        edges = np.flatnonzero(np.diff(np.concatenate(([0], row.astype(np.int8), [0]))))
-        for a, b in zip(edges[::2], edges[1::2], strict=True):  # each run [a, b)
+        for a, b in _runs(row):
             if a <= start + (1 - STRIKE_COVER) * (end - start) and b - 1 >= end - (1 - STRIKE_COVER) * (end - start) \
                     and (a <= start - past or b - 1 >= end + past):
                 return True
@@ -462,6 +461,16 @@ def _crossed_out(ink: np.ndarray, quad: tuple[tuple[float, float], ...], x0: flo
     return all(_pen_line(ink, quad, x0, x1, STRIKE_COVER, slants) for slants in diagonals)
 
 
-def _longest_run(row: np.ndarray) -> int:
-    edges = np.flatnonzero(np.diff(np.concatenate(([0], row.astype(np.int8), [0]))))
+def _edges(row: np.ndarray) -> np.ndarray:
+    """Where the row's unbroken runs of ink start and end: [start, end, start, end, …], each run [start, end)."""
+    return np.flatnonzero(np.diff(np.concatenate(([0], row.astype(np.int8), [0]))))
+
+
+def _runs(row: np.ndarray) -> list[tuple[int, int]]:
+    edges = _edges(row)
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def _longest_run(row: np.ndarray) -> int:  # on the hot path: numpy throughout
+    edges = _edges(row)
     return int((edges[1::2] - edges[::2]).max()) if edges.size else 0
