@@ -168,3 +168,27 @@ def test_a_narrow_two_digit_figure_struck_through_is_marked() -> None:
     assert struck.words[0][1] == STRUCK
     [clean] = mark_struck_through(_narrow_figure(False), [NARROW])
     assert clean.words[0][1] == 0.99
+
+
+def _red_four(stroke: bool) -> Image.Image:
+    """A '4' printed in red (a supplier's coloured figures), optionally struck by a red pen line from well
+    before it to well after it."""
+    page = Image.new("RGB", (400, 200), (250, 248, 246))
+    ImageDraw.Draw(page).text((120, 84), "4", fill=(200, 30, 30), font=ImageFont.truetype(DEJAVU, 18))
+    if stroke:
+        ImageDraw.Draw(page).line((100, 96, 150, 95), fill=(200, 30, 30), width=2)
+    return page
+
+
+FOUR = OcrBox("4", 0.99, ((115.0, 80.0), (140.0, 80.0), (140.0, 110.0), (115.0, 110.0)), (("4", 0.99, 120.0, 131.0),))
+
+
+def test_a_single_printed_red_digit_is_not_struck_by_its_own_bar_but_a_pen_line_through_it_is() -> None:
+    """A single digit is struck by a pen-coloured line running on past it on both sides
+    (overprint._one_figure_struck; tests/test_attack15_findings.py has the struck '8'); a red '4''s own
+    crossbar, in the pen's colour, ends within the glyph and leaves it sure (a control). The struck half
+    fails without _one_figure_struck."""
+    [clean] = mark_struck_through(_red_four(False), [FOUR])
+    assert clean.words[0][1] == 0.99
+    [struck] = mark_struck_through(_red_four(True), [FOUR])
+    assert struck.words[0][1] == STRUCK

@@ -327,7 +327,8 @@ def _struck(box: OcrBox, ink: np.ndarray, pen: np.ndarray, luma: np.ndarray) -> 
     crossed = [any(c.isdigit() for c in text) and (
         read_as_struck(text) or _crossed(ink, box.quad, x0, x1, _characters(text))
         or _pen_line(pen, box.quad, x0, x1, chars=_characters(text)) or _grey_line(luma, box.quad, x0, x1, text)
-        or _crossed_out(ink, box.quad, x0, x1)) for text, _, x0, x1 in words]
+        or _crossed_out(ink, box.quad, x0, x1)
+        or (_characters(text) == 1 and _one_figure_struck(pen, box.quad, x0, x1))) for text, _, x0, x1 in words]
     if not any(crossed):
         return box
     if not box.words:
@@ -358,7 +359,7 @@ def _crossed(ink: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float, 
     if band.shape[0] < 3 or not _long_enough(band.shape[1], height, chars):
         return False
     if band.shape[1] < 0.8 * height:
-        return _overshooting(ink[rows], x0, x1, height)
+        return _overshooting(ink[rows], x0, x1, height, sides=1)
     sloped = np.maximum.reduce([band[i:band.shape[0] - 2 + i] for i in range(3)])  # a pen line is not level
     longest = max((_longest_run(row) for row in sloped), default=0)
     return bool(longest >= min(STRIKE_COVER * band.shape[1], STRIKE_RUN * height))
@@ -367,10 +368,20 @@ def _crossed(ink: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float, 
 OVERSHOOT = 0.2  # of the text's height: how far a stroke through a narrow figure runs on past it
 
 
-def _overshooting(band: np.ndarray, x0: float, x1: float, height: float) -> bool:
+def _one_figure_struck(pen: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float, x1: float) -> bool:
+    """A single digit ('8 units') with a pen-coloured line through it that runs on past it on both sides: no
+    printed digit is pen-coloured, and a coloured one's own bar ends where its glyph does (outside review 15:
+    a struck '8' the PO vouched for)."""
+    ys = [p[1] for p in quad]
+    top, height = min(ys), max(ys) - min(ys)
+    rows = slice(max(0, int(top + 0.3 * height)), int(top + 0.75 * height) + 1)
+    return height >= 3 and x1 - x0 >= 3 and _overshooting(pen[rows], x0, x1, height, sides=2)
+
+
+def _overshooting(band: np.ndarray, x0: float, x1: float, height: float, sides: int) -> bool:
     """A stroke through a narrow figure ('40' 15 px wide): dark ink across the OCR's share of the word that runs
-    on past it, as a hand's line does. In any ink, print included, a narrow bold figure's own bars join across
-    it under a little blur (outside review 15: a bold '44'); they end where its glyphs do."""
+    on past it on `sides` sides, as a hand's line does. In any ink, print included, a narrow bold figure's own
+    bars join across it under a little blur (outside review 15: a bold '44'); they end where its glyphs do."""
     pad = int(0.5 * height)
     lo = max(0, int(x0) - pad)
     wide = band[:, lo:int(x1) + pad + 1]
@@ -379,7 +390,7 @@ def _overshooting(band: np.ndarray, x0: float, x1: float, height: float) -> bool
     for row in sloped:
         for a, b in _runs(row):
             if a <= start + (1 - STRIKE_COVER) * (end - start) and b - 1 >= end - (1 - STRIKE_COVER) * (end - start) \
-                    and (a <= start - past or b - 1 >= end + past):
+                    and (a <= start - past) + (b - 1 >= end + past) >= sides:
                 return True
     return False
 
