@@ -350,11 +350,16 @@ def _long_enough(width: float, height: float, chars: int) -> bool:
     return width >= 8 and (width >= 0.8 * height or chars >= 2)
 
 
-def _crossed(ink: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float, x1: float, chars: int = 0) -> bool:
-    """A stroke of ink (pen or print) about level through the middle of the word over [x0, x1]."""
+def _middle_band(quad: tuple[tuple[float, float], ...]) -> tuple[slice, float]:
+    """The rows through the middle of a word's box, where a strike runs, and the box's height."""
     top, bottom = min(p[1] for p in quad), max(p[1] for p in quad)
     height = bottom - top
-    rows = slice(max(0, int(top + 0.3 * height)), int(top + 0.75 * height) + 1)
+    return slice(max(0, int(top + 0.3 * height)), int(top + 0.75 * height) + 1), height
+
+
+def _crossed(ink: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float, x1: float, chars: int = 0) -> bool:
+    """A stroke of ink (pen or print) about level through the middle of the word over [x0, x1]."""
+    rows, height = _middle_band(quad)
     band = ink[rows, max(0, int(x0)):int(x1) + 1]
     if band.shape[0] < 3 or not _long_enough(band.shape[1], height, chars):
         return False
@@ -372,9 +377,7 @@ def _one_figure_struck(pen: np.ndarray, quad: tuple[tuple[float, float], ...], x
     """A single digit ('8 units') with a pen-coloured line through it that runs on past it on both sides: no
     printed digit is pen-coloured, and a coloured one's own bar ends where its glyph does (outside review 15:
     a struck '8' the PO vouched for)."""
-    ys = [p[1] for p in quad]
-    top, height = min(ys), max(ys) - min(ys)
-    rows = slice(max(0, int(top + 0.3 * height)), int(top + 0.75 * height) + 1)
+    rows, height = _middle_band(quad)
     return height >= 3 and x1 - x0 >= 3 and _overshooting(pen[rows], x0, x1, height, sides=2)
 
 

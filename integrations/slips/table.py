@@ -163,6 +163,11 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
     return cuts
 
 
+def _column_index(columns: list[Column], kind: str, *, joined: bool = False) -> int | None:
+    """Where the column of `kind` is among the columns (`joined`: also one it shares a cell with, 'Lot / Exp.')."""
+    return next((i for i, c in enumerate(columns) if c.kind == kind or (joined and kind in c.also)), None)
+
+
 def _guessed_quantity_cut(columns: list[Column], rows: list[Row]) -> bool:
     """Whether the quantity's column could not be cut from a neighbouring amount column by the headings alone:
     a figure under no heading word, well apart from both, in the gap between the quantity heading and the
@@ -172,7 +177,7 @@ def _guessed_quantity_cut(columns: list[Column], rows: list[Row]) -> bool:
     with the ordered figure whichever is taken (outside reviews 10, 13, 14: short deliveries shown
     complete). Then every line's quantity is marked. A figure a character or less from a heading is that
     heading's (outside review 14: a tight spreadsheet's '6')."""
-    index = next((i for i, c in enumerate(columns) if c.kind == "quantity"), None)
+    index = _column_index(columns, "quantity")
     if index is None or not rows:
         return False
     headings = sorted(rows[0].words, key=lambda w: w.x0)
@@ -192,7 +197,7 @@ def _guessed_quantity_cut(columns: list[Column], rows: list[Row]) -> bool:
 
 def _cuts_beside_quantity(columns: list[Column], cuts: list[float]) -> list[float]:
     """The cuts between the quantity's column and an amount column beside it (ordered, back order, weight)."""
-    index = next((i for i, c in enumerate(columns) if c.kind == "quantity"), None)
+    index = _column_index(columns, "quantity")
     if index is None:
         return []
     return [cuts[cut] for cut, neighbour in ((index - 1, index - 1), (index, index + 1))
@@ -207,16 +212,18 @@ def _cut_through(row: Row, beside: list[float]) -> bool:
                for w in row.words for cut in beside)
 
 
-def _reaches_back(row: Row, kind: str, columns: list[Column], cuts: list[float]) -> bool:
-    """A figure of the `kind` column's cell that starts half a line's height or more inside the column before
-    it: the OCR glued that column's value on ('46421364376' for the position 4 and the lot 6421364376, third
-    corpus 2706:16), or the lot ran over; which characters are the lot's is a guess."""
-    index = next((i for i, c in enumerate(columns) if kind in (c.kind, *c.also)), None)
-    if not index:
-        return False
-    cut = cuts[index - 1]
-    return any(sum(1 for c in cuts if w.x > c) == index and w.x0 < cut - row.height / 2
-               and any(ch.isdigit() for ch in w.text) for w in row.words)
+def _cut_before(columns: list[Column], cuts: list[float], kind: str) -> float | None:
+    """The cut on the left of the column of `kind` (or of the one it shares a cell with); None for the first."""
+    index = _column_index(columns, kind, joined=True)
+    return cuts[index - 1] if index else None
+
+
+def _reaches_back(words: list[Word] | None, cut: float | None, height: float) -> bool:
+    """A figure of a cell that starts half a line's height or more inside the column before it (`cut`): the OCR
+    glued that column's value on ('46421364376' for the position 4 and the lot 6421364376, third corpus
+    2706:16), or the value ran over; which characters are the cell's is a guess."""
+    return cut is not None and any(w.x0 < cut - height / 2 and any(ch.isdigit() for ch in w.text)
+                                   for w in words or [])
 
 
 SQUEEZED = 4  # px: a cut this close to a figure was squeezed between rows printed apart; it is a guess too
@@ -250,6 +257,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
     codes_unheaded = not any("sku" in (c.kind, *c.also) for c in columns)
     guessed = _guessed_quantity_cut(columns, [heading, *body])
     beside = _cuts_beside_quantity(columns, cuts)
+    before_lot = _cut_before(columns, cuts, "lot")
     lines: list[SlipLine] = []
     every_cells = [_cells_of(row, columns, cuts) for row in body]
     if sum(_FIGURES_ONLY.fullmatch(_text(cells.get("lot"))[0]) is not None for cells in every_cells) >= 2:
@@ -260,7 +268,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
         line = _line(cells, convention, shared)
         if line is not None and (guessed or _under_another_amount(cells, columns) or _cut_through(row, beside)):
             _as_rival(line)
-        if line is not None and line.lot.value is not None and _reaches_back(row, "lot", columns, cuts):
+        if line is not None and line.lot.value is not None and _reaches_back(cells.get("lot"), before_lot, row.height):
             line.lot = read(line.lot.value, line.lot.confidence, 1.0, "lot.crowded")
         runs_on = line is not None and bool(lines) and _runs_on(line, lines[-1])
         if line is not None and not runs_on:
@@ -310,7 +318,7 @@ def _under_heading_of(word: Word, columns: list[Column], kinds: tuple[str, ...])
 def column_span(heading: Row, rows: list[Row], columns: list[Column], kind: str) -> tuple[float, float] | None:
     """The x-range of the column `kind` heads, between its neighbours' boundaries (the page's edges at the ends)."""
     cuts = boundaries(columns, [heading, *rows])
-    at = next((i for i, c in enumerate(columns) if c.kind == kind), None)
+    at = _column_index(columns, kind)
     if at is None:
         return None
     return (cuts[at - 1] if at else float("-inf"), cuts[at] if at < len(cuts) else float("inf"))
