@@ -102,9 +102,10 @@ def _code_in(text: str) -> str | None:
 
 
 def _known(text: str, dictionary: Dictionary) -> str | None:
+    """The word, when it is one of the PO's codes exactly (an exact lookup: every word of every row comes here)."""
     code = text.strip(SEPARATORS)
-    found = dictionary.code_for(code) if dictionary and len(code) >= 4 else None
-    return code if found is not None and found[0] == code else None
+    item = dictionary.item(code) if dictionary and len(code) >= 4 else None
+    return code if item is not None and code in item.codes else None
 
 
 def _alike(a: str, b: str) -> bool:
