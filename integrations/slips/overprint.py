@@ -291,7 +291,7 @@ FILL_PX = 6  # a square of pen-coloured pixels this wide is a fill, not a pen li
 _DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"  # hyphen, the typesetters' dashes, the minus sign
 READ_AS_STRUCK = re.compile(rf"^[{_DASH}]+\d|\d.*[{_DASH}]\W*$")
 _DASH_THEN_UNIT = re.compile(rf"\d[{_DASH}]+([^\W\d_]+\.?)")
-_AMOUNT_DASH_UNIT = re.compile(rf"\d[\d.,']*[{_DASH}]+[^\W\d_]{{1,4}}\.?")
+_AMOUNT_DASH_WORD = re.compile(rf"\d[\d.,']*[{_DASH}]+[^\W\d_]+\.?")
 
 
 def read_as_struck(text: str) -> bool:
@@ -299,14 +299,17 @@ def read_as_struck(text: str) -> bool:
     if READ_AS_STRUCK.search(text):
         return True
     glued = _DASH_THEN_UNIT.search(text)  # '2783-stk'; a code's letters after its digits ('802-PG08') are no unit
-    if glued is None or vocab.normalise_unit(glued.group(1)) is None:
+    if glued is None:
         return False
-    # a one-letter unit ('250-g') only where the word is nothing but an amount after a quantity's label
-    # ('Aantal:250-g', third corpus 2708:27): codes end in a size letter too ('2040-M'; outside review 15)
+    # nothing but an amount, a dash and a word after a quantity's label is no code, whatever the word: a
+    # one-letter unit ('Aantal:250-g', third corpus 2708:27) or a unit the OCR misread ('Qtd:28-calxas' for
+    # caixas, 2714:38). Elsewhere a one-letter unit is none: codes end in a size letter ('2040-M'; outside
+    # review 15)
     labelled = LABEL_THEN_AMOUNT.match(text)
-    return glued.group(1).lower() not in vocab.WEAK_UNITS or (
-        labelled is not None and vocab.COLUMN_WORDS["quantity"].search(labelled.group(1)) is not None
-        and _AMOUNT_DASH_UNIT.fullmatch(labelled.group(2)) is not None)
+    if labelled is not None and vocab.COLUMN_WORDS["quantity"].search(labelled.group(1)) is not None \
+            and _AMOUNT_DASH_WORD.fullmatch(labelled.group(2)) is not None:
+        return True
+    return vocab.normalise_unit(glued.group(1)) is not None and glued.group(1).lower() not in vocab.WEAK_UNITS
 
 
 def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:
