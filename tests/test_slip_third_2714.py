@@ -6,7 +6,9 @@ from PIL import Image
 
 from integrations.slips.evidence import STRUCK
 from integrations.slips.overprint import mark_struck_through
-from tests.test_slip_third_2706 import _word
+from integrations.slips.parser import parse_slip
+from tests.slip_boxes import cells_under
+from tests.test_slip_third_2706 import COLUMNS, HEAD, ORDER, _line, _word
 
 
 def test_an_amount_a_dash_and_a_misread_unit_after_a_quantity_label_is_struck() -> None:
@@ -20,3 +22,23 @@ def test_an_amount_a_dash_and_a_misread_unit_after_a_quantity_label_is_struck() 
         assert mark_struck_through(page, [_word(text)])[0].words[0][1] <= STRUCK, text
     for text in ("Lot:28-calxas", "Art:2040-M", "2040-M", "AB-250-L", "28 caixas"):
         assert mark_struck_through(page, [_word(text)])[0].words[0][1] > STRUCK, text
+
+
+def test_a_figure_alone_above_an_item_marks_its_quantity() -> None:
+    """'28,4 kg' struck by a pale red line the picture check missed, '22,4' written above it: the OCR read the
+    written figure as a row of its own (or on the row of the item above's barcode), and the PO vouched for the
+    printed 28,4 (2714:14). A bare figure alone in the quantity's column on the row just above an item whose
+    own figure differs makes that item's quantity a rival: marked, never vouched for. Fails without
+    table._written_above."""
+    items = (["Code", "Description", "Qty", "Unit", "Lot"],
+             ["31-593-25", "Olive oil", "1000", "l", "L260301"],
+             ["", "EAN 4017761163852", "", "", ""])
+    below = [["27-181-16", "Kraft gift box", "500", "units", "L260302"],
+             ["14-878-89", "Clear PET tub", "50", "case", "L270510"]]
+    for written in (["", "", "400", "", ""], ["", "EAN 4017761163855", "400", "", ""]):
+        rows = cells_under((*items, written, *below), 4, COLUMNS)
+        lines = parse_slip(HEAD + rows, ORDER).lines
+        assert (_line(lines, "27-181-16").quantity.value, _line(lines, "27-181-16").quantity.doubtful) == (500, True)
+        assert not _line(lines, "14-878-89").quantity.doubtful
+    unwritten = parse_slip(HEAD + cells_under((*items, *below), 4, COLUMNS), ORDER).lines
+    assert not _line(unwritten, "27-181-16").quantity.doubtful

@@ -262,6 +262,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
     every_cells = [_cells_of(row, columns, cuts) for row in body]
     if sum(_FIGURES_ONLY.fullmatch(_text(cells.get("lot"))[0]) is not None for cells in every_cells) >= 2:
         shared |= {FIGURE_LOTS}
+    above: Quantity | None = None  # a figure alone in the quantity's column on the row before
     for row, cells in zip(body, every_cells, strict=True):
         if codes_unheaded:
             _code_by_shape(cells)
@@ -272,10 +273,31 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
             line.lot = read(line.lot.value, line.lot.confidence, 1.0, "lot.crowded")
         runs_on = line is not None and bool(lines) and _runs_on(line, lines[-1])
         if line is not None and not runs_on:
+            if _written_above(above, line):
+                _as_rival(line)
             lines.append(line)
-        elif lines:
-            _continue(lines[-1], row, convention, cells, runs_on=runs_on)
+            above = None
+        else:
+            if lines:
+                _continue(lines[-1], row, convention, cells, runs_on=runs_on)
+            above = _figure_alone(cells, convention)
     return _without_total(lines)
+
+
+def _figure_alone(cells: dict[str, list[Word]], convention: Convention) -> Quantity | None:
+    """A bare figure, nothing else, in the quantity's column of a row that is no item of its own."""
+    text = _text(cells.get("quantity"))[0].strip(_STRAY)
+    found = quantities(text, convention) if _FIGURES_ONLY.fullmatch(text) else []
+    return found[0] if len(found) == 1 else None
+
+
+def _written_above(figure: Quantity | None, line: SlipLine) -> bool:
+    """A figure alone in the quantity's column just above an item whose own differs: the delivered amount
+    written by hand over a printed one struck out, read as a row of its own ('22,4' over '28,4 kg'; third
+    corpus 2714:14, a pale red stroke the picture check missed and the PO vouched for 28.4). It may as well
+    be the item above's correction written under its figure: which one it corrects is a guess, both marked."""
+    taken = line.quantity.value
+    return figure is not None and taken is not None and figure.value != taken and _comparable(figure.value, taken)
 
 
 def _cells_of(row: Row, columns: list[Column], cuts: list[float]) -> dict[str, list[Word]]:
