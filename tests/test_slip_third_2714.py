@@ -2,6 +2,8 @@
 each class with a slip made here: wrong values the confirmation form showed without ⚠."""
 from __future__ import annotations
 
+import dataclasses
+
 from PIL import Image
 
 from integrations.slips.evidence import STRUCK
@@ -42,3 +44,17 @@ def test_a_figure_alone_above_an_item_marks_its_quantity() -> None:
         assert not _line(lines, "14-878-89").quantity.doubtful
     unwritten = parse_slip(HEAD + cells_under((*items, *below), 4, COLUMNS), ORDER).lines
     assert not _line(unwritten, "27-181-16").quantity.doubtful
+
+
+def test_a_figure_written_above_a_struck_quantity_is_what_came() -> None:
+    """'500 units' struck through (the picture check saw it), '400' written above it and read as a row of its
+    own: the struck figure was kept and marked, the written one dropped. As with a correction written in the
+    unit's or the lot's cell, the pen says what came: 400, still marked (2714-2717: one line more right).
+    Fails without the STRUCK branch after table._written_above."""
+    rows = cells_under((["Code", "Description", "Qty", "Unit", "Lot"],
+                        ["31-593-25", "Olive oil", "1000", "l", "L260301"],
+                        ["", "", "400", "", ""],
+                        ["27-181-16", "Kraft gift box", "500", "units", "L260302"]), 4, COLUMNS)
+    rows = [dataclasses.replace(box, score=STRUCK) if box.text == "500" else box for box in rows]
+    written = _line(parse_slip(HEAD + rows, ORDER).lines, "27-181-16")
+    assert (written.quantity.value, written.quantity.doubtful) == (400, True)

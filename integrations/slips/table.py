@@ -273,8 +273,10 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
             line.lot = read(line.lot.value, line.lot.confidence, 1.0, "lot.crowded")
         runs_on = line is not None and bool(lines) and _runs_on(line, lines[-1])
         if line is not None and not runs_on:
-            if _written_above(above, line):
+            if above is not None and _written_above(above, line):
                 _as_rival(line)
+                if line.quantity.confidence <= STRUCK:  # the printed figure struck out: the written one came
+                    line.quantity = read(above.value, line.quantity.confidence, above.certainty, "qty.rival")
             lines.append(line)
             above = None
         else:
@@ -291,13 +293,13 @@ def _figure_alone(cells: dict[str, list[Word]], convention: Convention) -> Quant
     return found[0] if len(found) == 1 else None
 
 
-def _written_above(figure: Quantity | None, line: SlipLine) -> bool:
+def _written_above(figure: Quantity, line: SlipLine) -> bool:
     """A figure alone in the quantity's column just above an item whose own differs: the delivered amount
     written by hand over a printed one struck out, read as a row of its own ('22,4' over '28,4 kg'; third
     corpus 2714:14, a pale red stroke the picture check missed and the PO vouched for 28.4). It may as well
     be the item above's correction written under its figure: which one it corrects is a guess, both marked."""
     taken = line.quantity.value
-    return figure is not None and taken is not None and figure.value != taken and _comparable(figure.value, taken)
+    return taken is not None and figure.value != taken and _comparable(figure.value, taken)
 
 
 def _cells_of(row: Row, columns: list[Column], cuts: list[float]) -> dict[str, list[Word]]:
