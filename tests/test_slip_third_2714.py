@@ -7,8 +7,10 @@ import dataclasses
 from PIL import Image
 
 from integrations.slips.evidence import STRUCK
+from integrations.slips.layout import rows_of
 from integrations.slips.overprint import mark_struck_through
 from integrations.slips.parser import parse_slip
+from integrations.slips.table import find_heading
 from tests.slip_boxes import cells_under
 from tests.test_slip_third_2706 import COLUMNS, HEAD, ORDER, _line, _word
 
@@ -58,3 +60,16 @@ def test_a_figure_written_above_a_struck_quantity_is_what_came() -> None:
     rows = [dataclasses.replace(box, score=STRUCK) if box.text == "500" else box for box in rows]
     written = _line(parse_slip(HEAD + rows, ORDER).lines, "27-181-16")
     assert (written.quantity.value, written.quantity.doubtful) == (400, True)
+
+
+def test_a_quant_heading_names_the_quantity_column() -> None:
+    """'N.º | Descrição | Ref. | Lote | Validade | Quant. | Unid.': 'Quant.' (Portuguese, French, Italian) was no
+    quantity heading, so the table went unread and the slip was read by its codes alone, which cannot tell
+    which column a figure stands in (2717:24: a lot's digits and a written figure taken for quantities).
+    Fails without `quant\\.` in vocab.COLUMN_WORDS['quantity']."""
+    rows = cells_under((["N.º", "Descrição", "Ref.", "Lote", "Validade", "Quant.", "Unid."],
+                        ["1", "Fita de juta 15 mm", "2986.116", "300627T", "", "76,5", "m"],
+                        ["2", "Caixa cartão", "6595.205", "", "", "500", "un."]), 4,
+                       (40, 100, 380, 480, 620, 740, 800))
+    found = find_heading(rows_of(rows))
+    assert found is not None and "quantity" in [column.kind for column in found[1]]

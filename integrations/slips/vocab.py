@@ -161,6 +161,7 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
                                   r"qty\.?(?:\s*shipped)?", r"quantity", r"shipped", r"menge", r"anzahl",
                                   r"cantidad", r"cant\.?", r"q\.?\s?t[àa]\.?", r"quantit[àa]", r"qt[ée]\.?",
                                   r"quantit[ée]", r"aantal", r"hoeveelheid", r"quantidade", r"qtde?\.?", r"ilo[śs][ćc]",
+                                  r"quant\.",  # pt, fr, it: 'Quant.' (third corpus 2717:24's heading went unread)
                                   # 'Aant.' alone; 'Aant. besteld', 'Aant. geleverd' are the words after it
                                   r"aant\.(?!\s*(?:besteld|geleverd|colli|dozen|pakken))",
                                   r"liefermenge", r"unidades", r"units", r"qty\s*shpd", r"qty\s*desp", r"geleverd",
