@@ -3,15 +3,19 @@ each class with a slip made here: wrong values the confirmation form showed with
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 
 from PIL import Image
 
+from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.evidence import STRUCK
 from integrations.slips.layout import rows_of
 from integrations.slips.overprint import mark_struck_through
 from integrations.slips.parser import parse_slip
 from integrations.slips.table import find_heading
+from models.packing_slip import SlipLine
 from tests.slip_boxes import cells_under
+from tests.test_slip_cards import placed
 from tests.test_slip_third_2706 import COLUMNS, HEAD, ORDER, _line, _word
 
 
@@ -73,3 +77,57 @@ def test_a_quant_heading_names_the_quantity_column() -> None:
                        (40, 100, 380, 480, 620, 740, 800))
     found = find_heading(rows_of(rows))
     assert found is not None and "quantity" in [column.kind for column in found[1]]
+
+
+def test_a_figure_alone_above_an_item_counts_where_the_slip_is_read_by_its_codes() -> None:
+    """The same correction on a slip whose heading row is not understood, read by its item codes (2717:24: '80'
+    written above '100 g' struck, between two items): the figure is in the item above's block, and the item
+    below was vouched for by the PO when the strike was missed, kept struck-and-marked when it was seen.
+    Fails without the corrected_from_above call in parser.best_reading."""
+    def slip(struck: bool) -> list[SlipLine]:
+        rows = placed([], [], [], [(40, "31-593-25"), (200, "Olive oil"), (700, "1000"), (780, "l")],
+                         [(700, "400")],
+                         [(40, "27-181-16"), (200, "Kraft gift box"), (700, "500"), (780, "units")],
+                         [(40, "14-878-89"), (200, "Clear PET tub"), (700, "50"), (780, "cases")])
+        rows = [dataclasses.replace(box, score=STRUCK) if struck and box.text == "500" else box for box in rows]
+        return parse_slip(HEAD + rows, ORDER).lines
+    for struck, taken in ((False, 500), (True, 400)):
+        lines = slip(struck)
+        assert (_line(lines, "27-181-16").quantity.value, _line(lines, "27-181-16").quantity.doubtful) == (taken, True)
+        assert not _line(lines, "14-878-89").quantity.doubtful
+
+
+ORDER_1500 = Expected(orders=(ExpectedOrder("PO-4014", "Pennine Packaging Ltd", (
+    ExpectedItem(("31-593-25",), "l", Decimal(1000)), ExpectedItem(("27-181-16",), "pcs", Decimal(500)),
+    ExpectedItem(("14-878-89",), "cases", Decimal(400)))),))
+
+
+def test_figures_alone_that_are_no_correction_mark_nothing() -> None:
+    """Figures alone between items that correct nothing: a subtotal of the items above ('1500' under 1000 and
+    500, right above the next item), the ordered amount printed in brackets under the delivered one ('(1000)'
+    under 900), and an item's own quantity printed on its barcode's row. Fails without table._subtotal, the
+    bracket rule in table.figure_alone, and `alone.value == taken` in read_table, in that order."""
+    order = Expected(orders=(ExpectedOrder("PO-4014", "Pennine Packaging Ltd", (
+        ExpectedItem(("31-593-25",), "l", Decimal(900)), ExpectedItem(("27-181-16",), "pcs", Decimal(500)),
+        ExpectedItem(("14-878-89",), "cases", Decimal(400)))),))
+    heading = ["Code", "Description", "Qty", "Unit", "Lot"]
+    oil, box = ["31-593-25", "Olive oil", "1000", "l", "L260301"], ["27-181-16", "Kraft gift box", "500", "units", "L2"]
+    tub = ["14-878-89", "Clear PET tub", "400", "case", "L270510"]
+    for rows, expected in (((heading, oil, box, ["", "", "1500", "", ""], tub), ORDER_1500),
+                           ((heading, [*oil[:2], "900", *oil[3:]], ["", "", "(1000)", "", ""], box, tub), order),
+                           ((heading, [*oil[:2], "", "", oil[4]], ["", "EAN 4017761163852", "900", "", ""], box, tub),
+                            order)):
+        lines = parse_slip(HEAD + cells_under(rows, 4, COLUMNS), expected).lines
+        assert not _line(lines, "27-181-16").quantity.doubtful and not _line(lines, "14-878-89").quantity.doubtful
+
+
+def test_a_correction_beside_the_struck_figure_is_kept_over_one_above() -> None:
+    """'500' struck, '400' written in its unit's cell and taken; a bare '450' alone on the row above: the one
+    beside the printed figure stays (which came is for a person: marked). Fails with table._struck_printed
+    reduced to the cell's score."""
+    rows = cells_under((["Code", "Description", "Qty", "Unit", "Lot"],
+                        ["31-593-25", "Olive oil", "1000", "l", "L260301"], ["", "", "450", "", ""],
+                        ["27-181-16", "Kraft gift box", "500", "400 units", "L260302"]), 4, COLUMNS)
+    rows = [dataclasses.replace(box, score=STRUCK) if box.text == "500" else box for box in rows]
+    written = _line(parse_slip(HEAD + rows, ORDER).lines, "27-181-16")
+    assert (written.quantity.value, written.quantity.doubtful) == (400, True)

@@ -301,15 +301,25 @@ def read_as_struck(text: str) -> bool:
     glued = _DASH_THEN_UNIT.search(text)  # '2783-stk'; a code's letters after its digits ('802-PG08') are no unit
     if glued is None:
         return False
-    # nothing but an amount, a dash and a word after a quantity's label is no code, whatever the word: a
-    # one-letter unit ('Aantal:250-g', third corpus 2708:27) or a unit the OCR misread ('Qtd:28-calxas' for
-    # caixas, 2714:38). Elsewhere a one-letter unit is none: codes end in a size letter ('2040-M'; outside
-    # review 15)
+    unit = glued.group(1).rstrip(".")
+    # nothing but an amount, a dash and a unit after a quantity's label is no code: a one-letter unit
+    # ('Aantal:250-g', third corpus 2708:27) or a unit the OCR misread a letter of ('Qtd:28-calxas' for caixas,
+    # 2714:38). Elsewhere a one-letter unit is none: codes end in a size letter ('2040-M'; outside review 15);
+    # and a printed word after a dash is none ('Qty:6-pack', 'Menge:2-teilig'; outside review 16)
     labelled = LABEL_THEN_AMOUNT.match(text)
     if labelled is not None and vocab.COLUMN_WORDS["quantity"].search(labelled.group(1)) is not None \
-            and _AMOUNT_DASH_WORD.fullmatch(labelled.group(2)) is not None:
+            and _AMOUNT_DASH_WORD.fullmatch(labelled.group(2)) is not None \
+            and (vocab.normalise_unit(unit) is not None or _misread_unit(unit)):
         return True
     return vocab.normalise_unit(glued.group(1)) is not None and glued.group(1).lower() not in vocab.WEAK_UNITS
+
+
+def _misread_unit(word: str) -> bool:
+    """A unit word of four letters or more with one of them misread ('calxas' for caixas): shorter words are
+    one letter off some unit too often ('er' of 'nr')."""
+    word = word.lower()
+    return len(word) >= 4 and any(len(unit) == len(word) and sum(a != b for a, b in zip(unit, word, strict=True)) == 1
+                                  for unit in vocab.UNIT_SYNONYMS)
 
 
 def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:

@@ -15,15 +15,23 @@ import re
 from integrations.slips import vocab
 from integrations.slips.cards import one_under_another
 from integrations.slips.dictionary import SURE, Dictionary
+from integrations.slips.evidence import STRUCK
 from integrations.slips.expected import Expected
 from integrations.slips.goods import ends_goods, find_anchors, quantity_column, read_region, regions
 from integrations.slips.header import is_header_row, read_letterhead
-from integrations.slips.items import is_footer, looks_like_code, read_item
+from integrations.slips.items import is_footer, looks_like_code, quantities, read_item
 from integrations.slips.layout import OcrBox, Row, rows_of
 from integrations.slips.pallets import without_pallet_rows
 from integrations.slips.plausible import implausible_expiries, odd_codes
 from integrations.slips.snapping import snap_lines
-from integrations.slips.table import column_span, find_heading, read_table, without_other_amounts
+from integrations.slips.table import (
+    column_span,
+    corrected_from_above,
+    figure_alone,
+    find_heading,
+    read_table,
+    without_other_amounts,
+)
 from integrations.slips.values import Convention, learn_convention
 from models.packing_slip import PackingSlip, SlipLine
 
@@ -58,10 +66,21 @@ def best_reading(rows: list[Row], start: int, convention: Convention, dictionary
     column = quantity_column([body[anchor.row] for anchor in anchors], convention)
     if column is None and heading is not None:  # no number printed with its unit: the heading says where
         column = column_span(rows[heading[0]], body, heading[1], "quantity")
-    by_code = [line for anchor, block in regions(body, anchors)
-               if (line := read_region(anchor, block, convention, dictionary, column)) is not None]
+    by_code: list[SlipLine] = []
+    for i, (anchor, block) in enumerate(regions(body, anchors)):
+        line = read_region(anchor, block, convention, dictionary, column)
+        if line is not None and i > 0 and anchor.row - 1 > anchors[i - 1].row:  # a row between it and the item above
+            corrected_from_above(figure_alone(body[anchor.row - 1].text, convention), line,
+                                 struck=_struck(block, line, convention))
+        by_code += [line] if line is not None else []
     margin = 1 if heading is not None else 0  # a heading row that was understood is worth trusting
     return by_code if _worth(by_code, dictionary) >= _worth(printed, dictionary) + margin else printed
+
+
+def _struck(block: list[Row], line: SlipLine, convention: Convention) -> bool:
+    """The item's quantity was read off a figure the picture check saw struck out."""
+    return any(word.score <= STRUCK and any(q.value == line.quantity.value for q in quantities(word.text, convention))
+               for row in block for word in row.words)
 
 
 def _worth(lines: list[SlipLine], dictionary: Dictionary) -> float:

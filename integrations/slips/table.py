@@ -273,33 +273,71 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
             line.lot = read(line.lot.value, line.lot.confidence, 1.0, "lot.crowded")
         runs_on = line is not None and bool(lines) and _runs_on(line, lines[-1])
         if line is not None and not runs_on:
-            if above is not None and _written_above(above, line):
-                _as_rival(line)
-                if line.quantity.confidence <= STRUCK:  # the printed figure struck out: the written one came
-                    line.quantity = read(above.value, line.quantity.confidence, above.certainty, "qty.rival")
+            struck = _struck_printed(cells, line, convention)
+            if not struck and lines:  # a figure alone between two items, neither seen struck: it may correct either
+                _corrected_from_below(above, lines[-1])
+            corrected_from_above(above, line, struck=struck)
             lines.append(line)
             above = None
         else:
+            alone = _figure_alone(cells, convention)
             if lines:
                 _continue(lines[-1], row, convention, cells, runs_on=runs_on)
-            above = _figure_alone(cells, convention)
+            # a subtotal, or a figure the item above took for its own (printed on its name's second line),
+            # corrects no item
+            taken = lines[-1].quantity.value if lines else None
+            above = None if alone is None or alone.value == taken or _subtotal(alone.value, lines) else alone
+    if lines:
+        _corrected_from_below(above, lines[-1])
     return _without_total(lines)
 
 
 def _figure_alone(cells: dict[str, list[Word]], convention: Convention) -> Quantity | None:
-    """A bare figure, nothing else, in the quantity's column of a row that is no item of its own."""
-    text = _text(cells.get("quantity"))[0].strip(_STRAY)
+    """A bare figure in the quantity's cell of a row that holds nothing else but perhaps the item's barcode:
+    a figure with a unit is the item's count of cartons or its weight ('10 ctn', '920 kg'), figures in other
+    cells too a row of column numbers ('1  2  3  4  5'; outside review 16)."""
+    own = cells.get("quantity", [])
+    for kind, words in cells.items():
+        rest = _text([word for word in words if word not in own])[0] if kind != "quantity" else ""
+        if rest and not (BARCODE.fullmatch(rest) or unlabelled_barcode(rest)):
+            return None
+    return figure_alone(_text(own)[0], convention)
+
+
+def _subtotal(figure: Decimal, lines: list[SlipLine]) -> bool:
+    """The sum of the quantities of two or more items right above: a pallet's or a page's subtotal."""
+    total = Decimal(0)
+    for count, line in enumerate(reversed(lines), start=1):
+        total += line.quantity.value or 0
+        if count >= 2 and total == figure:
+            return True
+    return False
+
+
+def figure_alone(text: str, convention: Convention) -> Quantity | None:
+    """A bare figure and nothing else, as a hand writes one: no unit, not in brackets (some ERPs print the
+    ordered amount so, '(1000)')."""
+    text = text.strip()
+    if text[:1] == "(" and text[-1:] == ")":
+        return None
+    text = text.strip(_STRAY)
     found = quantities(text, convention) if _FIGURES_ONLY.fullmatch(text) else []
     return found[0] if len(found) == 1 else None
 
 
-def _written_above(figure: Quantity, line: SlipLine) -> bool:
-    """A figure alone in the quantity's column just above an item whose own differs: the delivered amount
-    written by hand over a printed one struck out, read as a row of its own ('22,4' over '28,4 kg'; third
-    corpus 2714:14, a pale red stroke the picture check missed and the PO vouched for 28.4). It may as well
-    be the item above's correction written under its figure: which one it corrects is a guess, both marked."""
+def corrected_from_above(figure: Quantity | None, line: SlipLine, *, struck: bool) -> None:
+    """A figure alone on the row just above an item whose own differs and is of its order of size: the
+    delivered amount written by hand over a printed one struck out, read as a row of its own ('22,4' over
+    '28,4 kg'; third corpus 2714:14, a pale red stroke the picture check missed and the PO vouched for 28.4).
+    It may as well correct the item above, written under its figure (that one is marked too: _continue).
+    The item below is marked (a rival, never vouched for); where the figure it was read off was seen `struck`
+    out, the written one above is taken."""
     taken = line.quantity.value
-    return taken is not None and figure.value != taken and _comparable(figure.value, taken)
+    if figure is None or taken is None or not _corrects(figure, taken):
+        return
+    _as_rival(line)
+    if struck:  # the printed figure struck out: the written one is what came
+        line.quantity = read(figure.value, line.quantity.confidence, figure.certainty, "qty.rival")
 
 
 def _cells_of(row: Row, columns: list[Column], cuts: list[float]) -> dict[str, list[Word]]:
@@ -371,9 +409,13 @@ def _without_total(lines: list[SlipLine]) -> list[SlipLine]:
     if len(lines) < 4 or lines[-1].sku.value or lines[-1].quantity.value is None:
         return lines
     above = [line.quantity.value for line in lines[:-1] if line.quantity.value is not None]
-    if len(above) < len(lines) - 1 or abs(sum(above, Decimal(0)) - lines[-1].quantity.value) > Decimal("0.01"):
+    if len(above) < len(lines) - 1:
         return lines
-    return lines[:-1]
+    if abs(sum(above, Decimal(0)) - lines[-1].quantity.value) <= Decimal("0.01"):
+        return lines[:-1]
+    if any(line.quantity.how == "qty.rival" for line in lines[:-1]):
+        _as_rival(lines[-1])  # a figure taken for a printed one above: the printed ones may be what it sums
+    return lines
 
 
 VALUE_KINDS = ("quantity", "lot", "expiry", *vocab.SIDE_COLUMNS)  # values, never a code
@@ -684,6 +726,25 @@ def _under_another_amount(cells: dict[str, list[Word]], columns: list[Column]) -
     (outside review 9: 'Qty Shipped | B/O')."""
     return any(_under_heading_of(word, columns, vocab.OTHER_AMOUNTS)
                for word in cells.get("quantity", []) if any(ch.isdigit() for ch in word.text))
+
+
+def _struck_printed(cells: dict[str, list[Word]], line: SlipLine, convention: Convention) -> bool:
+    """The item's quantity is the figure printed in its cell, seen struck out: not one written in its unit's
+    or lot's cell and taken already (outside review 16)."""
+    text, score = _text(cells.get("quantity"))
+    return score <= STRUCK and any(q.value == line.quantity.value for q in quantities(text, convention))
+
+
+def _corrects(figure: Quantity | None, taken: Decimal) -> bool:
+    """A figure alone beside an item's, of its order of size and not the same: perhaps its correction."""
+    return figure is not None and figure.value != taken and _comparable(figure.value, taken)
+
+
+def _corrected_from_below(figure: Quantity | None, line: SlipLine) -> None:
+    """A figure alone under an item, no item below it seen struck out: perhaps this one's correction, written
+    under its printed figure (outside review 16: 1000 printed, '900' under it, the PO vouched for 1000)."""
+    if line.quantity.value is not None and _corrects(figure, line.quantity.value):
+        _as_rival(line)
 
 
 def _as_rival(line: SlipLine) -> None:

@@ -161,7 +161,10 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
                                   r"qty\.?(?:\s*shipped)?", r"quantity", r"shipped", r"menge", r"anzahl",
                                   r"cantidad", r"cant\.?", r"q\.?\s?t[àa]\.?", r"quantit[àa]", r"qt[ée]\.?",
                                   r"quantit[ée]", r"aantal", r"hoeveelheid", r"quantidade", r"qtde?\.?", r"ilo[śs][ćc]",
-                                  r"quant\.",  # pt, fr, it: 'Quant.' (third corpus 2717:24's heading went unread)
+                                  # pt, fr, it 'Quant.' (third corpus 2717:24's heading went unread); not 'Quant. ord.',
+                                  # 'Quant. enc.' (ordered) nor 'Quant./colis', 'Quant. p/ caixa' (a pack's size)
+                                  r"quant\.\s*(?:livr[ée]e?s?|entregues?|consegnat[oa])",
+                                  r"quant\.(?!\s*(?:/|p/|par\b|per\b|por\b|pro\b|ord|enc|cd|com|ped))",
                                   # 'Aant.' alone; 'Aant. besteld', 'Aant. geleverd' are the words after it
                                   r"aant\.(?!\s*(?:besteld|geleverd|colli|dozen|pakken))",
                                   r"liefermenge", r"unidades", r"units", r"qty\s*shpd", r"qty\s*desp", r"geleverd",
@@ -169,6 +172,8 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
                                   r"delivered", r"despatched", r"dispatched",
                                   r"(?:(?<=/)|(?<=/\s))ship",  # 'Qty Ord/Ship'
                                   r"geliefert", r"servid[oa]s?", r"livr[ée]e?s?", r"consegnat[oa]", r"entregues?",
+                                  # it, es/pt: 'shipped', 'sent', 'supplied'
+                                  r"evas[oa]", r"enviad[oa]s?", r"fornecid[oa]s?",
                                   r"dostarczono", r"wydano"),
                          re.I),
     # Amounts printed beside the delivered one that are NOT it: what was ordered, what is still to come, what
@@ -176,6 +181,7 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
     # ordered amount, a back-order 0, a net weight for a count of cartons).
     "ordered": re.compile(_label(r"ordered", r"qty\.?\s*ord(?:ered|\.)?", r"ord(?:er)?\.?\s*qty", r"bestellt",
                                  r"bestellmenge", r"pedid[oa]s?", r"cant\.?\s*pedida", r"command[ée]e?s?",
+                                 r"quant\.\s*(?:ord|enc|cd|com|ped)\w*\.?",  # 'Quant. ord.', 'Quant. cdée'
                                  r"qt[ée]\.?\s*(?:cd[ée]e|command[ée]e)", r"ordinat[oa]",
                                  r"q\.?\s?t[àa]\.?\s*ordinata", r"besteld", r"encomendad[oa]s?",
                                  r"qtd\.?\s*encomendada", r"zam[óo]wiono", r"ilo[śs][ćc]\s*zam\.?"), re.I),
