@@ -12,7 +12,8 @@ from integrations.slips.evidence import STRUCK
 from integrations.slips.layout import rows_of
 from integrations.slips.overprint import mark_struck_through
 from integrations.slips.parser import parse_slip
-from integrations.slips.table import find_heading
+from integrations.slips.table import find_heading, read_table
+from integrations.slips.values import learn_convention
 from models.packing_slip import SlipLine
 from tests.slip_boxes import cells_under
 from tests.test_slip_cards import placed
@@ -64,19 +65,6 @@ def test_a_figure_written_above_a_struck_quantity_is_what_came() -> None:
     rows = [dataclasses.replace(box, score=STRUCK) if box.text == "500" else box for box in rows]
     written = _line(parse_slip(HEAD + rows, ORDER).lines, "27-181-16")
     assert (written.quantity.value, written.quantity.doubtful) == (400, True)
-
-
-def test_a_quant_heading_names_the_quantity_column() -> None:
-    """'N.º | Descrição | Ref. | Lote | Validade | Quant. | Unid.': 'Quant.' (Portuguese, French, Italian) was no
-    quantity heading, so the table went unread and the slip was read by its codes alone, which cannot tell
-    which column a figure stands in (2717:24: a lot's digits and a written figure taken for quantities).
-    Fails without `quant\\.` in vocab.COLUMN_WORDS['quantity']."""
-    rows = cells_under((["N.º", "Descrição", "Ref.", "Lote", "Validade", "Quant.", "Unid."],
-                        ["1", "Fita de juta 15 mm", "2986.116", "300627T", "", "76,5", "m"],
-                        ["2", "Caixa cartão", "6595.205", "", "", "500", "un."]), 4,
-                       (40, 100, 380, 480, 620, 740, 800))
-    found = find_heading(rows_of(rows))
-    assert found is not None and "quantity" in [column.kind for column in found[1]]
 
 
 def test_a_figure_alone_above_an_item_counts_where_the_slip_is_read_by_its_codes() -> None:
@@ -131,3 +119,34 @@ def test_a_correction_beside_the_struck_figure_is_kept_over_one_above() -> None:
     rows = [dataclasses.replace(box, score=STRUCK) if box.text == "500" else box for box in rows]
     written = _line(parse_slip(HEAD + rows, ORDER).lines, "27-181-16")
     assert (written.quantity.value, written.quantity.doubtful) == (400, True)
+
+
+def test_a_figure_alone_above_the_first_item_concerns_no_other() -> None:
+    """'10' written above the first item's struck '12' (2715:19): it is that item's, taken and marked; the last
+    item, far below, is no neighbour of it. Fails with the item above looked for by wrapping round to the end
+    of the table (`placed[k - 1::-1]` at k = 0 in table._item_beside)."""
+    rows = cells_under((["Code", "Description", "Qty", "Unit", "Lot"], ["", "", "400", "", ""],
+                        ["27-181-16", "Kraft gift box", "500", "units", "L260302"],
+                        ["31-593-25", "Olive oil", "1000", "l", "L260301"],
+                        ["14-878-89", "Clear PET tub", "450", "case", "L270510"]), 4, COLUMNS)
+    rows = [dataclasses.replace(box, score=STRUCK) if box.text in ("500", "450") else box for box in rows]
+    lines = parse_slip(HEAD + rows, ORDER).lines
+    assert (_line(lines, "27-181-16").quantity.value, _line(lines, "27-181-16").quantity.doubtful) == (400, True)
+    assert _line(lines, "14-878-89").quantity.value == 450
+
+
+def test_goods_go_on_after_a_total_and_a_pallet_line() -> None:
+    """'Total de volumes 400' and 'Palete 1: 1 Volumes: 110,0 kg' under the first pallet's item, then the second
+    pallet's items (2715:10): the goods were taken to end at the total, and two of three items were lost. A
+    footer word ends the goods only where no item row follows within the next three rows (it was two). Fails
+    with goods.ends_goods looking two rows ahead."""
+    rows = cells_under((["Code", "Description", "Qty", "Unit", "Lot"],
+                        ["31-593-25", "Olive oil", "1000", "l", "L260301"],
+                        ["", "Total de volumes", "400", "", ""],
+                        ["", "Palete 1: 1 Volumes: 110,0 kg", "", "", ""],
+                        ["27-181-16", "Kraft gift box", "500", "units", "L260302"],
+                        ["14-878-89", "Clear PET tub", "50", "case", "L270510"]), 4, COLUMNS)
+    body = rows_of(rows)
+    index, columns = find_heading(body) or (0, [])
+    lines = read_table(body[index], body[index + 1:], columns, learn_convention([row.text for row in body]))
+    assert [line.sku.value for line in lines] == ["31-593-25", "27-181-16", "14-878-89"]

@@ -94,10 +94,12 @@ def _numbered(row: Row) -> bool:
 def ends_goods(rows: list[Row], r: int, items_x: list[float]) -> bool:
     """Whether rows[r], which holds a footer word, ends the goods. Not where it is an item row itself
     (Spanish 'Queso tierno peso variable', 'Fage Total 0%') nor where an item row follows it (a block's
-    'Peso neto: 8,45 kg' details line): stopping there drops every item below without a word. Item rows are
+    'Peso neto: 8,45 kg' details line), or within the next two rows (a pallet's 'Total de volumes 400' and its
+    'Palete 1: …' line between two pallets' items; third corpus 2715:10): stopping there drops every item below
+    without a word. Item rows are
     told by a code printed where the items above print theirs (`items_x`), so a total's or a bank line's
     number elsewhere on the row starts nothing."""
-    return not any(item_row(row, items_x) for row in rows[r:r + 2])
+    return not any(item_row(row, items_x) for row in rows[r:r + 3])
 
 
 def item_row(row: Row, items_x: list[float]) -> bool:
