@@ -19,10 +19,9 @@ from PIL import Image
 
 from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.evidence import STRUCK
-from integrations.slips.layout import OcrBox, rows_of
+from integrations.slips.layout import OcrBox
 from integrations.slips.overprint import mark_struck_through
 from integrations.slips.parser import parse_slip
-from integrations.slips.table import find_heading
 from models.packing_slip import SlipLine
 from tests.slip_boxes import boxes_of, cells_under
 from tests.test_slip_cards import cards, placed
@@ -372,12 +371,13 @@ def test_holds_read_as_struck_leaves_codes_and_spaced_labels_alone() -> None:
 
 def test_holds_the_2717_quant_heading_reads_unmarked_quantities() -> None:
     """Tried: the 'N.º | Descrição | Ref. | Lote | Validade | Quant. | Unid.' slip the vocabulary change was made
-    for, end to end: the table is read and its quantities are right, with no needless ⚠."""
+    for, end to end: its quantities are right, with no needless ⚠. ('Quant.' alone was dropped as a heading
+    afterwards — it made two wrong quantities sure on the third corpus's held-back seed — so this slip is now
+    read by its codes; the check that its heading was understood went with it.)"""
     rows = cells_under((["N.º", "Descrição", "Ref.", "Lote", "Validade", "Quant.", "Unid."],
                         ["1", "Fita de juta 15 mm", "2986.116", "300627T", "", "76,5", "m"],
                         ["2", "Caixa cartão", "6595.205", "", "", "500", "un."]), 4,
                        (40, 100, 380, 480, 620, 740, 800))
-    assert find_heading(rows_of(rows)) is not None
     expected = Expected(orders=(ExpectedOrder("PO-4014", "Pennine Packaging Ltd", (
         ExpectedItem(("2986.116",), "m", Decimal("76.5")), ExpectedItem(("6595.205",), "pcs", Decimal(500)))),))
     lines = parse_slip(HEAD + rows, expected).lines

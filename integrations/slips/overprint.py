@@ -314,12 +314,21 @@ def read_as_struck(text: str) -> bool:
     return vocab.normalise_unit(glued.group(1)) is not None and glued.group(1).lower() not in vocab.WEAK_UNITS
 
 
+_LOOK_ALIKE = frozenset({frozenset(pair) for pair in ("il", "lt", "it", "ec", "oc", "ao", "uv")})
+
+
 def _misread_unit(word: str) -> bool:
-    """A unit word of four letters or more with one of them misread ('calxas' for caixas): shorter words are
-    one letter off some unit too often ('er' of 'nr')."""
+    """A unit word of four letters or more with one letter read as one it looks like ('calxas' for caixas): a
+    printed word one other letter off a unit is a word ('6-cans' of ctns, '3-fach' of each; outside review 17),
+    and shorter words are one letter off some unit too often."""
     word = word.lower()
-    return len(word) >= 4 and any(len(unit) == len(word) and sum(a != b for a, b in zip(unit, word, strict=True)) == 1
+    return len(word) >= 4 and any(len(unit) == len(word) and _one_look_alike(unit, word)
                                   for unit in vocab.UNIT_SYNONYMS)
+
+
+def _one_look_alike(unit: str, word: str) -> bool:
+    differ = [frozenset((a, b)) for a, b in zip(unit, word, strict=True) if a != b]
+    return len(differ) == 1 and differ[0] in _LOOK_ALIKE
 
 
 def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colours | None = None) -> list[OcrBox]:

@@ -25,11 +25,13 @@ from integrations.slips.pallets import without_pallet_rows
 from integrations.slips.plausible import implausible_expiries, odd_codes
 from integrations.slips.snapping import snap_lines
 from integrations.slips.table import (
+    Placed,
     column_span,
-    corrected_from_above,
     figure_alone,
     find_heading,
     read_table,
+    settle_written_figures,
+    subtotal,
     without_other_amounts,
 )
 from integrations.slips.values import Convention, learn_convention
@@ -67,20 +69,30 @@ def best_reading(rows: list[Row], start: int, convention: Convention, dictionary
     if column is None and heading is not None:  # no number printed with its unit: the heading says where
         column = column_span(rows[heading[0]], body, heading[1], "quantity")
     by_code: list[SlipLine] = []
+    written: list[Placed] = []  # as table.read_table: the items and the figures alone between them
     for i, (anchor, block) in enumerate(regions(body, anchors)):
         line = read_region(anchor, block, convention, dictionary, column)
-        if line is not None and i > 0 and anchor.row - 1 > anchors[i - 1].row:  # a row between it and the item above
-            corrected_from_above(figure_alone(body[anchor.row - 1].text, convention), line,
-                                 struck=_struck(block, line, convention))
-        by_code += [line] if line is not None else []
+        if line is None:
+            continue
+        by_code.append(line)
+        row = body[anchor.row]
+        written.append(Placed(row.y, row.height, line=line, struck=_struck(block, line, convention)))
+        end = anchors[i + 1].row if i + 1 < len(anchors) else len(body)
+        for between in body[anchor.row + 1:end]:
+            alone = figure_alone(between.text, convention)
+            if alone is not None and alone.value != line.quantity.value and not subtotal(alone.value, by_code):
+                written.append(Placed(between.y, between.height, figure=alone))
+    settle_written_figures(written)
     margin = 1 if heading is not None else 0  # a heading row that was understood is worth trusting
     return by_code if _worth(by_code, dictionary) >= _worth(printed, dictionary) + margin else printed
 
 
 def _struck(block: list[Row], line: SlipLine, convention: Convention) -> bool:
-    """The item's quantity was read off a figure the picture check saw struck out."""
-    return any(word.score <= STRUCK and any(q.value == line.quantity.value for q in quantities(word.text, convention))
-               for row in block for word in row.words)
+    """The item's quantity was read off a figure the picture check saw struck out (its word scored exactly
+    STRUCK), with no rival of its own in its block (a correction written beside it; outside review 17)."""
+    return line.quantity.how != "qty.rival" and any(
+        word.score == STRUCK and any(q.value == line.quantity.value for q in quantities(word.text, convention))
+        for row in block for word in row.words)
 
 
 def _worth(lines: list[SlipLine], dictionary: Dictionary) -> float:

@@ -262,7 +262,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
     every_cells = [_cells_of(row, columns, cuts) for row in body]
     if sum(_FIGURES_ONLY.fullmatch(_text(cells.get("lot"))[0]) is not None for cells in every_cells) >= 2:
         shared |= {FIGURE_LOTS}
-    above: Quantity | None = None  # a figure alone in the quantity's column on the row before
+    written: list[Placed] = []  # the items and the figures alone between them, top to bottom
     for row, cells in zip(body, every_cells, strict=True):
         if codes_unheaded:
             _code_by_shape(cells)
@@ -273,23 +273,95 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
             line.lot = read(line.lot.value, line.lot.confidence, 1.0, "lot.crowded")
         runs_on = line is not None and bool(lines) and _runs_on(line, lines[-1])
         if line is not None and not runs_on:
-            struck = _struck_printed(cells, line, convention)
-            if not struck and lines:  # a figure alone between two items, neither seen struck: it may correct either
-                _corrected_from_below(above, lines[-1])
-            corrected_from_above(above, line, struck=struck)
             lines.append(line)
-            above = None
+            written.append(Placed(row.y, row.height, line=line, struck=_struck_printed(cells, line, convention)))
         else:
-            alone = _figure_alone(cells, convention)
             if lines:
                 _continue(lines[-1], row, convention, cells, runs_on=runs_on)
+            alone = _figure_alone(cells, convention)
             # a subtotal, or a figure the item above took for its own (printed on its name's second line),
             # corrects no item
-            taken = lines[-1].quantity.value if lines else None
-            above = None if alone is None or alone.value == taken or _subtotal(alone.value, lines) else alone
-    if lines:
-        _corrected_from_below(above, lines[-1])
+            if alone is not None and not (lines and lines[-1].quantity.value == alone.value) \
+                    and not subtotal(alone.value, lines):
+                written.append(Placed(row.y, row.height, figure=alone))
+    settle_written_figures(written)
     return _without_total(lines)
+
+
+@dataclass
+class Placed:
+    """An item's line, or a figure alone on a row between items, and where its row is."""
+
+    y: float
+    height: float
+    line: SlipLine | None = None
+    struck: bool = False  # the item's quantity is its printed figure, seen struck out
+    figure: Quantity | None = None
+
+
+def settle_written_figures(placed: list[Placed]) -> None:
+    """A figure alone on a row between two items (or under the last) is a delivered amount written by hand
+    over, under or beside a printed one, read as a row of its own ('22,4' over '28,4 kg'; third corpus 2714:14,
+    a pale red stroke the picture check missed and the PO vouched for 28.4). Which item it corrects is a guess:
+    each item within two rows of it whose figure differs and is of its order of size is marked (a rival, never
+    vouched for) — but for the item above when the one below was seen struck out and is its only taker (no
+    figure alone right under it: a slip that writes corrections under its figures). It is taken as the
+    quantity of a struck item only where it is the only figure between the two and `_taker` names that item
+    (outside reviews 16 and 17: corrections under each figure, a handwritten cell, a figure beside the struck
+    one)."""
+    for k, here in enumerate(placed):
+        if here.figure is None:
+            continue
+        above, below = _item_beside(placed, k, -1), _item_beside(placed, k, 1)
+        above = above if above is not None and here.y - above.y <= 2 * here.height else None
+        below = below if below is not None and below.y - here.y <= 2 * here.height else None
+        taker = _taker(placed, above, below) if _figures_between(placed, above, below) == 1 else None
+        if above is not None and not (below is not None and below.struck and not above.struck and taker is below):
+            _corrected(here.figure, above, take=taker is above)
+        if below is not None:
+            _corrected(here.figure, below, take=taker is below)
+
+
+def _taker(placed: list[Placed], above: Placed | None, below: Placed | None) -> Placed | None:
+    """Which struck item the only figure alone between two items was written for: the slip's habit where it
+    shows (a figure alone right under the item below too: corrections written under the figures; right over
+    the item above too: over them), else the one struck item, else — both struck — the one below: a hand
+    writes the delivered figure over the printed one more often than under it (third corpus 2714:36,
+    2717:24)."""
+    if below is not None and _figure_on_side(placed, below, 1):
+        owner = above
+    elif above is not None and _figure_on_side(placed, above, -1):
+        owner = below
+    else:
+        owner = below if below is not None and below.struck else above
+    return owner if owner is not None and owner.struck else None
+
+
+def _item_beside(placed: list[Placed], k: int, step: int) -> Placed | None:
+    """The nearest item below (step 1) or above (step -1) the k-th row."""
+    side = placed[k + 1:] if step > 0 else placed[:k][::-1]
+    return next((p for p in side if p.line is not None), None)
+
+
+def _figures_between(placed: list[Placed], above: Placed | None, below: Placed | None) -> int:
+    start = placed.index(above) + 1 if above is not None else 0
+    end = placed.index(below) if below is not None else len(placed)
+    return sum(p.figure is not None for p in placed[start:end])
+
+
+def _figure_on_side(placed: list[Placed], item: Placed, step: int) -> bool:
+    """A figure alone right under (step 1) or right over (step -1) the item, before the next item."""
+    k = placed.index(item) + step
+    return 0 <= k < len(placed) and placed[k].figure is not None
+
+
+def _corrected(figure: Quantity, item: Placed, *, take: bool) -> None:
+    line = item.line
+    if line is None or line.quantity.value is None or not _corrects(figure, line.quantity.value):
+        return
+    _as_rival(line)
+    if take:  # the printed figure struck out: the written one is what came (still marked)
+        line.quantity = read(figure.value, line.quantity.confidence, figure.certainty, "qty.rival")
 
 
 def _figure_alone(cells: dict[str, list[Word]], convention: Convention) -> Quantity | None:
@@ -304,7 +376,7 @@ def _figure_alone(cells: dict[str, list[Word]], convention: Convention) -> Quant
     return figure_alone(_text(own)[0], convention)
 
 
-def _subtotal(figure: Decimal, lines: list[SlipLine]) -> bool:
+def subtotal(figure: Decimal, lines: list[SlipLine]) -> bool:
     """The sum of the quantities of two or more items right above: a pallet's or a page's subtotal."""
     total = Decimal(0)
     for count, line in enumerate(reversed(lines), start=1):
@@ -323,21 +395,6 @@ def figure_alone(text: str, convention: Convention) -> Quantity | None:
     text = text.strip(_STRAY)
     found = quantities(text, convention) if _FIGURES_ONLY.fullmatch(text) else []
     return found[0] if len(found) == 1 else None
-
-
-def corrected_from_above(figure: Quantity | None, line: SlipLine, *, struck: bool) -> None:
-    """A figure alone on the row just above an item whose own differs and is of its order of size: the
-    delivered amount written by hand over a printed one struck out, read as a row of its own ('22,4' over
-    '28,4 kg'; third corpus 2714:14, a pale red stroke the picture check missed and the PO vouched for 28.4).
-    It may as well correct the item above, written under its figure (that one is marked too: _continue).
-    The item below is marked (a rival, never vouched for); where the figure it was read off was seen `struck`
-    out, the written one above is taken."""
-    taken = line.quantity.value
-    if figure is None or taken is None or not _corrects(figure, taken):
-        return
-    _as_rival(line)
-    if struck:  # the printed figure struck out: the written one is what came
-        line.quantity = read(figure.value, line.quantity.confidence, figure.certainty, "qty.rival")
 
 
 def _cells_of(row: Row, columns: list[Column], cuts: list[float]) -> dict[str, list[Word]]:
@@ -730,21 +787,15 @@ def _under_another_amount(cells: dict[str, list[Word]], columns: list[Column]) -
 
 def _struck_printed(cells: dict[str, list[Word]], line: SlipLine, convention: Convention) -> bool:
     """The item's quantity is the figure printed in its cell, seen struck out: not one written in its unit's
-    or lot's cell and taken already (outside review 16)."""
+    or lot's cell and taken already (outside review 16), nor a handwritten figure the OCR scored low (the
+    picture check gives a struck word exactly STRUCK; outside review 17)."""
     text, score = _text(cells.get("quantity"))
-    return score <= STRUCK and any(q.value == line.quantity.value for q in quantities(text, convention))
+    return score == STRUCK and any(q.value == line.quantity.value for q in quantities(text, convention))
 
 
 def _corrects(figure: Quantity | None, taken: Decimal) -> bool:
     """A figure alone beside an item's, of its order of size and not the same: perhaps its correction."""
     return figure is not None and figure.value != taken and _comparable(figure.value, taken)
-
-
-def _corrected_from_below(figure: Quantity | None, line: SlipLine) -> None:
-    """A figure alone under an item, no item below it seen struck out: perhaps this one's correction, written
-    under its printed figure (outside review 16: 1000 printed, '900' under it, the PO vouched for 1000)."""
-    if line.quantity.value is not None and _corrects(figure, line.quantity.value):
-        _as_rival(line)
 
 
 def _as_rival(line: SlipLine) -> None:

@@ -127,6 +127,9 @@ FOOTER_WORDS = re.compile(
            r"bruttogewicht", r"peso", r"poids", r"packages", r"colli", r"bultos", r"thank\s*you",
            r"vielen\s*dank", r"gracias", r"grazie", r"merci", r"totaal", r"razem", r"suma", r"bedankt",
            r"obrigad[oa]", r"dzi[ęe]kujemy", r"brutogewicht", r"waga", r"volumes", r"cartons?\s*total",
+           # a continued table's carried-over sum (outside review 17)
+           r"brought\s*forward", r"carried\s*forward", r"[üu]bertrag", r"transporte", r"a\s*transportar",
+           r"report", r"à\s*reporter", r"riporto", r"suma\s*y\s*sigue", r"przeniesienie",
            # the packages count in fr, de, pl beside 'packages', 'bultos', 'colli', 'volumes' (a pallet's
            # 'Total colis 5' the photo cut to 'tal Colis 5' read as a line of 5 without ⚠); not the unit
            # after an item's quantity ('264 colis  BOX-6253' ended the goods)
@@ -156,15 +159,18 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
                     re.I),
     # 'Qty Despatched', 'Qté livrée' are one heading each: before 'Qty', 'Qté' alone (not a second quantity)
     "quantity": re.compile(_label(r"qty\.?\s*(?:delivered|despatched|dispatched|shipped|ship|del\.?)",
+                                  # 'Cant. enviada', 'Quantità evasa': one heading (outside review 17)
+                                  r"(?:cant|cantidad|quantidade|qtde?|quant|q\.?\s?t[àa]|quantit[àa])\.?\s?"
+                                  r"(?:enviad[oa]s?|evas[oa]|fornecid[oa]s?)",
                                   r"qt[ée]\.?\s*livr[ée]e?", r"cant\.?\s*servida", r"q\.?\s?t[àa]\.?\s*consegnata",
                                   r"qtd\.?\s*entregue", r"ilo[śs][ćc]\s*wyd(?:ana|\.)?",
                                   r"qty\.?(?:\s*shipped)?", r"quantity", r"shipped", r"menge", r"anzahl",
                                   r"cantidad", r"cant\.?", r"q\.?\s?t[àa]\.?", r"quantit[àa]", r"qt[ée]\.?",
                                   r"quantit[ée]", r"aantal", r"hoeveelheid", r"quantidade", r"qtde?\.?", r"ilo[śs][ćc]",
-                                  # pt, fr, it 'Quant.' (third corpus 2717:24's heading went unread); not 'Quant. ord.',
-                                  # 'Quant. enc.' (ordered) nor 'Quant./colis', 'Quant. p/ caixa' (a pack's size)
-                                  r"quant\.\s*(?:livr[ée]e?s?|entregues?|consegnat[oa])",
-                                  r"quant\.(?!\s*(?:/|p/|par\b|per\b|por\b|pro\b|ord|enc|cd|com|ped))",
+                                  # 'Quant. livrée', 'Quant. entregue' (pt, fr, it); 'Quant.' alone is no heading here:
+                                  # it read more tables of the third corpus, and on its held-back seed made two wrong
+                                  # quantities sure (measured and dropped in the twelfth session)
+                                  r"quant\.\s?(?:livr[ée]e?s?|entregues?|consegnat[oa])",
                                   # 'Aant.' alone; 'Aant. besteld', 'Aant. geleverd' are the words after it
                                   r"aant\.(?!\s*(?:besteld|geleverd|colli|dozen|pakken))",
                                   r"liefermenge", r"unidades", r"units", r"qty\s*shpd", r"qty\s*desp", r"geleverd",
@@ -172,8 +178,9 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
                                   r"delivered", r"despatched", r"dispatched",
                                   r"(?:(?<=/)|(?<=/\s))ship",  # 'Qty Ord/Ship'
                                   r"geliefert", r"servid[oa]s?", r"livr[ée]e?s?", r"consegnat[oa]", r"entregues?",
-                                  # it, es/pt: 'shipped', 'sent', 'supplied'
-                                  r"evas[oa]", r"enviad[oa]s?", r"fornecid[oa]s?",
+                                  # it, es/pt: 'shipped', 'sent', 'supplied'; not a letterhead's 'Enviado a:',
+                                  # 'Fornecido por' (outside review 17)
+                                  r"evas[oa]", r"enviad[oa]s?(?!\s*(?:a|para|por)\b)", r"fornecid[oa]s?(?!\s*por\b)",
                                   r"dostarczono", r"wydano"),
                          re.I),
     # Amounts printed beside the delivered one that are NOT it: what was ordered, what is still to come, what
@@ -181,7 +188,7 @@ COLUMN_WORDS: dict[str, re.Pattern[str]] = {
     # ordered amount, a back-order 0, a net weight for a count of cartons).
     "ordered": re.compile(_label(r"ordered", r"qty\.?\s*ord(?:ered|\.)?", r"ord(?:er)?\.?\s*qty", r"bestellt",
                                  r"bestellmenge", r"pedid[oa]s?", r"cant\.?\s*pedida", r"command[ée]e?s?",
-                                 r"quant\.\s*(?:ord|enc|cd|com|ped)\w*\.?",  # 'Quant. ord.', 'Quant. cdée'
+                                 r"quant\.\s?(?:ord|enc|cd|com|ped)\w*\.?",  # 'Quant. ord.', 'Quant. cdée'
                                  r"qt[ée]\.?\s*(?:cd[ée]e|command[ée]e)", r"ordinat[oa]",
                                  r"q\.?\s?t[àa]\.?\s*ordinata", r"besteld", r"encomendad[oa]s?",
                                  r"qtd\.?\s*encomendada", r"zam[óo]wiono", r"ilo[śs][ćc]\s*zam\.?"), re.I),
