@@ -15,11 +15,10 @@ import re
 from integrations.slips import vocab
 from integrations.slips.cards import one_under_another
 from integrations.slips.dictionary import SURE, Dictionary
-from integrations.slips.evidence import STRUCK
 from integrations.slips.expected import Expected
 from integrations.slips.goods import ends_goods, find_anchors, quantity_column, read_region, regions
 from integrations.slips.header import is_header_row, read_letterhead
-from integrations.slips.items import is_footer, looks_like_code, quantities, read_item
+from integrations.slips.items import is_footer, looks_like_code, read_item
 from integrations.slips.layout import OcrBox, Row, rows_of
 from integrations.slips.pallets import without_pallet_rows
 from integrations.slips.plausible import implausible_expiries, odd_codes
@@ -30,8 +29,9 @@ from integrations.slips.table import (
     figure_alone,
     find_heading,
     read_table,
+    seen_struck,
     settle_written_figures,
-    subtotal,
+    to_settle,
     without_other_amounts,
 )
 from integrations.slips.values import Convention, learn_convention
@@ -79,20 +79,17 @@ def best_reading(rows: list[Row], start: int, convention: Convention, dictionary
         written.append(Placed(row.y, row.height, line=line, struck=_struck(block, line, convention)))
         end = anchors[i + 1].row if i + 1 < len(anchors) else len(body)
         for between in body[anchor.row + 1:end]:
-            alone = figure_alone(between.text, convention)
-            if alone is not None and alone.value != line.quantity.value and not subtotal(alone.value, by_code):
-                written.append(Placed(between.y, between.height, figure=alone))
+            written += to_settle(figure_alone(between.text, convention), between, by_code)
     settle_written_figures(written)
     margin = 1 if heading is not None else 0  # a heading row that was understood is worth trusting
     return by_code if _worth(by_code, dictionary) >= _worth(printed, dictionary) + margin else printed
 
 
 def _struck(block: list[Row], line: SlipLine, convention: Convention) -> bool:
-    """The item's quantity was read off a figure the picture check saw struck out (its word scored exactly
-    STRUCK), with no rival of its own in its block (a correction written beside it; outside review 17)."""
-    return line.quantity.how != "qty.rival" and any(
-        word.score == STRUCK and any(q.value == line.quantity.value for q in quantities(word.text, convention))
-        for row in block for word in row.words)
+    """The item's quantity was read off a figure the picture check saw struck out, with no rival of its own in
+    its block (a correction written beside it; outside review 17)."""
+    return line.quantity.how != "qty.rival" and seen_struck(
+        [(word.text, word.score) for row in block for word in row.words], line.quantity.value, convention)
 
 
 def _worth(lines: list[SlipLine], dictionary: Dictionary) -> float:

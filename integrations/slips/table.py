@@ -278,12 +278,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
         else:
             if lines:
                 _continue(lines[-1], row, convention, cells, runs_on=runs_on)
-            alone = _figure_alone(cells, convention)
-            # a subtotal, or a figure the item above took for its own (printed on its name's second line),
-            # corrects no item
-            if alone is not None and not (lines and lines[-1].quantity.value == alone.value) \
-                    and not subtotal(alone.value, lines):
-                written.append(Placed(row.y, row.height, figure=alone))
+            written += to_settle(_figure_alone(cells, convention), row, lines)
     settle_written_figures(written)
     return _without_total(lines)
 
@@ -376,7 +371,22 @@ def _figure_alone(cells: dict[str, list[Word]], convention: Convention) -> Quant
     return figure_alone(_text(own)[0], convention)
 
 
-def subtotal(figure: Decimal, lines: list[SlipLine]) -> bool:
+def to_settle(alone: Quantity | None, row: Row, lines: list[SlipLine]) -> list[Placed]:
+    """The figure alone on `row` for settle_written_figures, unless it corrects no item: a subtotal, or the
+    figure the item above took for its own (printed on its name's second line)."""
+    if alone is None or (lines and lines[-1].quantity.value == alone.value) or _subtotal(alone.value, lines):
+        return []
+    return [Placed(row.y, row.height, figure=alone)]
+
+
+def seen_struck(pieces: list[tuple[str, float]], value: Decimal | None, convention: Convention) -> bool:
+    """One of the (text, OCR score) pieces reads `value` and was seen struck out: the picture check gives a
+    struck word exactly STRUCK, so a handwritten figure the OCR scored low is none (outside review 17)."""
+    return any(score == STRUCK and any(q.value == value for q in quantities(text, convention))
+               for text, score in pieces)
+
+
+def _subtotal(figure: Decimal, lines: list[SlipLine]) -> bool:
     """The sum of the quantities of two or more items right above: a pallet's or a page's subtotal."""
     total = Decimal(0)
     for count, line in enumerate(reversed(lines), start=1):
@@ -787,10 +797,8 @@ def _under_another_amount(cells: dict[str, list[Word]], columns: list[Column]) -
 
 def _struck_printed(cells: dict[str, list[Word]], line: SlipLine, convention: Convention) -> bool:
     """The item's quantity is the figure printed in its cell, seen struck out: not one written in its unit's
-    or lot's cell and taken already (outside review 16), nor a handwritten figure the OCR scored low (the
-    picture check gives a struck word exactly STRUCK; outside review 17)."""
-    text, score = _text(cells.get("quantity"))
-    return score == STRUCK and any(q.value == line.quantity.value for q in quantities(text, convention))
+    or lot's cell and taken already (outside review 16)."""
+    return seen_struck([_text(cells.get("quantity"))], line.quantity.value, convention)
 
 
 def _corrects(figure: Quantity | None, taken: Decimal) -> bool:
