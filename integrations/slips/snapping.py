@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from integrations.slips.dictionary import NEAR, Dictionary
-from integrations.slips.evidence import ASK, STRUCK
+from integrations.slips.evidence import ASK, PO_VOUCHES_FROM
 from integrations.slips.expected import ExpectedItem
 from integrations.slips.matching import one_off
 from models.packing_slip import Read, SlipLine
@@ -72,7 +72,7 @@ def _check_quantity(line: SlipLine, item: ExpectedItem | None) -> str | None:
             return f"quantity read as {read_as}, taken as {expected}"
         line.quantity = Read(value=quantity, confidence=min(line.quantity.confidence, ASK), how="qty.one_off_po")
         return f"quantity {read_as} is one digit off the {expected} still expected"  # a misread, or short
-    if quantity == left and line.quantity.confidence > STRUCK:  # a struck-out figure is what was ordered
+    if quantity == left and line.quantity.confidence >= PO_VOUCHES_FROM:  # not a struck or unsure figure
         line.quantity = Read(value=quantity, confidence=max(line.quantity.confidence, 0.9), how="qty.po")
     elif quantity / left > 5 or quantity / left < Decimal("0.01"):
         line.quantity = Read(value=quantity, confidence=min(line.quantity.confidence, ASK),
