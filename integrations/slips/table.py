@@ -299,11 +299,11 @@ def settle_written_figures(placed: list[Placed]) -> None:
     over, under or beside a printed one, read as a row of its own ('22,4' over '28,4 kg'; third corpus 2714:14,
     a pale red stroke the picture check missed and the PO vouched for 28.4). Which item it corrects is a guess:
     each item within two rows of it whose figure differs and is of its order of size is marked (a rival, never
-    vouched for) — but for the item above when the one below was seen struck out and is its only taker (no
-    figure alone right under it: a slip that writes corrections under its figures). It is taken as the
-    quantity of a struck item only where it is the only figure between the two and `_taker` names that item
-    (outside reviews 16 and 17: corrections under each figure, a handwritten cell, a figure beside the struck
-    one)."""
+    vouched for), the item above too when the one below was seen struck and takes the figure: a strike seen
+    where there is none (bold small print under blur) must not take a mark away (outside review 18: 60 written
+    under an unstruck 72, the PO's 72 shown sure). It is taken as the quantity of a struck item only where it
+    is the only figure between the two and `_taker` names that item (outside reviews 16 and 17: corrections
+    under each figure, a handwritten cell, a figure beside the struck one)."""
     for k, here in enumerate(placed):
         if here.figure is None:
             continue
@@ -311,7 +311,7 @@ def settle_written_figures(placed: list[Placed]) -> None:
         above = above if above is not None and here.y - above.y <= 2 * here.height else None
         below = below if below is not None and below.y - here.y <= 2 * here.height else None
         taker = _taker(placed, above, below) if _figures_between(placed, above, below) == 1 else None
-        if above is not None and not (below is not None and below.struck and not above.struck and taker is below):
+        if above is not None:
             _corrected(here.figure, above, take=taker is above)
         if below is not None:
             _corrected(here.figure, below, take=taker is below)
