@@ -16,8 +16,7 @@ from integrations.slips.layout import OcrBox
 from integrations.slips.overprint import mark_struck_through
 from integrations.slips.parser import parse_slip
 from models.packing_slip import SlipLine
-from tests.slip_boxes import boxes_of, cells_under
-from tests.test_slip_third_2706 import COLUMNS
+from tests.slip_boxes import boxes_of
 
 ORDER = Expected(orders=(ExpectedOrder("PO-26804", "Highland Oils plc", (
     ExpectedItem(("JZW-1177",), "kg", Decimal(72)), ExpectedItem(("JZW-7130",), "cases", Decimal(47)))),))
@@ -97,30 +96,3 @@ def test_print_s_own_joins_in_a_long_code_are_no_stroke() -> None:
     long (2717:18, 2710:13: 'EAN:4000103736697' and 'GTIN:…' struck when every word was judged so). Fails
     with _run_through giving GLUED_RUN for every word."""
     assert _glued_word("EAN: ", "4040351846854", "", "DejaVuSansCondensed-Bold.ttf", struck=False, blur=1.6) > STRUCK
-
-
-def _table(unit_cell: str) -> SlipLine:
-    """A table Code | Description | Qty | Unit | Lot whose egg yolk row has 78 under Qty and `unit_cell` under
-    Unit; the PO expects 78 l."""
-    rows = cells_under((["Code", "Description", "Qty", "Unit", "Lot"],
-                        ["528416", "Free range egg yolk", "78", unit_cell, "7338622885"],
-                        ["122418", "Saffron threads", "250", "g", "6701861662"]), 4, COLUMNS)
-    head = boxes_of(["Thames Valley Ingredients Ltd", "Delivery Note"], ["Order No.", "PO-513"])
-    order = Expected(orders=(ExpectedOrder("PO-513", "Thames Valley Ingredients Ltd", (
-        ExpectedItem(("528416",), "l", Decimal(78)), ExpectedItem(("122418",), "g", Decimal(250)))),))
-    return next(line for line in parse_slip(head + rows, order).lines if line.sku.value == "528416")
-
-
-def test_a_figure_with_a_measure_under_the_unit_near_the_quantity_is_a_rival() -> None:
-    """Photo 2722:11: 'Qty Ordered 78 | Qty Despatched 75 ltr'; the photo's slant put the cut inside 'Qty
-    Ordered', so 78 was read as the quantity and '75 ltr' as the unit's cell — taken for a pack size ('25 kg')
-    and left alone, and the PO vouched for the ordered 78. A figure with a measure in the unit's cell that is
-    as near the quantity as a delivery to its order is a rival: marked. Fails with NEAR_TAKEN = (0, 0)."""
-    yolk = _table("75 ltr")
-    assert yolk.quantity.value == 78 and yolk.quantity.doubtful, yolk.quantity
-
-
-def test_a_pack_size_in_the_unit_cell_is_still_no_rival() -> None:
-    """'78 | 25 kg': 78 sacks of 25 kg — a pack's content, far from the count; the PO vouches for 78."""
-    yolk = _table("25 kg")
-    assert (yolk.quantity.value, yolk.quantity.doubtful) == (78, False), yolk.quantity

@@ -526,13 +526,9 @@ def _the_quantity(qty_text: str, convention: Convention, shared: frozenset[str] 
 _STRAY = "[](){}|'\""  # what the OCR makes of a handwritten figure's first or last stroke
 
 
-def _figure_in_unit_cell(cells: dict[str, list[Word]], convention: Convention,
-                         taken: Decimal | None = None) -> Quantity | None:
+def _figure_in_unit_cell(cells: dict[str, list[Word]], convention: Convention) -> Quantity | None:
     """A bare figure heading the unit's cell ('38' of '38 opak.', '[5,5'): an amount where none belongs. A pack
-    size ('Sack 25 kg', '25 kg', 'Carton de 12') and an l read as '1' are none — but for a figure with a measure
-    as near the quantity `taken` as a delivery is to its order (NEAR_TAKEN): the photo's slant moved the cut
-    and the delivered '75 ltr' fell under the unit's heading beside the ordered 78 (photo 2722:11, the PO
-    vouched for 78)."""
+    size ('Sack 25 kg', '25 kg', 'Carton de 12') and an l read as '1' are none."""
     unit = [word.text.strip(_STRAY) for word in cells.get("unit", [])]  # '[5,5': a handwritten 2 read as '['
     if not unit or unit == ["1"]:
         return None
@@ -540,11 +536,7 @@ def _figure_in_unit_cell(cells: dict[str, list[Word]], convention: Convention,
     after = unit[1] if len(unit) > 1 else ""
     pack = vocab.normalise_unit(after) in MEASURES or after.lower().rstrip(".") in CONTENTS or after[:1] in ("x", "×")
     whole = bool(first) and (first[0].start, first[0].end) == (0, len(unit[0]))
-    near = taken is not None and bool(first) and taken > 0 and NEAR_TAKEN[0] <= first[0].value / taken <= NEAR_TAKEN[1]
-    return first[0] if whole and not first[0].unit and (not pack or near) else None
-
-
-NEAR_TAKEN = (Decimal("0.5"), Decimal("1.5"))  # a delivered amount against its ordered one, short or over
+    return first[0] if whole and not first[0].unit and not pack else None
 
 
 def _written_in_lot_cell(cells: dict[str, list[Word]], struck: Quantity | None,
@@ -568,7 +560,7 @@ def _rival_beside(cells: dict[str, list[Word]], taken: Decimal, convention: Conv
     a guess, and the PO agrees with the ordered one: marked, never vouched for (third corpus 2703:23, outside
     review 8). A pack size in the unit's cell ('Sack 25 kg', 'Carton de 12', '25 kg') and an l the OCR read
     as '1' are no amount."""
-    figure = _figure_in_unit_cell(cells, convention, taken)
+    figure = _figure_in_unit_cell(cells, convention)
     if figure is not None and figure.value != taken:
         return True
     if FIGURE_AFTER_UNIT.match(_text(cells.get("unit"))[0]):
@@ -627,7 +619,7 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     written = None
     if quantity is not None and _rival_beside(cells, quantity.value, convention):
         qty_how = "qty.rival"
-        written = _figure_in_unit_cell(cells, convention, quantity.value)
+        written = _figure_in_unit_cell(cells, convention)
         if qty_score <= STRUCK and written is not None:
             quantity = written  # the printed figure is struck out: the one beside it is what came (still marked)
     # lots of figures only in other rows too ('2411', '2412'): a figure in the lot's cell is that row's lot
