@@ -345,13 +345,7 @@ def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colour
 
 
 def _struck(box: OcrBox, ink: np.ndarray, pen: np.ndarray, luma: np.ndarray) -> OcrBox:
-    words = _words_of(box)
-    crossed = [any(c.isdigit() for c in text) and (
-        read_as_struck(text) or _crossed(ink, box.quad, x0, x1, _characters(text), _run_through(text))
-        or _pen_line(pen, box.quad, x0, x1, chars=_characters(text), run=_run_through(text))
-        or _grey_line(luma, box.quad, x0, x1, text)
-        or _crossed_out(ink, box.quad, x0, x1)
-        or (_characters(text) == 1 and _one_figure_struck(pen, box.quad, x0, x1))) for text, _, x0, x1 in words]
+    crossed = [_figure_crossed(text, box.quad, x0, x1, ink, pen, luma) for text, _, x0, x1 in _words_of(box)]
     if not any(crossed):
         return box
     if not box.words:
@@ -359,6 +353,17 @@ def _struck(box: OcrBox, ink: np.ndarray, pen: np.ndarray, luma: np.ndarray) -> 
     return dataclasses.replace(box, score=min(box.score, STRUCK), words=tuple(
         (text, min(score, STRUCK) if hit else score, x0, x1)
         for (text, score, x0, x1), hit in zip(box.words, crossed, strict=True)))
+
+
+def _figure_crossed(text: str, quad: tuple[tuple[float, float], ...], x0: float, x1: float, ink: np.ndarray,
+                    pen: np.ndarray, luma: np.ndarray) -> bool:
+    """A word with a figure in it, struck out over [x0, x1] by any of the checks above and below."""
+    if not any(c.isdigit() for c in text):
+        return False
+    chars, run = _characters(text), _run_through(text)
+    return read_as_struck(text) or _crossed(ink, quad, x0, x1, chars, run) \
+        or _pen_line(pen, quad, x0, x1, chars=chars, run=run) or _grey_line(luma, quad, x0, x1, text) \
+        or _crossed_out(ink, quad, x0, x1) or (chars == 1 and _one_figure_struck(pen, quad, x0, x1))
 
 
 # A figure the OCR glued to its unit or to a quantity's label ('47cases', 'Qty:84each', '100g') is often two
