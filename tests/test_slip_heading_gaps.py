@@ -2,12 +2,13 @@
 scans 2706-2717; the evaluation corpus and seed 2702 stay held back), each class with a slip made here."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.parser import parse_slip
-from tests.slip_boxes import word_box
-from tests.test_slip_third_2706 import HEAD, _line
+from tests.slip_boxes import cells_under, word_box
+from tests.test_slip_third_2706 import COLUMNS, HEAD, ORDER, _line
 
 OIL_78 = Expected(orders=(ExpectedOrder("PO-4014", "Pennine Packaging Ltd", (
     ExpectedItem(("31-593-25",), "l", Decimal(78)), ExpectedItem(("27-181-16",), "pcs", Decimal(500)),
@@ -46,3 +47,24 @@ def test_the_gap_between_the_words_of_one_heading_is_no_column_cut() -> None:
     assert (short.value, short.how) == (Decimal(75), "qty.cell"), short  # read under its own heading
     assert [_line(lines, code).quantity.value for code in ("27-181-16", "14-878-89")] == [500, 50]
     assert _line(lines, "14-878-89").unit.value == "cases"
+
+
+def test_a_lot_glued_by_a_slash_to_a_worded_date_is_a_guess() -> None:
+    """'FR826/27 - Apr 2028' in a 'Batch No./BBE' cell is lot FR826/27, good until April 2028 (third corpus
+    2710:33, once the column cuts above put the cell right); 'CH54346/26 Feb 2027' is lot CH54346 and 26
+    February (tuning seed 31:20). The slash glues a lot's last figures or a day on; the cell cannot tell
+    which: FR826 and 27 April were shown sure. As with a hyphen ('L2304-12/05/2029', outside review 9), the
+    lot and the expiry are marked unless read right. Fails without '/' in table._glued_to_lot's glue."""
+    rows = cells_under((["Code", "Description", "Qty", "Unit", "Batch No. / BBE"],
+                        ["31-593-25", "Olive oil", "1000", "l", "FR826/27 - Apr 2028"],
+                        ["27-181-16", "Kraft gift box", "500", "pcs", "CH54346/26 Feb 2027"],
+                        ["14-878-89", "Clear PET tub", "50", "case", "L270510 / 26 Feb 2027"]), 4, COLUMNS)
+    lines = parse_slip(HEAD + rows, ORDER).lines
+    for code, lot, expiry in (("31-593-25", "FR826/27", date(2028, 4, 30)),
+                              ("27-181-16", "CH54346", date(2027, 2, 26))):
+        line = _line(lines, code)
+        assert line.expiry.value == expiry or line.expiry.doubtful, line.expiry
+        assert line.lot.value == lot or line.lot.doubtful, line.lot
+    spaced = _line(lines, "14-878-89")  # spaces round the slash: a separator, the lot sure
+    assert (spaced.lot.value, spaced.expiry.value) == ("L270510", date(2027, 2, 26)), spaced
+    assert not spaced.lot.doubtful, spaced

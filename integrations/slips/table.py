@@ -763,9 +763,13 @@ LABEL_GLUED_TO_LOT = re.compile(r"(?:lot[eo]?|lotto|batch|charge|partij|partia)(
 
 def _glued_to_lot(text: str, found: FoundDate) -> bool:
     """'L2304-12/05/2029': lot L2304 and 12 May, or lot L2304-12 and May — the hyphen glueing the date to the
-    lot could be either's (outside review 9), so both are a guess. With spaces round it, it is a separator."""
-    whole = len(re.findall(r"\d+", text[found.start:found.end])) == 3  # '26-07/2028': no date without '07'
-    return whole and re.search(r"[^\W_][-–]\s?$", text[:found.start]) is not None
+    lot could be either's (outside review 9), so both are a guess. So is a slash: 'CH54346/26 Feb 2027' is lot
+    CH54346 and 26 February (tuning seed 31:20), 'FR826/27 - Apr 2028' lot FR826/27 and April (third corpus
+    2710:33, read sure as lot FR826 and 27 April). With spaces round it, it is a separator."""
+    printed = text[found.start:found.end]
+    figures = len(re.findall(r"\d+", printed))
+    with_day = figures == 3 or (figures == 2 and re.search(r"[^\W\d_]", printed) is not None)  # '26-07/2028': no day
+    return with_day and re.search(r"[^\W_][-–/]\s?$", text[:found.start]) is not None
 
 
 def _unit_cell(text: str) -> tuple[str | None, float]:
