@@ -397,13 +397,19 @@ def _corrected(figure: Quantity, item: Placed, *, take: bool) -> None:
 def _figure_alone(cells: dict[str, list[Word]], convention: Convention) -> Quantity | None:
     """A bare figure in the quantity's cell of a row that holds nothing else but perhaps the item's barcode:
     a figure with a unit is the item's count of cartons or its weight ('10 ctn', '920 kg'), figures in other
-    cells too a row of column numbers ('1  2  3  4  5'; outside review 16)."""
-    own = cells.get("quantity", [])
+    cells too a row of column numbers ('1  2  3  4  5'; outside review 16). A hand writes the delivered figure
+    over the printed one's neighbour too, where there is room: in the unit's cell or an amount column's
+    (third corpus photos 2735:44, '400' over 'g' beside a struck 500; 2736:8, '173' over the back order beside
+    a struck 216, both vouched for by the PO)."""
+    own = cells.get("quantity") or next((cells[kind] for kind in WRITTEN_BESIDE if cells.get(kind)), [])
     for kind, words in cells.items():
         rest = _text([word for word in words if word not in own])[0] if kind != "quantity" else ""
         if rest and not (BARCODE.fullmatch(rest) or unlabelled_barcode(rest)):
             return None
     return figure_alone(_text(own)[0], convention)
+
+
+WRITTEN_BESIDE = ("unit", *vocab.OTHER_AMOUNTS)  # cells beside the quantity's a correction is written over
 
 
 def to_settle(alone: Quantity | None, row: Row, lines: list[SlipLine]) -> list[Placed]:
