@@ -68,3 +68,20 @@ def test_a_lot_glued_by_a_slash_to_a_worded_date_is_a_guess() -> None:
     spaced = _line(lines, "14-878-89")  # spaces round the slash: a separator, the lot sure
     assert (spaced.lot.value, spaced.expiry.value) == ("L270510", date(2027, 2, 26)), spaced
     assert not spaced.lot.doubtful, spaced
+
+
+def test_a_lot_whose_date_was_not_read_whole_beside_a_months_name_is_a_guess() -> None:
+    """'2366443211 - 13 Sep 2027' in a 'Lot / Best before' cell, the OCR gluing the year to the next cell's
+    code ('2366443211-13 Sep 2027FL40/02'): no date is read, and the lot was taken as '2366443211-13', sure
+    (photo 2734:44). A month's name in the cell says a date was printed there; where the lot ends is a guess,
+    marked as where a '/' is left. Fails without the names_a_month branch in table._lot_cell."""
+    rows = cells_under((["Code", "Description", "Qty", "Unit", "Lot / Best before"],
+                        ["31-593-25", "Olive oil", "1000", "l", "2366443211-13 Sep"],
+                        ["27-181-16", "Kraft gift box", "500", "pcs", "B27165 - 05 Apr 2028"],
+                        ["14-878-89", "Clear PET tub", "50", "case", "L270510"]), 4, COLUMNS)
+    lines = parse_slip(HEAD + rows, ORDER).lines
+    cut = _line(lines, "31-593-25").lot
+    assert cut.value == "2366443211" or cut.doubtful, cut
+    dated = _line(lines, "27-181-16")
+    assert (dated.lot.value, dated.lot.doubtful, dated.expiry.value) == ("B27165", False, date(2028, 4, 5)), dated
+    assert not _line(lines, "14-878-89").lot.doubtful

@@ -33,7 +33,7 @@ from integrations.slips.items import (
     unlabelled_barcode,
 )
 from integrations.slips.layout import Row, Word
-from integrations.slips.values import Convention, FoundDate, find_date
+from integrations.slips.values import Convention, FoundDate, find_date, names_a_month
 from models.packing_slip import Read, SlipLine
 
 
@@ -738,7 +738,8 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bo
               apart: bool = False) -> tuple[str | None, str]:
     """The lot in its cell; in a cell that holds the expiry too ('L2304A / 12.05.2026', OCR's
     'L2304A/12.05.2026') the date is cut out first. Where no date could be read there, the lot is what
-    comes before the '/', a guess (marked). Where no heading named an expiry column at all (`dated`: the
+    comes before the '/', a guess (marked), as it is where a month's name shows a date was printed there.
+    Where no heading named an expiry column at all (`dated`: the
     photo broke 'Verfall' into 'Ver fall') a date in the lot's cell is the expiry too: cut out, the lot
     marked. Under a lot heading beside an expiry column the cell is the lot, whatever it holds
     ('4711-05-06-27')."""
@@ -750,6 +751,8 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bo
         crowded = not with_expiry or sum(looks_like_code(w.strip("/&+|")) for w in text.split()) > 1
     elif with_expiry and "/" in text:
         text, crowded = text.split("/")[0], True
+    elif with_expiry and names_a_month(text):  # a date printed here but not read whole: where the lot ends is a
+        crowded = True  # guess ('2366443211-13 Sep', its year glued to the next cell's code; photo 2734:44)
     if with_expiry or found is not None:  # and the dash the date was joined on by ('B26219 -30-09-2028')
         text = " ".join(w.strip("/&+|-–") for w in text.split())
         # two runs of figures left beside the date: the OCR split the lot ('28163704 20-07/2028' for the lot

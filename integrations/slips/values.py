@@ -219,6 +219,11 @@ def _worded_month_year(text: str) -> FoundDate | None:
     return None
 
 
+def names_a_month(text: str) -> bool:
+    """A word of `text` is a month's name, whole or cut short ('Sep', 'Okt.', 'marzo')."""
+    return any(word.lower() in _MONTH_NAMES for word in re.findall(r"[A-Za-zÀ-ÿ]{3,12}", text))
+
+
 def _month(word: str) -> int | None:
     word = word.lower()
     for length in (5, 4, 3):
