@@ -11,7 +11,7 @@ import math
 import statistics
 from dataclasses import dataclass, field
 
-from integrations.slips.vocab import unglue
+from integrations.slips.vocab import GLUED_DATE, unglue
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Word:
     x1: float
     score: float
     cell: int  # index of the OCR box within its row: words of one box belong together
+    glued: bool = False  # a date the OCR read glued to the word before it ('L2612/04/2028'), cut off by unglue
 
     @property
     def x(self) -> float:
@@ -125,7 +126,8 @@ def _words(group: list[tuple[float, float, float, float, OcrBox]]) -> list[Word]
     for cell, (_, _, x0, x1, box) in enumerate(group):
         pieces = _placed(box, x0, x1) if box.words and _consistent(box) else ((box.text, box.score, x0, x1),)
         for text, score, left, right in pieces:
-            words += _split(" ".join(unglue(text).split()), score, left, right, cell)
+            dates = {m.group() for token in text.split() for m in GLUED_DATE.finditer(token)}
+            words += _split(" ".join(unglue(text).split()), score, left, right, cell, dates)
     return words
 
 
@@ -142,14 +144,16 @@ def _consistent(box: OcrBox) -> bool:
     return "".join(w[0] for w in box.words).replace(" ", "") == box.text.replace(" ", "")
 
 
-def _split(text: str, score: float, x0: float, x1: float, cell: int) -> list[Word]:
+def _split(text: str, score: float, x0: float, x1: float, cell: int, glued: set[str] | None = None) -> list[Word]:
     """A piece of text over [x0, x1]: its words placed by their share of the characters. A word the OCR
-    scored on its own keeps that score; words cut from one long box share the box's."""
+    scored on its own keeps that score; words cut from one long box share the box's; `glued`: dates that
+    unglue cut off the word before them."""
     step = (x1 - x0) / max(1, len(text))
     out, pos = [], 0
     for token in text.split(" "):
         if token:
-            out.append(Word(token, x0 + step * pos, x0 + step * (pos + len(token)), score, cell))
+            out.append(Word(token, x0 + step * pos, x0 + step * (pos + len(token)), score, cell,
+                            token in (glued or ())))
         pos += len(token) + 1
     return out
 

@@ -409,7 +409,9 @@ def _figure_alone(cells: dict[str, list[Word]], convention: Convention) -> Quant
     return figure_alone(_text(own)[0], convention)
 
 
-WRITTEN_BESIDE = ("unit", *vocab.OTHER_AMOUNTS)  # cells beside the quantity's a correction is written over
+# Cells beside the quantity's a correction is written over. Not a weight's: a two-line weight cell prints the
+# gross weight under the net one, a figure alone on its row (outside review 20).
+WRITTEN_BESIDE = ("unit", "ordered", "outstanding")
 
 
 def to_settle(alone: Quantity | None, row: Row, lines: list[SlipLine]) -> list[Placed]:
@@ -687,13 +689,15 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     unlabelled = vocab.LOT_LABEL.sub("", lot_text).lstrip()
     dashed = re.match(r"[-–]\d", unlabelled) is not None  # 'LOT-55522': 'LOT#55522' with its '#' read as a dash
     lot, lot_how = _lot_cell(unlabelled[1:] if dashed else unlabelled, {"lot", "expiry"} <= shared, convention,
-                             dated="expiry column" not in shared, apart=_apart(cells.get("lot")))
+                             dated="expiry column" not in shared, apart=_apart(cells.get("lot")),
+                             glued=any(word.glued for word in cells.get("lot", [])))
     lot_how = "lot.label_glued" if dashed and lot else lot_how
     if not sku and not lot and not _names_goods(desc_text):
         return None  # 'Cartons  9', 'Colis  2', 'Strona 1 z 1': a count of packages or a page, not goods
     expiry = find_date(exp_text, convention, lost_separator=True) if exp_text else None
-    exp_how = "exp.crowded" if expiry and (find_date(exp_text[expiry.end:], convention)
-                                           or _glued_to_lot(exp_text, expiry)) else "exp.cell"
+    date_glued = expiry is not None and (_glued_to_lot(exp_text, expiry)
+                                         or any(word.glued for word in cells.get("expiry", [])))
+    exp_how = "exp.crowded" if expiry and (find_date(exp_text[expiry.end:], convention) or date_glued) else "exp.cell"
     if expiry is None and "expiry" not in cells and lot_text:  # no expiry heading read: a date in the lot's cell
         expiry, exp_score, exp_how = find_date(lot_text, convention), lot_score, "exp.crowded"
     if expiry is None and "expiry" not in cells:  # or in an amount's, weight's or EAN's cell
@@ -735,18 +739,19 @@ def _unheaded_date(cells: dict[str, list[Word]], convention: Convention) -> tupl
 
 
 def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bool = False,
-              apart: bool = False) -> tuple[str | None, str]:
+              apart: bool = False, glued: bool = False) -> tuple[str | None, str]:
     """The lot in its cell; in a cell that holds the expiry too ('L2304A / 12.05.2026', OCR's
     'L2304A/12.05.2026') the date is cut out first. Where no date could be read there, the lot is what
     comes before the '/', a guess (marked), as it is where a month's name shows a date was printed there.
     Where no heading named an expiry column at all (`dated`: the
     photo broke 'Verfall' into 'Ver fall') a date in the lot's cell is the expiry too: cut out, the lot
     marked. Under a lot heading beside an expiry column the cell is the lot, whatever it holds
-    ('4711-05-06-27')."""
-    crowded, glued = sum(looks_like_code(w) for w in text.split()) > 1, False
+    ('4711-05-06-27'). `glued`: the OCR read the date glued to the lot ('L2612/04/2028': lot L26 and 12 April,
+    or L2612 and April), which is a guess (outside review 20)."""
+    crowded = sum(looks_like_code(w) for w in text.split()) > 1
     found = find_date(text, convention) if with_expiry or dated else None
     if found is not None:
-        glued = _glued_to_lot(text, found)
+        glued = glued or _glued_to_lot(text, found)
         text = f"{text[:found.start]} {text[found.end:]}"
         crowded = not with_expiry or sum(looks_like_code(w.strip("/&+|")) for w in text.split()) > 1
     elif with_expiry and "/" in text:
@@ -772,13 +777,17 @@ LABEL_GLUED_TO_LOT = re.compile(r"(?:lot[eo]?|lotto|batch|charge|partij|partia)(
 
 def _glued_to_lot(text: str, found: FoundDate) -> bool:
     """'L2304-12/05/2029': lot L2304 and 12 May, or lot L2304-12 and May — the hyphen glueing the date to the
-    lot could be either's (outside review 9), so both are a guess. So is a slash: 'CH54346/26 Feb 2027' is lot
-    CH54346 and 26 February (tuning seed 31:20), 'FR826/27 - Apr 2028' lot FR826/27 and April (third corpus
-    2710:33, read sure as lot FR826 and 27 April). With spaces round it, it is a separator."""
-    printed = text[found.start:found.end]
-    figures = len(re.findall(r"\d+", printed))
-    with_day = figures == 3 or (figures == 2 and re.search(r"[^\W\d_]", printed) is not None)  # '26-07/2028': no day
-    return with_day and re.search(r"[^\W_][-–/]\s?$", text[:found.start]) is not None
+    lot could be either's (outside review 9), so both are a guess. So is a slash, or the bar the OCR reads for
+    one: 'CH54346/26 Feb 2027' is lot CH54346 and 26 February (tuning seed 31:20), 'FR826/27 - Apr 2028' lot
+    FR826/27 and April (third corpus 2710:33, read sure as lot FR826 and 27 April); and a date found starting
+    inside the lot's figures ('L2612/04/2028': lot L26 and 12 April, where L2612 and April was printed;
+    outside review 20). Only a date that starts with its day can take the lot's last figures for it
+    ('L2612/2028-04-27' cannot). With spaces round the slash, it is a separator."""
+    printed, before = text[found.start:found.end], text[:found.start]
+    figures = len(re.findall(r"\d+", printed))  # '26-07/2028': no day
+    with_day = figures == 3 or (figures == 2 and re.search(r"[^\W\d_]", printed) is not None)
+    day_first = re.match(r"\d{1,2}\D", printed) is not None
+    return with_day and day_first and re.search(r"(?:[^\W_][-–/|]{1,2}\s?|\d)$", before) is not None
 
 
 def _unit_cell(text: str) -> tuple[str | None, float]:

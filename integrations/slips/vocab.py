@@ -259,6 +259,7 @@ _CONFUSIONS = (
 # A date glued to the code before it ("LOT63970529-12-2026", "L2413F08/02/2026"): a table's lot and expiry
 # cells that the OCR read as one word. Only a full day-month-year after at least three code characters.
 _GLUED_DATE = re.compile(r"(?<=[A-Za-z0-9][A-Za-z0-9\-]{2})(?<![./\-]\d)(?=\d{2}[./\-]\d{2}[./\-]\d{4}(?!\d))")
+GLUED_DATE = re.compile(_GLUED_DATE.pattern + r"\d{2}[./\-]\d{2}[./\-]\d{4}")  # the date itself
 
 
 _ZERO_IN_LETTERS = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")
