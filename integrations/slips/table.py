@@ -743,11 +743,10 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bo
     """The lot in its cell; in a cell that holds the expiry too ('L2304A / 12.05.2026', OCR's
     'L2304A/12.05.2026') the date is cut out first. Where no date could be read there, the lot is what
     comes before the '/', a guess (marked), as it is where a month's name shows a date was printed there.
-    Where no heading named an expiry column at all (`dated`: the
-    photo broke 'Verfall' into 'Ver fall') a date in the lot's cell is the expiry too: cut out, the lot
-    marked. Under a lot heading beside an expiry column the cell is the lot, whatever it holds
-    ('4711-05-06-27'). `glued`: the OCR read the date glued to the lot ('L2612/04/2028': lot L26 and 12 April,
-    or L2612 and April), which is a guess (outside review 20)."""
+    Where no heading named an expiry column at all (`dated`: the photo broke 'Verfall' into 'Ver fall') a
+    date in the lot's cell is the expiry too: cut out, the lot marked. Under a lot heading beside an expiry
+    column the cell is the lot, whatever it holds ('4711-05-06-27'). `glued`: the OCR read the date glued to
+    the lot ('L2612/04/2028': lot L26 and 12 April, or L2612 and April), which is a guess (outside review 20)."""
     crowded = sum(looks_like_code(w) for w in text.split()) > 1
     found = find_date(text, convention) if with_expiry or dated else None
     if found is not None:
