@@ -298,6 +298,7 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
     if sum(_FIGURES_ONLY.fullmatch(_text(cells.get("lot"))[0]) is not None for cells in every_cells) >= 2:
         shared |= {FIGURE_LOTS}
     written: list[Placed] = []  # the items and the figures alone between them, top to bottom
+    totals: dict[str, Decimal] = {}  # each amount column's figures summed over the items so far
     for row, cells in zip(body, every_cells, strict=True):
         if codes_unheaded:
             _code_by_shape(cells)
@@ -310,10 +311,12 @@ def read_table(heading: Row, rows: list[Row], columns: list[Column], convention:
         if line is not None and not runs_on:
             lines.append(line)
             written.append(Placed(row.y, row.height, line=line, struck=_struck_printed(cells, line, convention)))
+            _add_to_totals(totals, cells, convention)
         else:
             if lines:
                 _continue(lines[-1], row, convention, cells, runs_on=runs_on)
-            written += to_settle(_figure_alone(cells, convention), row, lines)
+            alone = _figure_alone(cells, convention)
+            written += to_settle(None if _column_total(alone, cells, totals) else alone, row, lines)
     settle_written_figures(written)
     return _without_total(lines)
 
@@ -411,7 +414,20 @@ def _figure_alone(cells: dict[str, list[Word]], convention: Convention) -> Quant
 
 # Cells beside the quantity's a correction is written over. Not a weight's: a two-line weight cell prints the
 # gross weight under the net one, a figure alone on its row (outside review 20).
-WRITTEN_BESIDE = ("unit", "ordered", "outstanding")
+WRITTEN_BESIDE = ("unit", "ordered", "outstanding")  # the unit's first, then the amount columns
+
+
+def _add_to_totals(totals: dict[str, Decimal], cells: dict[str, list[Word]], convention: Convention) -> None:
+    for kind in WRITTEN_BESIDE[1:]:
+        found = quantities(_text(cells[kind])[0], convention) if cells.get(kind) else []
+        if found:
+            totals[kind] = totals.get(kind, Decimal(0)) + found[0].value
+
+
+def _column_total(alone: Quantity | None, cells: dict[str, list[Word]], totals: dict[str, Decimal]) -> bool:
+    """The figure alone in an amount column sums that column's figures on the items above: the column's total,
+    printed under it by a spreadsheet without a label (outside review 20), not a correction."""
+    return alone is not None and any(cells.get(kind) and totals.get(kind) == alone.value for kind in WRITTEN_BESIDE[1:])
 
 
 def to_settle(alone: Quantity | None, row: Row, lines: list[SlipLine]) -> list[Placed]:
