@@ -141,9 +141,11 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
     (photo 2722:11: diagnosis seeds 2706-2717 lines right 73.2 -> 73.4 %, silent errors 10 = 10; photos
     2722-2737 silent 10 -> 8; tuning 21+31 and clean 2718-2721 silent 0 = 0)."""
     words = [(w, 1) for row in rows[1:] for w in row.words]
-    spans = [(w.x0, w.x1) for w in rows[0].words] + _headings_of_words(columns, rows[0]) if rows else []
+    heading = sorted(rows[0].words, key=lambda w: w.x0) if rows else []
+    owned = [[w for w in heading if _heads(column, w)] for column in columns]  # each column's heading words
+    spans = [(w.x0, w.x1) for w in heading] + _headings_of_words(owned)
     cuts = []
-    for left, right in zip(columns, columns[1:], strict=False):
+    for k, (left, right) in enumerate(zip(columns, columns[1:], strict=False)):
         # not right of the right heading's middle: past it the heading's own column has begun, and the widest
         # gap there is the blank after a last column's short values ('litr  2027-04-18' under a long
         # 'jm  Termin przydatności': the dates fell into the unit's cell, every expiry lost)
@@ -151,7 +153,7 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
         if hi <= lo:
             cuts.append((left.x1 + right.x0) / 2)
             continue
-        apart = _between_headings(left, right, rows[0]) if rows else (0.0, 0.0)
+        apart = _between_headings(owned[k], owned[k + 1], heading)
         cost = [sum(k for w, k in words if w.x0 - 2 < x < w.x1 + 2)
                 + HEADING_CUT * (any(a - 2 < x < b + 2 for a, b in spans) and not apart[0] < x < apart[1])
                 for x in range(lo, hi)]
@@ -169,17 +171,14 @@ def boundaries(columns: list[Column], rows: list[Row]) -> list[float]:
     return cuts
 
 
-def _between_headings(left: Column, right: Column, heading: Row) -> tuple[float, float]:
+def _between_headings(left: list[Word], right: list[Word], heading: list[Word]) -> tuple[float, float]:
     """The gap between the left column's last heading word and the right one's first, when nothing is printed
     between them: the columns' own boundary, however narrow ('Qty Despatched' 2 px from 'Unit' on a photo,
     2722:11). Between a known heading and words the vocabulary does not know it may be no boundary
     ('Cant.' of 'Cant. pedida', third corpus 2716:34)."""
-    words = sorted(heading.words, key=lambda w: w.x0)
-    last = [w for w in words if _heads(left, w)][-1:]
-    first = [w for w in words if _heads(right, w)][:1]
-    if not last or not first or any(last[0].x1 <= w.x0 and w.x1 <= first[0].x0 for w in words):
+    if not left or not right or any(left[-1].x1 <= w.x0 and w.x1 <= right[0].x0 for w in heading):
         return 0.0, 0.0
-    return last[0].x1, first[0].x0
+    return left[-1].x1, right[0].x0
 
 
 def _heads(column: Column, word: Word) -> bool:
@@ -187,15 +186,10 @@ def _heads(column: Column, word: Word) -> bool:
     return min(word.x1, column.x1) - max(word.x0, column.x0) > (word.x1 - word.x0) / 2
 
 
-def _headings_of_words(columns: list[Column], heading: Row) -> list[tuple[float, float]]:
-    """The span of each heading printed as words apart ('Qty  Ordered'): the gap between its words is inside
-    the heading, not between two columns."""
-    spans = []
-    for column in columns:
-        own = [w for w in heading.words if _heads(column, w)]
-        if len(own) > 1:
-            spans.append((min(w.x0 for w in own), max(w.x1 for w in own)))
-    return spans
+def _headings_of_words(owned: list[list[Word]]) -> list[tuple[float, float]]:
+    """The span of each heading printed as words apart ('Qty  Ordered'; `owned`: each column's heading words,
+    left to right): the gap between its words is inside the heading, not between two columns."""
+    return [(own[0].x0, max(w.x1 for w in own)) for own in owned if len(own) > 1]
 
 
 def _column_index(columns: list[Column], kind: str, *, joined: bool = False) -> int | None:
@@ -414,11 +408,12 @@ def _figure_alone(cells: dict[str, list[Word]], convention: Convention) -> Quant
 
 # Cells beside the quantity's a correction is written over. Not a weight's: a two-line weight cell prints the
 # gross weight under the net one, a figure alone on its row (outside review 20).
-WRITTEN_BESIDE = ("unit", "ordered", "outstanding")  # the unit's first, then the amount columns
+AMOUNTS_BESIDE = ("ordered", "outstanding")
+WRITTEN_BESIDE = ("unit", *AMOUNTS_BESIDE)
 
 
 def _add_to_totals(totals: dict[str, Decimal], cells: dict[str, list[Word]], convention: Convention) -> None:
-    for kind in WRITTEN_BESIDE[1:]:
+    for kind in AMOUNTS_BESIDE:
         found = quantities(_text(cells[kind])[0], convention) if cells.get(kind) else []
         if found:
             totals[kind] = totals.get(kind, Decimal(0)) + found[0].value
@@ -427,7 +422,7 @@ def _add_to_totals(totals: dict[str, Decimal], cells: dict[str, list[Word]], con
 def _column_total(alone: Quantity | None, cells: dict[str, list[Word]], totals: dict[str, Decimal]) -> bool:
     """The figure alone in an amount column sums that column's figures on the items above: the column's total,
     printed under it by a spreadsheet without a label (outside review 20), not a correction."""
-    return alone is not None and any(cells.get(kind) and totals.get(kind) == alone.value for kind in WRITTEN_BESIDE[1:])
+    return alone is not None and any(cells.get(kind) and totals.get(kind) == alone.value for kind in AMOUNTS_BESIDE)
 
 
 def to_settle(alone: Quantity | None, row: Row, lines: list[SlipLine]) -> list[Placed]:
@@ -795,9 +790,10 @@ def _glued_to_lot(text: str, found: FoundDate) -> bool:
     lot could be either's (outside review 9), so both are a guess. So is a slash, or the bar the OCR reads for
     one: 'CH54346/26 Feb 2027' is lot CH54346 and 26 February (tuning seed 31:20), 'FR826/27 - Apr 2028' lot
     FR826/27 and April (third corpus 2710:33, read sure as lot FR826 and 27 April); and a date found starting
-    inside the lot's figures ('L2612/04/2028': lot L26 and 12 April, where L2612 and April was printed;
-    outside review 20). Only a date that starts with its day can take the lot's last figures for it
-    ('L2612/2028-04-27' cannot). With spaces round the slash, it is a separator."""
+    inside the lot's figures ('L261227 Apr 2028': lot L2612 and 27 April, or L261227 and April; a date
+    vocab.unglue cut off the lot, 'L2612/04/2028', is flagged on its word instead, layout.Word.glued). Only a
+    date that starts with its day can take the lot's last figures for it ('L2612/2028-04-27' cannot). With
+    spaces round the slash, it is a separator."""
     printed, before = text[found.start:found.end], text[:found.start]
     figures = len(re.findall(r"\d+", printed))  # '26-07/2028': no day
     with_day = figures == 3 or (figures == 2 and re.search(r"[^\W\d_]", printed) is not None)
