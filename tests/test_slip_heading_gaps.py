@@ -85,3 +85,15 @@ def test_a_lot_whose_date_was_not_read_whole_beside_a_months_name_is_a_guess() -
     dated = _line(lines, "27-181-16")
     assert (dated.lot.value, dated.lot.doubtful, dated.expiry.value) == ("B27165", False, date(2028, 4, 5)), dated
     assert not _line(lines, "14-878-89").lot.doubtful
+
+
+def test_a_worded_date_whose_day_is_glued_to_the_lots_figures_is_a_guess() -> None:
+    """'L2612 27 Apr 2028' with the space lost: 'L261227 Apr 2028' is lot L2612 and 27 April, or lot L261227
+    and April. The day was read off the lot's last figures and both shown sure. (The review of the session's
+    diff found this branch of table._glued_to_lot, a date starting right after a figure, covered by no test.)
+    Fails without the digit branch in _glued_to_lot's pattern."""
+    rows = cells_under((["Code", "Description", "Qty", "Unit", "Batch No. / BBE"],
+                        ["31-593-25", "Olive oil", "1000", "l", "L261227 Apr 2028"]), 4, COLUMNS)
+    line = _line(parse_slip(HEAD + rows, ORDER).lines, "31-593-25")
+    assert line.lot.value == "L2612" and line.lot.doubtful, line.lot
+    assert line.expiry.value == date(2028, 4, 27) and line.expiry.doubtful, line.expiry
