@@ -164,3 +164,16 @@ def _words(line: Any) -> tuple[tuple[str, float, float, float], ...]:
         except (TypeError, ValueError, IndexError):
             return ()
     return tuple(out)
+
+
+def read_line(image: Any) -> tuple[str, float]:
+    """The recogniser alone on one cut-out line of writing (a greyscale numpy array, dark on light): its text
+    and score. No detection: the caller has found the ink. About 15 ms on this machine."""
+    import numpy as np  # lazy: comes with the OCR engine
+    from rapidocr.ch_ppocr_rec.typings import TextRecInput
+
+    pixels = np.repeat(np.asarray(image, dtype=np.uint8)[:, :, None], 3, axis=2)
+    ocr = engine()
+    with _lock:
+        out = ocr._load_rec_model()(TextRecInput(img=[pixels], return_word_box=False))
+    return (str(out.txts[0]), float(out.scores[0])) if out.txts else ("", 0.0)

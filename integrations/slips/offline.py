@@ -12,6 +12,7 @@ import asyncio
 from pydantic import PrivateAttr
 
 from integrations.slips.expected import Expected
+from integrations.slips.handwriting import mark_written_beside
 from integrations.slips.images import Photo, decode_photo
 from integrations.slips.layout import OcrBox, line_height
 from integrations.slips.ocr import recognise
@@ -40,7 +41,8 @@ def ocr_photo(image: bytes | Photo) -> list[OcrBox]:
     stamps = find_stamps(page, colours)
     text = recognise(remove_stamps(page, colours, stamps))
     boxes = mark_overprinted(page, text, colours, stamps)  # marked where a stamp or a pen crossed
-    return mark_struck_through(page, boxes, colours)  # and where a pen struck a figure out
+    boxes = mark_struck_through(page, boxes, colours)  # and where a pen struck a figure out
+    return mark_written_beside(colours, boxes, stamps)  # and where another figure is written beside one
 
 
 # Below this median text-line height (pixels on the reader's copy of the photo, its long side 1,568 px) the

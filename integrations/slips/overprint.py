@@ -75,7 +75,7 @@ def mark_overprinted(image: Image.Image, boxes: list[OcrBox], colours: Colours |
     pen = coloured & ~stamps.area(coloured.shape) & ~_filled(coloured)  # a highlighter's or a panel's fill is none
     out = []
     for box in boxes:
-        over = [_pen_over(pen, printed, box.quad, x0, x1) for _, _, x0, x1 in _words_of(box)]
+        over = [_pen_over(pen, printed, box.quad, x0, x1) for _, _, x0, x1 in words_of(box)]
         if any(over):
             out.append(_written_over(box, over))
         else:
@@ -121,7 +121,7 @@ def _apart_from_print(chroma: np.ndarray, paper: np.ndarray) -> np.ndarray:
     return np.asarray(np.minimum(np.abs(chroma - 1 / 3).max(axis=2), np.abs(chroma - paper).max(axis=2)))
 
 
-def _words_of(box: OcrBox) -> tuple[tuple[str, float, float, float], ...]:
+def words_of(box: OcrBox) -> tuple[tuple[str, float, float, float], ...]:
     return box.words or ((box.text, box.score, min(p[0] for p in box.quad), max(p[0] for p in box.quad)),)
 
 
@@ -175,7 +175,7 @@ def _written_over(box: OcrBox, over: list[bool]) -> OcrBox:
     They are what was ordered as often as not, so they score as struck out: marked, and never vouched for by
     the PO. The box's other words are capped as under a stamp."""
     words = tuple((text, min(score, STRUCK if hit and any(c.isdigit() for c in text) else OVERPRINTED_SCORE), x0, x1)
-                  for (text, score, x0, x1), hit in zip(_words_of(box), over, strict=True))
+                  for (text, score, x0, x1), hit in zip(words_of(box), over, strict=True))
     return dataclasses.replace(box, score=min(box.score, OVERPRINTED_SCORE, *(score for _, score, _, _ in words)),
                                words=words if box.words else ())
 
@@ -345,7 +345,7 @@ def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colour
 
 
 def _struck(box: OcrBox, ink: np.ndarray, pen: np.ndarray, luma: np.ndarray) -> OcrBox:
-    crossed = [_figure_crossed(text, box.quad, x0, x1, ink, pen, luma) for text, _, x0, x1 in _words_of(box)]
+    crossed = [_figure_crossed(text, box.quad, x0, x1, ink, pen, luma) for text, _, x0, x1 in words_of(box)]
     if not any(crossed):
         return box
     if not box.words:
