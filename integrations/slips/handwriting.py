@@ -11,8 +11,8 @@ out, and the recogniser reads it alone (no detection: about 15 ms). Where it rea
 printed one, the printed one may have been corrected: it scores WRITTEN_BESIDE_SCORE, marked ⚠ and never
 vouched for by the PO. Nothing is taken from the writing; a person reads it.
 
-What is not: a tick reads as a letter or a stroke ('V', '/', '1'), never two figures, and figures made of
-ones only are left out (a tick or a rule read as '1' or '11'); a slip printed in colour (the line's own print
+What is not: a tick reads as a stroke or a letter ('√', 'V', '/'), and figures made of ones only are left
+out (a tick or a rule read as '1' or '11'); a slip printed in colour (the line's own print
 coloured) is left alone, as every figure on it would be 'written'. Measured on the OCR caches of the third
 corpus with open POs (fifteenth session): phone photos 2722–2745 (360) silent errors 10 -> 8 (the blue `46`
 over a struck `57`, the `22` over a struck `28`), ⚠ per line 1.83 -> 1.85; seeds 2706–2717 (540 scans and
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any
 
 import numpy as np
 
@@ -45,14 +44,14 @@ COLOURED_PRINT = 0.5  # share of the line's own print in pen colour: a slip prin
 ABOVE, BEFORE, AFTER = 1.5, 1.0, 3.0  # where writing is looked for, in the printed line's heights
 
 
-def mark_written_beside(image_colours: Colours, boxes: list[OcrBox], stamps: Stamps) -> list[OcrBox]:
+def mark_written_beside(colours: Colours, boxes: list[OcrBox], stamps: Stamps) -> list[OcrBox]:
     """The boxes, their printed figures with a different figure written by hand beside them scored
     WRITTEN_BESIDE_SCORE (see the module's doc)."""
-    strength = _pen_strength(image_colours)
+    strength = _pen_strength(colours)
     strength[stamps.area(strength.shape)] = 0  # a stamp's date is no correction
     if not (strength > STRONG).any():
         return boxes  # no pen on the page: most scans
-    return [_marked(box, strength, image_colours) for box in boxes]
+    return [_marked(box, strength, colours) for box in boxes]
 
 
 def _pen_strength(colours: Colours) -> np.ndarray:
@@ -112,13 +111,9 @@ def _read_writing(strength: np.ndarray, top: float, bottom: float, x0: float, x1
     pieces = [k for k in range(1, count) if stats[k, cv2.CC_STAT_HEIGHT] >= WRITING_HEIGHT * height]
     if not pieces:
         return "", 0.0
-    left = min(stats[k, cv2.CC_STAT_LEFT] for k in pieces)
-    upper = min(stats[k, cv2.CC_STAT_TOP] for k in pieces)
-    right = max(stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH] for k in pieces)
-    lower = max(stats[k, cv2.CC_STAT_TOP] + stats[k, cv2.CC_STAT_HEIGHT] for k in pieces)
-    ink = np.where(np.isin(labels, pieces), 255 * (1 - pen), 255).astype(np.uint8)
-    return read_line(_cut(ink, upper, lower, left, right))
-
-
-def _cut(ink: np.ndarray, upper: Any, lower: Any, left: Any, right: Any) -> np.ndarray:
-    return ink[max(0, int(upper) - 4):int(lower) + 4, max(0, int(left) - 6):int(right) + 6]
+    left = int(min(stats[k, cv2.CC_STAT_LEFT] for k in pieces))
+    upper = int(min(stats[k, cv2.CC_STAT_TOP] for k in pieces))
+    right = int(max(stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH] for k in pieces))
+    lower = int(max(stats[k, cv2.CC_STAT_TOP] + stats[k, cv2.CC_STAT_HEIGHT] for k in pieces))
+    ink = np.where(np.isin(labels, pieces), 255 * (1 - pen), 255).astype(np.uint8)  # dark on light, as printed
+    return read_line(ink[max(0, upper - 4):lower + 4, max(0, left - 6):right + 6])  # a margin, as the OCR crops
