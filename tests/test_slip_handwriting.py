@@ -54,7 +54,7 @@ def _row(print_colour: tuple[int, int, int] = BLACK, written: str | None = None,
 
 def _scores(page: Image.Image, box: OcrBox) -> dict[str, float]:
     colours = Colours.of(page)
-    [marked] = mark_written_beside(colours, [box], find_stamps(page, colours))
+    [marked] = mark_written_beside(page, [box], colours, find_stamps(page, colours))
     return {text: score for text, score, _, _ in marked.words}
 
 
@@ -117,12 +117,14 @@ def test_the_po_does_not_vouch_for_a_figure_scored_so() -> None:
 
 
 def test_the_offline_reader_reads_the_writing_beside_printed_figures() -> None:
-    """Through offline.ocr_photo (the OCR reads the whole page): the printed 57 with 46 written above it scores
-    WRITTEN_BESIDE_SCORE, the same slip unwritten keeps its score. Fails without mark_written_beside in
-    ocr_photo."""
+    """Through offline.ocr_photo (the OCR reads the whole page): 46 written just above and right of the printed
+    '57 kg', low enough that the OCR's detector takes it into the printed line's box and its recogniser
+    reads '57 k' (the writing read by nobody, as on the diagnosis photos). The 57 scores WRITTEN_BESIDE_SCORE;
+    the same slip unwritten keeps its score. (Written higher, the OCR reads the 46 as a box of its own, and
+    the table's rules mark the 57 as rivalled.) Fails without mark_written_beside in ocr_photo."""
     def score_of_57(written: str | None) -> float:
         return next(score for box in ocr_photo(_slip_bytes(written)) for text, score, _, _ in words_of(box)
-                    if text in ("57", "57kg"))
+                    if text.startswith("57"))
 
     assert score_of_57("46") == WRITTEN_BESIDE_SCORE and score_of_57(None) > 0.9
 
@@ -138,7 +140,7 @@ def _slip_bytes(written: str | None) -> bytes:
                      ((850, 330), "57 kg"), ((60, 380), "Charge: L2304A")):
         draw.text(xy, text, fill=BLACK, font=font)
     if written:
-        draw.text((880, 274), written, fill=BLUE, font=ImageFont.truetype(HAND, 44))  # clear of the print
+        draw.text((900, 310), written, fill=BLUE, font=ImageFont.truetype(HAND, 40))
     out = io.BytesIO()
     page.filter(ImageFilter.GaussianBlur(0.6)).save(out, format="PNG")
     return out.getvalue()

@@ -42,7 +42,7 @@ def ocr_photo(image: bytes | Photo) -> list[OcrBox]:
     text = recognise(remove_stamps(page, colours, stamps))
     boxes = mark_overprinted(page, text, colours, stamps)  # marked where a stamp or a pen crossed
     boxes = mark_struck_through(page, boxes, colours)  # and where a pen struck a figure out
-    return mark_written_beside(colours, boxes, stamps)  # and where another figure is written beside one
+    return mark_written_beside(page, boxes, colours, stamps)  # and where another figure is written beside one
 
 
 # Below this median text-line height (pixels on the reader's copy of the photo, its long side 1,568 px) the

@@ -72,7 +72,7 @@ def mark_overprinted(image: Image.Image, boxes: list[OcrBox], colours: Colours |
         printed |= grey
     # a coloured stroke's blurred edge is colourless and dark: no print (outside review 12, blue-black ballpoint)
     printed &= ~cv2.dilate(coloured.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    pen = coloured & ~stamps.area(coloured.shape) & ~_filled(coloured)  # a highlighter's or a panel's fill is none
+    pen = coloured & ~stamps.area(coloured.shape) & ~filled(coloured)  # a highlighter's or a panel's fill is none
     out = []
     for box in boxes:
         over = [_pen_over(pen, printed, box.quad, x0, x1) for _, _, x0, x1 in words_of(box)]
@@ -95,28 +95,28 @@ PRINT_COLOUR = 0.04  # how far (in chromaticity, r/(r+g+b)…) print is from gre
 def _grey_print(image: Image.Image, colours: Colours) -> np.ndarray | None:
     """Print on a grey page (see GREY_PAGE): a mask of the page, or None when the page is printed dark."""
     rgb = np.asarray(image.convert("RGB"))
-    chroma = _chromaticity(rgb[::2, ::2].astype(np.float32))  # decided on a quarter: most pages are not grey
+    chroma = chromaticity(rgb[::2, ::2].astype(np.float32))  # decided on a quarter: most pages are not grey
     paper = np.median(chroma[::4, ::4].reshape(-1, 3), axis=0)  # most of the picture is its paper
-    apart = _apart_from_print(chroma, paper)
+    apart = apart_from_print(chroma, paper)
     luma = colours.luma[::2, ::2]
-    ink = (luma < 0.8 * colours.paper_luma) & ~_filled(luma < 0.8 * colours.paper_luma)
+    ink = (luma < 0.8 * colours.paper_luma) & ~filled(luma < 0.8 * colours.paper_luma)
     print_coloured = ink & (apart < PRINT_COLOUR)
     if print_coloured.sum() < max(50, GREY_PAGE * ink.sum()):
         return None
     level = float(np.percentile(colours.value[::2, ::2][print_coloured], 5))
     if level <= 110:  # print this dark is found as it is
         return None
-    apart = _apart_from_print(_chromaticity(rgb.astype(np.float32)), paper)  # the whole page only for a grey one
+    apart = apart_from_print(chromaticity(rgb.astype(np.float32)), paper)  # the whole page only for a grey one
     half_way = colours.paper_value - 0.5 * (colours.paper_value - level)
     return np.asarray((apart < PRINT_COLOUR) & (colours.value < half_way))
 
 
-def _chromaticity(rgb: np.ndarray) -> np.ndarray:
+def chromaticity(rgb: np.ndarray) -> np.ndarray:
     """Each pixel's colour without its brightness: r, g and b over their sum."""
     return np.asarray(rgb / np.maximum(rgb.sum(axis=2, keepdims=True), 1.0))
 
 
-def _apart_from_print(chroma: np.ndarray, paper: np.ndarray) -> np.ndarray:
+def apart_from_print(chroma: np.ndarray, paper: np.ndarray) -> np.ndarray:
     """How far each pixel's colour is from grey or from the paper's, whichever is nearer."""
     return np.asarray(np.minimum(np.abs(chroma - 1 / 3).max(axis=2), np.abs(chroma - paper).max(axis=2)))
 
@@ -335,12 +335,12 @@ def mark_struck_through(image: Image.Image, boxes: list[OcrBox], colours: Colour
     colours = colours or Colours.of(image)
     saturated = (colours.saturation > 90) & colours.not_paper
     # a highlighter's fill over a row is no stroke (outside review 12)
-    ink = (colours.value < STRIKE_INK * colours.paper_value) | (saturated & ~_filled(saturated))
+    ink = (colours.value < STRIKE_INK * colours.paper_value) | (saturated & ~filled(saturated))
     # black print on tinted paper turns away from the paper's colour too: only ink with a colour of its own
     coloured = (colours.chroma > colours.paper_chroma + PEN_CHROMA) | \
         ((colours.tint > PEN_TINT) & (colours.chroma >= PEN_OWN_CHROMA))
     pen = coloured & colours.not_paper & (colours.luma < PEN_LUMA * colours.paper_luma)
-    pen &= ~_filled(pen)
+    pen &= ~filled(pen)
     return [_struck(box, ink, pen, colours.luma) for box in boxes]
 
 
@@ -452,7 +452,7 @@ def _overshooting(band: np.ndarray, x0: float, x1: float, height: float, sides: 
     return False
 
 
-def _filled(mask: np.ndarray) -> np.ndarray:
+def filled(mask: np.ndarray) -> np.ndarray:
     """Where `mask` covers whole areas (a coloured heading bar, a highlighted row): what survives an opening
     wider than any pen line. Text printed on such a fill is not struck by it."""
     import cv2  # lazy: comes with the OCR engine
