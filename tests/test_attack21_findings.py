@@ -21,7 +21,8 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from integrations.slips.handwriting import WRITTEN_BESIDE_SCORE, mark_written_beside
 from integrations.slips.layout import OcrBox
 from integrations.slips.overprint import Colours, find_stamps
-from tests.test_slip_handwriting import BLACK, BLUE, DEJAVU, HAND, PAPER, RED
+from tests.test_slip_handwriting import BLACK, BLUE, DEJAVU, HAND, PAPER, RED, _row
+from tests.test_slip_handwriting import _scores as _scores_of_row
 
 PRINT = ImageFont.truetype(DEJAVU, 30)
 SURE = 0.999
@@ -118,34 +119,6 @@ def test_highlighted_figures_are_not_marked(marker: tuple[int, int, int]) -> Non
 
 # --- missed corrections: a wrong quantity shown as sure ----------------------------------------------------
 
-def _row(paper: tuple[int, int, int] = PAPER, written: str | None = None, at: tuple[int, int] = (600, 78),
-         size: int = 52, decorate=None) -> tuple[Image.Image, OcrBox]:
-    """As tests/test_slip_handwriting.py's _row: 'Liefermenge:' ... '57 kg' printed black (30 px), `written`
-    in blue pen at `at`; the OCR's box round '57 kg', word by word."""
-    page = Image.new("RGB", (1000, 320), paper)
-    draw = ImageDraw.Draw(page)
-    for xy, text in (((40, 20), "Muehle Weber GmbH  Lieferschein LS-20270815"), ((40, 70), "FLR-1001 Weizenmehl T550"),
-                     ((40, 120), "Liefermenge:"), ((600, 120), "57 kg"), ((40, 170), "Charge L2304A   MHD 12.05.2028")):
-        draw.text(xy, text, fill=BLACK, font=PRINT)
-    left, _, right, _ = draw.textbbox((600, 120), "57", font=PRINT)
-    x0, top, x1, bottom = draw.textbbox((600, 120), "57 kg", font=PRINT)
-    if written:
-        draw.text(at, written, fill=BLUE, font=ImageFont.truetype(HAND, size))
-    if decorate:
-        decorate(draw)
-    box = OcrBox("57 kg", SURE, ((x0 - 4.0, top - 4.0), (x1 + 4.0, top - 4.0), (x1 + 4.0, bottom + 4.0),
-                                 (x0 - 4.0, bottom + 4.0)),
-                 (("57", SURE, float(left), float(right)), ("kg", SURE, float(right + 8), float(x1))))
-    return page, box
-
-
-def _score_of_57(page: Image.Image, box: OcrBox) -> float:
-    page = page.filter(ImageFilter.GaussianBlur(0.6))
-    colours = Colours.of(page)
-    [marked] = mark_written_beside(page, [box], colours, find_stamps(page, colours))
-    return next(score for text, score, _, _ in marked.words if text == "57")
-
-
 @pytest.mark.parametrize("paper", [(250, 240, 160), (250, 215, 225)], ids=["yellow", "pink"])
 def test_a_correction_on_a_coloured_carbon_copy_is_found(paper: tuple[int, int, int]) -> None:
     """The copy a driver leaves is often the yellow or pink carbon. The pen strength measures the turn from
@@ -155,7 +128,7 @@ def test_a_correction_on_a_coloured_carbon_copy_is_found(paper: tuple[int, int, 
     silent error the change is for, on every carbon copy. Right: neutral dark print is not pen on any paper
     (measure the ink's own colour cast, not its distance from the paper's); the 57 scores
     WRITTEN_BESIDE_SCORE."""
-    assert _score_of_57(*_row(paper=paper, written="46")) == WRITTEN_BESIDE_SCORE
+    assert _scores_of_row(*_row(written="46", paper=paper))["57"] == WRITTEN_BESIDE_SCORE
 
 
 def test_a_figure_written_beside_a_little_lower_is_found() -> None:
@@ -165,14 +138,14 @@ def test_a_figure_written_beside_a_little_lower_is_found() -> None:
     sure. 5 px higher (foot 161) it is found. Right: take whole pieces of writing that start within the
     looked-at area (crop to the pieces' own extent, not the search window); the 57 scores
     WRITTEN_BESIDE_SCORE."""
-    assert _score_of_57(*_row(written="46", at=(720, 115))) == WRITTEN_BESIDE_SCORE
+    assert _scores_of_row(*_row(written="46", at=(720, 115)))["57"] == WRITTEN_BESIDE_SCORE
 
 
 def test_a_figure_written_under_the_printed_one_is_found() -> None:
     """The delivered 46 written just under the printed 57 (clear of the next printed line) is never looked at
     (the search ends 0.2 line heights under the box): missed, the 57 stays sure. Right: look below too (as
     far as the next printed line); the 57 scores WRITTEN_BESIDE_SCORE."""
-    assert _score_of_57(*_row(written="46", at=(600, 150))) == WRITTEN_BESIDE_SCORE
+    assert _scores_of_row(*_row(written="46", at=(600, 150)))["57"] == WRITTEN_BESIDE_SCORE
 
 
 @pytest.mark.parametrize("written", ["46 kg", "46kg", "46 Stk"])
@@ -181,7 +154,7 @@ def test_a_figure_written_with_its_unit_is_found(written: str) -> None:
     ('46 kg', 0.98), but WRITTEN_FIGURE must match the whole reading, so it is no figure: missed, the 57 stays
     sure. Right: a figure followed by a unit (as PRINTED_FIGURE allows for print) counts; the 57 scores
     WRITTEN_BESIDE_SCORE."""
-    assert _score_of_57(*_row(written=written)) == WRITTEN_BESIDE_SCORE
+    assert _scores_of_row(*_row(written=written))["57"] == WRITTEN_BESIDE_SCORE
 
 
 def test_a_written_figure_with_a_tick_beside_it_is_found() -> None:
@@ -189,10 +162,10 @@ def test_a_written_figure_with_a_tick_beside_it_is_found() -> None:
     cut out together and read as one text, not a figure alone: missed, the 57 stays sure (the test's red
     stroke tick happens to read '√', which WRITTEN_FIGURE's \\W? allows; a 'v' does not). Right: read the
     pieces of writing separately (or take a figure out of the reading); the 57 scores WRITTEN_BESIDE_SCORE."""
-    def tick(draw: ImageDraw.ImageDraw) -> None:
+    def tick(draw: ImageDraw.ImageDraw, box: OcrBox) -> None:
         draw.text((660, 70), "v", fill=BLUE, font=ImageFont.truetype(HAND, 52))
 
-    assert _score_of_57(*_row(written="46", decorate=tick)) == WRITTEN_BESIDE_SCORE
+    assert _scores_of_row(*_row(written="46", decorate=tick))["57"] == WRITTEN_BESIDE_SCORE
 
 
 def test_the_reviewed_cases_still_hold() -> None:
@@ -200,5 +173,5 @@ def test_the_reviewed_cases_still_hold() -> None:
     the 57 on white paper and right beside it on the print's own line are found."""
     page, _, boxes, _ = _table()
     assert _scores(page, boxes) == [SURE, SURE, SURE]
-    assert _score_of_57(*_row(written="46")) == WRITTEN_BESIDE_SCORE
-    assert _score_of_57(*_row(written="46", at=(720, 110))) == WRITTEN_BESIDE_SCORE
+    assert _scores_of_row(*_row(written="46"))["57"] == WRITTEN_BESIDE_SCORE
+    assert _scores_of_row(*_row(written="46", at=(720, 110)))["57"] == WRITTEN_BESIDE_SCORE

@@ -30,11 +30,13 @@ ITEMS = (["Code", "Description", "Qty", "Unit", "Lot"], ["27-181-16", "Kraft gif
 PAPER, BLACK, BLUE, RED = (249, 249, 247), (25, 25, 25), (20, 40, 150), (210, 30, 30)
 
 
-def _row(print_colour: tuple[int, int, int] = BLACK, written: str | None = None,
-         decorate=None) -> tuple[Image.Image, OcrBox]:
-    """A slip's item: 'Liefermenge:' and '57 kg' printed (30 px type), `written` in blue pen above the 57
-    (no strike drawn: the picture check missing it is the case). The OCR's box round '57 kg', word by word."""
-    page = Image.new("RGB", (1000, 320), PAPER)
+def _row(print_colour: tuple[int, int, int] = BLACK, written: str | None = None, decorate=None, *,
+         paper: tuple[int, int, int] = PAPER, at: tuple[int, int] = (600, 78),
+         size: int = 52) -> tuple[Image.Image, OcrBox]:
+    """A slip's item: 'Liefermenge:' and '57 kg' printed (30 px type) on `paper`, `written` in blue pen at `at`
+    (above the 57; no strike drawn: the picture check missing it is the case), `decorate(draw, box)` adding
+    ink. The OCR's box round '57 kg', word by word."""
+    page = Image.new("RGB", (1000, 320), paper)
     draw = ImageDraw.Draw(page)
     font = ImageFont.truetype(DEJAVU, 30)
     for xy, text in (((40, 20), "Muehle Weber GmbH  Lieferschein LS-20270815"), ((40, 70), "FLR-1001 Weizenmehl T550"),
@@ -43,7 +45,7 @@ def _row(print_colour: tuple[int, int, int] = BLACK, written: str | None = None,
     left, _, right, _ = draw.textbbox((600, 120), "57", font=font)
     x0, top, x1, bottom = draw.textbbox((600, 120), "57 kg", font=font)
     if written:
-        draw.text((600, 78), written, fill=BLUE, font=ImageFont.truetype(HAND, 52))
+        draw.text(at, written, fill=BLUE, font=ImageFont.truetype(HAND, size))
     box = OcrBox("57 kg", 0.999, ((x0 - 4.0, top - 4.0), (x1 + 4.0, top - 4.0), (x1 + 4.0, bottom + 4.0),
                                   (x0 - 4.0, bottom + 4.0)),
                  (("57", 0.999, float(left), float(right)), ("kg", 0.999, float(right + 8), float(x1))))
