@@ -1,0 +1,60 @@
+"""A lot's letter O or I read as the digit 0 or 1: the recogniser is sure of it, the PO lists no lots, so the
+lot is marked where a lot's letter usually stands (plausible.lots_with_letters_read_as_digits).
+
+Mutations that fail these tests: the call to lots_with_letters_read_as_digits removed from parse_slip (both
+tests); _PREFIX_READ_AS_DIGITS's look-ahead dropped (the lettered prefix 'XS405/26' marked); the
+'letter and six digits' exception dropped from _SUFFIX_READ_AS_DIGIT ('L260701' marked).
+"""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from integrations.slips import Expected, ExpectedItem, ExpectedOrder
+from integrations.slips.parser import parse_slip
+from tests.slip_boxes import boxes_of
+
+HEAD = (["Bergmühle Schneider KG", "Lieferschein"], ["Ihre Bestellung: BST-80078", "Lieferdatum: 03.04.2026"])
+READ_AS_DIGITS = ["00245/26", "S1402/27", "10473/27", "2106260", "CH19510"]  # OO245/26, SI402/27, IO473/27, …
+LEFT_ALONE = ["XS405/26", "BE120/27", "L260701", "CH2010T", "1021457576", "B26144", "2612-1400", "L2403A"]
+
+
+def _slip_with_lots(lots: list[str]) -> tuple[list[tuple[str | None, bool]], int]:
+    rows = [[f"ART-{100 + i}", "Weizenmehl Type 550", "Menge: 12 kg", f"Charge: {lot}"] for i, lot in enumerate(lots)]
+    items = tuple(ExpectedItem((f"ART-{100 + i}",), "kg", Decimal(12)) for i in range(len(lots)))
+    read = parse_slip(boxes_of(*HEAD, *rows), Expected(orders=(ExpectedOrder("BST-80078", "Bergmühle", items),)))
+    assert [line.sku.value for line in read.lines] == [f"ART-{100 + i}" for i in range(len(lots))]
+    notes = sum("letter O or I" in note for note in read.notes)
+    return [(line.lot.value, line.lot.doubtful) for line in read.lines], notes
+
+
+def test_a_0_or_1_where_a_lot_s_letter_stands_is_marked_and_kept_as_read() -> None:
+    """Labelled, crisply read, on a PO's line: only where a prefix's or suffix's letter would be is it marked;
+    the value is kept as read (a person corrects it), and each marked lot gets a note."""
+    assert _slip_with_lots(READ_AS_DIGITS) == ([(lot, True) for lot in READ_AS_DIGITS], len(READ_AS_DIGITS))
+    assert _slip_with_lots(LEFT_ALONE) == ([(lot, False) for lot in LEFT_ALONE], 0)
+
+
+def test_rendered_lots_with_o_and_i_are_right_or_marked() -> None:
+    """A rendered table whose lots end or start with O or I: the real OCR reads 'CH1951O' as 'CH19510',
+    'OO245/26' as '00245/26' and '210626O' as '2106260', sure; none may be shown without ⚠."""
+    pytest.importorskip("rapidocr", reason="offline OCR not installed (pip install rapidocr onnxruntime)")
+    from integrations.slips.offline import ocr_photo, parse_boxes
+    from sandbox.slips.render import render
+    from tests.test_slip_failure_classes import dictionary, line, slip
+
+    truth = slip("de", "table", [
+        line("FLR-1001", "Weizenmehl Type 550", "12", "kg", "12 kg", "CH1951O", date(2027, 5, 30), "30.05.2027"),
+        line("SUG-3003", "Zucker fein", "7", "kg", "7 kg", "OO245/26", date(2027, 6, 30), "30.06.2027"),
+        line("SLT-2002", "Meersalz", "5", "kg", "5 kg", "210626O", date(2027, 7, 30), "30.07.2027"),
+        line("OIL-4626", "Rapsöl", "30", "l", "30 l", "SI402/27", date(2027, 8, 30), "30.08.2027")])
+    truth = dataclasses.replace(truth, extras={**truth.extras, "seed": "1"})  # a layout where the OCR misreads
+    read = parse_boxes(ocr_photo(render(truth)[0]), dictionary(truth))
+    lots = {line.sku.value: line.lot for line in read.lines}
+    assert set(lots) == {t.sku for t in truth.lines}
+    misread = [t.lot for t in truth.lines if lots[t.sku].value != t.lot]
+    assert len(misread) >= 2, "the OCR read these lots right: the test no longer shows the class"
+    assert all(lots[t.sku].value == t.lot or lots[t.sku].doubtful for t in truth.lines), lots
