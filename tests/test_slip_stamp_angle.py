@@ -1,11 +1,12 @@
 """A rubber stamp pressed on at an angle: the OCR reads its date as sure as print, and where the stamp lies
 across a row's empty expiry cell that date became the line's expiry, shown without ⚠ (third corpus 2716:15,
 a pale green 'SPRAWDZONO 26.02.2027' the colour check did not find). Print is level with the page; boxes
-turned against it are scored under evidence.OCR_SURE (layout.marked_at_an_angle).
+turned against it (layout.stamped) are scored under evidence.OCR_SURE and make rows of their own (layout.rows_of).
 
-Mutations that fail these tests: the marked_at_an_angle call removed from parse_slip (the rendered one); the slant
-measured against 0 instead of the page's skew (the turned page's print marked); the three-widths rule
-dropped (a short handwritten 'kg' marked); STAMP_TILT_DEGREES raised to 10 (the 9° stamp left sure).
+Mutations that fail these tests: rows_of not scoring a stamp's words unsure (the first); stamps grouped with
+the print (the first); both at once (the rendered one: the old code); the slant measured against 0 instead of the page's skew (the
+turned page's print marked); the three-widths rule dropped (a short handwritten 'kg' marked);
+STAMP_TILT_DEGREES raised to 10 (the 9° stamp left sure).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from integrations.slips import Expected, ExpectedItem, ExpectedOrder
-from integrations.slips.layout import OcrBox, marked_at_an_angle
+from integrations.slips.layout import OcrBox, rows_of, stamped
 
 ITEMS = (ExpectedItem(("FLR-1001",), "kg", Decimal(12)), ExpectedItem(("BOX-2002",), "pcs", Decimal(228)))
 PO = Expected(orders=(ExpectedOrder("BST-80078", "Bergmuehle Schneider KG", ITEMS),))
@@ -32,20 +33,18 @@ def _box(text: str, x: float, y: float, width: float, *, height: float = 24, deg
     return OcrBox(text, 0.999, quad, ((text, 0.999, quad[0][0], quad[1][0]),))
 
 
-def _scores(boxes: list[OcrBox]) -> dict[str, float]:
-    return {box.text: box.score for box in marked_at_an_angle(boxes)}
-
-
 @pytest.mark.parametrize("page", [0.0, 5.0], ids=["level page", "page turned 5 degrees"])
-def test_only_a_long_box_turned_against_the_page_s_text_is_marked(page: float) -> None:
+def test_only_a_long_box_turned_against_the_page_s_text_is_a_stamp_s(page: float) -> None:
     print_ = [_box(text, 60, 40 * row, 13 * len(text), degrees=page)
               for row, text in enumerate(["Lieferschein Bestellung: BST-80078", "FLR-1001 Weizenmehl 12 kg",
                                           "BOX-2002 Versandkarton 228 Stk", "Charge L2403A MHD 30.05.2027"])]
     stamp = _box("26.02.2027", 800, 120, 150, degrees=page - 9)
     pen = _box("kg", 700, 120, 30, degrees=page + 8)  # a short word's slant is a few pixels: not measured
-    scores = _scores([*print_, stamp, pen])
+    assert stamped([*print_, stamp, pen]) == [False, False, False, False, True, False]
+    rows = rows_of([*print_, stamp, pen])
+    scores = {word.text: word.score for row in rows for word in row.words}
     assert scores["26.02.2027"] < 0.99  # under evidence.OCR_SURE: a value read from it is marked
-    assert all(scores[box.text] == 0.999 for box in [*print_, pen])
+    assert [[word.text for word in row.words] for row in rows if "26.02.2027" in row.text] == [["26.02.2027"]]
 
 
 def test_a_grey_stamp_s_date_over_an_empty_expiry_cell_is_marked() -> None:

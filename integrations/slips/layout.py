@@ -96,39 +96,67 @@ def skew(boxes: list[OcrBox]) -> float:
 # sure as print ('EINGANG', '26.02.2027' in a row's expiry cell, shown as the line's expiry: third corpus
 # 2716:15). Every box at least three times as wide as tall (so its slant is measured, not guessed from a
 # word's few pixels) and turned more than 6° from the page's text was a stamp's on the diagnosis caches:
-# 275 boxes (third corpus 2706-2745, tuning seeds), none of 35,000 others. Their words are scored under
-# evidence.OCR_SURE, so a value read from them is marked; kept, not dropped: a tilted line may be a hand's.
+# 275 boxes (third corpus 2706-2745, tuning seeds), none of 35,000 others. A shorter box turned so beside
+# one of them, at its angle, is the same stamp's (a date filled in short, '2.3.27'; outside review 22).
+# A stamp's words are scored under evidence.OCR_SURE, so a value read from them is marked, and they make rows
+# of their own: in a printed row they would make the row's print unsure too (its slip date, a labelled lot).
+# Kept, not dropped: a tilted line may be a hand's.
 STAMP_TILT_DEGREES = 6.0
 AT_AN_ANGLE_SCORE = 0.9
+MEASURED = 3.0  # widths per height from which a box's slant is its text's
+SAME_STAMP = 4.0  # degrees apart, within three line heights: one stamp's lines
 
 
-def marked_at_an_angle(boxes: list[OcrBox]) -> list[OcrBox]:
-    """The boxes, those turned against the page's text (a stamp's) scored so that their values are marked."""
+def stamped(boxes: list[OcrBox]) -> list[bool]:
+    """Which boxes are a stamp's: turned against the page's text (see STAMP_TILT_DEGREES)."""
     page = skew(boxes)
-    marked = []
-    for box in boxes:
-        (x0, y0), (x1, y1) = box.quad[0], box.quad[1]
-        slant = math.degrees(abs(math.atan2(y1 - y0, x1 - x0) - page))
-        if math.hypot(x1 - x0, y1 - y0) < 3 * _height(box) or slant <= STAMP_TILT_DEGREES:
-            marked.append(box)
-            continue
-        words = tuple((text, min(score, AT_AN_ANGLE_SCORE), left, right) for text, score, left, right in box.words)
-        marked.append(OcrBox(box.text, min(box.score, AT_AN_ANGLE_SCORE), box.quad, words))
-    return marked
+    turns = [_turn(box, page) for box in boxes]
+    long = [abs(turn) > STAMP_TILT_DEGREES and _aspect(box) >= MEASURED for box, turn in zip(boxes, turns, strict=True)]
+    return [is_long or (abs(turn) > STAMP_TILT_DEGREES and _aspect(box) >= 2 and any(
+        other and abs(turns[j] - turn) <= SAME_STAMP and _apart(boxes[j], box) < 3 * _height(boxes[j])
+        for j, other in enumerate(long))) for box, turn, is_long in zip(boxes, turns, long, strict=True)]
+
+
+def _turn(box: OcrBox, page: float) -> float:
+    (x0, y0), (x1, y1) = box.quad[0], box.quad[1]
+    return (math.degrees(math.atan2(y1 - y0, x1 - x0) - page) + 180) % 360 - 180
+
+
+def _aspect(box: OcrBox) -> float:
+    (x0, y0), (x1, y1) = box.quad[0], box.quad[1]
+    return math.hypot(x1 - x0, y1 - y0) / _height(box)
+
+
+def _apart(one: OcrBox, other: OcrBox) -> float:
+    """How far apart two boxes' centres are."""
+    (ax, ay), (bx, by) = ([statistics.fmean(p[i] for p in box.quad) for i in (0, 1)] for box in (one, other))
+    return math.hypot(ax - bx, ay - by)
+
+
+def _unsure(box: OcrBox) -> OcrBox:
+    words = tuple((text, min(score, AT_AN_ANGLE_SCORE), left, right) for text, score, left, right in box.words)
+    return OcrBox(box.text, min(box.score, AT_AN_ANGLE_SCORE), box.quad, words)
 
 
 def rows_of(boxes: list[OcrBox]) -> list[Row]:
-    """Boxes grouped into printed lines, top to bottom, each line's words left to right."""
+    """Boxes grouped into printed lines, top to bottom, each line's words left to right; a stamp's boxes
+    (turned against the page's text) make rows of their own, their words scored unsure."""
     angle = skew(boxes)
     cos, sin = math.cos(-angle), math.sin(-angle)
-    placed = []
-    for box in boxes:
+    printed: list[tuple[float, float, float, float, OcrBox]] = []
+    stamps: list[tuple[float, float, float, float, OcrBox]] = []
+    for box, is_stamp in zip(boxes, stamped(boxes), strict=True):
         if not box.text.strip():
             continue
         pts = [(x * cos - y * sin, x * sin + y * cos) for x, y in box.quad]
         xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-        placed.append((statistics.fmean(ys), _height(box), min(xs), max(xs), box))
-    placed.sort(key=lambda p: p[0])
+        (stamps if is_stamp else printed).append(
+            (statistics.fmean(ys), _height(box), min(xs), max(xs), _unsure(box) if is_stamp else box))
+    return sorted(_grouped(printed) + _grouped(stamps), key=lambda row: row.y)
+
+
+def _grouped(placed: list[tuple[float, float, float, float, OcrBox]]) -> list[Row]:
+    placed = sorted(placed, key=lambda p: p[0])
     rows: list[Row] = []
     members: list[list[tuple[float, float, float, float, OcrBox]]] = []
     for item in placed:

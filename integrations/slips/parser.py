@@ -19,7 +19,7 @@ from integrations.slips.expected import Expected
 from integrations.slips.goods import ends_goods, find_anchors, quantity_column, read_region, regions
 from integrations.slips.header import is_header_row, read_letterhead
 from integrations.slips.items import is_footer, looks_like_code, read_item
-from integrations.slips.layout import OcrBox, Row, marked_at_an_angle, rows_of
+from integrations.slips.layout import OcrBox, Row, rows_of
 from integrations.slips.pallets import without_pallet_rows
 from integrations.slips.plausible import implausible_expiries, lots_with_letters_read_as_digits, odd_codes
 from integrations.slips.snapping import snap_lines
@@ -39,7 +39,7 @@ from models.packing_slip import PackingSlip, SlipLine
 
 
 def parse_slip(boxes: list[OcrBox], expected: Expected | None = None) -> PackingSlip:
-    rows = without_pallet_rows(rows_of(marked_at_an_angle(boxes)))  # goods grouped by pallet read as one table
+    rows = without_pallet_rows(rows_of(boxes))  # goods grouped by pallet read as one table
     convention = learn_convention([row.text for row in rows])
     start = _body_start(rows)
     head = read_letterhead(rows[:start] or rows, convention, expected, rows)

@@ -36,22 +36,27 @@ def implausible_expiries(lines: list[SlipLine], slip_date: date | None) -> list[
 
 # The recogniser reads the letters O and I as 0 and 1, sure of them (0.99+), in the slips' typefaces, and its
 # second choice says nothing (P(O) ~ 0.001 where it misread). Lots carry their letters at their ends: a
-# two-letter prefix before a serial and its year ('XS405/26'), a one-letter suffix after a date or a serial
-# ('210626A', 'CH1951B'). A 0 or 1 where such a letter stands is marked. On the diagnosis caches (third corpus
-# 2706-2745 and the tuning seeds, 1265 lots read sure) these were 9 of the 9 lots shown wrong without ⚠
+# two-letter prefix before a serial and its year ('XS405/26', 'XS-405/26'), a one-letter suffix after a date or
+# a serial ('210626A', 'CH1951B'). A 0 or 1 where such a letter stands is marked. On the diagnosis caches (third
+# corpus 2706-2745 and the tuning seeds, 1265 lots read sure) these were 9 of the 9 lots shown wrong without ⚠
 # ('OO245/26' read '00245/26', 'SI402/27' read 'S1402/27', '210626O' read '2106260', 'CH1951O' read
 # 'CH19510'), at 6 lots marked that were right ('CH20100'). A letter and six digits ('L260701', a prefixed
-# date) ends in a digit of the date and is left alone, as is a 0 or 1 inside a lot (no letter seen there).
-_PREFIX_READ_AS_DIGITS = re.compile(r"(?=[A-Z]?[01])[A-Z01]{2}\d{3}/\d{2}")
+# date) ends in a digit of the date and is left alone, as is a 0 or 1 inside a lot (no letter seen there), and
+# lots shaped like two others on the slip: three lots numbered alike ('L0012/26', 'L0057/26', 'L1034/26';
+# '4711229', '4711230', '4711231') are the supplier's numbering, not a misread (outside review 22).
+_PREFIX_READ_AS_DIGITS = re.compile(r"(?=[A-Z]?[01])[A-Z01]{2}[-.]?\d{3}/\d{2}")
 _SUFFIX_READ_AS_DIGIT = re.compile(r"(?![A-Z]\d{6}$)[A-Z0-9]{6}[01]")
+NUMBERED_ALIKE = 3
 
 
 def lots_with_letters_read_as_digits(lines: list[SlipLine]) -> list[str]:
     """Mark lots whose 0 or 1 stands where a lot's letter O or I would; the notes say why."""
+    shapes = Counter(_shape(line.lot.value) for line in lines if line.lot.value)
     notes: list[str] = []
     for index, line in enumerate(lines, start=1):
         lot = line.lot.value
-        if not lot or not (_PREFIX_READ_AS_DIGITS.fullmatch(lot) or _SUFFIX_READ_AS_DIGIT.fullmatch(lot)):
+        if not lot or not (_PREFIX_READ_AS_DIGITS.fullmatch(lot) or _SUFFIX_READ_AS_DIGIT.fullmatch(lot)) \
+                or shapes[_shape(lot)] >= NUMBERED_ALIKE:
             continue
         line.lot = Read(value=lot, confidence=min(line.lot.confidence, ASK), how="lot.o_or_zero")
         notes.append(f"line {index}: lot {lot!r} may have the letter O or I where 0 or 1 was read")
