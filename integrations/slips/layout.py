@@ -97,8 +97,9 @@ def skew(boxes: list[OcrBox]) -> float:
 # sure as print ('EINGANG', '26.02.2027' in a row's expiry cell, shown as the line's expiry: third corpus
 # 2716:15). Every box at least three times as wide as tall (so its slant is measured, not guessed from a
 # word's few pixels) and turned more than 6° from the page's text was a stamp's on the diagnosis caches:
-# 275 boxes (third corpus 2706-2745, tuning seeds), none of 35,000 others. A shorter box turned so beside
-# one of them, at its angle, is the same stamp's (a date filled in short, '2.3.27'; outside review 22).
+# 275 boxes (third corpus 2706-2745, tuning seeds), none of 35,000 others. A shorter box beside one of them,
+# at its angle and turned more than 4° itself (a few pixels measure it less surely), is the same stamp's (a
+# date filled in short, '2.3.27'; outside reviews 22 and 23).
 # A stamp's words are scored under evidence.OCR_SURE, so a value read from them is marked, and they make rows
 # of their own: in a printed row they would make the row's print unsure too (its slip date, a labelled lot).
 # Kept, not dropped: a tilted line may be a hand's.
@@ -113,7 +114,7 @@ def stamped(boxes: list[OcrBox]) -> list[bool]:
     page = skew(boxes)
     turns = [_turn(box, page) for box in boxes]
     long = [abs(turn) > STAMP_TILT_DEGREES and _aspect(box) >= MEASURED for box, turn in zip(boxes, turns, strict=True)]
-    return [is_long or (abs(turn) > STAMP_TILT_DEGREES and _aspect(box) >= 2 and any(
+    return [is_long or (abs(turn) > STAMP_TILT_DEGREES - SAME_STAMP / 2 and _aspect(box) >= 2 and any(
         other and abs(turns[j] - turn) <= SAME_STAMP and _apart(boxes[j], box) < 3 * _height(boxes[j])
         for j, other in enumerate(long))) for box, turn, is_long in zip(boxes, turns, long, strict=True)]
 
@@ -162,8 +163,9 @@ def rows_of(boxes: list[OcrBox]) -> list[Row]:
 # its perspective was not all taken out, and a row's figures at the right edge sit half a line above or
 # below its code at the left (photo 2724:41: slant 7° at the left, 4-5° at the right; '18 liter' read as a
 # row of its own). The slant's residue is fitted as a plane over the page (least squares, a + b·x + c·y,
-# from the long printed boxes) and each point is moved along its line to where the line meets x = 0.
-BEND_FROM_BOXES = 12  # fewer long boxes, or all in one half of the page's width: the median's turn alone
+# from the long printed boxes) and each point is moved along its line to where the line meets the page's
+# left edge.
+BEND_FROM_BOXES = 12  # fewer long boxes, or all in one half of the page's width or height: the median's turn alone
 BEND_MISFIT_DEGREES = 0.8
 
 
@@ -174,17 +176,29 @@ def _levelled(printed: list[tuple[OcrBox, list[tuple[float, float]]]]) -> Callab
         (x0, y0), (x1, y1) = pts[0], pts[1]
         if math.hypot(x1 - x0, y1 - y0) >= MEASURED * _height(box):
             slants.append(((x0 + x1) / 2, (y0 + y1) / 2, (y1 - y0) / max(1.0, x1 - x0)))
-    page = [x for _, pts in printed for x, _ in pts]
-    spread = max((x for x, _, _ in slants), default=0.0) - min((x for x, _, _ in slants), default=0.0)
-    across = len(slants) >= BEND_FROM_BOXES and spread >= 0.5 * (max(page) - min(page))  # else b is a guess
-    plane = _plane(slants) if across else None
+    slants = [slant for slant in slants if all(math.isfinite(v) and abs(v) < HUGE for v in slant)]
+    points = [(x, y) for _, pts in printed for x, y in pts if math.isfinite(x) and math.isfinite(y)]
+    if len(slants) < BEND_FROM_BOXES or not _spans(slants, points, 0) or not _spans(slants, points, 1):
+        return lambda x, y: y  # long boxes in a band of the page: b or c would be a guess carried across it
+    plane = _plane(slants)
     if plane is None:
         return lambda x, y: y
     a, b, c = plane
     misfit = statistics.pstdev(z - (a + b * x + c * y) for x, y, z in slants)
-    if misfit > math.radians(BEND_MISFIT_DEGREES):
+    if not misfit <= math.radians(BEND_MISFIT_DEGREES):
         return lambda x, y: y
-    return lambda x, y: y - (a + c * y) * x - b * x * x / 2
+    left = min(x for x, _ in points)  # measured from the page's own edge: the same wherever it lies in the picture
+    return lambda x, y: y - (a + c * y) * (x - left) - b * (x * x - left * left) / 2
+
+
+HUGE = 1e7  # pixels: no photo is this large; a box further out is not measured
+
+
+def _spans(slants: list[tuple[float, float, float]], points: list[tuple[float, float]], axis: int) -> bool:
+    """Whether the long boxes spread over at least half the page along x (0) or y (1)."""
+    along = [slant[axis] for slant in slants]
+    page = [point[axis] for point in points]
+    return max(along) - min(along) >= 0.5 * (max(page) - min(page))
 
 
 def _plane(points: list[tuple[float, float, float]]) -> tuple[float, float, float] | None:

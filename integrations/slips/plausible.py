@@ -42,25 +42,33 @@ def implausible_expiries(lines: list[SlipLine], slip_date: date | None) -> list[
 # ('OO245/26' read '00245/26', 'SI402/27' read 'S1402/27', '210626O' read '2106260', 'CH1951O' read
 # 'CH19510'), at 6 lots marked that were right ('CH20100'). A letter and six digits ('L260701', a prefixed
 # date) ends in a digit of the date and is left alone, as is a 0 or 1 inside a lot (no letter seen there), and
-# lots shaped like two others on the slip: three lots numbered alike ('L0012/26', 'L0057/26', 'L1034/26';
-# '4711229', '4711230', '4711231') are the supplier's numbering, not a misread (outside review 22).
+# one whose suspect places hold other digits in lots shaped alike on the slip ('4711230' beside '4711228':
+# the supplier numbers that place; outside review 22). Lots misread alike ('CH19510', 'CH19520', 'CH19530':
+# one shift letter on every line) show nothing but 0 there and stay marked (outside review 23).
 _PREFIX_READ_AS_DIGITS = re.compile(r"(?=[A-Z]?[01])[A-Z01]{2}[-.]?\d{3}/\d{2}")
 _SUFFIX_READ_AS_DIGIT = re.compile(r"(?![A-Z]\d{6}$)[A-Z0-9]{6}[01]")
-NUMBERED_ALIKE = 3
 
 
 def lots_with_letters_read_as_digits(lines: list[SlipLine]) -> list[str]:
     """Mark lots whose 0 or 1 stands where a lot's letter O or I would; the notes say why."""
-    shapes = Counter(_shape(line.lot.value) for line in lines if line.lot.value)
+    lots = [line.lot.value for line in lines if line.lot.value]
     notes: list[str] = []
     for index, line in enumerate(lines, start=1):
         lot = line.lot.value
-        if not lot or not (_PREFIX_READ_AS_DIGITS.fullmatch(lot) or _SUFFIX_READ_AS_DIGIT.fullmatch(lot)) \
-                or shapes[_shape(lot)] >= NUMBERED_ALIKE:
+        if not lot or not (places := _where_a_letter_may_be(lot)) or all(
+                any(other[place] in "23456789" for other in lots if _shape(other) == _shape(lot))
+                for place in places):
             continue
         line.lot = Read(value=lot, confidence=min(line.lot.confidence, ASK), how="lot.o_or_zero")
         notes.append(f"line {index}: lot {lot!r} may have the letter O or I where 0 or 1 was read")
     return notes
+
+
+def _where_a_letter_may_be(lot: str) -> list[int]:
+    """The places of the 0s and 1s that stand where a lot's letter usually does (see above)."""
+    if _PREFIX_READ_AS_DIGITS.fullmatch(lot):
+        return [place for place in (0, 1) if lot[place] in "01"]
+    return [len(lot) - 1] if _SUFFIX_READ_AS_DIGIT.fullmatch(lot) else []
 
 
 def odd_codes(lines: list[SlipLine]) -> list[str]:
