@@ -27,7 +27,7 @@ from integrations.slips.layout import AT_AN_ANGLE_SCORE, OcrBox, stamped
 from integrations.slips.parser import parse_slip
 from tests.slip_boxes import boxes_of
 from tests.test_slip_lot_letters import _slip_with_lots
-from tests.test_slip_stamp_angle import PO, _box
+from tests.test_slip_stamp_angle import PO, _box, stamped_expiries
 
 GREY = (110, 110, 110, 255)
 
@@ -71,28 +71,9 @@ def test_a_stamp_s_short_date_over_an_empty_expiry_cell_is_marked() -> None:
     measure its slant (the 'ERHALTEN' box of the same stamp, at the same 8°, is marked); the date becomes
     BOX-2002's expiry at 0.999, without ⚠. Why it matters: the floor books a best-before date that is the
     delivery's receipt date - exactly the class the change claims to cover, only with a shorter date."""
-    page = Image.new("RGB", (1100, 500), "white")
-    draw = ImageDraw.Draw(page)
-    draw.text((60, 40), "Bergmuehle Schneider KG", fill="black", font=_font(34))
-    draw.text((60, 100), "Lieferschein    Bestellung: BST-80078    Datum: 23.02.2027", fill="black", font=_font(24))
-    rows = [["Artikel", "Bezeichnung", "Menge", "Einheit", "Charge", "MHD"],
-            ["FLR-1001", "Weizenmehl", "12", "kg", "L2403A", "30.05.2027"],
-            ["BOX-2002", "Versandkarton", "228", "Stk", "", ""]]
-    for r, row in enumerate(rows):
-        for x, text in zip([60, 220, 520, 620, 720, 880], row, strict=True):
-            draw.text((x, 200 + 50 * r), text, fill="black", font=_font(24))
-    stamp = Image.new("RGBA", (320, 110), (0, 0, 0, 0))
-    ink = ImageDraw.Draw(stamp)
-    ink.rectangle((2, 2, 317, 107), outline=GREY, width=5)
-    ink.text((60, 12), "2.3.27", fill=GREY, font=_font(30))
-    ink.text((30, 55), "ERHALTEN", fill=GREY, font=_font(40))
-    stamp = stamp.rotate(9, expand=True, resample=Image.Resampling.BICUBIC)
-    page.paste(stamp, (800, 262), stamp)
-
-    lines = {line.sku.value: line for line in _read(_png(page), PO).lines}
-    assert lines["FLR-1001"].expiry.value is not None and not lines["FLR-1001"].expiry.doubtful  # print: sure
-    stamped = lines["BOX-2002"].expiry
-    assert stamped.value is None or stamped.doubtful, stamped  # today: 2027-03-02, sure
+    printed, stamped = stamped_expiries("2.3.27", 9)
+    assert printed.value is not None and not printed.doubtful  # print: sure
+    assert stamped.value is None or stamped.doubtful, stamped  # on 663b73e: 2027-03-02, sure
 
 
 # --- F2: the page's slant is a median the stamp itself takes part in ------------------------------------------

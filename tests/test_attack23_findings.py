@@ -20,20 +20,16 @@ the page's left edge. Attacks that found nothing are listed in the last test's d
 """
 from __future__ import annotations
 
-import dataclasses
 import math
-from datetime import date
 from decimal import Decimal
 
 import pytest
-from PIL import Image, ImageDraw
 
 from integrations.slips import Expected, ExpectedItem, ExpectedOrder, layout
 from integrations.slips.layout import OcrBox, rows_of
 from integrations.slips.parser import parse_slip
-from tests.test_attack22_findings import GREY, _font, _png, _read
-from tests.test_slip_lot_letters import _slip_with_lots
-from tests.test_slip_stamp_angle import PO, _box
+from tests.test_slip_lot_letters import _slip_with_lots, rendered_lots
+from tests.test_slip_stamp_angle import _box, stamped_expiries
 
 
 @pytest.fixture
@@ -132,21 +128,8 @@ def test_rendered_lots_with_the_same_letter_are_right_or_marked() -> None:
     """The slip: tests/test_slip_lot_letters.py's rendered table (layout seed 1), its four lots 'CH1951O' ..
     'CH1954O'. The real OCR reads every O as 0; the four lots are shaped alike and all four are shown as read,
     without ⚠ (the same table with one such lot among others is marked)."""
-    pytest.importorskip("rapidocr", reason="offline OCR not installed (pip install rapidocr onnxruntime)")
-    from integrations.slips.offline import ocr_photo, parse_boxes
-    from sandbox.slips.render import render
-    from tests.test_slip_failure_classes import dictionary, line, slip
-
-    truth = slip("de", "table", [
-        line("FLR-1001", "Weizenmehl Type 550", "12", "kg", "12 kg", "CH1951O", date(2027, 5, 30), "30.05.2027"),
-        line("SUG-3003", "Zucker fein", "7", "kg", "7 kg", "CH1952O", date(2027, 6, 30), "30.06.2027"),
-        line("SLT-2002", "Meersalz", "5", "kg", "5 kg", "CH1953O", date(2027, 7, 30), "30.07.2027"),
-        line("OIL-4626", "Rapsöl", "30", "l", "30 l", "CH1954O", date(2027, 8, 30), "30.08.2027")])
-    truth = dataclasses.replace(truth, extras={**truth.extras, "seed": "1"})
-    read = parse_boxes(ocr_photo(render(truth)[0]), dictionary(truth))
-    lots = {line.sku.value: line.lot for line in read.lines}
-    assert set(lots) == {t.sku for t in truth.lines}
-    assert all(lots[t.sku].value == t.lot or lots[t.sku].doubtful for t in truth.lines), lots
+    lots = rendered_lots(["CH1951O", "CH1952O", "CH1953O", "CH1954O"])
+    assert all(read.value == printed or read.doubtful for printed, read in lots), lots
 
 
 # --- S1: a stamp at 7.5°: its long line is a stamp's, its short date is not ------------------------------------
@@ -159,28 +142,9 @@ def test_a_stamp_s_short_date_is_marked_when_its_line_is() -> None:
     a stamp's long line, at its angle' (within 4° of it: it is, by 1°) never looks at it, and the date becomes
     BOX-2002's expiry 2027-03-02, sure. (At 8° and more the date is marked.) Why it matters: the stamp is found
     but its date still lands as a silent best-before - the F1 class, a degree and a half less turned."""
-    page = Image.new("RGB", (1100, 500), "white")
-    draw = ImageDraw.Draw(page)
-    draw.text((60, 40), "Bergmuehle Schneider KG", fill="black", font=_font(34))
-    draw.text((60, 100), "Lieferschein    Bestellung: BST-80078    Datum: 23.02.2027", fill="black", font=_font(24))
-    rows = [["Artikel", "Bezeichnung", "Menge", "Einheit", "Charge", "MHD"],
-            ["FLR-1001", "Weizenmehl", "12", "kg", "L2403A", "30.05.2027"],
-            ["BOX-2002", "Versandkarton", "228", "Stk", "", ""]]
-    for r, row in enumerate(rows):
-        for x, text in zip([60, 220, 520, 620, 720, 880], row, strict=True):
-            draw.text((x, 200 + 50 * r), text, fill="black", font=_font(24))
-    stamp = Image.new("RGBA", (320, 110), (0, 0, 0, 0))
-    ink = ImageDraw.Draw(stamp)
-    ink.rectangle((2, 2, 317, 107), outline=GREY, width=5)
-    ink.text((60, 12), "2.3.27", fill=GREY, font=_font(30))
-    ink.text((30, 55), "ERHALTEN", fill=GREY, font=_font(40))
-    stamp = stamp.rotate(7.5, expand=True, resample=Image.Resampling.BICUBIC)
-    page.paste(stamp, (800, 262), stamp)
-
-    lines = {line.sku.value: line for line in _read(_png(page), PO).lines}
-    assert lines["FLR-1001"].expiry.value is not None and not lines["FLR-1001"].expiry.doubtful  # print: sure
-    stamped = lines["BOX-2002"].expiry
-    assert stamped.value is None or stamped.doubtful, stamped  # today: 2027-03-02, sure
+    printed, stamped = stamped_expiries("2.3.27", 7.5)
+    assert printed.value is not None and not printed.doubtful  # print: sure
+    assert stamped.value is None or stamped.doubtful, stamped  # on 73e53c6: 2027-03-02, sure
 
 
 # --- C1: a non-finite or enormous coordinate crashes the plane's misfit ----------------------------------------

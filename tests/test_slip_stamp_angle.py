@@ -13,12 +13,14 @@ from __future__ import annotations
 import io
 import math
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.layout import OcrBox, rows_of, stamped
+from models.packing_slip import Read
 
 ITEMS = (ExpectedItem(("FLR-1001",), "kg", Decimal(12)), ExpectedItem(("BOX-2002",), "pcs", Decimal(228)))
 PO = Expected(orders=(ExpectedOrder("BST-80078", "Bergmuehle Schneider KG", ITEMS),))
@@ -47,9 +49,10 @@ def test_only_a_long_box_turned_against_the_page_s_text_is_a_stamp_s(page: float
     assert [[word.text for word in row.words] for row in rows if "26.02.2027" in row.text] == [["26.02.2027"]]
 
 
-def test_a_grey_stamp_s_date_over_an_empty_expiry_cell_is_marked() -> None:
-    """A grey 'ERHALTEN' stamp turned 9°, its date across the second row's empty expiry cell, read by the
-    real OCR: the date may be taken for that line's expiry, but not shown as sure."""
+def stamped_expiries(date_written: str, turned: float) -> tuple[Read[Any], Read[Any]]:
+    """A table of two rows, the second with an empty expiry cell, and a grey 'ERHALTEN' stamp turned `turned`°
+    with `date_written` on it pressed across that cell, read by the real OCR with the PO: the expiries of the
+    first line (printed) and the second (the stamp's date, if taken)."""
     pytest.importorskip("rapidocr", reason="offline OCR not installed (pip install rapidocr onnxruntime)")
     from integrations.slips.offline import ocr_photo, parse_boxes
 
@@ -67,15 +70,19 @@ def test_a_grey_stamp_s_date_over_an_empty_expiry_cell_is_marked() -> None:
     stamp = Image.new("RGBA", (320, 110), (0, 0, 0, 0))
     ink = ImageDraw.Draw(stamp)
     ink.rectangle((2, 2, 317, 107), outline=(110, 110, 110, 255), width=5)
-    ink.text((60, 12), "26.02.2027", fill=(110, 110, 110, 255), font=ImageFont.load_default(size=30))
+    ink.text((60, 12), date_written, fill=(110, 110, 110, 255), font=ImageFont.load_default(size=30))
     ink.text((30, 55), "ERHALTEN", fill=(110, 110, 110, 255), font=ImageFont.load_default(size=40))
-    stamp = stamp.rotate(9, expand=True, resample=Image.Resampling.BICUBIC)
+    stamp = stamp.rotate(turned, expand=True, resample=Image.Resampling.BICUBIC)
     page.paste(stamp, (800, 262), stamp)
     picture = io.BytesIO()
     page.save(picture, "PNG")
+    lines = {line.sku.value: line for line in parse_boxes(ocr_photo(picture.getvalue()), PO).lines}
+    return lines["FLR-1001"].expiry, lines["BOX-2002"].expiry
 
-    read = parse_boxes(ocr_photo(picture.getvalue()), PO)
-    lines = {line.sku.value: line for line in read.lines}
-    assert lines["FLR-1001"].expiry.value is not None and not lines["FLR-1001"].expiry.doubtful  # print: sure
-    stamped = lines["BOX-2002"].expiry
+
+def test_a_grey_stamp_s_date_over_an_empty_expiry_cell_is_marked() -> None:
+    """A grey 'ERHALTEN' stamp turned 9°, its date across the second row's empty expiry cell, read by the
+    real OCR: the date may be taken for that line's expiry, but not shown as sure."""
+    printed, stamped = stamped_expiries("26.02.2027", 9)
+    assert printed.value is not None and not printed.doubtful  # print: sure
     assert stamped.value is None or stamped.doubtful, stamped
