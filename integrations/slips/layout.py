@@ -170,7 +170,7 @@ BEND_MISFIT_DEGREES = 0.8
 
 
 def _levelled(printed: list[tuple[OcrBox, list[tuple[float, float]]]]) -> Callable[[float, float], float]:
-    """y → the height the point's text line has at x = 0, for points of the turned page."""
+    """y → the height the point's text line has at the page's left edge, for points of the turned page."""
     slants = []
     for box, pts in printed:
         (x0, y0), (x1, y1) = pts[0], pts[1]
