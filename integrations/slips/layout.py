@@ -83,14 +83,21 @@ class Row:
 
 
 def skew(boxes: list[OcrBox]) -> float:
-    """The page's rotation in radians, from boxes clearly wider than tall."""
-    angles = []
+    """The page's rotation in radians: the median slant of the boxes clearly wider than tall, among those
+    that agree (within AGREE) with most of the page's characters, so that a stamp's lines do not move it."""
+    angles: list[tuple[float, int]] = []
     for box in boxes:
         (x0, y0), (x1, y1) = box.quad[0], box.quad[1]
         width, height = math.hypot(x1 - x0, y1 - y0), _height(box)
         if width > 3 * height and width > 0:
-            angles.append(math.atan2(y1 - y0, x1 - x0))
-    return statistics.median(angles) if angles else 0.0
+            angles.append((math.atan2(y1 - y0, x1 - x0), len(box.text)))
+    if not angles:
+        return 0.0
+    best = max(angles, key=lambda one: sum(n for a, n in angles if abs(a - one[0]) <= AGREE))[0]
+    return statistics.median(a for a, _ in angles if abs(a - best) <= AGREE)
+
+
+AGREE = math.radians(2.0)
 
 
 # Print is level with the page; a rubber stamp is pressed on at an angle, and the OCR reads its words as
