@@ -116,9 +116,10 @@ MEASURED = 3.0  # widths per height from which a box's slant is its text's
 SAME_STAMP = 4.0  # degrees apart, within three line heights: one stamp's lines
 
 
-def stamped(boxes: list[OcrBox]) -> list[bool]:
-    """Which boxes are a stamp's: turned against the page's text (see STAMP_TILT_DEGREES)."""
-    page = skew(boxes)
+def stamped(boxes: list[OcrBox], page: float | None = None) -> list[bool]:
+    """Which boxes are a stamp's: turned against the page's text (see STAMP_TILT_DEGREES); `page`: its
+    slant (skew), when the caller has it already."""
+    page = skew(boxes) if page is None else page
     turns = [_turn(box, page) for box in boxes]
     long = [abs(turn) > STAMP_TILT_DEGREES and _aspect(box) >= MEASURED for box, turn in zip(boxes, turns, strict=True)]
     return [is_long or (abs(turn) > STAMP_TILT_DEGREES - SAME_STAMP / 2 and _aspect(box) >= 2 and any(
@@ -142,9 +143,10 @@ def _apart(one: OcrBox, other: OcrBox) -> float:
     return math.hypot(ax - bx, ay - by)
 
 
-def _unsure(box: OcrBox) -> OcrBox:
-    words = tuple((text, min(score, AT_AN_ANGLE_SCORE), left, right) for text, score, left, right in box.words)
-    return OcrBox(box.text, min(box.score, AT_AN_ANGLE_SCORE), box.quad, words)
+def capped(box: OcrBox, most: float) -> OcrBox:
+    """The box with its and its words' scores at most `most` (a value read from it then shows how it was found)."""
+    words = tuple((text, min(score, most), left, right) for text, score, left, right in box.words)
+    return OcrBox(box.text, min(box.score, most), box.quad, words)
 
 
 def rows_of(boxes: list[OcrBox]) -> list[Row]:
@@ -154,7 +156,7 @@ def rows_of(boxes: list[OcrBox]) -> list[Row]:
     cos, sin = math.cos(-angle), math.sin(-angle)
     printed: list[tuple[float, float, float, float, OcrBox]] = []
     stamps: list[tuple[float, float, float, float, OcrBox]] = []
-    flags = stamped(boxes)
+    flags = stamped(boxes, angle)
     turned = [[(x * cos - y * sin, x * sin + y * cos) for x, y in box.quad] for box in boxes]
     level = _levelled([(box, pts) for box, pts, is_stamp in zip(boxes, turned, flags, strict=True) if not is_stamp])
     for box, is_stamp, pts in zip(boxes, flags, turned, strict=True):
@@ -162,7 +164,7 @@ def rows_of(boxes: list[OcrBox]) -> list[Row]:
             continue
         xs, ys = [p[0] for p in pts], [level(x, y) for x, y in pts]
         (stamps if is_stamp else printed).append(
-            (statistics.fmean(ys), _height(box), min(xs), max(xs), _unsure(box) if is_stamp else box))
+            (statistics.fmean(ys), _height(box), min(xs), max(xs), capped(box, AT_AN_ANGLE_SCORE) if is_stamp else box))
     return sorted(_grouped(printed) + _grouped(stamps), key=lambda row: row.y)
 
 

@@ -18,7 +18,7 @@ from PIL import Image
 
 from integrations.slips import vocab
 from integrations.slips.evidence import STRUCK
-from integrations.slips.layout import OcrBox
+from integrations.slips.layout import OcrBox, capped
 
 COLOURED_SHARE = 0.02  # of a box's pixels in saturated ink
 PRINT_SHARE = 0.02  # and in dark neutral ink (print)
@@ -79,7 +79,7 @@ def mark_overprinted(image: Image.Image, boxes: list[OcrBox], colours: Colours |
         if any(over):
             out.append(_written_over(box, over))
         else:
-            out.append(_capped(box) if _overprinted(box, coloured, printed) else box)
+            out.append(capped(box, OVERPRINTED_SCORE) if _overprinted(box, coloured, printed) else box)
     return out
 
 
@@ -178,12 +178,6 @@ def _written_over(box: OcrBox, over: list[bool]) -> OcrBox:
                   for (text, score, x0, x1), hit in zip(words_of(box), over, strict=True))
     return dataclasses.replace(box, score=min(box.score, OVERPRINTED_SCORE, *(score for _, score, _, _ in words)),
                                words=words if box.words else ())
-
-
-def _capped(box: OcrBox) -> OcrBox:
-    return dataclasses.replace(box, score=min(box.score, OVERPRINTED_SCORE),
-                               words=tuple((text, min(score, OVERPRINTED_SCORE), x0, x1)
-                                           for text, score, x0, x1 in box.words))
 
 
 # Removing a stamp before the OCR reads the page. The detector takes a stamp's letters over a line of print
