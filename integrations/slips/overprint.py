@@ -491,15 +491,21 @@ GREY_SHARE = 0.45
 GREY_MIN_PX = 24
 AMOUNT = re.compile(r"^\d[\d.,' ]*[^\W\d_]{0,4}\.?$")
 LABEL_THEN_AMOUNT = re.compile(r"^([^\W\d_][^\d]*[:.])(\d.*)$")  # 'Menge:1991', 'Quantidade:21cx'
+AMOUNT_THEN_UNIT = re.compile(r"^(\d[\d.,']*)([^\W\d_]{1,8}\.?)$")  # '64.25kg'
 
 
 def _grey_line(luma: np.ndarray, quad: tuple[tuple[float, float], ...], x0: float, x1: float, text: str) -> bool:
     """A line through the figure in ink as dark as its own print, pen or not: see GREY_SHARE. A figure the
-    OCR glued to its label ('Menge:1991') is looked at over its share of the word (outside review 12)."""
+    OCR glued to its label ('Menge:1991', outside review 12) or to its unit ('64.25kg': a hand's line stops
+    where the amount does; fresh seeds 2747:40, 2715:10) is looked at over its share of the word."""
     glued = LABEL_THEN_AMOUNT.match(text)
     if glued:
         x0 += (x1 - x0) * len(glued.group(1)) / len(text)
         text = glued.group(2)
+    unit = AMOUNT_THEN_UNIT.match(text)
+    if unit and (vocab.normalise_unit(unit.group(2)) is not None or _misread_unit(unit.group(2))):
+        x1 -= (x1 - x0) * len(unit.group(2)) / len(text)
+        text = unit.group(1)
     ys = [p[1] for p in quad]
     top, bottom = max(0, int(min(ys))), min(luma.shape[0], int(max(ys)) + 1)
     left, right = max(0, int(x0)), min(luma.shape[1], int(x1) + 1)
