@@ -21,7 +21,12 @@ from integrations.slips.header import is_header_row, read_letterhead
 from integrations.slips.items import is_footer, looks_like_code, read_item
 from integrations.slips.layout import OcrBox, Row, rows_of
 from integrations.slips.pallets import without_pallet_rows
-from integrations.slips.plausible import implausible_expiries, lots_with_letters_read_as_digits, odd_codes
+from integrations.slips.plausible import (
+    implausible_expiries,
+    lots_begun_with_a_letter_read_as_a_digit,
+    lots_with_letters_read_as_digits,
+    odd_codes,
+)
 from integrations.slips.snapping import snap_lines
 from integrations.slips.table import (
     Placed,
@@ -48,7 +53,8 @@ def parse_slip(boxes: list[OcrBox], expected: Expected | None = None) -> Packing
     body = one_under_another(rows, dictionary)  # item cards side by side: each read as its own block
     lines = best_reading(body, start if body is rows else _body_start(body), convention, dictionary)
     lines, notes = snap_lines(lines, dictionary, source)
-    notes += implausible_expiries(lines, head.slip_date.value) + lots_with_letters_read_as_digits(lines)
+    notes += implausible_expiries(lines, head.slip_date.value) + lots_with_letters_read_as_digits(lines) \
+        + lots_begun_with_a_letter_read_as_a_digit(lines, head.slip_date.value)
     notes += [] if dictionary else odd_codes(lines)
     notes = notes if lines else ["no goods lines found on the slip"]
     return PackingSlip(supplier=head.supplier, po_number=head.po_number, slip_date=head.slip_date,
