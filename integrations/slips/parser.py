@@ -24,6 +24,7 @@ from integrations.slips.pallets import without_pallet_rows
 from integrations.slips.plausible import (
     implausible_expiries,
     lots_begun_with_a_letter_read_as_a_digit,
+    lots_ended_with_a_letter_read_as_a_digit,
     lots_with_letters_read_as_digits,
     odd_codes,
 )
@@ -54,7 +55,8 @@ def parse_slip(boxes: list[OcrBox], expected: Expected | None = None) -> Packing
     lines = best_reading(body, start if body is rows else _body_start(body), convention, dictionary)
     lines, notes = snap_lines(lines, dictionary, source)
     notes += implausible_expiries(lines, head.slip_date.value) + lots_with_letters_read_as_digits(lines) \
-        + lots_begun_with_a_letter_read_as_a_digit(lines, head.slip_date.value)
+        + lots_begun_with_a_letter_read_as_a_digit(lines, head.slip_date.value) \
+        + lots_ended_with_a_letter_read_as_a_digit(lines, head.slip_date.value)
     notes += [] if dictionary else odd_codes(lines)
     notes = notes if lines else ["no goods lines found on the slip"]
     return PackingSlip(supplier=head.supplier, po_number=head.po_number, slip_date=head.slip_date,
