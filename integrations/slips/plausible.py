@@ -88,19 +88,7 @@ MADE_WITHIN_YEARS = 2
 
 def lots_begun_with_a_letter_read_as_a_digit(lines: list[SlipLine], slip_date: date | None) -> list[str]:
     """Mark lots that read as a letter-like digit and the day they were made (see above); the notes say why."""
-    notes: list[str] = []
-    if slip_date is None:
-        return notes
-    lots = [line.lot.value for line in lines if line.lot.value]
-    for index, line in enumerate(lines, start=1):
-        lot = line.lot.value
-        if not lot or not _letter_then_made(lot, slip_date) or _made_by(_days_of(lot), slip_date) or any(
-                other[0] not in _LIKE_A_LETTER and _made_by(_made_days(other[1:]), slip_date)
-                for other in lots if _shape(other) == _shape(lot)):
-            continue
-        line.lot = Read(value=lot, confidence=min(line.lot.confidence, ASK), how="lot.letter_first")
-        notes.append(f"line {index}: lot {lot!r} may begin with a letter (B, L, O, S…) read as a digit")
-    return notes
+    return _letter_beside_a_day(lines, slip_date, first=True)
 
 
 # The same day with the letter after it ('150327S': made 15.03.27, S its shift or line) is read with that
@@ -111,19 +99,33 @@ _LIKE_A_LETTER_AFTER = "2568"  # Z, S, G, B
 
 def lots_ended_with_a_letter_read_as_a_digit(lines: list[SlipLine], slip_date: date | None) -> list[str]:
     """Mark lots that read as the day they were made and then a letter-like digit; the notes say why."""
+    return _letter_beside_a_day(lines, slip_date, first=False)
+
+
+def _letter_beside_a_day(lines: list[SlipLine], slip_date: date | None, *, first: bool) -> list[str]:
+    """Mark lots that are a day they were made with a letter-like digit before it (`first`) or after it, unless
+    lots shaped alike on the slip hold a digit no letter reads as in that place."""
     notes: list[str] = []
     if slip_date is None:
         return notes
+    suspect, numbered = (_letter_then_made, _numbered_first) if first else (_made_then_letter, _numbered_last)
     lots = [line.lot.value for line in lines if line.lot.value]
     for index, line in enumerate(lines, start=1):
         lot = line.lot.value
-        if not lot or not _made_then_letter(lot, slip_date) or any(
-                other[-1] not in _LIKE_A_LETTER and _made_by(_days_of(other[:-1]), slip_date)
-                for other in lots if _shape(other) == _shape(lot)):
+        if not lot or not suspect(lot, slip_date) or any(
+                numbered(other, slip_date) for other in lots if _shape(other) == _shape(lot)):
             continue
-        line.lot = Read(value=lot, confidence=min(line.lot.confidence, ASK), how="lot.letter_last")
-        notes.append(f"line {index}: lot {lot!r} may end with a letter (S, B, Z, G) read as a digit")
+        line.lot = Read(value=lot, confidence=min(line.lot.confidence, ASK),
+                        how="lot.letter_first" if first else "lot.letter_last")
+        where, letters = ("begin", "B, L, O, S…") if first else ("end", "S, B, Z, G")
+        notes.append(f"line {index}: lot {lot!r} may {where} with a letter ({letters}) read as a digit")
     return notes
+
+
+def _letter_then_made(lot: str, slip_date: date) -> bool:
+    """A letter-like digit and a day it was made, the whole lot no recent day itself."""
+    return lot.isascii() and lot.isdigit() and lot[0] in _LIKE_A_LETTER and \
+        _made_by(_made_days(lot[1:]), slip_date) and not _made_by(_days_of(lot), slip_date)
 
 
 def _made_then_letter(lot: str, slip_date: date) -> bool:
@@ -131,8 +133,12 @@ def _made_then_letter(lot: str, slip_date: date) -> bool:
         and _made_by(_days_of(lot[:-1]), slip_date)
 
 
-def _letter_then_made(lot: str, slip_date: date) -> bool:
-    return lot.isascii() and lot.isdigit() and lot[0] in _LIKE_A_LETTER and _made_by(_made_days(lot[1:]), slip_date)
+def _numbered_first(other: str, slip_date: date) -> bool:
+    return other[0] not in _LIKE_A_LETTER and _made_by(_made_days(other[1:]), slip_date)
+
+
+def _numbered_last(other: str, slip_date: date) -> bool:
+    return other[-1] not in _LIKE_A_LETTER and _made_by(_days_of(other[:-1]), slip_date)
 
 
 def _made_days(code: str) -> list[date]:
