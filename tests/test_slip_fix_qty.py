@@ -119,3 +119,24 @@ def test_a_date_under_an_unread_expiry_heading_beside_a_weight_column_is_kept() 
                                            columns=(40, 200, 440, 600, 760, 900)))
     assert [line.expiry.value.isoformat() if line.expiry.value else None for line in read.lines] == [
         "2029-08-31", "2027-05-29"]
+
+
+def test_a_quantity_that_is_the_start_of_the_po_s_is_marked() -> None:
+    """Diagnosis scan 2755:16: '19,5 mètres' struck through, the OCR read only '19', sure (0.999), the PO still
+    expecting 19.5: one character of two was not 'one digit off' and the 19 was shown sure — the end of a
+    figure lost (',5' under a pen line, a trailing 0 of 100 in the blur) reads as the PO's figure cut short.
+    Marked, kept as read, with a note (so is 10 where 100 are expected); the PO's own figure is vouched for as
+    before. Fails without the qty.part_of_po check in snapping._check_quantity."""
+    order = Expected(orders=(ExpectedOrder("PO-31", "Lone Star Provisions Inc.", (
+        ExpectedItem(("TAPE-12",), "m", Decimal("19.5")), ExpectedItem(("MAT-LEM",), "l", Decimal(100)))),))
+    items = order.dictionary("PO-31", None)[0]
+    for value, how in ((Decimal(19), "qty.part_of_po"), (Decimal("19.5"), "qty.po")):
+        line = SlipLine(sku=Read(value="TAPE-12", confidence=0.99, how="sku.cell"),
+                        quantity=Read(value=value, confidence=0.999, how="qty.cell"))
+        _, notes = snap_lines([line], Dictionary(items), "PO-31")
+        assert (line.quantity.value, line.quantity.how, line.quantity.doubtful) == (value, how, how != "qty.po")
+        assert bool(notes) == (how != "qty.po"), notes
+    line = SlipLine(sku=Read(value="MAT-LEM", confidence=0.99, how="sku.cell"),
+                    quantity=Read(value=Decimal(10), confidence=0.999, how="qty.cell"))
+    snap_lines([line], Dictionary(items), "PO-31")
+    assert line.quantity.doubtful and line.quantity.how == "qty.part_of_po"

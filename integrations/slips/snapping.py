@@ -72,6 +72,9 @@ def _check_quantity(line: SlipLine, item: ExpectedItem | None) -> str | None:
             return f"quantity read as {read_as}, taken as {expected}"
         line.quantity = Read(value=quantity, confidence=min(line.quantity.confidence, ASK), how="qty.one_off_po")
         return f"quantity {read_as} is one digit off the {expected} still expected"  # a misread, or short
+    if len(read_as) >= 2 and expected.startswith(read_as) and quantity != left:  # '19' of '19.5': its end lost
+        line.quantity = Read(value=quantity, confidence=min(line.quantity.confidence, ASK), how="qty.part_of_po")
+        return f"quantity {read_as} is the start of the {expected} still expected"
     if quantity == left and line.quantity.confidence >= PO_VOUCHES_FROM:  # not a struck or unsure figure
         line.quantity = Read(value=quantity, confidence=max(line.quantity.confidence, 0.9), how="qty.po")
     elif quantity / left > 5 or quantity / left < Decimal("0.01"):
