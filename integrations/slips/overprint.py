@@ -303,12 +303,17 @@ def read_as_struck(text: str) -> bool:
     labelled = LABEL_THEN_AMOUNT.match(text)
     if labelled is not None and vocab.COLUMN_WORDS["quantity"].search(labelled.group(1)) is not None \
             and _AMOUNT_DASH_WORD.fullmatch(labelled.group(2)) is not None \
-            and (vocab.normalise_unit(unit) is not None or _misread_unit(unit)):
+            and _a_unit(unit):
         return True
     return vocab.normalise_unit(glued.group(1)) is not None and glued.group(1).lower() not in vocab.WEAK_UNITS
 
 
 _LOOK_ALIKE = frozenset({frozenset(pair) for pair in ("il", "lt", "it", "ec", "oc", "ao", "uv")})
+
+
+def _a_unit(word: str) -> bool:
+    """A unit word, or one with a letter misread (see _misread_unit)."""
+    return vocab.normalise_unit(word) is not None or _misread_unit(word)
 
 
 def _misread_unit(word: str) -> bool:
@@ -377,7 +382,7 @@ def _run_through(text: str) -> float:
     if glued is None:
         return STRIKE_RUN
     label, unit = glued.groups()
-    if unit is not None and (vocab.normalise_unit(unit) is not None or _misread_unit(unit)):
+    if unit is not None and _a_unit(unit):
         return GLUED_RUN
     if label is not None and unit is None and vocab.COLUMN_WORDS["quantity"].search(label) is not None:
         return GLUED_RUN
@@ -503,8 +508,7 @@ def _grey_line(luma: np.ndarray, quad: tuple[tuple[float, float], ...], x0: floa
         x0 += (x1 - x0) * len(glued.group(1)) / len(text)
         text = glued.group(2)
     unit = AMOUNT_THEN_UNIT.match(text)
-    unit = unit if unit and (vocab.normalise_unit(unit.group(2)) is not None or _misread_unit(unit.group(2))) \
-        else None
+    unit = unit if unit and _a_unit(unit.group(2)) else None
     if unit:
         x1 -= (x1 - x0) * _width(unit.group(2)) / _width(text)
         text = unit.group(1)
