@@ -53,6 +53,7 @@ CAPS: dict[str, float] = {
     "qty.rival": ASK,  # another number that may be the delivered amount: ordered, or a pen correction (table.py)
     "unit.crowded": ASK,
     "lot.crowded": ASK,
+    "lot.rival": ASK,  # a bare figure where lots are figures, beside a struck quantity: or the written amount
     "lot.label_glued": ASK,  # 'LOT55522': a lot numbered so, or 'LOT#55522' with its '#' lost (table.py)
     "sku.crowded": ASK,  # a code cell holding pieces printed apart: which is the code, or whether they join
     "exp.crowded": ASK,

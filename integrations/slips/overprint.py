@@ -282,10 +282,10 @@ FILL_PX = 6  # a square of pen-coloured pixels this wide is a fill, not a pen li
 # dashes ('2.104,00-kg-', '2783stk-', '80,25-', '2783-stk', '—2783stk'; outside review 8 read 96 struck
 # figures with our OCR). No printed amount has a dash glued in front, behind, or between it and its unit;
 # where one does, it is a negative amount (a return, '–2', SAP's '2-'), which a person must look at too.
-_DASH = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"  # hyphen, the typesetters' dashes, the minus sign
-READ_AS_STRUCK = re.compile(rf"^[{_DASH}]+\d|\d.*[{_DASH}]\W*$")
-_DASH_THEN_UNIT = re.compile(rf"\d[{_DASH}]+([^\W\d_]+\.?)")
-_AMOUNT_DASH_WORD = re.compile(rf"\d[\d.,']*[{_DASH}]+[^\W\d_]+\.?")
+DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2212"  # hyphen, the typesetters' dashes, the minus sign
+READ_AS_STRUCK = re.compile(rf"^[{DASHES}]+\d|\d.*[{DASHES}]\W*$")
+_DASH_THEN_UNIT = re.compile(rf"\d[{DASHES}]+([^\W\d_]+\.?)")
+_AMOUNT_DASH_WORD = re.compile(rf"\d[\d.,']*[{DASHES}]+[^\W\d_]+\.?")
 
 
 def read_as_struck(text: str) -> bool:

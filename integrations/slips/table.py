@@ -33,6 +33,7 @@ from integrations.slips.items import (
     unlabelled_barcode,
 )
 from integrations.slips.layout import Row, Word
+from integrations.slips.overprint import DASHES
 from integrations.slips.values import Convention, FoundDate, find_date, names_a_month
 from models.packing_slip import Read, SlipLine
 
@@ -471,6 +472,7 @@ def _cells_of(row: Row, columns: list[Column], cuts: list[float]) -> dict[str, l
     return cells
 
 
+STRIKE_BEFORE = re.compile(rf"^[{DASHES}]+(?=\d)")
 FIGURE_LOTS = "lots of figures only"  # in `shared`: two rows or more have a bare figure for their lot
 _FIGURES_ONLY = re.compile(r"\d{1,5}(?:[.,]\d{1,3})?")  # a bare figure a hand writes, not a long numeric lot
 
@@ -669,6 +671,8 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     value is a guess by position, marked ("*.crowded", evidence.py). A row with an item code but no number
     under the quantity heading (the photo smudged it) is still an item: its quantity is left for a person."""
     qty_text, qty_score = _text(cells.get("quantity"))
+    if qty_score <= STRUCK:  # '-288': the pen's line run out before the struck figure, read as a minus sign
+        qty_text = STRIKE_BEFORE.sub("", qty_text)
     found, quantity, qty_how = _the_quantity(qty_text, convention, shared)
     written = None
     if quantity is not None and _rival_beside(cells, quantity.value, convention):
@@ -676,10 +680,9 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
         written = _figure_in_unit_cell(cells, convention)
         if qty_score <= STRUCK and written is not None:
             quantity = written  # the printed figure is struck out: the one beside it is what came (still marked)
-    # lots of figures only in other rows too ('2411', '2412'): a figure in the lot's cell is that row's lot
     written_in_lot = _written_in_lot_cell(cells, quantity, convention) \
-        if qty_score <= STRUCK and written is None and FIGURE_LOTS not in shared else None
-    if quantity is not None and written_in_lot is not None:
+        if qty_score <= STRUCK and written is None else None
+    if quantity is not None and written_in_lot is not None and FIGURE_LOTS not in shared:
         quantity, qty_how = replace(written_in_lot, unit=quantity.unit), "qty.rival"
         cells.pop("lot")
     sku_text, sku_score = _text(cells.get("sku") or cells.get("sku by shape"))
@@ -703,6 +706,10 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
                              dated="expiry column" not in shared, apart=_apart(cells.get("lot")),
                              glued=any(word.glued for word in cells.get("lot", [])))
     lot_how = "lot.label_glued" if dashed and lot else lot_how
+    # lots of figures only in other rows too ('2411', '2412'): the figure is this row's lot, or the delivered
+    # amount written there beside the struck one ('288' struck, '230' written over the lot column, which holds
+    # '27012' and '16617' in other rows; third corpus 2751:3): which, only a person can tell
+    lot_how = "lot.rival" if written_in_lot is not None and lot else lot_how
     if not sku and not lot and not _names_goods(desc_text):
         return None  # 'Cartons  9', 'Colis  2', 'Strona 1 z 1': a count of packages or a page, not goods
     expiry = find_date(exp_text, convention, lost_separator=True) if exp_text else None
