@@ -13,6 +13,7 @@ from integrations.slips.overprint import mark_struck_through
 from integrations.slips.parser import parse_slip
 from models.packing_slip import SlipLine
 from tests.slip_boxes import boxes_of, cells_under
+from tests.test_slip_stamp_angle import _box
 
 HEAD = boxes_of(["Azeites Ribatejo S.A.", "Guia de transporte"], ["N.º encomenda: PO-1806", "Data: 11/09/2026"])
 ORDER = Expected(orders=(ExpectedOrder("PO-1806", "Azeites Ribatejo S.A.", (
@@ -63,3 +64,31 @@ def test_a_lot_far_from_the_struck_figures_size_stays_sure() -> None:
     """Robustness: a five-figure lot beside a struck 288 is more than ten times it: no amount, the lot."""
     line = _line(_read("27013"), "FKB-5847")
     assert (line.lot.value, line.lot.doubtful) == ("27013", False), line
+
+
+def test_a_goods_in_stamps_date_does_not_say_how_the_supplier_writes_dates() -> None:
+    """A US supplier's 'Ship Date: 10/11/26' (11 October), its address misread so that it gave no hint, and the
+    receiver's 'RECEIVED 14 OCT 2026' stamp pressed on at an angle: the stamp's day-first date taught the slip
+    day-first dates, and 10 November was shown without ⚠ (2750:7). A stamp is the receiver's hand: it does not
+    vote, and the date, with nothing else to tell, is marked. Fails with stamp rows voting in
+    parser.learn_convention, and with pallets.without_pallet_rows rebuilding rows without their stamp flag."""
+    head = boxes_of(["Great Lakes Packaging LLC", "Packing Slip"], ["Ship Date:", "10/11/26"],
+                    ["Customer PO:", "PO-1806"])
+    rows = cells_under((["Ref.", "Description", "Unit", "Qty", "Lot"],
+                        ["FKB-5497", "Olive oil extra virgin", "l", "800", "27012"]), 4, COLUMNS)
+    stamp = [_box("RECEIVED", 700, 330, 280, height=50, degrees=-20), _box("14 OCT 2026", 760, 380, 170, degrees=-20)]
+    slip = parse_slip(head + rows + stamp, ORDER)
+    assert slip.slip_date.doubtful, slip.slip_date
+
+
+ITALIAN = Expected(orders=(ExpectedOrder("PO-65234", "Caseificio Valle Verde S.r.l.", (
+    ExpectedItem(("BA60/77",), "l", Decimal("8.5")), ExpectedItem(("PH73/69",), "kg", Decimal(1394)))),))
+ITALIAN_HEAD = boxes_of(["Caseificio Valle Verde S.r.l.", "Documento di trasporto"],
+                        ["Vs. ordine: PO-65234", "Data: 14/09/2026"])
+
+
+def _italian(lot_cell: str, heading: str = "Lotto / Da consumarsi entro") -> SlipLine:
+    rows = cells_under((["Codice", "Descrizione", "Qtà", "U.M.", heading],
+                        ["BA60/77", "Panna fresca 35 %", "8,5", "l", lot_cell],
+                        ["PH73/69", "Zucchero semolato", "1394", "kg", "26-7910 / 12-2027"]), 4, COLUMNS)
+    return _line(parse_slip(ITALIAN_HEAD + rows, ITALIAN).lines, "BA60/77")

@@ -42,6 +42,7 @@ class Row:
     y: float
     height: float
     words: list[Word] = field(default_factory=list)
+    stamp: bool = False  # a rubber stamp's line (stamped): the receiver's hand, not the supplier's print
 
     @property
     def text(self) -> str:
@@ -165,7 +166,10 @@ def rows_of(boxes: list[OcrBox]) -> list[Row]:
         xs, ys = [p[0] for p in pts], [level(x, y) for x, y in pts]
         (stamps if is_stamp else printed).append(
             (statistics.fmean(ys), _height(box), min(xs), max(xs), capped(box, AT_AN_ANGLE_SCORE) if is_stamp else box))
-    return sorted(_grouped(printed) + _grouped(stamps), key=lambda row: row.y)
+    stamp_rows = _grouped(stamps)
+    for row in stamp_rows:
+        row.stamp = True
+    return sorted(_grouped(printed) + stamp_rows, key=lambda row: row.y)
 
 
 # What is left of the slant after turning the page by its median varies across it: a photo's page curls, or

@@ -12,6 +12,7 @@ as the one table they are.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from integrations.slips import vocab
@@ -63,7 +64,7 @@ def without_pallet_rows(rows: list[Row]) -> list[Row]:
             headings_seen = True
         after_pallet = False
         if (words := _without_sscc(row.words)):
-            kept.append(Row(row.y, row.height, words))
+            kept.append(dataclasses.replace(row, words=words))  # a stamp's row stays one
     return kept
 
 

@@ -288,8 +288,9 @@ _DAY_FIRST_WORDS = re.compile(r"(?<![\w.,])\d{1,2}\.?\s+([A-Za-zÀ-ÿ]{3,9})\.?\
 _US_STATE = (r"A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|"
              r"V[TA]|W[AVIY]")
 # "Dallas, TX 75001": a real state's code and a ZIP after a town (its comma, or its capitalised name), ending
-# the address; a French 'BL 24051' (bon de livraison) or Swiss 'CH 8004' is no US address.
-_US = re.compile(rf"(?:,\s*|[A-Z][a-z]+\s+)(?:{_US_STATE})\s\d{{5}}(?:-\d{{4}})?(?![\d\w])"
+# the address; a French 'BL 24051' (bon de livraison) or Swiss 'CH 8004' is no US address. A scan's OCR reads
+# the comma as ';' and a space as '·' ('Columbus; OH·43219·(614)', third corpus 2750:7).
+_US = re.compile(rf"(?:[,;]\s*|[A-Z][a-z]+[\s·]+)(?:{_US_STATE})[\s·]\d{{5}}(?:-\d{{4}})?(?![\d\w])"
                  r"|(?<![A-Za-z])(?:USA|U\.S\.A\.)(?![A-Za-z])|\$\s?\d")
 _DAY_FIRST_COUNTRY = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}(?![A-Za-z])|£\s?\d|Ltd\.?|plc|Pty|GmbH|S\.?A\.?S|S\.?r\.?l)")
