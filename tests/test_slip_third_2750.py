@@ -4,13 +4,16 @@ seeds 2762-2773 (drawn for diagnosis in the eighteenth), each class with a slip 
 confirmation form showed without ⚠."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
+import pytest
 from PIL import Image
 
 from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.overprint import mark_struck_through
 from integrations.slips.parser import parse_slip
+from integrations.slips.vocab import unglue
 from models.packing_slip import SlipLine
 from tests.slip_boxes import boxes_of, cells_under
 from tests.test_slip_stamp_angle import _box
@@ -92,3 +95,40 @@ def _italian(lot_cell: str, heading: str = "Lotto / Da consumarsi entro") -> Sli
                         ["BA60/77", "Panna fresca 35 %", "8,5", "l", lot_cell],
                         ["PH73/69", "Zucchero semolato", "1394", "kg", "26-7910 / 12-2027"]), 4, COLUMNS)
     return _line(parse_slip(ITALIAN_HEAD + rows, ITALIAN).lines, "BA60/77")
+
+
+def test_a_month_and_year_glued_to_the_lot_are_cut_off_as_its_expiry() -> None:
+    """'2608-8364 / 10-2028' under 'Lotto / Da consumarsi entro', the OCR reading the slash and its spaces as
+    one dash: '2608-8364-10-2028' was shown as the lot, sure, and no expiry (2765:16). A month and a four-figure
+    year after a code are the expiry: cut off, and after a dash read as the cell printed apart would be.
+    Fails without vocab._GLUED_MONTH."""
+    line = _italian("2608-8364-10-2028")
+    assert (line.lot.value, line.expiry.value) == ("2608-8364", date(2028, 10, 31)), line
+    assert (line.lot.value, line.expiry.value) == (_italian("2608-8364 / 10-2028").lot.value,
+                                                   _italian("2608-8364 / 10-2028").expiry.value)
+
+
+def test_where_a_lot_glued_to_its_month_ends_is_a_guess() -> None:
+    """'543415012908/2028' (2773:16): lot 5434150129 and August 2028 — or lot 54341501290 and 8/2028. It was
+    shown as the lot, sure; cut at the month the lot is marked, in a lot-and-expiry cell and where the date
+    fell in the expiry's own column. Fails without vocab._GLUED_MONTH; the second half also without the lot's
+    piece flagged (vocab.glued_pieces) or with table._lot_cell minding `glued` only beside a date in its cell."""
+    line = _italian("543415012908/2028")
+    assert (line.lot.value, line.lot.doubtful, line.expiry.value) == ("5434150129", True, date(2028, 8, 31)), line
+    rows = cells_under((["Codice", "Descrizione", "Qtà", "U.M.", "Lotto", "Scadenza"],
+                        ["BA60/77", "Panna fresca 35 %", "8,5", "l", "543415012908/2028"],
+                        ["PH73/69", "Zucchero semolato", "1394", "kg", "26-7910", "12/2027"]),
+                       4, (40, 160, 420, 520, 620, 780))
+    apart = _line(parse_slip(ITALIAN_HEAD + rows, ITALIAN).lines, "BA60/77")
+    assert (apart.lot.value, apart.lot.doubtful, apart.expiry.doubtful) == ("5434150129", True, True), apart
+
+
+@pytest.mark.parametrize("word, cut", [
+    ("543415012908/2028", "5434150129 08/2028"), ("2608-8364-10-2028", "2608-8364- 10-2028"),
+    ("LOT63970529-12-2026", "LOT639705 29-12-2026"),  # a full date glued on: its month is not cut again
+    ("29-12-2026", "29-12-2026"), ("12-2026", "12-2026"), ("2027-11-16", "2027-11-16"),  # dates alone
+    ("DP851/26", "DP851/26"), ("AB12/2027", "AB12/2027"),  # a two-figure year; under three code characters
+    ("4711-13-2028", "4711-13-2028"), ("PKG-12-1999", "PKG-12-1999"),  # no month 13; not this century
+])
+def test_only_a_month_and_year_after_a_code_are_cut_off(word: str, cut: str) -> None:
+    assert unglue(word) == cut

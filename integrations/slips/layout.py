@@ -12,7 +12,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from integrations.slips.vocab import GLUED_DATE, unglue
+from integrations.slips.vocab import glued_pieces, unglue
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,8 @@ class Word:
     x1: float
     score: float
     cell: int  # index of the OCR box within its row: words of one box belong together
-    glued: bool = False  # a date the OCR read glued to the word before it ('L2612/04/2028'), cut off by unglue
+    glued: bool = False  # a date the OCR read glued to the code before it, or that code ('L2612/04/2028'): unglue
+    # cut them apart where one of them ends is a guess (vocab.glued_pieces)
 
     @property
     def x(self) -> float:
@@ -257,8 +258,8 @@ def _words(group: list[tuple[float, float, float, float, OcrBox]]) -> list[Word]
     for cell, (_, _, x0, x1, box) in enumerate(group):
         pieces = _placed(box, x0, x1) if box.words and _consistent(box) else ((box.text, box.score, x0, x1),)
         for text, score, left, right in pieces:
-            dates = {m.group() for token in text.split() for m in GLUED_DATE.finditer(token)}
-            words += _split(" ".join(unglue(text).split()), score, left, right, cell, dates)
+            glued = {piece for token in text.split() for piece in glued_pieces(token)}
+            words += _split(" ".join(unglue(text).split()), score, left, right, cell, glued)
     return words
 
 
@@ -277,8 +278,8 @@ def _consistent(box: OcrBox) -> bool:
 
 def _split(text: str, score: float, x0: float, x1: float, cell: int, glued: set[str] | None = None) -> list[Word]:
     """A piece of text over [x0, x1]: its words placed by their share of the characters. A word the OCR
-    scored on its own keeps that score; words cut from one long box share the box's; `glued`: dates that
-    unglue cut off the word before them."""
+    scored on its own keeps that score; words cut from one long box share the box's; `glued`: the pieces of
+    words unglue cut apart at a date where either's end is a guess (vocab.glued_pieces)."""
     step = (x1 - x0) / max(1, len(text))
     out, pos = [], 0
     for token in text.split(" "):

@@ -764,8 +764,9 @@ def _lot_cell(text: str, with_expiry: bool, convention: Convention, *, dated: bo
     Where no heading named an expiry column at all (`dated`: the photo broke 'Verfall' into 'Ver fall') a
     date in the lot's cell is the expiry too: cut out, the lot marked. Under a lot heading beside an expiry
     column the cell is the lot, whatever it holds ('4711-05-06-27'). `glued`: the OCR read the date glued to
-    the lot ('L2612/04/2028': lot L26 and 12 April, or L2612 and April), which is a guess (outside review 20)."""
-    crowded = sum(looks_like_code(w) for w in text.split()) > 1
+    the lot ('L2612/04/2028': lot L26 and 12 April, or L2612 and April), which is a guess (outside review 20),
+    wherever the date fell ('543415012908/2028' across the lot's and the expiry's cells; third corpus 2773:16)."""
+    crowded = glued or sum(looks_like_code(w) for w in text.split()) > 1
     found = find_date(text, convention) if with_expiry or dated else None
     if found is not None:
         glued = glued or _glued_to_lot(text, found)
