@@ -1,16 +1,17 @@
 """Outside review 25: the last three slip commits (de80494 struck '-288' / 'lot.rival', 27954af stamp rows out
 of the date vote and ';'/'·' in a US address, 16f2538 a month and year cut off the code glued before them).
 
-Each xfail test is a slip made here on which the commits make the reading worse than at ae5d1e6 (HEAD~3):
-a wrong value shown sure, a right value lost, or a right value newly marked. vocab.unglue runs on every OCR
-word of the slip, so its new month-year cut (vocab._GLUED_MONTH) reaches lots printed in their own column,
-item codes and order numbers that merely end in '-MM-20YY' or 'MM/20YY'."""
+Each test is a slip made here on which the commits made the reading worse than at ae5d1e6 (HEAD~3): a wrong
+value shown sure, a right value lost, or a right value newly marked. vocab.unglue runs on every OCR word of the
+slip, so its new month-year cut (vocab._GLUED_MONTH) reached lots printed in their own column, item codes and
+order numbers that merely end in '-MM-20YY' or 'MM/20YY'. Written as strict xfails; all pass since the fix
+that followed: the month and year are cut only inside a lot's cell where a date belongs there
+(table._glued_month), ';' is no US address's comma again, and stamps' addresses still vote (values.
+learn_convention's `stamps`)."""
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-
-import pytest
 
 from integrations.slips import Expected, ExpectedItem, ExpectedOrder
 from integrations.slips.parser import parse_slip
@@ -36,8 +37,6 @@ def _first(lot: str, expiry: str, sku: str = "BA60/77", expected: Expected | Non
     return parse_slip(ITALIAN_HEAD + rows, expected).lines[0]
 
 
-@pytest.mark.xfail(strict=True, reason="F1: unglue cuts a lot printed in its own column at its '-03-2026' tail: "
-                                       "lot 'L-4711-' shown sure, the printed expiry replaced")
 def test_a_lot_ending_in_a_month_and_year_beside_an_expiry_column_stays_whole() -> None:
     """Slip: 'Lotto' and 'Scadenza' in columns of their own; lot 'L-4711-03-2026' (a lot numbered with its
     production month), expiry '03/2028' printed in its column.
@@ -51,7 +50,6 @@ def test_a_lot_ending_in_a_month_and_year_beside_an_expiry_column_stays_whole() 
     assert not line.lot.doubtful, line
 
 
-@pytest.mark.xfail(strict=True, reason="F2: a lot 'PRD-11-2026' in its own column beside the expiry's is lost")
 def test_a_lot_made_of_a_code_and_a_month_and_year_is_not_lost() -> None:
     """Slip: as F1, lot 'PRD-11-2026', expiry '11/2028' in its column.
     Observed: lot None (unglue leaves 'PRD-' and '11-2026'; neither is kept), expiry right.
@@ -61,7 +59,6 @@ def test_a_lot_made_of_a_code_and_a_month_and_year_is_not_lost() -> None:
     assert line.lot.value == "PRD-11-2026", line
 
 
-@pytest.mark.xfail(strict=True, reason="F3: an item code ending in '-12-2026' is cut by unglue: the line's code lost")
 def test_an_item_code_ending_in_a_month_and_year_is_read() -> None:
     """Slip: item 'CAL-12-2026' (a 2026 calendar; a magazine issue 'MAG-03-2026' alike) ordered on the PO and
     printed in the code column.
@@ -72,7 +69,6 @@ def test_an_item_code_ending_in_a_month_and_year_is_read() -> None:
     assert (line.sku.value, line.sku.doubtful) == ("CAL-12-2026", False), line
 
 
-@pytest.mark.xfail(strict=True, reason="F3b: without a PO an item code 'SKU-4711-01-2027' is shown cut, sure")
 def test_an_item_code_ending_in_a_month_and_year_is_not_shown_cut_and_sure() -> None:
     """Slip: as F3, item code 'SKU-4711-01-2027', no PO to read it against (expected None).
     Observed: sku 'SKU-4711-' without ⚠ (a wrong value shown sure).
@@ -82,7 +78,6 @@ def test_an_item_code_ending_in_a_month_and_year_is_not_shown_cut_and_sure() -> 
     assert line.sku.value == "SKU-4711-01-2027" or line.sku.doubtful, line
 
 
-@pytest.mark.xfail(strict=True, reason="F4: a PO number ending in '-12-2026' is cut to 'PO-4711', shown sure")
 def test_an_order_number_ending_in_a_month_and_year_is_not_cut() -> None:
     """Slip: 'Vs. ordine: PO-4711-12-2026' in the letterhead, no PO known to read it against.
     Observed: po_number 'PO-4711' without ⚠ (a wrong value shown sure). With the PO known, 'PO-4711' marked
@@ -97,8 +92,6 @@ def test_an_order_number_ending_in_a_month_and_year_is_not_cut() -> None:
     assert slip.po_number.value == "PO-4711-12-2026" or slip.po_number.doubtful, slip.po_number
 
 
-@pytest.mark.xfail(strict=True, reason="F5: ';' before 'DE 80331' now counts as a US address: a German date "
-                                       "read month-first, sure")
 def test_a_german_address_read_with_a_semicolon_is_no_us_address() -> None:
     """Slip: 'Bergmuehle Schneider KG, Mühlweg 5; DE 80331 München' (the comma read ';', as 27954af says scans
     do), 'Datum: 03/04/2026' (3 April), a decimal comma in the table ('12,5' kg).
@@ -116,8 +109,6 @@ def test_a_german_address_read_with_a_semicolon_is_no_us_address() -> None:
     assert slip.slip_date.value == date(2026, 4, 3) or slip.slip_date.doubtful, slip.slip_date
 
 
-@pytest.mark.xfail(strict=True, reason="F6: the supplier's own company stamp (its US address) no longer votes: "
-                                       "the consignee's 'GmbH' alone makes 10/11/26 day-first, sure")
 def test_the_suppliers_company_stamp_still_says_where_the_supplier_writes_from() -> None:
     """Slip: a US supplier's packing slip, 'Ship Date: 10/11/26' (11 October), 'Ship to: Bergmuehle Schneider
     GmbH', and the supplier's rubber company stamp 'GREAT LAKES PACKAGING LLC / 1200 Main St, Columbus, OH
@@ -138,8 +129,6 @@ def test_the_suppliers_company_stamp_still_says_where_the_supplier_writes_from()
     assert slip.slip_date.value == date(2026, 10, 11) or slip.slip_date.doubtful, slip.slip_date
 
 
-@pytest.mark.xfail(strict=True, reason="F7: a lot 'L10512/2026' in its own column is cut to 'L105' (and a "
-                                       "'26/10512/2026' lot takes the expiry's place)")
 def test_a_lot_ending_in_a_month_and_four_figure_year_beside_an_expiry_column_is_kept() -> None:
     """Slip: as F1, lot 'L10512/2026' (lot-number/year, as Italian documents number things), expiry '12/2028';
     and lot '26/10512/2026'.
@@ -153,7 +142,6 @@ def test_a_lot_ending_in_a_month_and_four_figure_year_beside_an_expiry_column_is
     assert (line.lot.value, line.expiry.value) == ("26/10512/2026", date(2028, 12, 31)), line
 
 
-@pytest.mark.xfail(strict=True, reason="F8: 'EXP12/2026' in the expiry column: the right expiry newly marked")
 def test_an_expiry_with_its_label_glued_on_stays_sure() -> None:
     """Slip: as F1, the expiry column's cell read 'EXP12/2026' ('MHD12.2026' alike).
     Observed: expiry 31 December 2026 marked (glued_pieces flags 'EXP' and '12/2026').

@@ -90,8 +90,7 @@ def test_two_capitals_and_digits_are_no_us_address(text: str) -> None:
     assert learn_convention([text, "Date: 03/04/2026", "Poids net: 12,5 kg"]).date_order != "MDY"
 
 
-@pytest.mark.parametrize("text", ["Dallas, TX 75001", "Columbus OH 43219", "Springfield, IL 62701-1234",
-                                  "Columbus; OH·43219·(614) 555-0188"])
+@pytest.mark.parametrize("text", ["Dallas, TX 75001", "Columbus OH 43219", "Springfield, IL 62701-1234"])
 def test_a_us_address_votes_month_first(text: str) -> None:
     assert learn_convention([text, "Ship date: 03/04/2026"]).date_order == "MDY"
 

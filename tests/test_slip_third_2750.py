@@ -120,15 +120,22 @@ def test_where_a_lot_glued_to_its_month_ends_is_a_guess() -> None:
                         ["PH73/69", "Zucchero semolato", "1394", "kg", "26-7910", "12/2027"]),
                        4, (40, 160, 420, 520, 620, 780))
     apart = _line(parse_slip(ITALIAN_HEAD + rows, ITALIAN).lines, "BA60/77")
-    assert (apart.lot.value, apart.lot.doubtful, apart.expiry.doubtful) == ("5434150129", True, True), apart
+    assert (apart.lot.value, apart.lot.doubtful, apart.expiry.value) == ("543415012908/2028", True, None), apart
 
 
 @pytest.mark.parametrize("word, cut", [
-    ("543415012908/2028", "5434150129 08/2028"), ("2608-8364-10-2028", "2608-8364- 10-2028"),
-    ("LOT63970529-12-2026", "LOT639705 29-12-2026"),  # a full date glued on: its month is not cut again
-    ("29-12-2026", "29-12-2026"), ("12-2026", "12-2026"), ("2027-11-16", "2027-11-16"),  # dates alone
-    ("DP851/26", "DP851/26"), ("AB12/2027", "AB12/2027"),  # a two-figure year; under three code characters
-    ("4711-13-2028", "4711-13-2028"), ("PKG-12-1999", "PKG-12-1999"),  # no month 13; not this century
+    ("543415012908/2028", "543415012908/2028"), ("2608-8364-10-2028", "2608-8364-10-2028"),  # only in a lot cell
+    ("LOT63970529-12-2026", "LOT639705 29-12-2026"), ("L2413F08/02/2026", "L2413F 08/02/2026"),  # full dates
+    ("29-12-2026", "29-12-2026"), ("2027-11-16", "2027-11-16"), ("DP851/26", "DP851/26"),
 ])
-def test_only_a_month_and_year_after_a_code_are_cut_off(word: str, cut: str) -> None:
+def test_unglue_cuts_only_a_full_date_off_any_word(word: str, cut: str) -> None:
+    """A month and year alone end item codes, order numbers and lots too ('PRD-11-2026', 'PO-4711-12-2026'): on
+    any word of the slip only a full date is cut off (outside review 25; tests/test_attack25_findings.py)."""
     assert unglue(word) == cut
+
+
+def test_a_lot_whose_end_reads_as_a_far_year_stays_whole() -> None:
+    """Robustness: '2703-2095' in a lot-and-expiry cell is a lot, not lot 27 best before March 2095 (2712:24);
+    a month is cut off only before a year from 2020 to 2049."""
+    line = _italian("2703-2095")
+    assert (line.lot.value, line.lot.doubtful) == ("2703-2095", False), line

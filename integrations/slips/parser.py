@@ -46,8 +46,7 @@ from models.packing_slip import PackingSlip, SlipLine
 
 def parse_slip(boxes: list[OcrBox], expected: Expected | None = None) -> PackingSlip:
     rows = without_pallet_rows(rows_of(boxes))  # goods grouped by pallet read as one table
-    # a goods-in stamp's date ('14 OCT 2026') is written the receiver's way, not the supplier's (2750:7)
-    convention = learn_convention([row.text for row in rows if not row.stamp])
+    convention = learn_convention([row.text for row in rows if not row.stamp], [row.text for row in rows if row.stamp])
     start = _body_start(rows)
     head = read_letterhead(rows[:start] or rows, convention, expected, rows)
     items, source = expected.dictionary(head.po_number.value, head.supplier.value) if expected else ([], "")

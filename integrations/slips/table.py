@@ -700,11 +700,13 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     desc_text, desc_score = _text(cells.get("description"))
     lot_text, lot_score = _text(cells.get("lot"))
     exp_text, exp_score = _text(cells.get("expiry"))
+    lot_text, month_glued = _glued_month(lot_text, exp_text, shared, convention)
+    exp_text = lot_text if {"lot", "expiry"} <= shared else exp_text
     unlabelled = vocab.LOT_LABEL.sub("", lot_text).lstrip()
     dashed = re.match(r"[-–]\d", unlabelled) is not None  # 'LOT-55522': 'LOT#55522' with its '#' read as a dash
     lot, lot_how = _lot_cell(unlabelled[1:] if dashed else unlabelled, {"lot", "expiry"} <= shared, convention,
                              dated="expiry column" not in shared, apart=_apart(cells.get("lot")),
-                             glued=any(word.glued for word in cells.get("lot", [])))
+                             glued=month_glued or any(word.glued for word in cells.get("lot", [])))
     lot_how = "lot.label_glued" if dashed and lot else lot_how
     # lots of figures only in other rows too ('2411', '2412'): the figure is this row's lot, or the delivered
     # amount written there beside the struck one ('288' struck, '230' written over the lot column, which holds
@@ -713,7 +715,7 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     if not sku and not lot and not _names_goods(desc_text):
         return None  # 'Cartons  9', 'Colis  2', 'Strona 1 z 1': a count of packages or a page, not goods
     expiry = find_date(exp_text, convention, lost_separator=True) if exp_text else None
-    date_glued = expiry is not None and (_glued_to_lot(exp_text, expiry)
+    date_glued = expiry is not None and (_glued_to_lot(exp_text, expiry) or month_glued
                                          or any(word.glued for word in cells.get("expiry", [])))
     exp_how = "exp.crowded" if expiry and (find_date(exp_text[expiry.end:], convention) or date_glued) else "exp.cell"
     if expiry is None and "expiry" not in cells and lot_text:  # no expiry heading read: a date in the lot's cell
@@ -728,6 +730,29 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
         unit=read(unit, unit_score if "unit" in cells else qty_score, unit_certainty, unit_how) if unit else Read(),
         lot=read(lot, lot_score, code_certainty(lot), lot_how) if lot else Read(),
         expiry=read(expiry.value, exp_score, expiry.certainty, exp_how) if expiry else Read())
+
+
+# A month and a four-figure year at the end of the lot's cell, glued to it: '2608-8364-10-2028' for '2608-8364 /
+# 10-2028' under 'Lotto / Da consumarsi entro', the slash and its spaces read as one dash (third corpus
+# 2765:16); '543415012908/2028' for lot 5434150129 and August 2028 (2773:16). Years 2020-2049 only: a lot
+# '2703-2095' is no lot 27 best before March 2095 (2712:24).
+_MONTH_AT_END = re.compile(r"(?<=[A-Za-z0-9])([-/.]?)((?:0[1-9]|1[0-2])[./\-]20[2-4]\d)$")
+
+
+def _glued_month(lot_text: str, exp_text: str, shared: frozenset[str] | set[str],
+                 convention: Convention) -> tuple[str, bool]:
+    """The lot's cell with a month and year glued to its end set apart, where a date belongs in the cell (it
+    holds the expiry too, or the slip has no expiry column); and whether where the lot ends is a guess: the
+    lot ran straight into the month (or 54341501290 and 8/2028), or — in a lot column of its own beside an
+    empty expiry cell — the expiry may have been read into the lot. Lots, like codes, may end so ('PRD-11-2026'
+    beside its expiry '03/2028'): cut nowhere else, and left alone where the row's expiry was read (outside
+    review 25)."""
+    glued = _MONTH_AT_END.search(lot_text)
+    if glued is None or find_date(lot_text, convention) is not None:
+        return lot_text, False
+    if {"lot", "expiry"} <= shared or "expiry column" not in shared:
+        return f"{lot_text[:glued.start(2)]} {lot_text[glued.start(2):]}", not glued.group(1)
+    return lot_text, not exp_text.strip()
 
 
 def _item_without_figure(code: str, name: str, convention: Convention) -> bool:

@@ -256,9 +256,12 @@ _POINT_LANGUAGE = re.compile(r"(?i)(?<!\w)(qty|quantity|ship\s*date|purchase\s*o
                              r"best\s*before|use\s*by|batch)(?!\w)")
 
 
-def learn_convention(texts: list[str]) -> Convention:
+def learn_convention(texts: list[str], stamps: list[str] | tuple[str, ...] = ()) -> Convention:
     """Vote over the whole slip: unambiguous numbers and dates tell how the ambiguous ones are meant,
-    the slip's language breaks a tie (at most as much as two unambiguous numbers)."""
+    the slip's language breaks a tie (at most as much as two unambiguous numbers). `stamps`: the text of rubber
+    stamps, whose dates are written the stamp's owner's way — a goods-in stamp's the receiver's ('RECEIVED
+    14 OCT 2026' on a US slip, third corpus 2750:7) — so only the address they carry votes (a supplier's
+    company stamp says where it writes from; outside review 25)."""
     joined = "\n".join(texts)
     comma = min(2.0, 0.5 * len(_COMMA_LANGUAGE.findall(joined)))
     point = min(2.0, 0.5 * len(_POINT_LANGUAGE.findall(joined)))
@@ -274,7 +277,7 @@ def learn_convention(texts: list[str]) -> Convention:
             dmy += sep == "." or (a > 12 >= b)
             mdy += b > 12 >= a and sep != "."
     decimal: DecimalMark | None = "," if comma > point else "." if point > comma else None
-    day_first, month_first = _date_order_hints(joined)
+    day_first, month_first = _date_order_hints(joined, "\n".join(stamps))
     dmy, mdy = dmy + day_first, mdy + month_first
     order: DateOrder | None = "DMY" if dmy > mdy else "MDY" if mdy > dmy else None
     if order is None and decimal == ",":  # decimal commas go with day-first dates; a decimal point does not
@@ -288,17 +291,18 @@ _DAY_FIRST_WORDS = re.compile(r"(?<![\w.,])\d{1,2}\.?\s+([A-Za-zÀ-ÿ]{3,9})\.?\
 _US_STATE = (r"A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI|S[CD]|T[NX]|UT|"
              r"V[TA]|W[AVIY]")
 # "Dallas, TX 75001": a real state's code and a ZIP after a town (its comma, or its capitalised name), ending
-# the address; a French 'BL 24051' (bon de livraison) or Swiss 'CH 8004' is no US address. A scan's OCR reads
-# the comma as ';' and a space as '·' ('Columbus; OH·43219·(614)', third corpus 2750:7).
-_US = re.compile(rf"(?:[,;]\s*|[A-Z][a-z]+[\s·]+)(?:{_US_STATE})[\s·]\d{{5}}(?:-\d{{4}})?(?![\d\w])"
+# the address; a French 'BL 24051' (bon de livraison) or Swiss 'CH 8004' is no US address. (A scan's 'Columbus;
+# OH·43219' is not taken: a German 'Mühlweg 5; DE 80331' would be too; outside review 25.)
+_US = re.compile(rf"(?:,\s*|[A-Z][a-z]+\s+)(?:{_US_STATE})\s\d{{5}}(?:-\d{{4}})?(?![\d\w])"
                  r"|(?<![A-Za-z])(?:USA|U\.S\.A\.)(?![A-Za-z])|\$\s?\d")
 _DAY_FIRST_COUNTRY = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}(?![A-Za-z])|£\s?\d|Ltd\.?|plc|Pty|GmbH|S\.?A\.?S|S\.?r\.?l)")
 
 
-def _date_order_hints(text: str) -> tuple[int, int]:
-    """Votes (day first, month first) from how dates are worded and where the slip comes from."""
+def _date_order_hints(text: str, stamps: str = "") -> tuple[int, int]:
+    """Votes (day first, month first) from how dates are worded and where the slip (or a stamp) comes from."""
+    addresses = f"{text}\n{stamps}"
     day_first = sum(1 for m in _DAY_FIRST_WORDS.findall(text) if _month(m))
-    day_first += min(2, len(_DAY_FIRST_COUNTRY.findall(text)))
-    month_first = sum(1 for m in _MONTH_FIRST_WORDS.findall(text) if _month(m)) + min(2, len(_US.findall(text)))
+    day_first += min(2, len(_DAY_FIRST_COUNTRY.findall(addresses)))
+    month_first = sum(1 for m in _MONTH_FIRST_WORDS.findall(text) if _month(m)) + min(2, len(_US.findall(addresses)))
     return day_first, month_first

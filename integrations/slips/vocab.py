@@ -257,30 +257,17 @@ _CONFUSIONS = (
 
 
 # A date glued to the code before it ("LOT63970529-12-2026", "L2413F08/02/2026"): a table's lot and expiry
-# cells that the OCR read as one word. Only a full day-month-year after at least three code characters, or
-# a month and a four-figure year of this century ('543415012908/2028', lot 5434150129 best before August 2028;
-# '2608-8364-10-2028' under 'Lotto / Da consumarsi entro', the slash between them lost: third corpus 2773:16,
-# 2765:16) — not the month and year of a full date, which the first cut has set apart ('29-12-2026').
-_AFTER_CODE = r"(?<=[A-Za-z0-9][A-Za-z0-9\-]{2})(?<![./\-]\d)"
-_DAY_MONTH_YEAR = re.compile(r"\d{2}[./\-]\d{2}[./\-]\d{4}(?!\d)")
-_GLUED_DATE = re.compile(_AFTER_CODE + f"(?={_DAY_MONTH_YEAR.pattern})")
-_GLUED_MONTH = re.compile(_AFTER_CODE + r"(?<!\b\d[./\-])(?<!\b\d\d[./\-])"
-                          r"(?=(?:0[1-9]|1[0-2])[./\-]20\d\d(?![\d./\-]))")
-
-
-def cut_glued_dates(text: str) -> str:
-    """The text with a space before each date glued to the code before it."""
-    return _GLUED_MONTH.sub(" ", _GLUED_DATE.sub(" ", text))
+# cells that the OCR read as one word. Only a full day-month-year after at least three code characters: a month
+# and year alone end lots, item codes and order numbers too ('PRD-11-2026', 'PO-4711-12-2026'; outside review
+# 25), so they are cut only where a lot's cell shows a date belongs there (table._glued_month).
+_GLUED_DATE = re.compile(r"(?<=[A-Za-z0-9][A-Za-z0-9\-]{2})(?<![./\-]\d)(?=\d{2}[./\-]\d{2}[./\-]\d{4}(?!\d))")
 
 
 def glued_pieces(token: str) -> set[str]:
-    """The dates cut off the code they were glued to in one OCR word, and those codes, where the code's end is
-    a guess ('L2413F08/02/2026' → {'L2413F', '08/02/2026'}: or L2413F0 and 8 February; '543415012908/2028'
-    → lot 5434150129 and August 2028, or 54341501290 and 8/2028). After a dash a month and year are plainly
-    apart ('CH6991T-10/2029', the OCR's dash for ' / ')."""
-    pieces = cut_glued_dates(token).split(" ")
-    return {piece for before, date in zip(pieces, pieces[1:], strict=False)
-            if before[-1:].isalnum() or _DAY_MONTH_YEAR.match(date) for piece in (before, date)}
+    """The date cut off the code it was glued to in one OCR word, and that code: where either ends is a guess
+    ('L2413F08/02/2026' → {'L2413F', '08/02/2026'}: or L2413F0 and 8 February)."""
+    pieces = _GLUED_DATE.sub(" ", token).split(" ")
+    return set(pieces) if len(pieces) > 1 else set()
 
 
 _ZERO_IN_LETTERS = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")
@@ -328,7 +315,7 @@ def unglue(text: str) -> str:
     text = re.sub(r"\S+", _o_between_letters, text)
     text = re.sub(r"\S+", _label_glued_to_value, text)
     text = re.sub(r"(?<=\d)(?=[A-ZÀ-Ý][a-zà-ÿ]{2,})|(?<=[a-zà-ÿ]{2})(?=\d)", " ", text)
-    text = cut_glued_dates(text)
+    text = _GLUED_DATE.sub(" ", text)
     out, last = [], 0
     for m in re.finditer(r"(?<=[A-Za-zà-ÿ0-9.%])(?=[A-ZÀ-Ý])", text):
         if any((hit := label.match(text[m.start():])) and len(hit.group().strip()) >= 3 for label in _LABELS_GLUED):
