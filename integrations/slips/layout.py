@@ -43,7 +43,7 @@ class Row:
     y: float
     height: float
     words: list[Word] = field(default_factory=list)
-    stamp: bool = False  # a rubber stamp's line (stamped): the receiver's hand, not the supplier's print
+    stamp: bool = False  # a rubber stamp's line (stamped): its dates are its owner's way (values.learn_convention)
 
     @property
     def text(self) -> str:
