@@ -167,10 +167,7 @@ def rows_of(boxes: list[OcrBox]) -> list[Row]:
         xs, ys = [p[0] for p in pts], [level(x, y) for x, y in pts]
         (stamps if is_stamp else printed).append(
             (statistics.fmean(ys), _height(box), min(xs), max(xs), capped(box, AT_AN_ANGLE_SCORE) if is_stamp else box))
-    stamp_rows = _grouped(stamps)
-    for row in stamp_rows:
-        row.stamp = True
-    return sorted(_grouped(printed) + stamp_rows, key=lambda row: row.y)
+    return sorted(_grouped(printed) + _grouped(stamps, stamp=True), key=lambda row: row.y)
 
 
 # What is left of the slant after turning the page by its median varies across it: a photo's page curls, or
@@ -234,7 +231,7 @@ def _determinant(m: list[list[float]]) -> float:
             + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]))
 
 
-def _grouped(placed: list[tuple[float, float, float, float, OcrBox]]) -> list[Row]:
+def _grouped(placed: list[tuple[float, float, float, float, OcrBox]], *, stamp: bool = False) -> list[Row]:
     placed = sorted(placed, key=lambda p: p[0])
     rows: list[Row] = []
     members: list[list[tuple[float, float, float, float, OcrBox]]] = []
@@ -246,7 +243,7 @@ def _grouped(placed: list[tuple[float, float, float, float, OcrBox]]) -> list[Ro
             rows[-1].y = statistics.fmean(m[0] for m in group)
             rows[-1].height = statistics.fmean(m[1] for m in group)
         else:
-            rows.append(Row(y, height))
+            rows.append(Row(y, height, stamp=stamp))
             members.append([item])
     for row, group in zip(rows, members, strict=False):
         row.words = _words(sorted(group, key=lambda m: m[2]))

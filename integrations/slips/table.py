@@ -700,11 +700,12 @@ def _line(cells: dict[str, list[Word]], convention: Convention,
     desc_text, desc_score = _text(cells.get("description"))
     lot_text, lot_score = _text(cells.get("lot"))
     exp_text, exp_score = _text(cells.get("expiry"))
+    lot_and_expiry = {"lot", "expiry"} <= shared  # one cell holds both
     lot_text, month_glued = _glued_month(lot_text, exp_text, shared, convention)
-    exp_text = lot_text if {"lot", "expiry"} <= shared else exp_text
+    exp_text = lot_text if lot_and_expiry else exp_text
     unlabelled = vocab.LOT_LABEL.sub("", lot_text).lstrip()
     dashed = re.match(r"[-–]\d", unlabelled) is not None  # 'LOT-55522': 'LOT#55522' with its '#' read as a dash
-    lot, lot_how = _lot_cell(unlabelled[1:] if dashed else unlabelled, {"lot", "expiry"} <= shared, convention,
+    lot, lot_how = _lot_cell(unlabelled[1:] if dashed else unlabelled, lot_and_expiry, convention,
                              dated="expiry column" not in shared, apart=_apart(cells.get("lot")),
                              glued=month_glued or any(word.glued for word in cells.get("lot", [])))
     lot_how = "lot.label_glued" if dashed and lot else lot_how
